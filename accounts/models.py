@@ -1,0 +1,100 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        if not email:
+            raise ValueError("An account needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Email is the login; the display name is what the public sees."""
+
+    email = models.EmailField(unique=True)
+    display_name = models.CharField(max_length=80, blank=True)
+    is_moderator = models.BooleanField(
+        default=False, help_text="Platform staff who moderate comments and screen and route appeals."
+    )
+    is_staff = models.BooleanField(default=False, help_text="May use the Django admin.")
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or f"Member {self.pk}"
+
+
+class Organization(models.Model):
+    """A company that publishes refusal guidelines."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    website = models.URLField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    PUBLISHER = "publisher"
+    ROLE_CHOICES = [(PUBLISHER, "Publisher")]
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES, default=PUBLISHER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="one_membership_per_org")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.role} of {self.organization}"
+
+
+class ReviewerProfileQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class ReviewerProfile(models.Model):
+    """An independent reviewer, vetted by staff, who decides the appeals assigned to them."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="reviewer_profile")
+    handle = models.SlugField(max_length=40, unique=True, help_text="How the public timeline names this reviewer.")
+    expertise = models.JSONField(default=list, blank=True, help_text="Tags such as 'medical' or 'security'.")
+    capacity = models.PositiveSmallIntegerField(default=3, help_text="How many open assignments at most.")
+    affiliations = models.ManyToManyField(
+        Organization, blank=True, related_name="affiliated_reviewers", help_text="Declared conflicts of interest."
+    )
+    active = models.BooleanField(default=True, db_index=True)
+    last_assigned_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewerProfileQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return self.handle

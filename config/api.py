@@ -1,0 +1,51 @@
+"""What every API endpoint shares: pagination, error shape, JSON 404/500."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from rest_framework import exceptions, pagination
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class CursorPagination(pagination.CursorPagination):
+    """Newest first unless a view says otherwise; stable however fast the data grows."""
+
+    ordering = "-pk"
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def exception_handler(exc, context):
+    """Every error is {"detail": a human message, "errors": {field: [messages]}}."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
+        response.data = {"detail": _first_message(errors), "errors": errors}
+    else:
+        response.data = {"detail": str(response.data.get("detail", exc)), "errors": {}}
+    return response
+
+
+def _first_message(errors: dict) -> str:
+    for field, messages in errors.items():
+        message = messages[0] if isinstance(messages, list) and messages else messages
+        if isinstance(message, dict):
+            return _first_message(message)
+        return str(message) if field == "non_field_errors" else f"{field}: {message}"
+    return "The request was not valid."
+
+
+def json_not_found(request, exception=None):
+    return JsonResponse({"detail": "Not found.", "errors": {}}, status=404)
+
+
+def json_server_error(request):
+    return JsonResponse({"detail": "Something went wrong on our side. It has been logged.", "errors": {}}, status=500)

@@ -1,0 +1,50 @@
+import factory
+from allauth.account.models import EmailAddress
+
+from accounts.models import Membership, Organization, ReviewerProfile, User
+
+PASSWORD = "correct-horse-battery"
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"org-{n}")
+    name = factory.Sequence(lambda n: f"Organization {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A person with a verified email, unless verified=False."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        user.save()
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=extracted is not False)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+
+
+class ReviewerProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewerProfile
+
+    user = factory.SubFactory(UserFactory)
+    handle = factory.Sequence(lambda n: f"reviewer-{n}")
+    expertise = factory.LazyFunction(list)
+    capacity = 3

@@ -1,0 +1,56 @@
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from ledger.models import GENESIS_HASH, AppendOnlyError, Entry
+from ledger.services import append, check_chain
+
+pytestmark = pytest.mark.django_db
+
+
+def test_entries_chain_by_hash():
+    first = append(kind="test.created", subject="thing:1", payload={"b": 2, "a": 1})
+    second = append(kind="test.changed", subject="thing:1", payload={"a": 2})
+    assert (first.seq, second.seq) == (1, 2)
+    assert first.prev_hash == GENESIS_HASH
+    assert second.prev_hash == first.hash
+    assert first.payload == '{"a":1,"b":2}'
+    assert check_chain().ok
+
+
+def test_an_entry_is_stored_with_its_state_change_or_not_at_all():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        append(kind="test.created", subject="thing:1", payload={})
+        raise RuntimeError("the state change failed")
+    assert not Entry.objects.exists()
+
+
+def test_entries_cannot_be_updated_or_deleted_in_code():
+    entry = append(kind="test.created", subject="thing:1", payload={})
+    entry.kind = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        Entry.objects.filter(pk=entry.pk).update(kind="rewritten")
+    with pytest.raises(AppendOnlyError):
+        Entry.objects.all().delete()
+    assert Entry.objects.get().kind == "test.created"
+
+
+def test_postgresql_refuses_updates_and_deletes_even_in_raw_sql():
+    from tests.services import require_postgres
+
+    require_postgres()
+    append(kind="test.created", subject="thing:1", payload={})
+    for statement in ("UPDATE ledger_entry SET kind = 'rewritten'", "DELETE FROM ledger_entry"):
+        with pytest.raises(Exception, match="never updated or deleted"), transaction.atomic(), connection.cursor() as c:
+            c.execute(statement)
+    assert Entry.objects.get().kind == "test.created"
+
+
+def test_two_entries_cannot_claim_the_same_place_in_the_chain():
+    first = append(kind="test.created", subject="thing:1", payload={})
+    fork = Entry(seq=2, at=first.at, kind="fork", subject="x", payload="{}", prev_hash=first.prev_hash, hash="f" * 64)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        fork.save()

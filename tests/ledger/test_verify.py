@@ -1,0 +1,66 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from ledger.models import VerificationRun
+from ledger.services import append, verify_record
+from ledger.tasks import verify_record as verify_record_task
+
+pytestmark = pytest.mark.django_db
+
+
+def tamper(sql: str, params: list) -> None:
+    """Change a row behind the application's back, as an intruder with database access would."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE ledger_entry DISABLE TRIGGER ledger_entry_append_only")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE ledger_entry ENABLE TRIGGER ledger_entry_append_only")
+
+
+def record_three():
+    for n in range(3):
+        append(kind="test.event", subject=f"thing:{n}", payload={"n": n})
+
+
+def test_verify_record_reports_an_intact_chain(capsys):
+    record_three()
+    call_command("verify_record")
+    assert "3 entries verified" in capsys.readouterr().out
+
+
+def test_verify_record_names_a_tampered_row():
+    record_three()
+    tamper("UPDATE ledger_entry SET payload = %s WHERE seq = 2", ['{"n":99}'])
+    with pytest.raises(CommandError, match=r"Entry #2 is bad: its contents do not match its hash"):
+        call_command("verify_record")
+
+
+def test_verify_record_names_a_removed_row():
+    record_three()
+    tamper("DELETE FROM ledger_entry WHERE seq = %s", [2])
+    with pytest.raises(CommandError, match=r"Entry #3 is bad: expected entry #2 here"):
+        call_command("verify_record")
+
+
+def test_verify_record_detects_a_rehashed_row():
+    record_three()
+    tamper("UPDATE ledger_entry SET hash = %s WHERE seq = 1", ["a" * 64])
+    with pytest.raises(CommandError, match=r"Entry #1 is bad"):
+        call_command("verify_record")
+
+
+def test_the_scheduled_task_stores_its_finding():
+    record_three()
+    assert verify_record_task.delay().get() is True
+    run = VerificationRun.objects.get()
+    assert (run.ok, run.entries_checked) == (True, 3)
+
+
+def test_a_failed_verification_is_shown_on_the_record_page(client):
+    record_three()
+    tamper("UPDATE ledger_entry SET kind = %s WHERE seq = 3", ["rewritten"])
+    verify_record()
+    page = client.get("/record/").content.decode()
+    assert "Verification failed at entry #3" in page

@@ -1,0 +1,60 @@
+import pytest
+
+from ledger.services import append
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_page_has_an_accessible_shell(client):
+    page = client.get("/").content.decode()
+    assert 'href="#main"' in page
+    assert '<main id="main"' in page
+    assert '<nav aria-label="Main">' in page
+    assert 'name="viewport"' in page
+
+
+def test_the_home_page_is_honest_when_empty(client):
+    assert "Nothing has been recorded yet" in client.get("/").content.decode()
+
+
+def test_the_home_page_shows_the_latest_entries(client):
+    append(kind="test.event", subject="thing:1", payload={})
+    page = client.get("/").content.decode()
+    assert "thing:1" in page
+    assert "Nothing has been recorded yet" not in page
+
+
+def test_a_signed_in_person_sees_their_name(client, citizen):
+    client.force_login(citizen)
+    assert "Ada Citizen" in client.get("/").content.decode()
+
+
+def test_a_visitor_is_offered_sign_in(client):
+    page = client.get("/").content.decode()
+    assert "/accounts/login/" in page and "/accounts/signup/" in page
+
+
+def test_sign_up_asks_for_a_display_name_and_verification(client, mailoutbox):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "new@example.org", "password1": "a-long-passphrase-1", "password2": "a-long-passphrase-1",
+         "display_name": "New Person"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert "confirm" in mailoutbox[0].body.lower()
+    from accounts.models import User
+    from accounts.permissions import is_citizen
+
+    assert not is_citizen(User.objects.get(email="new@example.org"))
+
+
+def test_an_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "There is nothing at this address" in response.content.decode()
+
+
+def test_the_api_schema_and_docs_are_served(client):
+    assert client.get("/api/schema/").status_code == 200
+    assert client.get("/api/docs/").status_code == 200
