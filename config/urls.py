@@ -7,6 +7,8 @@ from config import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("ledger.urls")),
+    path("", include("consultation.urls")),
+    path("", include("appeals.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from consultation.models import Clause, Guideline, GuidelineVersion
+
+
+@admin.register(Guideline)
+class GuidelineAdmin(admin.ModelAdmin):
+    list_display = ["title", "organization", "slug", "created_at"]
+    list_filter = ["organization"]
+    search_fields = ["title", "slug"]
+
+
+class ClauseInline(admin.TabularInline):
+    model = Clause
+    extra = 0
+    fields = ["position", "key", "heading", "tags"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(GuidelineVersion)
+class GuidelineVersionAdmin(admin.ModelAdmin):
+    """Read-only: versions change only through the publishing workflow, which writes the record."""
+
+    list_display = ["guideline", "number", "status", "published_at"]
+    list_filter = ["status"]
+    inlines = [ClauseInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
