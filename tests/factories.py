@@ -1,7 +1,9 @@
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from accounts.models import Membership, Organization, ReviewerProfile, User
+from consultation.models import Clause, Guideline, GuidelineVersion
 
 PASSWORD = "correct-horse-battery"
 
@@ -48,3 +50,36 @@ class ReviewerProfileFactory(factory.django.DjangoModelFactory):
     handle = factory.Sequence(lambda n: f"reviewer-{n}")
     expertise = factory.LazyFunction(list)
     capacity = 3
+
+
+class GuidelineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Guideline
+
+    organization = factory.SubFactory(OrganizationFactory)
+    slug = factory.Sequence(lambda n: f"guideline-{n}")
+    title = factory.Sequence(lambda n: f"Refusal guideline {n}")
+    description = "When the assistant declines a request."
+
+
+class GuidelineVersionFactory(factory.django.DjangoModelFactory):
+    """A version; status defaults to final so it is public and citable."""
+
+    class Meta:
+        model = GuidelineVersion
+
+    guideline = factory.SubFactory(GuidelineFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    status = GuidelineVersion.FINAL
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class ClauseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Clause
+
+    version = factory.SubFactory(GuidelineVersionFactory)
+    key = factory.Sequence(lambda n: f"R-{n + 1}.1")
+    heading = factory.Sequence(lambda n: f"Clause {n + 1}")
+    text = "The assistant declines requests for **dangerous** instructions."
+    position = factory.Sequence(lambda n: n)

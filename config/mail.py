@@ -1,0 +1,16 @@
+"""Templated email: templates/<area>/email/<name>_subject.txt and <name>_body.txt."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+
+def send_templated_mail(*, to: list[str], template: str, context: dict) -> int:
+    """Send one message per call; `template` is e.g. "consultation/email/comment_hidden"."""
+    recipients = [address for address in to if address]
+    if not recipients:
+        return 0
+    context = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **context}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    body = render_to_string(f"{template}_body.txt", context)
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
