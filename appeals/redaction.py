@@ -1,0 +1,53 @@
+"""Finding personal data in refusal excerpts, so a moderator can redact it before anything is public."""
+
+import re
+
+REDACTED = "[redacted]"
+
+# Order matters: card-like numbers before phone numbers, links before emails inside them.
+PATTERNS = [
+    (
+        "token_link",
+        re.compile(
+            r"https?://\S*?(?:[?&#](?:[\w-]*token|key|sig|signature|auth|session|code|secret|password|pwd)=[^\s&]+"
+            r"|/[A-Za-z0-9_-]{24,})\S*",
+            re.IGNORECASE,
+        ),
+    ),
+    ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("card_number", re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")),
+    ("phone_number", re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{6,18}\d(?!\d)")),
+]
+
+KIND_LABELS = {
+    "token_link": "a link carrying a token",
+    "email": "an email address",
+    "card_number": "a card-like number",
+    "phone_number": "a phone number",
+}
+
+
+def _looks_like_phone(match: str) -> bool:
+    return sum(ch.isdigit() for ch in match) >= 8
+
+
+def find_personal_data(text: str) -> list[str]:
+    """The kinds of personal data in `text`, in order of first appearance, each once."""
+    return redact(text)[1]
+
+
+def redact(text: str) -> tuple[str, list[str]]:
+    """`text` with every detected piece of personal data replaced, and the kinds that were found."""
+    found: list[str] = []
+
+    for kind, pattern in PATTERNS:
+
+        def replace(match, kind=kind):
+            if kind == "phone_number" and not _looks_like_phone(match.group(0)):
+                return match.group(0)
+            if kind not in found:
+                found.append(kind)
+            return REDACTED
+
+        text = pattern.sub(replace, text)
+    return text, found
