@@ -84,6 +84,9 @@ class AppealCounter(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
 
 class AppealQuerySet(models.QuerySet):
     def awaiting_screening(self):
@@ -225,6 +228,9 @@ class ContestedClause(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["appeal", "key"], name="contested_clause_once")]
         indexes = [models.Index(fields=["guideline", "key"])]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class AppealEventQuerySet(models.QuerySet):
@@ -390,13 +396,13 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"Decision {self.pk} on {self.appeal_id}: {self.outcome}"
 
-    def get_absolute_url(self) -> str:
-        return f"{self.appeal.get_absolute_url()}#decision-{self.pk}"
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("Decisions are never edited; correct one with a new decision.")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{self.appeal.get_absolute_url()}#decision-{self.pk}"
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Decisions are never deleted.")
@@ -415,6 +421,9 @@ class CitedClause(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["decision", "key"], name="cited_clause_once")]
         indexes = [models.Index(fields=["key", "decision"])]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class Vote(models.Model):

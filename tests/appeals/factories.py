@@ -1,4 +1,3 @@
-import io
 import struct
 import zlib
 from datetime import timedelta
@@ -82,5 +81,5 @@ def screenshot(name: str = "screenshot.png") -> SimpleUploadedFile:
 
 
 def write_png(path) -> None:
-    with io.open(path, "wb") as handle:
+    with open(path, "wb") as handle:
         handle.write(png_bytes(4, 4))
