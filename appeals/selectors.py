@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from appeals.models import Appeal, Assignment, ContestedClause, Decision
 from consultation.models import Guideline
@@ -26,7 +26,12 @@ def clause_pressure(guideline: Guideline) -> dict[str, dict[str, int]]:
 
 
 def public_decisions() -> QuerySet[Decision]:
-    return Decision.objects.select_related("appeal", "organization", "system", "supersedes").order_by("-pk")
+    corrected = Exists(Decision.objects.filter(supersedes=OuterRef("pk")))
+    return (
+        Decision.objects.select_related("appeal", "organization", "system")
+        .annotate(corrected=corrected)
+        .order_by("-pk")
+    )
 
 
 def recent_decisions(limit: int = 5) -> list[Decision]:

@@ -412,17 +412,17 @@ def route_appeal(
             if reviewer:
                 raise ValidationError("Only an appeal awaiting review or in review can be routed.")
             return RoutingResult()
+        candidates = eligible_reviewers(appeal)
+        if reviewer:
+            candidates = candidates.filter(pk=reviewer.pk)
+            if not candidates.exists():
+                raise ValidationError({"reviewer": [ineligibility_reason(appeal, reviewer)]})
         needed = appeal.panel_size - appeal.assignments.live().count()
         if needed <= 0:
             if reviewer:
                 raise ValidationError("This appeal already has a full panel.")
             return RoutingResult()
         tags = clause_tags(appeal)
-        candidates = eligible_reviewers(appeal)
-        if reviewer:
-            candidates = candidates.filter(pk=reviewer.pk)
-            if not candidates.exists():
-                raise ValidationError({"reviewer": [ineligibility_reason(appeal, reviewer)]})
         result = RoutingResult()
         for candidate in sorted(candidates, key=_ranking(tags)):
             if len(result.offered) == needed:

@@ -7,6 +7,7 @@ from tests.factories import ReviewerProfileFactory
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.APPEALS_PER_DAY = 1000  # the rate-limit test sets its own
 
 
 @pytest.fixture

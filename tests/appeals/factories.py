@@ -83,3 +83,9 @@ def screenshot(name: str = "screenshot.png") -> SimpleUploadedFile:
 def write_png(path) -> None:
     with open(path, "wb") as handle:
         handle.write(png_bytes(4, 4))
+
+
+def admitted(appellant, system, guideline, moderator, *, significant=False, **overrides):
+    """An appeal a moderator admitted; routing has not run (on_commit callbacks don't run in `db` tests)."""
+    appeal = file(appellant, system, guideline, **overrides)
+    return services.admit_appeal(appeal=appeal, moderator=moderator, significant=significant)
