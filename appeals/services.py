@@ -508,13 +508,12 @@ def _queue_routing(appeal: Appeal) -> None:
 
 def accept_assignment(*, assignment: Assignment, reviewer_user: User) -> Assignment:
     with transaction.atomic():
-        assignment = _lock_assignment(assignment, reviewer_user)
+        appeal, assignment = _lock_assignment(assignment, reviewer_user)
         if assignment.status != Assignment.OFFERED:
             raise ValidationError(f"This offer is {assignment.get_status_display().lower()}; it can't be accepted.")
         now = timezone.now()
         if assignment.offer_expires_at < now:
             raise ValidationError("This offer has run out.")
-        appeal = _lock(assignment.appeal)
         assignment.status, assignment.responded_at = Assignment.ACCEPTED, now
         assignment.due_at = now + timedelta(days=settings.REVIEW_DAYS)
         assignment.save(update_fields=["status", "responded_at", "due_at"])
@@ -534,10 +533,9 @@ def decline_assignment(*, assignment: Assignment, reviewer_user: User, reason: s
     if len(reason) > 1000:
         raise ValidationError({"reason": ["Keep the reason to 1,000 characters or fewer."]})
     with transaction.atomic():
-        assignment = _lock_assignment(assignment, reviewer_user)
+        appeal, assignment = _lock_assignment(assignment, reviewer_user)
         if assignment.status != Assignment.OFFERED:
             raise ValidationError(f"This offer is {assignment.get_status_display().lower()}; it can't be declined.")
-        appeal = _lock(assignment.appeal)
         assignment.status, assignment.responded_at = Assignment.DECLINED, timezone.now()
         assignment.decline_reason = reason
         assignment.save(update_fields=["status", "responded_at", "decline_reason"])
@@ -553,10 +551,9 @@ def expire_offers(*, now: datetime | None = None) -> int:
     expired = 0
     for pk in list(Assignment.objects.offers_past(now).values_list("pk", flat=True)):
         with transaction.atomic():
-            assignment = Assignment.objects.select_for_update(of=("self",)).select_related("reviewer").get(pk=pk)
+            appeal, assignment = _lock_appeal_and_assignment(pk)
             if assignment.status != Assignment.OFFERED or assignment.offer_expires_at >= now:
                 continue
-            appeal = _lock(assignment.appeal)
             _expire(appeal, assignment, now, note="The offer was not answered in time.")
             expired += 1
     return expired
@@ -568,11 +565,10 @@ def remind_and_expire_reviews(*, now: datetime | None = None) -> dict[str, int]:
     counts = {"reminded": 0, "expired": 0, "overdue": 0}
     for pk in list(Assignment.objects.reviews_running().values_list("pk", flat=True)):
         with transaction.atomic():
-            assignment = Assignment.objects.select_for_update(of=("self",)).select_related("reviewer").get(pk=pk)
+            appeal, assignment = _lock_appeal_and_assignment(pk)
             if assignment.status != Assignment.ACCEPTED:
                 continue
             if assignment.due_at <= now:
-                appeal = _lock(assignment.appeal)
                 _expire(appeal, assignment, now, note="The review was not decided by its due date.")
                 counts["expired"] += 1
                 continue
@@ -654,10 +650,9 @@ def decide_appeal(
     """
     rationale = rationale.strip()
     with transaction.atomic():
-        assignment = _lock_assignment(assignment, reviewer_user)
+        appeal, assignment = _lock_assignment(assignment, reviewer_user)
         if assignment.status != Assignment.ACCEPTED:
             raise ValidationError("Accept the offer before deciding; a completed review can't be changed.")
-        appeal = _lock(assignment.appeal)
         if appeal.status != Appeal.IN_REVIEW:
             raise ValidationError(f"This appeal is {appeal.get_status_display().lower()}.")
         keys, cited = _check_decision_input(appeal, outcome, rationale, cited_clause_keys, cited_decision_ids)
@@ -844,11 +839,18 @@ def _lock(appeal: Appeal) -> Appeal:
     return appeals.get(pk=appeal.pk)
 
 
-def _lock_assignment(assignment: Assignment, reviewer_user: User) -> Assignment:
-    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("reviewer").get(pk=assignment.pk)
+def _lock_appeal_and_assignment(assignment_pk: int) -> tuple[Appeal, Assignment]:
+    """Always the appeal first, then its assignment: one lock order everywhere, so no deadlocks."""
+    appeal = _lock(Appeal(pk=Assignment.objects.filter(pk=assignment_pk).values_list("appeal_id", flat=True).get()))
+    assignments = Assignment.objects.select_for_update(of=("self",)).select_related("reviewer")
+    return appeal, assignments.get(pk=assignment_pk)
+
+
+def _lock_assignment(assignment: Assignment, reviewer_user: User) -> tuple[Appeal, Assignment]:
+    appeal, assignment = _lock_appeal_and_assignment(assignment.pk)
     if assignment.reviewer.user_id != reviewer_user.pk:
         raise PermissionDenied("This assignment belongs to another reviewer.")
-    return assignment
+    return appeal, assignment
 
 
 def _set_status(appeal: Appeal, status: str, *fields: str) -> None:

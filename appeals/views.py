@@ -230,6 +230,7 @@ def decisions(request):
         "decisions": page[:DECISIONS_PER_PAGE],
         "older": page[DECISIONS_PER_PAGE - 1].pk if len(page) > DECISIONS_PER_PAGE else None,
         "query": query.urlencode(),
+        "is_publisher": request.user.is_authenticated and permissions.publisher_organizations(request.user).exists(),
     }
     return render(request, "appeals/decisions.html", context)
 
@@ -488,6 +489,22 @@ def respond_to_decision(request, pk: int):
             return redirect(decision.get_absolute_url())
     context = {"decision": decision, "form": form, "responses": list(decision.responses.all())}
     return render(request, "appeals/respond.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def decisions_to_answer(request):
+    """A publisher's decisions on their organizations' appeals, those not yet answered first."""
+    organizations = permissions.publisher_organizations(request.user)
+    if not organizations.exists():
+        raise PermissionDenied("Only publishers answer decisions, for their own organization.")
+    answered = Exists(OrganizationResponse.objects.filter(decision=OuterRef("pk")))
+    found = (
+        selectors.public_decisions()
+        .filter(organization__in=organizations, superseded_by__isnull=True)
+        .annotate(answered=answered)
+        .order_by("answered", "-pk")[:200]
+    )
+    return render(request, "appeals/decisions_to_answer.html", {"decisions": list(found)})
 
 
 @login_required

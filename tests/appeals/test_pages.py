@@ -302,3 +302,45 @@ def test_unknown_appeals_are_404(client, db):
 def test_signed_out_people_are_sent_to_sign_in(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_publisher_sees_the_decisions_to_answer(client, citizen, system, guideline, moderator, publisher):
+    appeal = decided(citizen, system, guideline, moderator)
+    client.force_login(citizen)
+    assert client.get(reverse("decisions-to-answer")).status_code == 403
+    client.force_login(publisher)
+    assert "Decisions on your organization" in client.get(reverse("decisions")).text
+    page = client.get(reverse("decisions-to-answer"))
+    assert appeal.public_id in page.text and "not answered yet" in page.text
+
+
+def test_the_appeal_page_costs_the_same_however_much_happened(client, citizen, system, guideline, moderator, publisher):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    simple = decided(citizen, system, guideline, moderator, "rae", refusal_excerpt="simple")
+    busy = admitted(citizen, system, guideline, moderator, significant=True, refusal_excerpt="busy")
+    panel = [make_reviewer(h) for h in ["a", "b", "c"]]
+    services.route_appeal(appeal=busy)
+    for assignment, outcome in zip(busy.assignments.all(), ["upheld", "overturned", "upheld"], strict=True):
+        services.accept_assignment(assignment=assignment, reviewer_user=assignment.reviewer.user)
+        services.decide_appeal(
+            assignment=assignment,
+            reviewer_user=assignment.reviewer.user,
+            outcome=outcome,
+            rationale="r",
+            cited_clause_keys=["R-1.1"],
+            cited_decision_ids=[simple.decisions.get().pk],
+        )
+    first = busy.decisions.get()
+    services.correct_decision(
+        decision=first, user=moderator, outcome="upheld", rationale="r2", cited_clause_keys=["R-1.1"], note="n"
+    )
+    services.respond_to_decision(decision=first, user=publisher, kind="disagrees", text="No.")
+    assert len(panel) == 3
+    counts = []
+    for appeal in [simple, busy]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(appeal.get_absolute_url()).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
