@@ -23,6 +23,7 @@ urlpatterns = [
     path("appeals/<public_id:public_id>/withdraw/", views.withdraw_appeal, name="withdraw-appeal"),
     path("appeals/<public_id:public_id>/attachments/<int:pk>/", views.attachment, name="appeal-attachment"),
     path("decisions/", views.decisions, name="decisions"),
+    path("decisions/export.csv", views.decisions_export, name="decisions-export"),
     path("decisions/to-answer/", views.decisions_to_answer, name="decisions-to-answer"),
     path("decisions/<int:pk>/respond/", views.respond_to_decision, name="respond-to-decision"),
     path("decisions/<int:pk>/correct/", views.correct_decision, name="correct-decision"),

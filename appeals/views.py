@@ -1,8 +1,10 @@
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -233,6 +235,40 @@ def decisions(request):
         "is_publisher": request.user.is_authenticated and permissions.publisher_organizations(request.user).exists(),
     }
     return render(request, "appeals/decisions.html", context)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def decisions_export(request):
+    """The whole decision database (with the same filters) as CSV, streamed row by row."""
+    form = forms.DecisionSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    found = selectors.search_decisions(**{k: v for k, v in filters.items() if v})
+    writer = csv.writer(_Echo())
+    header = ["decision", "appeal", "organization", "system", "outcome", "cited_clauses", "decided_at", "supersedes"]
+
+    def rows():
+        yield writer.writerow(header)
+        for d in found.iterator(chunk_size=500):
+            yield writer.writerow(
+                [
+                    d.pk,
+                    d.appeal.public_id,
+                    d.organization.slug,
+                    d.system.slug,
+                    d.outcome,
+                    " ".join(d.cited_clause_keys),
+                    d.decided_at.isoformat(),
+                    d.supersedes_id or "",
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="decisions.csv"'
+    return response
 
 
 # Moderation --------------------------------------------------------------------------------------

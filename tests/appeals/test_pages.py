@@ -344,3 +344,14 @@ def test_the_appeal_page_costs_the_same_however_much_happened(client, citizen, s
             assert client.get(appeal.get_absolute_url()).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_decisions_download_as_streamed_csv(client, citizen, system, guideline, moderator):
+    appeal = decided(citizen, system, guideline, moderator)
+    response = client.get(reverse("decisions-export"), {"outcome": "overturned"})
+    assert response.streaming
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0].startswith("decision,appeal,organization")
+    assert appeal.public_id in lines[1] and "R-1.1" in lines[1]
+    empty = b"".join(client.get(reverse("decisions-export"), {"outcome": "upheld"}).streaming_content)
+    assert len(empty.decode().splitlines()) == 1
