@@ -209,10 +209,13 @@ def file_appeal(
 
 
 def _flags(prompt_flags: list[str], refusal_flags: list[str], conversation_url: str) -> list[dict]:
-    flags = [{"field": "prompt_excerpt", "kind": kind, "label": KIND_LABELS[kind]} for kind in prompt_flags]
-    flags += [{"field": "refusal_excerpt", "kind": kind, "label": KIND_LABELS[kind]} for kind in refusal_flags]
+    def flag(field_name: str, where: str, kind: str) -> dict:
+        return {"field": field_name, "where": where, "kind": kind, "label": KIND_LABELS[kind]}
+
+    flags = [flag("prompt_excerpt", "the prompt excerpt", kind) for kind in prompt_flags]
+    flags += [flag("refusal_excerpt", "the refusal excerpt", kind) for kind in refusal_flags]
     if conversation_url and redact(conversation_url)[1]:
-        flags.append({"field": "conversation_url", "kind": "token_link", "label": KIND_LABELS["token_link"]})
+        flags.append(flag("conversation_url", "the conversation link", "token_link"))
     return flags
 
 
@@ -316,8 +319,9 @@ def admit_appeal(*, appeal: Appeal, moderator: User, significant: bool = False) 
         if appeal.appellant_id == moderator.pk:
             raise PermissionDenied("You cannot screen your own appeal.")
         _start_screening(appeal, moderator)
-        appeal.significant = significant
-        _set_status(appeal, Appeal.AWAITING_REVIEW, "significant")
+        # Whoever admits it is its screening moderator, and so never one of its reviewers.
+        appeal.significant, appeal.screened_by = significant, moderator
+        _set_status(appeal, Appeal.AWAITING_REVIEW, "significant", "screened_by")
         note = "Admitted for review by a panel of three." if significant else "Admitted for review."
         _record(appeal, "admitted", actor="a moderator", note=note, payload={"significant": significant})
         _notify_appellant(appeal)
@@ -396,9 +400,7 @@ def _ranking(tags: set[str]):
     return key
 
 
-def route_appeal(
-    *, appeal: Appeal, reviewer: ReviewerProfile | None = None, moderator: User | None = None
-) -> RoutingResult:
+def route_appeal(*, appeal: Appeal, reviewer: ReviewerProfile | None = None) -> RoutingResult:
     """Offer the appeal to as many eligible reviewers as its panel still needs.
 
     Idempotent: a full panel is left alone. Safe under concurrency: the appeal row is locked
@@ -444,7 +446,7 @@ def route_appeal(
 
 def assign_reviewer_by_hand(*, appeal: Appeal, reviewer: ReviewerProfile, moderator: User) -> Assignment:
     _require_moderator(moderator)
-    return route_appeal(appeal=appeal, reviewer=reviewer, moderator=moderator).offered[0]
+    return route_appeal(appeal=appeal, reviewer=reviewer).offered[0]
 
 
 def ineligibility_reason(appeal: Appeal, reviewer: ReviewerProfile) -> str:

@@ -355,3 +355,11 @@ def test_decisions_download_as_streamed_csv(client, citizen, system, guideline, 
     assert appeal.public_id in lines[1] and "R-1.1" in lines[1]
     empty = b"".join(client.get(reverse("decisions-export"), {"outcome": "upheld"}).streaming_content)
     assert len(empty.decode().splitlines()) == 1
+
+
+def test_the_screening_page_flags_personal_data(client, citizen, system, guideline, moderator):
+    appeal = file(citizen, system, guideline, refusal_excerpt="I won't email bob@example.org for you.")
+    client.force_login(moderator)
+    page = client.get(reverse("screen-appeal", args=[appeal.public_id]))
+    assert "An email address in the refusal excerpt" in page.text
+    assert "I won&#x27;t email [redacted] for you." in page.text  # the proposed public excerpt

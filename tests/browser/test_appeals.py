@@ -90,3 +90,27 @@ def test_an_appeal_is_filed_screened_decided_and_published(open_page, tmp_path, 
     page.get_by_role("link", name=appeal.public_id).click()
     expect(page.get_by_role("heading", name=f"Appeal {appeal.public_id}")).to_be_visible()
     expect(page.locator(".status")).to_have_text("Decided")
+
+
+def test_the_guided_form_works_without_javascript(page_without_js, tmp_path, settings):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    page = page_without_js
+    organization = OrganizationFactory(slug="acme", name="Acme AI")
+    published_guideline(organization)
+    AISystemFactory(organization=organization, slug="helper", name="Acme Helper")
+    appellant = UserFactory()
+    sign_in(page, appellant.email, PASSWORD)
+    page.goto("/appeals/new/")
+    page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("When did the refusal happen?").fill(
+        (timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    )
+    page.get_by_label("What you asked").fill("Can I mix bleach and vinegar for cleaning?")
+    page.get_by_label("What the system answered").fill("I can't help with that.")
+    page.get_by_label("Why the refusal was wrong").fill("It is a safety question: the answer is no.")
+    page.get_by_role("button", name="File the appeal").click()
+    expect(page.locator("#id_clause_keys_error")).to_contain_text("This field is required")  # next to the clauses
+    page.get_by_label("R-3.1 Heading R-3.1").check()
+    page.get_by_role("button", name="File the appeal").click()
+    expect(page.locator(".public-id")).to_contain_text(Appeal.objects.get().public_id)
