@@ -27,8 +27,15 @@ KIND_LABELS = {
 }
 
 
+DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
+
+
 def _looks_like_phone(match: str) -> bool:
-    return sum(ch.isdigit() for ch in match) >= 8
+    """Enough digits for a phone number, and not a date such as 2026-11-20 14."""
+    if DATE_LIKE.search(match):
+        return False
+    digits = sum(ch.isdigit() for ch in match)
+    return 9 <= digits <= 15 or (match.startswith("+") and digits >= 8)
 
 
 def find_personal_data(text: str) -> list[str]:
