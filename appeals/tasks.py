@@ -14,7 +14,7 @@ def route_appeal(self, appeal_id: int) -> int:
     if appeal is None:
         return 0
     result = services.route_appeal(appeal=appeal)
-    if result.missing and result.contended:
+    if result.missing and result.contended and not self.request.is_eager:
         # Another worker held a candidate; try again shortly rather than wait for the sweeper.
         raise self.retry(countdown=1)
     return len(result.offered)
