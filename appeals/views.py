@@ -423,8 +423,8 @@ def _own_assignment(request, pk: int) -> Assignment:
         "appeal__refusal__system__organization", "appeal__guideline__organization", "appeal__version", "reviewer"
     )
     assignment = get_object_or_404(queryset, pk=pk)
-    if assignment.reviewer_id != profile.pk:
-        # Not theirs: they must not even learn that it exists.
+    if assignment.reviewer_id != profile.pk or assignment.status not in Assignment.SEEN_STATUSES:
+        # Not theirs (or no longer: declined or expired): they must not even learn that it exists.
         raise Http404("No such assignment.")
     return assignment
 

@@ -244,6 +244,7 @@ def test_a_reviewer_declines_with_a_reason(client, citizen, system, guideline, m
     client.post(reverse("decline-assignment", args=[assignment.pk]), {"reason": "Conflict."})
     assignment.refresh_from_db()
     assert assignment.status == Assignment.DECLINED
+    assert client.get(reverse("review", args=[assignment.pk])).status_code == 404  # no longer theirs to read
 
 
 def test_a_publisher_responds_but_cannot_decide(client, citizen, system, guideline, moderator, publisher):
