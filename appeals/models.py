@@ -267,6 +267,10 @@ class AppealEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The timeline of an appeal is never rewritten.")
 
+    @property
+    def label(self) -> str:
+        return self.kind.replace("_", " ").capitalize()
+
 
 class Attachment(models.Model):
     PNG, JPEG, PDF = "image/png", "image/jpeg", "application/pdf"

@@ -683,7 +683,7 @@ def _decide(appeal: Appeal, votes: list[Vote]) -> Decision:
         # No majority among three different votes: the middle position decides.
         outcome = Decision.PARTIAL
     majority = [vote for vote in votes if vote.outcome == outcome] or votes
-    rationale = "\n\n---\n\n".join(vote.rationale for vote in majority)
+    rationale = "\n\n---\n\n".join(dict.fromkeys(vote.rationale for vote in majority))
     keys = list(dict.fromkeys(key for vote in majority for key in vote.cited_clause_keys))
     cited_ids = list(dict.fromkeys(pk for vote in majority for pk in vote.cited_decision_ids))
     decision = _create_decision(appeal, outcome=outcome, rationale=rationale, keys=keys, cited_ids=cited_ids)
