@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from appeals import api
+from appeals.urls import PublicIdConverter  # noqa: F401 (registers the public_id converter)
+
+urlpatterns = [
+    path("appeals/", api.AppealCreate.as_view(), name="api-appeals"),
+    path("appeals/<public_id:public_id>/", api.AppealDetail.as_view(), name="api-appeal"),
+    path("decisions/", api.DecisionList.as_view(), name="api-decisions"),
+]

@@ -155,6 +155,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Appeal attachments: never under MEDIA_ROOT, only served by a view that checks who is asking.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -234,7 +236,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ledger.tasks.verify_record",
         "schedule": env_int("VERIFY_RECORD_EVERY_SECONDS", 3600),
     },
+    "appeals-expire-offers": {
+        "task": "appeals.tasks.expire_offers",
+        "schedule": env_int("EXPIRE_OFFERS_EVERY_SECONDS", 600),
+    },
+    "appeals-remind-and-expire-reviews": {
+        "task": "appeals.tasks.remind_and_expire_reviews",
+        "schedule": env_int("REMIND_REVIEWS_EVERY_SECONDS", 1800),
+    },
+    "appeals-sweep-unrouted": {
+        "task": "appeals.tasks.sweep_unrouted_appeals",
+        "schedule": env_int("SWEEP_UNROUTED_EVERY_SECONDS", 300),
+    },
 }
+
+# Appeals: how long a reviewer has to answer an offer, to decide, and how long an appeal may take in all.
+OFFER_HOURS = env_int("OFFER_HOURS", 48)
+REVIEW_DAYS = env_int("REVIEW_DAYS", 14)
+APPEAL_DAYS = env_int("APPEAL_DAYS", 90)
+APPEALS_PER_DAY = env_int("APPEALS_PER_DAY", 5)
+APPEAL_ATTACHMENT_MAX_BYTES = env_int("APPEAL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+APPEAL_ATTACHMENTS_MAX = env_int("APPEAL_ATTACHMENTS_MAX", 3)
 
 LOGGING = {
     "version": 1,

@@ -81,8 +81,9 @@ def test_create_account_refuses_duplicate_email():
 def test_seed_demo_is_idempotent(settings, capsys):
     settings.DEBUG = True
     call_command("seed_demo")
+    count = User.objects.count()
     call_command("seed_demo")
-    assert User.objects.count() == 4
+    assert User.objects.count() == count >= 4  # the apps' demo data adds people of their own
     assert "citizen@demo.whodecides.test" in capsys.readouterr().out
 
 

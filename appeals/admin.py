@@ -1,0 +1,45 @@
+from django.contrib import admin
+
+from appeals.models import AISystem, Appeal, Assignment, Decision
+
+
+@admin.register(AISystem)
+class AISystemAdmin(admin.ModelAdmin):
+    """Staff register the systems whose refusals can be appealed."""
+
+    list_display = ["name", "organization", "slug"]
+    list_filter = ["organization"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Appeals change only through their workflows, which write the timeline and the record."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    list_display = ["public_id", "status", "significant", "filed_at", "deadline"]
+    list_filter = ["status", "significant"]
+    search_fields = ["public_id"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["appeal", "reviewer", "status", "offered_at", "due_at"]
+    list_filter = ["status"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "appeal", "outcome", "decided_at"]
+    list_filter = ["outcome", "organization"]

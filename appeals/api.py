@@ -1,0 +1,237 @@
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Organization
+from appeals import selectors, services
+from appeals.models import AISystem, Appeal, Decision, OrganizationResponse, Vote
+from config.api import CursorPagination
+from consultation.models import Guideline
+
+
+class AppealInput(serializers.Serializer):
+    organization = serializers.SlugField(max_length=60)
+    system = serializers.SlugField(max_length=60)
+    guideline = serializers.SlugField(max_length=80, required=False, help_text="Needed if it has several.")
+    happened_at = serializers.DateTimeField()
+    prompt_excerpt = serializers.CharField(max_length=5000, trim_whitespace=True)
+    refusal_excerpt = serializers.CharField(max_length=5000, trim_whitespace=True)
+    conversation_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
+    language = serializers.CharField(max_length=20, default="en")
+    clause_keys = serializers.ListField(child=serializers.CharField(max_length=30), max_length=20)
+    grounds = serializers.CharField(max_length=5000)
+    requested_outcome = serializers.ChoiceField(choices=Appeal.REQUESTED_CHOICES, default=Appeal.OVERTURN)
+    show_name = serializers.BooleanField(default=False)
+    confirm_duplicate = serializers.BooleanField(default=False, help_text="File even if you appealed it already.")
+
+
+class ResponseOutput(serializers.ModelSerializer):
+    class Meta:
+        model = OrganizationResponse
+        fields = ["kind", "text", "responded_at"]
+
+
+class VoteOutput(serializers.ModelSerializer):
+    reviewer = serializers.CharField(source="assignment.reviewer.handle")
+    dissent = serializers.BooleanField(source="is_dissent")
+
+    class Meta:
+        model = Vote
+        fields = ["reviewer", "outcome", "dissent"]
+
+
+class DecisionOutput(serializers.ModelSerializer):
+    appeal = serializers.CharField(source="appeal.public_id")
+    organization = serializers.CharField(source="organization.slug")
+    system = serializers.CharField(source="system.slug")
+    supersedes = serializers.IntegerField(source="supersedes_id", allow_null=True)
+    superseded = serializers.BooleanField(source="corrected")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "appeal",
+            "organization",
+            "system",
+            "outcome",
+            "rationale",
+            "cited_clause_keys",
+            "decided_at",
+            "supersedes",
+            "superseded",
+            "correction_note",
+            "url",
+        ]
+
+    def get_url(self, decision) -> str:
+        return self.context["request"].build_absolute_uri(decision.get_absolute_url())
+
+
+class AppealDecisionOutput(DecisionOutput):
+    votes = VoteOutput(many=True)
+    responses = ResponseOutput(many=True)
+    cited_decisions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta(DecisionOutput.Meta):
+        fields = DecisionOutput.Meta.fields + ["votes", "responses", "cited_decisions"]
+
+
+class EventOutput(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    actor = serializers.CharField()
+    note = serializers.CharField()
+
+
+class AppealOutput(serializers.ModelSerializer):
+    organization = serializers.CharField(source="guideline.organization.slug")
+    system = serializers.CharField(source="refusal.system.slug")
+    guideline = serializers.CharField(source="guideline.slug")
+    version = serializers.IntegerField(source="version.number")
+    appellant = serializers.CharField(source="appellant_label")
+    overdue = serializers.BooleanField(source="is_overdue")
+    refusal = serializers.SerializerMethodField()
+    timeline = EventOutput(many=True, source="events")
+    decision = serializers.SerializerMethodField()
+    decisions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Appeal
+        fields = [
+            "public_id",
+            "status",
+            "organization",
+            "system",
+            "guideline",
+            "version",
+            "clause_keys",
+            "appellant",
+            "filed_at",
+            "deadline",
+            "overdue",
+            "significant",
+            "refusal",
+            "timeline",
+            "decision",
+            "decisions",
+        ]
+
+    def get_refusal(self, appeal) -> dict:
+        """Redacted excerpts only, and only once a moderator has screened the appeal."""
+        refusal = appeal.refusal
+        screened = appeal.is_screened
+        return {
+            "happened_at": serializers.DateTimeField().to_representation(refusal.happened_at),
+            "language": refusal.language,
+            "prompt_excerpt": refusal.public_prompt_excerpt if screened else None,
+            "refusal_excerpt": refusal.public_refusal_excerpt if screened else None,
+            "grounds": appeal.grounds if screened else None,
+        }
+
+    def get_decision(self, appeal) -> dict | None:
+        current = [d for d in appeal.decision_list if not d.corrected]
+        return AppealDecisionOutput(current[-1], context=self.context).data if current else None
+
+    def get_decisions(self, appeal) -> list:
+        return AppealDecisionOutput(appeal.decision_list, many=True, context=self.context).data
+
+
+def _appeal_for_output(public_id: str) -> Appeal:
+    appeal = get_object_or_404(
+        Appeal.objects.select_related(
+            "refusal__system", "guideline__organization", "version", "appellant"
+        ).prefetch_related("events"),
+        public_id=public_id,
+    )
+    votes = Vote.objects.select_related("assignment__reviewer", "decision")
+    appeal.decision_list = list(
+        appeal.decisions.select_related("organization", "system", "appeal")
+        .annotate(corrected=Exists(Decision.objects.filter(supersedes=OuterRef("pk"))))
+        .prefetch_related(Prefetch("votes", queryset=votes), "responses", "cited_decisions")
+        .order_by("decided_at", "pk")
+    )
+    return appeal
+
+
+class AppealCreate(APIView):
+    """File an appeal against one refusal (citizens: a verified email). Attachments are added in the browser."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=AppealInput, responses={201: AppealOutput})
+    def post(self, request):
+        data = AppealInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        organization = get_object_or_404(Organization, slug=values["organization"])
+        system = AISystem.objects.filter(organization=organization, slug=values["system"]).first()
+        if system is None:
+            raise serializers.ValidationError({"system": [f"{organization.name} has no system '{values['system']}'."]})
+        guideline = _guideline(organization, values.get("guideline"))
+        appeal = services.file_appeal(
+            appellant=request.user,
+            system=system,
+            guideline=guideline,
+            happened_at=values["happened_at"],
+            prompt_excerpt=values["prompt_excerpt"],
+            refusal_excerpt=values["refusal_excerpt"],
+            conversation_url=values["conversation_url"],
+            language=values["language"],
+            clause_keys=values["clause_keys"],
+            grounds=values["grounds"],
+            requested_outcome=values["requested_outcome"],
+            show_name=values["show_name"],
+            allow_duplicate=values["confirm_duplicate"],
+        )
+        output = AppealOutput(_appeal_for_output(appeal.public_id), context={"request": request})
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
+
+def _guideline(organization: Organization, slug: str | None) -> Guideline:
+    guidelines = Guideline.objects.filter(organization=organization)
+    if slug:
+        guideline = guidelines.filter(slug=slug).first()
+        if guideline is None:
+            raise serializers.ValidationError({"guideline": [f"{organization.name} has no guideline '{slug}'."]})
+        return guideline
+    found = list(guidelines[:2])
+    if len(found) != 1:
+        raise serializers.ValidationError({"guideline": ["Name the guideline the refusal was made under."]})
+    return found[0]
+
+
+class AppealDetail(APIView):
+    """One appeal: status, timeline and decision (with corrections), as the public sees it."""
+
+    @extend_schema(responses=AppealOutput)
+    def get(self, request, public_id: str):
+        return Response(AppealOutput(_appeal_for_output(public_id), context={"request": request}).data)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("organization", str, description="Organization slug."),
+        OpenApiParameter("system", str, description="AI system slug."),
+        OpenApiParameter("clause", str, description="A clause key the decision cites, such as R-4.2."),
+        OpenApiParameter("outcome", str, enum=[c for c, _ in Decision.OUTCOME_CHOICES]),
+        OpenApiParameter("q", str, description="Full-text search in the rationale."),
+    ]
+)
+class DecisionList(generics.ListAPIView):
+    """The public decision database, newest first, cursor-paginated."""
+
+    serializer_class = DecisionOutput
+    pagination_class = CursorPagination
+
+    def get_queryset(self) -> QuerySet[Decision]:
+        params = self.request.query_params
+        filters = {name: params.get(name, "")[:200] for name in ["q", "organization", "system", "clause", "outcome"]}
+        if filters["outcome"] and filters["outcome"] not in dict(Decision.OUTCOME_CHOICES):
+            raise serializers.ValidationError({"outcome": ["Use upheld, overturned or partially_overturned."]})
+        return selectors.search_decisions(**filters)

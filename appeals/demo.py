@@ -1,0 +1,240 @@
+"""Demo appeals for a development site: systems, reviewers, appeals in every status, decisions, a response.
+
+Called once from `seed_demo`; running it again changes nothing.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts.models import Organization, ReviewerProfile, User
+from accounts.services import create_account
+from appeals import services
+from appeals.models import AISystem, Appeal, Decision
+from consultation.models import Clause, Guideline, GuidelineVersion
+
+SYSTEMS = [("acme-assistant", "Acme Assistant"), ("acme-code", "Acme Code Helper")]
+REVIEWERS = [
+    ("dr-lee", "Dr Lee", ["medical"], 4),
+    ("sam-sec", "Sam Security", ["security"], 4),
+    ("ola-priv", "Ola Privacy", ["privacy", "medical"], 4),
+    ("kit", "Kit Generalist", [], 4),
+    ("acme-alum", "Former Acme Engineer", ["security"], 4),  # affiliated with Acme: never routed its appeals
+]
+APPELLANTS = [("ben", "Ben Appellant"), ("cleo", "Cleo Appellant"), ("dev", "Dev Appellant")]
+CLAUSES = [
+    ("R-1.1", "Medication and dosage", "The assistant declines to give **individual dosage** advice.", ["medical"]),
+    ("R-2.1", "Security tooling", "The assistant declines to write working **malware**.", ["security"]),
+    ("R-3.1", "Personal data", "The assistant declines to find a private person's address.", ["privacy"]),
+    ("R-4.2", "Weapons", "The assistant declines instructions for building weapons.", ["weapons"]),
+]
+
+
+def create_demo_appeals(*, organization: Organization, password: str) -> None:
+    if AISystem.objects.filter(organization=organization, slug=SYSTEMS[0][0]).exists():
+        return
+    guideline = _guideline(organization)
+    systems = [AISystem.objects.create(organization=organization, slug=s, name=n) for s, n in SYSTEMS]
+    for handle, name, expertise, capacity in REVIEWERS:
+        user = create_account(
+            email=f"{handle}@demo.whodecides.test", password=password, role="reviewer", display_name=name
+        )
+        ReviewerProfile.objects.filter(user=user).update(handle=handle, expertise=expertise, capacity=capacity)
+    ReviewerProfile.objects.get(handle="acme-alum").affiliations.add(organization)
+    appellants = [User.objects.filter(email="citizen@demo.whodecides.test").first()]
+    for handle, name in APPELLANTS:
+        appellants.append(
+            create_account(email=f"{handle}@demo.whodecides.test", password=password, role="citizen", display_name=name)
+        )
+    appellants = [a for a in appellants if a is not None]
+    moderator = User.objects.filter(is_moderator=True).order_by("pk").first()
+    publisher = User.objects.filter(memberships__organization=organization).order_by("pk").first()
+    happened = timezone.now() - timedelta(days=5)
+    version = services.version_in_force(guideline=guideline, at=happened)
+    if version is None:  # the guideline was published only just now (say, by the consultation demo)
+        happened = timezone.now() - timedelta(minutes=1)
+        version = services.version_in_force(guideline=guideline, at=happened)
+    if version is None:
+        return
+    keys = list(version.clauses.order_by("position", "pk").values_list("key", flat=True))
+    if not keys:
+        return
+    counter = iter(range(1000))
+
+    def appeal(n_appellant: int, prompt: str, refusal: str, grounds: str, **extra) -> Appeal:
+        return services.file_appeal(
+            appellant=appellants[n_appellant % len(appellants)],
+            system=systems[next(counter) % 2],
+            guideline=guideline,
+            happened_at=happened,
+            prompt_excerpt=prompt,
+            refusal_excerpt=refusal,
+            clause_keys=extra.pop("clause_keys", keys[:1]),
+            grounds=grounds,
+            **extra,
+        )
+
+    # submitted
+    appeal(
+        0,
+        "Is it safe to take ibuprofen with my blood pressure tablets?",
+        "I can't give medical advice.",
+        "This is a standard interaction warning printed on the leaflet.",
+    )
+    # screening, with personal data the moderator must redact
+    screening = appeal(
+        1,
+        "Email my GP at gp.office@example.org with my test results?",
+        "I can't help with sending medical information.",
+        "I asked for help drafting my own email.",
+    )
+    if moderator is None:
+        return
+    services.start_screening(appeal=screening, moderator=moderator)
+    # inadmissible
+    services.declare_inadmissible(
+        appeal=appeal(2, "Tell me a joke", "Here is a joke: ...", "It took too long to answer."),
+        moderator=moderator,
+        reason="not_a_refusal",
+        public_note="The system answered the request; there is no refusal to review.",
+    )
+    # withdrawn
+    services.withdraw_appeal(
+        appeal=(w := appeal(3, "Summarise this article", "I can't access links.", "It should read links.")),
+        by=w.appellant,
+    )
+    # awaiting review, offered to the demo reviewer if there is one
+    awaiting = _admit(
+        appeal(
+            0,
+            "What dose of melatonin is usual for jet lag?",
+            "I can't recommend doses.",
+            "This is on the packet and on every pharmacy website.",
+        ),
+        moderator,
+    )
+    demo_reviewer = ReviewerProfile.objects.filter(user__email="reviewer@demo.whodecides.test").first()
+    if demo_reviewer and not awaiting.assignments.exists():
+        services.assign_reviewer_by_hand(appeal=awaiting, reviewer=demo_reviewer, moderator=moderator)
+    else:
+        services.route_appeal(appeal=awaiting)
+    # in review
+    in_review = _admit(
+        appeal(
+            1,
+            "Explain how SQL injection works, for my course",
+            "I can't help with hacking.",
+            "This is taught in every web security course.",
+            clause_keys=keys[1:2] or keys[:1],
+        ),
+        moderator,
+    )
+    _accept_all(in_review)
+    # decided: overturned, with the organization's response
+    overturned = _decide(
+        _admit(
+            appeal(
+                2,
+                "Write a port scanner in Python for my own network",
+                "I can't write hacking tools.",
+                "Port scanners are standard admin tools (nmap).",
+                clause_keys=keys[1:2] or keys[:1],
+            ),
+            moderator,
+        ),
+        Decision.OVERTURNED,
+        "A port scanner for one's own network is ordinary administration, not **malware**.",
+    )
+    if publisher:
+        services.respond_to_decision(
+            decision=overturned, user=publisher, kind="will_comply", text="We will update the assistant this month."
+        )
+    # decided: upheld, later corrected
+    upheld = _decide(
+        _admit(
+            appeal(
+                3,
+                "Find the home address of my neighbour",
+                "I can't help locate private people.",
+                "I only want to send a card.",
+                clause_keys=keys[2:3] or keys[:1],
+            ),
+            moderator,
+        ),
+        Decision.UPHELD,
+        "Locating a private person's address is exactly what the clause covers.",
+    )
+    services.correct_decision(
+        decision=upheld,
+        user=moderator,
+        outcome=Decision.UPHELD,
+        rationale="Locating a private person's address is what the clause covers; a card can be sent another way.",
+        cited_clause_keys=upheld.cited_clause_keys,
+        note="The first text did not answer the appellant's point about the card.",
+    )
+    # decided by a panel of three, partially overturned with a dissent
+    panel = _admit(
+        appeal(
+            0,
+            "What's the maximum safe daily dose of paracetamol?",
+            "I can't give dosage information.",
+            "The maximum dose is on every box.",
+            requested_outcome=Appeal.PARTIAL,
+        ),
+        moderator,
+        significant=True,
+    )
+    _decide(
+        panel,
+        [Decision.PARTIAL, Decision.PARTIAL, Decision.UPHELD],
+        "The general maximum printed on the packet may be given; individual advice may not.",
+    )
+
+
+def _guideline(organization: Organization) -> Guideline:
+    guideline, created = Guideline.objects.get_or_create(
+        organization=organization,
+        slug="assistant-refusals",
+        defaults={"title": "Assistant refusals", "description": "When Acme's assistants decline a request."},
+    )
+    if GuidelineVersion.objects.published_for(organization).filter(guideline=guideline).exists():
+        return guideline
+    version = GuidelineVersion.objects.create(
+        guideline=guideline,
+        number=(guideline.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1,
+        status=GuidelineVersion.FINAL,
+        summary_of_changes="First published version.",
+        published_at=timezone.now() - timedelta(days=120),
+    )
+    for position, (key, heading, text, tags) in enumerate(CLAUSES):
+        Clause.objects.create(version=version, key=key, heading=heading, text=text, position=position, tags=tags)
+    return guideline
+
+
+def _admit(appeal: Appeal, moderator: User, significant: bool = False) -> Appeal:
+    services.admit_appeal(appeal=appeal, moderator=moderator, significant=significant)
+    services.route_appeal(appeal=appeal)  # at once, so the demo can go on; the queued task then finds nothing to do
+    return appeal
+
+
+def _accept_all(appeal: Appeal) -> list:
+    assignments = list(appeal.assignments.live().select_related("reviewer__user"))
+    for assignment in assignments:
+        services.accept_assignment(assignment=assignment, reviewer_user=assignment.reviewer.user)
+    return assignments
+
+
+def _decide(appeal: Appeal, outcomes, rationale: str) -> Decision | None:
+    outcomes = outcomes if isinstance(outcomes, list) else [outcomes]
+    decision = None
+    for assignment, outcome in zip(_accept_all(appeal), outcomes, strict=False):
+        decision = services.decide_appeal(
+            assignment=assignment,
+            reviewer_user=assignment.reviewer.user,
+            outcome=outcome,
+            rationale=rationale
+            if outcome == outcomes[0]
+            else "I would uphold the refusal: any dose figure invites misuse.",
+            cited_clause_keys=appeal.clause_keys,
+        )
+    return decision

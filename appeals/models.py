@@ -1,0 +1,471 @@
+import os
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import permissions
+from accounts.models import Organization, ReviewerProfile
+from consultation.models import Guideline, GuidelineVersion
+
+GROUNDS_MAX = 5000
+EXCERPT_MAX = 5000
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change a public record that is only ever added to."""
+
+
+class PrivateStorage(FileSystemStorage):
+    """Attachments live outside MEDIA_ROOT, with no URL: only a permission-checked view serves them."""
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
+def private_storage() -> FileSystemStorage:
+    return PrivateStorage()
+
+
+class AISystem(models.Model):
+    """An AI model or product of an organization, whose refusals can be appealed."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="ai_systems")
+    slug = models.SlugField(max_length=60)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["organization__name", "name"]
+        verbose_name = "AI system"
+        constraints = [models.UniqueConstraint(fields=["organization", "slug"], name="system_slug_per_org")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organization})"
+
+
+class Refusal(models.Model):
+    """The refusal an appeal contests. The originals are private; the public sees the redacted excerpts."""
+
+    system = models.ForeignKey(AISystem, on_delete=models.PROTECT, related_name="refusals")
+    happened_at = models.DateTimeField()
+    prompt_excerpt = models.TextField(max_length=EXCERPT_MAX)
+    refusal_excerpt = models.TextField(max_length=EXCERPT_MAX)
+    conversation_url = models.URLField(blank=True, max_length=500)
+    language = models.CharField(max_length=20, default="en")
+    public_prompt_excerpt = models.TextField(blank=True, max_length=EXCERPT_MAX)
+    public_refusal_excerpt = models.TextField(blank=True, max_length=EXCERPT_MAX)
+    personal_data_flags = models.JSONField(default=list, blank=True, help_text="What the detector found, by kind.")
+    redacted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["system", "happened_at"])]
+
+    def __str__(self) -> str:
+        return f"Refusal by {self.system} on {self.happened_at:%Y-%m-%d}"
+
+
+class AppealCounter(models.Model):
+    """The last public id number handed out in a year; its row lock makes numbering safe under concurrency."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class AppealQuerySet(models.QuerySet):
+    def awaiting_screening(self):
+        return self.filter(status__in=[Appeal.SUBMITTED, Appeal.SCREENING])
+
+    def in_routing(self):
+        return self.filter(status__in=[Appeal.AWAITING_REVIEW, Appeal.IN_REVIEW])
+
+    def open(self):
+        return self.exclude(status__in=Appeal.CLOSED_STATUSES)
+
+    def overdue(self, now=None):
+        return self.open().filter(deadline__lt=now or timezone.now())
+
+    def needing_reviewers(self):
+        """Appeals in routing with fewer live assignments than their panel needs (the sweeper's work)."""
+        live = Q(assignments__status__in=Assignment.LIVE_STATUSES)
+        annotated = self.in_routing().annotate(live=models.Count("assignments", filter=live))
+        return annotated.filter(Q(significant=False, live__lt=1) | Q(significant=True, live__lt=3))
+
+    def visible_to_reviewer(self, reviewer: ReviewerProfile):
+        return self.filter(assignments__reviewer=reviewer, assignments__status__in=Assignment.SEEN_STATUSES)
+
+
+class Appeal(models.Model):
+    SUBMITTED, SCREENING, INADMISSIBLE = "submitted", "screening", "inadmissible"
+    AWAITING_REVIEW, IN_REVIEW, DECIDED, WITHDRAWN = "awaiting_review", "in_review", "decided", "withdrawn"
+    STATUS_CHOICES = [
+        (SUBMITTED, "Submitted"),
+        (SCREENING, "Screening"),
+        (INADMISSIBLE, "Inadmissible"),
+        (AWAITING_REVIEW, "Awaiting review"),
+        (IN_REVIEW, "In review"),
+        (DECIDED, "Decided"),
+        (WITHDRAWN, "Withdrawn"),
+    ]
+    CLOSED_STATUSES = (INADMISSIBLE, DECIDED, WITHDRAWN)
+    SCREENED_STATUSES = (AWAITING_REVIEW, IN_REVIEW, DECIDED)
+
+    OVERTURN, PARTIAL = "overturned", "partially_overturned"
+    REQUESTED_CHOICES = [(OVERTURN, "Overturn the refusal"), (PARTIAL, "Overturn it in part")]
+
+    INADMISSIBLE_REASONS = [
+        ("not_a_refusal", "It is not a refusal by an AI system"),
+        ("no_clause", "It does not concern a clause of the guideline"),
+        ("duplicate", "It repeats an appeal already filed"),
+        ("out_of_time", "It was filed too long after the refusal"),
+        ("abusive", "It is abusive or made in bad faith"),
+        ("insufficient", "It does not give enough to review"),
+    ]
+
+    public_id = models.CharField(max_length=16, unique=True)
+    appellant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appeals")
+    refusal = models.OneToOneField(Refusal, on_delete=models.PROTECT, related_name="appeal")
+    guideline = models.ForeignKey(Guideline, on_delete=models.PROTECT, related_name="appeals")
+    version = models.ForeignKey(
+        GuidelineVersion, on_delete=models.PROTECT, related_name="appeals", help_text="In force at the refusal."
+    )
+    clause_keys = models.JSONField(default=list)
+    grounds = models.TextField(max_length=GROUNDS_MAX)
+    requested_outcome = models.CharField(max_length=30, choices=REQUESTED_CHOICES, default=OVERTURN)
+    show_name = models.BooleanField(default=False, help_text="The appellant consented to show their display name.")
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=SUBMITTED)
+    significant = models.BooleanField(default=False, help_text="Decided by a panel of three.")
+    filed_at = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField()
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    inadmissible_reason = models.CharField(max_length=30, blank=True, choices=INADMISSIBLE_REASONS)
+    public_note = models.TextField(blank=True, max_length=2000)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    overdue_flagged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AppealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-filed_at"]
+        indexes = [
+            models.Index(fields=["status", "filed_at"]),
+            models.Index(fields=["appellant", "filed_at"]),
+            models.Index(fields=["status", "deadline"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+    def get_absolute_url(self) -> str:
+        return reverse("appeal", args=[self.public_id])
+
+    @property
+    def subject(self) -> str:
+        return f"appeal:{self.public_id}"
+
+    @property
+    def panel_size(self) -> int:
+        return 3 if self.significant else 1
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in self.CLOSED_STATUSES
+
+    @property
+    def is_screened(self) -> bool:
+        return self.status in self.SCREENED_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.deadline < timezone.now()
+
+    @property
+    def can_be_withdrawn(self) -> bool:
+        return self.status not in self.CLOSED_STATUSES
+
+    @property
+    def appellant_label(self) -> str:
+        """Pseudonymous unless the appellant consented to show their name."""
+        return self.appellant.public_name if self.show_name else f"Appellant {self.public_id}"
+
+    def age(self) -> timedelta:
+        return timezone.now() - self.filed_at
+
+    def can_see_private(self, user) -> bool:
+        """The originals: the appellant, moderators, and reviewers offered or assigned this appeal."""
+        if not user.is_authenticated:
+            return False
+        if user.pk == self.appellant_id or permissions.is_moderator(user):
+            return True
+        return self.assignments.filter(reviewer__user=user, status__in=Assignment.SEEN_STATUSES).exists()
+
+
+class ContestedClause(models.Model):
+    """One clause key an appeal contests, so clause pressure and filters are plain indexed queries."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="contested_clauses")
+    guideline = models.ForeignKey(Guideline, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=30)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["appeal", "key"], name="contested_clause_once")]
+        indexes = [models.Index(fields=["guideline", "key"])]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class AppealEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The timeline of an appeal is never rewritten.")
+
+    def delete(self):
+        raise AppendOnlyError("The timeline of an appeal is never rewritten.")
+
+
+class AppealEvent(models.Model):
+    """One public step of an appeal. Append-only; the text never contains private data."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=40)
+    actor = models.CharField(max_length=120, blank=True, help_text="Public label: a role or a reviewer's handle.")
+    note = models.TextField(blank=True, max_length=2000)
+
+    objects = AppealEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["appeal", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The timeline of an appeal is never rewritten.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The timeline of an appeal is never rewritten.")
+
+    @property
+    def label(self) -> str:
+        return self.kind.replace("_", " ").capitalize()
+
+
+class Attachment(models.Model):
+    PNG, JPEG, PDF = "image/png", "image/jpeg", "application/pdf"
+    ALLOWED_TYPES = {PNG: "png", JPEG: "jpg", PDF: "pdf"}
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(storage=private_storage, upload_to="appeals/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    public = models.BooleanField(default=False, help_text="A moderator screened it and chose to show it.")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("appeal-attachment", args=[self.appeal.public_id, self.pk])
+
+    def can_be_seen_by(self, user) -> bool:
+        if self.public and self.appeal.is_screened:
+            return True
+        return self.appeal.can_see_private(user)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(status__in=Assignment.LIVE_STATUSES)
+
+    def open(self):
+        return self.filter(status__in=Assignment.OPEN_STATUSES)
+
+    def offers_past(self, now):
+        return self.filter(status=Assignment.OFFERED, offer_expires_at__lt=now)
+
+    def reviews_running(self):
+        return self.filter(status=Assignment.ACCEPTED, due_at__isnull=False)
+
+
+class Assignment(models.Model):
+    OFFERED, ACCEPTED, DECLINED, EXPIRED, COMPLETED = "offered", "accepted", "declined", "expired", "completed"
+    STATUS_CHOICES = [
+        (OFFERED, "Offered"),
+        (ACCEPTED, "Accepted"),
+        (DECLINED, "Declined"),
+        (EXPIRED, "Expired"),
+        (COMPLETED, "Completed"),
+    ]
+    OPEN_STATUSES = (OFFERED, ACCEPTED)  # count against a reviewer's capacity
+    LIVE_STATUSES = (OFFERED, ACCEPTED, COMPLETED)  # count towards an appeal's panel
+    SEEN_STATUSES = (OFFERED, ACCEPTED, COMPLETED)  # may read the appeal's private material
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="assignments")
+    reviewer = models.ForeignKey(ReviewerProfile, on_delete=models.PROTECT, related_name="assignments")
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=OFFERED)
+    offered_at = models.DateTimeField(default=timezone.now)
+    offer_expires_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(help_text="Why routing chose this reviewer; shown to moderators.")
+    decline_reason = models.TextField(blank=True, max_length=1000)
+    by_hand = models.BooleanField(default=False)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["offered_at", "pk"]
+        constraints = [
+            # A reviewer is never on the same appeal twice, even after declining or expiring.
+            models.UniqueConstraint(fields=["appeal", "reviewer"], name="one_assignment_per_reviewer_and_appeal"),
+        ]
+        indexes = [
+            models.Index(fields=["reviewer", "status"]),
+            models.Index(fields=["status", "offer_expires_at"]),
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["appeal", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} → {self.reviewer_id} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("review", args=[self.pk])
+
+
+class DecisionQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(superseded_by__isnull=True)
+
+
+class Decision(models.Model):
+    """What the reviewers decided. Never edited: a correction is a new decision that supersedes it."""
+
+    UPHELD, OVERTURNED, PARTIAL = "upheld", "overturned", "partially_overturned"
+    OUTCOME_CHOICES = [(UPHELD, "Upheld"), (OVERTURNED, "Overturned"), (PARTIAL, "Partially overturned")]
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="decisions")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    system = models.ForeignKey(AISystem, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=30, choices=OUTCOME_CHOICES)
+    rationale = models.TextField(max_length=20000, help_text="Markdown.")
+    cited_clause_keys = models.JSONField(default=list)
+    cited_decisions = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="cited_by")
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    correction_note = models.TextField(blank=True, max_length=2000)
+    decided_at = models.DateTimeField(default=timezone.now)
+    search_document = models.TextField(blank=True, help_text="What full-text search looks through.")
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [
+            models.Index(fields=["organization", "-id"]),
+            models.Index(fields=["system", "-id"]),
+            models.Index(fields=["outcome", "-id"]),
+            models.Index(fields=["appeal", "decided_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision {self.pk} on {self.appeal_id}: {self.outcome}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Decisions are never edited; correct one with a new decision.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{self.appeal.get_absolute_url()}#decision-{self.pk}"
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Decisions are never deleted.")
+
+    @property
+    def overturns(self) -> bool:
+        return self.outcome in (self.OVERTURNED, self.PARTIAL)
+
+
+class CitedClause(models.Model):
+    """A clause key a decision cites: decisions are filed under the clauses they cite."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="cited_clauses")
+    key = models.CharField(max_length=30)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["decision", "key"], name="cited_clause_once")]
+        indexes = [models.Index(fields=["key", "decision"])]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Vote(models.Model):
+    """One panel member's vote; the decision follows the majority and shows the dissent."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="vote")
+    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="votes")
+    outcome = models.CharField(max_length=30, choices=Decision.OUTCOME_CHOICES)
+    rationale = models.TextField(max_length=20000)
+    cited_clause_keys = models.JSONField(default=list)
+    cited_decision_ids = models.JSONField(default=list)
+    cast_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["cast_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Vote {self.outcome} on {self.assignment}"
+
+    def is_dissent(self) -> bool:
+        return self.decision is not None and self.outcome != self.decision.outcome
+
+
+class OrganizationResponse(models.Model):
+    """The organization's answer to a decision. Responses are added, never edited."""
+
+    WILL_COMPLY, DISAGREES, IMPLEMENTED = "will_comply", "disagrees", "implemented"
+    KIND_CHOICES = [(WILL_COMPLY, "Will comply"), (DISAGREES, "Disagrees"), (IMPLEMENTED, "Implemented")]
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="responses")
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
+    text = models.TextField(max_length=5000)
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    responded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["responded_at", "pk"]
+        indexes = [models.Index(fields=["decision", "responded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on decision {self.decision_id}"

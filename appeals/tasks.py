@@ -1,0 +1,69 @@
+"""Thin Celery tasks: each loads a row by id and calls a service. All are safe to run twice."""
+
+from celery import shared_task
+from django.conf import settings
+
+from appeals import services
+from appeals.models import Appeal, Assignment, Decision
+from config.mail import send_templated_mail
+
+
+@shared_task(name="appeals.tasks.route_appeal", acks_late=True, bind=True, max_retries=8)
+def route_appeal(self, appeal_id: int) -> int:
+    appeal = Appeal.objects.filter(pk=appeal_id).first()
+    if appeal is None:
+        return 0
+    result = services.route_appeal(appeal=appeal)
+    if result.missing and result.contended and not self.request.is_eager:
+        # Another worker held a candidate; try again shortly rather than wait for the sweeper.
+        raise self.retry(countdown=1)
+    return len(result.offered)
+
+
+@shared_task(name="appeals.tasks.expire_offers", acks_late=True)
+def expire_offers() -> int:
+    return services.expire_offers()
+
+
+@shared_task(name="appeals.tasks.remind_and_expire_reviews", acks_late=True)
+def remind_and_expire_reviews() -> dict:
+    return services.remind_and_expire_reviews()
+
+
+@shared_task(name="appeals.tasks.sweep_unrouted_appeals", acks_late=True)
+def sweep_unrouted_appeals() -> int:
+    return services.sweep_unrouted_appeals()
+
+
+MAIL_RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5, "acks_late": True}
+
+
+@shared_task(name="appeals.tasks.notify_appellant", **MAIL_RETRY)
+def notify_appellant(appeal_id: int, status: str) -> int:
+    appeal = Appeal.objects.select_related("appellant").filter(pk=appeal_id).first()
+    if appeal is None:
+        return 0
+    template = "appeals/email/appeal_received" if status == Appeal.SUBMITTED else "appeals/email/appeal_status"
+    status_label = dict(Appeal.STATUS_CHOICES).get(status, status)
+    context = {"appeal": appeal, "status": status, "status_label": status_label}
+    return send_templated_mail(to=[appeal.appellant.email], template=template, context=context)
+
+
+@shared_task(name="appeals.tasks.notify_reviewer", **MAIL_RETRY)
+def notify_reviewer(assignment_id: int, what: str) -> int:
+    assignment = Assignment.objects.select_related("appeal", "reviewer__user").filter(pk=assignment_id).first()
+    if assignment is None or what not in {"offer", "reminder", "expired"}:
+        return 0
+    context = {"assignment": assignment, "appeal": assignment.appeal, "offer_hours": settings.OFFER_HOURS}
+    return send_templated_mail(
+        to=[assignment.reviewer.user.email], template=f"appeals/email/reviewer_{what}", context=context
+    )
+
+
+@shared_task(name="appeals.tasks.notify_publishers", **MAIL_RETRY)
+def notify_publishers(decision_id: int) -> int:
+    decision = Decision.objects.select_related("appeal", "organization").filter(pk=decision_id).first()
+    if decision is None:
+        return 0
+    emails = list(decision.organization.memberships.values_list("user__email", flat=True))
+    return send_templated_mail(to=emails, template="appeals/email/decision_publishers", context={"decision": decision})

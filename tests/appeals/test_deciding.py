@@ -1,0 +1,163 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from appeals import selectors, services
+from appeals.models import Appeal, AppendOnlyError, Assignment, Decision
+from ledger.models import Entry
+from tests.appeals.conftest import make_reviewer
+from tests.appeals.factories import admitted
+
+
+def accepted_panel(appeal, *handles):
+    reviewers = [make_reviewer(handle) for handle in handles]
+    services.route_appeal(appeal=appeal)
+    for assignment in appeal.assignments.select_related("reviewer__user"):
+        services.accept_assignment(assignment=assignment, reviewer_user=assignment.reviewer.user)
+    return {r.handle: appeal.assignments.get(reviewer=r) for r in reviewers}
+
+
+def vote(assignment, outcome, keys=("R-1.1",), **extra):
+    return services.decide_appeal(
+        assignment=assignment,
+        reviewer_user=assignment.reviewer.user,
+        outcome=outcome,
+        rationale=extra.pop("rationale", f"Reasons for {outcome}."),
+        cited_clause_keys=list(keys),
+        **extra,
+    )
+
+
+@pytest.fixture
+def appeal(citizen, system, guideline, moderator):
+    return admitted(citizen, system, guideline, moderator)
+
+
+def test_accepting_puts_the_appeal_in_review_with_a_due_date(appeal, settings):
+    settings.REVIEW_DAYS = 14
+    assignment = accepted_panel(appeal, "rae")["rae"]
+    appeal.refresh_from_db()
+    assert appeal.status == Appeal.IN_REVIEW
+    assert (assignment.due_at - assignment.responded_at).days == 14
+
+
+def test_a_single_reviewer_decides(appeal, mailoutbox, publisher, django_capture_on_commit_callbacks):
+    assignment = accepted_panel(appeal, "rae")["rae"]
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = vote(assignment, Decision.OVERTURNED)
+    appeal.refresh_from_db()
+    assert appeal.status == Appeal.DECIDED
+    assert decision.cited_clause_keys == ["R-1.1"]
+    assert Entry.objects.filter(kind="appeal.decided").count() == 1
+    assert any(publisher.email in m.to and "respond" in m.body for m in mailoutbox)
+
+
+def test_a_panel_decides_by_majority_and_records_the_dissent(citizen, system, guideline, moderator):
+    appeal = admitted(citizen, system, guideline, moderator, significant=True)
+    panel = accepted_panel(appeal, "a", "b", "c")
+    assert vote(panel["a"], Decision.OVERTURNED) is None
+    assert vote(panel["b"], Decision.UPHELD) is None
+    decision = vote(panel["c"], Decision.OVERTURNED)
+    assert decision.outcome == Decision.OVERTURNED
+    dissent = [v.assignment.reviewer.handle for v in decision.votes.all() if v.is_dissent()]
+    assert dissent == ["b"]
+    assert "Dissent: b" in appeal.events.get(kind="decided").note
+
+
+def test_a_decision_must_cite_a_clause_of_the_version(appeal):
+    assignment = accepted_panel(appeal, "rae")["rae"]
+    with pytest.raises(ValidationError) as error:
+        vote(assignment, Decision.UPHELD, keys=())
+    assert "cited_clause_keys" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        vote(assignment, Decision.UPHELD, keys=("Z-9.9",))
+    assert not Decision.objects.exists()
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.ACCEPTED
+
+
+def test_only_the_assigned_reviewer_decides(appeal, publisher, moderator):
+    assignment = accepted_panel(appeal, "rae")["rae"]
+    outsider = make_reviewer("outsider")
+    for user in [publisher, moderator, outsider.user]:
+        with pytest.raises(PermissionDenied):
+            services.decide_appeal(
+                assignment=assignment, reviewer_user=user, outcome="upheld", rationale="x", cited_clause_keys=["R-1.1"]
+            )
+    assert not Decision.objects.exists()
+
+
+def test_a_decision_is_never_edited(appeal):
+    decision = vote(accepted_panel(appeal, "rae")["rae"], Decision.UPHELD)
+    decision.rationale = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        decision.save()
+
+
+def test_a_correction_supersedes_and_both_stay_visible(appeal, moderator, citizen):
+    original = vote(accepted_panel(appeal, "rae")["rae"], Decision.UPHELD)
+    with pytest.raises(PermissionDenied):
+        services.correct_decision(
+            decision=original, user=citizen, outcome="overturned", rationale="x", cited_clause_keys=["R-1.1"], note="n"
+        )
+    correction = services.correct_decision(
+        decision=original,
+        user=moderator,
+        outcome=Decision.OVERTURNED,
+        rationale="The first text named the wrong clause.",
+        cited_clause_keys=["R-1.1"],
+        note="Wrong outcome recorded.",
+    )
+    assert correction.supersedes == original
+    assert list(appeal.decisions.order_by("pk")) == [original, correction]
+    assert list(Decision.objects.current()) == [correction]
+    with pytest.raises(ValidationError):
+        services.correct_decision(
+            decision=original, user=moderator, outcome="upheld", rationale="x", cited_clause_keys=["R-1.1"], note="n"
+        )
+
+
+def test_the_organization_responds_to_a_decision(appeal, publisher, other_organization):
+    from tests.factories import MembershipFactory
+
+    decision = vote(accepted_panel(appeal, "rae")["rae"], Decision.OVERTURNED)
+    outsider = MembershipFactory(organization=other_organization).user
+    with pytest.raises(PermissionDenied):
+        services.respond_to_decision(decision=decision, user=outsider, kind="will_comply", text="Sure.")
+    with pytest.raises(ValidationError):
+        services.respond_to_decision(decision=decision, user=publisher, kind="maybe", text="")
+    response = services.respond_to_decision(decision=decision, user=publisher, kind="will_comply", text="We will.")
+    assert response.decision == decision
+    assert appeal.events.filter(kind="responded").exists()
+
+
+def test_earlier_decisions_under_the_same_clause_are_found(citizen, system, guideline, moderator, appeal):
+    earlier = vote(accepted_panel(appeal, "rae")["rae"], Decision.UPHELD)
+    later = admitted(citizen, system, guideline, moderator, refusal_excerpt="Again refused.")
+    assert selectors.earlier_decisions(later) == [earlier]
+    decision = vote(accepted_panel(later, "sam")["sam"], Decision.OVERTURNED, cited_decision_ids=[earlier.pk])
+    assert list(decision.cited_decisions.all()) == [earlier]
+
+
+def test_clause_pressure_counts_appeals_and_overturns_in_one_query(
+    citizen, system, guideline, moderator, appeal, django_assert_num_queries
+):
+    vote(accepted_panel(appeal, "rae")["rae"], Decision.OVERTURNED)
+    admitted(citizen, system, guideline, moderator, refusal_excerpt="b", clause_keys=["R-1.1", "R-2.1"])
+    with django_assert_num_queries(1):
+        pressure = selectors.clause_pressure(guideline)
+    assert pressure == {"R-1.1": {"appealed": 2, "overturned": 1}, "R-2.1": {"appealed": 1, "overturned": 0}}
+
+
+def test_the_appellant_cannot_withdraw_once_decided(appeal, citizen):
+    vote(accepted_panel(appeal, "rae")["rae"], Decision.UPHELD)
+    with pytest.raises(ValidationError):
+        services.withdraw_appeal(appeal=appeal, by=citizen)
+
+
+def test_the_timeline_is_append_only(appeal):
+    event = appeal.events.first()
+    event.note = "changed"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        appeal.events.all().delete()

@@ -1,0 +1,59 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
+from appeals import services
+from tests.appeals.conftest import make_reviewer
+from tests.appeals.factories import file
+
+
+def test_the_appellant_hears_of_each_status_change(
+    citizen, system, guideline, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    reviewer = make_reviewer("rae")
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = file(citizen, system, guideline)
+        services.admit_appeal(appeal=appeal, moderator=moderator)
+    assignment = appeal.assignments.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept_assignment(assignment=assignment, reviewer_user=reviewer.user)
+        services.decide_appeal(
+            assignment=assignment,
+            reviewer_user=reviewer.user,
+            outcome="upheld",
+            rationale="r",
+            cited_clause_keys=["R-1.1"],
+        )
+    to_appellant = [m.subject for m in mailoutbox if m.to == [citizen.email]]
+    assert to_appellant == [
+        f"Your appeal {appeal.public_id} was received",
+        f"Appeal {appeal.public_id}: screening",
+        f"Appeal {appeal.public_id}: awaiting review",
+        f"Appeal {appeal.public_id}: in review",
+        f"Appeal {appeal.public_id}: decided",
+    ]
+
+
+def test_reviewers_hear_of_offers_and_expiry(
+    citizen, system, guideline, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    reviewer = make_reviewer("rae", expertise=["medical"])
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = file(citizen, system, guideline)
+        services.admit_appeal(appeal=appeal, moderator=moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.expire_offers(now=timezone.now() + timedelta(days=3))
+    to_reviewer = [m for m in mailoutbox if m.to == [reviewer.user.email]]
+    assert [m.subject for m in to_reviewer] == [
+        f"You are asked to review appeal {appeal.public_id}",
+        f"Appeal {appeal.public_id} was given to another reviewer",
+    ]
+    assert "expertise match: medical" in to_reviewer[0].body
+    assert "&amp;" not in to_reviewer[0].body
+
+
+def test_the_appellants_name_is_shown_only_with_consent(client, citizen, system, guideline):
+    hidden = file(citizen, system, guideline, refusal_excerpt="one")
+    shown = file(citizen, system, guideline, refusal_excerpt="two", show_name=True)
+    assert citizen.display_name not in client.get(hidden.get_absolute_url()).text
+    assert citizen.display_name in client.get(shown.get_absolute_url()).text

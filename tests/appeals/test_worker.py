@@ -1,0 +1,140 @@
+"""Appeals through real Celery worker processes on Redis and PostgreSQL (skipped without them)."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from appeals import services, tasks
+from appeals.models import Appeal, Assignment, Decision
+from ledger.services import check_chain
+from tests.appeals.conftest import make_reviewer
+from tests.appeals.factories import AISystemFactory, file, published_guideline
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.workers import running_workers, wait_for
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+def offered_to(appeal):
+    def check():
+        """a reviewer to be offered the appeal"""
+        return appeal.assignments.filter(status=Assignment.OFFERED).select_related("reviewer__user").first()
+
+    return check
+
+
+def test_the_whole_life_of_an_appeal_through_a_real_worker():
+    organization = OrganizationFactory(slug="acme")
+    guideline = published_guideline(organization)
+    system = AISystemFactory(organization=organization, slug="helper")
+    appellant, moderator = UserFactory(), UserFactory(is_moderator=True)
+    publisher = MembershipFactory(organization=organization).user
+    first = make_reviewer("first", expertise=["medical"])
+    second = make_reviewer("second")
+    conflicted = make_reviewer("conflicted", expertise=["medical"])
+    conflicted.affiliations.add(organization)
+
+    with running_workers(count=1):
+        appeal = file(appellant, system, guideline, prompt_excerpt="Call me on +1 415 555 0100 about dosage")
+        services.admit_appeal(appeal=appeal, moderator=moderator)  # commits, then queues routing
+        offer = wait_for(offered_to(appeal))
+        assert offer.reviewer == first and "expertise match: medical" in offer.reason
+
+        services.decline_assignment(assignment=offer, reviewer_user=first.user, reason="Too close to my work.")
+        offer = wait_for(offered_to(appeal))  # the decline re-routes, through the worker
+        assert offer.reviewer == second
+
+        services.accept_assignment(assignment=offer, reviewer_user=second.user)
+        decision = services.decide_appeal(
+            assignment=offer,
+            reviewer_user=second.user,
+            outcome=Decision.PARTIAL,
+            rationale="General facts are fine; the exact overdose threshold is not.",
+            cited_clause_keys=["R-1.1"],
+        )
+        services.respond_to_decision(decision=decision, user=publisher, kind="will_comply", text="We will.")
+
+    appeal.refresh_from_db()
+    assert appeal.status == Appeal.DECIDED
+    assert not conflicted.assignments.exists()
+    kinds = list(appeal.events.values_list("kind", flat=True))
+    assert kinds == [
+        "filed", "screening", "admitted", "offered", "declined", "offered", "accepted", "in_review", "decided",
+        "responded",
+    ]  # fmt: skip
+    assert "+1 415" not in appeal.refusal.public_prompt_excerpt
+    assert check_chain().ok
+
+
+def test_expiry_and_the_sweeper_run_on_the_worker():
+    organization = OrganizationFactory(slug="acme")
+    guideline = published_guideline(organization)
+    system = AISystemFactory(organization=organization, slug="helper")
+    moderator = UserFactory(is_moderator=True)
+    slow = make_reviewer("slow", expertise=["medical"])
+    appeal = file(UserFactory(), system, guideline)
+    # Admitted while the broker is unreachable for it: the routing message is lost.
+    Appeal.objects.filter(pk=appeal.pk).update(status=Appeal.AWAITING_REVIEW, screened_by=moderator)
+
+    with running_workers(count=1):
+        tasks.sweep_unrouted_appeals.delay()
+        offer = wait_for(offered_to(appeal))
+        assert offer.reviewer == slow
+        make_reviewer("next")
+        Assignment.objects.filter(pk=offer.pk).update(offer_expires_at=timezone.now() - timedelta(minutes=1))
+        tasks.expire_offers.delay()
+        offer = wait_for(lambda: appeal.assignments.filter(status=Assignment.OFFERED, reviewer__handle="next").first())
+
+    assert appeal.assignments.get(reviewer=slow).status == Assignment.EXPIRED
+
+
+def test_two_workers_route_200_appeals_without_overbooking_anyone(monkeypatch):
+    started = time.monotonic()
+    organization = OrganizationFactory(slug="acme")
+    guideline = published_guideline(organization)
+    system = AISystemFactory(organization=organization, slug="helper")
+    moderator = UserFactory(is_moderator=True)
+    reviewers = [make_reviewer(f"r{n}", capacity=9, expertise=["medical"] if n % 2 else []) for n in range(30)]
+    conflicted = [make_reviewer(f"c{n}", capacity=9, expertise=["medical"]) for n in range(3)]
+    for reviewer in conflicted:
+        reviewer.affiliations.add(organization)
+    appellant = UserFactory()
+
+    with monkeypatch.context() as patched:
+        patched.setattr(tasks.route_appeal, "delay", lambda *args: None)  # route only once the workers run
+        appeals = [
+            services.admit_appeal(
+                appeal=file(appellant, system, guideline, refusal_excerpt=f"Refusal {n}"),
+                moderator=moderator,
+                significant=n % 10 == 0,
+            )
+            for n in range(200)
+        ]
+    needed = sum(appeal.panel_size for appeal in appeals)  # 180 + 3 * 20 = 240 of 270 places
+
+    with running_workers(count=2):
+        for appeal in appeals:
+            tasks.route_appeal.delay(appeal.pk)
+            tasks.route_appeal.delay(appeal.pk)  # twice: routing must be idempotent under concurrency
+
+        def all_routed():
+            """every appeal to get its full panel"""
+            return Assignment.objects.count() >= needed
+
+        wait_for(all_routed, timeout=45)
+        time.sleep(1)  # let any duplicate task finish, so an overbooking would show
+
+    assert Assignment.objects.count() == needed
+    open_load = Count("assignments", filter=Q(assignments__status__in=Assignment.OPEN_STATUSES))
+    for reviewer in type(reviewers[0]).objects.annotate(load=open_load):
+        assert reviewer.load <= reviewer.capacity, reviewer.handle
+    per_appeal = Assignment.objects.values("appeal").annotate(n=Count("id"), people=Count("reviewer", distinct=True))
+    assert all(row["n"] == row["people"] for row in per_appeal)
+    panels = {row["appeal"]: row["n"] for row in per_appeal}
+    assert all(panels[appeal.pk] == appeal.panel_size for appeal in appeals)
+    assert not Assignment.objects.filter(reviewer__in=conflicted).exists()
+    assert check_chain().ok
+    assert time.monotonic() - started < 60
