@@ -234,7 +234,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ledger.tasks.verify_record",
         "schedule": env_int("VERIFY_RECORD_EVERY_SECONDS", 3600),
     },
+    "send-consultation-notices": {
+        "task": "consultation.tasks.send_consultation_notices",
+        "schedule": env_int("CONSULTATION_NOTICES_EVERY_SECONDS", 600),
+    },
 }
+
+# Consultation: how long comment periods last at least, when followers are reminded, how often people may post.
+CONSULTATION_MIN_DAYS = env_int("CONSULTATION_MIN_DAYS", 30)
+CONSULTATION_REMINDER_DAYS = env_int("CONSULTATION_REMINDER_DAYS", 3)
+CONSULTATION_COMMENT_LIMIT = env_int("CONSULTATION_COMMENT_LIMIT", 20)
+CONSULTATION_COMMENT_WINDOW_SECONDS = env_int("CONSULTATION_COMMENT_WINDOW_SECONDS", 3600)
+CONSULTATION_COMMENTS_PER_CLAUSE = env_int("CONSULTATION_COMMENTS_PER_CLAUSE", 5)
 
 LOGGING = {
     "version": 1,
