@@ -161,7 +161,7 @@ def _act(request, version: GuidelineVersion, action, success: str):
     except (ValidationError, PermissionDenied) as error:
         for field, messages_ in error_messages(error).items():
             for message in messages_:
-                messages.error(request, message if field == "__all__" else f"{field.replace('_', ' ')}: {message}")
+                messages.error(request, message if field == "general" else f"{field.replace('_', ' ')}: {message}")
     else:
         messages.success(request, success)
     return redirect(_manage_url(version))

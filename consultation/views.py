@@ -21,14 +21,14 @@ COMMENTS_PER_PAGE = 50
 
 
 def error_messages(error: ValidationError | PermissionDenied) -> dict[str, list[str]]:
-    """A refused action's messages by field ("__all__" for the rest)."""
+    """A refused action's messages by field ("general" for the rest)."""
     if isinstance(error, PermissionDenied):
-        return {"__all__": [str(error) or "You may not do this."]}
+        return {"general": [str(error) or "You may not do this."]}
     if hasattr(error, "error_dict"):
         return {
             field: [str(m) for m in ValidationError(messages).messages] for field, messages in error.error_dict.items()
         }
-    return {"__all__": error.messages}
+    return {"general": error.messages}
 
 
 def first_message(error) -> str:
