@@ -24,12 +24,19 @@ def fill(version, *, clauses: int, comments: int, authors) -> None:
     rng = random.Random(4)
     Comment.objects.bulk_create(
         (
-            Comment(version=version, clause=rng.choice(targets), author=rng.choice(authors), body=f"Comment {n}",
-                    created_at=now, status="hidden" if n % 500 == 0 else "published", hidden_reason="spam" if n % 500 == 0 else "")
+            Comment(
+                version=version,
+                clause=rng.choice(targets),
+                author=rng.choice(authors),
+                body=f"Comment {n}",
+                created_at=now,
+                status="hidden" if n % 500 == 0 else "published",
+                hidden_reason="spam" if n % 500 == 0 else "",
+            )
             for n in range(comments)
         ),
         batch_size=2000,
-    )  # fmt: skip
+    )
     top = list(version.comments.order_by("-pk")[: comments // 2])
     Comment.objects.bulk_create(
         (Comment(version=version, clause=c.clause, parent=c, author=authors[0], body="Reply", created_at=now)
