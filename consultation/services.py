@@ -361,6 +361,15 @@ def extend_comment_period(*, actor, period: CommentPeriod, closes_at: datetime, 
 # Comments -----------------------------------------------------------------------------------------------------------
 
 
+def _taking_comments(version: GuidelineVersion) -> bool:
+    """Asked of the database, not of a possibly stale object: the period may have just closed or been extended."""
+    return (
+        CommentPeriod.objects.open()
+        .filter(version_id=version.pk, version__status=GuidelineVersion.CONSULTATION)
+        .exists()
+    )
+
+
 def _require_citizen(user) -> None:
     if not is_citizen(user):
         raise PermissionDenied("Sign in with a verified email address to take part.")
@@ -377,7 +386,7 @@ def post_comment(
     on_behalf_of: str = "",
 ) -> Comment:
     _require_citizen(author)
-    if not version.is_open_for_comment:
+    if not _taking_comments(version):
         raise ValidationError("This version is not open for comments right now.")
     body = _clean_text(body, field="body", label="Your comment", max_length=Comment.MAX_LENGTH)
     on_behalf_of = _clean_text(
@@ -423,7 +432,7 @@ def post_comment(
 @transaction.atomic
 def endorse_comment(*, user, comment: Comment) -> Endorsement:
     _require_citizen(user)
-    if not comment.version.is_open_for_comment:
+    if not _taking_comments(comment.version):
         raise ValidationError("Endorsements are taken only while the comment period is open.")
     if comment.is_hidden:
         raise ValidationError("A hidden comment cannot be endorsed.")
@@ -515,8 +524,11 @@ def _answer(actor, comment: Comment, disposition: str, text: str) -> Response:
 
 @transaction.atomic
 def respond_to_comment(*, actor, comment: Comment, disposition: str, text: str) -> Response:
-    text = _check_response(actor, comment.version, disposition, text)
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    version = GuidelineVersion.objects.select_related("guideline__organization", "comment_period").get(
+        pk=comment.version_id
+    )
+    text = _check_response(actor, version, disposition, text)
     if comment.is_reply:
         raise ValidationError("Responses answer the original comment, not replies to it.")
     if comment.is_hidden:
@@ -531,6 +543,7 @@ def respond_to_clause_comments(
     *, actor, version: GuidelineVersion, clause: Clause | None, disposition: str, text: str
 ) -> int:
     """Give every unanswered comment on one clause (or the general comments) the same response."""
+    version = GuidelineVersion.objects.select_related("guideline__organization", "comment_period").get(pk=version.pk)
     text = _check_response(actor, version, disposition, text)
     if clause is not None and clause.version_id != version.pk:
         raise ValidationError({"clause": "That clause is not part of this version."})

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from accounts.models import Organization, User
 from accounts.services import create_account, create_organization
+from consultation.demo import create_demo_consultations
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_ORGANIZATION = {"slug": "acme-ai", "name": "Acme AI", "website": "https://acme-ai.example"}
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             for account in DEMO_ACCOUNTS:
                 if not User.objects.filter(email=account["email"]).exists():
                     create_account(password=DEMO_PASSWORD, organization=organization, **account)
+            create_demo_consultations(organization=organization)
         self.stdout.write("Demo data is ready. Sign in at http://127.0.0.1:8000/accounts/login/ with:")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account['role']:<10} {account['email']:<34} password: {DEMO_PASSWORD}")
