@@ -98,7 +98,8 @@ def _final_with_history(organization, publisher, citizen, reviewer) -> None:
     dosage, diagnosis = draft.clauses.get(key="R-1.1"), draft.clauses.get(key="R-1.2")
     first = services.post_comment(
         author=citizen, version=draft, clause=dosage,
-        body="Refusing every dosage question sends people to worse sources. Over-the-counter doses on the label should be fine.",
+        body="Refusing every dosage question sends people to worse sources. "
+        "Over-the-counter doses on the label should be fine.",
     )  # fmt: skip
     services.post_comment(author=reviewer, version=draft, parent=first, body="Agreed: at least repeat the label.")
     second = services.post_comment(
