@@ -548,7 +548,12 @@ def respond_to_clause_comments(
     if clause is not None and clause.version_id != version.pk:
         raise ValidationError({"clause": "That clause is not part of this version."})
     comments = list(
-        version.comments.published().top_level().on_clause(clause).unanswered().select_for_update().order_by("pk")
+        version.comments.published()
+        .top_level()
+        .on_clause(clause)
+        .unanswered()
+        .select_for_update(of=("self",))
+        .order_by("pk")
     )
     if not comments:
         raise ValidationError("Every comment here has already been answered.")
