@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from consultation.models import GuidelineVersion
 
-TOKENS = re.compile(r"\s+|[^\s]+")
+TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 
 
 def word_diff(before: str, after: str) -> SafeString:

@@ -31,6 +31,7 @@ def test_a_citizen_comments_replies_and_endorses(request, which, live_server, or
     page.goto(version.get_absolute_url())
 
     thread = page.locator("#thread-R-1\\.1")
+    thread.get_by_text("Comment on R-1.1", exact=True).click()
     thread.get_by_label("Your comment on R-1.1").fill("This clause is too broad.")
     thread.get_by_role("button", name="Post comment").click()
     expect(page.locator("#thread-R-1\\.1")).to_contain_text("This clause is too broad.")
@@ -53,6 +54,7 @@ def test_a_citizen_comments_replies_and_endorses(request, which, live_server, or
     assert other.endorsements.count() == 1
 
     page.goto(version.get_absolute_url())
+    page.locator("#thread-R-2\\.1").get_by_text("Comment on R-2.1", exact=True).click()
     page.locator("#thread-R-2\\.1").get_by_role("button", name="Post comment").click()
     expect(page.get_by_text("Your comment cannot be empty.")).to_be_visible()
     assert Comment.objects.count() == 3

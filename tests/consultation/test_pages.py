@@ -27,11 +27,16 @@ def test_the_guideline_page_lists_versions_and_clauses(client, organization):
     assert "v1" in page and 'id="clause-row-R-1.1"' in page and "Open:" in page
 
 
-def test_the_version_page_shows_time_left_and_answered_counts(client, organization):
+def test_an_open_version_shows_the_time_left(client, organization):
     version = consultation(organization)
+    assert "left</strong>" in client.get(version.get_absolute_url()).content.decode()
+
+
+def test_a_closed_version_shows_how_many_comments_are_answered(client, organization):
+    version = consultation(organization, closed=True)
     CommentFactory(version=version)
     page = client.get(version.get_absolute_url()).content.decode()
-    assert "left</strong>" in page and "Answered 0 of 1" in page
+    assert "Answered 0 of 1" in page and "Comment period: closed" in page
 
 
 def test_unknown_guidelines_and_versions_are_404(client, organization):
