@@ -187,3 +187,19 @@ def test_my_activity_lists_comments_with_status_and_responses(client, citizen, v
 
 def test_my_activity_needs_sign_in(client):
     assert client.get("/activity/").status_code == 302
+
+
+def test_absurd_ids_are_clear_errors_not_crashes(client, citizen, version):
+    client.force_login(citizen)
+    huge = "9" * 40
+    response = client.post(f"{version.get_absolute_url()}comments/new/", {"parent": huge, "body": "Hi"})
+    assert response.status_code == 400
+    assert client.get(f"{version.get_absolute_url()}comments/{huge}/").status_code == 404
+    assert client.get(f"{version.get_absolute_url()}diff/{huge}/").status_code == 404
+    response = client.post(
+        "/api/v1/guidelines/acme/medical/versions/1/comments/",
+        {"parent": int(huge), "body": "Hi"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
