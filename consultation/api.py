@@ -322,7 +322,13 @@ class VersionCreate(APIView):
 class VersionDetail(APIView):
     @extend_schema(responses=VersionOutput)
     def get(self, request, org: str, slug: str, number: int):
-        return Response(VersionOutput(_version(request, org, slug, number)).data)
+        version = _version(request, org, slug, number)
+        version = (
+            GuidelineVersion.objects.select_related("guideline__organization", "comment_period", "based_on")
+            .prefetch_related("clauses", "comment_period__extensions", "clause_changes__comments")
+            .get(pk=version.pk)
+        )
+        return Response(VersionOutput(version).data)
 
 
 @extend_schema(parameters=[OpenApiParameter("clause", OpenApiTypes.STR, description="A clause key, or 'general'.")])

@@ -81,7 +81,9 @@ def guideline_list(request):
 
 def guideline_detail(request, org: str, slug: str):
     guideline = _guideline(request, org, slug)
-    versions = guideline.versions.select_related("comment_period").prefetch_related("comment_period__extensions")
+    versions = guideline.versions.select_related("comment_period", "based_on").prefetch_related(
+        "comment_period__extensions"
+    )
     if not can_publish_for(request.user, guideline.organization):
         versions = versions.public()
     versions = list(versions.order_by("-number"))

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from consultation.models import Clause, Comment, Endorsement, Response
+from consultation.models import Clause, Comment, Endorsement, Guideline, Response
 from tests.consultation.factories import consultation
 from tests.factories import UserFactory
 
@@ -50,6 +50,7 @@ def fill(version, *, clauses: int, comments: int, authors) -> None:
 
 
 def count_queries(client, url: str) -> int:
+    client.get(url)  # warm up once-per-process caches (the Site, content types)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
@@ -93,3 +94,51 @@ def test_the_export_streams_with_flat_memory(client, organization):
     tracemalloc.stop()
     assert rows == version.comments.count() + 1
     assert peak < 8 * 1024 * 1024
+
+
+def grow(organization, rounds: int) -> None:
+    """Each round: another guideline, and another consultation + final pair (with clauses, comments,
+    responses, an extension and a statement of changes) on guideline g0."""
+    from datetime import timedelta
+
+    from consultation.models import ClauseChange, CommentReport, GuidelineVersion, PeriodExtension
+    from tests.consultation.factories import CommentFactory, CommentPeriodFactory
+    from tests.factories import ClauseFactory, GuidelineFactory, GuidelineVersionFactory
+
+    main = GuidelineFactory(organization=organization, slug="g0") if not Guideline.objects.filter(slug="g0") else None
+    main = main or Guideline.objects.get(slug="g0")
+    for _ in range(rounds):
+        GuidelineVersionFactory(guideline__organization=organization, status=GuidelineVersion.FINAL)
+        number = main.versions.count() + 1
+        consulted = GuidelineVersionFactory(guideline=main, number=number, status=GuidelineVersion.CONSULTATION)
+        final = GuidelineVersionFactory(guideline=main, number=number + 1, based_on=consulted)
+        now = timezone.now()
+        period = CommentPeriodFactory(
+            version=consulted, opens_at=now - timedelta(days=40), closes_at=now - timedelta(days=2)
+        )
+        PeriodExtension.objects.create(period=period, previous_closes_at=now, new_closes_at=now, reason="More time")
+        for key in ["R-1.1", "R-2.1", "R-3.1"]:
+            clause = ClauseFactory(version=consulted, key=key)
+            ClauseFactory(version=final, key=key)
+            comment = CommentFactory(version=consulted, clause=clause)
+            CommentFactory(version=consulted, clause=clause, parent=comment)
+            Response.objects.create(comment=comment, disposition="noted", text="Thanks", author=comment.author)
+            CommentReport.objects.create(comment=comment, reporter=comment.author, reason="Check this")
+            change = ClauseChange.objects.create(version=final, clause_key=key, kind="changed", statement="S")
+            change.comments.set([comment])
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/guidelines/", "/guidelines/acme/g0/", "/guidelines/acme/g0/v1/", "/guidelines/acme/g0/v2/",
+     "/guidelines/acme/g0/v2/diff/1/", "/guidelines/acme/g0/v1/clauses/R-1.1/", "/activity/",
+     "/api/v1/guidelines/", "/api/v1/guidelines/acme/g0/", "/api/v1/guidelines/acme/g0/versions/1/",
+     "/api/v1/guidelines/acme/g0/versions/2/", "/api/v1/guidelines/acme/g0/versions/1/comments/",
+     "/feeds/consultations/", "/moderation/comments/"],
+)  # fmt: skip
+def test_pages_cost_the_same_queries_however_much_data(client, organization, moderator, url):
+    client.force_login(moderator)
+    grow(organization, 1)
+    few = count_queries(client, url)
+    grow(organization, 3)
+    assert count_queries(client, url) == few
