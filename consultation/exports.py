@@ -3,8 +3,10 @@
 import csv
 import json
 
-from django.http import StreamingHttpResponse
+from django.conf import settings
+from django.http import JsonResponse, StreamingHttpResponse
 
+from config.ratelimit import over_limit
 from consultation.models import Comment, GuidelineVersion
 from consultation.views import get_version
 
@@ -46,6 +48,15 @@ class _Echo:
         return value
 
 
+def _too_many(request) -> JsonResponse | None:
+    """Exports are the costliest reads: a few per hour per person (or address, when signed out)."""
+    who = f"user:{request.user.pk}" if request.user.is_authenticated else f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    if over_limit(action="export", who=who, limit=settings.CONSULTATION_EXPORTS_PER_HOUR, per_seconds=3600):
+        message = "You have downloaded many exports in the last hour. Please try again later."
+        return JsonResponse({"detail": message, "errors": {}}, status=429)
+    return None
+
+
 def _filename(version: GuidelineVersion, extension: str) -> str:
     guideline = version.guideline
     return f"{guideline.organization.slug}-{guideline.slug}-v{version.number}-comments.{extension}"
@@ -53,6 +64,8 @@ def _filename(version: GuidelineVersion, extension: str) -> str:
 
 def comments_csv(request, org: str, slug: str, number: int):
     version = get_version(request, org, slug, number)
+    if refused := _too_many(request):
+        return refused
     writer = csv.DictWriter(_Echo(), fieldnames=COLUMNS)
 
     def lines():
@@ -67,6 +80,8 @@ def comments_csv(request, org: str, slug: str, number: int):
 
 def comments_json(request, org: str, slug: str, number: int):
     version = get_version(request, org, slug, number)
+    if refused := _too_many(request):
+        return refused
 
     def chunks():
         yield '{"version": ' + json.dumps(version.get_absolute_url()) + ', "comments": ['

@@ -136,34 +136,40 @@ def import_draft(request, org: str, slug: str):
 
 @login_required
 def publish_version(request, org: str, slug: str, number: int):
-    version = _publisher_version(request, org, slug, number)
-    period = version.period
+    return _version_page(request, _publisher_version(request, org, slug, number))
+
+
+def _version_page(request, version: GuidelineVersion, *, form: str = "", errors: dict | None = None):
+    """The publisher's page of one version; after a refused action, that form's errors sit next to its fields."""
+    version = GuidelineVersion.objects.select_related("guideline__organization", "comment_period", "based_on").get(
+        pk=version.pk
+    )
+    based_on = version.based_on
     context = {
         "version": version,
         "guideline": version.guideline,
-        "period": period,
+        "period": version.period,
         "clauses": list(version.clauses.all()),
         "answered": selectors.answered_counts(version),
         "can_publish_final": version.status == GuidelineVersion.DRAFT
-        and version.based_on is not None
-        and version.based_on.status == GuidelineVersion.CONSULTATION
-        and version.based_on.period is not None
-        and version.based_on.period.is_closed,
+        and based_on is not None
+        and based_on.status == GuidelineVersion.CONSULTATION
+        and based_on.period is not None
+        and based_on.period.is_closed,
         "min_days": settings.CONSULTATION_MIN_DAYS,
+        "errors": {form: errors} if errors else {},
+        "values": {form: request.POST} if errors else {},
     }
-    return render(request, "consultation/publish/version.html", context)
+    return render(request, "consultation/publish/version.html", context, status=400 if errors else 200)
 
 
-def _act(request, version: GuidelineVersion, action, success: str):
-    """Run one publisher action; show its refusal as a message and go back to the version's page."""
+def _act(request, version: GuidelineVersion, action, success: str, *, form: str):
+    """Run one publisher action: on success go back to the version's page, on refusal show why next to the form."""
     try:
         action()
     except (ValidationError, PermissionDenied) as error:
-        for field, messages_ in error_messages(error).items():
-            for message in messages_:
-                messages.error(request, message if field == "general" else f"{field.replace('_', ' ')}: {message}")
-    else:
-        messages.success(request, success)
+        return _version_page(request, version, form=form, errors=error_messages(error))
+    messages.success(request, success)
     return redirect(_manage_url(version))
 
 
@@ -184,6 +190,7 @@ def add_clause(request, org: str, slug: str, number: int):
             tags=data.get("tags", ""),
         ),
         f"Clause {data.get('key', '')} added.",
+        form="add",
     )
 
 
@@ -222,6 +229,7 @@ def move_clause(request, org: str, slug: str, number: int, key: str):
         version,
         lambda: services.reorder_clause(actor=request.user, clause=clause, direction=direction),
         f"Clause {key} moved {direction}.",
+        form="move",
     )
 
 
@@ -231,7 +239,11 @@ def remove_clause(request, org: str, slug: str, number: int, key: str):
     version = _publisher_version(request, org, slug, number)
     clause = get_object_or_404(Clause, version=version, key=key)
     return _act(
-        request, version, lambda: services.remove_clause(actor=request.user, clause=clause), f"Clause {key} removed."
+        request,
+        version,
+        lambda: services.remove_clause(actor=request.user, clause=clause),
+        f"Clause {key} removed.",
+        form="remove",
     )
 
 
@@ -247,7 +259,9 @@ def schedule_period(request, org: str, slug: str, number: int):
             raise ValidationError({"closes_at": "Say when the comment period closes."})
         services.schedule_comment_period(actor=request.user, version=version, opens_at=opens_at, closes_at=closes_at)
 
-    return _act(request, version, schedule, "The comment period is scheduled and the version is public.")
+    return _act(
+        request, version, schedule, "The comment period is scheduled and the version is public.", form="schedule"
+    )
 
 
 @require_POST
@@ -265,7 +279,7 @@ def extend_period(request, org: str, slug: str, number: int):
             actor=request.user, period=version.period, closes_at=closes_at, reason=request.POST.get("reason", "")
         )
 
-    return _act(request, version, extend, "The comment period is extended.")
+    return _act(request, version, extend, "The comment period is extended.", form="extend")
 
 
 @login_required

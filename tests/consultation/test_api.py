@@ -205,3 +205,10 @@ def test_responding_and_publishing_final_through_the_api(client, publisher, orga
 def test_every_public_change_is_in_the_record(client, citizen, publisher, organization):
     services.create_guideline(actor=publisher, organization=organization, slug="g", title="G")
     assert not Entry.objects.exists()  # a guideline becomes public with its first comment period
+
+
+def test_exports_are_rate_limited_with_a_clear_message(client, version, settings):
+    settings.CONSULTATION_EXPORTS_PER_HOUR = 1
+    assert client.get(f"{API}acme/medical/versions/1/comments/export.csv").status_code == 200
+    response = client.get(f"{API}acme/medical/versions/1/comments/export.json")
+    assert response.status_code == 429 and "try again later" in response.json()["detail"]

@@ -198,3 +198,15 @@ def test_publisher_pages_are_refused_to_others(client, citizen, moderator, organ
         assert client.get("/publish/acme/medical/").status_code == 403
         assert client.post("/publish/acme/medical/drafts/new/").status_code == 403
     assert not GuidelineVersion.objects.exists()
+
+
+def test_a_refused_clause_shows_its_errors_next_to_the_fields(client, publisher, organization):
+    draft = _draft(publisher, organization)
+    client.force_login(publisher)
+    url = f"/publish/acme/{draft.guideline.slug}/v1/clauses/add/"
+    response = client.post(url, {"key": "R-1.1", "heading": "Again", "text": "x", "tags": "arms, legal"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="add-key-error"' in page and "already has a clause R-1.1" in page
+    assert 'value="arms, legal"' in page and 'value="Again"' in page
+    assert draft.clauses.count() == 2
