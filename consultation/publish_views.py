@@ -19,6 +19,9 @@ from consultation.models import Clause, Comment, Guideline, GuidelineVersion, Re
 from consultation.views import error_messages, first_message
 
 
+RESPONSES_PER_PAGE = 200
+
+
 def _publisher_guideline(request, org: str, slug: str) -> Guideline:
     guideline = get_object_or_404(Guideline.objects.select_related("organization"), organization__slug=org, slug=slug)
     if not can_publish_for(request.user, guideline.organization):
@@ -291,8 +294,10 @@ def responses(request, org: str, slug: str, number: int):
         .top_level()
         .unanswered()
         .select_related("author", "clause")
-        .order_by("clause__position", "clause_id", "created_at")[:200]
+        .order_by("clause__position", "clause_id", "created_at")[: RESPONSES_PER_PAGE + 1]
     )
+    more = len(comments) > RESPONSES_PER_PAGE
+    comments = comments[:RESPONSES_PER_PAGE]
     groups: dict = {}
     for comment in comments:
         groups.setdefault(comment.clause, []).append(comment)
@@ -300,6 +305,7 @@ def responses(request, org: str, slug: str, number: int):
         "version": version,
         "guideline": version.guideline,
         "groups": list(groups.items()),
+        "more": more,
         "answered": selectors.answered_counts(version),
         "dispositions": Response.DISPOSITION_CHOICES,
     }

@@ -203,3 +203,42 @@ def test_absurd_ids_are_clear_errors_not_crashes(client, citizen, version):
     )
     assert response.status_code == 400
     assert not Comment.objects.exists()
+
+
+def test_unverified_people_cannot_endorse_or_report(unverified, version):
+    comment = CommentFactory(version=version)
+    with pytest.raises(PermissionDenied):
+        services.endorse_comment(user=unverified, comment=comment)
+    with pytest.raises(PermissionDenied):
+        services.report_comment(reporter=unverified, comment=comment)
+    assert not comment.endorsements.exists() and not comment.reports.exists()
+
+
+def test_no_endorsement_after_the_period_closes(citizen, organization):
+    comment = CommentFactory(version=consultation(organization, closed=True))
+    with pytest.raises(ValidationError, match="only while the comment period is open"):
+        services.endorse_comment(user=citizen, comment=comment)
+
+
+def test_a_hidden_comment_takes_no_replies_or_endorsements(citizen, version):
+    hidden = CommentFactory(version=version, status=Comment.HIDDEN, hidden_reason="abuse")
+    with pytest.raises(ValidationError):
+        services.post_comment(author=citizen, version=version, parent=hidden, body="Reply")
+    with pytest.raises(ValidationError):
+        services.endorse_comment(user=citizen, comment=hidden)
+
+
+def test_comment_markdown_is_sanitized(client, citizen, version):
+    services.post_comment(
+        author=citizen, version=version, body="<script>alert(1)</script> [x](javascript:alert(1)) *fine*"
+    )
+    page = client.get(version.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in page and 'href="javascript:' not in page and "<em>fine</em>" in page
+
+
+def test_a_hidden_comments_permalink_shows_only_the_tombstone(client, version):
+    hidden = CommentFactory(
+        version=version, body="Private phone 555-0100", status="hidden", hidden_reason="personal_data"
+    )
+    page = client.get(f"{version.get_absolute_url()}comments/{hidden.pk}/").content.decode()
+    assert "Hidden by moderators: Personal data about someone" in page and "555-0100" not in page
