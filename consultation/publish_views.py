@@ -18,7 +18,6 @@ from consultation import selectors, services
 from consultation.models import Clause, Comment, Guideline, GuidelineVersion, Response
 from consultation.views import error_messages, first_message
 
-
 RESPONSES_PER_PAGE = 200
 
 

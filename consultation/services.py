@@ -30,8 +30,10 @@ from consultation.models import (
     GuidelineVersion,
     PeriodExtension,
     Response,
+    SentNotice,
     validate_clause_key,
 )
+from ledger.models import Entry
 from ledger.services import append
 
 MAX_CLAUSES = 500
@@ -650,43 +652,56 @@ def unfollow_guideline(*, user, guideline: Guideline) -> None:
     Follow.objects.filter(user=user, guideline=guideline).delete()
 
 
-def _mail_followers(guideline: Guideline, template: str, context: dict) -> int:
+def _send_once(*, key: str, to: str, template: str, context: dict) -> int:
+    """Send one email unless it was already sent; the claim and the send succeed or fail together."""
+    with transaction.atomic():
+        _, created = SentNotice.objects.get_or_create(key=key)
+        if not created:
+            return 0
+        return send_templated_mail(to=[to], template=template, context=context)
+
+
+def _mail_followers(guideline: Guideline, event: str, template: str, context: dict) -> int:
     sent = 0
     for follow in guideline.follows.select_related("user").filter(user__is_active=True).iterator():
-        sent += send_templated_mail(to=[follow.user.email], template=template, context={**context, "user": follow.user})
+        sent += _send_once(
+            key=f"{event}:user-{follow.user_id}",
+            to=follow.user.email,
+            template=template,
+            context={**context, "user": follow.user},
+        )
     return sent
 
 
 def notify_period_opened(*, period: CommentPeriod) -> int:
-    """Tell followers the period is open; at most once per period, however often it is called."""
+    """Tell followers the period is open. Each email goes out once (SentNotice); the period then remembers it
+    was announced, so the beat task stops picking it, and a crash half-way is finished by the next run."""
     if not period.is_open:
         return 0
-    claimed = CommentPeriod.objects.filter(pk=period.pk, opening_notice_sent_at__isnull=True).update(
-        opening_notice_sent_at=timezone.now()
-    )
-    if not claimed:
-        return 0
     version = period.version
-    return _mail_followers(
-        version.guideline, "consultation/email/period_opened", {"version": version, "period": period}
+    sent = _mail_followers(
+        version.guideline,
+        f"period-opened:{period.pk}",
+        "consultation/email/period_opened",
+        {"version": version, "period": period},
     )
+    CommentPeriod.objects.filter(pk=period.pk).update(opening_notice_sent_at=timezone.now())
+    return sent
 
 
 def send_closing_reminder(*, period: CommentPeriod) -> int:
     """Remind followers a few days before the period closes; once per closing time (again after an extension)."""
     if not period.is_open:
         return 0
-    claimed = (
-        CommentPeriod.objects.filter(pk=period.pk)
-        .exclude(closing_reminder_for=period.closes_at)
-        .update(closing_reminder_for=period.closes_at)
-    )
-    if not claimed:
-        return 0
     version = period.version
-    return _mail_followers(
-        version.guideline, "consultation/email/period_closing", {"version": version, "period": period}
+    sent = _mail_followers(
+        version.guideline,
+        f"period-closing:{period.pk}:{period.closes_at.isoformat()}",
+        "consultation/email/period_closing",
+        {"version": version, "period": period},
     )
+    CommentPeriod.objects.filter(pk=period.pk).update(closing_reminder_for=period.closes_at)
+    return sent
 
 
 def send_consultation_notices() -> int:
@@ -700,12 +715,15 @@ def send_consultation_notices() -> int:
 
 
 def notify_final_published(*, version: GuidelineVersion) -> int:
-    return _mail_followers(version.guideline, "consultation/email/final_published", {"version": version})
+    return _mail_followers(
+        version.guideline, f"final:{version.pk}", "consultation/email/final_published", {"version": version}
+    )
 
 
 def notify_comment_answered(*, comment: Comment) -> int:
-    return send_templated_mail(
-        to=[comment.author.email],
+    return _send_once(
+        key=f"answered:comment-{comment.pk}",
+        to=comment.author.email,
         template="consultation/email/comment_answered",
         context={"comment": comment, "response": comment.response, "user": comment.author},
     )
@@ -714,8 +732,9 @@ def notify_comment_answered(*, comment: Comment) -> int:
 def notify_comment_hidden(*, comment: Comment) -> int:
     if not comment.is_hidden:
         return 0
-    return send_templated_mail(
-        to=[comment.author.email],
+    return _send_once(
+        key=f"hidden:comment-{comment.pk}:{comment.hidden_at.isoformat()}",
+        to=comment.author.email,
         template="consultation/email/comment_hidden",
         context={"comment": comment, "user": comment.author},
     )
@@ -724,8 +743,10 @@ def notify_comment_hidden(*, comment: Comment) -> int:
 def notify_comment_restored(*, comment: Comment) -> int:
     if comment.is_hidden:
         return 0
-    return send_templated_mail(
-        to=[comment.author.email],
+    restores = Entry.objects.about(comment.subject).filter(kind="comment.restored").count()
+    return _send_once(
+        key=f"restored:comment-{comment.pk}:{restores}",
+        to=comment.author.email,
         template="consultation/email/comment_restored",
         context={"comment": comment, "user": comment.author},
     )

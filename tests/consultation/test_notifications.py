@@ -99,3 +99,29 @@ def test_a_real_worker_runs_the_notice_task_against_the_database(celery_worker_p
         return CommentPeriod.objects.filter(pk=version.comment_period.pk, opening_notice_sent_at__isnull=False).exists()
 
     assert wait_for(announced)
+
+
+def test_a_retried_mail_task_sends_nothing_twice(publisher, organization, mailoutbox):
+    from tests.consultation.factories import CommentFactory
+
+    version = consultation(organization, closed=True)
+    comment = CommentFactory(version=version)
+    services.respond_to_comment(actor=publisher, comment=comment, disposition="noted", text="Thanks")
+    assert tasks.notify_comment_answered(comment.pk) == 1
+    assert tasks.notify_comment_answered(comment.pk) == 0
+    assert len(mailoutbox) == 1
+
+
+def test_a_failed_send_is_retried_later(citizen, organization, mailoutbox, monkeypatch):
+    version = consultation(organization)
+    Follow.objects.create(user=citizen, guideline=version.guideline)
+
+    def broken(**kwargs):
+        raise OSError("mail server away")
+
+    monkeypatch.setattr(services, "send_templated_mail", broken)
+    with pytest.raises(OSError):
+        services.send_consultation_notices()
+    monkeypatch.undo()
+    assert services.send_consultation_notices() == 1
+    assert len(mailoutbox) == 1
