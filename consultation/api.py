@@ -370,6 +370,19 @@ class CommentList(generics.ListAPIView):
         return Response(CommentOutput(comment).data, status=status.HTTP_201_CREATED)
 
 
+class CommentEndorse(APIView):
+    """Citizens: endorse a comment while the period is open (once per person)."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    @extend_schema(request=None, responses={201: CommentOutput})
+    def post(self, request, org: str, slug: str, number: int, pk: int):
+        version = _version(request, org, slug, number)
+        comment = get_object_or_404(version.comments, pk=pk)
+        services.endorse_comment(user=request.user, comment=comment)
+        return Response(CommentOutput(version.comments.for_display().get(pk=pk)).data, status=status.HTTP_201_CREATED)
+
+
 class PeriodSchedule(APIView):
     """Publishers: schedule the comment period of a draft, which makes it public and freezes its text."""
 

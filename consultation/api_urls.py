@@ -13,6 +13,7 @@ urlpatterns = [
     path(f"{version}comments/", api.CommentList.as_view(), name="api-version-comments"),
     path(f"{version}comments/export.csv", exports.comments_csv, name="api-version-comments-csv"),
     path(f"{version}comments/export.json", exports.comments_json, name="api-version-comments-json"),
+    path(f"{version}comments/<int:pk>/endorsements/", api.CommentEndorse.as_view(), name="api-comment-endorse"),
     path(f"{version}comments/<int:pk>/response/", api.CommentRespond.as_view(), name="api-comment-response"),
     path(f"{version}responses/", api.ClauseRespond.as_view(), name="api-clause-responses"),
     path(f"{version}period/", api.PeriodSchedule.as_view(), name="api-period"),

@@ -212,3 +212,13 @@ def test_exports_are_rate_limited_with_a_clear_message(client, version, settings
     assert client.get(f"{API}acme/medical/versions/1/comments/export.csv").status_code == 200
     response = client.get(f"{API}acme/medical/versions/1/comments/export.json")
     assert response.status_code == 429 and "try again later" in response.json()["detail"]
+
+
+def test_a_citizen_endorses_through_the_api_once(client, citizen, version):
+    comment = CommentFactory(version=version)
+    url = f"{API}acme/medical/versions/1/comments/{comment.pk}/endorsements/"
+    response = client.post(url, **auth(citizen))
+    assert response.status_code == 201 and response.json()["endorsements"] == 1
+    again = client.post(url, **auth(citizen))
+    assert again.status_code == 400 and "already endorsed" in again.json()["detail"]
+    assert client.post(url).status_code == 401
