@@ -212,7 +212,7 @@ def import_draft_from_markdown(
     *, actor, guideline: Guideline, markdown: str, summary_of_changes: str = ""
 ) -> GuidelineVersion:
     _require_publisher(actor, guideline.organization)
-    clauses = [{**clause, "heading": clause["heading"]} for clause in parse_markdown_clauses(markdown)]
+    clauses = parse_markdown_clauses(markdown)
     try:
         return create_version_with_clauses(
             actor=actor, guideline=guideline, clauses=clauses, summary_of_changes=summary_of_changes

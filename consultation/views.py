@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.models import Organization
@@ -321,9 +320,3 @@ def activity(request):
     page = Paginator(selectors.activity_for(request.user), COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     follows = request.user.follows.select_related("guideline__organization").order_by("guideline__title")
     return render(request, "consultation/activity.html", {"page": page, "follows": follows})
-
-
-def comment_anchor(version: GuidelineVersion, comment_id: int) -> str:
-    return reverse(
-        "comment", args=[version.guideline.organization.slug, version.guideline.slug, version.number, comment_id]
-    )
