@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "consultation.context_processors.publishing",
             ],
         },
     },
@@ -236,6 +237,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ledger.tasks.verify_record",
         "schedule": env_int("VERIFY_RECORD_EVERY_SECONDS", 3600),
     },
+    "send-consultation-notices": {
+        "task": "consultation.tasks.send_consultation_notices",
+        "schedule": env_int("CONSULTATION_NOTICES_EVERY_SECONDS", 600),
+    },
     "appeals-expire-offers": {
         "task": "appeals.tasks.expire_offers",
         "schedule": env_int("EXPIRE_OFFERS_EVERY_SECONDS", 600),
@@ -257,6 +262,14 @@ APPEAL_DAYS = env_int("APPEAL_DAYS", 90)
 APPEALS_PER_DAY = env_int("APPEALS_PER_DAY", 5)
 APPEAL_ATTACHMENT_MAX_BYTES = env_int("APPEAL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 APPEAL_ATTACHMENTS_MAX = env_int("APPEAL_ATTACHMENTS_MAX", 3)
+
+# Consultation: how long comment periods last at least, when followers are reminded, how often people may post.
+CONSULTATION_MIN_DAYS = env_int("CONSULTATION_MIN_DAYS", 30)
+CONSULTATION_REMINDER_DAYS = env_int("CONSULTATION_REMINDER_DAYS", 3)
+CONSULTATION_COMMENT_LIMIT = env_int("CONSULTATION_COMMENT_LIMIT", 20)
+CONSULTATION_COMMENT_WINDOW_SECONDS = env_int("CONSULTATION_COMMENT_WINDOW_SECONDS", 3600)
+CONSULTATION_COMMENTS_PER_CLAUSE = env_int("CONSULTATION_COMMENTS_PER_CLAUSE", 5)
+CONSULTATION_EXPORTS_PER_HOUR = env_int("CONSULTATION_EXPORTS_PER_HOUR", 60)
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from consultation.models import Clause, Guideline, GuidelineVersion
+from consultation.models import Clause, Comment, CommentPeriod, CommentReport, Guideline, GuidelineVersion
 
 
 @admin.register(Guideline)
@@ -34,3 +34,33 @@ class GuidelineVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Consultation rows change only through the services, which write the public record."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommentPeriod)
+class CommentPeriodAdmin(ReadOnlyAdmin):
+    list_display = ["version", "opens_at", "closes_at"]
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "version", "clause", "author", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["body"]
+
+
+@admin.register(CommentReport)
+class CommentReportAdmin(ReadOnlyAdmin):
+    list_display = ["comment", "reporter", "created_at", "resolved_at"]

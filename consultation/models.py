@@ -1,8 +1,12 @@
 import re
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Organization
 
@@ -14,6 +18,17 @@ def validate_clause_key(value: str) -> None:
         raise ValidationError(f"'{value}' is not a clause key. Use a form such as R-4.2.")
 
 
+class GuidelineQuerySet(models.QuerySet):
+    def public(self):
+        """Guidelines with at least one version the public may see."""
+        return self.filter(models.Exists(GuidelineVersion.objects.public().filter(guideline=models.OuterRef("pk"))))
+
+    def with_current_status(self):
+        """Annotate `current_status`: the status of the newest public version."""
+        newest = GuidelineVersion.objects.public().filter(guideline=models.OuterRef("pk")).order_by("-number")
+        return self.annotate(current_status=models.Subquery(newest.values("status")[:1]))
+
+
 class Guideline(models.Model):
     """A company's refusal guideline; its text lives in numbered versions."""
 
@@ -22,6 +37,8 @@ class Guideline(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = GuidelineQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization__name", "title"]
@@ -32,6 +49,10 @@ class Guideline(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("guideline", args=[self.organization.slug, self.slug])
+
+    @property
+    def subject(self) -> str:
+        return f"guideline:{self.organization.slug}/{self.slug}"
 
 
 class GuidelineVersionQuerySet(models.QuerySet):
@@ -70,8 +91,24 @@ class GuidelineVersion(models.Model):
         return reverse("guideline-version", args=[guideline.organization.slug, guideline.slug, self.number])
 
     @property
+    def subject(self) -> str:
+        return f"version:{self.guideline.organization.slug}/{self.guideline.slug}/v{self.number}"
+
+    @property
     def is_public(self) -> bool:
         return self.status != self.DRAFT
+
+    @property
+    def period(self) -> "CommentPeriod | None":
+        try:
+            return self.comment_period
+        except CommentPeriod.DoesNotExist:
+            return None
+
+    @property
+    def is_open_for_comment(self) -> bool:
+        period = self.period
+        return self.status == self.CONSULTATION and period is not None and period.is_open
 
     @property
     def is_frozen(self) -> bool:
@@ -96,3 +133,275 @@ class Clause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.heading}"
+
+
+class CommentPeriodQuerySet(models.QuerySet):
+    def open(self, now=None):
+        """Periods taking comments right now, by server time."""
+        now = now or timezone.now()
+        return self.filter(opens_at__lte=now, closes_at__gt=now)
+
+    def scheduled(self, now=None):
+        return self.filter(opens_at__gt=now or timezone.now())
+
+    def closed(self, now=None):
+        return self.filter(closes_at__lte=now or timezone.now())
+
+    def awaiting_opening_notice(self, now=None):
+        return self.open(now).filter(opening_notice_sent_at__isnull=True)
+
+    def awaiting_closing_reminder(self, now=None):
+        """Open periods closing within the reminder window whose current closing time has not been announced."""
+        now = now or timezone.now()
+        window = timedelta(days=settings.CONSULTATION_REMINDER_DAYS)
+        return self.open(now).filter(closes_at__lte=now + window).exclude(closing_reminder_for=models.F("closes_at"))
+
+
+class CommentPeriod(models.Model):
+    """When a version takes comments. Its state is derived from the clock, never stored."""
+
+    SCHEDULED, OPEN, CLOSED = "scheduled", "open", "closed"
+
+    version = models.OneToOneField(GuidelineVersion, on_delete=models.PROTECT, related_name="comment_period")
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    # What followers have been told, so the notification tasks never send anything twice.
+    opening_notice_sent_at = models.DateTimeField(null=True, blank=True)
+    closing_reminder_for = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_at"]
+        indexes = [models.Index(fields=["opens_at", "closes_at"]), models.Index(fields=["closes_at"])]
+
+    def __str__(self) -> str:
+        return f"Comment period of {self.version}"
+
+    def state_at(self, now) -> str:
+        if now < self.opens_at:
+            return self.SCHEDULED
+        return self.OPEN if now < self.closes_at else self.CLOSED
+
+    @property
+    def state(self) -> str:
+        return self.state_at(timezone.now())
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == self.CLOSED
+
+    @property
+    def time_left(self) -> timedelta:
+        return max(self.closes_at - timezone.now(), timedelta(0))
+
+
+class PeriodExtension(models.Model):
+    """A later closing time, with the public reason for it. The period keeps every extension."""
+
+    period = models.ForeignKey(CommentPeriod, on_delete=models.PROTECT, related_name="extensions")
+    previous_closes_at = models.DateTimeField()
+    new_closes_at = models.DateTimeField()
+    reason = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["period", "created_at"]
+
+    def __str__(self) -> str:
+        return f"Extension of {self.period} to {self.new_closes_at:%Y-%m-%d}"
+
+
+class CommentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Comment.PUBLISHED)
+
+    def top_level(self):
+        return self.filter(parent__isnull=True)
+
+    def on_clause(self, clause: "Clause | None"):
+        return self.filter(clause=clause) if clause else self.filter(clause__isnull=True)
+
+    def reported(self):
+        """Comments with a report no moderator has dealt with yet, for the moderators' queue."""
+        return self.filter(reports__resolved_at__isnull=True).distinct()
+
+    def unanswered(self):
+        return self.filter(response__isnull=True)
+
+    def with_endorsement_count(self):
+        counts = (
+            Endorsement.objects.filter(comment=models.OuterRef("pk"))
+            .order_by()
+            .values("comment")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(endorsement_count=Coalesce(models.Subquery(counts), 0))
+
+    def for_display(self):
+        return self.select_related("author", "clause", "response").with_endorsement_count()
+
+
+class Comment(models.Model):
+    """A citizen's comment on one clause or on the whole version. Immutable once posted."""
+
+    PUBLISHED, HIDDEN = "published", "hidden"
+    STATUS_CHOICES = [(PUBLISHED, "Published"), (HIDDEN, "Hidden")]
+    HIDDEN_REASONS = [
+        ("spam", "Spam or advertising"),
+        ("abuse", "Abuse or harassment"),
+        ("personal_data", "Personal data about someone"),
+        ("illegal", "Unlawful content"),
+        ("off_topic", "Not about this guideline"),
+    ]
+    MAX_LENGTH = 5000
+
+    version = models.ForeignKey(GuidelineVersion, on_delete=models.PROTECT, related_name="comments")
+    clause = models.ForeignKey(Clause, null=True, blank=True, on_delete=models.PROTECT, related_name="comments")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
+    on_behalf_of = models.CharField(max_length=200, blank=True, help_text="An organization the author speaks for.")
+    body = models.TextField(max_length=MAX_LENGTH)
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=PUBLISHED)
+    hidden_reason = models.CharField(max_length=30, choices=HIDDEN_REASONS, blank=True)
+    hidden_note = models.TextField(max_length=2000, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["version", "clause", "created_at"]),
+            models.Index(fields=["parent", "created_at"]),
+            models.Index(fields=["author", "-created_at"]),
+            models.Index(fields=["version", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on {self.version}"
+
+    def get_absolute_url(self) -> str:
+        guideline = self.version.guideline
+        return reverse("comment", args=[guideline.organization.slug, guideline.slug, self.version.number, self.pk])
+
+    @property
+    def subject(self) -> str:
+        return f"comment:{self.pk}"
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.status == self.HIDDEN
+
+    @property
+    def is_reply(self) -> bool:
+        return self.parent_id is not None
+
+    @property
+    def tombstone(self) -> str:
+        return f"Hidden by moderators: {self.get_hidden_reason_display()}"
+
+
+class CommentReport(models.Model):
+    """Someone asked the moderators to look at a comment. Not public."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="one_report_per_person")]
+        indexes = [models.Index(fields=["resolved_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Report on {self.comment}"
+
+
+class Endorsement(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="endorsements")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="endorsements")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["comment", "user"], name="one_endorsement_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.user} endorses {self.comment}"
+
+
+class Response(models.Model):
+    """The publisher's answer to one comment: what they did with it, and why."""
+
+    ADOPTED, PARTIALLY_ADOPTED, NOT_ADOPTED, NOTED = "adopted", "partially_adopted", "not_adopted", "noted"
+    DISPOSITION_CHOICES = [
+        (ADOPTED, "Adopted"),
+        (PARTIALLY_ADOPTED, "Partially adopted"),
+        (NOT_ADOPTED, "Not adopted"),
+        (NOTED, "Noted"),
+    ]
+
+    comment = models.OneToOneField(Comment, on_delete=models.PROTECT, related_name="response")
+    disposition = models.CharField(max_length=20, choices=DISPOSITION_CHOICES)
+    text = models.TextField(max_length=5000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["disposition"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_disposition_display()}: {self.comment}"
+
+
+class Follow(models.Model):
+    """A person who wants email when a guideline opens for comment, is about to close, or gets a final version."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    guideline = models.ForeignKey(Guideline, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "guideline"], name="one_follow_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.guideline}"
+
+
+class ClauseChange(models.Model):
+    """The statement of changes for one clause of a final version, linking the comments that led to it."""
+
+    ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
+    KIND_CHOICES = [(ADDED, "Added"), (REMOVED, "Removed"), (CHANGED, "Changed"), (UNCHANGED, "Unchanged")]
+
+    version = models.ForeignKey(GuidelineVersion, on_delete=models.PROTECT, related_name="clause_changes")
+    clause_key = models.CharField(max_length=30)
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
+    statement = models.TextField(max_length=5000, blank=True)
+    comments = models.ManyToManyField(Comment, blank=True, related_name="led_to")
+
+    class Meta:
+        ordering = ["version", "pk"]
+        constraints = [models.UniqueConstraint(fields=["version", "clause_key"], name="one_change_per_clause")]
+
+    def __str__(self) -> str:
+        return f"{self.clause_key} {self.kind} in {self.version}"
+
+
+class SentNotice(models.Model):
+    """One email that went out, by a key naming its event and recipient, so a retried task never sends it twice."""
+
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

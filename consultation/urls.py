@@ -1,3 +1,41 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from consultation import feeds, moderation_views, publish_views, views
+
+version = "guidelines/<slug:org>/<slug:slug>/v<int:number>/"
+publish = "publish/<slug:org>/<slug:slug>/"
+
+urlpatterns = [
+    path("guidelines/", views.guideline_list, name="guideline-list"),
+    path("guidelines/<slug:org>/<slug:slug>/", views.guideline_detail, name="guideline"),
+    path("guidelines/<slug:org>/<slug:slug>/follow/", views.follow_guideline, name="guideline-follow"),
+    path(version, views.version_detail, name="guideline-version"),
+    path(f"{version}diff/<int:other>/", views.version_diff, name="guideline-version-diff"),
+    path(f"{version}clauses/<str:key>/", views.clause_comments, name="clause-comments"),
+    path(f"{version}comments/new/", views.post_comment, name="comment-new"),
+    path(f"{version}comments/<int:pk>/", views.comment_detail, name="comment"),
+    path(f"{version}comments/<int:pk>/endorse/", views.endorse_comment, name="comment-endorse"),
+    path(f"{version}comments/<int:pk>/report/", views.report_comment, name="comment-report"),
+    path("activity/", views.activity, name="activity"),
+    path("feeds/consultations/", feeds.ConsultationsFeed(), name="feed-consultations"),
+    path("publish/", publish_views.publish_home, name="publish-home"),
+    path(publish, publish_views.publish_guideline, name="publish-guideline"),
+    path(f"{publish}drafts/new/", publish_views.new_draft, name="publish-new-draft"),
+    path(f"{publish}drafts/import/", publish_views.import_draft, name="publish-import"),
+    path(f"{publish}v<int:number>/", publish_views.publish_version, name="publish-version"),
+    path(f"{publish}v<int:number>/clauses/add/", publish_views.add_clause, name="publish-clause-add"),
+    path(f"{publish}v<int:number>/clauses/<str:key>/edit/", publish_views.edit_clause, name="publish-clause-edit"),
+    path(f"{publish}v<int:number>/clauses/<str:key>/move/", publish_views.move_clause, name="publish-clause-move"),
+    path(
+        f"{publish}v<int:number>/clauses/<str:key>/remove/", publish_views.remove_clause, name="publish-clause-remove"
+    ),
+    path(f"{publish}v<int:number>/period/", publish_views.schedule_period, name="publish-schedule"),
+    path(f"{publish}v<int:number>/period/extend/", publish_views.extend_period, name="publish-extend"),
+    path(f"{publish}v<int:number>/responses/", publish_views.responses, name="publish-responses"),
+    path(f"{publish}v<int:number>/responses/new/", publish_views.respond, name="publish-respond"),
+    path(f"{publish}v<int:number>/final/", publish_views.publish_final, name="publish-final"),
+    path("moderation/comments/", moderation_views.queue, name="comment-moderation-queue"),
+    path("moderation/comments/<int:pk>/hide/", moderation_views.hide, name="moderation-hide"),
+    path("moderation/comments/<int:pk>/restore/", moderation_views.restore, name="moderation-restore"),
+    path("moderation/comments/<int:pk>/dismiss/", moderation_views.dismiss, name="moderation-dismiss"),
+]

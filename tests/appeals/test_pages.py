@@ -159,10 +159,10 @@ def test_only_moderators_see_the_queue_and_screen(client, citizen, system, guide
     appeal = file(citizen, system, guideline)
     for user in [citizen, publisher]:
         client.force_login(user)
-        assert client.get(reverse("moderation-queue")).status_code == 403
+        assert client.get(reverse("appeal-screening-queue")).status_code == 403
         assert client.post(reverse("admit-appeal", args=[appeal.public_id])).status_code == 403
     client.force_login(moderator)
-    assert appeal.public_id in client.get(reverse("moderation-queue")).text
+    assert appeal.public_id in client.get(reverse("appeal-screening-queue")).text
     client.post(reverse("admit-appeal", args=[appeal.public_id]), {"significant": "on"})
     appeal.refresh_from_db()
     assert (appeal.status, appeal.significant) == (Appeal.AWAITING_REVIEW, True)
@@ -299,7 +299,7 @@ def test_unknown_appeals_are_404(client, db):
     assert client.get("/appeals/not-an-id/").status_code == 404
 
 
-@pytest.mark.parametrize("name", ["my-appeals", "moderation-queue", "reviewer-home"])
+@pytest.mark.parametrize("name", ["my-appeals", "appeal-screening-queue", "reviewer-home"])
 def test_signed_out_people_are_sent_to_sign_in(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]

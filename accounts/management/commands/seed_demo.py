@@ -5,6 +5,7 @@ from django.db import transaction
 from accounts.models import Organization, User
 from accounts.services import create_account, create_organization
 from appeals.demo import create_demo_appeals
+from consultation.demo import create_demo_consultations
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_ORGANIZATION = {"slug": "acme-ai", "name": "Acme AI", "website": "https://acme-ai.example"}
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             for account in DEMO_ACCOUNTS:
                 if not User.objects.filter(email=account["email"]).exists():
                     create_account(password=DEMO_PASSWORD, organization=organization, **account)
+            create_demo_consultations(organization=organization)
             create_demo_appeals(organization=organization, password=DEMO_PASSWORD)
         self.stdout.write("Demo data is ready. Sign in at http://127.0.0.1:8000/accounts/login/ with:")
         for account in DEMO_ACCOUNTS:

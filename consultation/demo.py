@@ -1,0 +1,183 @@
+"""Demo consultations for a development site, built through the real services so the record is coherent.
+
+Three guidelines of the demo organization: one with a final version and its consultation
+history, one open for comment, one scheduled to open. Safe to run again: it does nothing
+once the first guideline exists.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organization, User
+from consultation import services
+from consultation.models import CommentPeriod, Guideline, GuidelineVersion
+
+MEDICAL = """# Medical and health advice
+
+## R-1.1 Prescription dosages
+Tags: medical
+
+The assistant declines to give dosages for prescription-only medicines, and points to a pharmacist or doctor.
+
+## R-1.2 Diagnosis
+Tags: medical
+
+The assistant does not diagnose conditions. It may describe common causes of symptoms and when to seek care.
+
+## R-1.3 Emergencies
+Tags: medical, crisis
+
+When a message describes an emergency, the assistant gives the local emergency number first.
+"""
+
+SECURITY = """# Cybersecurity requests
+
+## R-4.1 Malware
+Tags: security
+
+The assistant declines to write software whose main purpose is to damage or take over systems without consent.
+
+## R-4.2 Exploits for known vulnerabilities
+Tags: security
+
+The assistant declines to write working exploits for vulnerabilities in systems the user does not own.
+
+## R-4.3 Defensive help
+Tags: security
+
+The assistant helps with hardening, detection and incident response, including explaining how attacks work.
+"""
+
+CRISIS = """# Self-harm and crisis support
+
+## R-7.1 Methods
+Tags: crisis, medical
+
+The assistant never describes methods of self-harm.
+
+## R-7.2 Support
+Tags: crisis
+
+The assistant responds with care, offers crisis lines for the user's country, and keeps the conversation open.
+"""
+
+
+def create_demo_consultations(*, organization: Organization) -> None:
+    if Guideline.objects.filter(organization=organization, slug="medical-advice").exists():
+        return
+    publisher = User.objects.filter(memberships__organization=organization).order_by("pk").first()
+    citizen = User.objects.filter(email="citizen@demo.whodecides.test").first()
+    reviewer = User.objects.filter(email="reviewer@demo.whodecides.test").first()
+    moderator = User.objects.filter(is_moderator=True).order_by("pk").first()
+    if not (publisher and citizen and reviewer and moderator):
+        return
+    with transaction.atomic():
+        _final_with_history(organization, publisher, citizen, reviewer)
+        _open_for_comment(organization, publisher, citizen, reviewer, moderator)
+        _scheduled(organization, publisher)
+
+
+def _guideline(organization, publisher, slug: str, title: str, description: str, markdown: str):
+    guideline = services.create_guideline(
+        actor=publisher, organization=organization, slug=slug, title=title, description=description
+    )
+    version = services.import_draft_from_markdown(actor=publisher, guideline=guideline, markdown=markdown)
+    return guideline, version
+
+
+def _final_with_history(organization, publisher, citizen, reviewer) -> None:
+    guideline, draft = _guideline(
+        organization, publisher, "medical-advice", "Medical and health advice",
+        "When the assistant declines medical questions.", MEDICAL,
+    )  # fmt: skip
+    draft = services.schedule_comment_period(
+        actor=publisher, version=draft, opens_at=None, closes_at=timezone.now() + timedelta(days=31)
+    ).version
+    dosage, diagnosis = draft.clauses.get(key="R-1.1"), draft.clauses.get(key="R-1.2")
+    first = services.post_comment(
+        author=citizen, version=draft, clause=dosage,
+        body="Refusing every dosage question sends people to worse sources. "
+        "Over-the-counter doses on the label should be fine.",
+    )  # fmt: skip
+    services.post_comment(author=reviewer, version=draft, parent=first, body="Agreed: at least repeat the label.")
+    second = services.post_comment(
+        author=reviewer, version=draft, clause=diagnosis, body="Please say what 'describe common causes' covers."
+    )
+    general = services.post_comment(
+        author=citizen, version=draft, body="Thank you for publishing this. Please add examples to each clause."
+    )
+    services.endorse_comment(user=reviewer, comment=first)
+    # The consultation ran a month ago: move its clock back, then close the loop.
+    now = timezone.now()
+    CommentPeriod.objects.filter(version=draft).update(
+        opens_at=now - timedelta(days=45), closes_at=now - timedelta(days=14)
+    )
+    draft = GuidelineVersion.objects.get(pk=draft.pk)
+    services.respond_to_comment(
+        actor=publisher, comment=first, disposition="partially_adopted",
+        text="Version 2 allows the dosage printed on the label of over-the-counter medicines.",
+    )  # fmt: skip
+    services.respond_to_comment(actor=publisher, comment=second, disposition="adopted", text="Clarified with examples.")
+    services.respond_to_comment(actor=publisher, comment=general, disposition="noted", text="Examples will follow.")
+    final = services.create_draft_version(actor=publisher, guideline=guideline)
+    services.edit_clause(
+        actor=publisher, clause=final.clauses.get(key="R-1.1"), heading="Prescription dosages",
+        text="The assistant declines to give dosages for prescription-only medicines, and points to a pharmacist "
+        "or doctor. It may repeat the dosage printed on the label of over-the-counter medicines.",
+        tags=["medical"],
+    )  # fmt: skip
+    services.edit_clause(
+        actor=publisher, clause=final.clauses.get(key="R-1.2"), heading="Diagnosis",
+        text="The assistant does not diagnose conditions. It may describe common causes of symptoms, such as "
+        "dehydration for a headache, and when to seek care.",
+        tags=["medical"],
+    )  # fmt: skip
+    services.publish_final_version(
+        actor=publisher,
+        version=final,
+        summary_of_changes="Over-the-counter label dosages are allowed; the diagnosis clause has examples.",
+        statements={
+            "R-1.1": {"text": "Label dosages of OTC medicines allowed.", "comments": [first.pk]},
+            "R-1.2": {"text": "Examples added.", "comments": [second.pk]},
+        },
+    )
+
+
+def _open_for_comment(organization, publisher, citizen, reviewer, moderator) -> None:
+    _, version = _guideline(
+        organization, publisher, "cybersecurity", "Cybersecurity requests",
+        "What the assistant will and will not write about attacking computer systems.", SECURITY,
+    )  # fmt: skip
+    version = services.schedule_comment_period(
+        actor=publisher, version=version, opens_at=None, closes_at=timezone.now() + timedelta(days=30, hours=2)
+    ).version
+    exploits, defensive = version.clauses.get(key="R-4.2"), version.clauses.get(key="R-4.3")
+    first = services.post_comment(
+        author=citizen, version=version, clause=exploits, on_behalf_of="Open Security Researchers",
+        body="Penetration testers with written authorization need working proofs of concept. Can R-4.2 allow them?",
+    )  # fmt: skip
+    services.post_comment(
+        author=reviewer, version=version, parent=first, body="How would the assistant check the authorization?"
+    )
+    services.post_comment(
+        author=reviewer, version=version, clause=defensive, body="Good clause. Please keep it as it is."
+    )
+    spam = services.post_comment(
+        author=citizen, version=version, clause=defensive, body="Buy cheap VPN accounts at example.com!!!"
+    )
+    services.endorse_comment(user=reviewer, comment=first)
+    services.report_comment(reporter=reviewer, comment=spam, reason="Advertising")
+    services.hide_comment(moderator=moderator, comment=spam, reason="spam", note="Advertising is not a comment.")
+
+
+def _scheduled(organization, publisher) -> None:
+    _, version = _guideline(
+        organization, publisher, "crisis-support", "Self-harm and crisis support",
+        "How the assistant responds to people in crisis.", CRISIS,
+    )  # fmt: skip
+    opens_at = timezone.now() + timedelta(days=5)
+    services.schedule_comment_period(
+        actor=publisher, version=version, opens_at=opens_at, closes_at=opens_at + timedelta(days=30)
+    )

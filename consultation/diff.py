@@ -1,0 +1,54 @@
+"""What changed between two versions: clauses added, removed and changed, with word-level changes."""
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from consultation.models import GuidelineVersion
+
+TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def word_diff(before: str, after: str) -> SafeString:
+    """Escaped text with <del> and <ins> around the words that changed."""
+    old, new = TOKENS.findall(before), TOKENS.findall(after)
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(escape("".join(old[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(f"<del>{escape(''.join(old[i1:i2]))}</del>")
+        if j2 > j1:
+            parts.append(f"<ins>{escape(''.join(new[j1:j2]))}</ins>")
+    return mark_safe("".join(parts))  # noqa: S308 (every piece escaped above)
+
+
+@dataclass
+class ClauseDiff:
+    key: str
+    kind: str
+    heading: SafeString | str
+    text: SafeString | str
+
+
+def diff_versions(older: GuidelineVersion, newer: GuidelineVersion) -> list[ClauseDiff]:
+    before = {c.key: c for c in older.clauses.all()}
+    after = {c.key: c for c in newer.clauses.all()}
+    result = []
+    for key in list(after) + [k for k in before if k not in after]:
+        old, new = before.get(key), after.get(key)
+        if old is None:
+            result.append(ClauseDiff(key, "added", new.heading, new.text))
+        elif new is None:
+            result.append(ClauseDiff(key, "removed", old.heading, old.text))
+        elif (old.heading, old.text) != (new.heading, new.text):
+            result.append(
+                ClauseDiff(key, "changed", word_diff(old.heading, new.heading), word_diff(old.text, new.text))
+            )
+        else:
+            result.append(ClauseDiff(key, "unchanged", new.heading, new.text))
+    return result

@@ -1,0 +1,94 @@
+"""Every comment of a version as CSV or JSON, streamed row by row so memory stays flat however many there are."""
+
+import csv
+import json
+
+from django.conf import settings
+from django.http import JsonResponse, StreamingHttpResponse
+
+from config.ratelimit import over_limit
+from consultation.models import Comment, GuidelineVersion
+from consultation.views import get_version
+
+COLUMNS = [
+    "id", "created_at", "clause", "parent", "status", "author", "on_behalf_of", "body", "hidden_reason",
+    "endorsements", "disposition", "response",
+]  # fmt: skip
+
+
+def comment_row(comment: Comment) -> dict:
+    """One comment for export; a hidden one keeps only its tombstone, never its text or author."""
+    try:
+        response = comment.response
+    except Comment.response.RelatedObjectDoesNotExist:
+        response = None
+    hidden = comment.is_hidden
+    return {
+        "id": comment.pk,
+        "created_at": comment.created_at.isoformat(),
+        "clause": comment.clause.key if comment.clause else None,
+        "parent": comment.parent_id,
+        "status": comment.status,
+        "author": None if hidden else comment.author.public_name,
+        "on_behalf_of": "" if hidden else comment.on_behalf_of,
+        "body": comment.tombstone if hidden else comment.body,
+        "hidden_reason": comment.hidden_reason,
+        "endorsements": comment.endorsement_count,
+        "disposition": response.disposition if response else None,
+        "response": response.text if response else None,
+    }
+
+
+def _rows(version: GuidelineVersion):
+    return (comment_row(c) for c in version.comments.for_display().order_by("pk").iterator(chunk_size=1000))
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _too_many(request) -> JsonResponse | None:
+    """Exports are the costliest reads: a few per hour per person (or address, when signed out)."""
+    who = f"user:{request.user.pk}" if request.user.is_authenticated else f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    if over_limit(action="export", who=who, limit=settings.CONSULTATION_EXPORTS_PER_HOUR, per_seconds=3600):
+        message = "You have downloaded many exports in the last hour. Please try again later."
+        return JsonResponse({"detail": message, "errors": {}}, status=429)
+    return None
+
+
+def _filename(version: GuidelineVersion, extension: str) -> str:
+    guideline = version.guideline
+    return f"{guideline.organization.slug}-{guideline.slug}-v{version.number}-comments.{extension}"
+
+
+def comments_csv(request, org: str, slug: str, number: int):
+    version = get_version(request, org, slug, number)
+    if refused := _too_many(request):
+        return refused
+    writer = csv.DictWriter(_Echo(), fieldnames=COLUMNS)
+
+    def lines():
+        yield writer.writeheader() or ",".join(COLUMNS) + "\r\n"
+        for row in _rows(version):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(version, "csv")}"'
+    return response
+
+
+def comments_json(request, org: str, slug: str, number: int):
+    version = get_version(request, org, slug, number)
+    if refused := _too_many(request):
+        return refused
+
+    def chunks():
+        yield '{"version": ' + json.dumps(version.get_absolute_url()) + ', "comments": ['
+        for index, row in enumerate(_rows(version)):
+            yield ("," if index else "") + "\n" + json.dumps(row, ensure_ascii=False)
+        yield "\n]}\n"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(version, "json")}"'
+    return response

@@ -1,0 +1,44 @@
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from consultation.models import Comment, CommentPeriod, GuidelineVersion
+from tests.factories import ClauseFactory, GuidelineFactory, GuidelineVersionFactory, UserFactory
+
+
+class CommentPeriodFactory(factory.django.DjangoModelFactory):
+    """An open period by default: opened a day ago, closing in 30 days."""
+
+    class Meta:
+        model = CommentPeriod
+
+    version = factory.SubFactory(GuidelineVersionFactory, status=GuidelineVersion.CONSULTATION)
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    version = factory.SubFactory(GuidelineVersionFactory, status=GuidelineVersion.CONSULTATION)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Comment number {n}: this clause is too broad.")
+
+
+def consultation(organization, *, clauses: int = 2, opens_in: timedelta | None = None, closed: bool = False):
+    """A guideline of `organization` whose version 1 is in consultation, open unless told otherwise."""
+    guideline = GuidelineFactory(organization=organization, slug="medical", title="Medical advice")
+    version = GuidelineVersionFactory(guideline=guideline, number=1, status=GuidelineVersion.CONSULTATION)
+    for index in range(clauses):
+        ClauseFactory(version=version, key=f"R-{index + 1}.1", heading=f"Clause {index + 1}", position=index)
+    now = timezone.now()
+    if closed:
+        opens_at, closes_at = now - timedelta(days=40), now - timedelta(days=1)
+    elif opens_in:
+        opens_at, closes_at = now + opens_in, now + opens_in + timedelta(days=30)
+    else:
+        opens_at, closes_at = now - timedelta(days=1), now + timedelta(days=30)
+    CommentPeriodFactory(version=version, opens_at=opens_at, closes_at=closes_at)
+    return GuidelineVersion.objects.select_related("guideline__organization", "comment_period").get(pk=version.pk)

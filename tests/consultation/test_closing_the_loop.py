@@ -1,0 +1,140 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from consultation import services
+from consultation.models import ClauseChange, GuidelineVersion, Response
+from ledger.models import Entry
+from tests.consultation.factories import CommentFactory, consultation
+from tests.factories import GuidelineVersionFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def closed(organization):
+    return consultation(organization, closed=True)
+
+
+def test_answering_a_comment_after_the_period_closes(publisher, closed, mailoutbox,
+                                                      django_capture_on_commit_callbacks):  # fmt: skip
+    comment = CommentFactory(version=closed, clause=closed.clauses.first())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.respond_to_comment(actor=publisher, comment=comment, disposition="adopted", text="Narrowed it.")
+    assert comment.response.disposition == "adopted"
+    assert Entry.objects.get(kind="comment.answered").data["disposition"] == "adopted"
+    assert mailoutbox[0].to == [comment.author.email] and "Narrowed it." in mailoutbox[0].body
+
+
+def test_no_answer_while_the_period_is_open(publisher, organization):
+    version = consultation(organization)
+    comment = CommentFactory(version=version)
+    with pytest.raises(ValidationError, match="once the comment period has closed"):
+        services.respond_to_comment(actor=publisher, comment=comment, disposition="noted", text="Thanks")
+    assert not Response.objects.exists()
+
+
+def test_a_response_is_never_rewritten(publisher, closed):
+    comment = CommentFactory(version=closed)
+    services.respond_to_comment(actor=publisher, comment=comment, disposition="noted", text="Thanks")
+    with pytest.raises(ValidationError, match="already been answered"):
+        services.respond_to_comment(actor=publisher, comment=comment, disposition="adopted", text="Changed mind")
+
+
+def test_only_the_organizations_publishers_answer(citizen, moderator, other_organization, closed):
+    comment = CommentFactory(version=closed)
+    outsider = MembershipFactory(organization=other_organization).user
+    for person in [citizen, moderator, outsider]:
+        with pytest.raises(PermissionDenied):
+            services.respond_to_comment(actor=person, comment=comment, disposition="noted", text="x")
+
+
+def test_a_bad_disposition_or_empty_text_is_refused(publisher, closed):
+    comment = CommentFactory(version=closed)
+    with pytest.raises(ValidationError):
+        services.respond_to_comment(actor=publisher, comment=comment, disposition="ignored", text="x")
+    with pytest.raises(ValidationError):
+        services.respond_to_comment(actor=publisher, comment=comment, disposition="noted", text=" ")
+    assert not Response.objects.exists()
+
+
+def test_answering_all_comments_on_a_clause(publisher, closed, client):
+    clause = closed.clauses.first()
+    for _ in range(3):
+        CommentFactory(version=closed, clause=clause)
+    CommentFactory(version=closed, clause=clause, status="hidden", hidden_reason="spam")
+    CommentFactory(version=closed)  # a general comment stays unanswered
+    count = services.respond_to_clause_comments(
+        actor=publisher, version=closed, clause=clause, disposition="noted", text="We read them all."
+    )
+    assert count == 3
+    assert "Answered 3 of 4" in client.get(closed.get_absolute_url()).content.decode()
+
+
+def test_publishing_the_final_version(publisher, organization, client, django_capture_on_commit_callbacks):
+    closed = consultation(organization, closed=True)
+    old_final = GuidelineVersionFactory(guideline=closed.guideline, number=0, status=GuidelineVersion.FINAL)
+    comment = CommentFactory(version=closed, clause=closed.clauses.get(key="R-1.1"))
+    draft = services.create_draft_version(actor=publisher, guideline=closed.guideline)
+    clause = draft.clauses.get(key="R-1.1")
+    services.edit_clause(actor=publisher, clause=clause, heading=clause.heading, text="The assistant declines less.")
+    services.remove_clause(actor=publisher, clause=draft.clauses.get(key="R-2.1"))
+    services.add_clause(actor=publisher, version=draft, key="R-3.1", heading="New", text="A new rule.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_final_version(
+            actor=publisher,
+            version=draft,
+            summary_of_changes="Narrower medical rules.",
+            statements={"R-1.1": {"text": "Narrowed after comments.", "comments": [comment.pk]}},
+        )
+    draft.refresh_from_db()
+    old_final.refresh_from_db()
+    assert (draft.status, old_final.status) == (GuidelineVersion.FINAL, GuidelineVersion.SUPERSEDED)
+    kinds = dict(draft.clause_changes.values_list("clause_key", "kind"))
+    assert kinds == {"R-1.1": "changed", "R-2.1": "removed", "R-3.1": "added"}
+    assert list(ClauseChange.objects.get(clause_key="R-1.1").comments.all()) == [comment]
+    assert Entry.objects.filter(kind="version.final_published").exists()
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert "Narrowed after comments." in page and f"comment {comment.pk}" in page
+    diff = client.get(f"{draft.get_absolute_url()}diff/1/").content.decode()
+    assert "<ins>less</ins>" in diff and "<del>" in diff
+    assert "Removed" in diff and "Added" in diff
+
+
+def test_no_final_version_before_the_period_closes(publisher, organization):
+    version = consultation(organization)
+    draft = services.create_draft_version(actor=publisher, guideline=version.guideline)
+    with pytest.raises(ValidationError, match="has closed"):
+        services.publish_final_version(actor=publisher, version=draft, summary_of_changes="Done")
+    draft.refresh_from_db()
+    assert draft.status == GuidelineVersion.DRAFT
+
+
+def test_statements_must_cite_comments_of_the_consultation(publisher, closed):
+    draft = services.create_draft_version(actor=publisher, guideline=closed.guideline)
+    stranger = CommentFactory()
+    with pytest.raises(ValidationError, match="were not made on version 1"):
+        services.publish_final_version(
+            actor=publisher,
+            version=draft,
+            summary_of_changes="Done",
+            statements={"R-1.1": {"text": "x", "comments": [stranger.pk]}},
+        )
+    assert not ClauseChange.objects.exists()
+
+
+def test_the_responses_page_and_final_form(client, publisher, closed):
+    comment = CommentFactory(version=closed, clause=closed.clauses.first())
+    client.force_login(publisher)
+    base = "/publish/acme/medical/v1/responses/"
+    assert f"Answer comment {comment.pk}" in client.get(base).content.decode()
+    client.post(f"{base}new/", {"comment": comment.pk, "disposition": "adopted", "text": "Yes."})
+    assert comment.__class__.objects.get(pk=comment.pk).response.text == "Yes."
+    client.post("/publish/acme/medical/drafts/new/")
+    response = client.post("/publish/acme/medical/v2/final/", {"summary_of_changes": ""})
+    assert response.status_code == 400 and "cannot be empty" in response.content.decode()
+    response = client.post(
+        "/publish/acme/medical/v2/final/",
+        {"summary_of_changes": "Final.", "statement-R-1.1": "Kept.", "comments-R-1.1": str(comment.pk)},
+    )
+    assert response.status_code == 302
+    assert GuidelineVersion.objects.get(number=2).status == GuidelineVersion.FINAL

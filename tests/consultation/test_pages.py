@@ -1,0 +1,67 @@
+from datetime import timedelta
+
+import pytest
+
+from consultation.diff import word_diff
+from consultation.selectors import open_consultations
+from tests.consultation.factories import CommentFactory, consultation
+from tests.factories import GuidelineVersionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_guideline_list_filters_by_organization_and_status(client, organization, other_organization):
+    consultation(organization)
+    consultation(other_organization, closed=True)
+    GuidelineVersionFactory(guideline__organization=organization, guideline__title="Secret draft", status="draft")
+    page = client.get("/guidelines/").content.decode()
+    assert page.count('class="card"') == 2 and "Secret draft" not in page
+    assert client.get("/guidelines/?organization=globex").content.decode().count('class="card"') == 1
+    assert "No guideline matches these filters" in client.get("/guidelines/?status=final").content.decode()
+    assert client.get("/guidelines/?status=<script>").status_code == 200
+
+
+def test_the_guideline_page_lists_versions_and_clauses(client, organization):
+    version = consultation(organization)
+    page = client.get(version.guideline.get_absolute_url()).content.decode()
+    assert "v1" in page and 'id="clause-row-R-1.1"' in page and "Open:" in page
+
+
+def test_an_open_version_shows_the_time_left(client, organization):
+    version = consultation(organization)
+    assert "left</strong>" in client.get(version.get_absolute_url()).content.decode()
+
+
+def test_a_closed_version_shows_how_many_comments_are_answered(client, organization):
+    version = consultation(organization, closed=True)
+    CommentFactory(version=version)
+    page = client.get(version.get_absolute_url()).content.decode()
+    assert "Answered 0 of 1" in page and "Comment period: closed" in page
+
+
+def test_unknown_guidelines_and_versions_are_404(client, organization):
+    consultation(organization)
+    for url in ["/guidelines/acme/nope/", "/guidelines/acme/medical/v9/", "/guidelines/acme/medical/v1/diff/9/",
+                "/guidelines/acme/medical/v1/comments/999/"]:  # fmt: skip
+        assert client.get(url).status_code == 404, url
+
+
+def test_word_diff_marks_changed_words_and_escapes():
+    html = word_diff("Refuse <b>all</b> dosage questions", "Refuse most dosage questions")
+    assert "<del>&lt;b&gt;all&lt;/b&gt;</del>" in html and "<ins>most</ins>" in html
+
+
+def test_open_consultations_are_the_open_periods(organization, other_organization):
+    open_one = consultation(organization)
+    consultation(other_organization, opens_in=timedelta(days=3))
+    assert [p.version for p in open_consultations()] == [open_one]
+
+
+def test_the_atom_feed_lists_openings_and_closings(client, organization, other_organization):
+    consultation(organization)
+    consultation(other_organization, closed=True)
+    response = client.get("/feeds/consultations/")
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert body.count("<entry>") == 3
+    assert "Open for comment: Medical advice v1 (Acme AI)" in body and "Comment period closed" in body

@@ -1,0 +1,212 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from consultation import services
+from consultation.models import Clause, Guideline, GuidelineVersion
+from tests.factories import ClauseFactory, GuidelineFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+MARKDOWN = """# Medical advice
+
+## R-1.1 Dosage
+Tags: medical, dosage
+
+The assistant declines to give **dosages** for prescription drugs.
+
+## R-1.2 Diagnosis
+The assistant does not diagnose.
+"""
+
+
+def test_a_publisher_creates_a_guideline(publisher, organization):
+    guideline = services.create_guideline(actor=publisher, organization=organization, slug="medical", title="Medical")
+    assert guideline.get_absolute_url() == "/guidelines/acme/medical/"
+
+
+def test_a_citizen_cannot_create_a_guideline(citizen, organization):
+    with pytest.raises(PermissionDenied):
+        services.create_guideline(actor=citizen, organization=organization, slug="medical", title="Medical")
+    assert not Guideline.objects.exists()
+
+
+def test_a_publisher_cannot_create_for_another_organization(publisher, other_organization):
+    with pytest.raises(PermissionDenied):
+        services.create_guideline(actor=publisher, organization=other_organization, slug="x", title="X")
+
+
+def test_a_guideline_slug_is_unique_per_organization(publisher, organization):
+    services.create_guideline(actor=publisher, organization=organization, slug="medical", title="Medical")
+    with pytest.raises(ValidationError) as error:
+        services.create_guideline(actor=publisher, organization=organization, slug="medical", title="Again")
+    assert "slug" in error.value.message_dict
+
+
+def test_a_bad_slug_or_empty_title_is_refused(publisher, organization):
+    with pytest.raises(ValidationError) as error:
+        services.create_guideline(actor=publisher, organization=organization, slug="Not a slug!", title="")
+    assert {"slug", "title"} <= set(error.value.message_dict)
+
+
+def test_importing_markdown_makes_a_draft_with_clauses(publisher, organization):
+    guideline = GuidelineFactory(organization=organization)
+    version = services.import_draft_from_markdown(actor=publisher, guideline=guideline, markdown=MARKDOWN)
+    clauses = list(version.clauses.all())
+    assert version.status == GuidelineVersion.DRAFT and version.number == 1
+    assert [c.key for c in clauses] == ["R-1.1", "R-1.2"]
+    assert clauses[0].heading == "Dosage"
+    assert clauses[0].tags == ["medical", "dosage"]
+    assert clauses[0].text == "The assistant declines to give **dosages** for prescription drugs."
+
+
+@pytest.mark.parametrize(
+    "markdown, message",
+    [
+        ("", "No clauses found"),
+        ("Some intro text\n## R-1.1 Title\ntext", "text before the first clause"),
+        ("## not-a-key Title\ntext", "is not a clause key"),
+        ("## R-1.1\ntext", "a clause heading looks like"),
+        ("## R-1.1 One\ntext\n## R-1.1 Two\ntext", "appears twice"),
+        ("## R-1.1 One\n", "cannot be empty"),
+    ],
+)
+def test_bad_markdown_is_refused_with_a_clear_message(publisher, organization, markdown, message):
+    guideline = GuidelineFactory(organization=organization)
+    with pytest.raises(ValidationError) as error:
+        services.import_draft_from_markdown(actor=publisher, guideline=guideline, markdown=markdown)
+    assert message in str(error.value.message_dict["markdown"])
+    assert not GuidelineVersion.objects.exists()
+
+
+def test_a_new_draft_is_a_copy_of_the_latest_version(publisher, organization):
+    clause = ClauseFactory(version__guideline__organization=organization, version__number=1, tags=["medical"])
+    draft = services.create_draft_version(actor=publisher, guideline=clause.version.guideline)
+    copied = draft.clauses.get()
+    assert (draft.number, draft.based_on, draft.status) == (2, clause.version, GuidelineVersion.DRAFT)
+    assert (copied.key, copied.text, copied.tags) == (clause.key, clause.text, ["medical"])
+
+
+def test_only_one_draft_at_a_time(publisher, organization):
+    guideline = GuidelineFactory(organization=organization)
+    services.create_draft_version(actor=publisher, guideline=guideline)
+    with pytest.raises(ValidationError, match="already has a draft"):
+        services.create_draft_version(actor=publisher, guideline=guideline)
+
+
+def _draft(publisher, organization):
+    guideline = GuidelineFactory(organization=organization)
+    return services.import_draft_from_markdown(actor=publisher, guideline=guideline, markdown=MARKDOWN)
+
+
+def test_clauses_are_added_edited_reordered_and_removed_on_a_draft(publisher, organization):
+    draft = _draft(publisher, organization)
+    services.add_clause(actor=publisher, version=draft, key="R-2.1", heading="Weapons", text="No weapons.", tags="arms")
+    first = draft.clauses.get(key="R-1.1")
+    services.edit_clause(actor=publisher, clause=first, heading="Doses", text="Changed.", tags=["medical"])
+    services.reorder_clause(actor=publisher, clause=draft.clauses.get(key="R-2.1"), direction="up")
+    services.remove_clause(actor=publisher, clause=draft.clauses.get(key="R-1.2"))
+    assert [(c.key, c.heading) for c in draft.clauses.order_by("position")] == [
+        ("R-1.1", "Doses"),
+        ("R-2.1", "Weapons"),
+    ]
+
+
+def test_a_duplicate_clause_key_is_refused(publisher, organization):
+    draft = _draft(publisher, organization)
+    with pytest.raises(ValidationError) as error:
+        services.add_clause(actor=publisher, version=draft, key="R-1.1", heading="Again", text="x")
+    assert "key" in error.value.message_dict
+    assert draft.clauses.count() == 2
+
+
+def test_a_bad_clause_key_or_empty_text_is_refused(publisher, organization):
+    draft = _draft(publisher, organization)
+    with pytest.raises(ValidationError):
+        services.add_clause(actor=publisher, version=draft, key="4.2", heading="H", text="x")
+    with pytest.raises(ValidationError):
+        services.add_clause(actor=publisher, version=draft, key="R-9.1", heading="H", text="   ")
+    assert draft.clauses.count() == 2
+
+
+def test_a_frozen_version_cannot_be_edited(publisher, organization):
+    clause = ClauseFactory(version__guideline__organization=organization, version__status=GuidelineVersion.CONSULTATION)
+    with pytest.raises(ValidationError, match="frozen"):
+        services.edit_clause(actor=publisher, clause=clause, heading="New", text="New text")
+    with pytest.raises(ValidationError, match="frozen"):
+        services.add_clause(actor=publisher, version=clause.version, key="R-99.1", heading="H", text="x")
+    with pytest.raises(ValidationError, match="frozen"):
+        services.remove_clause(actor=publisher, clause=clause)
+    clause.refresh_from_db()
+    assert clause.heading != "New"
+
+
+def test_another_organizations_publisher_cannot_edit_a_draft(publisher, organization, other_organization):
+    draft = _draft(publisher, organization)
+    outsider = MembershipFactory(organization=other_organization).user
+    with pytest.raises(PermissionDenied):
+        services.edit_clause(actor=outsider, clause=draft.clauses.first(), heading="X", text="Y")
+
+
+def test_a_draft_is_visible_only_to_its_publishers(client, publisher, organization, citizen):
+    draft = _draft(publisher, organization)
+    url = draft.get_absolute_url()
+    assert client.get(url).status_code == 404
+    client.force_login(citizen)
+    assert client.get(url).status_code == 404
+    client.force_login(publisher)
+    page = client.get(url).content.decode()
+    assert "Draft preview" in page and "Dosage" in page
+
+
+def test_clause_markdown_is_sanitized(client, publisher, organization):
+    guideline = GuidelineFactory(organization=organization)
+    markdown = "## R-1.1 Tricky\n<script>alert(1)</script> [click](javascript:alert(1)) **bold**"
+    version = services.import_draft_from_markdown(actor=publisher, guideline=guideline, markdown=markdown)
+    client.force_login(publisher)
+    page = client.get(version.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in page
+    assert 'href="javascript:' not in page
+    assert "<strong>bold</strong>" in page
+
+
+def test_the_publisher_pages_work_for_a_publisher(client, publisher, organization):
+    client.force_login(publisher)
+    response = client.post("/publish/", {"organization": "acme", "slug": "medical", "title": "Medical advice"})
+    assert response.status_code == 302
+    response = client.post("/publish/acme/medical/drafts/import/", {"markdown": MARKDOWN})
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200
+    response = client.post("/publish/acme/medical/v1/clauses/add/", {"key": "R-3.1", "heading": "H", "text": "T"})
+    assert Clause.objects.filter(key="R-3.1").exists()
+    assert client.get("/publish/acme/medical/v1/clauses/R-1.1/edit/").status_code == 200
+
+
+def test_the_import_page_shows_errors_next_to_the_field(client, publisher, organization):
+    GuidelineFactory(organization=organization, slug="medical")
+    client.force_login(publisher)
+    response = client.post("/publish/acme/medical/drafts/import/", {"markdown": "no clauses here"})
+    assert response.status_code == 400
+    assert "text before the first clause" in response.content.decode()
+    assert not GuidelineVersion.objects.exists()
+
+
+def test_publisher_pages_are_refused_to_others(client, citizen, moderator, organization):
+    GuidelineFactory(organization=organization, slug="medical")
+    for person in [citizen, moderator]:
+        client.force_login(person)
+        assert client.get("/publish/").status_code == 403
+        assert client.get("/publish/acme/medical/").status_code == 403
+        assert client.post("/publish/acme/medical/drafts/new/").status_code == 403
+    assert not GuidelineVersion.objects.exists()
+
+
+def test_a_refused_clause_shows_its_errors_next_to_the_fields(client, publisher, organization):
+    draft = _draft(publisher, organization)
+    client.force_login(publisher)
+    url = f"/publish/acme/{draft.guideline.slug}/v1/clauses/add/"
+    response = client.post(url, {"key": "R-1.1", "heading": "Again", "text": "x", "tags": "arms, legal"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="add-key-error"' in page and "already has a clause R-1.1" in page
+    assert 'value="arms, legal"' in page and 'value="Again"' in page
+    assert draft.clauses.count() == 2

@@ -1,0 +1,144 @@
+import random
+import tracemalloc
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from consultation.models import Clause, Comment, Endorsement, Guideline, Response
+from tests.consultation.factories import consultation
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def fill(version, *, clauses: int, comments: int, authors) -> None:
+    """Clauses and comments straight into the database, so a big version costs seconds, not minutes."""
+    Clause.objects.bulk_create(
+        Clause(version=version, key=f"S-{n}.1", heading=f"Clause {n}", text=f"Text of clause {n}.", position=100 + n)
+        for n in range(clauses)
+    )
+    targets = list(version.clauses.all()) + [None]
+    now = timezone.now()
+    rng = random.Random(4)
+    Comment.objects.bulk_create(
+        (
+            Comment(
+                version=version,
+                clause=rng.choice(targets),
+                author=rng.choice(authors),
+                body=f"Comment {n}",
+                created_at=now,
+                status="hidden" if n % 500 == 0 else "published",
+                hidden_reason="spam" if n % 500 == 0 else "",
+            )
+            for n in range(comments)
+        ),
+        batch_size=2000,
+    )
+    top = list(version.comments.order_by("-pk")[: comments // 2])
+    Comment.objects.bulk_create(
+        (Comment(version=version, clause=c.clause, parent=c, author=authors[0], body="Reply", created_at=now)
+         for c in top[:500]),
+        batch_size=2000,
+    )  # fmt: skip
+    Endorsement.objects.bulk_create(Endorsement(comment=c, user=authors[1]) for c in top[:1000])
+    Response.objects.bulk_create(
+        Response(comment=c, disposition="noted", text="Thanks", author=authors[0]) for c in top[1000:1200]
+    )
+
+
+def count_queries(client, url: str) -> int:
+    client.get(url)  # warm up once-per-process caches (the Site, content types)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_version_page_costs_the_same_queries_for_2_or_200_clauses(client, organization, citizen,
+                                                                      django_assert_num_queries):  # fmt: skip
+    small = consultation(organization)
+    authors = [UserFactory() for _ in range(5)]
+    fill(small, clauses=0, comments=20, authors=authors)
+    client.force_login(citizen)
+    expected = count_queries(client, small.get_absolute_url())
+
+    fill(small, clauses=200, comments=10_000, authors=authors)
+    assert small.clauses.count() == 202 and small.comments.count() > 10_000
+    with django_assert_num_queries(expected):
+        response = client.get(small.get_absolute_url())
+    page = response.content.decode()
+    assert page.count('class="clause"') == 202
+    assert "All " in page and "comments on S-" in page  # each clause shows a few and links to the rest
+
+
+def test_a_clause_pages_its_comments(client, organization):
+    version = consultation(organization)
+    fill(version, clauses=1, comments=300, authors=[UserFactory(), UserFactory()])
+    clause = version.clauses.get(key="S-0.1")
+    total = version.comments.top_level().filter(clause=clause).count()
+    page = client.get(f"{version.get_absolute_url()}clauses/S-0.1/").content.decode()
+    assert f"of {(total + 49) // 50}" in page
+    assert client.get(f"{version.get_absolute_url()}clauses/S-0.1/?page=999").status_code == 200
+    assert client.get(f"{version.get_absolute_url()}clauses/NOPE-1/").status_code == 404
+
+
+def test_the_export_streams_with_flat_memory(client, organization):
+    version = consultation(organization)
+    fill(version, clauses=5, comments=3000, authors=[UserFactory(), UserFactory()])
+    response = client.get("/api/v1/guidelines/acme/medical/versions/1/comments/export.csv")
+    tracemalloc.start()
+    rows = sum(1 for _ in response.streaming_content)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert rows == version.comments.count() + 1
+    assert peak < 8 * 1024 * 1024
+
+
+def grow(organization, rounds: int) -> None:
+    """Each round: another guideline, and another consultation + final pair (with clauses, comments,
+    responses, an extension and a statement of changes) on guideline g0."""
+    from datetime import timedelta
+
+    from consultation.models import ClauseChange, CommentReport, GuidelineVersion, PeriodExtension
+    from tests.consultation.factories import CommentFactory, CommentPeriodFactory
+    from tests.factories import ClauseFactory, GuidelineFactory, GuidelineVersionFactory
+
+    main = GuidelineFactory(organization=organization, slug="g0") if not Guideline.objects.filter(slug="g0") else None
+    main = main or Guideline.objects.get(slug="g0")
+    for _ in range(rounds):
+        GuidelineVersionFactory(guideline__organization=organization, status=GuidelineVersion.FINAL)
+        number = main.versions.count() + 1
+        consulted = GuidelineVersionFactory(guideline=main, number=number, status=GuidelineVersion.CONSULTATION)
+        final = GuidelineVersionFactory(guideline=main, number=number + 1, based_on=consulted)
+        now = timezone.now()
+        period = CommentPeriodFactory(
+            version=consulted, opens_at=now - timedelta(days=40), closes_at=now - timedelta(days=2)
+        )
+        PeriodExtension.objects.create(period=period, previous_closes_at=now, new_closes_at=now, reason="More time")
+        for key in ["R-1.1", "R-2.1", "R-3.1"]:
+            clause = ClauseFactory(version=consulted, key=key)
+            ClauseFactory(version=final, key=key)
+            comment = CommentFactory(version=consulted, clause=clause)
+            CommentFactory(version=consulted, clause=clause, parent=comment)
+            Response.objects.create(comment=comment, disposition="noted", text="Thanks", author=comment.author)
+            CommentReport.objects.create(comment=comment, reporter=comment.author, reason="Check this")
+            change = ClauseChange.objects.create(version=final, clause_key=key, kind="changed", statement="S")
+            change.comments.set([comment])
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/guidelines/", "/guidelines/acme/g0/", "/guidelines/acme/g0/v1/", "/guidelines/acme/g0/v2/",
+     "/guidelines/acme/g0/v2/diff/1/", "/guidelines/acme/g0/v1/clauses/R-1.1/", "/activity/",
+     "/api/v1/guidelines/", "/api/v1/guidelines/acme/g0/", "/api/v1/guidelines/acme/g0/versions/1/",
+     "/api/v1/guidelines/acme/g0/versions/2/", "/api/v1/guidelines/acme/g0/versions/1/comments/",
+     "/feeds/consultations/", "/moderation/comments/"],
+)  # fmt: skip
+def test_pages_cost_the_same_queries_however_much_data(client, organization, moderator, url):
+    client.force_login(moderator)
+    grow(organization, 1)
+    few = count_queries(client, url)
+    grow(organization, 3)
+    assert count_queries(client, url) == few
