@@ -2,12 +2,25 @@ from django.shortcuts import render
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as html_server_error
 
+from appeals.selectors import recent_decisions
 from config.api import json_not_found, json_server_error
+from consultation.selectors import open_consultations, upcoming_consultations
 from ledger.models import Entry
+
+HOME_LIST_LENGTH = 5
 
 
 def home(request):
-    return render(request, "home.html", {"recent_entries": Entry.objects.order_by("-seq")[:5]})
+    return render(
+        request,
+        "home.html",
+        {
+            "open_periods": open_consultations()[:HOME_LIST_LENGTH],
+            "upcoming_periods": upcoming_consultations()[:HOME_LIST_LENGTH],
+            "decisions": recent_decisions(limit=HOME_LIST_LENGTH),
+            "recent_entries": Entry.objects.order_by("-seq")[:HOME_LIST_LENGTH],
+        },
+    )
 
 
 def not_found(request, exception):

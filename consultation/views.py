@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Organization
 from accounts.permissions import can_publish_for, is_moderator
+from appeals.selectors import clause_pressure
 from consultation import selectors, services
 from consultation.diff import diff_versions
 from consultation.models import Clause, ClauseChange, Comment, Guideline, GuidelineVersion
@@ -87,11 +88,15 @@ def guideline_detail(request, org: str, slug: str):
         versions = versions.public()
     versions = list(versions.order_by("-number"))
     current = next((v for v in versions if v.is_public), None)
+    clauses = list(current.clauses.all()) if current else []
+    pressure = clause_pressure(guideline)
+    for clause in clauses:
+        clause.pressure = pressure.get(clause.key)
     context = {
         "guideline": guideline,
         "versions": versions,
         "current": current,
-        "clauses": list(current.clauses.all()) if current else [],
+        "clauses": clauses,
         "following": selectors.is_following(request.user, guideline),
         "can_publish": can_publish_for(request.user, guideline.organization),
     }

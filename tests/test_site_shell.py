@@ -1,7 +1,5 @@
 import pytest
 
-from ledger.services import append
-
 pytestmark = pytest.mark.django_db
 
 
@@ -11,17 +9,6 @@ def test_the_home_page_has_an_accessible_shell(client):
     assert '<main id="main"' in page
     assert '<nav aria-label="Main">' in page
     assert 'name="viewport"' in page
-
-
-def test_the_home_page_is_honest_when_empty(client):
-    assert "Nothing has been recorded yet" in client.get("/").content.decode()
-
-
-def test_the_home_page_shows_the_latest_entries(client):
-    append(kind="test.event", subject="thing:1", payload={})
-    page = client.get("/").content.decode()
-    assert "thing:1" in page
-    assert "Nothing has been recorded yet" not in page
 
 
 def test_a_signed_in_person_sees_their_name(client, citizen):

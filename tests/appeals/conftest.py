@@ -1,7 +1,6 @@
 import pytest
 
 from tests.appeals.factories import AISystemFactory, published_guideline
-from tests.factories import ReviewerProfileFactory
 
 
 @pytest.fixture(autouse=True)
@@ -18,7 +17,3 @@ def guideline(organization):
 @pytest.fixture
 def system(organization):
     return AISystemFactory(organization=organization, slug="helper", name="Acme Helper")
-
-
-def make_reviewer(handle: str, **fields):
-    return ReviewerProfileFactory(handle=handle, user__display_name=handle.title(), **fields)

@@ -7,8 +7,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from appeals import services
-from appeals.models import AISystem
-from tests.factories import ClauseFactory, GuidelineFactory, GuidelineVersionFactory, OrganizationFactory
+from appeals.models import AISystem, Decision
+from tests.factories import (
+    ClauseFactory,
+    GuidelineFactory,
+    GuidelineVersionFactory,
+    OrganizationFactory,
+    ReviewerProfileFactory,
+)
 
 
 class AISystemFactory(factory.django.DjangoModelFactory):
@@ -89,3 +95,24 @@ def admitted(appellant, system, guideline, moderator, *, significant=False, **ov
     """An appeal a moderator admitted; routing has not run (on_commit callbacks don't run in `db` tests)."""
     appeal = file(appellant, system, guideline, **overrides)
     return services.admit_appeal(appeal=appeal, moderator=moderator, significant=significant)
+
+
+def make_reviewer(handle: str, **fields):
+    return ReviewerProfileFactory(handle=handle, user__display_name=handle.title(), **fields)
+
+
+def decided(citizen, system, guideline, moderator, handle="rae", outcome=Decision.OVERTURNED, **overrides):
+    """An admitted appeal routed to a new reviewer `handle`, who accepted and decided it."""
+    appeal = admitted(citizen, system, guideline, moderator, **overrides)
+    reviewer = make_reviewer(handle)
+    services.route_appeal(appeal=appeal)
+    assignment = appeal.assignments.get(reviewer=reviewer)
+    services.accept_assignment(assignment=assignment, reviewer_user=reviewer.user)
+    services.decide_appeal(
+        assignment=assignment,
+        reviewer_user=reviewer.user,
+        outcome=outcome,
+        rationale="Dosage facts are *public health* information.",
+        cited_clause_keys=["R-1.1"],
+    )
+    return appeal

@@ -6,8 +6,7 @@ from rest_framework.test import APIClient
 
 from appeals import services
 from appeals.models import Appeal, Decision
-from tests.appeals.conftest import make_reviewer
-from tests.appeals.factories import admitted
+from tests.appeals.factories import admitted, make_reviewer
 
 
 @pytest.fixture

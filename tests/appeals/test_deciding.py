@@ -4,8 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from appeals import selectors, services
 from appeals.models import Appeal, AppendOnlyError, Assignment, Decision
 from ledger.models import Entry
-from tests.appeals.conftest import make_reviewer
-from tests.appeals.factories import admitted
+from tests.appeals.factories import admitted, make_reviewer
 
 
 def accepted_panel(appeal, *handles):

@@ -3,8 +3,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from appeals import services
-from tests.appeals.conftest import make_reviewer
-from tests.appeals.factories import file
+from tests.appeals.factories import file, make_reviewer
 
 
 def test_the_appellant_hears_of_each_status_change(

@@ -3,25 +3,8 @@ from django.urls import reverse
 
 from appeals import services
 from appeals.models import Appeal, Assignment, Decision
-from tests.appeals.conftest import make_reviewer
-from tests.appeals.factories import PDF_BYTES, admitted, file, screenshot, upload
+from tests.appeals.factories import PDF_BYTES, admitted, decided, file, make_reviewer, screenshot, upload
 from tests.factories import UserFactory
-
-
-def decided(citizen, system, guideline, moderator, handle="rae", outcome=Decision.OVERTURNED, **overrides):
-    appeal = admitted(citizen, system, guideline, moderator, **overrides)
-    reviewer = make_reviewer(handle)
-    services.route_appeal(appeal=appeal)
-    assignment = appeal.assignments.get(reviewer=reviewer)
-    services.accept_assignment(assignment=assignment, reviewer_user=reviewer.user)
-    services.decide_appeal(
-        assignment=assignment,
-        reviewer_user=reviewer.user,
-        outcome=outcome,
-        rationale="Dosage facts are *public health* information.",
-        cited_clause_keys=["R-1.1"],
-    )
-    return appeal
 
 
 def form_url(system):

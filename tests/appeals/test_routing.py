@@ -7,8 +7,7 @@ from django.utils import timezone
 from appeals import services
 from appeals.models import Appeal, Assignment
 from ledger.models import Entry
-from tests.appeals.conftest import make_reviewer
-from tests.appeals.factories import admitted, file
+from tests.appeals.factories import admitted, file, make_reviewer
 from tests.factories import MembershipFactory, UserFactory
 
 

@@ -10,8 +10,7 @@ from django.utils import timezone
 from appeals import services, tasks
 from appeals.models import Appeal, Assignment, Decision
 from ledger.services import check_chain
-from tests.appeals.conftest import make_reviewer
-from tests.appeals.factories import AISystemFactory, file, published_guideline
+from tests.appeals.factories import AISystemFactory, file, make_reviewer, published_guideline
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 from tests.workers import running_workers, wait_for
 

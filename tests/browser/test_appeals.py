@@ -6,8 +6,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from appeals.models import Appeal
-from tests.appeals.conftest import make_reviewer
-from tests.appeals.factories import AISystemFactory, png_bytes, published_guideline
+from tests.appeals.factories import AISystemFactory, make_reviewer, png_bytes, published_guideline
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, OrganizationFactory, UserFactory
 
