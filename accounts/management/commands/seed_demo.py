@@ -40,3 +40,4 @@ class Command(BaseCommand):
         self.stdout.write("Demo data is ready. Sign in at http://127.0.0.1:8000/accounts/login/ with:")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account['role']:<10} {account['email']:<34} password: {DEMO_PASSWORD}")
+        self.stdout.write("The other demo reviewers and appellants (…@demo.whodecides.test) use the same password.")
