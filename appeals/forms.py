@@ -1,7 +1,8 @@
 from django import forms
 from django.conf import settings
 
-from appeals.models import EXCERPT_MAX, GROUNDS_MAX, Appeal, Decision, OrganizationResponse
+from appeals import selectors
+from appeals.models import EXCERPT_MAX, GROUNDS_MAX, AISystem, Appeal, Decision, OrganizationResponse
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -134,7 +135,21 @@ class ResponseForm(forms.Form):
 
 class DecisionSearchForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=200)
-    organization = forms.CharField(label="Organization", required=False, max_length=60)
-    system = forms.CharField(label="System", required=False, max_length=60)
+    organization = forms.ChoiceField(label="Organization", required=False)
+    system = forms.ChoiceField(label="System", required=False)
     clause = forms.CharField(label="Clause key", required=False, max_length=30)
     outcome = forms.ChoiceField(label="Outcome", required=False, choices=[("", "Any")] + Decision.OUTCOME_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        systems = list(AISystem.objects.select_related("organization"))  # one query fills both lists
+        organizations = {system.organization.slug: system.organization.name for system in systems}
+        self.fields["organization"].choices = [("", "Any organization"), *organizations.items()]
+        self.fields["system"].choices = [("", "Any system"), *dict.fromkeys((s.slug, str(s)) for s in systems)]
+
+    def search(self):
+        """The matching decisions, or none when a filter is not valid (the form then says why)."""
+        if self.is_bound and not self.is_valid():
+            return Decision.objects.none()
+        filters = self.cleaned_data if self.is_bound else {}
+        return selectors.search_decisions(**{key: value for key, value in filters.items() if value})

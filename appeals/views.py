@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -217,8 +217,7 @@ def attachment(request, public_id: str, pk: int):
 
 def decisions(request):
     form = forms.DecisionSearchForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    found = selectors.search_decisions(**{k: v for k, v in filters.items() if v})
+    found = form.search()
     before = request.GET.get("before", "")
     if before:
         if not before.isdigit() or len(before) > 18:
@@ -245,8 +244,9 @@ class _Echo:
 def decisions_export(request):
     """The whole decision database (with the same filters) as CSV, streamed row by row."""
     form = forms.DecisionSearchForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    found = selectors.search_decisions(**{k: v for k, v in filters.items() if v})
+    found = form.search()
+    if form.errors:
+        return HttpResponseBadRequest(form.errors.as_text(), content_type="text/plain; charset=utf-8")
     writer = csv.writer(_Echo())
     header = ["decision", "appeal", "organization", "system", "outcome", "cited_clauses", "decided_at", "supersedes"]
 

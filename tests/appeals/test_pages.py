@@ -114,16 +114,28 @@ def test_decisions_are_listed_newest_first_with_filters_and_search(client, citiz
     assert first.public_id in client.get(reverse("decisions"), {"q": "health"}).text
 
 
+def test_the_decision_filters_offer_known_organizations_and_systems(client, citizen, system, guideline, moderator):
+    appeal = decided(citizen, system, guideline, moderator)
+    page = client.get(reverse("decisions")).text
+    assert '<option value="acme">Acme AI</option>' in page
+    assert '<option value="helper">Acme Helper (Acme AI)</option>' in page
+    unknown = client.get(reverse("decisions"), {"organization": "nobody"})
+    assert "Select a valid choice" in unknown.text
+    assert appeal.public_id not in unknown.text and "No decisions match" in unknown.text
+    export = client.get(reverse("decisions-export"), {"system": "<script>"})
+    assert export.status_code == 400 and "Select a valid choice" in export.content.decode()
+
+
 def test_the_decisions_page_runs_a_constant_number_of_queries(
     client, citizen, system, guideline, moderator, django_assert_max_num_queries
 ):
     for n in range(3):
         decided(citizen, system, guideline, moderator, f"r{n}", refusal_excerpt=f"refusal {n}")
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         client.get(reverse("decisions"))
     for n in range(3, 6):
         decided(citizen, system, guideline, moderator, f"r{n}", refusal_excerpt=f"refusal {n}")
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         client.get(reverse("decisions"), {"q": "health", "outcome": "overturned"})
 
 
