@@ -11,7 +11,8 @@ from accounts.models import Organization, ReviewerProfile, User
 from accounts.services import create_account
 from appeals import services
 from appeals.models import AISystem, Appeal, Decision
-from consultation.models import Clause, Guideline, GuidelineVersion
+from consultation import services as consultation_services
+from consultation.models import CommentPeriod, Guideline, GuidelineVersion
 
 SYSTEMS = [("acme-assistant", "Acme Assistant"), ("acme-code", "Acme Code Helper")]
 REVIEWERS = [
@@ -22,18 +23,37 @@ REVIEWERS = [
     ("acme-alum", "Former Acme Engineer", ["security"], 4),  # affiliated with Acme: never routed its appeals
 ]
 APPELLANTS = [("ben", "Ben Appellant"), ("cleo", "Cleo Appellant"), ("dev", "Dev Appellant")]
-CLAUSES = [
-    ("R-1.1", "Medication and dosage", "The assistant declines to give **individual dosage** advice.", ["medical"]),
-    ("R-2.1", "Security tooling", "The assistant declines to write working **malware**.", ["security"]),
-    ("R-3.1", "Personal data", "The assistant declines to find a private person's address.", ["privacy"]),
-    ("R-4.2", "Weapons", "The assistant declines instructions for building weapons.", ["weapons"]),
-]
+GUIDELINE = """# Assistant refusals
+
+## R-1.1 Medication and dosage
+Tags: medical
+
+The assistant declines to give **individual dosage** advice.
+
+## R-2.1 Security tooling
+Tags: security
+
+The assistant declines to write working **malware**.
+
+## R-3.1 Personal data
+Tags: privacy
+
+The assistant declines to find a private person's address.
+
+## R-4.2 Weapons
+Tags: weapons
+
+The assistant declines instructions for building weapons.
+"""
 
 
 def create_demo_appeals(*, organization: Organization, password: str) -> None:
     if AISystem.objects.filter(organization=organization, slug=SYSTEMS[0][0]).exists():
         return
-    guideline = _guideline(organization)
+    publisher = User.objects.filter(memberships__organization=organization).order_by("pk").first()
+    if publisher is None:
+        return
+    guideline = _guideline(organization, publisher)
     systems = [AISystem.objects.create(organization=organization, slug=s, name=n) for s, n in SYSTEMS]
     for handle, name, expertise, capacity in REVIEWERS:
         user = create_account(
@@ -48,12 +68,8 @@ def create_demo_appeals(*, organization: Organization, password: str) -> None:
         )
     appellants = [a for a in appellants if a is not None]
     moderator = User.objects.filter(is_moderator=True).order_by("pk").first()
-    publisher = User.objects.filter(memberships__organization=organization).order_by("pk").first()
     happened = timezone.now() - timedelta(days=5)
     version = services.version_in_force(guideline=guideline, at=happened)
-    if version is None:  # the guideline was published only just now (say, by the consultation demo)
-        happened = timezone.now() - timedelta(minutes=1)
-        version = services.version_in_force(guideline=guideline, at=happened)
     if version is None:
         return
     keys = list(version.clauses.order_by("position", "pk").values_list("key", flat=True))
@@ -145,10 +161,9 @@ def create_demo_appeals(*, organization: Organization, password: str) -> None:
         Decision.OVERTURNED,
         "A port scanner for one's own network is ordinary administration, not **malware**.",
     )
-    if publisher:
-        services.respond_to_decision(
-            decision=overturned, user=publisher, kind="will_comply", text="We will update the assistant this month."
-        )
+    services.respond_to_decision(
+        decision=overturned, user=publisher, kind="will_comply", text="We will update the assistant this month."
+    )
     # decided: upheld, later corrected
     upheld = _decide(
         _admit(
@@ -191,23 +206,32 @@ def create_demo_appeals(*, organization: Organization, password: str) -> None:
     )
 
 
-def _guideline(organization: Organization) -> Guideline:
-    guideline, created = Guideline.objects.get_or_create(
+def _guideline(organization: Organization, publisher: User) -> Guideline:
+    """Published through the consultation services, so the record shows it; then moved back in time."""
+    existing = Guideline.objects.filter(organization=organization, slug="assistant-refusals").first()
+    if existing:
+        return existing
+    guideline = consultation_services.create_guideline(
+        actor=publisher,
         organization=organization,
         slug="assistant-refusals",
-        defaults={"title": "Assistant refusals", "description": "When Acme's assistants decline a request."},
+        title="Assistant refusals",
+        description="When Acme's assistants decline a request.",
     )
-    if GuidelineVersion.objects.published_for(organization).filter(guideline=guideline).exists():
-        return guideline
-    version = GuidelineVersion.objects.create(
-        guideline=guideline,
-        number=(guideline.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1,
-        status=GuidelineVersion.FINAL,
-        summary_of_changes="First published version.",
-        published_at=timezone.now() - timedelta(days=120),
+    draft = consultation_services.import_draft_from_markdown(actor=publisher, guideline=guideline, markdown=GUIDELINE)
+    now = timezone.now()
+    consultation_services.schedule_comment_period(
+        actor=publisher, version=draft, opens_at=None, closes_at=now + timedelta(days=31)
     )
-    for position, (key, heading, text, tags) in enumerate(CLAUSES):
-        Clause.objects.create(version=version, key=key, heading=heading, text=text, position=position, tags=tags)
+    CommentPeriod.objects.filter(version=draft).update(
+        opens_at=now - timedelta(days=160), closes_at=now - timedelta(days=125)
+    )
+    final = consultation_services.publish_final_version(
+        actor=publisher,
+        version=consultation_services.create_draft_version(actor=publisher, guideline=guideline),
+        summary_of_changes="Published as consulted: the consultation brought no changes.",
+    )
+    GuidelineVersion.objects.filter(pk=final.pk).update(published_at=now - timedelta(days=120))
     return guideline
 
 
