@@ -27,6 +27,12 @@ class AppealInput(serializers.Serializer):
     requested_outcome = serializers.ChoiceField(choices=Appeal.REQUESTED_CHOICES, default=Appeal.OVERTURN)
     show_name = serializers.BooleanField(default=False)
     confirm_duplicate = serializers.BooleanField(default=False, help_text="File even if you appealed it already.")
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text="Screenshots or documents (PNG, JPEG or PDF, 5 MB each); send the appeal as multipart/form-data.",
+    )
 
 
 class ResponseOutput(serializers.ModelSerializer):
@@ -160,7 +166,7 @@ def _appeal_for_output(public_id: str) -> Appeal:
 
 
 class AppealCreate(APIView):
-    """File an appeal against one refusal (citizens: a verified email). Attachments are added in the browser."""
+    """File an appeal against one refusal (citizens: a verified email), as JSON or, with attachments, multipart."""
 
     permission_classes = [IsAuthenticated]
 
@@ -188,6 +194,7 @@ class AppealCreate(APIView):
             requested_outcome=values["requested_outcome"],
             show_name=values["show_name"],
             allow_duplicate=values["confirm_duplicate"],
+            attachments=values["attachments"],
         )
         output = AppealOutput(_appeal_for_output(appeal.public_id), context={"request": request})
         return Response(output.data, status=status.HTTP_201_CREATED)

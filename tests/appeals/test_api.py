@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from appeals import services
 from appeals.models import Appeal, Decision
-from tests.appeals.factories import admitted, make_reviewer
+from tests.appeals.factories import PDF_BYTES, admitted, make_reviewer, screenshot, upload
 
 
 @pytest.fixture
@@ -51,6 +51,27 @@ def test_a_citizen_files_an_appeal(api, citizen, system, guideline):
     assert body["status"] == "submitted"
     assert body["refusal"]["prompt_excerpt"] is None  # not screened yet
     assert body["timeline"][0]["kind"] == "filed"
+
+
+def test_a_citizen_files_an_appeal_with_a_screenshot(api, citizen, system, guideline):
+    api.force_authenticate(citizen)
+    response = api.post("/api/v1/appeals/", payload(attachments=[screenshot()]), format="multipart")
+    assert response.status_code == 201, response.json()
+    attachment = Appeal.objects.get().attachments.get()
+    assert attachment.content_type == "image/png" and not attachment.public  # private until screened
+
+
+@pytest.mark.parametrize(
+    "upload_file",
+    [lambda: upload("report.pdf", b"MZ\x90\x00 an executable"), lambda: upload("shot.png", PDF_BYTES)],
+    ids=["executable-named-pdf", "pdf-named-png"],
+)
+def test_an_attachment_is_checked_by_its_content(api, citizen, system, guideline, upload_file):
+    api.force_authenticate(citizen)
+    response = api.post("/api/v1/appeals/", payload(attachments=[upload_file()]), format="multipart")
+    assert response.status_code == 400
+    assert "attachments" in response.json()["errors"]
+    assert not Appeal.objects.exists()
 
 
 def test_filing_needs_a_verified_citizen(api, unverified, system, guideline):
