@@ -283,6 +283,7 @@ class Comment(models.Model):
             models.Index(fields=["parent", "created_at"]),
             models.Index(fields=["author", "-created_at"]),
             models.Index(fields=["version", "status"]),
+            models.Index(fields=["status", "-hidden_at"]),
         ]
 
     def __str__(self) -> str:

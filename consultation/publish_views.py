@@ -355,7 +355,7 @@ def publish_final(request, org: str, slug: str, number: int):
         try:
             for key in kinds:
                 ids = request.POST.get(f"comments-{key}", "").replace(",", " ").split()
-                if not all(i.isdigit() for i in ids):
+                if not all(i.isascii() and i.isdigit() for i in ids):
                     raise ValidationError({"statements": f"Comments for {key}: give comment numbers, like 12 15."})
                 statements[key] = {"text": request.POST.get(f"statement-{key}", ""), "comments": [int(i) for i in ids]}
             services.publish_final_version(

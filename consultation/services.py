@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -440,9 +440,10 @@ def endorse_comment(*, user, comment: Comment) -> Endorsement:
         raise ValidationError("A hidden comment cannot be endorsed.")
     if comment.author_id == user.pk:
         raise ValidationError("You cannot endorse your own comment.")
+    already = ValidationError("You have already endorsed this comment.")
     if Endorsement.objects.filter(comment=comment, user=user).exists():
-        raise ValidationError("You have already endorsed this comment.")
-    endorsement = Endorsement.objects.create(comment=comment, user=user)
+        raise already
+    endorsement = _create_once(already, Endorsement, comment=comment, user=user)
     append(kind="comment.endorsed", subject=comment.subject, payload={"by": user.public_name})
     return endorsement
 
@@ -454,22 +455,34 @@ def report_comment(*, reporter, comment: Comment, reason: str = "") -> CommentRe
     reason = _clean_text(reason, field="reason", label="The reason", max_length=1000, required=False)
     if comment.is_hidden:
         raise ValidationError("The moderators have already hidden this comment.")
+    already = ValidationError("You have already reported this comment; the moderators will look at it.")
     if CommentReport.objects.filter(comment=comment, reporter=reporter).exists():
-        raise ValidationError("You have already reported this comment; the moderators will look at it.")
+        raise already
     if over_limit(action="report", who=str(reporter.pk), limit=20, per_seconds=3600):
         raise ValidationError("You have sent many reports in a short time. Please wait a while.")
-    return CommentReport.objects.create(comment=comment, reporter=reporter, reason=reason)
+    return _create_once(already, CommentReport, comment=comment, reporter=reporter, reason=reason)
 
 
-def _require_moderator(user) -> None:
+def _create_once(already: ValidationError, model, **fields):
+    """Create a row a unique constraint allows once; a double click racing the first gets `already`, not a 500."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**fields)
+    except IntegrityError as error:
+        raise already from error
+
+
+def _require_moderator(user, comment: Comment) -> None:
     if not is_moderator(user):
         raise PermissionDenied("Only moderators may hide or restore comments.")
+    if can_publish_for(user, comment.version.guideline.organization):
+        raise PermissionDenied("You publish for this organization, so another moderator must decide on this comment.")
 
 
 @transaction.atomic
 def hide_comment(*, moderator, comment: Comment, reason: str, note: str = "") -> Comment:
     """Hide a comment behind a public tombstone that names the reason. The note stays with the moderators."""
-    _require_moderator(moderator)
+    _require_moderator(moderator, comment)
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.is_hidden:
         raise ValidationError("This comment is already hidden.")
@@ -486,7 +499,7 @@ def hide_comment(*, moderator, comment: Comment, reason: str, note: str = "") ->
 
 @transaction.atomic
 def restore_comment(*, moderator, comment: Comment) -> Comment:
-    _require_moderator(moderator)
+    _require_moderator(moderator, comment)
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if not comment.is_hidden:
         raise ValidationError("This comment is not hidden.")
@@ -499,8 +512,9 @@ def restore_comment(*, moderator, comment: Comment) -> Comment:
 
 @transaction.atomic
 def dismiss_reports(*, moderator, comment: Comment) -> int:
-    """The moderators looked and the comment stays."""
-    _require_moderator(moderator)
+    """The moderators looked and the comment stays. Not a ledger entry: reports are private and nothing public
+    changed."""
+    _require_moderator(moderator, comment)
     return comment.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
 
 
@@ -604,7 +618,8 @@ def publish_final_version(
     if unknown:
         raise ValidationError({"statements": f"No clause {', '.join(unknown)} in either version."})
     linked = {int(pk) for s in statements.values() for pk in (s.get("comments") or [])}
-    found = set(consultation.comments.filter(pk__in=linked).values_list("pk", flat=True))
+    storable = [pk for pk in linked if 0 < pk < 2**63]  # a larger number is no comment, and would break the query
+    found = set(consultation.comments.filter(pk__in=storable).values_list("pk", flat=True))
     if linked - found:
         missing = ", ".join(str(pk) for pk in sorted(linked - found))
         raise ValidationError({"statements": f"Comments {missing} were not made on version {consultation.number}."})

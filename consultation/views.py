@@ -61,6 +61,9 @@ def _clause(version: GuidelineVersion, key: str) -> Clause | None:
     return get_object_or_404(Clause, version=version, key=key)
 
 
+GUIDELINES_PER_PAGE = 50
+
+
 def guideline_list(request):
     guidelines = Guideline.objects.public().with_current_status().select_related("organization")
     organization = request.GET.get("organization", "")
@@ -69,8 +72,12 @@ def guideline_list(request):
         guidelines = guidelines.filter(organization__slug=organization)
     if status in dict(GuidelineVersion.STATUS_CHOICES) and status != GuidelineVersion.DRAFT:
         guidelines = guidelines.filter(current_status=status)
+    page = Paginator(guidelines, GUIDELINES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
-        "guidelines": guidelines,
+        "page": page,
+        "query": query.urlencode(),
         "organizations": Organization.objects.filter(guidelines__in=Guideline.objects.public()).distinct(),
         "statuses": [c for c in GuidelineVersion.STATUS_CHOICES if c[0] != GuidelineVersion.DRAFT],
         "selected_organization": organization,
@@ -253,7 +260,7 @@ def endorse_comment(request, org: str, slug: str, number: int, pk: int):
             "base": version.get_absolute_url(),
             "comment": comment,
             "endorse_error": error,
-            "can_comment": True,
+            "can_comment": version.is_open_for_comment and selectors.can_take_part(request.user),
         }
         return render(request, "consultation/includes/endorse.html", context)
     if error:

@@ -11,6 +11,7 @@ from consultation import services
 from consultation.models import Comment, Guideline, GuidelineVersion
 from ledger.models import Entry
 from tests.consultation.factories import CommentFactory, consultation
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +223,52 @@ def test_a_citizen_endorses_through_the_api_once(client, citizen, version):
     again = client.post(url, **auth(citizen))
     assert again.status_code == 400 and "already endorsed" in again.json()["detail"]
     assert client.post(url).status_code == 401
+
+
+@pytest.fixture
+def other_publisher(other_organization):
+    return MembershipFactory(organization=other_organization).user
+
+
+@pytest.mark.parametrize("who", ["citizen", "moderator", "other_publisher"])
+def test_publisher_endpoints_refuse_everyone_but_the_organizations_publishers(
+    client, request, who, publisher, organization
+):
+    closed = consultation(organization, closed=True)
+    comment = CommentFactory(version=closed, clause=closed.clauses.first())
+    services.create_draft_version(actor=publisher, guideline=closed.guideline)
+    entries, closes_at = Entry.objects.count(), closed.comment_period.closes_at
+    later = (timezone.now() + timedelta(days=60)).isoformat()
+    attempts = {
+        "versions/": {},
+        "versions/1/comments/{comment}/response/": {"disposition": "adopted", "text": "Yes."},
+        "versions/1/responses/": {"clause": "R-1.1", "disposition": "noted", "text": "Thanks."},
+        "versions/1/period/extensions/": {"closes_at": later, "reason": "More time"},
+        "versions/2/period/": {"closes_at": later},
+        "versions/2/final/": {"summary_of_changes": "Final.", "statements": {}},
+    }
+    headers = auth(request.getfixturevalue(who))
+    for path, body in attempts.items():
+        url = f"{API}acme/medical/{path.format(comment=comment.pk)}"
+        response = client.post(url, body, content_type="application/json", **headers)
+        assert response.status_code in (403, 404), (url, response.status_code)
+        assert response.json()["detail"]
+    assert Entry.objects.count() == entries
+    assert GuidelineVersion.objects.filter(status=GuidelineVersion.DRAFT).count() == 1
+    assert GuidelineVersion.objects.count() == 2
+    assert not Comment.objects.filter(response__isnull=False).exists()
+    closed.comment_period.refresh_from_db()
+    assert closed.comment_period.closes_at == closes_at
+
+
+def test_a_final_version_citing_an_impossible_comment_number_is_refused(client, publisher, organization):
+    closed = consultation(organization, closed=True)
+    services.create_draft_version(actor=publisher, guideline=closed.guideline)
+    response = client.post(
+        f"{API}acme/medical/versions/2/final/",
+        {"summary_of_changes": "Final.", "statements": {"R-1.1": {"text": "x", "comments": [10**30]}}},
+        content_type="application/json",
+        **auth(publisher),
+    )
+    assert response.status_code == 400 and "statements" in response.json()["errors"]
+    assert GuidelineVersion.objects.get(number=2).status == GuidelineVersion.DRAFT

@@ -138,3 +138,16 @@ def test_the_responses_page_and_final_form(client, publisher, closed):
     )
     assert response.status_code == 302
     assert GuidelineVersion.objects.get(number=2).status == GuidelineVersion.FINAL
+
+
+@pytest.mark.parametrize("numbers", ["9" * 40, "²", "12; drop"])
+def test_the_final_form_refuses_comment_numbers_that_are_not_comments(client, publisher, closed, numbers):
+    client.force_login(publisher)
+    client.post("/publish/acme/medical/drafts/new/")
+    response = client.post(
+        "/publish/acme/medical/v2/final/",
+        {"summary_of_changes": "Final.", "statement-R-1.1": "Kept.", "comments-R-1.1": numbers},
+    )
+    assert response.status_code == 400
+    assert "comment numbers" in response.text or "were not made on version 1" in response.text
+    assert GuidelineVersion.objects.get(number=2).status == GuidelineVersion.DRAFT

@@ -93,6 +93,17 @@ def test_endorsing_once_per_person(citizen, version):
     assert Entry.objects.filter(kind="comment.endorsed").count() == 1
 
 
+def test_a_double_click_that_passes_the_check_still_gets_the_clear_message(citizen, version):
+    """Two requests at once can both pass the "already endorsed?" check; the unique constraint decides."""
+    comment = CommentFactory(version=version)
+    Endorsement.objects.create(comment=comment, user=citizen)
+    with pytest.raises(ValidationError, match="already endorsed"):
+        services._create_once(
+            ValidationError("You have already endorsed this comment."), Endorsement, comment=comment, user=citizen
+        )
+    assert Endorsement.objects.count() == 1
+
+
 def test_nobody_endorses_their_own_comment(citizen, version):
     comment = CommentFactory(version=version, author=citizen)
     with pytest.raises(ValidationError):
@@ -165,6 +176,16 @@ def test_endorse_and_report_through_the_pages(client, citizen, version):
     assert "Endorsed by you" in response.content.decode()
     client.post(f"{base}comments/{comment.pk}/report/", {"reason": "Looks like spam"})
     assert comment.reports.get().reason == "Looks like spam"
+
+
+def test_an_endorsement_refused_after_closing_offers_no_button(client, citizen, organization):
+    closed = consultation(organization, closed=True)
+    comment = CommentFactory(version=closed, clause=closed.clauses.first())
+    client.force_login(citizen)
+    url = f"{closed.get_absolute_url()}comments/{comment.pk}/endorse/"
+    fragment = client.post(url, headers={"HX-Request": "true"}).text
+    assert "only while the comment period is open" in fragment
+    assert "<button" not in fragment and "0 endorsements" in fragment
 
 
 def test_comments_cannot_be_edited_or_deleted_through_any_page(client, citizen, version):

@@ -5,6 +5,7 @@ from consultation import services
 from consultation.models import Comment
 from ledger.models import Entry
 from tests.consultation.factories import CommentFactory, consultation
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,27 @@ def test_a_publisher_or_citizen_can_never_hide(publisher, citizen, comment):
             services.hide_comment(moderator=person, comment=comment, reason="spam")
     comment.refresh_from_db()
     assert comment.status == Comment.PUBLISHED
+
+
+def test_a_moderator_who_publishes_for_the_organization_cannot_moderate_its_comments(moderator, comment):
+    MembershipFactory(user=moderator, organization=comment.version.guideline.organization)
+    with pytest.raises(PermissionDenied, match="another moderator"):
+        services.hide_comment(moderator=moderator, comment=comment, reason="spam")
+    with pytest.raises(PermissionDenied, match="another moderator"):
+        services.dismiss_reports(moderator=moderator, comment=comment)
+    comment.refresh_from_db()
+    assert comment.status == Comment.PUBLISHED
+
+
+def test_only_a_moderator_restores_or_dismisses(publisher, citizen, moderator, comment):
+    services.hide_comment(moderator=moderator, comment=comment, reason="spam")
+    for person in [publisher, citizen]:
+        with pytest.raises(PermissionDenied):
+            services.restore_comment(moderator=person, comment=comment)
+        with pytest.raises(PermissionDenied):
+            services.dismiss_reports(moderator=person, comment=comment)
+    comment.refresh_from_db()
+    assert comment.status == Comment.HIDDEN
 
 
 def test_the_reason_comes_from_the_fixed_list(moderator, comment):

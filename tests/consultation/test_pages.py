@@ -65,3 +65,15 @@ def test_the_atom_feed_lists_openings_and_closings(client, organization, other_o
     assert response["Content-Type"].startswith("application/atom+xml")
     assert body.count("<entry>") == 3
     assert "Open for comment: Medical advice v1 (Acme AI)" in body and "Comment period closed" in body
+
+
+def test_the_guideline_list_is_paginated_and_keeps_its_filters(client, organization, monkeypatch):
+    monkeypatch.setattr("consultation.views.GUIDELINES_PER_PAGE", 1)
+    consultation(organization)
+    GuidelineVersionFactory(guideline__organization=organization, guideline__title="Second", status="final")
+    first = client.get("/guidelines/?organization=acme").text
+    assert first.count('class="card"') == 1 and "Page 1 of 2" in first
+    assert "?organization=acme&amp;page=2" in first
+    second = client.get("/guidelines/?organization=acme&page=2").text
+    assert second.count('class="card"') == 1 and "Page 2 of 2" in second
+    assert client.get("/guidelines/?page=nonsense").status_code == 200
