@@ -137,7 +137,7 @@ class AppealOutput(serializers.ModelSerializer):
             "language": refusal.language,
             "prompt_excerpt": refusal.public_prompt_excerpt if screened else None,
             "refusal_excerpt": refusal.public_refusal_excerpt if screened else None,
-            "grounds": appeal.grounds if screened else None,
+            "grounds": appeal.public_grounds if screened else None,
         }
 
     def get_decision(self, appeal) -> dict | None:

@@ -74,6 +74,9 @@ class RedactForm(forms.Form):
     public_refusal_excerpt = forms.CharField(
         label="Public refusal excerpt", max_length=EXCERPT_MAX, widget=forms.Textarea(attrs={"rows": 4})
     )
+    public_grounds = forms.CharField(
+        label="Public grounds", max_length=GROUNDS_MAX, widget=forms.Textarea(attrs={"rows": 6})
+    )
     public_attachments = forms.MultipleChoiceField(
         label="Attachments to show publicly", required=False, widget=forms.CheckboxSelectMultiple, choices=()
     )

@@ -147,6 +147,9 @@ class Appeal(models.Model):
     )
     clause_keys = models.JSONField(default=list)
     grounds = models.TextField(max_length=GROUNDS_MAX)
+    public_grounds = models.TextField(
+        blank=True, max_length=GROUNDS_MAX, help_text="The grounds as the public sees them, personal data redacted."
+    )
     requested_outcome = models.CharField(max_length=30, choices=REQUESTED_CHOICES, default=OVERTURN)
     show_name = models.BooleanField(default=False, help_text="The appellant consented to show their display name.")
     status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=SUBMITTED)

@@ -160,6 +160,7 @@ def file_appeal(
 
     public_prompt, prompt_flags = redact(prompt_excerpt)
     public_refusal, refusal_flags = redact(refusal_excerpt)
+    public_grounds, grounds_flags = redact(grounds)
     with transaction.atomic():
         refusal = Refusal.objects.create(
             system=system,
@@ -170,7 +171,7 @@ def file_appeal(
             language=language,
             public_prompt_excerpt=public_prompt,
             public_refusal_excerpt=public_refusal,
-            personal_data_flags=_flags(prompt_flags, refusal_flags, conversation_url),
+            personal_data_flags=_flags(prompt_flags, refusal_flags, grounds_flags, conversation_url),
         )
         appeal = Appeal.objects.create(
             public_id=_next_public_id(now.year),
@@ -180,6 +181,7 @@ def file_appeal(
             version=version,
             clause_keys=keys,
             grounds=grounds,
+            public_grounds=public_grounds,
             requested_outcome=requested_outcome,
             show_name=show_name,
             filed_at=now,
@@ -208,12 +210,15 @@ def file_appeal(
     return appeal
 
 
-def _flags(prompt_flags: list[str], refusal_flags: list[str], conversation_url: str) -> list[dict]:
+def _flags(
+    prompt_flags: list[str], refusal_flags: list[str], grounds_flags: list[str], conversation_url: str
+) -> list[dict]:
     def flag(field_name: str, where: str, kind: str) -> dict:
         return {"field": field_name, "where": where, "kind": kind, "label": KIND_LABELS[kind]}
 
     flags = [flag("prompt_excerpt", "the prompt excerpt", kind) for kind in prompt_flags]
     flags += [flag("refusal_excerpt", "the refusal excerpt", kind) for kind in refusal_flags]
+    flags += [flag("grounds", "the grounds", kind) for kind in grounds_flags]
     if conversation_url and redact(conversation_url)[1]:
         flags.append(flag("conversation_url", "the conversation link", "token_link"))
     return flags
@@ -276,20 +281,25 @@ def redact_refusal(
     moderator: User,
     public_prompt_excerpt: str,
     public_refusal_excerpt: str,
+    public_grounds: str | None = None,
     public_attachment_ids: list[int] | None = None,
 ) -> Appeal:
-    """Set what the public sees of the refusal. The originals stay private; the timeline says only that it happened."""
+    """Set what the public sees of the refusal and the grounds. The originals stay private; the timeline says only
+    that it happened."""
     _require_moderator(moderator)
     errors: dict[str, list[str]] = {}
-    for name, value in [
-        ("public_prompt_excerpt", public_prompt_excerpt),
-        ("public_refusal_excerpt", public_refusal_excerpt),
-    ]:
+    texts = [
+        ("public_prompt_excerpt", public_prompt_excerpt, EXCERPT_MAX),
+        ("public_refusal_excerpt", public_refusal_excerpt, EXCERPT_MAX),
+    ]
+    if public_grounds is not None:
+        texts.append(("public_grounds", public_grounds, GROUNDS_MAX))
+    for name, value, max_length in texts:
         value = value.strip()
         if not value:
             errors[name] = ["This cannot be empty; write [redacted] for a part you remove."]
-        elif len(value) > EXCERPT_MAX:
-            errors[name] = [f"Keep this to {EXCERPT_MAX:,} characters or fewer."]
+        elif len(value) > max_length:
+            errors[name] = [f"Keep this to {max_length:,} characters or fewer."]
         else:
             found = redact(value)[1]
             if found:
@@ -305,10 +315,13 @@ def redact_refusal(
         refusal.public_refusal_excerpt = public_refusal_excerpt.strip()
         refusal.redacted_at = timezone.now()
         refusal.save(update_fields=["public_prompt_excerpt", "public_refusal_excerpt", "redacted_at"])
+        if public_grounds is not None:
+            appeal.public_grounds = public_grounds.strip()
+            appeal.save(update_fields=["public_grounds"])
         if public_attachment_ids is not None:
             appeal.attachments.update(public=False)
             appeal.attachments.filter(pk__in=public_attachment_ids).update(public=True)
-        _record(appeal, "redacted", actor="a moderator", note="A moderator redacted the excerpts before publication.")
+        _record(appeal, "redacted", actor="a moderator", note="A moderator redacted what is published.")
     return appeal
 
 

@@ -299,6 +299,7 @@ def screen_appeal(request, public_id: str):
             initial={
                 "public_prompt_excerpt": refusal.public_prompt_excerpt,
                 "public_refusal_excerpt": refusal.public_refusal_excerpt,
+                "public_grounds": appeal.public_grounds,
                 "public_attachments": [str(a.pk) for a in attachments if a.public],
             },
             attachments=attachments,
@@ -349,9 +350,10 @@ def redact(request, public_id: str):
             moderator=request.user,
             public_prompt_excerpt=form.cleaned_data["public_prompt_excerpt"],
             public_refusal_excerpt=form.cleaned_data["public_refusal_excerpt"],
+            public_grounds=form.cleaned_data["public_grounds"],
             public_attachment_ids=[int(pk) for pk in form.cleaned_data["public_attachments"]],
         )
-        messages.success(request, "The public excerpts are saved.")
+        messages.success(request, "The public excerpts and grounds are saved.")
 
     return _screening_action(request, public_id, act)
 

@@ -168,10 +168,15 @@ def test_a_moderator_redacts_and_the_timeline_says_only_that(client, citizen, sy
     client.force_login(moderator)
     client.post(
         reverse("redact-appeal", args=[appeal.public_id]),
-        {"public_prompt_excerpt": "My name is [redacted], how much paracetamol?", "public_refusal_excerpt": "No."},
+        {
+            "public_prompt_excerpt": "My name is [redacted], how much paracetamol?",
+            "public_refusal_excerpt": "No.",
+            "public_grounds": "The dose is on the packet, says [redacted].",
+        },
     )
     appeal.refresh_from_db()
     assert appeal.refusal.public_prompt_excerpt == "My name is [redacted], how much paracetamol?"
+    assert appeal.public_grounds == "The dose is on the packet, says [redacted]."
     event = appeal.events.get(kind="redacted")
     assert "Ada" not in event.note
 
@@ -269,12 +274,44 @@ def test_attachments_are_private_until_screened_and_published(client, citizen, s
     client.force_login(moderator)
     client.post(
         reverse("redact-appeal", args=[appeal.public_id]),
-        {"public_prompt_excerpt": "a", "public_refusal_excerpt": "b", "public_attachments": [item.pk]},
+        {
+            "public_prompt_excerpt": "a",
+            "public_refusal_excerpt": "b",
+            "public_grounds": "c",
+            "public_attachments": [item.pk],
+        },
     )
     client.logout()
     assert client.get(url).status_code == 404  # screened but not yet admitted
     services.admit_appeal(appeal=appeal, moderator=moderator)
     assert client.get(url).status_code == 200
+
+
+def test_a_private_attachment_is_refused_to_publishers_and_other_reviewers(
+    client, citizen, publisher, system, guideline, moderator
+):
+    appeal = file(citizen, system, guideline, attachments=[screenshot("ada-lovelace-ada@example.org.png")])
+    url = appeal.attachments.get().get_absolute_url()
+    services.admit_appeal(appeal=appeal, moderator=moderator)
+    for person in [publisher, make_reviewer("stranger").user, UserFactory()]:
+        client.force_login(person)
+        assert client.get(url).status_code in (403, 404)
+        page = client.get(appeal.get_absolute_url()).text
+        assert "ada-lovelace" not in page and "image/png" not in page  # private: not even listed
+
+
+def test_the_public_page_names_a_published_attachment_neutrally(client, citizen, system, guideline, moderator):
+    appeal = file(citizen, system, guideline, attachments=[screenshot("ada-lovelace-ada@example.org.png")])
+    item = appeal.attachments.get()
+    services.redact_refusal(
+        appeal=appeal, moderator=moderator, public_prompt_excerpt="a", public_refusal_excerpt="b",
+        public_attachment_ids=[item.pk],
+    )  # fmt: skip
+    services.admit_appeal(appeal=appeal, moderator=moderator)
+    page = client.get(appeal.get_absolute_url()).text
+    assert "Attachment 1 (image/png)" in page and "ada-lovelace" not in page
+    client.force_login(citizen)
+    assert "ada-lovelace-ada@example.org.png" in client.get(appeal.get_absolute_url()).text
 
 
 def test_the_appellant_withdraws_from_the_appeal_page(client, citizen, system, guideline):
