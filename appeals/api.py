@@ -35,6 +35,14 @@ class AppealInput(serializers.Serializer):
     )
 
 
+class DecisionFilter(serializers.Serializer):
+    q = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    organization = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
+    system = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
+    clause = serializers.CharField(max_length=30, required=False, default="", allow_blank=True)
+    outcome = serializers.ChoiceField(choices=Decision.OUTCOME_CHOICES, required=False, default="", allow_blank=True)
+
+
 class ResponseOutput(serializers.ModelSerializer):
     class Meta:
         model = OrganizationResponse
@@ -175,7 +183,11 @@ class AppealCreate(APIView):
         data = AppealInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        organization = get_object_or_404(Organization, slug=values["organization"])
+        organization = Organization.objects.filter(slug=values["organization"]).first()
+        if organization is None:
+            raise serializers.ValidationError(
+                {"organization": [f"There is no organization '{values['organization']}'."]}
+            )
         system = AISystem.objects.filter(organization=organization, slug=values["system"]).first()
         if system is None:
             raise serializers.ValidationError({"system": [f"{organization.name} has no system '{values['system']}'."]})
@@ -237,8 +249,6 @@ class DecisionList(generics.ListAPIView):
     pagination_class = CursorPagination
 
     def get_queryset(self) -> QuerySet[Decision]:
-        params = self.request.query_params
-        filters = {name: params.get(name, "")[:200] for name in ["q", "organization", "system", "clause", "outcome"]}
-        if filters["outcome"] and filters["outcome"] not in dict(Decision.OUTCOME_CHOICES):
-            raise serializers.ValidationError({"outcome": ["Use upheld, overturned or partially_overturned."]})
-        return selectors.search_decisions(**filters)
+        filters = DecisionFilter(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.search_decisions(**filters.validated_data)

@@ -159,6 +159,9 @@ class Appeal(models.Model):
     screened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    admitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     inadmissible_reason = models.CharField(max_length=30, blank=True, choices=INADMISSIBLE_REASONS)
     public_note = models.TextField(blank=True, max_length=2000)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -236,12 +239,20 @@ class ContestedClause(models.Model):
         return self.key
 
 
-class AppealEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows of the public history: bulk updates and deletes are refused like single ones."""
+
+    refusal = "This history is never rewritten."
+
     def update(self, **kwargs):
-        raise AppendOnlyError("The timeline of an appeal is never rewritten.")
+        raise AppendOnlyError(self.refusal)
 
     def delete(self):
-        raise AppendOnlyError("The timeline of an appeal is never rewritten.")
+        raise AppendOnlyError(self.refusal)
+
+
+class AppealEventQuerySet(AppendOnlyQuerySet):
+    refusal = "The timeline of an appeal is never rewritten."
 
 
 class AppealEvent(models.Model):
@@ -364,7 +375,9 @@ class Assignment(models.Model):
         return reverse("review", args=[self.pk])
 
 
-class DecisionQuerySet(models.QuerySet):
+class DecisionQuerySet(AppendOnlyQuerySet):
+    refusal = "Decisions are never edited; correct one with a new decision."
+
     def current(self):
         return self.filter(superseded_by__isnull=True)
 
@@ -433,6 +446,14 @@ class CitedClause(models.Model):
         return self.key
 
 
+class VoteQuerySet(AppendOnlyQuerySet):
+    refusal = "A vote is never changed once cast."
+
+    def attach_to(self, decision: "Decision") -> int:
+        """The one change a vote allows: joining the decision its panel reached."""
+        return models.QuerySet.update(self.filter(decision__isnull=True), decision=decision)
+
+
 class Vote(models.Model):
     """One panel member's vote; the decision follows the majority and shows the dissent."""
 
@@ -444,11 +465,21 @@ class Vote(models.Model):
     cited_decision_ids = models.JSONField(default=list)
     cast_at = models.DateTimeField(default=timezone.now)
 
+    objects = VoteQuerySet.as_manager()
+
     class Meta:
         ordering = ["cast_at", "pk"]
 
     def __str__(self) -> str:
         return f"Vote {self.outcome} on {self.assignment}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(VoteQuerySet.refusal)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(VoteQuerySet.refusal)
 
     def is_dissent(self) -> bool:
         return self.decision is not None and self.outcome != self.decision.outcome
@@ -466,9 +497,19 @@ class OrganizationResponse(models.Model):
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     responded_at = models.DateTimeField(default=timezone.now)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["responded_at", "pk"]
         indexes = [models.Index(fields=["decision", "responded_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on decision {self.decision_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("A response is never edited; add a new one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("A response is never deleted; add a new one.")

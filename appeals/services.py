@@ -247,6 +247,7 @@ def withdraw_appeal(*, appeal: Appeal, by: User) -> Appeal:
             assignment.status = Assignment.EXPIRED
             assignment.responded_at = timezone.now()
             assignment.save(update_fields=["status", "responded_at"])
+            transaction.on_commit(lambda pk=assignment.pk: tasks.notify_reviewer.delay(pk, "withdrawn"))
         _set_status(appeal, Appeal.WITHDRAWN)
         _record(appeal, "withdrawn", actor=appeal.appellant_label)
         _notify_appellant(appeal)
@@ -309,7 +310,9 @@ def redact_refusal(
         raise ValidationError(errors)
     with transaction.atomic():
         appeal = _lock(appeal)
-        _start_screening(appeal, moderator)
+        if appeal.status in (Appeal.SUBMITTED, Appeal.SCREENING):
+            _start_screening(appeal, moderator)
+        # Later, personal data that slipped through can still be taken down; the timeline says so.
         refusal = appeal.refusal
         refusal.public_prompt_excerpt = public_prompt_excerpt.strip()
         refusal.public_refusal_excerpt = public_refusal_excerpt.strip()
@@ -332,9 +335,9 @@ def admit_appeal(*, appeal: Appeal, moderator: User, significant: bool = False) 
         if appeal.appellant_id == moderator.pk:
             raise PermissionDenied("You cannot screen your own appeal.")
         _start_screening(appeal, moderator)
-        # Whoever admits it is its screening moderator, and so never one of its reviewers.
-        appeal.significant, appeal.screened_by = significant, moderator
-        _set_status(appeal, Appeal.AWAITING_REVIEW, "significant", "screened_by")
+        # The moderator who screened it and the one who admitted it are never among its reviewers.
+        appeal.significant, appeal.admitted_by = significant, moderator
+        _set_status(appeal, Appeal.AWAITING_REVIEW, "significant", "admitted_by")
         note = "Admitted for review by a panel of three." if significant else "Admitted for review."
         _record(appeal, "admitted", actor="a moderator", note=note, payload={"significant": significant})
         _notify_appellant(appeal)
@@ -388,8 +391,9 @@ def eligible_reviewers(appeal: Appeal):
         .exclude(user_id=appeal.appellant_id)
         .exclude(assignments__appeal=appeal)
     )
-    if appeal.screened_by_id:
-        reviewers = reviewers.exclude(user_id=appeal.screened_by_id)
+    screeners = {appeal.screened_by_id, appeal.admitted_by_id} - {None}
+    if screeners:
+        reviewers = reviewers.exclude(user_id__in=screeners)
     open_load = Count("assignments", filter=Q(assignments__status__in=Assignment.OPEN_STATUSES))
     return reviewers.annotate(open_load=open_load).filter(open_load__lt=F("capacity")).select_related("user")
 
@@ -471,7 +475,7 @@ def ineligibility_reason(appeal: Appeal, reviewer: ReviewerProfile) -> str:
         or reviewer.user.memberships.filter(organization=organization).exists()
     ):
         return f"{reviewer.handle} declared an affiliation with {organization.name}."
-    if reviewer.user_id in (appeal.screened_by_id, appeal.appellant_id):
+    if reviewer.user_id in (appeal.screened_by_id, appeal.admitted_by_id, appeal.appellant_id):
         return f"{reviewer.handle} screened or filed this appeal."
     if appeal.assignments.filter(reviewer=reviewer).exists():
         return f"{reviewer.handle} has already been asked about this appeal."
@@ -700,7 +704,7 @@ def _decide(appeal: Appeal, votes: list[Vote]) -> Decision:
     keys = list(dict.fromkeys(key for vote in majority for key in vote.cited_clause_keys))
     cited_ids = list(dict.fromkeys(pk for vote in majority for pk in vote.cited_decision_ids))
     decision = _create_decision(appeal, outcome=outcome, rationale=rationale, keys=keys, cited_ids=cited_ids)
-    Vote.objects.filter(pk__in=[vote.pk for vote in votes]).update(decision=decision)
+    Vote.objects.filter(pk__in=[vote.pk for vote in votes]).attach_to(decision)
     _set_status(appeal, Appeal.DECIDED)
     dissent = [vote.assignment.reviewer.handle for vote in votes if vote.outcome != outcome]
     note = f"Dissent: {', '.join(dissent)}." if dissent else ""

@@ -52,7 +52,7 @@ def notify_appellant(appeal_id: int, status: str) -> int:
 @shared_task(name="appeals.tasks.notify_reviewer", **MAIL_RETRY)
 def notify_reviewer(assignment_id: int, what: str) -> int:
     assignment = Assignment.objects.select_related("appeal", "reviewer__user").filter(pk=assignment_id).first()
-    if assignment is None or what not in {"offer", "reminder", "expired"}:
+    if assignment is None or what not in {"offer", "reminder", "expired", "withdrawn"}:
         return 0
     context = {"assignment": assignment, "appeal": assignment.appeal, "offer_hours": settings.OFFER_HOURS}
     return send_templated_mail(

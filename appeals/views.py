@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
@@ -112,12 +113,8 @@ def file_appeal(request):
     if system is None or guideline is None:
         return render(request, "appeals/file_appeal.html", context)
 
-    version = (
-        GuidelineVersion.objects.published_for(organization)
-        .filter(guideline=guideline)
-        .order_by("-published_at", "-number")
-        .first()
-    )
+    # The rules the AI applies now: a draft in consultation is not yet in force.
+    version = services.version_in_force(guideline=guideline, at=timezone.now())
     clauses = list(version.clauses.order_by("position", "pk")) if version else []
     context.update(step=3, version=version, clauses=clauses)
     if not permissions.is_citizen(request.user):
@@ -387,8 +384,11 @@ def inadmissible(request, public_id: str):
 @login_required
 def route_by_hand(request, public_id: str):
     def act(appeal):
-        reviewer = ReviewerProfile.objects.filter(pk=request.POST.get("reviewer", "0") or 0).first()
-        if not str(request.POST.get("reviewer", "")).isdigit() or reviewer is None:
+        chosen = request.POST.get("reviewer", "")
+        reviewer = None
+        if chosen.isascii() and chosen.isdigit() and len(chosen) < 10:
+            reviewer = ReviewerProfile.objects.filter(pk=int(chosen)).first()
+        if reviewer is None:
             raise ValidationError("Choose a reviewer from the list.")
         services.assign_reviewer_by_hand(appeal=appeal, reviewer=reviewer, moderator=request.user)
         messages.success(request, f"Offered to {reviewer.handle}.")

@@ -91,6 +91,9 @@ def test_filing_needs_a_verified_citizen(api, unverified, system, guideline):
         ({"happened_at": (timezone.now() + timedelta(days=2)).isoformat()}, "happened_at"),
         ({"happened_at": "yesterday"}, "happened_at"),
         ({"system": "nope"}, "system"),
+        ({"organization": "nobody"}, "organization"),
+        ({"grounds": "nul \x00 byte"}, "grounds"),
+        ({"clause_keys": "R-1.1"}, "clause_keys"),
     ],
 )
 def test_bad_input_is_a_json_400_with_nothing_stored(api, citizen, system, guideline, overrides, field):
@@ -122,4 +125,7 @@ def test_decisions_are_filtered_and_cursor_paginated(api, citizen, system, guide
     filtered = api.get("/api/v1/decisions/", {"outcome": "upheld", "organization": "acme", "clause": "R-1.1"})
     assert [d["id"] for d in filtered.json()["results"]] == [upheld.pk]
     assert api.get("/api/v1/decisions/", {"outcome": "maybe"}).status_code == 400
+    for bad in [{"q": "dose\x00"}, {"clause": "R-1.1\x00"}, {"q": "x" * 201}]:
+        response = api.get("/api/v1/decisions/", bad)
+        assert response.status_code == 400 and set(bad) <= set(response.json()["errors"])
     assert api.get("/api/v1/decisions/", {"system": "other"}).json()["results"] == []

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from appeals import selectors, services
-from appeals.models import Appeal, AppendOnlyError, Assignment, Decision
+from appeals.models import Appeal, AppendOnlyError, Assignment, Decision, OrganizationResponse, Vote
 from ledger.models import Entry
 from tests.appeals.factories import admitted, make_reviewer
 
@@ -85,11 +85,29 @@ def test_only_the_assigned_reviewer_decides(appeal, publisher, moderator):
     assert not Decision.objects.exists()
 
 
-def test_a_decision_is_never_edited(appeal):
+def test_a_decision_its_votes_and_responses_are_never_edited_or_deleted(appeal, publisher):
     decision = vote(accepted_panel(appeal, "rae")["rae"], Decision.UPHELD)
+    services.respond_to_decision(decision=decision, user=publisher, kind="disagrees", text="We disagree.")
     decision.rationale = "rewritten"
     with pytest.raises(AppendOnlyError):
         decision.save()
+    changes = [
+        (Decision, {"outcome": "overturned"}),
+        (Vote, {"outcome": "overturned"}),
+        (OrganizationResponse, {"text": "x"}),
+    ]
+    for model, change in changes:
+        with pytest.raises(AppendOnlyError):
+            model.objects.update(**change)
+        with pytest.raises(AppendOnlyError):
+            model.objects.all().delete()
+        with pytest.raises(AppendOnlyError):
+            model.objects.get().delete()
+    with pytest.raises(AppendOnlyError):
+        Vote.objects.update(decision=None)
+    assert Vote.objects.filter(decision=decision, outcome=Decision.UPHELD).count() == 1
+    assert Decision.objects.get().rationale == "Reasons for upheld."
+    assert OrganizationResponse.objects.get().text == "We disagree."
 
 
 def test_a_correction_supersedes_and_both_stay_visible(appeal, moderator, citizen):

@@ -56,3 +56,17 @@ def test_the_appellants_name_is_shown_only_with_consent(client, citizen, system,
     shown = file(citizen, system, guideline, refusal_excerpt="two", show_name=True)
     assert citizen.display_name not in client.get(hidden.get_absolute_url()).text
     assert citizen.display_name in client.get(shown.get_absolute_url()).text
+
+
+def test_reviewers_hear_when_the_appellant_withdraws(
+    citizen, system, guideline, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    reviewer = make_reviewer("rae")
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = file(citizen, system, guideline)
+        services.admit_appeal(appeal=appeal, moderator=moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_appeal(appeal=appeal, by=citizen)
+    last = [m for m in mailoutbox if m.to == [reviewer.user.email]][-1]
+    assert last.subject == f"Appeal {appeal.public_id} was withdrawn: no review is needed"
+    assert "your offer of it has ended" in last.body

@@ -3,8 +3,17 @@ from django.urls import reverse
 
 from appeals import services
 from appeals.models import Appeal, Assignment, Decision
+from consultation.models import GuidelineVersion
 from tests.appeals.factories import PDF_BYTES, admitted, decided, file, make_reviewer, screenshot, upload
-from tests.factories import UserFactory
+from tests.factories import ClauseFactory, GuidelineVersionFactory, UserFactory
+
+
+def test_the_form_offers_the_clauses_in_force_not_a_draft_in_consultation(client, citizen, system, guideline):
+    in_consultation = GuidelineVersionFactory(guideline=guideline, number=2, status=GuidelineVersion.CONSULTATION)
+    ClauseFactory(version=in_consultation, key="R-9.9", heading="Proposed clause", position=0)
+    client.force_login(citizen)
+    page = client.get(form_url(system)).text
+    assert "R-1.1 Heading R-1.1" in page and "R-9.9" not in page
 
 
 def form_url(system):
@@ -396,3 +405,24 @@ def test_the_screening_page_flags_personal_data(client, citizen, system, guideli
     page = client.get(reverse("screen-appeal", args=[appeal.public_id]))
     assert "An email address in the refusal excerpt" in page.text
     assert "I won&#x27;t email [redacted] for you." in page.text  # the proposed public excerpt
+
+
+@pytest.mark.parametrize("chosen", ["abc", "1.5", "", "9" * 30, "²"])
+def test_routing_by_hand_to_no_such_reviewer_says_so(client, citizen, system, guideline, moderator, chosen):
+    appeal = admitted(citizen, system, guideline, moderator)
+    client.force_login(moderator)
+    response = client.post(reverse("route-appeal", args=[appeal.public_id]), {"reviewer": chosen}, follow=True)
+    assert "Choose a reviewer from the list" in response.text
+    assert not appeal.assignments.exists()
+
+
+def test_a_publisher_cannot_decide_through_the_page(client, citizen, publisher, system, guideline, moderator):
+    appeal = admitted(citizen, system, guideline, moderator)
+    reviewer = make_reviewer("rae")
+    services.route_appeal(appeal=appeal)
+    assignment = appeal.assignments.get(reviewer=reviewer)
+    services.accept_assignment(assignment=assignment, reviewer_user=reviewer.user)
+    client.force_login(publisher)
+    body = {"outcome": "overturned", "rationale": "I say so.", "cited_clause_keys": ["R-1.1"]}
+    assert client.post(reverse("decide-appeal", args=[assignment.pk]), body).status_code in (403, 404)
+    assert not Decision.objects.exists()

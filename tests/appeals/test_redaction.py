@@ -56,3 +56,18 @@ def test_the_moderator_edits_the_public_grounds_and_personal_data_is_refused(cit
     appeal.refresh_from_db()
     assert appeal.public_grounds == "I am [redacted] and the dose is on the packet."
     assert appeal.grounds == "I am Ada Lovelace and the dose is on the packet."
+
+
+def test_personal_data_missed_at_screening_can_still_be_taken_down(client, citizen, system, guideline, moderator):
+    appeal = file(citizen, system, guideline, grounds="Call my sister Ada on Tuesdays.")
+    services.admit_appeal(appeal=appeal, moderator=moderator)
+    assert "my sister Ada" in client.get(appeal.get_absolute_url()).text
+    services.redact_refusal(
+        appeal=appeal, moderator=moderator, public_prompt_excerpt="a", public_refusal_excerpt="b",
+        public_grounds="Call [redacted] on Tuesdays.",
+    )  # fmt: skip
+    appeal.refresh_from_db()
+    assert appeal.status == "awaiting_review"
+    page = client.get(appeal.get_absolute_url()).text
+    assert "my sister Ada" not in page and "Call [redacted] on Tuesdays." in page
+    assert appeal.events.filter(kind="redacted").count() == 1

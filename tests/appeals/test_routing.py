@@ -87,6 +87,21 @@ def test_conflicts_of_interest_are_excluded(appeal, organization, moderator):
         services.assign_reviewer_by_hand(appeal=appeal, reviewer=screener, moderator=moderator)
 
 
+def test_neither_the_screening_nor_the_admitting_moderator_reviews(citizen, system, guideline, moderator):
+    other_moderator = UserFactory(is_moderator=True)
+    screener = make_reviewer("screener", user=moderator)
+    admitter = make_reviewer("admitter", user=other_moderator)
+    make_reviewer("independent")
+    appeal = file(citizen, system, guideline)
+    services.start_screening(appeal=appeal, moderator=moderator)
+    services.admit_appeal(appeal=appeal, moderator=other_moderator)
+    services.route_appeal(appeal=appeal)
+    assert offered_handles(appeal) == ["independent"]
+    for reviewer in [screener, admitter]:
+        with pytest.raises(ValidationError, match="screened or filed"):
+            services.assign_reviewer_by_hand(appeal=appeal, reviewer=reviewer, moderator=other_moderator)
+
+
 def test_nobody_is_offered_beyond_capacity_or_while_inactive(appeal):
     full = make_reviewer("full", capacity=0)
     make_reviewer("away", active=False)
