@@ -38,6 +38,7 @@ class AppealInput(serializers.Serializer):
 class DecisionFilter(serializers.Serializer):
     q = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     organization = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
+    guideline = serializers.CharField(max_length=80, required=False, default="", allow_blank=True)
     system = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
     clause = serializers.CharField(max_length=30, required=False, default="", allow_blank=True)
     outcome = serializers.ChoiceField(choices=Decision.OUTCOME_CHOICES, required=False, default="", allow_blank=True)
@@ -236,6 +237,7 @@ class AppealDetail(APIView):
 @extend_schema(
     parameters=[
         OpenApiParameter("organization", str, description="Organization slug."),
+        OpenApiParameter("guideline", str, description="Guideline slug: clause keys are meaningful within one."),
         OpenApiParameter("system", str, description="AI system slug."),
         OpenApiParameter("clause", str, description="A clause key the decision cites, such as R-4.2."),
         OpenApiParameter("outcome", str, enum=[c for c, _ in Decision.OUTCOME_CHOICES]),

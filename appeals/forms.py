@@ -1,8 +1,10 @@
 from django import forms
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 
 from appeals import selectors
 from appeals.models import EXCERPT_MAX, GROUNDS_MAX, AISystem, Appeal, Decision, OrganizationResponse
+from consultation.models import Guideline
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -139,6 +141,7 @@ class ResponseForm(forms.Form):
 class DecisionSearchForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=200)
     organization = forms.ChoiceField(label="Organization", required=False)
+    guideline = forms.ChoiceField(label="Guideline", required=False)
     system = forms.ChoiceField(label="System", required=False)
     clause = forms.CharField(label="Clause key", required=False, max_length=30)
     outcome = forms.ChoiceField(label="Outcome", required=False, choices=[("", "Any")] + Decision.OUTCOME_CHOICES)
@@ -149,6 +152,10 @@ class DecisionSearchForm(forms.Form):
         organizations = {system.organization.slug: system.organization.name for system in systems}
         self.fields["organization"].choices = [("", "Any organization"), *organizations.items()]
         self.fields["system"].choices = [("", "Any system"), *dict.fromkeys((s.slug, str(s)) for s in systems)]
+        appealed = Guideline.objects.filter(Exists(Appeal.objects.filter(guideline=OuterRef("pk"))))
+        guidelines = appealed.select_related("organization")
+        labels = dict.fromkeys((g.slug, f"{g.title} ({g.organization.name})") for g in guidelines)
+        self.fields["guideline"].choices = [("", "Any guideline"), *labels]
 
     def search(self):
         """The matching decisions, or none when a filter is not valid (the form then says why)."""

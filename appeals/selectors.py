@@ -40,12 +40,21 @@ def recent_decisions(limit: int = 5) -> list[Decision]:
 
 
 def search_decisions(
-    *, q: str = "", organization: str = "", system: str = "", clause: str = "", outcome: str = ""
+    *,
+    q: str = "",
+    organization: str = "",
+    guideline: str = "",
+    system: str = "",
+    clause: str = "",
+    outcome: str = "",
 ) -> QuerySet[Decision]:
-    """The public decision database: every filter is an indexed column; q is full-text on PostgreSQL."""
+    """The public decision database: every filter is an indexed column; q is full-text on PostgreSQL.
+    A clause key means something only within its guideline, so `clause` is best given with `guideline`."""
     decisions = public_decisions()
     if organization:
         decisions = decisions.filter(organization__slug=organization)
+    if guideline:
+        decisions = decisions.filter(appeal__guideline__slug=guideline)
     if system:
         decisions = decisions.filter(system__slug=system)
     if clause:
@@ -64,11 +73,11 @@ def search_decisions(
 
 
 def earlier_decisions(appeal: Appeal, limit: int = 10) -> list[Decision]:
-    """Decisions in force on other appeals that cite any clause this appeal contests, same organization."""
+    """Decisions in force on other appeals under the same guideline that cite any clause this appeal contests."""
     return list(
         public_decisions()
         .filter(
-            organization_id=appeal.guideline.organization_id,
+            appeal__guideline_id=appeal.guideline_id,
             superseded_by__isnull=True,
             cited_clauses__key__in=appeal.clause_keys,
         )

@@ -26,9 +26,9 @@ class AISystemFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Assistant {n}")
 
 
-def published_guideline(organization, *, tags=None, published_days_ago=30):
+def published_guideline(organization, *, tags=None, published_days_ago=30, slug="assistant-refusals"):
     """A guideline with one final version and clauses R-1.1 (medical), R-2.1 (security), R-3.1 (no tags)."""
-    guideline = GuidelineFactory(organization=organization, slug="assistant-refusals", title="Assistant refusals")
+    guideline = GuidelineFactory(organization=organization, slug=slug, title=slug.replace("-", " ").capitalize())
     version = GuidelineVersionFactory(
         guideline=guideline, number=1, published_at=timezone.now() - timedelta(days=published_days_ago)
     )

@@ -22,7 +22,9 @@ def test_each_clause_shows_its_appeals_and_overturns(client, citizen, moderator,
     file(citizen, system, guideline, refusal_excerpt="c")
     page = client.get(guideline.get_absolute_url()).text
     assert "appealed 3 times, overturned 1" in clause_row(page, "R-1.1")
-    assert "/decisions/?organization=acme&amp;clause=R-1.1" in clause_row(page, "R-1.1")
+    assert "/decisions/?organization=acme&amp;guideline=assistant-refusals&amp;clause=R-1.1" in clause_row(
+        page, "R-1.1"
+    )
     assert "appealed" not in clause_row(page, "R-2.1")
 
 

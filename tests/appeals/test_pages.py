@@ -4,7 +4,16 @@ from django.urls import reverse
 from appeals import services
 from appeals.models import Appeal, Assignment, Decision
 from consultation.models import GuidelineVersion
-from tests.appeals.factories import PDF_BYTES, admitted, decided, file, make_reviewer, screenshot, upload
+from tests.appeals.factories import (
+    PDF_BYTES,
+    admitted,
+    decided,
+    file,
+    make_reviewer,
+    published_guideline,
+    screenshot,
+    upload,
+)
 from tests.factories import ClauseFactory, GuidelineVersionFactory, UserFactory
 
 
@@ -426,3 +435,15 @@ def test_a_publisher_cannot_decide_through_the_page(client, citizen, publisher, 
     body = {"outcome": "overturned", "rationale": "I say so.", "cited_clause_keys": ["R-1.1"]}
     assert client.post(reverse("decide-appeal", args=[assignment.pk]), body).status_code in (403, 404)
     assert not Decision.objects.exists()
+
+
+def test_a_clause_key_is_searched_within_its_guideline(client, citizen, organization, system, guideline, moderator):
+    other = published_guideline(organization, slug="other-rules")
+    ours = decided(citizen, system, guideline, moderator, "rae", refusal_excerpt="ours")
+    theirs = decided(citizen, system, other, moderator, "sam", refusal_excerpt="theirs")
+    both = client.get(reverse("decisions"), {"clause": "R-1.1"}).text
+    assert ours.public_id in both and theirs.public_id in both
+    page = client.get(reverse("decisions"), {"guideline": "other-rules", "clause": "R-1.1"}).text
+    assert theirs.public_id in page and ours.public_id not in page
+    api = client.get("/api/v1/decisions/", {"guideline": "assistant-refusals", "clause": "R-1.1"}).json()
+    assert [d["appeal"] for d in api["results"]] == [ours.public_id]
