@@ -226,6 +226,7 @@ def _guideline(organization: Organization, publisher: User) -> Guideline:
     CommentPeriod.objects.filter(version=draft).update(
         opens_at=now - timedelta(days=160), closes_at=now - timedelta(days=125)
     )
+    GuidelineVersion.objects.filter(pk=draft.pk).update(published_at=now - timedelta(days=160))
     final = consultation_services.publish_final_version(
         actor=publisher,
         version=consultation_services.create_draft_version(actor=publisher, guideline=guideline),

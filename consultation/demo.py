@@ -114,6 +114,7 @@ def _final_with_history(organization, publisher, citizen, reviewer) -> None:
     CommentPeriod.objects.filter(version=draft).update(
         opens_at=now - timedelta(days=45), closes_at=now - timedelta(days=14)
     )
+    GuidelineVersion.objects.filter(pk=draft.pk).update(published_at=now - timedelta(days=45))
     draft = GuidelineVersion.objects.get(pk=draft.pk)
     services.respond_to_comment(
         actor=publisher, comment=first, disposition="partially_adopted",
