@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -20,6 +20,7 @@ from appeals.models import (
     OrganizationResponse,
     Vote,
 )
+from config.ratelimit import EXPORT_LIMIT_MESSAGE, too_many_exports
 from consultation.models import Clause, Guideline, GuidelineVersion
 
 DECISIONS_PER_PAGE = 20
@@ -217,7 +218,7 @@ def decisions(request):
     found = form.search()
     before = request.GET.get("before", "")
     if before:
-        if not before.isdigit() or len(before) > 18:
+        if not (before.isascii() and before.isdigit()) or len(before) > 18:
             raise Http404("No such page of decisions.")
         found = found.filter(pk__lt=int(before))
     page = list(found[: DECISIONS_PER_PAGE + 1])
@@ -240,6 +241,8 @@ class _Echo:
 
 def decisions_export(request):
     """The whole decision database (with the same filters) as CSV, streamed row by row."""
+    if too_many_exports(request):
+        return HttpResponse(EXPORT_LIMIT_MESSAGE, status=429, content_type="text/plain; charset=utf-8")
     form = forms.DecisionSearchForm(request.GET or None)
     found = form.search()
     if form.errors:

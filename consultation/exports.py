@@ -3,10 +3,9 @@
 import csv
 import json
 
-from django.conf import settings
 from django.http import JsonResponse, StreamingHttpResponse
 
-from config.ratelimit import over_limit
+from config.ratelimit import EXPORT_LIMIT_MESSAGE, too_many_exports
 from consultation.models import Comment, GuidelineVersion
 from consultation.views import get_version
 
@@ -49,11 +48,8 @@ class _Echo:
 
 
 def _too_many(request) -> JsonResponse | None:
-    """Exports are the costliest reads: a few per hour per person (or address, when signed out)."""
-    who = f"user:{request.user.pk}" if request.user.is_authenticated else f"ip:{request.META.get('REMOTE_ADDR', '')}"
-    if over_limit(action="export", who=who, limit=settings.CONSULTATION_EXPORTS_PER_HOUR, per_seconds=3600):
-        message = "You have downloaded many exports in the last hour. Please try again later."
-        return JsonResponse({"detail": message, "errors": {}}, status=429)
+    if too_many_exports(request):
+        return JsonResponse({"detail": EXPORT_LIMIT_MESSAGE, "errors": {}}, status=429)
     return None
 
 

@@ -320,7 +320,11 @@ def respond(request, org: str, slug: str, number: int):
     try:
         if data.get("comment"):
             comment = get_object_or_404(
-                Comment, version=version, pk=int(data["comment"]) if data["comment"].isdigit() else 0
+                Comment,
+                version=version,
+                pk=int(data["comment"])
+                if data["comment"].isascii() and data["comment"].isdigit() and len(data["comment"]) < 19
+                else 0,
             )
             services.respond_to_comment(
                 actor=request.user, comment=comment, disposition=data.get("disposition", ""), text=data.get("text", "")

@@ -178,8 +178,9 @@ def post_comment(request, org: str, slug: str, number: int):
     key = data.get("clause") or "general"
     clause = version.clauses.filter(key=key).first() if key != "general" else None
     parent = None
-    if data.get("parent", "").isdigit():
-        parent = Comment.objects.filter(version=version, pk=int(data["parent"])).first()
+    parent_id = data.get("parent", "")
+    if parent_id.isascii() and parent_id.isdigit() and len(parent_id) < 19:
+        parent = Comment.objects.filter(version=version, pk=int(parent_id)).first()
     values = {"body": data.get("body", ""), "on_behalf_of": data.get("on_behalf_of", ""), "parent": parent}
     errors: dict = {}
     if request.method == "POST":

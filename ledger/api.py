@@ -32,6 +32,6 @@ class RecordList(generics.ListAPIView):
         after = self.request.query_params.get("after")
         if after is None:
             return entries
-        if not after.isdigit() or len(after) > 18:
+        if not (after.isascii() and after.isdigit()) or len(after) > 18:
             raise ValidationError({"after": ["Give the seq of an entry: a whole number, 0 or more."]})
         return entries.after(int(after))

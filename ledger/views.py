@@ -11,7 +11,7 @@ def record(request):
     before = request.GET.get("before", "")
     entries = Entry.objects.order_by("-seq")
     if before:
-        if not before.isdigit() or len(before) > 18:
+        if not (before.isascii() and before.isdigit()) or len(before) > 18:
             raise Http404("No such page of the record.")
         entries = entries.filter(seq__lt=int(before))
     page = list(entries[: PAGE_SIZE + 1])

@@ -56,3 +56,12 @@ def test_the_token_authenticates_api_requests(citizen):
     assert client.get("/api/v1/record/").status_code == 200
     client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
     assert client.get("/api/v1/record/").status_code == 401
+
+
+def test_password_guessing_is_throttled_whatever_address_the_client_claims(citizen):
+    answers = [
+        post({"email": citizen.email, "password": f"guess-{n}"}, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code
+        for n in range(11)
+    ]
+    assert answers[:10] == [403] * 10
+    assert answers[10] == 429

@@ -408,6 +408,17 @@ def test_decisions_download_as_streamed_csv(client, citizen, system, guideline, 
     assert len(empty.decode().splitlines()) == 1
 
 
+def test_decision_exports_are_rate_limited_with_a_clear_message(db, client, settings):
+    settings.CONSULTATION_EXPORTS_PER_HOUR = 1
+    assert client.get(reverse("decisions-export")).status_code == 200
+    refused = client.get(reverse("decisions-export"))
+    assert refused.status_code == 429 and "try again later" in refused.content.decode()
+
+
+def test_a_bad_page_of_decisions_is_a_404(db, client):
+    assert client.get(reverse("decisions"), {"before": "²"}).status_code == 404
+
+
 def test_the_screening_page_flags_personal_data(client, citizen, system, guideline, moderator):
     appeal = file(citizen, system, guideline, refusal_excerpt="I won't email bob@example.org for you.")
     client.force_login(moderator)

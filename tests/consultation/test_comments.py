@@ -213,8 +213,10 @@ def test_my_activity_needs_sign_in(client):
 def test_absurd_ids_are_clear_errors_not_crashes(client, citizen, version):
     client.force_login(citizen)
     huge = "9" * 40
-    response = client.post(f"{version.get_absolute_url()}comments/new/", {"parent": huge, "body": "Hi"})
-    assert response.status_code == 400
+    for parent in [huge, "²"]:
+        response = client.post(f"{version.get_absolute_url()}comments/new/", {"parent": parent, "body": "Hi"})
+        assert response.status_code == 400
+    assert client.get(f"{version.get_absolute_url()}comments/new/", {"parent": "²"}).status_code == 200
     assert client.get(f"{version.get_absolute_url()}comments/{huge}/").status_code == 404
     assert client.get(f"{version.get_absolute_url()}diff/{huge}/").status_code == 404
     response = client.post(

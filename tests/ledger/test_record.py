@@ -27,7 +27,7 @@ def test_the_api_lists_entries_after_a_seq():
     assert [entry["seq"] for entry in body["results"]] == [4, 5]
 
 
-@pytest.mark.parametrize("after", ["abc", "-1", "1.5", "9" * 40])
+@pytest.mark.parametrize("after", ["abc", "-1", "1.5", "9" * 40, "²"])
 def test_a_bad_after_is_a_clear_400(after):
     response = APIClient().get("/api/v1/record/", {"after": after})
     assert response.status_code == 400
@@ -73,5 +73,6 @@ def test_the_record_page_empty_state(client):
     assert "The record is empty" in client.get("/record/").content.decode()
 
 
-def test_a_bad_page_of_the_record_is_a_404(client):
-    assert client.get("/record/?before=nope").status_code == 404
+@pytest.mark.parametrize("before", ["nope", "²", "9" * 40])
+def test_a_bad_page_of_the_record_is_a_404(client, before):
+    assert client.get("/record/", {"before": before}).status_code == 404
