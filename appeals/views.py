@@ -20,6 +20,7 @@ from appeals.models import (
     OrganizationResponse,
     Vote,
 )
+from config.ids import parse_id
 from config.ratelimit import EXPORT_LIMIT_MESSAGE, too_many_exports
 from consultation.models import Clause, Guideline, GuidelineVersion
 
@@ -218,9 +219,10 @@ def decisions(request):
     found = form.search()
     before = request.GET.get("before", "")
     if before:
-        if not (before.isascii() and before.isdigit()) or len(before) > 18:
+        last = parse_id(before)
+        if last is None:
             raise Http404("No such page of decisions.")
-        found = found.filter(pk__lt=int(before))
+        found = found.filter(pk__lt=last)
     page = list(found[: DECISIONS_PER_PAGE + 1])
     query = request.GET.copy()
     query.pop("before", None)
@@ -387,10 +389,7 @@ def inadmissible(request, public_id: str):
 @login_required
 def route_by_hand(request, public_id: str):
     def act(appeal):
-        chosen = request.POST.get("reviewer", "")
-        reviewer = None
-        if chosen.isascii() and chosen.isdigit() and len(chosen) < 10:
-            reviewer = ReviewerProfile.objects.filter(pk=int(chosen)).first()
+        reviewer = ReviewerProfile.objects.filter(pk=parse_id(request.POST.get("reviewer", ""))).first()
         if reviewer is None:
             raise ValidationError("Choose a reviewer from the list.")
         services.assign_reviewer_by_hand(appeal=appeal, reviewer=reviewer, moderator=request.user)

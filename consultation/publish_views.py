@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_publish_for, publisher_organizations
+from config.ids import parse_id
 from consultation import selectors, services
 from consultation.models import Clause, Comment, Guideline, GuidelineVersion, Response
 from consultation.views import error_messages, first_message
@@ -322,9 +323,7 @@ def respond(request, org: str, slug: str, number: int):
             comment = get_object_or_404(
                 Comment,
                 version=version,
-                pk=int(data["comment"])
-                if data["comment"].isascii() and data["comment"].isdigit() and len(data["comment"]) < 19
-                else 0,
+                pk=parse_id(data["comment"]) or 0,
             )
             services.respond_to_comment(
                 actor=request.user, comment=comment, disposition=data.get("disposition", ""), text=data.get("text", "")
@@ -358,10 +357,10 @@ def publish_final(request, org: str, slug: str, number: int):
         statements = {}
         try:
             for key in kinds:
-                ids = request.POST.get(f"comments-{key}", "").replace(",", " ").split()
-                if not all(i.isascii() and i.isdigit() for i in ids):
+                ids = [parse_id(i) for i in request.POST.get(f"comments-{key}", "").replace(",", " ").split()]
+                if None in ids:
                     raise ValidationError({"statements": f"Comments for {key}: give comment numbers, like 12 15."})
-                statements[key] = {"text": request.POST.get(f"statement-{key}", ""), "comments": [int(i) for i in ids]}
+                statements[key] = {"text": request.POST.get(f"statement-{key}", ""), "comments": ids}
             services.publish_final_version(
                 actor=request.user,
                 version=version,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Organization
 from accounts.permissions import can_publish_for, is_moderator
 from appeals.selectors import clause_pressure
+from config.ids import parse_id
 from consultation import selectors, services
 from consultation.diff import diff_versions
 from consultation.models import Clause, ClauseChange, Comment, Guideline, GuidelineVersion
@@ -177,10 +178,8 @@ def post_comment(request, org: str, slug: str, number: int):
     data = request.POST if request.method == "POST" else request.GET
     key = data.get("clause") or "general"
     clause = version.clauses.filter(key=key).first() if key != "general" else None
-    parent = None
-    parent_id = data.get("parent", "")
-    if parent_id.isascii() and parent_id.isdigit() and len(parent_id) < 19:
-        parent = Comment.objects.filter(version=version, pk=int(parent_id)).first()
+    parent_id = parse_id(data.get("parent", ""))
+    parent = Comment.objects.filter(version=version, pk=parent_id).first() if parent_id else None
     values = {"body": data.get("body", ""), "on_behalf_of": data.get("on_behalf_of", ""), "parent": parent}
     errors: dict = {}
     if request.method == "POST":

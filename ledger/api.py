@@ -5,6 +5,7 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 
 from config.api import CursorPagination
+from config.ids import parse_id
 from ledger.models import Entry
 
 
@@ -32,6 +33,7 @@ class RecordList(generics.ListAPIView):
         after = self.request.query_params.get("after")
         if after is None:
             return entries
-        if not (after.isascii() and after.isdigit()) or len(after) > 18:
+        seq = parse_id(after)
+        if seq is None:
             raise ValidationError({"after": ["Give the seq of an entry: a whole number, 0 or more."]})
-        return entries.after(int(after))
+        return entries.after(seq)

@@ -1,6 +1,7 @@
 from django.http import Http404
 from django.shortcuts import render
 
+from config.ids import parse_id
 from ledger.models import Entry, VerificationRun
 
 PAGE_SIZE = 50
@@ -11,9 +12,10 @@ def record(request):
     before = request.GET.get("before", "")
     entries = Entry.objects.order_by("-seq")
     if before:
-        if not (before.isascii() and before.isdigit()) or len(before) > 18:
+        seq = parse_id(before)
+        if seq is None:
             raise Http404("No such page of the record.")
-        entries = entries.filter(seq__lt=int(before))
+        entries = entries.filter(seq__lt=seq)
     page = list(entries[: PAGE_SIZE + 1])
     context = {
         "entries": page[:PAGE_SIZE],
