@@ -240,22 +240,35 @@ class ContestedClause(models.Model):
 
 
 class AppendOnlyQuerySet(models.QuerySet):
-    """Rows of the public history: bulk updates and deletes are refused like single ones."""
+    """Bulk updates and deletes of public history are refused like single ones."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(self.model.refusal)
+
+    def delete(self):
+        raise AppendOnlyError(self.model.refusal)
+
+
+class AppendOnlyModel(models.Model):
+    """A row of the public history: stored once, never changed or deleted."""
 
     refusal = "This history is never rewritten."
 
-    def update(self, **kwargs):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(self.refusal)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
         raise AppendOnlyError(self.refusal)
 
-    def delete(self):
-        raise AppendOnlyError(self.refusal)
 
-
-class AppealEventQuerySet(AppendOnlyQuerySet):
-    refusal = "The timeline of an appeal is never rewritten."
-
-
-class AppealEvent(models.Model):
+class AppealEvent(AppendOnlyModel):
     """One public step of an appeal. Append-only; the text never contains private data."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="events")
@@ -264,7 +277,7 @@ class AppealEvent(models.Model):
     actor = models.CharField(max_length=120, blank=True, help_text="Public label: a role or a reviewer's handle.")
     note = models.TextField(blank=True, max_length=2000)
 
-    objects = AppealEventQuerySet.as_manager()
+    refusal = "The timeline of an appeal is never rewritten."
 
     class Meta:
         ordering = ["at", "pk"]
@@ -272,14 +285,6 @@ class AppealEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("The timeline of an appeal is never rewritten.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("The timeline of an appeal is never rewritten.")
 
     @property
     def label(self) -> str:
@@ -376,13 +381,11 @@ class Assignment(models.Model):
 
 
 class DecisionQuerySet(AppendOnlyQuerySet):
-    refusal = "Decisions are never edited; correct one with a new decision."
-
     def current(self):
         return self.filter(superseded_by__isnull=True)
 
 
-class Decision(models.Model):
+class Decision(AppendOnlyModel):
     """What the reviewers decided. Never edited: a correction is a new decision that supersedes it."""
 
     UPHELD, OVERTURNED, PARTIAL = "upheld", "overturned", "partially_overturned"
@@ -402,6 +405,8 @@ class Decision(models.Model):
     decided_at = models.DateTimeField(default=timezone.now)
     search_document = models.TextField(blank=True, help_text="What full-text search looks through.")
 
+    refusal = "Decisions are never edited or deleted; correct one with a new decision."
+
     objects = DecisionQuerySet.as_manager()
 
     class Meta:
@@ -416,16 +421,8 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"Decision {self.pk} on {self.appeal_id}: {self.outcome}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Decisions are never edited; correct one with a new decision.")
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return f"{self.appeal.get_absolute_url()}#decision-{self.pk}"
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Decisions are never deleted.")
 
     @property
     def overturns(self) -> bool:
@@ -447,14 +444,12 @@ class CitedClause(models.Model):
 
 
 class VoteQuerySet(AppendOnlyQuerySet):
-    refusal = "A vote is never changed once cast."
-
     def attach_to(self, decision: "Decision") -> int:
         """The one change a vote allows: joining the decision its panel reached."""
         return models.QuerySet.update(self.filter(decision__isnull=True), decision=decision)
 
 
-class Vote(models.Model):
+class Vote(AppendOnlyModel):
     """One panel member's vote; the decision follows the majority and shows the dissent."""
 
     assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="vote")
@@ -465,6 +460,8 @@ class Vote(models.Model):
     cited_decision_ids = models.JSONField(default=list)
     cast_at = models.DateTimeField(default=timezone.now)
 
+    refusal = "A vote is never changed once cast."
+
     objects = VoteQuerySet.as_manager()
 
     class Meta:
@@ -473,19 +470,11 @@ class Vote(models.Model):
     def __str__(self) -> str:
         return f"Vote {self.outcome} on {self.assignment}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError(VoteQuerySet.refusal)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError(VoteQuerySet.refusal)
-
     def is_dissent(self) -> bool:
         return self.decision is not None and self.outcome != self.decision.outcome
 
 
-class OrganizationResponse(models.Model):
+class OrganizationResponse(AppendOnlyModel):
     """The organization's answer to a decision. Responses are added, never edited."""
 
     WILL_COMPLY, DISAGREES, IMPLEMENTED = "will_comply", "disagrees", "implemented"
@@ -497,7 +486,7 @@ class OrganizationResponse(models.Model):
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     responded_at = models.DateTimeField(default=timezone.now)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    refusal = "A response is never edited or deleted; add a new one."
 
     class Meta:
         ordering = ["responded_at", "pk"]
@@ -505,11 +494,3 @@ class OrganizationResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on decision {self.decision_id}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("A response is never edited; add a new one.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("A response is never deleted; add a new one.")
