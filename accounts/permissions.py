@@ -34,3 +34,20 @@ def publisher_organizations(user):
     if not (user.is_authenticated and user.is_active):
         return Organization.objects.none()
     return Organization.objects.filter(memberships__user=user, memberships__role=Membership.PUBLISHER)
+
+
+def moderation_conflict(user, *, organization: Organization, author_id: int | None, reviewed: bool = False) -> str:
+    """Why `user` may not moderate this comment or appeal, or "" when they may.
+
+    The one conflict-of-interest rule for every moderation action: never one's own item, never one
+    about an organization one publishes for, never an appeal one reviewed.
+    """
+    if not is_moderator(user):
+        return "Only moderators may do this."
+    if author_id is not None and author_id == user.pk:
+        return "This is your own; another moderator must handle it."
+    if can_publish_for(user, organization):
+        return f"You publish for {organization.name}, so another moderator must handle this."
+    if reviewed:
+        return "You reviewed this appeal, so another moderator must handle it."
+    return ""

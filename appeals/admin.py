@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from appeals.models import AISystem, Appeal, Assignment, Decision
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(AISystem)
@@ -11,19 +12,6 @@ class AISystemAdmin(admin.ModelAdmin):
     list_filter = ["organization"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Appeals change only through their workflows, which write the timeline and the record."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Appeal)

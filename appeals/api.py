@@ -9,8 +9,8 @@ from rest_framework.views import APIView
 from accounts.models import Organization
 from appeals import selectors, services
 from appeals.models import AISystem, Appeal, Decision, OrganizationResponse, Vote
-from config.api import CursorPagination
 from consultation.models import Guideline
+from core.api import CursorPagination
 
 
 class AppealInput(serializers.Serializer):

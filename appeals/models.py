@@ -11,13 +11,10 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.models import Organization, ReviewerProfile
 from consultation.models import Guideline, GuidelineVersion
+from core.models import AppendOnlyModel, AppendOnlyQuerySet
 
 GROUNDS_MAX = 5000
 EXCERPT_MAX = 5000
-
-
-class AppendOnlyError(Exception):
-    """Raised when code tries to change a public record that is only ever added to."""
 
 
 class PrivateStorage(FileSystemStorage):
@@ -237,35 +234,6 @@ class ContestedClause(models.Model):
 
     def __str__(self) -> str:
         return self.key
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """Bulk updates and deletes of public history are refused like single ones."""
-
-    def update(self, **kwargs):
-        raise AppendOnlyError(self.model.refusal)
-
-    def delete(self):
-        raise AppendOnlyError(self.model.refusal)
-
-
-class AppendOnlyModel(models.Model):
-    """A row of the public history: stored once, never changed or deleted."""
-
-    refusal = "This history is never rewritten."
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError(self.refusal)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError(self.refusal)
 
 
 class AppealEvent(AppendOnlyModel):

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import ReviewerProfile, User
-from appeals import tasks
 from appeals.attachments import check_upload, stored_name
 from appeals.models import (
     EXCERPT_MAX,
@@ -37,8 +36,9 @@ from appeals.models import (
     Vote,
 )
 from appeals.redaction import KIND_LABELS, redact
-from config.ratelimit import over_limit
 from consultation.models import Clause, Guideline, GuidelineVersion
+from core.queue import enqueue
+from core.ratelimit import over_limit
 from ledger import services as ledger
 
 RATIONALE_MAX = 20000
@@ -247,7 +247,7 @@ def withdraw_appeal(*, appeal: Appeal, by: User) -> Appeal:
             assignment.status = Assignment.EXPIRED
             assignment.responded_at = timezone.now()
             assignment.save(update_fields=["status", "responded_at"])
-            transaction.on_commit(lambda pk=assignment.pk: tasks.notify_reviewer.delay(pk, "withdrawn"))
+            enqueue("appeals.tasks.notify_reviewer", assignment.pk, "withdrawn")
         _set_status(appeal, Appeal.WITHDRAWN)
         _record(appeal, "withdrawn", actor=appeal.appellant_label)
         _notify_appellant(appeal)
@@ -514,12 +514,12 @@ def _offer(appeal: Appeal, reviewer: ReviewerProfile, *, reason: str, by_hand: b
     reviewer.last_assigned_at = now
     reviewer.save(update_fields=["last_assigned_at"])
     _record(appeal, "offered", actor=f"reviewer {reviewer.handle}", payload={"reviewer": reviewer.handle})
-    transaction.on_commit(lambda: tasks.notify_reviewer.delay(assignment.pk, "offer"))
+    enqueue("appeals.tasks.notify_reviewer", assignment.pk, "offer")
     return assignment
 
 
 def _queue_routing(appeal: Appeal) -> None:
-    transaction.on_commit(lambda: tasks.route_appeal.delay(appeal.pk))
+    enqueue("appeals.tasks.route_appeal", appeal.pk)
 
 
 # Reviewing ---------------------------------------------------------------------------------------
@@ -595,7 +595,7 @@ def remind_and_expire_reviews(*, now: datetime | None = None) -> dict[str, int]:
             if due_reminders > assignment.reminders_sent:
                 assignment.reminders_sent = due_reminders
                 assignment.save(update_fields=["reminders_sent"])
-                transaction.on_commit(lambda pk=pk: tasks.notify_reviewer.delay(pk, "reminder"))
+                enqueue("appeals.tasks.notify_reviewer", pk, "reminder")
                 counts["reminded"] += 1
     counts["overdue"] = flag_overdue_appeals(now=now)
     return counts
@@ -616,7 +616,7 @@ def _expire(appeal: Appeal, assignment: Assignment, now: datetime, *, note: str)
     assignment.save(update_fields=["status", "responded_at"])
     handle = assignment.reviewer.handle
     _record(appeal, "expired", actor=f"reviewer {handle}", note=note, payload={"reviewer": handle})
-    transaction.on_commit(lambda: tasks.notify_reviewer.delay(assignment.pk, "expired"))
+    enqueue("appeals.tasks.notify_reviewer", assignment.pk, "expired")
     if (
         was_accepted
         and appeal.status == Appeal.IN_REVIEW
@@ -721,7 +721,7 @@ def _decide(appeal: Appeal, votes: list[Vote]) -> Decision:
         },
     )
     _notify_appellant(appeal)
-    transaction.on_commit(lambda: tasks.notify_publishers.delay(decision.pk))
+    enqueue("appeals.tasks.notify_publishers", decision.pk)
     return decision
 
 
@@ -814,7 +814,7 @@ def correct_decision(
             payload={"decision": correction.pk, "supersedes": decision.pk, "outcome": outcome, "cited_clauses": keys},
         )
         _notify_appellant(appeal)
-        transaction.on_commit(lambda: tasks.notify_publishers.delay(correction.pk))
+        enqueue("appeals.tasks.notify_publishers", correction.pk)
     return correction
 
 
@@ -891,4 +891,4 @@ def _record(appeal: Appeal, kind: str, *, actor: str = "", note: str = "", paylo
 
 def _notify_appellant(appeal: Appeal) -> None:
     status = appeal.status
-    transaction.on_commit(lambda: tasks.notify_appellant.delay(appeal.pk, status))
+    enqueue("appeals.tasks.notify_appellant", appeal.pk, status)

@@ -5,7 +5,7 @@ from django.conf import settings
 
 from appeals import services
 from appeals.models import Appeal, Assignment, Decision
-from config.mail import send_templated_mail
+from core.mail import send_templated_mail
 
 
 @shared_task(name="appeals.tasks.route_appeal", acks_late=True, bind=True, max_retries=8)

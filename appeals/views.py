@@ -1,10 +1,8 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -20,9 +18,10 @@ from appeals.models import (
     OrganizationResponse,
     Vote,
 )
-from config.ids import parse_id
-from config.ratelimit import EXPORT_LIMIT_MESSAGE, too_many_exports
 from consultation.models import Clause, Guideline, GuidelineVersion
+from core.ids import parse_id
+from core.ratelimit import EXPORT_LIMIT_MESSAGE, too_many_exports
+from core.streaming import csv_response
 
 DECISIONS_PER_PAGE = 20
 
@@ -236,11 +235,6 @@ def decisions(request):
     return render(request, "appeals/decisions.html", context)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def decisions_export(request):
     """The whole decision database (with the same filters) as CSV, streamed row by row."""
     if too_many_exports(request):
@@ -249,28 +243,21 @@ def decisions_export(request):
     found = form.search()
     if form.errors:
         return HttpResponseBadRequest(form.errors.as_text(), content_type="text/plain; charset=utf-8")
-    writer = csv.writer(_Echo())
     header = ["decision", "appeal", "organization", "system", "outcome", "cited_clauses", "decided_at", "supersedes"]
-
-    def rows():
-        yield writer.writerow(header)
-        for d in found.iterator(chunk_size=500):
-            yield writer.writerow(
-                [
-                    d.pk,
-                    d.appeal.public_id,
-                    d.organization.slug,
-                    d.system.slug,
-                    d.outcome,
-                    " ".join(d.cited_clause_keys),
-                    d.decided_at.isoformat(),
-                    d.supersedes_id or "",
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="decisions.csv"'
-    return response
+    rows = (
+        [
+            d.pk,
+            d.appeal.public_id,
+            d.organization.slug,
+            d.system.slug,
+            d.outcome,
+            " ".join(d.cited_clause_keys),
+            d.decided_at.isoformat(),
+            d.supersedes_id or "",
+        ]
+        for d in found.iterator(chunk_size=500)
+    )
+    return csv_response(header=header, rows=rows, filename="decisions.csv")
 
 
 # Moderation --------------------------------------------------------------------------------------

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "core",
     "accounts",
     "ledger",
     "consultation",
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "accounts.context_processors.roles",
                 "consultation.context_processors.publishing",
             ],
+            "builtins": ["core.templatetags.markdown"],
         },
     },
 ]
@@ -193,7 +195,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -212,7 +214,7 @@ REST_FRAMEWORK = {
         "user": env("API_USER_RATE", "600/minute"),
         "token": env("API_TOKEN_RATE", "10/minute"),
     },
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DATETIME_FORMAT": "iso-8601",
 }

@@ -3,8 +3,8 @@ from django.views.defaults import page_not_found
 from django.views.defaults import server_error as html_server_error
 
 from appeals.selectors import recent_decisions
-from config.api import json_not_found, json_server_error
 from consultation.selectors import open_consultations, upcoming_consultations
+from core.api import json_not_found, json_server_error
 from ledger.models import Entry
 
 HOME_LIST_LENGTH = 5

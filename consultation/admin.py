@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from consultation.models import Clause, Comment, CommentPeriod, CommentReport, Guideline, GuidelineVersion
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(Guideline)
@@ -19,34 +20,10 @@ class ClauseInline(admin.TabularInline):
 
 
 @admin.register(GuidelineVersion)
-class GuidelineVersionAdmin(admin.ModelAdmin):
-    """Read-only: versions change only through the publishing workflow, which writes the record."""
-
+class GuidelineVersionAdmin(ReadOnlyAdmin):
     list_display = ["guideline", "number", "status", "published_at"]
     list_filter = ["status"]
     inlines = [ClauseInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Consultation rows change only through the services, which write the public record."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CommentPeriod)

@@ -13,9 +13,9 @@ from rest_framework.views import APIView
 
 from accounts.models import Organization
 from accounts.permissions import can_publish_for
-from config.api import CursorPagination
 from consultation import selectors, services
 from consultation.models import Clause, Comment, Guideline, GuidelineVersion
+from core.api import CursorPagination
 
 
 class OldestFirst(CursorPagination):

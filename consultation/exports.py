@@ -1,13 +1,13 @@
 """Every comment of a version as CSV or JSON, streamed row by row so memory stays flat however many there are."""
 
-import csv
 import json
 
 from django.http import JsonResponse, StreamingHttpResponse
 
-from config.ratelimit import EXPORT_LIMIT_MESSAGE, too_many_exports
 from consultation.models import Comment, GuidelineVersion
 from consultation.views import get_version
+from core.ratelimit import EXPORT_LIMIT_MESSAGE, too_many_exports
+from core.streaming import csv_response
 
 COLUMNS = [
     "id", "created_at", "clause", "parent", "status", "author", "on_behalf_of", "body", "hidden_reason",
@@ -42,11 +42,6 @@ def _rows(version: GuidelineVersion):
     return (comment_row(c) for c in version.comments.for_display().order_by("pk").iterator(chunk_size=1000))
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _too_many(request) -> JsonResponse | None:
     if too_many_exports(request):
         return JsonResponse({"detail": EXPORT_LIMIT_MESSAGE, "errors": {}}, status=429)
@@ -62,16 +57,8 @@ def comments_csv(request, org: str, slug: str, number: int):
     version = get_version(request, org, slug, number)
     if refused := _too_many(request):
         return refused
-    writer = csv.DictWriter(_Echo(), fieldnames=COLUMNS)
-
-    def lines():
-        yield writer.writeheader() or ",".join(COLUMNS) + "\r\n"
-        for row in _rows(version):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(version, "csv")}"'
-    return response
+    rows = ([row[column] for column in COLUMNS] for row in _rows(version))
+    return csv_response(header=COLUMNS, rows=rows, filename=_filename(version, "csv"))
 
 
 def comments_json(request, org: str, slug: str, number: int):

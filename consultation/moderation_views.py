@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_moderator
 from consultation import services
 from consultation.models import Comment
-from consultation.views import _is_local, first_message
+from consultation.views import first_message
+from core.redirects import next_url
 
 
 def _require_moderator(request) -> None:
@@ -43,8 +45,7 @@ def _moderate(request, pk: int, action, success: str):
         messages.error(request, first_message(error))
     else:
         messages.success(request, success)
-    back = request.POST.get("next")
-    return redirect(back if _is_local(back) else "comment-moderation-queue")
+    return redirect(next_url(request, reverse("comment-moderation-queue")))
 
 
 @require_POST

@@ -14,10 +14,10 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_publish_for, publisher_organizations
-from config.ids import parse_id
 from consultation import selectors, services
 from consultation.models import Clause, Comment, Guideline, GuidelineVersion, Response
 from consultation.views import error_messages, first_message
+from core.ids import parse_id
 
 RESPONSES_PER_PAGE = 200
 

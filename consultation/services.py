@@ -16,8 +16,6 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from accounts.permissions import can_publish_for, is_citizen, is_moderator
-from config.mail import send_templated_mail
-from config.ratelimit import over_limit
 from consultation.models import (
     Clause,
     ClauseChange,
@@ -33,6 +31,9 @@ from consultation.models import (
     SentNotice,
     validate_clause_key,
 )
+from core.mail import send_templated_mail
+from core.queue import enqueue
+from core.ratelimit import over_limit
 from ledger.models import Entry
 from ledger.services import append
 
@@ -44,13 +45,6 @@ TAGS_LINE = re.compile(r"^tags:\s*(.*)$", re.IGNORECASE)
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _after_commit(task_name: str, *args) -> None:
-    from consultation import tasks
-
-    task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: task.delay(*args))
 
 
 def _require_publisher(user, organization: Organization) -> None:
@@ -327,7 +321,7 @@ def schedule_comment_period(
         },
     )
     if opens_at <= now:
-        _after_commit("notify_period_opened", period.pk)
+        enqueue("consultation.tasks.notify_period_opened", period.pk)
     return period
 
 
@@ -493,7 +487,7 @@ def hide_comment(*, moderator, comment: Comment, reason: str, note: str = "") ->
     comment.save(update_fields=["status", "hidden_reason", "hidden_note", "hidden_at"])
     comment.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
     append(kind="comment.hidden", subject=comment.subject, payload={"reason": reason})
-    _after_commit("notify_comment_hidden", comment.pk)
+    enqueue("consultation.tasks.notify_comment_hidden", comment.pk)
     return comment
 
 
@@ -506,7 +500,7 @@ def restore_comment(*, moderator, comment: Comment) -> Comment:
     comment.status, comment.hidden_reason, comment.hidden_note, comment.hidden_at = Comment.PUBLISHED, "", "", None
     comment.save(update_fields=["status", "hidden_reason", "hidden_note", "hidden_at"])
     append(kind="comment.restored", subject=comment.subject, payload={})
-    _after_commit("notify_comment_restored", comment.pk)
+    enqueue("consultation.tasks.notify_comment_restored", comment.pk)
     return comment
 
 
@@ -534,7 +528,7 @@ def _check_response(actor, version: GuidelineVersion, disposition: str, text: st
 def _answer(actor, comment: Comment, disposition: str, text: str) -> Response:
     response = Response.objects.create(comment=comment, disposition=disposition, text=text, author=actor)
     append(kind="comment.answered", subject=comment.subject, payload={"disposition": disposition, "text": text})
-    _after_commit("notify_comment_answered", comment.pk)
+    enqueue("consultation.tasks.notify_comment_answered", comment.pk)
     return response
 
 
@@ -648,7 +642,7 @@ def publish_final_version(
             "clauses": _frozen_text(version),
         },
     )
-    _after_commit("notify_final_published", version.pk)
+    enqueue("consultation.tasks.notify_final_published", version.pk)
     return version
 
 

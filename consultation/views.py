@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from accounts.models import Organization
 from accounts.permissions import can_publish_for, is_moderator
 from appeals.selectors import clause_pressure
-from config.ids import parse_id
 from consultation import selectors, services
 from consultation.diff import diff_versions
 from consultation.models import Clause, ClauseChange, Comment, Guideline, GuidelineVersion
+from core.ids import parse_id
+from core.redirects import next_url
 
 COMMENTS_PER_PAGE = 50
 
@@ -307,11 +308,7 @@ def follow_guideline(request, org: str, slug: str):
             messages.error(request, str(error))
         else:
             messages.success(request, f"You follow {guideline.title}: we will email you when it opens and closes.")
-    return redirect(request.POST.get("next") if _is_local(request.POST.get("next")) else guideline.get_absolute_url())
-
-
-def _is_local(url: str | None) -> bool:
-    return bool(url) and url.startswith("/") and not url.startswith("//")
+    return redirect(next_url(request, guideline.get_absolute_url()))
 
 
 def version_diff(request, org: str, slug: str, number: int, other: int):

@@ -4,8 +4,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 
-from config.api import CursorPagination
-from config.ids import parse_id
+from core.api import CursorPagination
+from core.ids import parse_id
 from ledger.models import Entry
 
 

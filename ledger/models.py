@@ -3,24 +3,16 @@ import json
 
 from django.db import models
 
+from core.models import AppendOnlyModel, AppendOnlyQuerySet
+
 GENESIS_HASH = "0" * 64
-
-
-class AppendOnlyError(Exception):
-    """Raised on any attempt to change or remove an entry of the public record."""
 
 
 def canonical_json(value) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-class EntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Entries of the public record are never updated.")
-
-    def delete(self):
-        raise AppendOnlyError("Entries of the public record are never deleted.")
-
+class EntryQuerySet(AppendOnlyQuerySet):
     def about(self, subject: str):
         return self.filter(subject=subject)
 
@@ -28,7 +20,7 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(seq__gt=seq)
 
 
-class Entry(models.Model):
+class Entry(AppendOnlyModel):
     """One event of the public record, chained to the one before it by its hash."""
 
     seq = models.BigIntegerField(unique=True)
@@ -39,6 +31,8 @@ class Entry(models.Model):
     prev_hash = models.CharField(max_length=64, unique=True)
     hash = models.CharField(max_length=64, unique=True)
 
+    refusal = "Entries of the public record are never updated or deleted."
+
     objects = EntryQuerySet.as_manager()
 
     class Meta:
@@ -47,14 +41,6 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.kind} {self.subject}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Entries of the public record are never updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Entries of the public record are never deleted.")
 
     @property
     def data(self) -> dict:

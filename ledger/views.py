@@ -1,7 +1,7 @@
 from django.http import Http404
 from django.shortcuts import render
 
-from config.ids import parse_id
+from core.ids import parse_id
 from ledger.models import Entry, VerificationRun
 
 PAGE_SIZE = 50

@@ -1,4 +1,4 @@
-from config.ratelimit import over_limit
+from core.ratelimit import over_limit
 
 
 def test_the_limit_allows_up_to_the_count_then_refuses():

@@ -2,7 +2,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from appeals import selectors, services
-from appeals.models import Appeal, AppendOnlyError, Assignment, Decision, OrganizationResponse, Vote
+from appeals.models import Appeal, Assignment, Decision, OrganizationResponse, Vote
+from core.models import AppendOnlyError
 from ledger.models import Entry
 from tests.appeals.factories import admitted, make_reviewer
 

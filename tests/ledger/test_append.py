@@ -1,7 +1,8 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from ledger.models import GENESIS_HASH, AppendOnlyError, Entry
+from core.models import AppendOnlyError
+from ledger.models import GENESIS_HASH, Entry
 from ledger.services import append, check_chain
 
 pytestmark = pytest.mark.django_db

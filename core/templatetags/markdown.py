@@ -1,6 +1,6 @@
 from django import template
 
-from consultation.markdown import render_markdown
+from core.markdown import render_markdown
 
 register = template.Library()
 
