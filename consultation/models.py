@@ -396,13 +396,3 @@ class ClauseChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clause_key} {self.kind} in {self.version}"
-
-
-class SentNotice(models.Model):
-    """One email that went out, by a key naming its event and recipient, so a retried task never sends it twice."""
-
-    key = models.CharField(max_length=200, unique=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return self.key

@@ -28,10 +28,9 @@ from consultation.models import (
     GuidelineVersion,
     PeriodExtension,
     Response,
-    SentNotice,
     validate_clause_key,
 )
-from core.mail import send_templated_mail
+from core.mail import send_once
 from core.queue import enqueue
 from core.ratelimit import over_limit
 from ledger.models import Entry
@@ -661,19 +660,10 @@ def unfollow_guideline(*, user, guideline: Guideline) -> None:
     Follow.objects.filter(user=user, guideline=guideline).delete()
 
 
-def _send_once(*, key: str, to: str, template: str, context: dict) -> int:
-    """Send one email unless it was already sent; the claim and the send succeed or fail together."""
-    with transaction.atomic():
-        _, created = SentNotice.objects.get_or_create(key=key)
-        if not created:
-            return 0
-        return send_templated_mail(to=[to], template=template, context=context)
-
-
 def _mail_followers(guideline: Guideline, event: str, template: str, context: dict) -> int:
     sent = 0
     for follow in guideline.follows.select_related("user").filter(user__is_active=True).iterator():
-        sent += _send_once(
+        sent += send_once(
             key=f"{event}:user-{follow.user_id}",
             to=follow.user.email,
             template=template,
@@ -730,7 +720,7 @@ def notify_final_published(*, version: GuidelineVersion) -> int:
 
 
 def notify_comment_answered(*, comment: Comment) -> int:
-    return _send_once(
+    return send_once(
         key=f"answered:comment-{comment.pk}",
         to=comment.author.email,
         template="consultation/email/comment_answered",
@@ -741,7 +731,7 @@ def notify_comment_answered(*, comment: Comment) -> int:
 def notify_comment_hidden(*, comment: Comment) -> int:
     if not comment.is_hidden:
         return 0
-    return _send_once(
+    return send_once(
         key=f"hidden:comment-{comment.pk}:{comment.hidden_at.isoformat()}",
         to=comment.author.email,
         template="consultation/email/comment_hidden",
@@ -753,7 +743,7 @@ def notify_comment_restored(*, comment: Comment) -> int:
     if comment.is_hidden:
         return 0
     restores = Entry.objects.about(comment.subject).filter(kind="comment.restored").count()
-    return _send_once(
+    return send_once(
         key=f"restored:comment-{comment.pk}:{restores}",
         to=comment.author.email,
         template="consultation/email/comment_restored",

@@ -32,3 +32,13 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError(self.refusal)
+
+
+class SentNotice(models.Model):
+    """One email that went out, by a key naming its event and recipient, so a retried task never sends it twice."""
+
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

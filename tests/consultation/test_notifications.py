@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+import core.mail
 from consultation import services, tasks
 from consultation.models import Follow, GuidelineVersion
 from tests.consultation.factories import consultation
@@ -119,7 +120,7 @@ def test_a_failed_send_is_retried_later(citizen, organization, mailoutbox, monke
     def broken(**kwargs):
         raise OSError("mail server away")
 
-    monkeypatch.setattr(services, "send_templated_mail", broken)
+    monkeypatch.setattr(core.mail, "send_templated_mail", broken)
     with pytest.raises(OSError):
         services.send_consultation_notices()
     monkeypatch.undo()
