@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from consultation import services
 from consultation.models import CommentPeriod, Guideline, GuidelineVersion
+from consultation.services import closing, comments, drafting, periods
 
 MEDICAL = """# Medical and health advice
 
@@ -80,10 +80,10 @@ def create_demo_consultations(*, organization: Organization) -> None:
 
 
 def _guideline(organization, publisher, slug: str, title: str, description: str, markdown: str):
-    guideline = services.create_guideline(
-        actor=publisher, organization=organization, slug=slug, title=title, description=description
+    guideline = drafting.create_guideline(
+        by=publisher, organization=organization, slug=slug, title=title, description=description
     )
-    version = services.import_draft_from_markdown(actor=publisher, guideline=guideline, markdown=markdown)
+    version = drafting.import_draft_from_markdown(by=publisher, guideline=guideline, markdown=markdown)
     return guideline, version
 
 
@@ -92,23 +92,23 @@ def _final_with_history(organization, publisher, citizen, reviewer) -> None:
         organization, publisher, "medical-advice", "Medical and health advice",
         "When the assistant declines medical questions.", MEDICAL,
     )  # fmt: skip
-    draft = services.schedule_comment_period(
-        actor=publisher, version=draft, opens_at=None, closes_at=timezone.now() + timedelta(days=31)
+    draft = periods.schedule_comment_period(
+        by=publisher, version=draft, opens_at=None, closes_at=timezone.now() + timedelta(days=31)
     ).version
     dosage, diagnosis = draft.clauses.get(key="R-1.1"), draft.clauses.get(key="R-1.2")
-    first = services.post_comment(
-        author=citizen, version=draft, clause=dosage,
+    first = comments.post_comment(
+        by=citizen, version=draft, clause=dosage,
         body="Refusing every dosage question sends people to worse sources. "
         "Over-the-counter doses on the label should be fine.",
     )  # fmt: skip
-    services.post_comment(author=reviewer, version=draft, parent=first, body="Agreed: at least repeat the label.")
-    second = services.post_comment(
-        author=reviewer, version=draft, clause=diagnosis, body="Please say what 'describe common causes' covers."
+    comments.post_comment(by=reviewer, version=draft, parent=first, body="Agreed: at least repeat the label.")
+    second = comments.post_comment(
+        by=reviewer, version=draft, clause=diagnosis, body="Please say what 'describe common causes' covers."
     )
-    general = services.post_comment(
-        author=citizen, version=draft, body="Thank you for publishing this. Please add examples to each clause."
+    general = comments.post_comment(
+        by=citizen, version=draft, body="Thank you for publishing this. Please add examples to each clause."
     )
-    services.endorse_comment(user=reviewer, comment=first)
+    comments.endorse_comment(by=reviewer, comment=first)
     # The consultation ran a month ago: move its clock back, then close the loop.
     now = timezone.now()
     CommentPeriod.objects.filter(version=draft).update(
@@ -116,27 +116,27 @@ def _final_with_history(organization, publisher, citizen, reviewer) -> None:
     )
     GuidelineVersion.objects.filter(pk=draft.pk).update(published_at=now - timedelta(days=45))
     draft = GuidelineVersion.objects.get(pk=draft.pk)
-    services.respond_to_comment(
-        actor=publisher, comment=first, disposition="partially_adopted",
+    closing.respond_to_comment(
+        by=publisher, comment=first, disposition="partially_adopted",
         text="Version 2 allows the dosage printed on the label of over-the-counter medicines.",
     )  # fmt: skip
-    services.respond_to_comment(actor=publisher, comment=second, disposition="adopted", text="Clarified with examples.")
-    services.respond_to_comment(actor=publisher, comment=general, disposition="noted", text="Examples will follow.")
-    final = services.create_draft_version(actor=publisher, guideline=guideline)
-    services.edit_clause(
-        actor=publisher, clause=final.clauses.get(key="R-1.1"), heading="Prescription dosages",
+    closing.respond_to_comment(by=publisher, comment=second, disposition="adopted", text="Clarified with examples.")
+    closing.respond_to_comment(by=publisher, comment=general, disposition="noted", text="Examples will follow.")
+    final = drafting.create_draft_version(by=publisher, guideline=guideline)
+    drafting.edit_clause(
+        by=publisher, clause=final.clauses.get(key="R-1.1"), heading="Prescription dosages",
         text="The assistant declines to give dosages for prescription-only medicines, and points to a pharmacist "
         "or doctor. It may repeat the dosage printed on the label of over-the-counter medicines.",
         tags=["medical"],
     )  # fmt: skip
-    services.edit_clause(
-        actor=publisher, clause=final.clauses.get(key="R-1.2"), heading="Diagnosis",
+    drafting.edit_clause(
+        by=publisher, clause=final.clauses.get(key="R-1.2"), heading="Diagnosis",
         text="The assistant does not diagnose conditions. It may describe common causes of symptoms, such as "
         "dehydration for a headache, and when to seek care.",
         tags=["medical"],
     )  # fmt: skip
-    services.publish_final_version(
-        actor=publisher,
+    closing.publish_final_version(
+        by=publisher,
         version=final,
         summary_of_changes="Over-the-counter label dosages are allowed; the diagnosis clause has examples.",
         statements={
@@ -151,26 +151,24 @@ def _open_for_comment(organization, publisher, citizen, reviewer, moderator) -> 
         organization, publisher, "cybersecurity", "Cybersecurity requests",
         "What the assistant will and will not write about attacking computer systems.", SECURITY,
     )  # fmt: skip
-    version = services.schedule_comment_period(
-        actor=publisher, version=version, opens_at=None, closes_at=timezone.now() + timedelta(days=30, hours=2)
+    version = periods.schedule_comment_period(
+        by=publisher, version=version, opens_at=None, closes_at=timezone.now() + timedelta(days=30, hours=2)
     ).version
     exploits, defensive = version.clauses.get(key="R-4.2"), version.clauses.get(key="R-4.3")
-    first = services.post_comment(
-        author=citizen, version=version, clause=exploits, on_behalf_of="Open Security Researchers",
+    first = comments.post_comment(
+        by=citizen, version=version, clause=exploits, on_behalf_of="Open Security Researchers",
         body="Penetration testers with written authorization need working proofs of concept. Can R-4.2 allow them?",
     )  # fmt: skip
-    services.post_comment(
-        author=reviewer, version=version, parent=first, body="How would the assistant check the authorization?"
+    comments.post_comment(
+        by=reviewer, version=version, parent=first, body="How would the assistant check the authorization?"
     )
-    services.post_comment(
-        author=reviewer, version=version, clause=defensive, body="Good clause. Please keep it as it is."
+    comments.post_comment(by=reviewer, version=version, clause=defensive, body="Good clause. Please keep it as it is.")
+    spam = comments.post_comment(
+        by=citizen, version=version, clause=defensive, body="Buy cheap VPN accounts at example.com!!!"
     )
-    spam = services.post_comment(
-        author=citizen, version=version, clause=defensive, body="Buy cheap VPN accounts at example.com!!!"
-    )
-    services.endorse_comment(user=reviewer, comment=first)
-    services.report_comment(reporter=reviewer, comment=spam, reason="Advertising")
-    services.hide_comment(moderator=moderator, comment=spam, reason="spam", note="Advertising is not a comment.")
+    comments.endorse_comment(by=reviewer, comment=first)
+    comments.report_comment(by=reviewer, comment=spam, reason="Advertising")
+    comments.hide_comment(by=moderator, comment=spam, reason="spam", note="Advertising is not a comment.")
 
 
 def _scheduled(organization, publisher) -> None:
@@ -179,6 +177,6 @@ def _scheduled(organization, publisher) -> None:
         "How the assistant responds to people in crisis.", CRISIS,
     )  # fmt: skip
     opens_at = timezone.now() + timedelta(days=5)
-    services.schedule_comment_period(
-        actor=publisher, version=version, opens_at=opens_at, closes_at=opens_at + timedelta(days=30)
+    periods.schedule_comment_period(
+        by=publisher, version=version, opens_at=opens_at, closes_at=opens_at + timedelta(days=30)
     )

@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from consultation import services
 from consultation.models import Comment
+from consultation.services import comments
 from ledger.models import Entry
 from tests.consultation.factories import CommentFactory, consultation
 from tests.factories import MembershipFactory
@@ -19,7 +19,7 @@ def comment(organization):
 def test_a_moderator_hides_a_comment_behind_a_tombstone(moderator, comment, client, mailoutbox,
                                                         django_capture_on_commit_callbacks):  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
-        services.hide_comment(moderator=moderator, comment=comment, reason="spam", note="Link farm")
+        comments.hide_comment(by=moderator, comment=comment, reason="spam", note="Link farm")
     comment.refresh_from_db()
     assert comment.status == Comment.HIDDEN
     page = client.get(comment.version.get_absolute_url()).content.decode()
@@ -33,7 +33,7 @@ def test_a_moderator_hides_a_comment_behind_a_tombstone(moderator, comment, clie
 def test_a_publisher_or_citizen_can_never_hide(publisher, citizen, comment):
     for person in [publisher, citizen]:
         with pytest.raises(PermissionDenied):
-            services.hide_comment(moderator=person, comment=comment, reason="spam")
+            comments.hide_comment(by=person, comment=comment, reason="spam")
     comment.refresh_from_db()
     assert comment.status == Comment.PUBLISHED
 
@@ -41,34 +41,34 @@ def test_a_publisher_or_citizen_can_never_hide(publisher, citizen, comment):
 def test_a_moderator_who_publishes_for_the_organization_cannot_moderate_its_comments(moderator, comment):
     MembershipFactory(user=moderator, organization=comment.version.guideline.organization)
     with pytest.raises(PermissionDenied, match="another moderator"):
-        services.hide_comment(moderator=moderator, comment=comment, reason="spam")
+        comments.hide_comment(by=moderator, comment=comment, reason="spam")
     with pytest.raises(PermissionDenied, match="another moderator"):
-        services.dismiss_reports(moderator=moderator, comment=comment)
+        comments.dismiss_reports(by=moderator, comment=comment)
     comment.refresh_from_db()
     assert comment.status == Comment.PUBLISHED
 
 
 def test_only_a_moderator_restores_or_dismisses(publisher, citizen, moderator, comment):
-    services.hide_comment(moderator=moderator, comment=comment, reason="spam")
+    comments.hide_comment(by=moderator, comment=comment, reason="spam")
     for person in [publisher, citizen]:
         with pytest.raises(PermissionDenied):
-            services.restore_comment(moderator=person, comment=comment)
+            comments.restore_comment(by=person, comment=comment)
         with pytest.raises(PermissionDenied):
-            services.dismiss_reports(moderator=person, comment=comment)
+            comments.dismiss_reports(by=person, comment=comment)
     comment.refresh_from_db()
     assert comment.status == Comment.HIDDEN
 
 
 def test_the_reason_comes_from_the_fixed_list(moderator, comment):
     with pytest.raises(ValidationError):
-        services.hide_comment(moderator=moderator, comment=comment, reason="i-dont-like-it")
+        comments.hide_comment(by=moderator, comment=comment, reason="i-dont-like-it")
 
 
 def test_restoring_brings_the_comment_back_and_tells_the_author(moderator, comment, mailoutbox,
                                                                  django_capture_on_commit_callbacks):  # fmt: skip
-    services.hide_comment(moderator=moderator, comment=comment, reason="spam")
+    comments.hide_comment(by=moderator, comment=comment, reason="spam")
     with django_capture_on_commit_callbacks(execute=True):
-        services.restore_comment(moderator=moderator, comment=comment)
+        comments.restore_comment(by=moderator, comment=comment)
     comment.refresh_from_db()
     assert comment.status == Comment.PUBLISHED and not comment.hidden_reason
     assert Entry.objects.filter(kind="comment.restored").exists()
@@ -76,7 +76,7 @@ def test_restoring_brings_the_comment_back_and_tells_the_author(moderator, comme
 
 
 def test_the_queue_lists_reported_comments_for_moderators_only(client, moderator, publisher, citizen, comment):
-    services.report_comment(reporter=citizen, comment=comment, reason="spam")
+    comments.report_comment(by=citizen, comment=comment, reason="spam")
     client.force_login(publisher)
     assert client.get("/moderation/comments/").status_code == 403
     assert client.post(f"/moderation/comments/{comment.pk}/hide/", {"reason": "spam"}).status_code == 403
@@ -92,7 +92,7 @@ def test_the_queue_lists_reported_comments_for_moderators_only(client, moderator
 
 
 def test_dismissing_reports_keeps_the_comment(client, moderator, citizen, comment):
-    services.report_comment(reporter=citizen, comment=comment)
+    comments.report_comment(by=citizen, comment=comment)
     client.force_login(moderator)
     client.post(f"/moderation/comments/{comment.pk}/dismiss/")
     assert not Comment.objects.reported().exists()
