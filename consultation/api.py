@@ -234,6 +234,16 @@ def _parent_or_error(version: GuidelineVersion, pk: int | None) -> Comment | Non
     return parent
 
 
+def _create_version(guideline: Guideline, values: dict, *, by) -> GuidelineVersion:
+    """From the clauses given, else from the Markdown given, else as a copy of the latest version."""
+    clauses, markdown = values.pop("clauses", None), values.pop("markdown", "")
+    if clauses is not None:
+        return drafting.create_version_with_clauses(guideline=guideline, clauses=clauses, **values, by=by)
+    if markdown:
+        return drafting.import_draft_from_markdown(guideline=guideline, markdown=markdown, **values, by=by)
+    return drafting.create_draft_version(guideline=guideline, **values, by=by)
+
+
 # Views --------------------------------------------------------------------------------------------------------------
 
 
@@ -250,16 +260,12 @@ class GuidelineList(generics.ListAPIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
 
     def get_queryset(self) -> QuerySet[Guideline]:
-        guidelines = Guideline.objects.public().with_current_status().select_related("organization")
-        organization = self.request.query_params.get("organization")
-        status_ = self.request.query_params.get("status")
-        if organization:
-            guidelines = guidelines.filter(organization__slug=organization)
-        if status_:
-            if status_ not in dict(GuidelineVersion.STATUS_CHOICES) or status_ == GuidelineVersion.DRAFT:
-                raise ValidationError({"status": ["Use consultation, final or superseded."]})
-            guidelines = guidelines.filter(current_status=status_)
-        return guidelines
+        status_ = self.request.query_params.get("status", "")
+        if status_ and status_ not in dict(GuidelineVersion.PUBLIC_STATUS_CHOICES):
+            raise ValidationError({"status": ["Use consultation, final or superseded."]})
+        return selectors.public_guidelines(
+            organization=self.request.query_params.get("organization", ""), status=status_
+        )
 
     @extend_schema(request=GuidelineInput, responses={201: GuidelineOutput})
     def post(self, request):
@@ -298,18 +304,7 @@ class VersionCreate(APIView):
         guideline = selectors.visible_guideline(request.user, org=org, slug=slug)
         data = VersionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        clauses, markdown = values.pop("clauses", None), values.pop("markdown", "")
-        if clauses is not None:
-            version = drafting.create_version_with_clauses(
-                guideline=guideline, clauses=clauses, **values, by=request.user
-            )
-        elif markdown:
-            version = drafting.import_draft_from_markdown(
-                guideline=guideline, markdown=markdown, **values, by=request.user
-            )
-        else:
-            version = drafting.create_draft_version(guideline=guideline, **values, by=request.user)
+        version = _create_version(guideline, dict(data.validated_data), by=request.user)
         return Response(VersionOutput(version).data, status=status.HTTP_201_CREATED)
 
 

@@ -80,7 +80,8 @@ class GuidelineVersionQuerySet(models.QuerySet):
 
 class GuidelineVersion(models.Model):
     DRAFT, CONSULTATION, FINAL, SUPERSEDED = "draft", "consultation", "final", "superseded"
-    STATUS_CHOICES = [(DRAFT, "Draft"), (CONSULTATION, "Consultation"), (FINAL, "Final"), (SUPERSEDED, "Superseded")]
+    PUBLIC_STATUS_CHOICES = [(CONSULTATION, "Consultation"), (FINAL, "Final"), (SUPERSEDED, "Superseded")]
+    STATUS_CHOICES = [(DRAFT, "Draft"), *PUBLIC_STATUS_CHOICES]
 
     guideline = models.ForeignKey(Guideline, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()

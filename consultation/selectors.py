@@ -22,6 +22,16 @@ from consultation.models import (
 REPLIES_SHOWN = 20
 
 
+def public_guidelines(*, organization: str = "", status: str = "") -> QuerySet[Guideline]:
+    """Guidelines with a public version, each with its `current_status`; an empty filter filters nothing."""
+    guidelines = Guideline.objects.public().with_current_status().select_related("organization")
+    if organization:
+        guidelines = guidelines.filter(organization__slug=organization)
+    if status in dict(GuidelineVersion.PUBLIC_STATUS_CHOICES):
+        guidelines = guidelines.filter(current_status=status)
+    return guidelines
+
+
 def visible_guideline(user, *, org: str, slug: str) -> Guideline:
     """A guideline the person may see: one with a public version, or any of their own organization's.
 

@@ -47,21 +47,15 @@ def _page_context(request, version: GuidelineVersion, **extra) -> dict:
 
 
 def guideline_list(request):
-    guidelines = Guideline.objects.public().with_current_status().select_related("organization")
-    organization = request.GET.get("organization", "")
-    status = request.GET.get("status", "")
-    if organization:
-        guidelines = guidelines.filter(organization__slug=organization)
-    if status in dict(GuidelineVersion.STATUS_CHOICES) and status != GuidelineVersion.DRAFT:
-        guidelines = guidelines.filter(current_status=status)
-    page = Paginator(guidelines, GUIDELINES_PER_PAGE).get_page(request.GET.get("page"))
+    organization, status = request.GET.get("organization", ""), request.GET.get("status", "")
+    guidelines = selectors.public_guidelines(organization=organization, status=status)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "page": page,
+        "page": Paginator(guidelines, GUIDELINES_PER_PAGE).get_page(request.GET.get("page")),
         "query": query.urlencode(),
         "organizations": Organization.objects.filter(guidelines__in=Guideline.objects.public()).distinct(),
-        "statuses": [c for c in GuidelineVersion.STATUS_CHOICES if c[0] != GuidelineVersion.DRAFT],
+        "statuses": GuidelineVersion.PUBLIC_STATUS_CHOICES,
         "selected_organization": organization,
         "selected_status": status,
     }
@@ -131,16 +125,15 @@ def post_comment(request, org: str, slug: str, number: int):
     if request.method != "POST":
         return _comment_page(request, version, CommentForm(request.GET, version=version), show_errors=False)
     form = CommentForm(request.POST, version=version)
-    if form.is_valid():
-        comment = run_service(form, lambda: service.post_comment(version=version, **form.cleaned_data, by=request.user))
-        if comment and request.htmx:
-            return _thread_fragment(request, version, comment.clause, notice="Your comment is posted.")
-        if comment:
-            messages.success(request, "Your comment is posted.")
-            return redirect(f"{version.get_absolute_url()}#comment-{comment.pk}")
+    posted = form.is_valid() and run_service(
+        form, lambda: service.post_comment(version=version, **form.cleaned_data, by=request.user)
+    )
     if request.htmx:
-        return _thread_fragment(request, version, form.cleaned_data.get("clause"), form=form)
-    return _comment_page(request, version, form, show_errors=True)
+        return _thread_fragment(request, version, form, posted=posted or None)
+    if not posted:
+        return _comment_page(request, version, form, show_errors=True)
+    messages.success(request, "Your comment is posted.")
+    return redirect(f"{version.get_absolute_url()}#comment-{posted.pk}")
 
 
 def _comment_page(request, version: GuidelineVersion, form: CommentForm, *, show_errors: bool):
@@ -154,17 +147,20 @@ def _comment_page(request, version: GuidelineVersion, form: CommentForm, *, show
     return render(request, "consultation/comment_form.html", context, status=400 if show_errors else 200)
 
 
-def _thread_fragment(request, version, clause, *, form: CommentForm | None = None, notice: str = ""):
+def _thread_fragment(request, version: GuidelineVersion, form: CommentForm, *, posted: Comment | None):
+    """The clause's section after a comment: with the new comment, or with the form and why it was refused."""
+    clause = posted.clause if posted else form.cleaned_data.get("clause")
     comments = list(
         version.comments.top_level()
         .on_clause(clause)
         .for_display()
         .order_by("-created_at", "pk")[: settings.CONSULTATION_COMMENTS_PER_CLAUSE]
     )
-    parent = form.cleaned_data.get("parent") if form else None
+    parent = None if posted else form.cleaned_data.get("parent")
     context = _page_context(
         request, version, thread=selectors.clause_thread(version, clause, request.user, comments),
-        comment_form=form, error_parent=parent.pk if parent else None, notice=notice,
+        comment_form=None if posted else form, error_parent=parent.pk if parent else None,
+        notice="Your comment is posted." if posted else "",
     )  # fmt: skip
     return render(request, "consultation/includes/thread.html", context)
 
@@ -177,18 +173,21 @@ def endorse_comment(request, org: str, slug: str, number: int, pk: int):
     form = forms.Form(request.POST)
     form.is_valid()
     run_service(form, lambda: service.endorse_comment(comment=comment, by=request.user))
+    error = first_error(form) if form.errors else ""
     if request.htmx:
-        comment = version.comments.with_endorsement_count().get(pk=pk)
-        comment.endorsed_by_me = comment.endorsements.filter(user=request.user).exists()
-        context = _page_context(
-            request, version, comment=comment, endorse_error=first_error(form) if form.errors else ""
-        )
-        return render(request, "consultation/includes/endorse.html", context)
-    if form.errors:
-        messages.error(request, first_error(form))
+        return _endorse_fragment(request, version, pk, error)
+    if error:
+        messages.error(request, error)
     else:
         messages.success(request, "You endorsed this comment.")
     return redirect(f"{version.get_absolute_url()}#comment-{comment.pk}")
+
+
+def _endorse_fragment(request, version: GuidelineVersion, pk: int, error: str):
+    comment = version.comments.with_endorsement_count().get(pk=pk)
+    comment.endorsed_by_me = comment.endorsements.filter(user=request.user).exists()
+    context = _page_context(request, version, comment=comment, endorse_error=error)
+    return render(request, "consultation/includes/endorse.html", context)
 
 
 @login_required

@@ -4,7 +4,7 @@ import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.models import Organization
+from accounts.models import Organization, User
 from accounts.permissions import can_publish_for, is_citizen
 from consultation.models import MAX_TAGS, TAG_LENGTH, GuidelineVersion
 
@@ -13,12 +13,12 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def require_publisher(by, organization: Organization) -> None:
+def require_publisher(by: User, organization: Organization) -> None:
     if not can_publish_for(by, organization):
         raise PermissionDenied(f"Only publishers of {organization.name} may do this.")
 
 
-def require_citizen(by) -> None:
+def require_citizen(by: User) -> None:
     if not is_citizen(by):
         raise PermissionDenied("Sign in with a verified email address to take part.")
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from accounts.models import Organization
+from accounts.models import Organization, User
 from consultation.models import (
     CLAUSE_TEXT_LENGTH,
     HEADING_LENGTH,
@@ -28,7 +28,9 @@ TAGS_LINE = re.compile(r"^tags:\s*(.*)$", re.IGNORECASE)
 
 
 @transaction.atomic
-def create_guideline(*, organization: Organization, slug: str, title: str, description: str = "", by) -> Guideline:
+def create_guideline(
+    *, organization: Organization, slug: str, title: str, description: str = "", by: User
+) -> Guideline:
     require_publisher(by, organization)
     guideline = Guideline(
         organization=organization, slug=(slug or "").strip(), title=(title or "").strip(), description=description or ""
@@ -57,7 +59,7 @@ def _new_draft(guideline: Guideline, summary_of_changes: str) -> GuidelineVersio
 
 
 @transaction.atomic
-def create_draft_version(*, guideline: Guideline, summary_of_changes: str = "", by) -> GuidelineVersion:
+def create_draft_version(*, guideline: Guideline, summary_of_changes: str = "", by: User) -> GuidelineVersion:
     """A new draft that starts as a copy of the latest version's clauses."""
     require_publisher(by, guideline.organization)
     version = _new_draft(guideline, summary_of_changes)
@@ -71,7 +73,7 @@ def create_draft_version(*, guideline: Guideline, summary_of_changes: str = "", 
 
 @transaction.atomic
 def create_version_with_clauses(
-    *, guideline: Guideline, clauses: list[dict], summary_of_changes: str = "", by
+    *, guideline: Guideline, clauses: list[dict], summary_of_changes: str = "", by: User
 ) -> GuidelineVersion:
     """A new draft whose clauses are given whole (API and Markdown import)."""
     require_publisher(by, guideline.organization)
@@ -144,7 +146,7 @@ def parse_markdown_clauses(markdown: str) -> list[dict]:
 
 
 def import_draft_from_markdown(
-    *, guideline: Guideline, markdown: str, summary_of_changes: str = "", by
+    *, guideline: Guideline, markdown: str, summary_of_changes: str = "", by: User
 ) -> GuidelineVersion:
     require_publisher(by, guideline.organization)
     clauses = parse_markdown_clauses(markdown)
@@ -159,7 +161,9 @@ def import_draft_from_markdown(
 
 
 @transaction.atomic
-def add_clause(*, version: GuidelineVersion, key: str, heading: str, text: str, tags=None, by) -> Clause:
+def add_clause(
+    *, version: GuidelineVersion, key: str, heading: str, text: str, tags: str | list[str] | None = None, by: User
+) -> Clause:
     require_publisher(by, version.guideline.organization)
     version = locked_draft(version)
     key = (key or "").strip()
@@ -183,7 +187,7 @@ def add_clause(*, version: GuidelineVersion, key: str, heading: str, text: str, 
 
 
 @transaction.atomic
-def edit_clause(*, clause: Clause, heading: str, text: str, tags=None, by) -> Clause:
+def edit_clause(*, clause: Clause, heading: str, text: str, tags: str | list[str] | None = None, by: User) -> Clause:
     """Change a draft clause's heading, text or tags. Its key stays: keys keep their meaning."""
     require_publisher(by, clause.version.guideline.organization)
     locked_draft(clause.version)
@@ -195,14 +199,14 @@ def edit_clause(*, clause: Clause, heading: str, text: str, tags=None, by) -> Cl
 
 
 @transaction.atomic
-def remove_clause(*, clause: Clause, by) -> None:
+def remove_clause(*, clause: Clause, by: User) -> None:
     require_publisher(by, clause.version.guideline.organization)
     locked_draft(clause.version)
     clause.delete()
 
 
 @transaction.atomic
-def reorder_clause(*, clause: Clause, direction: str, by) -> None:
+def reorder_clause(*, clause: Clause, direction: str, by: User) -> None:
     """Move a draft clause one place up or down."""
     require_publisher(by, clause.version.guideline.organization)
     version = locked_draft(clause.version)
