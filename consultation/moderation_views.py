@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_moderator
+from consultation import selectors
 from consultation.forms import HideForm
 from consultation.models import Comment
 from consultation.services.comments import dismiss_reports, hide_comment, restore_comment
@@ -36,7 +37,12 @@ def queue(request):
         "reports"
     )
     page = Paginator(comments, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "showing": showing, "hidden_reasons": Comment.HIDDEN_REASONS}
+    context = {
+        "page": page,
+        "comments": selectors.with_moderation_conflicts(list(page.object_list), request.user),
+        "showing": showing,
+        "hidden_reasons": Comment.HIDDEN_REASONS,
+    }
     return render(request, "consultation/moderation/queue.html", context)
 
 

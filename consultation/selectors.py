@@ -229,6 +229,21 @@ def can_take_part(user) -> bool:
     return is_citizen(user)
 
 
+def with_moderation_conflicts(comments: list[Comment], user) -> list[Comment]:
+    """Give each comment `.conflict` (why `user` may not moderate it, or ""), so pages hide what they may not do.
+
+    The rule (`Comment.moderation_conflict`) depends only on the organization and on whether the comment is the
+    moderator's own, so it is asked once per such pair: a queue page costs the same however many comments it shows.
+    """
+    answers: dict[tuple[int, bool], str] = {}
+    for comment in comments:
+        pair = (comment.version.guideline.organization_id, comment.author_id == user.pk)
+        if pair not in answers:
+            answers[pair] = comment.moderation_conflict(user)
+        comment.conflict = answers[pair]
+    return comments
+
+
 def activity_for(user) -> QuerySet[Comment]:
     """A person's own comments, newest first, with the version, clause and response."""
     return (

@@ -109,11 +109,8 @@ def comment_detail(request, org: str, slug: str, number: int, pk: int):
     version = _version(request, org, slug, number)
     comment = get_object_or_404(version.comments.for_display(), pk=pk)
     thread = selectors.clause_thread(version, comment.clause, request.user, [comment])
-    conflict = comment.moderation_conflict(request.user) if is_moderator(request.user) else ""
-    context = _page_context(
-        request, version, comment=comment, thread=thread, moderation_conflict=conflict,
-        hidden_reasons=Comment.HIDDEN_REASONS,
-    )  # fmt: skip
+    selectors.with_moderation_conflicts([comment], request.user)
+    context = _page_context(request, version, comment=comment, thread=thread, hidden_reasons=Comment.HIDDEN_REASONS)
     return render(request, "consultation/comment_detail.html", context)
 
 
