@@ -212,23 +212,23 @@ def _guideline(organization: Organization, publisher: User) -> Guideline:
     if existing:
         return existing
     guideline = drafting.create_guideline(
-        by=publisher,
         organization=organization,
         slug="assistant-refusals",
         title="Assistant refusals",
         description="When Acme's assistants decline a request.",
+        by=publisher,
     )
-    draft = drafting.import_draft_from_markdown(by=publisher, guideline=guideline, markdown=GUIDELINE)
+    draft = drafting.import_draft_from_markdown(guideline=guideline, markdown=GUIDELINE, by=publisher)
     now = timezone.now()
-    periods.schedule_comment_period(by=publisher, version=draft, opens_at=None, closes_at=now + timedelta(days=31))
+    periods.schedule_comment_period(version=draft, opens_at=None, closes_at=now + timedelta(days=31), by=publisher)
     CommentPeriod.objects.filter(version=draft).update(
         opens_at=now - timedelta(days=160), closes_at=now - timedelta(days=125)
     )
     GuidelineVersion.objects.filter(pk=draft.pk).update(published_at=now - timedelta(days=160))
     final = closing.publish_final_version(
-        by=publisher,
-        version=drafting.create_draft_version(by=publisher, guideline=guideline),
+        version=drafting.create_draft_version(guideline=guideline, by=publisher),
         summary_of_changes="Published as consulted: the consultation brought no changes.",
+        by=publisher,
     )
     GuidelineVersion.objects.filter(pk=final.pk).update(published_at=now - timedelta(days=120))
     return guideline

@@ -81,9 +81,9 @@ def create_demo_consultations(*, organization: Organization) -> None:
 
 def _guideline(organization, publisher, slug: str, title: str, description: str, markdown: str):
     guideline = drafting.create_guideline(
-        by=publisher, organization=organization, slug=slug, title=title, description=description
+        organization=organization, slug=slug, title=title, description=description, by=publisher
     )
-    version = drafting.import_draft_from_markdown(by=publisher, guideline=guideline, markdown=markdown)
+    version = drafting.import_draft_from_markdown(guideline=guideline, markdown=markdown, by=publisher)
     return guideline, version
 
 
@@ -93,22 +93,23 @@ def _final_with_history(organization, publisher, citizen, reviewer) -> None:
         "When the assistant declines medical questions.", MEDICAL,
     )  # fmt: skip
     draft = periods.schedule_comment_period(
-        by=publisher, version=draft, opens_at=None, closes_at=timezone.now() + timedelta(days=31)
+        version=draft, opens_at=None, closes_at=timezone.now() + timedelta(days=31), by=publisher
     ).version
     dosage, diagnosis = draft.clauses.get(key="R-1.1"), draft.clauses.get(key="R-1.2")
     first = comments.post_comment(
-        by=citizen, version=draft, clause=dosage,
+        version=draft, clause=dosage,
         body="Refusing every dosage question sends people to worse sources. "
         "Over-the-counter doses on the label should be fine.",
+        by=citizen,
     )  # fmt: skip
-    comments.post_comment(by=reviewer, version=draft, parent=first, body="Agreed: at least repeat the label.")
+    comments.post_comment(version=draft, parent=first, body="Agreed: at least repeat the label.", by=reviewer)
     second = comments.post_comment(
-        by=reviewer, version=draft, clause=diagnosis, body="Please say what 'describe common causes' covers."
+        version=draft, clause=diagnosis, body="Please say what 'describe common causes' covers.", by=reviewer
     )
     general = comments.post_comment(
-        by=citizen, version=draft, body="Thank you for publishing this. Please add examples to each clause."
+        version=draft, body="Thank you for publishing this. Please add examples to each clause.", by=citizen
     )
-    comments.endorse_comment(by=reviewer, comment=first)
+    comments.endorse_comment(comment=first, by=reviewer)
     # The consultation ran a month ago: move its clock back, then close the loop.
     now = timezone.now()
     CommentPeriod.objects.filter(version=draft).update(
@@ -117,32 +118,35 @@ def _final_with_history(organization, publisher, citizen, reviewer) -> None:
     GuidelineVersion.objects.filter(pk=draft.pk).update(published_at=now - timedelta(days=45))
     draft = GuidelineVersion.objects.get(pk=draft.pk)
     closing.respond_to_comment(
-        by=publisher, comment=first, disposition="partially_adopted",
+        comment=first, disposition="partially_adopted",
         text="Version 2 allows the dosage printed on the label of over-the-counter medicines.",
+        by=publisher,
     )  # fmt: skip
-    closing.respond_to_comment(by=publisher, comment=second, disposition="adopted", text="Clarified with examples.")
-    closing.respond_to_comment(by=publisher, comment=general, disposition="noted", text="Examples will follow.")
-    final = drafting.create_draft_version(by=publisher, guideline=guideline)
+    closing.respond_to_comment(comment=second, disposition="adopted", text="Clarified with examples.", by=publisher)
+    closing.respond_to_comment(comment=general, disposition="noted", text="Examples will follow.", by=publisher)
+    final = drafting.create_draft_version(guideline=guideline, by=publisher)
     drafting.edit_clause(
-        by=publisher, clause=final.clauses.get(key="R-1.1"), heading="Prescription dosages",
+        clause=final.clauses.get(key="R-1.1"), heading="Prescription dosages",
         text="The assistant declines to give dosages for prescription-only medicines, and points to a pharmacist "
         "or doctor. It may repeat the dosage printed on the label of over-the-counter medicines.",
         tags=["medical"],
+        by=publisher,
     )  # fmt: skip
     drafting.edit_clause(
-        by=publisher, clause=final.clauses.get(key="R-1.2"), heading="Diagnosis",
+        clause=final.clauses.get(key="R-1.2"), heading="Diagnosis",
         text="The assistant does not diagnose conditions. It may describe common causes of symptoms, such as "
         "dehydration for a headache, and when to seek care.",
         tags=["medical"],
+        by=publisher,
     )  # fmt: skip
     closing.publish_final_version(
-        by=publisher,
         version=final,
         summary_of_changes="Over-the-counter label dosages are allowed; the diagnosis clause has examples.",
         statements={
             "R-1.1": {"text": "Label dosages of OTC medicines allowed.", "comments": [first.pk]},
             "R-1.2": {"text": "Examples added.", "comments": [second.pk]},
         },
+        by=publisher,
     )
 
 
@@ -152,23 +156,24 @@ def _open_for_comment(organization, publisher, citizen, reviewer, moderator) -> 
         "What the assistant will and will not write about attacking computer systems.", SECURITY,
     )  # fmt: skip
     version = periods.schedule_comment_period(
-        by=publisher, version=version, opens_at=None, closes_at=timezone.now() + timedelta(days=30, hours=2)
+        version=version, opens_at=None, closes_at=timezone.now() + timedelta(days=30, hours=2), by=publisher
     ).version
     exploits, defensive = version.clauses.get(key="R-4.2"), version.clauses.get(key="R-4.3")
     first = comments.post_comment(
-        by=citizen, version=version, clause=exploits, on_behalf_of="Open Security Researchers",
+        version=version, clause=exploits, on_behalf_of="Open Security Researchers",
         body="Penetration testers with written authorization need working proofs of concept. Can R-4.2 allow them?",
+        by=citizen,
     )  # fmt: skip
     comments.post_comment(
-        by=reviewer, version=version, parent=first, body="How would the assistant check the authorization?"
+        version=version, parent=first, body="How would the assistant check the authorization?", by=reviewer
     )
-    comments.post_comment(by=reviewer, version=version, clause=defensive, body="Good clause. Please keep it as it is.")
+    comments.post_comment(version=version, clause=defensive, body="Good clause. Please keep it as it is.", by=reviewer)
     spam = comments.post_comment(
-        by=citizen, version=version, clause=defensive, body="Buy cheap VPN accounts at example.com!!!"
+        version=version, clause=defensive, body="Buy cheap VPN accounts at example.com!!!", by=citizen
     )
-    comments.endorse_comment(by=reviewer, comment=first)
-    comments.report_comment(by=reviewer, comment=spam, reason="Advertising")
-    comments.hide_comment(by=moderator, comment=spam, reason="spam", note="Advertising is not a comment.")
+    comments.endorse_comment(comment=first, by=reviewer)
+    comments.report_comment(comment=spam, reason="Advertising", by=reviewer)
+    comments.hide_comment(comment=spam, reason="spam", note="Advertising is not a comment.", by=moderator)
 
 
 def _scheduled(organization, publisher) -> None:
@@ -178,5 +183,5 @@ def _scheduled(organization, publisher) -> None:
     )  # fmt: skip
     opens_at = timezone.now() + timedelta(days=5)
     periods.schedule_comment_period(
-        by=publisher, version=version, opens_at=opens_at, closes_at=opens_at + timedelta(days=30)
+        version=version, opens_at=opens_at, closes_at=opens_at + timedelta(days=30), by=publisher
     )

@@ -204,7 +204,7 @@ def test_responding_and_publishing_final_through_the_api(client, publisher, orga
 
 
 def test_every_public_change_is_in_the_record(client, citizen, publisher, organization):
-    drafting.create_guideline(by=publisher, organization=organization, slug="g", title="G")
+    drafting.create_guideline(organization=organization, slug="g", title="G", by=publisher)
     assert not Entry.objects.exists()  # a guideline becomes public with its first comment period
 
 
@@ -236,7 +236,7 @@ def test_publisher_endpoints_refuse_everyone_but_the_organizations_publishers(
 ):
     closed = consultation(organization, closed=True)
     comment = CommentFactory(version=closed, clause=closed.clauses.first())
-    drafting.create_draft_version(by=publisher, guideline=closed.guideline)
+    drafting.create_draft_version(guideline=closed.guideline, by=publisher)
     entries, closes_at = Entry.objects.count(), closed.comment_period.closes_at
     later = (timezone.now() + timedelta(days=60)).isoformat()
     attempts = {
@@ -263,7 +263,7 @@ def test_publisher_endpoints_refuse_everyone_but_the_organizations_publishers(
 
 def test_a_final_version_citing_an_impossible_comment_number_is_refused(client, publisher, organization):
     closed = consultation(organization, closed=True)
-    drafting.create_draft_version(by=publisher, guideline=closed.guideline)
+    drafting.create_draft_version(guideline=closed.guideline, by=publisher)
     response = client.post(
         f"{API}acme/medical/versions/2/final/",
         {"summary_of_changes": "Final.", "statements": {"R-1.1": {"text": "x", "comments": [10**30]}}},

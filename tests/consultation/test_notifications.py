@@ -20,7 +20,7 @@ def test_followers_hear_when_a_period_opens_now(publisher, citizen, organization
     Follow.objects.create(user=citizen, guideline=draft.guideline)
     with django_capture_on_commit_callbacks(execute=True):
         periods.schedule_comment_period(
-            by=publisher, version=draft, opens_at=None, closes_at=timezone.now() + timedelta(days=31)
+            version=draft, opens_at=None, closes_at=timezone.now() + timedelta(days=31), by=publisher
         )
     assert [m.to for m in mailoutbox] == [[citizen.email]]
     assert "Comment period open" in mailoutbox[0].subject
@@ -59,7 +59,7 @@ def test_an_extension_earns_a_new_reminder(publisher, citizen, organization, mai
     period.save()
     tasks.send_consultation_notices()
     periods.extend_comment_period(
-        by=publisher, period=period, closes_at=timezone.now() + timedelta(days=2, hours=5), reason="More time"
+        period=period, closes_at=timezone.now() + timedelta(days=2, hours=5), reason="More time", by=publisher
     )
     assert tasks.send_consultation_notices() == 1
     assert len(mailoutbox) == 2
@@ -108,7 +108,7 @@ def test_a_retried_mail_task_sends_nothing_twice(publisher, organization, mailou
 
     version = consultation(organization, closed=True)
     comment = CommentFactory(version=version)
-    closing.respond_to_comment(by=publisher, comment=comment, disposition="noted", text="Thanks")
+    closing.respond_to_comment(comment=comment, disposition="noted", text="Thanks", by=publisher)
     assert tasks.notify_comment_answered(comment.pk) == 1
     assert tasks.notify_comment_answered(comment.pk) == 0
     assert len(mailoutbox) == 1

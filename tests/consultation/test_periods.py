@@ -25,7 +25,7 @@ def days(n: float):
 
 
 def test_scheduling_makes_the_version_public_and_frozen(publisher, draft):
-    period = periods.schedule_comment_period(by=publisher, version=draft, opens_at=days(1), closes_at=days(32))
+    period = periods.schedule_comment_period(version=draft, opens_at=days(1), closes_at=days(32), by=publisher)
     draft.refresh_from_db()
     assert draft.status == GuidelineVersion.CONSULTATION and draft.is_public
     assert period.state == CommentPeriod.SCHEDULED
@@ -34,7 +34,7 @@ def test_scheduling_makes_the_version_public_and_frozen(publisher, draft):
 
 
 def test_a_period_with_no_opening_time_opens_now(publisher, draft):
-    period = periods.schedule_comment_period(by=publisher, version=draft, opens_at=None, closes_at=days(31))
+    period = periods.schedule_comment_period(version=draft, opens_at=None, closes_at=days(31), by=publisher)
     assert period.state == CommentPeriod.OPEN
 
 
@@ -45,7 +45,7 @@ def test_a_period_with_no_opening_time_opens_now(publisher, draft):
 )
 def test_bad_periods_are_refused_and_nothing_changes(publisher, draft, opens, closes, field):
     with pytest.raises(ValidationError) as error:
-        periods.schedule_comment_period(by=publisher, version=draft, opens_at=days(opens), closes_at=days(closes))
+        periods.schedule_comment_period(version=draft, opens_at=days(opens), closes_at=days(closes), by=publisher)
     assert field in error.value.message_dict
     draft.refresh_from_db()
     assert draft.status == GuidelineVersion.DRAFT
@@ -54,19 +54,19 @@ def test_bad_periods_are_refused_and_nothing_changes(publisher, draft, opens, cl
 
 def test_the_minimum_length_is_a_setting(publisher, draft, settings):
     settings.CONSULTATION_MIN_DAYS = 5
-    periods.schedule_comment_period(by=publisher, version=draft, opens_at=days(1), closes_at=days(7))
+    periods.schedule_comment_period(version=draft, opens_at=days(1), closes_at=days(7), by=publisher)
 
 
 def test_only_publishers_of_the_organization_schedule(citizen, moderator, draft):
     for person in [citizen, moderator]:
         with pytest.raises(PermissionDenied):
-            periods.schedule_comment_period(by=person, version=draft, opens_at=None, closes_at=days(31))
+            periods.schedule_comment_period(version=draft, opens_at=None, closes_at=days(31), by=person)
 
 
 def test_an_extension_is_public_and_keeps_the_history(publisher, organization):
     period = consultation(organization).comment_period
     old = period.closes_at
-    periods.extend_comment_period(by=publisher, period=period, closes_at=old + timedelta(days=7), reason="Late docs")
+    periods.extend_comment_period(period=period, closes_at=old + timedelta(days=7), reason="Late docs", by=publisher)
     period.refresh_from_db()
     assert period.closes_at == old + timedelta(days=7)
     extension = period.extensions.get()
@@ -79,7 +79,7 @@ def test_a_period_is_never_shortened(publisher, organization):
     old = period.closes_at
     for closes_at in [old - timedelta(days=1), old]:
         with pytest.raises(ValidationError):
-            periods.extend_comment_period(by=publisher, period=period, closes_at=closes_at, reason="Because")
+            periods.extend_comment_period(period=period, closes_at=closes_at, reason="Because", by=publisher)
     period.refresh_from_db()
     assert period.closes_at == old and not period.extensions.exists()
 
@@ -87,14 +87,14 @@ def test_a_period_is_never_shortened(publisher, organization):
 def test_a_closed_period_is_never_reopened(publisher, organization):
     period = consultation(organization, closed=True).comment_period
     with pytest.raises(ValidationError, match="never reopened"):
-        periods.extend_comment_period(by=publisher, period=period, closes_at=days(10), reason="More time")
+        periods.extend_comment_period(period=period, closes_at=days(10), reason="More time", by=publisher)
     assert period.state == CommentPeriod.CLOSED
 
 
 def test_an_extension_needs_a_reason(publisher, organization):
     period = consultation(organization).comment_period
     with pytest.raises(ValidationError):
-        periods.extend_comment_period(by=publisher, period=period, closes_at=days(60), reason="  ")
+        periods.extend_comment_period(period=period, closes_at=days(60), reason="  ", by=publisher)
 
 
 def test_state_follows_the_clock(organization):

@@ -21,37 +21,37 @@ The assistant does not diagnose.
 
 
 def test_a_publisher_creates_a_guideline(publisher, organization):
-    guideline = drafting.create_guideline(by=publisher, organization=organization, slug="medical", title="Medical")
+    guideline = drafting.create_guideline(organization=organization, slug="medical", title="Medical", by=publisher)
     assert guideline.get_absolute_url() == "/guidelines/acme/medical/"
 
 
 def test_a_citizen_cannot_create_a_guideline(citizen, organization):
     with pytest.raises(PermissionDenied):
-        drafting.create_guideline(by=citizen, organization=organization, slug="medical", title="Medical")
+        drafting.create_guideline(organization=organization, slug="medical", title="Medical", by=citizen)
     assert not Guideline.objects.exists()
 
 
 def test_a_publisher_cannot_create_for_another_organization(publisher, other_organization):
     with pytest.raises(PermissionDenied):
-        drafting.create_guideline(by=publisher, organization=other_organization, slug="x", title="X")
+        drafting.create_guideline(organization=other_organization, slug="x", title="X", by=publisher)
 
 
 def test_a_guideline_slug_is_unique_per_organization(publisher, organization):
-    drafting.create_guideline(by=publisher, organization=organization, slug="medical", title="Medical")
+    drafting.create_guideline(organization=organization, slug="medical", title="Medical", by=publisher)
     with pytest.raises(ValidationError) as error:
-        drafting.create_guideline(by=publisher, organization=organization, slug="medical", title="Again")
+        drafting.create_guideline(organization=organization, slug="medical", title="Again", by=publisher)
     assert "slug" in error.value.message_dict
 
 
 def test_a_bad_slug_or_empty_title_is_refused(publisher, organization):
     with pytest.raises(ValidationError) as error:
-        drafting.create_guideline(by=publisher, organization=organization, slug="Not a slug!", title="")
+        drafting.create_guideline(organization=organization, slug="Not a slug!", title="", by=publisher)
     assert {"slug", "title"} <= set(error.value.message_dict)
 
 
 def test_importing_markdown_makes_a_draft_with_clauses(publisher, organization):
     guideline = GuidelineFactory(organization=organization)
-    version = drafting.import_draft_from_markdown(by=publisher, guideline=guideline, markdown=MARKDOWN)
+    version = drafting.import_draft_from_markdown(guideline=guideline, markdown=MARKDOWN, by=publisher)
     clauses = list(version.clauses.all())
     assert version.status == GuidelineVersion.DRAFT and version.number == 1
     assert [c.key for c in clauses] == ["R-1.1", "R-1.2"]
@@ -74,14 +74,14 @@ def test_importing_markdown_makes_a_draft_with_clauses(publisher, organization):
 def test_bad_markdown_is_refused_with_a_clear_message(publisher, organization, markdown, message):
     guideline = GuidelineFactory(organization=organization)
     with pytest.raises(ValidationError) as error:
-        drafting.import_draft_from_markdown(by=publisher, guideline=guideline, markdown=markdown)
+        drafting.import_draft_from_markdown(guideline=guideline, markdown=markdown, by=publisher)
     assert message in str(error.value.message_dict["markdown"])
     assert not GuidelineVersion.objects.exists()
 
 
 def test_a_new_draft_is_a_copy_of_the_latest_version(publisher, organization):
     clause = ClauseFactory(version__guideline__organization=organization, version__number=1, tags=["medical"])
-    draft = drafting.create_draft_version(by=publisher, guideline=clause.version.guideline)
+    draft = drafting.create_draft_version(guideline=clause.version.guideline, by=publisher)
     copied = draft.clauses.get()
     assert (draft.number, draft.based_on, draft.status) == (2, clause.version, GuidelineVersion.DRAFT)
     assert (copied.key, copied.text, copied.tags) == (clause.key, clause.text, ["medical"])
@@ -89,23 +89,23 @@ def test_a_new_draft_is_a_copy_of_the_latest_version(publisher, organization):
 
 def test_only_one_draft_at_a_time(publisher, organization):
     guideline = GuidelineFactory(organization=organization)
-    drafting.create_draft_version(by=publisher, guideline=guideline)
+    drafting.create_draft_version(guideline=guideline, by=publisher)
     with pytest.raises(ValidationError, match="already has a draft"):
-        drafting.create_draft_version(by=publisher, guideline=guideline)
+        drafting.create_draft_version(guideline=guideline, by=publisher)
 
 
 def _draft(publisher, organization):
     guideline = GuidelineFactory(organization=organization)
-    return drafting.import_draft_from_markdown(by=publisher, guideline=guideline, markdown=MARKDOWN)
+    return drafting.import_draft_from_markdown(guideline=guideline, markdown=MARKDOWN, by=publisher)
 
 
 def test_clauses_are_added_edited_reordered_and_removed_on_a_draft(publisher, organization):
     draft = _draft(publisher, organization)
-    drafting.add_clause(by=publisher, version=draft, key="R-2.1", heading="Weapons", text="No weapons.", tags="arms")
+    drafting.add_clause(version=draft, key="R-2.1", heading="Weapons", text="No weapons.", tags="arms", by=publisher)
     first = draft.clauses.get(key="R-1.1")
-    drafting.edit_clause(by=publisher, clause=first, heading="Doses", text="Changed.", tags=["medical"])
-    drafting.reorder_clause(by=publisher, clause=draft.clauses.get(key="R-2.1"), direction="up")
-    drafting.remove_clause(by=publisher, clause=draft.clauses.get(key="R-1.2"))
+    drafting.edit_clause(clause=first, heading="Doses", text="Changed.", tags=["medical"], by=publisher)
+    drafting.reorder_clause(clause=draft.clauses.get(key="R-2.1"), direction="up", by=publisher)
+    drafting.remove_clause(clause=draft.clauses.get(key="R-1.2"), by=publisher)
     assert [(c.key, c.heading) for c in draft.clauses.order_by("position")] == [
         ("R-1.1", "Doses"),
         ("R-2.1", "Weapons"),
@@ -115,7 +115,7 @@ def test_clauses_are_added_edited_reordered_and_removed_on_a_draft(publisher, or
 def test_a_duplicate_clause_key_is_refused(publisher, organization):
     draft = _draft(publisher, organization)
     with pytest.raises(ValidationError) as error:
-        drafting.add_clause(by=publisher, version=draft, key="R-1.1", heading="Again", text="x")
+        drafting.add_clause(version=draft, key="R-1.1", heading="Again", text="x", by=publisher)
     assert "key" in error.value.message_dict
     assert draft.clauses.count() == 2
 
@@ -123,20 +123,20 @@ def test_a_duplicate_clause_key_is_refused(publisher, organization):
 def test_a_bad_clause_key_or_empty_text_is_refused(publisher, organization):
     draft = _draft(publisher, organization)
     with pytest.raises(ValidationError):
-        drafting.add_clause(by=publisher, version=draft, key="4.2", heading="H", text="x")
+        drafting.add_clause(version=draft, key="4.2", heading="H", text="x", by=publisher)
     with pytest.raises(ValidationError):
-        drafting.add_clause(by=publisher, version=draft, key="R-9.1", heading="H", text="   ")
+        drafting.add_clause(version=draft, key="R-9.1", heading="H", text="   ", by=publisher)
     assert draft.clauses.count() == 2
 
 
 def test_a_frozen_version_cannot_be_edited(publisher, organization):
     clause = ClauseFactory(version__guideline__organization=organization, version__status=GuidelineVersion.CONSULTATION)
     with pytest.raises(ValidationError, match="frozen"):
-        drafting.edit_clause(by=publisher, clause=clause, heading="New", text="New text")
+        drafting.edit_clause(clause=clause, heading="New", text="New text", by=publisher)
     with pytest.raises(ValidationError, match="frozen"):
-        drafting.add_clause(by=publisher, version=clause.version, key="R-99.1", heading="H", text="x")
+        drafting.add_clause(version=clause.version, key="R-99.1", heading="H", text="x", by=publisher)
     with pytest.raises(ValidationError, match="frozen"):
-        drafting.remove_clause(by=publisher, clause=clause)
+        drafting.remove_clause(clause=clause, by=publisher)
     clause.refresh_from_db()
     assert clause.heading != "New"
 
@@ -145,7 +145,7 @@ def test_another_organizations_publisher_cannot_edit_a_draft(publisher, organiza
     draft = _draft(publisher, organization)
     outsider = MembershipFactory(organization=other_organization).user
     with pytest.raises(PermissionDenied):
-        drafting.edit_clause(by=outsider, clause=draft.clauses.first(), heading="X", text="Y")
+        drafting.edit_clause(clause=draft.clauses.first(), heading="X", text="Y", by=outsider)
 
 
 def test_a_draft_is_visible_only_to_its_publishers(client, publisher, organization, citizen):
@@ -162,7 +162,7 @@ def test_a_draft_is_visible_only_to_its_publishers(client, publisher, organizati
 def test_clause_markdown_is_sanitized(client, publisher, organization):
     guideline = GuidelineFactory(organization=organization)
     markdown = "## R-1.1 Tricky\n<script>alert(1)</script> [click](javascript:alert(1)) **bold**"
-    version = drafting.import_draft_from_markdown(by=publisher, guideline=guideline, markdown=markdown)
+    version = drafting.import_draft_from_markdown(guideline=guideline, markdown=markdown, by=publisher)
     client.force_login(publisher)
     page = client.get(version.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in page

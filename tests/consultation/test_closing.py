@@ -19,7 +19,7 @@ def test_answering_a_comment_after_the_period_closes(publisher, closed, mailoutb
                                                       django_capture_on_commit_callbacks):  # fmt: skip
     comment = CommentFactory(version=closed, clause=closed.clauses.first())
     with django_capture_on_commit_callbacks(execute=True):
-        closing.respond_to_comment(by=publisher, comment=comment, disposition="adopted", text="Narrowed it.")
+        closing.respond_to_comment(comment=comment, disposition="adopted", text="Narrowed it.", by=publisher)
     assert comment.response.disposition == "adopted"
     assert Entry.objects.get(kind="comment.answered").data["disposition"] == "adopted"
     assert mailoutbox[0].to == [comment.author.email] and "Narrowed it." in mailoutbox[0].body
@@ -29,15 +29,15 @@ def test_no_answer_while_the_period_is_open(publisher, organization):
     version = consultation(organization)
     comment = CommentFactory(version=version)
     with pytest.raises(ValidationError, match="once the comment period has closed"):
-        closing.respond_to_comment(by=publisher, comment=comment, disposition="noted", text="Thanks")
+        closing.respond_to_comment(comment=comment, disposition="noted", text="Thanks", by=publisher)
     assert not Response.objects.exists()
 
 
 def test_a_response_is_never_rewritten(publisher, closed):
     comment = CommentFactory(version=closed)
-    closing.respond_to_comment(by=publisher, comment=comment, disposition="noted", text="Thanks")
+    closing.respond_to_comment(comment=comment, disposition="noted", text="Thanks", by=publisher)
     with pytest.raises(ValidationError, match="already been answered"):
-        closing.respond_to_comment(by=publisher, comment=comment, disposition="adopted", text="Changed mind")
+        closing.respond_to_comment(comment=comment, disposition="adopted", text="Changed mind", by=publisher)
 
 
 def test_only_the_organizations_publishers_answer(citizen, moderator, other_organization, closed):
@@ -45,15 +45,15 @@ def test_only_the_organizations_publishers_answer(citizen, moderator, other_orga
     outsider = MembershipFactory(organization=other_organization).user
     for person in [citizen, moderator, outsider]:
         with pytest.raises(PermissionDenied):
-            closing.respond_to_comment(by=person, comment=comment, disposition="noted", text="x")
+            closing.respond_to_comment(comment=comment, disposition="noted", text="x", by=person)
 
 
 def test_a_bad_disposition_or_empty_text_is_refused(publisher, closed):
     comment = CommentFactory(version=closed)
     with pytest.raises(ValidationError):
-        closing.respond_to_comment(by=publisher, comment=comment, disposition="ignored", text="x")
+        closing.respond_to_comment(comment=comment, disposition="ignored", text="x", by=publisher)
     with pytest.raises(ValidationError):
-        closing.respond_to_comment(by=publisher, comment=comment, disposition="noted", text=" ")
+        closing.respond_to_comment(comment=comment, disposition="noted", text=" ", by=publisher)
     assert not Response.objects.exists()
 
 
@@ -64,7 +64,7 @@ def test_answering_all_comments_on_a_clause(publisher, closed, client):
     CommentFactory(version=closed, clause=clause, status="hidden", hidden_reason="spam")
     CommentFactory(version=closed)  # a general comment stays unanswered
     count = closing.respond_to_clause_comments(
-        by=publisher, version=closed, clause=clause, disposition="noted", text="We read them all."
+        version=closed, clause=clause, disposition="noted", text="We read them all.", by=publisher
     )
     assert count == 3
     assert "Answered 3 of 4" in client.get(closed.get_absolute_url()).content.decode()
@@ -74,17 +74,17 @@ def test_publishing_the_final_version(publisher, organization, client, django_ca
     closed = consultation(organization, closed=True)
     old_final = GuidelineVersionFactory(guideline=closed.guideline, number=0, status=GuidelineVersion.FINAL)
     comment = CommentFactory(version=closed, clause=closed.clauses.get(key="R-1.1"))
-    draft = drafting.create_draft_version(by=publisher, guideline=closed.guideline)
+    draft = drafting.create_draft_version(guideline=closed.guideline, by=publisher)
     clause = draft.clauses.get(key="R-1.1")
-    drafting.edit_clause(by=publisher, clause=clause, heading=clause.heading, text="The assistant declines less.")
-    drafting.remove_clause(by=publisher, clause=draft.clauses.get(key="R-2.1"))
-    drafting.add_clause(by=publisher, version=draft, key="R-3.1", heading="New", text="A new rule.")
+    drafting.edit_clause(clause=clause, heading=clause.heading, text="The assistant declines less.", by=publisher)
+    drafting.remove_clause(clause=draft.clauses.get(key="R-2.1"), by=publisher)
+    drafting.add_clause(version=draft, key="R-3.1", heading="New", text="A new rule.", by=publisher)
     with django_capture_on_commit_callbacks(execute=True):
         closing.publish_final_version(
-            by=publisher,
             version=draft,
             summary_of_changes="Narrower medical rules.",
             statements={"R-1.1": {"text": "Narrowed after comments.", "comments": [comment.pk]}},
+            by=publisher,
         )
     draft.refresh_from_db()
     old_final.refresh_from_db()
@@ -102,22 +102,22 @@ def test_publishing_the_final_version(publisher, organization, client, django_ca
 
 def test_no_final_version_before_the_period_closes(publisher, organization):
     version = consultation(organization)
-    draft = drafting.create_draft_version(by=publisher, guideline=version.guideline)
+    draft = drafting.create_draft_version(guideline=version.guideline, by=publisher)
     with pytest.raises(ValidationError, match="has closed"):
-        closing.publish_final_version(by=publisher, version=draft, summary_of_changes="Done")
+        closing.publish_final_version(version=draft, summary_of_changes="Done", by=publisher)
     draft.refresh_from_db()
     assert draft.status == GuidelineVersion.DRAFT
 
 
 def test_statements_must_cite_comments_of_the_consultation(publisher, closed):
-    draft = drafting.create_draft_version(by=publisher, guideline=closed.guideline)
+    draft = drafting.create_draft_version(guideline=closed.guideline, by=publisher)
     stranger = CommentFactory()
     with pytest.raises(ValidationError, match="were not made on version 1"):
         closing.publish_final_version(
-            by=publisher,
             version=draft,
             summary_of_changes="Done",
             statements={"R-1.1": {"text": "x", "comments": [stranger.pk]}},
+            by=publisher,
         )
     assert not ClauseChange.objects.exists()
 
