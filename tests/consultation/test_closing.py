@@ -5,7 +5,7 @@ from consultation.models import ClauseChange, GuidelineVersion, Response
 from consultation.services import closing, drafting
 from ledger.models import Entry
 from tests.consultation.factories import CommentFactory, consultation
-from tests.factories import GuidelineVersionFactory, MembershipFactory
+from tests.factories import GuidelineVersionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +40,41 @@ def test_a_response_is_never_rewritten(publisher, closed):
         closing.respond_to_comment(comment=comment, disposition="adopted", text="Changed mind", by=publisher)
 
 
-def test_only_the_organizations_publishers_answer(citizen, moderator, other_organization, closed):
-    comment = CommentFactory(version=closed)
-    outsider = MembershipFactory(organization=other_organization).user
-    for person in [citizen, moderator, outsider]:
-        with pytest.raises(PermissionDenied):
+def test_only_the_organizations_publishers_answer(moderator, outsider, closed):
+    comment = CommentFactory(version=closed, clause=closed.clauses.first())
+    for person in [moderator, outsider]:
+        with pytest.raises(PermissionDenied, match="Only publishers of Acme AI"):
             closing.respond_to_comment(comment=comment, disposition="noted", text="x", by=person)
+        with pytest.raises(PermissionDenied, match="Only publishers of Acme AI"):
+            closing.respond_to_clause_comments(
+                version=closed, clause=comment.clause, disposition="noted", text="x", by=person
+            )
+    assert not Response.objects.exists() and not Entry.objects.exists()
+
+
+def test_only_the_organizations_publishers_publish_the_final_version(publisher, moderator, outsider, closed):
+    draft = drafting.create_draft_version(guideline=closed.guideline, by=publisher)
+    for person in [moderator, outsider]:
+        with pytest.raises(PermissionDenied, match="Only publishers of Acme AI"):
+            closing.publish_final_version(version=draft, summary_of_changes="Final.", by=person)
+    draft.refresh_from_db()
+    assert draft.status == GuidelineVersion.DRAFT and not Entry.objects.exists()
+
+
+@pytest.mark.parametrize("who, refusal", [("other_publisher", 403), ("citizen", 403), ("visitor", 302)])
+def test_outsiders_cannot_answer_or_publish_through_the_pages(client, request, publisher, closed, who, refusal):
+    comment = CommentFactory(version=closed, clause=closed.clauses.first())
+    drafting.create_draft_version(guideline=closed.guideline, by=publisher)
+    if who != "visitor":
+        client.force_login(request.getfixturevalue(who))
+    answer = {"disposition": "noted", "text": "Thanks."}
+    assert (
+        client.post("/publish/acme/medical/v1/responses/new/", {**answer, "comment": comment.pk}).status_code == refusal
+    )
+    assert client.post("/publish/acme/medical/v1/responses/new/", {**answer, "clause": "R-1.1"}).status_code == refusal
+    assert client.post("/publish/acme/medical/v2/final/", {"summary_of_changes": "Final."}).status_code == refusal
+    assert not Response.objects.exists() and not Entry.objects.exists()
+    assert GuidelineVersion.objects.get(number=2).status == GuidelineVersion.DRAFT
 
 
 def test_a_bad_disposition_or_empty_text_is_refused(publisher, closed):

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from consultation.models import Clause, Guideline, GuidelineVersion
 from consultation.services import drafting
 from tests.consultation.factories import consultation
-from tests.factories import ClauseFactory, GuidelineFactory, MembershipFactory
+from tests.factories import ClauseFactory, GuidelineFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -141,11 +141,55 @@ def test_a_frozen_version_cannot_be_edited(publisher, organization):
     assert clause.heading != "New"
 
 
-def test_another_organizations_publisher_cannot_edit_a_draft(publisher, organization, other_organization):
+def _text(guideline: Guideline) -> list[tuple]:
+    """Everything a refused change could have touched: the versions, and their clauses in order."""
+    versions = list(guideline.versions.values_list("number", "status"))
+    return versions + list(Clause.objects.order_by("version", "position").values_list("key", "heading", "text"))
+
+
+OUTSIDER_CHANGES = {
+    "add": lambda draft, by: drafting.add_clause(version=draft, key="R-9.1", heading="H", text="x", by=by),
+    "edit": lambda draft, by: drafting.edit_clause(clause=draft.clauses.first(), heading="H", text="x", by=by),
+    "move": lambda draft, by: drafting.reorder_clause(clause=draft.clauses.first(), direction="down", by=by),
+    "remove": lambda draft, by: drafting.remove_clause(clause=draft.clauses.first(), by=by),
+    "import": lambda draft, by: drafting.import_draft_from_markdown(
+        guideline=draft.guideline, markdown=MARKDOWN, by=by
+    ),
+    "new draft": lambda draft, by: drafting.create_draft_version(guideline=draft.guideline, by=by),
+}
+
+
+@pytest.mark.parametrize("change", OUTSIDER_CHANGES)
+def test_outsiders_cannot_change_a_draft(publisher, organization, outsider, change):
     draft = _draft(publisher, organization)
-    outsider = MembershipFactory(organization=other_organization).user
-    with pytest.raises(PermissionDenied):
-        drafting.edit_clause(clause=draft.clauses.first(), heading="X", text="Y", by=outsider)
+    before = _text(draft.guideline)
+    with pytest.raises(PermissionDenied, match="Only publishers of Acme AI"):
+        OUTSIDER_CHANGES[change](draft, outsider)
+    assert _text(draft.guideline) == before
+
+
+OUTSIDER_PAGES = {
+    "drafts/import/": {"markdown": MARKDOWN},
+    "drafts/new/": {},
+    "v{n}/clauses/add/": {"key": "R-9.1", "heading": "H", "text": "x"},
+    "v{n}/clauses/R-1.1/edit/": {"heading": "H", "text": "x"},
+    "v{n}/clauses/R-1.1/move/": {"direction": "down"},
+    "v{n}/clauses/R-1.1/remove/": {},
+}
+
+
+@pytest.mark.parametrize("who, refusal", [("other_publisher", 403), ("citizen", 403), ("visitor", 302)])
+@pytest.mark.parametrize("path", OUTSIDER_PAGES)
+def test_outsiders_cannot_change_a_draft_through_the_pages(client, request, publisher, organization, who, refusal,
+                                                           path):  # fmt: skip
+    draft = drafting.create_draft_version(guideline=consultation(organization).guideline, by=publisher)
+    before = _text(draft.guideline)
+    if who != "visitor":
+        client.force_login(request.getfixturevalue(who))
+    response = client.post(f"/publish/acme/medical/{path.format(n=draft.number)}", OUTSIDER_PAGES[path])
+    assert response.status_code == refusal
+    assert refusal == 403 or response["Location"].startswith("/accounts/login/")
+    assert _text(draft.guideline) == before
 
 
 def test_a_draft_is_visible_only_to_its_publishers(client, publisher, organization, citizen):

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from consultation.models import Comment
+from consultation.models import Comment, CommentReport
 from consultation.services import comments
 from ledger.models import Entry
 from tests.consultation.factories import CommentFactory, consultation
@@ -106,3 +106,74 @@ def test_a_hide_without_a_reason_is_refused_on_the_page(client, moderator, comme
     assert "Choose one of the listed reasons" in response.content.decode()
     comment.refresh_from_db()
     assert comment.status == Comment.PUBLISHED
+
+
+# Conflicts of interest: the one rule (accounts.permissions.moderation_conflict) for every moderation action.
+
+MODERATION = {
+    "hide": lambda comment, by: comments.hide_comment(comment=comment, reason="spam", by=by),
+    "restore": lambda comment, by: comments.restore_comment(comment=comment, by=by),
+    "dismiss": lambda comment, by: comments.dismiss_reports(comment=comment, by=by),
+}
+
+
+@pytest.fixture
+def reported(organization, citizen):
+    """A reported comment; hidden too when the action is restoring it."""
+
+    def make(action: str, **fields) -> Comment:
+        version = consultation(organization)
+        comment = CommentFactory(version=version, clause=version.clauses.first(), **fields)
+        CommentReport.objects.create(comment=comment, reporter=citizen, reason="Spam")
+        if action == "restore":
+            Comment.objects.filter(pk=comment.pk).update(status=Comment.HIDDEN, hidden_reason="spam")
+        return Comment.objects.get(pk=comment.pk)
+
+    return make
+
+
+def _state(comment: Comment) -> tuple:
+    comment.refresh_from_db()
+    return comment.status, comment.hidden_reason, comment.reports.filter(resolved_at__isnull=True).count()
+
+
+@pytest.mark.parametrize("conflict", ["own comment", "publishes for the organization"])
+@pytest.mark.parametrize("action", MODERATION)
+def test_a_conflicted_moderator_is_refused_every_action(moderator, organization, reported, action, conflict):
+    if conflict == "own comment":
+        comment = reported(action, author=moderator)
+    else:
+        comment = reported(action)
+        MembershipFactory(user=moderator, organization=organization)
+    before, entries = _state(comment), Entry.objects.count()
+    with pytest.raises(PermissionDenied, match="another moderator"):
+        MODERATION[action](comment, moderator)
+    assert _state(comment) == before and Entry.objects.count() == entries
+
+
+@pytest.mark.parametrize("action", MODERATION)
+def test_a_moderator_without_a_conflict_may_take_every_action(moderator, reported, action):
+    comment = reported(action)
+    before = _state(comment)
+    MODERATION[action](comment, moderator)
+    assert _state(comment) != before
+
+
+@pytest.mark.parametrize("action", MODERATION)
+def test_the_pages_refuse_a_conflicted_moderator_and_change_nothing(client, moderator, reported, action):
+    comment = reported(action, author=moderator)
+    before = _state(comment)
+    client.force_login(moderator)
+    response = client.post(f"/moderation/comments/{comment.pk}/{action}/", {"reason": "spam"}, follow=True)
+    assert "This is your own; another moderator must handle it." in response.content.decode()
+    assert _state(comment) == before
+
+
+def test_the_pages_offer_no_moderation_to_a_conflicted_moderator(client, moderator, organization, reported):
+    comment = reported("hide")
+    MembershipFactory(user=moderator, organization=organization)
+    client.force_login(moderator)
+    for page in [client.get("/moderation/comments/"), client.get(comment.get_absolute_url())]:
+        text = page.content.decode()
+        assert "You publish for Acme AI, so another moderator must handle this." in text
+        assert f"Hide comment {comment.pk}" not in text and "dismiss the reports" not in text

@@ -54,13 +54,46 @@ def test_bad_periods_are_refused_and_nothing_changes(publisher, draft, opens, cl
 
 def test_the_minimum_length_is_a_setting(publisher, draft, settings):
     settings.CONSULTATION_MIN_DAYS = 5
-    periods.schedule_comment_period(version=draft, opens_at=days(1), closes_at=days(7), by=publisher)
+    with pytest.raises(ValidationError, match="at least 5 days"):
+        periods.schedule_comment_period(version=draft, opens_at=days(1), closes_at=days(5.5), by=publisher)
+    opens_at = days(1)
+    period = periods.schedule_comment_period(version=draft, opens_at=opens_at, closes_at=days(7), by=publisher)
+    assert period.opens_at == opens_at and period.state == CommentPeriod.SCHEDULED
 
 
-def test_only_publishers_of_the_organization_schedule(citizen, moderator, draft):
-    for person in [citizen, moderator]:
-        with pytest.raises(PermissionDenied):
+def test_only_publishers_of_the_organization_schedule(moderator, outsider, draft):
+    for person in [moderator, outsider]:
+        with pytest.raises(PermissionDenied, match="Only publishers of Acme AI"):
             periods.schedule_comment_period(version=draft, opens_at=None, closes_at=days(31), by=person)
+    draft.refresh_from_db()
+    assert draft.status == GuidelineVersion.DRAFT and not CommentPeriod.objects.exists()
+
+
+def test_only_publishers_of_the_organization_extend(moderator, outsider, organization):
+    period = consultation(organization).comment_period
+    closes_at = period.closes_at
+    for person in [moderator, outsider]:
+        with pytest.raises(PermissionDenied, match="Only publishers of Acme AI"):
+            periods.extend_comment_period(period=period, closes_at=days(90), reason="More time", by=person)
+    period.refresh_from_db()
+    assert period.closes_at == closes_at and not period.extensions.exists()
+
+
+@pytest.mark.parametrize("who, refusal", [("other_publisher", 403), ("citizen", 403), ("visitor", 302)])
+def test_outsiders_cannot_schedule_or_extend_through_the_pages(client, request, publisher, organization, who,
+                                                               refusal):  # fmt: skip
+    period = consultation(organization).comment_period
+    closes_at = period.closes_at
+    draft = GuidelineVersionFactory(guideline=period.version.guideline, number=2, status=GuidelineVersion.DRAFT)
+    ClauseFactory(version=draft, key="R-1.1")
+    if who != "visitor":
+        client.force_login(request.getfixturevalue(who))
+    later = days(90).strftime("%Y-%m-%d %H:%M")
+    assert client.post("/publish/acme/medical/v2/period/", {"closes_at": later}).status_code == refusal
+    response = client.post("/publish/acme/medical/v1/period/extend/", {"closes_at": later, "reason": "More time"})
+    assert response.status_code == refusal
+    period.refresh_from_db()
+    assert period.closes_at == closes_at and CommentPeriod.objects.count() == 1
 
 
 def test_an_extension_is_public_and_keeps_the_history(publisher, organization):
