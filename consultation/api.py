@@ -18,9 +18,11 @@ from consultation.models import (
     HEADING_LENGTH,
     KEY_LENGTH,
     LONG_TEXT_LENGTH,
+    MAX_CLAUSES,
     MAX_IMPORT_CHARS,
     NOTE_LENGTH,
     ON_BEHALF_OF_LENGTH,
+    SLUG_LENGTH,
     TAG_LENGTH,
     TITLE_LENGTH,
     Clause,
@@ -153,7 +155,7 @@ class CommentOutput(serializers.Serializer):
 
 class GuidelineInput(serializers.Serializer):
     organization = serializers.CharField(max_length=60)
-    slug = serializers.CharField(max_length=80, allow_blank=True)
+    slug = serializers.CharField(max_length=SLUG_LENGTH, allow_blank=True)
     title = serializers.CharField(max_length=TITLE_LENGTH, allow_blank=True)
     description = serializers.CharField(max_length=LONG_TEXT_LENGTH, allow_blank=True, required=False, default="")
 
@@ -166,7 +168,7 @@ class ClauseInput(serializers.Serializer):
 
 
 class VersionInput(serializers.Serializer):
-    clauses = ClauseInput(many=True, required=False)
+    clauses = ClauseInput(many=True, required=False, max_length=MAX_CLAUSES)
     markdown = serializers.CharField(required=False, allow_blank=True, max_length=MAX_IMPORT_CHARS)
     summary_of_changes = serializers.CharField(
         max_length=LONG_TEXT_LENGTH, allow_blank=True, required=False, default=""

@@ -12,10 +12,12 @@ from consultation.models import (
     NOTE_LENGTH,
     ON_BEHALF_OF_LENGTH,
     REPORT_REASON_LENGTH,
+    SLUG_LENGTH,
     TITLE_LENGTH,
     Clause,
     Comment,
     GuidelineVersion,
+    validate_clause_key,
 )
 from core.ids import parse_id
 
@@ -77,7 +79,7 @@ class GuidelineForm(forms.Form):
                         "invalid_choice": "Choose one of your organizations."},
     )  # fmt: skip
     title = forms.CharField(max_length=TITLE_LENGTH, required=False)
-    slug = forms.CharField(max_length=80, required=False)
+    slug = forms.CharField(max_length=SLUG_LENGTH, required=False)
     description = forms.CharField(max_length=LONG_TEXT_LENGTH, required=False)
 
     def __init__(self, *args, organizations, **kwargs):
@@ -92,7 +94,7 @@ class ClauseForm(forms.Form):
 
 
 class AddClauseForm(ClauseForm):
-    key = forms.CharField(max_length=KEY_LENGTH, required=False)
+    key = forms.CharField(max_length=KEY_LENGTH, required=False, validators=[validate_clause_key])
 
 
 class MoveClauseForm(forms.Form):

@@ -13,6 +13,7 @@ from accounts.permissions import moderation_conflict
 
 # Limits on what people write, each defined here once and used by the models, forms, API serializers and services.
 KEY_LENGTH = 30
+SLUG_LENGTH = 80
 TITLE_LENGTH = 200
 HEADING_LENGTH = 200
 CLAUSE_TEXT_LENGTH = 20_000
@@ -47,7 +48,7 @@ class Guideline(models.Model):
     """A company's refusal guideline; its text lives in numbered versions."""
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="guidelines")
-    slug = models.SlugField(max_length=80)
+    slug = models.SlugField(max_length=SLUG_LENGTH)
     title = models.CharField(max_length=TITLE_LENGTH)
     description = models.TextField(blank=True, max_length=LONG_TEXT_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
