@@ -24,35 +24,44 @@ from core.ids import parse_id
 DATE_TIME_ERRORS = {"invalid": "Give a date and time such as 2026-12-01 09:00."}
 
 
-class CommentForm(forms.Form):
-    """A comment, or a reply (`parent`), on a clause of `version` or ("general") on the whole of it."""
-
-    body = forms.CharField(max_length=LONG_TEXT_LENGTH, error_messages={"required": "Your comment cannot be empty."})
-    on_behalf_of = forms.CharField(max_length=ON_BEHALF_OF_LENGTH, required=False)
-    clause = forms.CharField(max_length=KEY_LENGTH, required=False)
-    parent = forms.CharField(max_length=40, required=False)
+class VersionForm(forms.Form):
+    """A form about one version, whose clause keys and comment numbers must name rows of that version."""
 
     def __init__(self, *args, version: GuidelineVersion, **kwargs):
         super().__init__(*args, **kwargs)
         self.version = version
 
-    def clean_clause(self) -> Clause | None:
-        key = self.cleaned_data["clause"] or "general"
-        if key == "general":
+    def clause_named(self, key: str) -> Clause | None:
+        """The clause with this key; None for "general" (the whole version) or no key at all."""
+        if (key or "general") == "general":
             return None
         clause = self.version.clauses.filter(key=key).first()
         if clause is None:
             raise forms.ValidationError(f"There is no clause {key} in this version.")
         return clause
 
-    def clean_parent(self) -> Comment | None:
-        value = self.cleaned_data["parent"]
+    def comment_numbered(self, value: str, refusal: str) -> Comment | None:
         if not value:
             return None
-        parent = self.version.comments.filter(pk=parse_id(value) or 0).first()
-        if parent is None:
-            raise forms.ValidationError("The comment you replied to is not on this version.")
-        return parent
+        comment = self.version.comments.filter(pk=parse_id(value) or 0).first()
+        if comment is None:
+            raise forms.ValidationError(refusal)
+        return comment
+
+
+class CommentForm(VersionForm):
+    """A comment, or a reply (`parent`), on a clause of the version or ("general") on the whole of it."""
+
+    body = forms.CharField(max_length=LONG_TEXT_LENGTH, error_messages={"required": "Your comment cannot be empty."})
+    on_behalf_of = forms.CharField(max_length=ON_BEHALF_OF_LENGTH, required=False)
+    clause = forms.CharField(max_length=KEY_LENGTH, required=False)
+    parent = forms.CharField(max_length=40, required=False)
+
+    def clean_clause(self) -> Clause | None:
+        return self.clause_named(self.cleaned_data["clause"])
+
+    def clean_parent(self) -> Comment | None:
+        return self.comment_numbered(self.cleaned_data["parent"], "The comment you replied to is not on this version.")
 
 
 class ReportForm(forms.Form):
@@ -134,7 +143,7 @@ class ExtensionForm(forms.Form):
     reason = forms.CharField(max_length=NOTE_LENGTH, required=False)
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(VersionForm):
     """An answer to one comment (`comment`), or to every unanswered comment on a clause (`clause`, or general)."""
 
     comment = forms.CharField(max_length=40, required=False)
@@ -142,27 +151,11 @@ class ResponseForm(forms.Form):
     disposition = forms.CharField(max_length=30, required=False)
     text = forms.CharField(max_length=LONG_TEXT_LENGTH, required=False)
 
-    def __init__(self, *args, version: GuidelineVersion, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.version = version
-
     def clean_comment(self) -> Comment | None:
-        value = self.cleaned_data["comment"]
-        if not value:
-            return None
-        comment = self.version.comments.filter(pk=parse_id(value) or 0).first()
-        if comment is None:
-            raise forms.ValidationError("There is no such comment on this version.")
-        return comment
+        return self.comment_numbered(self.cleaned_data["comment"], "There is no such comment on this version.")
 
     def clean_clause(self) -> Clause | None:
-        key = self.cleaned_data["clause"] or "general"
-        if key == "general":
-            return None
-        clause = self.version.clauses.filter(key=key).first()
-        if clause is None:
-            raise forms.ValidationError(f"There is no clause {key} in this version.")
-        return clause
+        return self.clause_named(self.cleaned_data["clause"])
 
 
 class FinalForm(forms.Form):

@@ -21,33 +21,24 @@ def _mail_followers(guideline: Guideline, event: str, template: str, context: di
 
 
 def notify_period_opened(*, period: CommentPeriod) -> int:
-    """Tell followers the period is open; the period then remembers it was announced, so the beat task stops
-    picking it."""
-    if not period.is_open:
-        return 0
-    version = period.version
-    sent = _mail_followers(
-        version.guideline,
-        f"period-opened:{period.pk}",
-        "consultation/email/period_opened",
-        {"version": version, "period": period},
-    )
-    CommentPeriod.objects.filter(pk=period.pk).update(opening_notice_sent_at=timezone.now())
-    return sent
+    """Tell followers the period is open; the period then remembers it, so the beat task stops picking it."""
+    event = f"period-opened:{period.pk}"
+    return _tell_followers(period, event, "period_opened", remember={"opening_notice_sent_at": timezone.now()})
 
 
 def send_closing_reminder(*, period: CommentPeriod) -> int:
     """Remind followers a few days before the period closes; once per closing time (again after an extension)."""
+    event = f"period-closing:{period.pk}:{period.closes_at.isoformat()}"
+    return _tell_followers(period, event, "period_closing", remember={"closing_reminder_for": period.closes_at})
+
+
+def _tell_followers(period: CommentPeriod, event: str, template: str, *, remember: dict) -> int:
     if not period.is_open:
         return 0
     version = period.version
-    sent = _mail_followers(
-        version.guideline,
-        f"period-closing:{period.pk}:{period.closes_at.isoformat()}",
-        "consultation/email/period_closing",
-        {"version": version, "period": period},
-    )
-    CommentPeriod.objects.filter(pk=period.pk).update(closing_reminder_for=period.closes_at)
+    context = {"version": version, "period": period}
+    sent = _mail_followers(version.guideline, event, f"consultation/email/{template}", context)
+    CommentPeriod.objects.filter(pk=period.pk).update(**remember)
     return sent
 
 
