@@ -29,13 +29,7 @@ def _require_moderator(request) -> None:
 def queue(request):
     _require_moderator(request)
     showing = "hidden" if request.GET.get("show") == "hidden" else "reported"
-    if showing == "hidden":
-        comments = Comment.objects.filter(status=Comment.HIDDEN).order_by("-hidden_at", "-pk")
-    else:
-        comments = Comment.objects.reported().published().order_by("pk")
-    comments = comments.select_related("author", "clause", "version__guideline__organization").prefetch_related(
-        "reports"
-    )
+    comments = selectors.moderation_queue(hidden=showing == "hidden")
     page = Paginator(comments, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,

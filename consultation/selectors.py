@@ -229,6 +229,16 @@ def can_take_part(user) -> bool:
     return is_citizen(user)
 
 
+def moderation_queue(*, hidden: bool) -> QuerySet[Comment]:
+    """Reported comments still public, oldest first; or (`hidden`) the hidden ones, most recently hidden first."""
+    if hidden:
+        comments = Comment.objects.filter(status=Comment.HIDDEN).order_by("-hidden_at", "-pk")
+    else:
+        comments = Comment.objects.reported().published().order_by("pk")
+    related = ("author", "clause", "version__guideline__organization")
+    return comments.select_related(*related).prefetch_related("reports")
+
+
 def with_moderation_conflicts(comments: list[Comment], user) -> list[Comment]:
     """Give each comment `.conflict` (why `user` may not moderate it, or ""), so pages hide what they may not do.
 
