@@ -11,7 +11,7 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Organization
+from accounts.models import ORGANIZATION_SLUG_LENGTH, Organization
 from consultation import selectors
 from consultation.models import (
     CLAUSE_TEXT_LENGTH,
@@ -154,7 +154,7 @@ class CommentOutput(serializers.Serializer):
 
 
 class GuidelineInput(serializers.Serializer):
-    organization = serializers.CharField(max_length=60)
+    organization = serializers.CharField(max_length=ORGANIZATION_SLUG_LENGTH)
     slug = serializers.CharField(max_length=SLUG_LENGTH, allow_blank=True)
     title = serializers.CharField(max_length=TITLE_LENGTH, allow_blank=True)
     description = serializers.CharField(max_length=LONG_TEXT_LENGTH, allow_blank=True, required=False, default="")
