@@ -30,6 +30,7 @@ from consultation.models import (
     Guideline,
     GuidelineVersion,
 )
+from consultation.models import Response as Answer
 from consultation.services import closing, drafting, periods
 from consultation.services import comments as commenting
 from core.api import CursorPagination
@@ -193,7 +194,9 @@ class ExtensionInput(serializers.Serializer):
 
 
 class ResponseInput(serializers.Serializer):
-    disposition = serializers.CharField(max_length=30)
+    disposition = serializers.ChoiceField(
+        choices=Answer.DISPOSITION_CHOICES, error_messages={"invalid_choice": Answer.DISPOSITION_REFUSAL}
+    )
     text = serializers.CharField(max_length=LONG_TEXT_LENGTH, allow_blank=True)
 
 

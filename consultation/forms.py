@@ -17,10 +17,12 @@ from consultation.models import (
     Clause,
     Comment,
     GuidelineVersion,
+    Response,
     validate_clause_key,
 )
 from core.ids import parse_id
 
+DISPOSITION_ERRORS = dict.fromkeys(["required", "invalid_choice"], Response.DISPOSITION_REFUSAL)
 DATE_TIME_ERRORS = {"invalid": "Give a date and time such as 2026-12-01 09:00."}
 
 
@@ -148,7 +150,7 @@ class ResponseForm(VersionForm):
 
     comment = forms.CharField(max_length=40, required=False)
     clause = forms.CharField(max_length=KEY_LENGTH, required=False)
-    disposition = forms.CharField(max_length=30, required=False)
+    disposition = forms.ChoiceField(choices=Response.DISPOSITION_CHOICES, error_messages=DISPOSITION_ERRORS)
     text = forms.CharField(max_length=LONG_TEXT_LENGTH, required=False)
 
     def clean_comment(self) -> Comment | None:

@@ -379,6 +379,7 @@ class Response(models.Model):
         (NOT_ADOPTED, "Not adopted"),
         (NOTED, "Noted"),
     ]
+    DISPOSITION_REFUSAL = "Choose adopted, partially adopted, not adopted or noted."
 
     comment = models.OneToOneField(Comment, on_delete=models.PROTECT, related_name="response")
     disposition = models.CharField(max_length=20, choices=DISPOSITION_CHOICES)

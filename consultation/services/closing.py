@@ -18,7 +18,7 @@ def _check_response(by: User, version: GuidelineVersion, disposition: str, text:
     if period is None or not period.is_closed:
         raise ValidationError("Comments are answered once the comment period has closed.")
     if disposition not in dict(Response.DISPOSITION_CHOICES):
-        raise ValidationError({"disposition": "Choose adopted, partially adopted, not adopted or noted."})
+        raise ValidationError({"disposition": Response.DISPOSITION_REFUSAL})
     return clean_text(text, field="text", label="The response", max_length=LONG_TEXT_LENGTH)
 
 
