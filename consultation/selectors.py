@@ -206,6 +206,11 @@ def version_threads(version: GuidelineVersion, user, per_clause: int | None = No
     return list(threads.values())
 
 
+def newest_comments(version: GuidelineVersion, clause: Clause | None) -> QuerySet[Comment]:
+    """The original comments on one clause (or the general ones), newest first, ready to show."""
+    return version.comments.top_level().on_clause(clause).for_display().order_by("-created_at", "pk")
+
+
 def clause_thread(version: GuidelineVersion, clause: Clause | None, user, comments: list[Comment]) -> Thread:
     _attach_replies(comments, user)
     total = version.comments.top_level().on_clause(clause).count()

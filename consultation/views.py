@@ -98,8 +98,7 @@ def clause_comments(request, org: str, slug: str, number: int, key: str):
     """All comments on one clause (or the general ones), a page at a time."""
     version = _version(request, org, slug, number)
     clause = _clause(version, key)
-    comments = version.comments.top_level().on_clause(clause).for_display().order_by("-created_at", "pk")
-    page = Paginator(comments, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.newest_comments(version, clause), COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     thread = selectors.clause_thread(version, clause, request.user, list(page.object_list))
     context = _page_context(request, version, thread=thread, page=page)
     return render(request, "consultation/clause_comments.html", context)
@@ -147,12 +146,7 @@ def _comment_page(request, version: GuidelineVersion, form: CommentForm, *, show
 def _thread_fragment(request, version: GuidelineVersion, form: CommentForm, *, posted: Comment | None):
     """The clause's section after a comment: with the new comment, or with the form and why it was refused."""
     clause = posted.clause if posted else form.cleaned_data.get("clause")
-    comments = list(
-        version.comments.top_level()
-        .on_clause(clause)
-        .for_display()
-        .order_by("-created_at", "pk")[: settings.CONSULTATION_COMMENTS_PER_CLAUSE]
-    )
+    comments = list(selectors.newest_comments(version, clause)[: settings.CONSULTATION_COMMENTS_PER_CLAUSE])
     parent = None if posted else form.cleaned_data.get("parent")
     context = _page_context(
         request, version, thread=selectors.clause_thread(version, clause, request.user, comments),
