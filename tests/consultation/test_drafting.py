@@ -264,3 +264,11 @@ def test_a_refused_clause_shows_its_errors_next_to_the_fields(client, publisher,
     assert 'id="add-key-error"' in page and "already has a clause R-1.1" in page
     assert 'value="arms, legal"' in page and 'value="Again"' in page
     assert draft.clauses.count() == 2
+
+
+def test_a_move_in_no_direction_is_refused_with_a_message(client, publisher, organization):
+    draft = _draft(publisher, organization)
+    client.force_login(publisher)
+    response = client.post(f"/publish/acme/{draft.guideline.slug}/v1/clauses/R-1.1/move/", {"direction": "sideways"})
+    assert response.status_code == 400 and "Move a clause up or down." in response.content.decode()
+    assert list(draft.clauses.order_by("position").values_list("key", flat=True)) == ["R-1.1", "R-1.2"]
