@@ -1,7 +1,14 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from tests.consultation.factories import consultation
 from tests.factories import MembershipFactory
+
+
+@pytest.fixture
+def version(organization):
+    """Acme's medical guideline, version 1, open for comment on two clauses."""
+    return consultation(organization)
 
 
 @pytest.fixture

@@ -3,16 +3,11 @@
 import pytest
 
 from consultation.models import Comment
-from tests.consultation.factories import CommentFactory, auth, consultation
+from tests.consultation.factories import CommentFactory, auth
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/guidelines/"
-
-
-@pytest.fixture
-def version(organization):
-    return consultation(organization)
 
 
 def test_a_citizen_posts_a_comment_with_a_token(client, citizen, version):

@@ -15,11 +15,6 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/guidelines/"
 
 
-@pytest.fixture
-def version(organization):
-    return consultation(organization)
-
-
 def test_a_publisher_runs_the_whole_workflow_through_the_api(client, publisher, organization):
     headers = auth(publisher)
     response = client.post(

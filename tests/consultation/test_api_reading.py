@@ -13,11 +13,6 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/guidelines/"
 
 
-@pytest.fixture
-def version(organization):
-    return consultation(organization)
-
-
 def test_the_guideline_list_filters_by_organization_and_status(client, version, other_organization):
     consultation(other_organization, closed=True)
     data = client.get(API).json()

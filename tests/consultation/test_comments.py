@@ -12,11 +12,6 @@ from tests.factories import ClauseFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def version(organization):
-    return consultation(organization)
-
-
 def test_a_citizen_comments_on_a_clause(citizen, version):
     clause = version.clauses.first()
     comment = comments.post_comment(version=version, clause=clause, body="Too broad.", by=citizen)
