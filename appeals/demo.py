@@ -11,8 +11,8 @@ from accounts.models import Organization, ReviewerProfile, User
 from accounts.services import create_account
 from appeals import services
 from appeals.models import AISystem, Appeal, Decision
-from consultation import services as consultation_services
 from consultation.models import CommentPeriod, Guideline, GuidelineVersion
+from consultation.services import closing, drafting, periods
 
 SYSTEMS = [("acme-assistant", "Acme Assistant"), ("acme-code", "Acme Code Helper")]
 REVIEWERS = [
@@ -211,26 +211,24 @@ def _guideline(organization: Organization, publisher: User) -> Guideline:
     existing = Guideline.objects.filter(organization=organization, slug="assistant-refusals").first()
     if existing:
         return existing
-    guideline = consultation_services.create_guideline(
-        actor=publisher,
+    guideline = drafting.create_guideline(
         organization=organization,
         slug="assistant-refusals",
         title="Assistant refusals",
         description="When Acme's assistants decline a request.",
+        by=publisher,
     )
-    draft = consultation_services.import_draft_from_markdown(actor=publisher, guideline=guideline, markdown=GUIDELINE)
+    draft = drafting.import_draft_from_markdown(guideline=guideline, markdown=GUIDELINE, by=publisher)
     now = timezone.now()
-    consultation_services.schedule_comment_period(
-        actor=publisher, version=draft, opens_at=None, closes_at=now + timedelta(days=31)
-    )
+    periods.schedule_comment_period(version=draft, opens_at=None, closes_at=now + timedelta(days=31), by=publisher)
     CommentPeriod.objects.filter(version=draft).update(
         opens_at=now - timedelta(days=160), closes_at=now - timedelta(days=125)
     )
     GuidelineVersion.objects.filter(pk=draft.pk).update(published_at=now - timedelta(days=160))
-    final = consultation_services.publish_final_version(
-        actor=publisher,
-        version=consultation_services.create_draft_version(actor=publisher, guideline=guideline),
+    final = closing.publish_final_version(
+        version=drafting.create_draft_version(guideline=guideline, by=publisher),
         summary_of_changes="Published as consulted: the consultation brought no changes.",
+        by=publisher,
     )
     GuidelineVersion.objects.filter(pk=final.pk).update(published_at=now - timedelta(days=120))
     return guideline
