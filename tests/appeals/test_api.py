@@ -32,10 +32,10 @@ def decide(appeal, handle="rae", outcome=Decision.OVERTURNED):
     reviewer = make_reviewer(handle)
     services.route_appeal(appeal=appeal)
     assignment = appeal.assignments.get(reviewer=reviewer)
-    services.accept_assignment(assignment=assignment, reviewer_user=reviewer.user)
+    services.accept_assignment(assignment=assignment, by=reviewer.user)
     return services.decide_appeal(
         assignment=assignment,
-        reviewer_user=reviewer.user,
+        by=reviewer.user,
         outcome=outcome,
         rationale="Lock picking is a hobby.",
         cited_clause_keys=["R-1.1"],

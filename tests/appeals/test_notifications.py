@@ -12,13 +12,13 @@ def test_the_appellant_hears_of_each_status_change(
     reviewer = make_reviewer("rae")
     with django_capture_on_commit_callbacks(execute=True):
         appeal = file(citizen, system, guideline)
-        services.admit_appeal(appeal=appeal, moderator=moderator)
+        services.admit_appeal(appeal=appeal, by=moderator)
     assignment = appeal.assignments.get()
     with django_capture_on_commit_callbacks(execute=True):
-        services.accept_assignment(assignment=assignment, reviewer_user=reviewer.user)
+        services.accept_assignment(assignment=assignment, by=reviewer.user)
         services.decide_appeal(
             assignment=assignment,
-            reviewer_user=reviewer.user,
+            by=reviewer.user,
             outcome="upheld",
             rationale="r",
             cited_clause_keys=["R-1.1"],
@@ -39,7 +39,7 @@ def test_reviewers_hear_of_offers_and_expiry(
     reviewer = make_reviewer("rae", expertise=["medical"])
     with django_capture_on_commit_callbacks(execute=True):
         appeal = file(citizen, system, guideline)
-        services.admit_appeal(appeal=appeal, moderator=moderator)
+        services.admit_appeal(appeal=appeal, by=moderator)
     with django_capture_on_commit_callbacks(execute=True):
         services.expire_offers(now=timezone.now() + timedelta(days=3))
     to_reviewer = [m for m in mailoutbox if m.to == [reviewer.user.email]]
@@ -64,7 +64,7 @@ def test_reviewers_hear_when_the_appellant_withdraws(
     reviewer = make_reviewer("rae")
     with django_capture_on_commit_callbacks(execute=True):
         appeal = file(citizen, system, guideline)
-        services.admit_appeal(appeal=appeal, moderator=moderator)
+        services.admit_appeal(appeal=appeal, by=moderator)
     with django_capture_on_commit_callbacks(execute=True):
         services.withdraw_appeal(appeal=appeal, by=citizen)
     last = [m for m in mailoutbox if m.to == [reviewer.user.email]][-1]

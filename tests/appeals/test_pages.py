@@ -93,7 +93,7 @@ def test_the_public_page_shows_redacted_excerpts_only_after_screening(client, ci
     response = client.get(appeal.get_absolute_url())
     assert "published once a moderator has screened" in response.text
     assert "ada@example.org" not in response.text
-    services.admit_appeal(appeal=appeal, moderator=moderator)
+    services.admit_appeal(appeal=appeal, by=moderator)
     response = client.get(appeal.get_absolute_url())
     assert "[redacted]" in response.text
     assert "ada@example.org" not in response.text
@@ -158,7 +158,7 @@ def test_the_decisions_page_runs_a_constant_number_of_queries(
 
 
 def test_the_decisions_page_pages_by_cursor(client, citizen, system, guideline, moderator, monkeypatch):
-    monkeypatch.setattr("appeals.views.DECISIONS_PER_PAGE", 1)
+    monkeypatch.setattr("appeals.public_views.DECISIONS_PER_PAGE", 1)
     decided(citizen, system, guideline, moderator, "rae", refusal_excerpt="one")
     decided(citizen, system, guideline, moderator, "sam", refusal_excerpt="two")
     first_page = client.get(reverse("decisions"))
@@ -301,7 +301,7 @@ def test_attachments_are_private_until_screened_and_published(client, citizen, s
     )
     client.logout()
     assert client.get(url).status_code == 404  # screened but not yet admitted
-    services.admit_appeal(appeal=appeal, moderator=moderator)
+    services.admit_appeal(appeal=appeal, by=moderator)
     assert client.get(url).status_code == 200
 
 
@@ -310,7 +310,7 @@ def test_a_private_attachment_is_refused_to_publishers_and_other_reviewers(
 ):
     appeal = file(citizen, system, guideline, attachments=[screenshot("ada-lovelace-ada@example.org.png")])
     url = appeal.attachments.get().get_absolute_url()
-    services.admit_appeal(appeal=appeal, moderator=moderator)
+    services.admit_appeal(appeal=appeal, by=moderator)
     for person in [publisher, make_reviewer("stranger").user, UserFactory()]:
         client.force_login(person)
         assert client.get(url).status_code in (403, 404)
@@ -322,10 +322,10 @@ def test_the_public_page_names_a_published_attachment_neutrally(client, citizen,
     appeal = file(citizen, system, guideline, attachments=[screenshot("ada-lovelace-ada@example.org.png")])
     item = appeal.attachments.get()
     services.redact_refusal(
-        appeal=appeal, moderator=moderator, public_prompt_excerpt="a", public_refusal_excerpt="b",
+        appeal=appeal, by=moderator, public_prompt_excerpt="a", public_refusal_excerpt="b",
         public_attachment_ids=[item.pk],
     )  # fmt: skip
-    services.admit_appeal(appeal=appeal, moderator=moderator)
+    services.admit_appeal(appeal=appeal, by=moderator)
     page = client.get(appeal.get_absolute_url()).text
     assert "Attachment 1 (image/png)" in page and "ada-lovelace" not in page
     client.force_login(citizen)
@@ -374,10 +374,10 @@ def test_the_appeal_page_costs_the_same_however_much_happened(client, citizen, s
     panel = [make_reviewer(h) for h in ["a", "b", "c"]]
     services.route_appeal(appeal=busy)
     for assignment, outcome in zip(busy.assignments.all(), ["upheld", "overturned", "upheld"], strict=True):
-        services.accept_assignment(assignment=assignment, reviewer_user=assignment.reviewer.user)
+        services.accept_assignment(assignment=assignment, by=assignment.reviewer.user)
         services.decide_appeal(
             assignment=assignment,
-            reviewer_user=assignment.reviewer.user,
+            by=assignment.reviewer.user,
             outcome=outcome,
             rationale="r",
             cited_clause_keys=["R-1.1"],
@@ -385,9 +385,9 @@ def test_the_appeal_page_costs_the_same_however_much_happened(client, citizen, s
         )
     first = busy.decisions.get()
     services.correct_decision(
-        decision=first, user=moderator, outcome="upheld", rationale="r2", cited_clause_keys=["R-1.1"], note="n"
+        decision=first, by=moderator, outcome="upheld", rationale="r2", cited_clause_keys=["R-1.1"], note="n"
     )
-    services.respond_to_decision(decision=first, user=publisher, kind="disagrees", text="No.")
+    services.respond_to_decision(decision=first, by=publisher, kind="disagrees", text="No.")
     assert len(panel) == 3
     counts = []
     for appeal in [simple, busy]:
@@ -441,7 +441,7 @@ def test_a_publisher_cannot_decide_through_the_page(client, citizen, publisher, 
     reviewer = make_reviewer("rae")
     services.route_appeal(appeal=appeal)
     assignment = appeal.assignments.get(reviewer=reviewer)
-    services.accept_assignment(assignment=assignment, reviewer_user=reviewer.user)
+    services.accept_assignment(assignment=assignment, by=reviewer.user)
     client.force_login(publisher)
     body = {"outcome": "overturned", "rationale": "I say so.", "cited_clause_keys": ["R-1.1"]}
     assert client.post(reverse("decide-appeal", args=[assignment.pk]), body).status_code in (403, 404)

@@ -38,23 +38,23 @@ def test_the_whole_life_of_an_appeal_through_a_real_worker():
 
     with running_workers(count=1):
         appeal = file(appellant, system, guideline, prompt_excerpt="Call me on +1 415 555 0100 about dosage")
-        services.admit_appeal(appeal=appeal, moderator=moderator)  # commits, then queues routing
+        services.admit_appeal(appeal=appeal, by=moderator)  # commits, then queues routing
         offer = wait_for(offered_to(appeal))
         assert offer.reviewer == first and "expertise match: medical" in offer.reason
 
-        services.decline_assignment(assignment=offer, reviewer_user=first.user, reason="Too close to my work.")
+        services.decline_assignment(assignment=offer, by=first.user, reason="Too close to my work.")
         offer = wait_for(offered_to(appeal))  # the decline re-routes, through the worker
         assert offer.reviewer == second
 
-        services.accept_assignment(assignment=offer, reviewer_user=second.user)
+        services.accept_assignment(assignment=offer, by=second.user)
         decision = services.decide_appeal(
             assignment=offer,
-            reviewer_user=second.user,
+            by=second.user,
             outcome=Decision.PARTIAL,
             rationale="General facts are fine; the exact overdose threshold is not.",
             cited_clause_keys=["R-1.1"],
         )
-        services.respond_to_decision(decision=decision, user=publisher, kind="will_comply", text="We will.")
+        services.respond_to_decision(decision=decision, by=publisher, kind="will_comply", text="We will.")
 
     appeal.refresh_from_db()
     assert appeal.status == Appeal.DECIDED
@@ -107,7 +107,7 @@ def test_two_workers_route_200_appeals_without_overbooking_anyone(monkeypatch):
         appeals = [
             services.admit_appeal(
                 appeal=file(appellant, system, guideline, refusal_excerpt=f"Refusal {n}"),
-                moderator=moderator,
+                by=moderator,
                 significant=n % 10 == 0,
             )
             for n in range(200)
