@@ -2,7 +2,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from appeals import services
+from appeals import services, tasks
+from appeals.models import Appeal
 from tests.appeals.factories import file, make_reviewer
 
 
@@ -70,3 +71,33 @@ def test_reviewers_hear_when_the_appellant_withdraws(
     last = [m for m in mailoutbox if m.to == [reviewer.user.email]][-1]
     assert last.subject == f"Appeal {appeal.public_id} was withdrawn: no review is needed"
     assert "your offer of it has ended" in last.body
+
+
+def test_a_redelivered_mail_task_mails_nobody_twice(
+    citizen, system, guideline, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    reviewer = make_reviewer("rae")
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = file(citizen, system, guideline)
+        services.admit_appeal(appeal=appeal, by=moderator)
+    sent = len(mailoutbox)
+    admitted = appeal.events.get(kind="admitted")
+    assert tasks.notify_appellant(appeal.pk, Appeal.AWAITING_REVIEW, admitted.pk) == 0
+    assert tasks.notify_reviewer(appeal.assignments.get(reviewer=reviewer).pk, "offer") == 0
+    assert len(mailoutbox) == sent
+
+
+def test_an_appeal_back_in_a_status_it_had_is_news_again(
+    citizen, system, guideline, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    first, second = make_reviewer("rae"), make_reviewer("sam")
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = file(citizen, system, guideline)
+        services.admit_appeal(appeal=appeal, by=moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept_assignment(assignment=appeal.assignments.get(reviewer=first), by=first.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remind_and_expire_reviews(now=timezone.now() + timedelta(days=60))
+    subjects = [m.subject for m in mailoutbox if m.to == [citizen.email]]
+    assert subjects.count(f"Appeal {appeal.public_id}: awaiting review") == 2
+    assert appeal.assignments.get(reviewer=second).status == "offered"

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from appeals import services
+from appeals import services, tasks
 from appeals.models import Appeal, Assignment
 from ledger.models import Entry
 from tests.appeals.factories import admitted, file, make_reviewer
@@ -218,3 +218,11 @@ def test_screening_is_refused_to_non_moderators(citizen, system, guideline):
         services.declare_inadmissible(appeal=appeal, by=citizen, reason="abusive", public_note="No.")
     appeal.refresh_from_db()
     assert appeal.status == Appeal.SUBMITTED
+
+
+def test_routing_twice_offers_once(appeal):
+    make_reviewer("rae")
+    make_reviewer("sam")
+    assert tasks.route_appeal(appeal.pk) == 1
+    assert tasks.route_appeal(appeal.pk) == 0  # a redelivered task finds the panel full
+    assert appeal.assignments.count() == 1
