@@ -72,7 +72,7 @@ class DecisionFilter(serializers.Serializer):
     organization = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
     guideline = serializers.CharField(max_length=80, required=False, default="", allow_blank=True)
     system = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
-    clause = serializers.CharField(max_length=30, required=False, default="", allow_blank=True)
+    clause = serializers.CharField(max_length=CLAUSE_KEY_MAX, required=False, default="", allow_blank=True)
     outcome = serializers.ChoiceField(choices=Decision.OUTCOME_CHOICES, required=False, default="", allow_blank=True)
 
 

@@ -1,6 +1,8 @@
 """Every input of the appeals pages. The limits come from appeals.models, so the forms, the API serializers and
 the model fields share one definition of each."""
 
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -11,6 +13,7 @@ from django.utils.http import urlencode
 
 from appeals import selectors
 from appeals.models import (
+    CLAUSE_KEY_MAX,
     CLAUSES_MAX,
     DECLINE_REASON_MAX,
     EXCERPT_MAX,
@@ -28,7 +31,7 @@ from appeals.models import (
 from consultation.models import Guideline
 from core.ids import parse_id
 
-CLOCK_SKEW = timezone.timedelta(minutes=5)
+CLOCK_SKEW = timedelta(minutes=5)  # a device clock a little ahead is not "the future"
 WEB_ADDRESS = URLValidator(
     schemes=["http", "https"], message="Give a full web address starting with https://, or leave it empty."
 )
@@ -339,7 +342,7 @@ class DecisionSearchForm(forms.Form):
     organization = forms.ChoiceField(label="Organization", required=False)
     guideline = forms.ChoiceField(label="Guideline", required=False)
     system = forms.ChoiceField(label="System", required=False)
-    clause = forms.CharField(label="Clause key", required=False, max_length=30)
+    clause = forms.CharField(label="Clause key", required=False, max_length=CLAUSE_KEY_MAX)
     outcome = forms.ChoiceField(label="Outcome", required=False, choices=[("", "Any")] + Decision.OUTCOME_CHOICES)
     before = forms.CharField(required=False, widget=forms.HiddenInput)
 

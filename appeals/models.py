@@ -96,7 +96,7 @@ class AppealCounter(models.Model):
 
 class AppealQuerySet(models.QuerySet):
     def awaiting_screening(self):
-        return self.filter(status__in=[Appeal.SUBMITTED, Appeal.SCREENING])
+        return self.filter(status__in=Appeal.SCREENING_STATUSES)
 
     def in_routing(self):
         return self.filter(status__in=Appeal.ROUTING_STATUSES)
@@ -128,6 +128,7 @@ class Appeal(models.Model):
     ]
     CLOSED_STATUSES = (INADMISSIBLE, DECIDED, WITHDRAWN)
     SCREENED_STATUSES = (AWAITING_REVIEW, IN_REVIEW, DECIDED)
+    SCREENING_STATUSES = (SUBMITTED, SCREENING)  # waiting for a moderator
     ROUTING_STATUSES = (AWAITING_REVIEW, IN_REVIEW)  # routing may offer it to reviewers
 
     OVERTURN, PARTIAL = "overturned", "partially_overturned"
@@ -219,7 +220,7 @@ class Appeal(models.Model):
 
     @property
     def is_awaiting_screening(self) -> bool:
-        return self.status in (self.SUBMITTED, self.SCREENING)
+        return self.status in self.SCREENING_STATUSES
 
     @property
     def is_overdue(self) -> bool:

@@ -51,7 +51,6 @@ def review(request, pk: int, decision_form=None, decline_form=None):
         "assignment": assignment,
         "appeal": assignment.appeal,
         "clauses": selectors.contested_clauses(assignment.appeal),
-        "earlier": decision_form.earlier,
         "attachments": list(assignment.appeal.attachments.all()),
         "decision_form": decision_form,
         "decline_form": decline_form,
