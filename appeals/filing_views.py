@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -45,10 +44,6 @@ def my_appeals(request):
 @login_required
 def withdraw_appeal(request, public_id: str):
     appeal = get_object_or_404(Appeal, public_id=public_id)
-    try:
-        services.withdraw_appeal(appeal=appeal, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if forms.act_and_tell(request, forms.ConfirmForm(request.POST), services.withdraw_appeal, appeal=appeal):
         messages.success(request, f"Appeal {appeal.public_id} is withdrawn.")
     return redirect(appeal)

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Exists, OuterRef
@@ -73,6 +74,16 @@ def call_service(form: forms.Form, service, **arguments):
     except ValidationError as error:
         add_service_errors(form, error)
         return None
+
+
+def act_and_tell(request, form: "ServiceForm", service, **arguments) -> bool:
+    """For a button that returns to its page: run `service` by the signed-in person with the form's values, and
+    say in a message why it was refused, if it was."""
+    if form.is_valid():
+        call_service(form, service, by=request.user, **arguments, **form.arguments())
+    if form.errors:
+        messages.error(request, " ".join(message for problems in form.errors.values() for message in problems))
+    return not form.errors
 
 
 class ServiceForm(forms.Form):

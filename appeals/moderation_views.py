@@ -19,15 +19,6 @@ def _appeal_to_moderate(request, public_id: str) -> Appeal:
     return appeal
 
 
-def _acted(request, form: forms.ServiceForm, service, appeal: Appeal) -> bool:
-    """Run one moderation action with the form's values; on a refusal, say why above the screening page."""
-    if form.is_valid():
-        forms.call_service(form, service, appeal=appeal, by=request.user, **form.arguments())
-    if form.errors:
-        messages.error(request, " ".join(message for problems in form.errors.values() for message in problems))
-    return not form.errors
-
-
 @login_required
 def moderation_queue(request):
     if not permissions.is_moderator(request.user):
@@ -59,7 +50,7 @@ def screen_appeal(request, public_id: str):
 @login_required
 def start_screening(request, public_id: str):
     appeal = _appeal_to_moderate(request, public_id)
-    if _acted(request, forms.ConfirmForm(request.POST), services.start_screening, appeal):
+    if forms.act_and_tell(request, forms.ConfirmForm(request.POST), services.start_screening, appeal=appeal):
         messages.success(request, "You are screening this appeal.")
     return redirect("screen-appeal", public_id)
 
@@ -68,7 +59,8 @@ def start_screening(request, public_id: str):
 @login_required
 def redact(request, public_id: str):
     appeal = _appeal_to_moderate(request, public_id)
-    if _acted(request, forms.RedactForm.for_appeal(appeal, request.POST), services.redact_refusal, appeal):
+    form = forms.RedactForm.for_appeal(appeal, request.POST)
+    if forms.act_and_tell(request, form, services.redact_refusal, appeal=appeal):
         messages.success(request, "The public excerpts and grounds are saved.")
     return redirect("screen-appeal", public_id)
 
@@ -77,7 +69,7 @@ def redact(request, public_id: str):
 @login_required
 def admit(request, public_id: str):
     appeal = _appeal_to_moderate(request, public_id)
-    if _acted(request, forms.AdmitForm(request.POST), services.admit_appeal, appeal):
+    if forms.act_and_tell(request, forms.AdmitForm(request.POST), services.admit_appeal, appeal=appeal):
         messages.success(request, f"Appeal {appeal.public_id} is admitted and is being routed to reviewers.")
     return redirect("screen-appeal", public_id)
 
@@ -86,7 +78,7 @@ def admit(request, public_id: str):
 @login_required
 def inadmissible(request, public_id: str):
     appeal = _appeal_to_moderate(request, public_id)
-    if _acted(request, forms.InadmissibleForm(request.POST), services.declare_inadmissible, appeal):
+    if forms.act_and_tell(request, forms.InadmissibleForm(request.POST), services.declare_inadmissible, appeal=appeal):
         messages.success(request, f"Appeal {appeal.public_id} is declared inadmissible.")
     return redirect("screen-appeal", public_id)
 
@@ -96,6 +88,6 @@ def inadmissible(request, public_id: str):
 def route_by_hand(request, public_id: str):
     appeal = _appeal_to_moderate(request, public_id)
     form = forms.RouteForm(request.POST, appeal=appeal)
-    if _acted(request, form, services.assign_reviewer_by_hand, appeal):
+    if forms.act_and_tell(request, form, services.assign_reviewer_by_hand, appeal=appeal):
         messages.success(request, f"Offered to {form.arguments()['reviewer'].handle}.")
     return redirect("screen-appeal", public_id)

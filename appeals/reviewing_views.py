@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -64,11 +64,7 @@ def review(request, pk: int, decision_form=None, decline_form=None):
 @login_required
 def accept(request, pk: int):
     assignment = _own_assignment(request, pk)
-    try:
-        services.accept_assignment(assignment=assignment, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if forms.act_and_tell(request, forms.ConfirmForm(request.POST), services.accept_assignment, assignment=assignment):
         messages.success(request, f"You accepted appeal {assignment.appeal.public_id}.")
     return redirect("review", pk)
 
