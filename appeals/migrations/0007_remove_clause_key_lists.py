@@ -2,10 +2,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    """Apart from 0005, so that on PostgreSQL the rows it wrote are committed before the tables change again."""
-
     dependencies = [
-        ("appeals", "0005_clauses_as_rows"),
+        ("appeals", "0006_clause_lists_to_rows"),
     ]
 
     operations = [
