@@ -30,6 +30,7 @@ from appeals.models import (
     OrganizationResponse,
 )
 from consultation.models import Guideline
+from core.forms import add_service_errors
 from core.ids import parse_id
 
 CLOCK_SKEW = timedelta(minutes=5)  # a device clock a little ahead is not "the future"
@@ -56,15 +57,6 @@ def at_most_clauses(keys):
 def at_most_attachments(files):
     if len(files) > settings.APPEAL_ATTACHMENTS_MAX:
         raise ValidationError(f"Attach at most {settings.APPEAL_ATTACHMENTS_MAX} files.")
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the fields it names, the rest at the top of the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, problems in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 def call_service(form: forms.Form, service, **arguments):
