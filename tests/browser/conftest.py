@@ -2,6 +2,7 @@ import os
 
 import pytest
 
+from tests.browser.journey import Person
 from tests.services import chromium_path
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
@@ -16,6 +17,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+KEYBOARD, WITHOUT_JAVASCRIPT = "keyboard", "without_javascript"
 
 
 @pytest.fixture(scope="session")
@@ -30,21 +32,43 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
+def new_context(browser, live_server):
+    """Contexts (one per person) on the live server, closed after the test."""
+    contexts = []
+
+    def new_context(**options):
+        context = browser.new_context(
+            base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 800}, **options
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        return page
+
+    yield new_context
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
-def page_without_js(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
+def page(new_context):
+    return new_context()
+
+
+@pytest.fixture
+def page_without_js(new_context):
+    return new_context(java_script_enabled=False)
+
+
+@pytest.fixture(params=[KEYBOARD, WITHOUT_JAVASCRIPT])
+def new_person(request, new_context):
+    """Each journey runs twice: by keyboard alone with JavaScript on, and with JavaScript off."""
+    keyboard = request.param == KEYBOARD
+
+    def new_person() -> Person:
+        return Person(new_context(java_script_enabled=keyboard), keyboard=keyboard)
+
+    return new_person
 
 
 def sign_in(page, email: str, password: str) -> None:
