@@ -182,11 +182,16 @@ def confirmation_path(body: str) -> str:
     return found.group(1)
 
 
+def field(page_or_region, label: str) -> Locator:
+    """A field by its whole label, with or without the colon Django adds, in any case."""
+    return page_or_region.get_by_label(re.compile(rf"^{re.escape(label)}:?$", re.IGNORECASE))
+
+
 def signed_in(person: Person, email: str, password: str) -> Person:
     """The person signs in from the home page."""
     person.visit("/")
     person.follow(person.page.get_by_role("link", name="Sign in", exact=True))
-    person.fill(person.page.get_by_label("Email"), email)
-    person.fill(person.page.get_by_label("Password"), password)
+    person.fill(field(person.page, "Email"), email)
+    person.fill(field(person.page, "Password"), password)
     person.submit(person.page.get_by_role("button", name="Sign in"))
     return person
