@@ -68,12 +68,17 @@ class Person:
         self.page.keyboard.type(text)
 
     def fill_datetime(self, field: Locator, when: datetime) -> None:
+        value = when.strftime("%Y-%m-%dT%H:%M")
         if not self.keyboard:
-            field.fill(when.strftime("%Y-%m-%dT%H:%M"))
+            field.fill(value)
             return
-        # Chromium's datetime-local field takes the digits segment by segment, in the en-GB order of the context.
+        # Chromium lays the field out in its own UI language (en-US here, whatever the page's locale):
+        # month, day and a year that waits for up to six digits, then hours on a 12-hour clock and AM/PM.
         self.tab_to(field)
-        self.page.keyboard.type(when.strftime("%d%m%Y%H%M"))
+        self.page.keyboard.type(when.strftime("%m%d%Y"))
+        self.page.keyboard.press("ArrowRight")
+        self.page.keyboard.type(when.strftime("%I%M") + when.strftime("%p")[0])
+        assert field.input_value() == value, f"typed {value}, the field holds {field.input_value()}"
 
     def choose(self, select: Locator, label: str) -> None:
         if not self.keyboard:
