@@ -192,10 +192,10 @@ def field(page_or_region, label: str) -> Locator:
     return page_or_region.get_by_label(re.compile(rf"^{re.escape(label)}:?$", re.IGNORECASE))
 
 
-def signed_in(person: Person, email: str, password: str) -> Person:
+def signed_in(person: Person, email: str, password: str, *, shot: str | None = None) -> Person:
     """The person signs in from the home page."""
     person.visit("/")
-    person.follow(person.page.get_by_role("link", name="Sign in", exact=True))
+    person.follow(person.page.get_by_role("link", name="Sign in", exact=True), shot=shot)
     person.fill(field(person.page, "Email"), email)
     person.fill(field(person.page, "Password"), password)
     person.submit(person.page.get_by_role("button", name="Sign in"))

@@ -27,7 +27,7 @@ def test_a_citizen_signs_up_comments_replies_endorses_and_reports(new_person, or
     expect(page.get_by_role("heading", name="Verify your email address")).to_be_visible()
     citizen.visit(confirmation_path(mailoutbox[-1].body))
     citizen.submit(page.get_by_role("button", name="Confirm"))
-    signed_in(citizen, "ada@example.org", PASSPHRASE)
+    signed_in(citizen, "ada@example.org", PASSPHRASE, shot="sign-in")
     expect(page.get_by_role("navigation", name="Main")).to_contain_text("Ada Lovelace")
 
     citizen.follow(page.get_by_role("link", name="Medical advice, version 1"))
