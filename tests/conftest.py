@@ -21,9 +21,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(
-                    f"ALTER DATABASE {connection.ops.quote_name(connection.settings_dict['NAME'])} SET ledger.allow_truncate = 'on'"
-                )
+                name = connection.ops.quote_name(connection.settings_dict["NAME"])
+                cursor.execute(f"ALTER DATABASE {name} SET ledger.allow_truncate = 'on'")
                 cursor.execute("SET ledger.allow_truncate = 'on'")
 
 
