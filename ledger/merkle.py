@@ -6,7 +6,7 @@ the fold of at most log2(n) stored nodes, so roots and proofs read O(log n) rows
 """
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 Range = tuple[int, int]  # leaves [lo, hi)
 Node = tuple[int, int]  # (level, index)
@@ -67,6 +67,14 @@ def fold(hashes: list[bytes]) -> bytes:
     for left in reversed(hashes[:-1]):
         result = node_hash(left, result)
     return result
+
+
+def range_hashes(ranges: list[Range], lookup: Callable[[set[Node]], dict[Node, bytes]]) -> list[bytes]:
+    """The hash of each range of leaves, folded from the stored complete subtrees `lookup` returns in one go."""
+    parts = [stored_nodes(lo, hi) for lo, hi in ranges]
+    wanted = {node for nodes in parts for node in nodes}
+    found = lookup(wanted) if wanted else {}
+    return [fold([found[node] for node in nodes]) for nodes in parts]
 
 
 def new_nodes(index: int, leaf: bytes, left_siblings: dict[Node, bytes]) -> dict[Node, bytes]:

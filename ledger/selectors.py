@@ -11,17 +11,15 @@ def tree_size() -> int:
     return last or 0
 
 
-def _range_hashes(ranges: list[merkle.Range]) -> list[bytes]:
-    """The hash of each range of leaves, from the stored complete subtrees that make it up."""
-    parts = [merkle.stored_nodes(lo, hi) for lo, hi in ranges]
-    wanted = {node for nodes in parts for node in nodes}
-    if not wanted:
-        return []
+def _stored(wanted: set[merkle.Node]) -> dict[merkle.Node, bytes]:
     condition = Q()
     for level, index in wanted:
         condition |= Q(level=level, index=index)
-    found = {(node.level, node.index): bytes(node.hash) for node in TreeNode.objects.filter(condition)}
-    return [merkle.fold([found[node] for node in nodes]) for nodes in parts]
+    return {(node.level, node.index): bytes(node.hash) for node in TreeNode.objects.filter(condition)}
+
+
+def _range_hashes(ranges: list[merkle.Range]) -> list[bytes]:
+    return merkle.range_hashes(ranges, _stored)
 
 
 def root_at(size: int) -> bytes:
