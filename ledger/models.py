@@ -113,6 +113,10 @@ class Checkpoint(AppendOnlyModel):
         """The checkpoint body that signatures cover: origin, size, root, each on its own line."""
         return self.note.partition("\n\n")[0] + "\n"
 
+    @property
+    def witnesses_who_cosigned(self) -> list["Witness"]:
+        return [cosignature.witness for cosignature in self.cosignatures.all()]
+
     def cosigned_note(self) -> str:
         """The note as served: the site's signature, then every witness's, in the order they arrived."""
         return self.note + "".join(cosignature.line for cosignature in self.cosignatures.all())

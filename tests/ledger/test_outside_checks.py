@@ -7,6 +7,8 @@ import pytest
 from django.conf import settings
 
 from ledger.checkpoints import publish_checkpoint
+from ledger.models import Witness
+from ledger.notes import generate_signer
 from ledger.services import append
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,8 +49,6 @@ def test_the_verifier_proves_the_record_only_grew_since_last_time(live_server, r
 
 
 def test_the_verifier_refuses_a_checkpoint_signed_by_another_key(live_server, tmp_path, record_key):
-    from ledger.notes import generate_signer
-
     record(2)
     publish_checkpoint()
     result = run("verify_record.py", live_server.url, "--key", str(generate_signer("testserver/record").verifier))
@@ -57,8 +57,6 @@ def test_the_verifier_refuses_a_checkpoint_signed_by_another_key(live_server, tm
 
 
 def test_a_witness_cosigns_and_the_verifier_checks_its_cosignature(live_server, record_key, tmp_path):
-    from ledger.models import Witness
-
     key_file = tmp_path / "witness.key"
     vkey = run("witness.py", "--generate", "witness.example.org/w1", "--signing-key", str(key_file)).stdout.strip()
     Witness.objects.create(name="witness.example.org/w1", verifier_key=vkey)
