@@ -2,13 +2,11 @@ import base64
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from ledger import merkle
+from ledger import merkle, selectors
 from ledger.models import GENESIS_HASH, Checkpoint, Entry, TreeNode, VerificationRun, canonical_json
 from ledger.notes import NoteError, site_signer, verify_note
-from ledger.selectors import root_at
 
 # Any constant works; it only has to be the same for every process appending.
 _APPEND_LOCK_KEY = 7_261_984_031
@@ -44,16 +42,10 @@ def append(*, kind: str, subject: str, payload: dict) -> Entry:
 def _grow_tree(entry: Entry) -> None:
     """Store the complete subtrees this entry completes: one read of at most log2(n) nodes, one insert."""
     index = entry.seq - 1
-    needed = merkle.left_siblings_of(index)
-    siblings = {}
-    if needed:
-        wanted = Q()
-        for level, position in needed:
-            wanted |= Q(level=level, index=position)
-        siblings = {(node.level, node.index): bytes(node.hash) for node in TreeNode.objects.filter(wanted)}
+    siblings = selectors.stored_nodes(merkle.left_siblings_of(index))
     created = merkle.new_nodes(index, merkle.leaf_hash(entry.hash), siblings)
     TreeNode.objects.bulk_create(
-        TreeNode(level=level, index=position, hash=value) for (level, position), value in created.items()
+        TreeNode(index=merkle.stored_hash_index(*node), hash=value) for node, value in created.items()
     )
 
 
@@ -107,7 +99,7 @@ def _check_latest_checkpoint(checked: int) -> ChainReport | None:
         text = verify_note(latest.note, site_signer().verifier)
     except NoteError as error:
         return ChainReport(entries_checked=checked, first_bad_seq=latest.size, problem=f"checkpoint: {error}")
-    stored_root = base64.b64encode(root_at(latest.size)).decode()
+    stored_root = base64.b64encode(selectors.root_at(latest.size)).decode()
     if text.split("\n")[1:3] != [str(latest.size), latest.root_hash] or stored_root != latest.root_hash:
         return ChainReport(
             entries_checked=checked,

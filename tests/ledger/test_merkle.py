@@ -56,8 +56,12 @@ def tree(db):
 @pytest.fixture
 def stored(tree):
     """The stored nodes read once, so every size and pair is checked without a query each."""
-    nodes = {(node.level, node.index): bytes(node.hash) for node in TreeNode.objects.all()}
-    return lambda ranges: merkle.range_hashes(ranges, lambda wanted: nodes)
+    nodes = {node.index: bytes(node.hash) for node in TreeNode.objects.all()}
+
+    def lookup(wanted):
+        return {node: nodes[merkle.stored_hash_index(*node)] for node in wanted}
+
+    return lambda ranges: merkle.range_hashes(ranges, lookup)
 
 
 def test_roots_match_the_reference_at_every_size(tree):
@@ -97,9 +101,13 @@ def test_the_outside_verifier_accepts_every_proof_and_refuses_a_wrong_one(tree, 
     assert not verify_inclusion(mth(2, 3), 3, 7, path(2, 0, 7), mth(0, 7))
 
 
-def test_the_stored_tree_holds_each_complete_subtree_once(tree):
-    # 70 leaves: 70 + 35 + 17 + 8 + 4 + 2 + 1 complete subtrees.
-    assert TreeNode.objects.count() == 137
+def test_the_stored_tree_holds_each_complete_subtree_once_numbered_as_go_does(tree):
+    # 70 leaves: 70 + 35 + 17 + 8 + 4 + 2 + 1 complete subtrees, numbered 0..136 in the order they were written.
+    assert list(TreeNode.objects.order_by("index").values_list("index", flat=True)) == list(range(137))
+    # Values of Go's tlog.StoredHashIndex.
+    assert [merkle.stored_hash_index(*node) for node in [(0, 0), (0, 1), (1, 0), (0, 2), (2, 0), (0, 7)]] == [
+        0, 1, 2, 3, 6, 11,
+    ]  # fmt: skip
 
 
 def test_the_in_memory_frontier_agrees_with_the_reference():
