@@ -110,23 +110,27 @@ def left_siblings_of(index: int) -> list[Node]:
 
 
 class Frontier:
-    """The right edge of a tree being built leaf by leaf in memory: O(log n) hashes, its root at any moment."""
+    """The right edge of a tree built leaf by leaf in memory: the last node of each level, O(log n) hashes.
 
-    def __init__(self) -> None:
-        self.size = 0
-        self.stack: list[bytes] = []  # complete subtrees, largest first
+    `append` returns the nodes the leaf completes, in the order Go's tlog (and our TreeNode table) stores them, so
+    one pass can write a tree or check a stored one.
+    """
 
-    def append(self, leaf: bytes) -> None:
-        self.stack.append(leaf)
-        size = self.size
-        while size % 2:
-            right = self.stack.pop()
-            self.stack[-1] = node_hash(self.stack[-1], right)
-            size //= 2
+    def __init__(self, size: int = 0, edge: dict[Node, bytes] | None = None) -> None:
+        self.size = size
+        self.last: dict[int, tuple[int, bytes]] = {level: (n, value) for (level, n), value in (edge or {}).items()}
+
+    def append(self, leaf: bytes) -> dict[Node, bytes]:
+        siblings = {(level, n): value for level, (n, value) in self.last.items()}
+        created = new_nodes(self.size, leaf, siblings)
+        for (level, n), value in created.items():
+            self.last[level] = (n, value)
         self.size += 1
+        return created
 
     def root(self) -> bytes:
-        return fold(self.stack) if self.stack else EMPTY_ROOT
+        levels = [level for level in reversed(range(self.size.bit_length())) if self.size >> level & 1]
+        return fold([self.last[level][1] for level in levels]) if levels else EMPTY_ROOT
 
 
 def root_of(leaves: Iterable[bytes]) -> bytes:

@@ -68,12 +68,21 @@ def check_chain() -> ChainReport:
     """
     pinned = dict(Checkpoint.objects.values_list("size", "root_hash"))
     tree = merkle.Frontier()
+    stored = TreeNode.objects.order_by("index").values_list("index", "hash").iterator(chunk_size=4000)
     expected_prev, expected_seq, checked = GENESIS_HASH, 1, 0
     for entry in Entry.objects.order_by("seq").iterator(chunk_size=2000):
         problem = _problem_with(entry, expected_seq, expected_prev)
         if problem:
             return ChainReport(entries_checked=checked, first_bad_seq=entry.seq, problem=problem)
-        tree.append(merkle.leaf_hash(entry.hash))
+        # Appends store the nodes in exactly the order the in-memory tree creates them.
+        for node, value in tree.append(merkle.leaf_hash(entry.hash)).items():
+            index, stored_value = next(stored, (None, None))
+            if (index, stored_value and bytes(stored_value)) != (merkle.stored_hash_index(*node), value):
+                return ChainReport(
+                    entries_checked=checked,
+                    first_bad_seq=entry.seq,
+                    problem="the stored Merkle tree does not match its hash (proofs served from it would fail)",
+                )
         if tree.size in pinned and base64.b64encode(tree.root()).decode() != pinned[tree.size]:
             return ChainReport(
                 entries_checked=checked,
@@ -99,12 +108,11 @@ def _check_latest_checkpoint(checked: int) -> ChainReport | None:
         text = verify_note(latest.note, site_signer().verifier)
     except NoteError as error:
         return ChainReport(entries_checked=checked, first_bad_seq=latest.size, problem=f"checkpoint: {error}")
-    stored_root = base64.b64encode(selectors.root_at(latest.size)).decode()
-    if text.split("\n")[1:3] != [str(latest.size), latest.root_hash] or stored_root != latest.root_hash:
+    if text.split("\n")[1:3] != [str(latest.size), latest.root_hash]:
         return ChainReport(
             entries_checked=checked,
             first_bad_seq=latest.size,
-            problem=f"the stored tree or checkpoint {latest.size} does not match its signed note",
+            problem=f"checkpoint {latest.size} does not match its signed note",
         )
     return None
 

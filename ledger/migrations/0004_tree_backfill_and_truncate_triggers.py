@@ -35,13 +35,10 @@ def build_tree(apps, schema_editor):
     """The tree of the entries stored before it existed, built once in one pass."""
     Entry = apps.get_model("ledger", "Entry")
     TreeNode = apps.get_model("ledger", "TreeNode")
-    last_at_level: dict[int, tuple[int, bytes]] = {}
-    batch = []
-    for index, entry_hash in enumerate(Entry.objects.order_by("seq").values_list("hash", flat=True).iterator(5000)):
-        siblings = {(level, position): value for level, (position, value) in last_at_level.items()}
-        for (level, position), value in merkle.new_nodes(index, merkle.leaf_hash(entry_hash), siblings).items():
-            last_at_level[level] = (position, value)
-            batch.append(TreeNode(index=merkle.stored_hash_index(level, position), hash=value))
+    tree, batch = merkle.Frontier(), []
+    for entry_hash in Entry.objects.order_by("seq").values_list("hash", flat=True).iterator(5000):
+        for node, value in tree.append(merkle.leaf_hash(entry_hash)).items():
+            batch.append(TreeNode(index=merkle.stored_hash_index(*node), hash=value))
         if len(batch) >= 5000:
             TreeNode.objects.bulk_create(batch)
             batch = []

@@ -90,3 +90,9 @@ def test_the_schema_documents_the_record_endpoints(client):
     for path in ["/api/v1/record/{seq}/proof/", "/api/v1/record/consistency/", "/api/v1/record/checkpoints/"]:
         assert path in schema
     assert "Entry 3 in the tree of 5 entries" in schema
+
+
+def test_a_proof_of_an_entry_beyond_the_tree_is_a_clear_400(seven):
+    response = APIClient().get(f"/api/v1/record/{'9' * 30}/proof/", {"size": "7"})
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("size: Entry #999")

@@ -95,3 +95,7 @@ def test_staff_register_a_witness_by_a_valid_key_only(witness):
     bad = Witness(verifier_key=witness.verifier_key.replace("+", "-", 1))
     with pytest.raises(ValidationError, match="verifier key"):
         bad.full_clean()
+
+
+def test_a_cosignature_of_an_impossible_checkpoint_size_is_a_404(checkpoint, witness, witness_key):
+    assert post("9" * 30, cosignature(checkpoint, witness_key)).status_code == 404
