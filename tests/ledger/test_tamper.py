@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from ledger.checkpoints import publish_checkpoint
+from ledger.models import Cosignature, Witness
 from ledger.services import append
 from tests.services import require_postgres
 
@@ -33,10 +34,13 @@ def saved_state(live_server, record_key, tmp_path):
     return state
 
 
-def outsider(live_server, record_key, state) -> subprocess.CompletedProcess:
-    tool = str(settings.BASE_DIR / "tools" / "verify_record.py")
-    command = [sys.executable, tool, live_server.url, "--key", str(record_key.verifier), "--state", str(state)]
+def tool(name: str, *args: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, str(settings.BASE_DIR / "tools" / name), *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
+def outsider(live_server, record_key, state) -> subprocess.CompletedProcess:
+    return tool("verify_record.py", live_server.url, "--key", str(record_key.verifier), "--state", str(state))
 
 
 def tamper(*statements: str) -> None:
@@ -115,3 +119,20 @@ def test_a_consistently_rewritten_and_re_signed_record_is_caught_only_by_the_sav
     assert result.returncode == 1
     assert "from your saved checkpoint (5 entries) to the current one (6) does not verify" in result.stderr
     assert "history was rewritten" in result.stderr
+
+
+def test_a_witness_refuses_to_cosign_a_rewritten_record(live_server, record_key, saved_state, tmp_path):
+    key_file, state = tmp_path / "witness.key", tmp_path / "witness.json"
+    vkey = tool("witness.py", "--generate", "witness.example.org/w1", "--signing-key", str(key_file)).stdout.strip()
+    Witness.objects.create(name="witness.example.org/w1", verifier_key=vkey)
+    args = [live_server.url, "--key", str(record_key.verifier), "--signing-key", str(key_file), "--state", str(state)]
+    assert tool("witness.py", *args).returncode == 0
+    tamper(*(f"DELETE FROM {table}" for table in reversed(TABLES)))
+    for n in range(6):
+        append(kind="test.event", subject=f"thing:{n}", payload={"n": n, "rewritten": True})
+    publish_checkpoint()
+
+    result = tool("witness.py", *args)
+    assert result.returncode == 1
+    assert "REFUSING TO COSIGN. THE LOG FORKED OR REWROTE HISTORY" in result.stderr
+    assert not Cosignature.objects.exists()
