@@ -112,12 +112,27 @@ class ConsistencyProofOutput(serializers.Serializer):
     hashes = serializers.ListField(child=serializers.CharField(), help_text="RFC 6962 consistency proof, base64.")
 
 
+# A record of seven entries whose hashes are sha256("0") ... sha256("6").
 PROOF_EXAMPLE = {
     "seq": 3,
     "leaf_index": 2,
     "size": 5,
-    "root_hash": "m2NcG+1aFTmAxVJvFh8MF4ZUq4Ukkw/8Dzb6L9r5Suk=",
-    "hashes": ["JQ8Lym8RCsmhmeMptyNcBBY6RBnuXkQmw7fXp8EgDgI=", "6G1g6DsdDVZOBFcPlsvGmtCmzGm4I1QhxkK+TrKwqL0="],
+    "root_hash": "TiP7QNiHbxKZzKmzwoQyoBsR0aIBJmBpFGEokv8uCac=",
+    "hashes": [
+        "OVQh310Kdb3rPC/0K5bAceThl7HfW397v9PmGkhk3kY=",
+        "u7RBUwvd7VTm4r/NyCmBn/ObMHaOufAjBx3/wWtBDxA=",
+        "TGv4F2OVYqvux9OiptTSqvPh6Bjg/4LNBKQ0Y/+E9tY=",
+    ],
+}
+CONSISTENCY_EXAMPLE = {
+    "from": 3,
+    "to": 7,
+    "hashes": [
+        "OT7IaG9I6FTTjGhTCwrcFGllUlLhLsfYSeTkEXt61Kc=",
+        "OVQh310Kdb3rPC/0K5bAceThl7HfW397v9PmGkhk3kY=",
+        "u7RBUwvd7VTm4r/NyCmBn/ObMHaOufAjBx3/wWtBDxA=",
+        "YOE7PbQ+z4F7W3UxaGak7YKPyYpSYHww/iA1m1ykC0E=",
+    ],
 }
 
 
@@ -153,15 +168,7 @@ class InclusionProof(views.APIView):
     ],
     responses={200: ConsistencyProofOutput},
     examples=[
-        OpenApiExample(
-            "From 3 entries to 7",
-            value={
-                "from": 3,
-                "to": 7,
-                "hashes": PROOF_EXAMPLE["hashes"] + ["3wFUTG6eygJwgJXpaJbqdBOOF0nUMlALhyUcUgOVt4g="],
-            },
-            response_only=True,
-        )
+        OpenApiExample("From 3 entries to 7", value=CONSISTENCY_EXAMPLE, response_only=True),
     ],
 )
 class ConsistencyProof(views.APIView):

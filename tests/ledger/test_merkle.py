@@ -1,11 +1,13 @@
 """The stored tree against a few-line, independent RFC 6962 implementation (MTH, PATH, SUBPROOF, section 2.1)."""
 
+import base64
 import hashlib
 from functools import cache
 
 import pytest
 
 from ledger import merkle
+from ledger.api import CONSISTENCY_EXAMPLE, PROOF_EXAMPLE
 from ledger.models import Entry, TreeNode
 from ledger.selectors import consistency_proof, inclusion_proof, root_at
 from ledger.services import append
@@ -117,3 +119,12 @@ def test_the_in_memory_frontier_agrees_with_the_reference():
     for size, leaf in enumerate(leaves, start=1):
         frontier.append(sha(b"\x00" + leaf))
         assert frontier.root() == mth(0, size)
+
+
+def test_the_proofs_shown_in_the_api_docs_are_real():
+    mth, _, _ = reference([sha(str(n).encode()) for n in range(7)])
+    example = PROOF_EXAMPLE["hashes"], CONSISTENCY_EXAMPLE["hashes"]
+    inclusion, consistency = ([base64.b64decode(value) for value in hashes] for hashes in example)
+    assert base64.b64decode(PROOF_EXAMPLE["root_hash"]) == mth(0, 5)
+    assert verify_inclusion(mth(2, 3), 2, 5, inclusion, mth(0, 5))
+    assert verify_consistency(3, 7, mth(0, 3), mth(0, 7), consistency)
