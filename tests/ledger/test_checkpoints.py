@@ -49,3 +49,8 @@ def test_publish_checkpoint_command(capsys):
     assert "Published checkpoint 4" in capsys.readouterr().out
     call_command("publish_checkpoint")
     assert "not grown" in capsys.readouterr().out
+
+
+def test_beat_publishes_a_checkpoint_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["publish-record-checkpoint"]
+    assert (entry["task"], entry["schedule"]) == ("ledger.tasks.publish_checkpoint", 60)
