@@ -1,8 +1,14 @@
 from celery import shared_task
 
-from ledger import services
+from ledger import checkpoints, services
 
 
 @shared_task(name="ledger.tasks.verify_record")
 def verify_record() -> bool:
     return services.verify_record().ok
+
+
+@shared_task(name="ledger.tasks.publish_checkpoint")
+def publish_checkpoint() -> int | None:
+    checkpoint = checkpoints.publish_checkpoint()
+    return checkpoint.size if checkpoint else None

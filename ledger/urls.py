@@ -4,4 +4,6 @@ from ledger import views
 
 urlpatterns = [
     path("record/", views.record, name="record"),
+    path("record/checkpoint", views.checkpoint, name="record-checkpoint"),
+    path("record/key", views.key, name="record-key"),
 ]
