@@ -234,6 +234,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# The public record's Ed25519 note key (PRIVATE+KEY+..., from manage.py record_key). Empty on the embedded default,
+# where a key is generated into VAR_DIR on first use; required when DEBUG is off.
+RECORD_SIGNING_KEY = env("RECORD_SIGNING_KEY")
+RECORD_GENERATED_KEY_PATH = VAR_DIR / "record-signing.key" if DEBUG and not RECORD_SIGNING_KEY else None
+RECORD_CHECKPOINT_EVERY_SECONDS = env_int("RECORD_CHECKPOINT_EVERY_SECONDS", 60)
+
 # Celery: with no broker, tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -250,6 +256,10 @@ CELERY_BEAT_SCHEDULE = {
     "verify-public-record": {
         "task": "ledger.tasks.verify_record",
         "schedule": env_int("VERIFY_RECORD_EVERY_SECONDS", 3600),
+    },
+    "publish-record-checkpoint": {
+        "task": "ledger.tasks.publish_checkpoint",
+        "schedule": RECORD_CHECKPOINT_EVERY_SECONDS,
     },
     "send-consultation-notices": {
         "task": "consultation.tasks.send_consultation_notices",

@@ -1,9 +1,11 @@
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from ledger.models import GENESIS_HASH, Entry, VerificationRun, canonical_json
+from ledger import merkle
+from ledger.models import GENESIS_HASH, Entry, TreeNode, VerificationRun, canonical_json
 
 # Any constant works; it only has to be the same for every process appending.
 _APPEND_LOCK_KEY = 7_261_984_031
@@ -32,7 +34,24 @@ def append(*, kind: str, subject: str, payload: dict) -> Entry:
         )
         entry.hash = entry.compute_hash()
         entry.save()
+        _grow_tree(entry)
     return entry
+
+
+def _grow_tree(entry: Entry) -> None:
+    """Store the complete subtrees this entry completes: one read of at most log2(n) nodes, one insert."""
+    index = entry.seq - 1
+    needed = merkle.left_siblings_of(index)
+    siblings = {}
+    if needed:
+        wanted = Q()
+        for level, position in needed:
+            wanted |= Q(level=level, index=position)
+        siblings = {(node.level, node.index): bytes(node.hash) for node in TreeNode.objects.filter(wanted)}
+    created = merkle.new_nodes(index, merkle.leaf_hash(entry.hash), siblings)
+    TreeNode.objects.bulk_create(
+        TreeNode(level=level, index=position, hash=value) for (level, position), value in created.items()
+    )
 
 
 @dataclass

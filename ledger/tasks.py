@@ -1,6 +1,7 @@
 from celery import shared_task
 
-from ledger import services
+from ledger import checkpoints, services
+from ledger.opendata import writing
 
 
 @shared_task(name="ledger.tasks.verify_record")
@@ -8,10 +9,14 @@ def verify_record() -> bool:
     return services.verify_record().ok
 
 
-@shared_task(name="ledger.tasks.export_open_data")
-def export_open_data() -> int:
-    """Nightly; running it twice for the same checkpoint writes nothing the second time."""
-    from ledger.opendata.writing import export_open_data
+@shared_task(name="ledger.tasks.publish_checkpoint")
+def publish_checkpoint() -> int | None:
+    checkpoint = checkpoints.publish_checkpoint()
+    return checkpoint.size if checkpoint else None
 
-    export = export_open_data()
-    return export.tree_size if export else 0
+
+@shared_task(name="ledger.tasks.export_open_data")
+def export_open_data() -> int | None:
+    """Nightly; running it twice for the same checkpoint writes nothing the second time."""
+    export = writing.export_open_data()
+    return export.tree_size if export else None

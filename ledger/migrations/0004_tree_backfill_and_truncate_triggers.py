@@ -1,0 +1,68 @@
+from django.db import migrations
+
+from ledger import merkle
+
+APPEND_ONLY_TABLES = ["ledger_treenode", "ledger_checkpoint", "ledger_cosignature"]
+
+CREATE_FUNCTION = """
+CREATE OR REPLACE FUNCTION ledger_is_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'The public record is never rewritten: % on % refused.', TG_OP, TG_TABLE_NAME;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def _triggers(table: str, *, rows: bool) -> str:
+    statements = [
+        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION ledger_is_append_only();"
+    ]
+    if rows:
+        statements.append(
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION ledger_is_append_only();"
+        )
+    return "\n".join(statements)
+
+
+def build_tree(apps, schema_editor):
+    """The tree of the entries stored before it existed, built once in one pass."""
+    Entry = apps.get_model("ledger", "Entry")
+    TreeNode = apps.get_model("ledger", "TreeNode")
+    last_at_level: dict[int, tuple[int, bytes]] = {}
+    batch = []
+    for index, entry_hash in enumerate(Entry.objects.order_by("seq").values_list("hash", flat=True).iterator(5000)):
+        siblings = {(level, position): value for level, (position, value) in last_at_level.items()}
+        for (level, position), value in merkle.new_nodes(index, merkle.leaf_hash(entry_hash), siblings).items():
+            last_at_level[level] = (position, value)
+            batch.append(TreeNode(level=level, index=position, hash=value))
+        if len(batch) >= 5000:
+            TreeNode.objects.bulk_create(batch)
+            batch = []
+    TreeNode.objects.bulk_create(batch)
+
+
+def create_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE_FUNCTION)
+        schema_editor.execute(_triggers("ledger_entry", rows=False))
+        for table in APPEND_ONLY_TABLES:
+            schema_editor.execute(_triggers(table, rows=True))
+
+
+def drop_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for table in ["ledger_entry", *APPEND_ONLY_TABLES]:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};")
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
+        schema_editor.execute("DROP FUNCTION IF EXISTS ledger_is_append_only();")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("ledger", "0003_merkle_tree_and_checkpoints")]
+
+    operations = [
+        migrations.RunPython(build_tree, migrations.RunPython.noop),
+        migrations.RunPython(create_triggers, drop_triggers),
+    ]
