@@ -2,7 +2,6 @@
 
 Each export is a folder named after the tree size of its checkpoint, written once and never changed;
 its manifest.json is written last, so a folder without one is an export that did not finish.
-latest.json names the newest finished export.
 """
 
 import json
@@ -13,7 +12,6 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage, storages
 
 MANIFEST = "manifest.json"
-LATEST = "latest.json"
 SUMS = "SHA256SUMS"
 CONTENT_TYPES = {"jsonl": "application/gzip", "csv": "application/gzip", "sums": "text/plain; charset=utf-8"}
 
@@ -87,8 +85,14 @@ def export_at(tree_size: int) -> Export | None:
 
 
 def latest_export() -> Export | None:
-    text = _read(LATEST)
-    return export_at(json.loads(text)["tree_size"]) if text else None
+    try:
+        folders = open_data_storage().listdir("")[0]
+    except FileNotFoundError:  # nothing was ever written
+        return None
+    for tree_size in sorted((int(folder) for folder in folders if folder.isdigit()), reverse=True):
+        if export := export_at(tree_size):
+            return export
+    return None
 
 
 def replace(name: str, content: bytes | File) -> None:
@@ -101,6 +105,3 @@ def replace(name: str, content: bytes | File) -> None:
 
 def publish(export: Export) -> None:
     replace(path_of(export.tree_size, MANIFEST), export.to_json().encode())
-    latest = latest_export()
-    if latest is None or latest.tree_size <= export.tree_size:
-        replace(LATEST, json.dumps({"tree_size": export.tree_size}).encode())

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -229,6 +231,7 @@ def test_any_storage_backend_holds_the_files(settings, client):
     done = export_open_data()
     response = client.get(reverse("open-data-file", args=[done.tree_size, "SHA256SUMS"]))
     assert response.status_code == 200 and f"checkpoint 1 {done.root_hash}" in b"".join(response).decode()
+    assert done.file("record.csv.gz").sha256 in client.get(reverse("open-data")).text
 
 
 def test_the_command_and_the_nightly_task_export_once(settings, capsys):
@@ -239,3 +242,29 @@ def test_the_command_and_the_nightly_task_export_once(settings, capsys):
     call_command("export_open_data")
     assert "Open data for checkpoint 1" in capsys.readouterr().out
     assert export_open_data_task.delay().get() == 1
+
+
+def test_reading_the_rows_takes_the_same_queries_for_one_row_or_many(organization, citizen, moderator):
+    guideline, system = published_guideline(organization), AISystemFactory(organization=organization)
+    decided(citizen, system, guideline, moderator, handle="one")
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            for dataset in DATASETS:
+                list(dataset.rows(1000))
+        counts.append(len(queries))
+        decided(citizen, system, guideline, moderator, handle=f"more-{len(counts)}")
+        file(citizen, system, guideline)
+    assert counts[0] == counts[1]
+
+
+def test_an_inadmissible_appeal_shows_its_public_note(organization, citizen, moderator):
+    guideline, system = published_guideline(organization), AISystemFactory(organization=organization)
+    appeal = file(citizen, system, guideline)
+    appeals.declare_inadmissible(appeal=appeal, moderator=moderator, reason="duplicate", public_note="Filed twice.")
+    [row] = rows(export_open_data(), "appeals")
+    assert (row["status"], row["inadmissible_reason"], row["public_note"]) == (
+        "inadmissible",
+        "duplicate",
+        "Filed twice.",
+    )
