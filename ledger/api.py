@@ -12,7 +12,7 @@ from core.api import CursorPagination
 from core.ids import parse_id
 from ledger.checkpoints import add_cosignature
 from ledger.models import Checkpoint, Entry
-from ledger.selectors import consistency_proof, inclusion_proof, root_at, tree_size
+from ledger.selectors import consistency_proof, root_and_inclusion_proof, tree_size
 
 
 class EntryOutput(serializers.ModelSerializer):
@@ -135,12 +135,13 @@ class InclusionProof(views.APIView):
         query = ProofQuery(data=request.query_params, context={"seq": seq, "tree_size": tree_size()})
         query.is_valid(raise_exception=True)
         size = query.validated_data["size"]
+        root, proof = root_and_inclusion_proof(seq=seq, size=size)
         body = {
             "seq": seq,
             "leaf_index": seq - 1,
             "size": size,
-            "root_hash": _base64([root_at(size)])[0],
-            "hashes": _base64(inclusion_proof(seq=seq, size=size)),
+            "root_hash": _base64([root])[0],
+            "hashes": _base64(proof),
         }
         return Response(body, headers={"Cache-Control": IMMUTABLE})
 

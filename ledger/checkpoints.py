@@ -6,6 +6,7 @@ import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 
 from ledger.models import Checkpoint, Cosignature, Witness
 from ledger.notes import NoteError, parse_signature_line, record_origin, sign_note, verify_cosignature
@@ -19,7 +20,8 @@ def checkpoint_text(*, size: int, root: bytes) -> str:
 
 
 def latest_checkpoint() -> Checkpoint | None:
-    return Checkpoint.objects.order_by("-size").first()
+    cosignatures = Prefetch("cosignatures", queryset=Cosignature.objects.select_related("witness"))
+    return Checkpoint.objects.prefetch_related(cosignatures).order_by("-size").first()
 
 
 def publish_checkpoint() -> Checkpoint | None:

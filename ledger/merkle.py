@@ -1,15 +1,27 @@
 """The record's Merkle tree (RFC 6962 / RFC 9162, as Go's golang.org/x/mod/sumdb/tlog computes it).
 
-Every complete subtree is stored once, when its last leaf is appended, as a TreeNode keyed by (level, index):
-the node covering leaves [index * 2**level, (index + 1) * 2**level). Any other subtree of the tree at any size is
-the fold of at most log2(n) stored nodes, so roots and proofs read O(log n) rows and nothing is ever rebuilt.
+Every complete subtree is stored once, when its last leaf is appended. Node (level, n) covers leaves
+[n * 2**level, (n + 1) * 2**level) and is stored under stored_hash_index(level, n), as Go's tlog numbers them. Any
+other subtree of the tree at any size is the fold of at most log2(size) stored nodes, so roots and proofs read
+O(log n) rows and nothing is ever rebuilt.
 """
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 Range = tuple[int, int]  # leaves [lo, hi)
-Node = tuple[int, int]  # (level, index)
+Node = tuple[int, int]  # (level, n)
+
+
+def stored_hash_index(level: int, n: int) -> int:
+    """Where node (level, n) is stored: Go's tlog.StoredHashIndex, the order in which appends write hashes."""
+    for _ in range(level):
+        n = 2 * n + 1
+    index = 0
+    while n:
+        index += n
+        n >>= 1
+    return index + level
 
 
 def leaf_hash(entry_hash: str) -> bytes:
@@ -67,6 +79,14 @@ def fold(hashes: list[bytes]) -> bytes:
     for left in reversed(hashes[:-1]):
         result = node_hash(left, result)
     return result
+
+
+def range_hashes(ranges: list[Range], lookup: Callable[[set[Node]], dict[Node, bytes]]) -> list[bytes]:
+    """The hash of each range of leaves, folded from the stored complete subtrees `lookup` returns in one go."""
+    parts = [stored_nodes(lo, hi) for lo, hi in ranges]
+    wanted = {node for nodes in parts for node in nodes}
+    found = lookup(wanted) if wanted else {}
+    return [fold([found[node] for node in nodes]) for nodes in parts]
 
 
 def new_nodes(index: int, leaf: bytes, left_siblings: dict[Node, bytes]) -> dict[Node, bytes]:

@@ -81,15 +81,17 @@ class VerificationRun(models.Model):
 
 
 class TreeNode(models.Model):
-    """A complete subtree of the record's Merkle tree, stored once when its last leaf arrives (see ledger.merkle)."""
+    """A complete subtree of the record's Merkle tree, stored once when its last leaf arrives (see ledger.merkle).
 
-    pk = models.CompositePrimaryKey("level", "index")
-    level = models.PositiveSmallIntegerField()
-    index = models.BigIntegerField()
+    Keyed like Go's sumdb/tlog stores hashes: `index` is tlog.StoredHashIndex(level, n), so the hashes of the
+    tree are numbered in the order they are written and any set of them is one primary-key lookup.
+    """
+
+    index = models.BigIntegerField(primary_key=True)
     hash = models.BinaryField(max_length=32)
 
     def __str__(self) -> str:
-        return f"level {self.level} node {self.index}"
+        return f"stored hash {self.index}"
 
 
 class Checkpoint(AppendOnlyModel):
@@ -112,6 +114,10 @@ class Checkpoint(AppendOnlyModel):
     def text(self) -> str:
         """The checkpoint body that signatures cover: origin, size, root, each on its own line."""
         return self.note.partition("\n\n")[0] + "\n"
+
+    @property
+    def witnesses_who_cosigned(self) -> list["Witness"]:
+        return [cosignature.witness for cosignature in self.cosignatures.all()]
 
     def cosigned_note(self) -> str:
         """The note as served: the site's signature, then every witness's, in the order they arrived."""

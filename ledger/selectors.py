@@ -1,7 +1,5 @@
 """Reads of the record's Merkle tree: roots and proofs from O(log n) stored nodes, in one query each."""
 
-from django.db.models import Q
-
 from ledger import merkle
 from ledger.models import Entry, TreeNode
 
@@ -11,17 +9,17 @@ def tree_size() -> int:
     return last or 0
 
 
-def _range_hashes(ranges: list[merkle.Range]) -> list[bytes]:
-    """The hash of each range of leaves, from the stored complete subtrees that make it up."""
-    parts = [merkle.stored_nodes(lo, hi) for lo, hi in ranges]
-    wanted = {node for nodes in parts for node in nodes}
+def stored_nodes(wanted: set[merkle.Node] | list[merkle.Node]) -> dict[merkle.Node, bytes]:
     if not wanted:
-        return []
-    condition = Q()
-    for level, index in wanted:
-        condition |= Q(level=level, index=index)
-    found = {(node.level, node.index): bytes(node.hash) for node in TreeNode.objects.filter(condition)}
-    return [merkle.fold([found[node] for node in nodes]) for nodes in parts]
+        return {}
+    where = {merkle.stored_hash_index(*node): node for node in wanted}
+    return {
+        where[index]: bytes(value) for index, value in TreeNode.objects.filter(pk__in=where).values_list("pk", "hash")
+    }
+
+
+def _range_hashes(ranges: list[merkle.Range]) -> list[bytes]:
+    return merkle.range_hashes(ranges, stored_nodes)
 
 
 def root_at(size: int) -> bytes:
@@ -31,7 +29,13 @@ def root_at(size: int) -> bytes:
 
 def inclusion_proof(*, seq: int, size: int) -> list[bytes]:
     """RFC 6962 audit path of entry `seq` (leaf seq - 1) in the tree of the first `size` entries."""
-    return _range_hashes(merkle.inclusion_ranges(seq - 1, 0, size))
+    return root_and_inclusion_proof(seq=seq, size=size)[1]
+
+
+def root_and_inclusion_proof(*, seq: int, size: int) -> tuple[bytes, list[bytes]]:
+    """The root of the tree of `size` entries and the audit path of entry `seq` in it, in one query."""
+    root, *proof = _range_hashes([(0, size), *merkle.inclusion_ranges(seq - 1, 0, size)])
+    return root, proof
 
 
 def consistency_proof(*, old: int, new: int) -> list[bytes]:

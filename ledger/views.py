@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
 from core.ids import parse_id
 from ledger.checkpoints import latest_checkpoint
-from ledger.models import Entry, VerificationRun
+from ledger.models import Entry, VerificationRun, Witness
 from ledger.notes import site_signer
 
 PAGE_SIZE = 50
@@ -25,6 +26,10 @@ def record(request):
         "entries": page[:PAGE_SIZE],
         "older": page[PAGE_SIZE - 1].seq if len(page) > PAGE_SIZE else None,
         "last_verification": VerificationRun.objects.first(),
+        "checkpoint": latest_checkpoint(),
+        "witnesses": Witness.objects.filter(active=True),
+        "verifier_key": site_signer().verifier,
+        "site_url": settings.SITE_URL,
     }
     return render(request, "ledger/record.html", context)
 

@@ -41,7 +41,7 @@ def build_tree(apps, schema_editor):
         siblings = {(level, position): value for level, (position, value) in last_at_level.items()}
         for (level, position), value in merkle.new_nodes(index, merkle.leaf_hash(entry_hash), siblings).items():
             last_at_level[level] = (position, value)
-            batch.append(TreeNode(level=level, index=position, hash=value))
+            batch.append(TreeNode(index=merkle.stored_hash_index(level, position), hash=value))
         if len(batch) >= 5000:
             TreeNode.objects.bulk_create(batch)
             batch = []

@@ -1,7 +1,9 @@
+import time
+
 import pytest
 
-from ledger.checkpoints import publish_checkpoint
-from ledger.notes import parse_verifier, verify_note
+from ledger.checkpoints import add_cosignature, publish_checkpoint
+from ledger.notes import cosign, parse_verifier, verify_note
 from ledger.services import append
 
 pytestmark = pytest.mark.django_db
@@ -37,3 +39,27 @@ def test_checkpoints_are_listed_oldest_first_in_constant_queries(client, django_
         body = client.get("/api/v1/record/checkpoints/").json()
     assert [checkpoint["size"] for checkpoint in body["results"]] == [1, 2, 3]
     assert set(body["results"][0]) == {"size", "root_hash", "published_at", "note"}
+
+
+def test_the_record_page_explains_how_to_check_it_with_the_key_and_checkpoint(client, record_key):
+    append(kind="test.event", subject="thing:1", payload={})
+    checkpoint = publish_checkpoint()
+    page = client.get("/record/").content.decode()
+    assert "What it proves" in page and "Check it yourself" in page
+    assert f"--key '{record_key.verifier}'" in page
+    assert checkpoint.root_hash in page and "covering the first 1 entry:" in page
+
+
+def test_the_record_page_names_the_witnesses_and_whether_they_cosigned(client, witness, witness_key):
+    append(kind="test.event", subject="thing:1", payload={})
+    checkpoint = publish_checkpoint()
+    assert "has not cosigned the current checkpoint yet" in client.get("/record/").content.decode()
+    line = cosign(checkpoint.text, name=witness.name, private_key=witness_key, timestamp=int(time.time()))
+    add_cosignature(checkpoint=checkpoint, line=line)
+    page = client.get("/record/").content.decode()
+    assert "witness.example.org/w1</strong>, run by Example Watch:\n          cosigned the current checkpoint" in page
+    assert f"--witness '{witness.verifier_key}'" in page
+
+
+def test_the_footer_promise_links_to_how_to_check(client):
+    assert 'href="/record/#check">anyone can verify nothing was rewritten</a>' in client.get("/").content.decode()
