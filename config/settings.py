@@ -4,10 +4,12 @@ The defaults are the embedded set-up (SQLite under var/, Celery tasks run eagerl
 in-process, mail printed to the console), so a fresh checkout runs with no servers.
 """
 
+import json
 import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -167,6 +169,13 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    # Bulk open data (/data/): files under OPEN_DATA_ROOT by default; in production any storage backend, such as
+    # django-storages' "storages.backends.s3.S3Storage", with its options as JSON in OPEN_DATA_STORAGE_OPTIONS.
+    "open_data": {
+        "BACKEND": env("OPEN_DATA_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(env("OPEN_DATA_STORAGE_OPTIONS", "{}"))
+        or {"location": env("OPEN_DATA_ROOT", str(VAR_DIR / "open-data"))},
+    },
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -267,6 +276,11 @@ CELERY_BEAT_SCHEDULE = {
     "appeals-sweep-unrouted": {
         "task": "appeals.tasks.sweep_unrouted_appeals",
         "schedule": env_int("SWEEP_UNROUTED_EVERY_SECONDS", 300),
+    },
+    # At night, when the site is quiet: the export reads every table.
+    "export-open-data": {
+        "task": "ledger.tasks.export_open_data",
+        "schedule": crontab(hour=env_int("OPEN_DATA_HOUR", 3), minute=15),
     },
 }
 
