@@ -118,12 +118,12 @@ def test_appeals_carry_only_what_their_public_page_shows(organization, citizen, 
     screened = file(citizen, system, guideline, prompt_excerpt="My name is Ada, dosage?", grounds="Private grounds")
     appeals.redact_refusal(
         appeal=screened,
-        moderator=moderator,
+        by=moderator,
         public_prompt_excerpt="My name is [redacted], dosage?",
         public_refusal_excerpt="I can't help.",
         public_grounds="Public grounds",
     )
-    appeals.admit_appeal(appeal=screened, moderator=moderator)
+    appeals.admit_appeal(appeal=screened, by=moderator)
     unscreened = file(citizen, system, guideline, prompt_excerpt="Unscreened prompt")
     done = export_open_data()
     by_id = {row["id"]: row for row in rows(done, "appeals")}
@@ -261,7 +261,7 @@ def test_reading_the_rows_takes_the_same_queries_for_one_row_or_many(organizatio
 def test_an_inadmissible_appeal_shows_its_public_note(organization, citizen, moderator):
     guideline, system = published_guideline(organization), AISystemFactory(organization=organization)
     appeal = file(citizen, system, guideline)
-    appeals.declare_inadmissible(appeal=appeal, moderator=moderator, reason="duplicate", public_note="Filed twice.")
+    appeals.declare_inadmissible(appeal=appeal, by=moderator, reason="duplicate", public_note="Filed twice.")
     [row] = rows(export_open_data(), "appeals")
     assert (row["status"], row["inadmissible_reason"], row["public_note"]) == (
         "inadmissible",
