@@ -1,5 +1,6 @@
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.db import connection
 
 from config.celery import app as celery_app
+from core import outbox
 from tests.services import require_broker, require_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,10 +25,12 @@ def test_database_url() -> str:
 test_database_url.__test__ = False  # a helper, not a test
 
 
-def _start_worker(number: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": test_database_url(), "LOG_LEVEL": "WARNING"}
+def _start_worker(number: int, *, beat_schedule: Path | None = None, **extra_env: str) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": test_database_url(), "LOG_LEVEL": "WARNING", **extra_env}
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo"]
     command += ["--hostname", f"test-worker-{number}-{os.getpid()}@%h", "--without-gossip", "--without-mingle"]
+    if beat_schedule:
+        command += ["--beat", "--schedule", str(beat_schedule)]
     log = open(settings.VAR_DIR / f"test-worker-{number}.log", "w")  # noqa: SIM115 (closed with the process)
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
@@ -43,14 +47,61 @@ def running_workers(count: int):
         yield workers
     finally:
         celery_app.conf.task_always_eager = True
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        stop_workers(workers)
         connection.close()
+
+
+def stop_workers(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+class WorkerWithBeat:
+    """One worker process that runs beat too (so the outbox relay), with extra environment on top of the test's."""
+
+    def __init__(self, tmp_path: Path, env: dict[str, str]):
+        self.tmp_path, self.env, self.starts, self.process = tmp_path, env, 0, None
+
+    def start(self) -> None:
+        self.starts += 1
+        schedule = self.tmp_path / f"beat-{self.starts}"
+        self.process = _start_worker(self.starts, beat_schedule=schedule, **self.env)
+
+    def kill_hard(self) -> None:
+        """Freeze it mid-task, then kill it with no chance to acknowledge, requeue or clean up anything."""
+        self.process.send_signal(signal.SIGSTOP)
+        self.process.kill()
+        self.process.wait()
+
+
+@contextlib.contextmanager
+def worker_with_beat(tmp_path: Path, **env: str):
+    """Tasks the test queues go to the broker; the worker is started by the test (`.start()`), when it wants."""
+    require_postgres()
+    require_broker()
+    celery_app.control.purge()
+    celery_app.conf.task_always_eager = False
+    worker = WorkerWithBeat(tmp_path, env)
+    try:
+        yield worker
+    finally:
+        celery_app.conf.task_always_eager = True
+        if worker.process:
+            stop_workers([worker.process])
+        _forget_unacknowledged()
+        connection.close()
+
+
+def _forget_unacknowledged() -> None:
+    # A killed worker's message waits in Redis to be restored after the visibility timeout; not into a later test.
+    with celery_app.connection_for_write() as broker:
+        broker.default_channel.client.delete("unacked", "unacked_index")
 
 
 def wait_for(condition, timeout: float = 60, interval: float = 0.2):
@@ -62,3 +113,14 @@ def wait_for(condition, timeout: float = 60, interval: float = 0.2):
             return result
         time.sleep(interval)
     raise AssertionError(f"gave up after {timeout}s waiting for {condition.__doc__ or condition}")
+
+
+@contextlib.contextmanager
+def broker_unreachable():
+    """This process (the web side) publishes to a port nothing listens on; worker processes keep the real broker."""
+    celery_app.conf["broker_write_url"] = "redis://127.0.0.1:6399/12"
+    try:
+        yield
+    finally:
+        celery_app.conf["broker_write_url"] = None
+        outbox._broker_away_until = 0.0  # the broker is back: no pause for the tests that follow
