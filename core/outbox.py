@@ -1,8 +1,9 @@
 """The transactional outbox between our transactions and the Celery broker.
 
 `core.queue.enqueue` writes an `OutboxTask` row in the caller's transaction, so a task exists exactly when the
-change that needs it was committed. After the commit it makes one immediate attempt to hand the row to the broker;
-with the embedded default (eager Celery, no broker) that attempt simply runs the task in-process, as before.
+change that needs it was committed. After the commit it makes one immediate attempt to hand the row to the broker.
+With the embedded default (eager Celery, no broker) there is nothing to wait for: no row is written, and the task
+runs in-process after the commit, as it always did.
 
 A broker that does not answer never reaches the user: the failure is logged and the row waits, and the relay (the
 beat task `core.tasks.relay_outbox`, every OUTBOX_RELAY_EVERY_SECONDS) hands it over later, backing off per row
@@ -44,18 +45,18 @@ _broker_away_until = 0.0
 
 def add(task_name: str, args: list) -> None:
     """Store the task in the current transaction and try to hand it over once that commits."""
-    current_app.tasks[task_name]  # an unknown name is a bug: fail the caller's transaction, not a later relay
+    task = current_app.tasks[task_name]  # an unknown name is a bug: fail the caller's transaction, not a relay
+    if current_app.conf.task_always_eager:
+        # The embedded default: no broker to wait for and no relay, so no row; the task runs here after the commit
+        # as it always has, and an error in it reaches the caller.
+        transaction.on_commit(lambda: task.delay(*args))
+        return
     grace = timedelta(seconds=settings.OUTBOX_RELAY_EVERY_SECONDS * 2)  # time for the immediate attempt first
     row = OutboxTask.objects.create(task=task_name, args=list(args), next_attempt_at=timezone.now() + grace)
     transaction.on_commit(lambda: _attempt_now(row))
 
 
 def _attempt_now(row: OutboxTask) -> None:
-    if current_app.conf.task_always_eager:
-        # The embedded default: the task runs right here, and an error in it reaches the caller as it always did.
-        current_app.tasks[row.task].delay(*row.args)
-        OutboxTask.objects.filter(pk=row.pk).delete()
-        return
     # While the broker is away every request would wait for its connection timeout; the relay catches up instead.
     if time.monotonic() >= _broker_away_until:
         with producers().acquire(block=True) as producer:
@@ -69,14 +70,18 @@ def producers():
 
 
 def hand_over(row: OutboxTask, producer) -> bool:
-    """Publish the row's task, with the row's id as its task id; on any broker error log it and schedule the next
-    try. Never raises."""
+    """Publish the row's task, with the row's id as its task id. Never raises: on a broker error it logs, schedules
+    the next try and returns False, so a relay stops asking a broker that is away."""
     global _broker_away_until
     now = timezone.now()
     rows = OutboxTask.objects.filter(pk=row.pk)
+    task = current_app.tasks.get(row.task)
+    if task is None:  # renamed or removed by a deploy since it was stored: only a person can say what it meant
+        logger.error("Outbox: %s names no task this code knows", row)
+        rows.update(state=OutboxTask.FAILED, last_error="No such task.")
+        return True
     try:
         # No publish retries either: the relay is the retry, and a user's request must not wait on it.
-        task = current_app.tasks[row.task]
         task.apply_async(row.args, task_id=f"{TASK_ID_PREFIX}{row.pk}", producer=producer, retry=False)
     except Exception as error:  # whatever the broker or the network raised, the row waits
         _broker_away_until = time.monotonic() + settings.OUTBOX_RELAY_EVERY_SECONDS
