@@ -239,10 +239,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 BROKER_VISIBILITY_TIMEOUT_SECONDS = env_int("BROKER_VISIBILITY_TIMEOUT_SECONDS", 3600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT_SECONDS}
 # The outbox (core/outbox.py): how often the relay runs, the longest wait between tries of a broker that refused,
-# and when a task handed over but never finished is handed over again (after Redis would have re-delivered it).
+# when a task handed over but never finished is handed over again (after Redis would have re-delivered it), and
+# how long a hand-over waits for a broker that does not answer.
 OUTBOX_RELAY_EVERY_SECONDS = env_int("OUTBOX_RELAY_EVERY_SECONDS", 5)
 OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 300)
 OUTBOX_REDELIVER_AFTER_SECONDS = env_int("OUTBOX_REDELIVER_AFTER_SECONDS", BROKER_VISIBILITY_TIMEOUT_SECONDS + 600)
+OUTBOX_BROKER_TIMEOUT_SECONDS = env_int("OUTBOX_BROKER_TIMEOUT_SECONDS", 2)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True

@@ -64,9 +64,12 @@ def _attempt_now(row: OutboxTask) -> None:
 
 
 def producers():
-    """A pool of producers whose connections try the broker once: Kombu's default retries on connecting would hold
-    a user's request for seconds, and the relay is our retry."""
-    return pools.producers[current_app.connection_for_write(transport_options={"max_retries": 0})]
+    """A pool of producers whose connections try the broker once and wait for it at most OUTBOX_BROKER_TIMEOUT_SECONDS:
+    Kombu's retries would hold a user's request for seconds, and a broker that accepts connections but never answers
+    would hold it for ever. The relay is our retry."""
+    timeout = settings.OUTBOX_BROKER_TIMEOUT_SECONDS
+    options = {"max_retries": 0, "socket_connect_timeout": timeout, "socket_timeout": timeout}
+    return pools.producers[current_app.connection_for_write(transport_options=options)]
 
 
 def hand_over(row: OutboxTask, producer) -> bool:

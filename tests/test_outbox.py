@@ -1,6 +1,8 @@
 """The outbox behind core.queue.enqueue: a task exists exactly when the change that needs it was committed, and
 waits out a broker that does not answer (core/outbox.py). Worker crashes are in tests/test_faults.py."""
 
+import socket
+import time
 from datetime import timedelta
 
 import pytest
@@ -52,6 +54,13 @@ def broker(settings):
     celery_app.control.purge()
 
 
+@pytest.fixture
+def silent_broker():
+    """A port that accepts connections and never says a word."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+
+
 def waiting(task="tests.test_outbox.remember", **fields) -> OutboxTask:
     return OutboxTask.objects.create(task=task, args=["filed"], next_attempt_at=timezone.now(), **fields)
 
@@ -88,6 +97,20 @@ def test_a_broker_that_does_not_answer_is_logged_and_the_task_waits(broker_away,
     assert (row.state, row.attempts, RUNS) == (OutboxTask.PENDING, 1, [])
     assert "Connection refused" in row.last_error
     assert "Outbox: could not hand over tests.test_outbox.remember('filed',)" in caplog.text
+
+
+def test_a_broker_that_never_answers_holds_a_request_for_a_second_not_for_ever(
+    silent_broker, settings, django_capture_on_commit_callbacks
+):
+    settings.OUTBOX_BROKER_TIMEOUT_SECONDS = 1
+    celery_app.conf.task_always_eager = False
+    started = time.monotonic()
+    with broker_unreachable(silent_broker), django_capture_on_commit_callbacks(execute=True):
+        enqueue("tests.test_outbox.remember", "filed")
+    assert time.monotonic() - started < 3
+    row = OutboxTask.objects.get()
+    assert (row.state, row.attempts) == (OutboxTask.PENDING, 1)
+    assert "Timeout" in row.last_error
 
 
 def test_the_relay_backs_off_while_the_broker_is_away(broker_away, settings):

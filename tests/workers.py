@@ -116,9 +116,10 @@ def wait_for(condition, timeout: float = 60, interval: float = 0.2):
 
 
 @contextlib.contextmanager
-def broker_unreachable():
-    """This process (the web side) publishes to a port nothing listens on; worker processes keep the real broker."""
-    celery_app.conf["broker_write_url"] = "redis://127.0.0.1:6399/12"
+def broker_unreachable(url: str = "redis://127.0.0.1:6399/12"):
+    """This process (the web side) publishes to `url`, by default a port nothing listens on; worker processes keep
+    the real broker."""
+    celery_app.conf["broker_write_url"] = url
     try:
         yield
     finally:
