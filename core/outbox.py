@@ -5,9 +5,10 @@ change that needs it was committed. After the commit it makes one immediate atte
 With the embedded default (eager Celery, no broker) there is nothing to wait for: no row is written, and the task
 runs in-process after the commit, as it always did.
 
-A broker that does not answer never reaches the user: the failure is logged and the row waits, and the relay (the
-beat task `core.tasks.relay_outbox`, every OUTBOX_RELAY_EVERY_SECONDS) hands it over later, backing off per row
-(1, 2, 4 … seconds, at most OUTBOX_RETRY_MAX_SECONDS) until the broker takes it.
+A broker that refuses or does not answer never reaches the user: the attempt gives up after at most
+OUTBOX_BROKER_TIMEOUT_SECONDS, the failure is logged and the row waits, and the relay (the beat task
+`core.tasks.relay_outbox`, every OUTBOX_RELAY_EVERY_SECONDS) hands it over later, backing off per row (1, 2, 4 …
+seconds, at most OUTBOX_RETRY_MAX_SECONDS) until the broker takes it.
 
 A task lost after hand-over (a worker killed mid-task, a message dropped by the broker) is recovered because the
 row is only deleted when the task itself succeeds, by the worker, through Celery's `task_success` signal; the
@@ -15,7 +16,7 @@ message carries the row's id as its task id, also across the task's own retries.
 after OUTBOX_REDELIVER_AFTER_SECONDS (longer than the broker's visibility timeout, which is longer than the longest
 task) is handed over again. So delivery is at least once, and every task must be safe to run twice: routing
 counts the panel it already has, and mail goes through `core.mail.send_once`. A task that raises after its own
-retries is marked failed with its error and left for an operator (set its state back to pending to run it again).
+retries is marked failed with its error and left for an operator (the admin's "Hand over again" queues it again).
 
 Not django-celery-outbox (evaluated): it replaces the Celery app class, needs its own relay daemon and
 SELECT … SKIP LOCKED (so not the SQLite default), pulls in structlog, sentry-sdk and datadog, and forgets a row

@@ -62,38 +62,43 @@ def stop_workers(workers: list[subprocess.Popen]) -> None:
             worker.wait()
 
 
-class WorkerWithBeat:
-    """One worker process that runs beat too (so the outbox relay), with extra environment on top of the test's."""
+class Workers:
+    """Worker processes, the first running beat too (so the outbox relay), with extra environment on top of the
+    test's; started, killed and restarted by the test."""
 
-    def __init__(self, tmp_path: Path, env: dict[str, str]):
-        self.tmp_path, self.env, self.starts, self.process = tmp_path, env, 0, None
+    def __init__(self, count: int, tmp_path: Path, env: dict[str, str]):
+        self.count, self.tmp_path, self.env, self.starts, self.processes = count, tmp_path, env, 0, []
 
     def start(self) -> None:
         self.starts += 1
-        schedule = self.tmp_path / f"beat-{self.starts}"
-        self.process = _start_worker(self.starts, beat_schedule=schedule, **self.env)
+        schedule = self.tmp_path / f"beat-{self.starts}"  # a fresh one: a killed beat may leave its file broken
+        self.processes = [
+            _start_worker(self.starts * 10 + n, beat_schedule=None if n else schedule, **self.env)
+            for n in range(self.count)
+        ]
 
     def kill_hard(self) -> None:
-        """Freeze it mid-task, then kill it with no chance to acknowledge, requeue or clean up anything."""
-        self.process.send_signal(signal.SIGSTOP)
-        self.process.kill()
-        self.process.wait()
+        """Freeze them mid-task, then kill them with no chance to acknowledge, requeue or clean up anything."""
+        for process in self.processes:
+            process.send_signal(signal.SIGSTOP)
+        for process in self.processes:
+            process.kill()
+            process.wait()
 
 
 @contextlib.contextmanager
-def worker_with_beat(tmp_path: Path, **env: str):
-    """Tasks the test queues go to the broker; the worker is started by the test (`.start()`), when it wants."""
+def workers_with_beat(tmp_path: Path, count: int = 1, **env: str):
+    """Tasks the test queues go to the broker; the workers start when the test says (`.start()`)."""
     require_postgres()
     require_broker()
     celery_app.control.purge()
     celery_app.conf.task_always_eager = False
-    worker = WorkerWithBeat(tmp_path, env)
+    workers = Workers(count, tmp_path, env)
     try:
-        yield worker
+        yield workers
     finally:
         celery_app.conf.task_always_eager = True
-        if worker.process:
-            stop_workers([worker.process])
+        stop_workers(workers.processes)
         _forget_unacknowledged()
         connection.close()
 
