@@ -91,7 +91,7 @@ def test_with_the_broker_away_nobody_sees_an_error_and_no_task_or_email_is_lost(
     client.force_login(citizen)
     statuses = Counter()
 
-    with workers_with_beat(tmp_path, **worker_env) as worker, broker_unreachable():
+    with workers_with_beat(tmp_path, **worker_env) as workers, broker_unreachable():
         for n in range(50):
             if n % 2:
                 response = api.post("/api/v1/appeals/", {**form(n), **where})
@@ -109,7 +109,7 @@ def test_with_the_broker_away_nobody_sees_an_error_and_no_task_or_email_is_lost(
         assert (queued["appeals.tasks.route_appeal"], queued["consultation.tasks.notify_comment_hidden"]) == (50, 50)
 
         started = time.monotonic()
-        worker.start()  # the broker is back for the worker, whose beat runs the relay
+        workers.start()  # a worker that reaches the broker, and its beat runs the relay
         expected = appellant_mail + 50 + 50  # and an offer to a reviewer per appeal, a notice per hidden comment
         wait_for(lambda: not OutboxTask.objects.exists() and mail_count(tmp_path / "mail") >= expected, 45, 0.5)
         print(
