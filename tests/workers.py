@@ -32,7 +32,8 @@ def _start_worker(number: int, *, beat_schedule: Path | None = None, **extra_env
     if beat_schedule:
         command += ["--beat", "--schedule", str(beat_schedule)]
     log = open(settings.VAR_DIR / f"test-worker-{number}.log", "w")  # noqa: SIM115 (closed with the process)
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    # A session of its own, so that killing its process group takes the embedded beat process along.
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 @contextlib.contextmanager
@@ -78,11 +79,11 @@ class Workers:
         ]
 
     def kill_hard(self) -> None:
-        """Freeze them mid-task, then kill them with no chance to acknowledge, requeue or clean up anything."""
+        """Freeze them mid-task, then kill them (and beat) with no chance to acknowledge, requeue or clean up."""
         for process in self.processes:
-            process.send_signal(signal.SIGSTOP)
+            os.killpg(process.pid, signal.SIGSTOP)
         for process in self.processes:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
 
