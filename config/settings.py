@@ -179,6 +179,7 @@ STORAGES = {
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # for the filebased backend
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
@@ -244,15 +245,33 @@ RECORD_CHECKPOINT_EVERY_SECONDS = env_int("RECORD_CHECKPOINT_EVERY_SECONDS", 60)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A worker that dies mid-task leaves its message unacknowledged, so it is delivered again; it holds one at a time.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis gives an unacknowledged message to another worker after this many seconds: longer than the longest task
+# and the longest retry countdown (600 s, Celery's retry_backoff_max), or a running task would be run twice.
+BROKER_VISIBILITY_TIMEOUT_SECONDS = env_int("BROKER_VISIBILITY_TIMEOUT_SECONDS", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT_SECONDS}
+# The outbox (core/outbox.py): how often the relay runs, the longest wait between tries of a broker that refused,
+# when a task handed over but never finished is handed over again (after Redis would have re-delivered it), and
+# how long a hand-over waits for a broker that does not answer.
+OUTBOX_RELAY_EVERY_SECONDS = env_int("OUTBOX_RELAY_EVERY_SECONDS", 5)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 300)
+OUTBOX_REDELIVER_AFTER_SECONDS = env_int("OUTBOX_REDELIVER_AFTER_SECONDS", BROKER_VISIBILITY_TIMEOUT_SECONDS + 600)
+OUTBOX_BROKER_TIMEOUT_SECONDS = env_int("OUTBOX_BROKER_TIMEOUT_SECONDS", 2)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {
+        "task": "core.tasks.relay_outbox",
+        "schedule": OUTBOX_RELAY_EVERY_SECONDS,
+        # While no worker is free, one relay waiting in the queue is enough.
+        "options": {"expires": OUTBOX_RELAY_EVERY_SECONDS},
+    },
     "verify-public-record": {
         "task": "ledger.tasks.verify_record",
         "schedule": env_int("VERIFY_RECORD_EVERY_SECONDS", 3600),
