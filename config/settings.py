@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RefuseHostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -195,6 +196,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.api.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": [
@@ -267,6 +273,14 @@ APPEAL_DAYS = env_int("APPEAL_DAYS", 90)
 APPEALS_PER_DAY = env_int("APPEALS_PER_DAY", 5)
 APPEAL_ATTACHMENT_MAX_BYTES = env_int("APPEAL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 APPEAL_ATTACHMENTS_MAX = env_int("APPEAL_ATTACHMENTS_MAX", 3)
+
+# Request bodies: refused from their Content-Length before being read (core.middleware). A form with attachments
+# may carry them all plus its text; any other body at most DATA_UPLOAD_MAX_MEMORY_SIZE.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", APPEAL_ATTACHMENTS_MAX * APPEAL_ATTACHMENT_MAX_BYTES + 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", APPEAL_ATTACHMENT_MAX_BYTES)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 10)
 
 # Consultation: how long comment periods last at least, when followers are reminded, how often people may post.
 CONSULTATION_MIN_DAYS = env_int("CONSULTATION_MIN_DAYS", 30)
