@@ -146,6 +146,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Who Decides] "
+# Password guessing: failed sign-ins counted per address and per email, on the sign-in page and the API's token
+# endpoint alike (accounts/api.py uses the same allauth count).
+ACCOUNT_RATE_LIMITS = {"login_failed": env("LOGIN_FAILED_RATE", "10/m/ip,5/5m/key"), "login": "30/m/ip"}
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if env_bool("BEHIND_TLS_PROXY", False) else 0
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
