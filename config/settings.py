@@ -277,6 +277,8 @@ APPEAL_DAYS = env_int("APPEAL_DAYS", 90)
 APPEALS_PER_DAY = env_int("APPEALS_PER_DAY", 5)
 APPEAL_ATTACHMENT_MAX_BYTES = env_int("APPEAL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 APPEAL_ATTACHMENTS_MAX = env_int("APPEAL_ATTACHMENTS_MAX", 3)
+# A screenshot of a long conversation fits; a decompression bomb (20000×20000) does not.
+APPEAL_IMAGE_MAX_PIXELS = env_int("APPEAL_IMAGE_MAX_PIXELS", 25_000_000)
 
 # Request bodies: refused from their Content-Length before being read (core.middleware). A form with attachments
 # may carry them all plus its text; any other body at most DATA_UPLOAD_MAX_MEMORY_SIZE.
