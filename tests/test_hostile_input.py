@@ -1,20 +1,16 @@
 """Hostile input (NUL bytes, lone surrogates, huge strings, deep nesting) gets a clear 4xx, never a 5xx."""
 
-import io
 import json
-import re
 
 import pytest
 from django import forms
-from django.core.management import call_command
-from django.urls import URLResolver, get_resolver
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from appeals.models import Appeal, Assignment, Attachment, Decision
 from consultation.models import Comment
 from tests.consultation.factories import consultation
+from tests.site_map import demo_path_values, fill, routes
 
 pytestmark = pytest.mark.django_db
 
@@ -85,25 +81,6 @@ QUERY_NAMES = ["page", "page_size", "cursor", "after", "size", "from", "to", "q"
 QUERY_NAMES += ["clause", "status", "system", "guideline", "outcome"]
 
 
-def _routes():
-    """(route, pattern) for every endpoint, as the resolver sees them (admin and allauth included)."""
-
-    def walk(resolver, prefix):
-        for entry in resolver.url_patterns:
-            if isinstance(entry, URLResolver):
-                yield from walk(entry, prefix + str(entry.pattern))
-            else:
-                yield prefix + str(entry.pattern)
-
-    return list(walk(get_resolver(), "/"))
-
-
-def _fill(route: str, values: dict) -> str:
-    path = re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: str(values[m.group(1) or "str"](m.group(2), route)), route)
-    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values["regex"](m.group(1), route)), path)
-    return path.replace("^", "").replace("$", "")
-
-
 def _field_names() -> list[str]:
     """The name of every field of every form and serializer, so each posted body reaches real fields."""
 
@@ -115,32 +92,6 @@ def _field_names() -> list[str]:
     names = {name for form in subclasses(forms.Form) for name in form.base_fields}
     names |= {name for serializer in subclasses(serializers.Serializer) for name in serializer._declared_fields}
     return sorted(names | set(QUERY_NAMES))
-
-
-def _demo_values() -> dict:
-    call_command("seed_demo", stdout=io.StringIO())
-    comment = Comment.objects.select_related("version__guideline__organization").order_by("pk").first()
-    version = comment.version
-    by_kind = {
-        "comments": comment.pk,
-        "decisions": Decision.objects.order_by("pk").first().pk,
-        "reviewing": Assignment.objects.order_by("pk").first().pk,
-        "attachments": Attachment.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
-    }
-    ints = {"number": version.number, "other": version.number}
-    first_clause = version.clauses.order_by("position").first()
-    return {
-        "slug": lambda name, route: version.guideline.organization.slug if name == "org" else version.guideline.slug,
-        "int": lambda name, route: ints.get(name) or by_kind[_kind_of(route)],
-        "str": lambda name, route: first_clause.key,
-        "path": lambda name, route: "1",
-        "public_id": lambda name, route: Appeal.objects.order_by("pk").first().public_id,
-        "regex": lambda name, route: {"app_label": "accounts", "url": "", "uidb36": "1"}.get(name, "key"),
-    }
-
-
-def _kind_of(route: str) -> str:
-    return next(kind for kind in ["attachments", "comments", "decisions", "reviewing"] if kind in route)
 
 
 def _bodies(names: list[str]) -> tuple[list[str], list[str], list[str]]:
@@ -177,7 +128,7 @@ def _requests(path: str, bodies, *, huge: bool):
 @pytest.mark.parametrize("actor", ["visitor", "citizen"])
 def test_no_url_answers_a_5xx_to_hostile_input(client, settings, actor):
     settings.DEBUG = True  # seed_demo refuses otherwise
-    real = _demo_values()
+    real = demo_path_values()
     settings.DEBUG = False
     hostile = {kind: (lambda name, route, v=value: v) for kind, value in HOSTILE_PATH_VALUES.items()}
     hostile["regex"] = lambda name, route: "%00"
@@ -187,8 +138,8 @@ def test_no_url_answers_a_5xx_to_hostile_input(client, settings, actor):
     client.raise_request_exception = False
     answers = [
         (method, url[:100], getattr(client, method)(url, **kwargs).status_code)
-        for route in _routes()
-        for path, huge in {_fill(route, hostile): False, _fill(route, real): True}.items()
+        for route in routes()
+        for path, huge in {fill(route, hostile): False, fill(route, real): True}.items()
         for method, url, kwargs in _requests(path, bodies, huge=huge)
     ]
     assert len(answers) > 1000
