@@ -31,6 +31,10 @@ test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Schemathesis against the live API schema (needs DATABASE_URL and REDIS_URL; FUZZ_SECONDS per identity).
+fuzz: $(STAMP)
+	bash .ci/fuzz
+
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
