@@ -21,7 +21,9 @@ class AutoSchema(openapi.AutoSchema):
         responses = super()._get_response_bodies(direction)
         for code, description in self._shared_errors():
             if code not in responses:
-                responses[code] = self._get_response_for_code(OpenApiResponse(ERROR, description), code, None, direction)
+                responses[code] = self._get_response_for_code(
+                    OpenApiResponse(ERROR, description), code, None, direction
+                )
         return responses
 
     def _shared_errors(self):
