@@ -29,8 +29,10 @@ def check_json(data) -> None:
             raise ParseError(TOO_DEEP_MESSAGE)
         if isinstance(value, dict):
             for key, item in value.items():
-                name = key if depth == 1 and isinstance(key, str) else field
-                pending += [(key, depth, name), (item, depth + 1, name)]
+                if UNSTORABLE.search(key):
+                    raise ValidationError({field: [UNSTORABLE_MESSAGE]})
+                name = key if depth == 1 else field
+                pending.append((item, depth + 1, name))
         elif isinstance(value, list):
             pending += [(item, depth + 1, field) for item in value]
         elif isinstance(value, str) and UNSTORABLE.search(value):

@@ -29,7 +29,7 @@ def test_page_size_is_documented_with_its_bounds():
     assert page_size["schema"] == {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}
 
 
-@pytest.mark.parametrize("value", ["0", "201", "ten", "-1"])
+@pytest.mark.parametrize("value", ["0", "201", "ten", "-1", "²", "9" * 40])
 def test_a_page_size_out_of_bounds_is_a_400_naming_it(value):
     response = APIClient().get("/api/v1/record/", {"page_size": value})
     assert response.status_code == 400

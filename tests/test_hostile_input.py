@@ -24,6 +24,7 @@ def test_a_nul_byte_in_a_query_string_is_refused_with_a_page_that_says_why(clien
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
     assert b"NUL" in response.content
+    assert "default-src 'none'" in response["Content-Security-Policy"]
 
 
 def test_a_nul_byte_in_an_api_query_string_is_refused_in_the_api_error_shape(client, organization):
@@ -54,11 +55,18 @@ def test_deeply_nested_json_is_refused_with_a_clear_message(db):
 
 
 @pytest.mark.parametrize("text", ["\x00", "\ud800"])
-def test_json_strings_that_cannot_be_stored_are_refused(db, text):
+def test_json_strings_that_cannot_be_stored_are_refused_naming_the_field(db, text):
     body = json.dumps({"email": "a@example.org", "password": f"x{text}"})
     response = APIClient().post("/api/v1/auth/token/", body, content_type="application/json")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["password"]
+
+
+def test_a_json_key_that_cannot_be_stored_is_refused(db):
+    body = json.dumps({"email": "a@example.org", "password": "x", "extra\x00": 1})
+    response = APIClient().post("/api/v1/auth/token/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["non_field_errors"]
 
 
 def test_an_oversized_body_is_refused_from_its_length_before_it_is_read(client, citizen):
