@@ -2,6 +2,9 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+DISPLAY_NAME_LENGTH = 80
+ORGANIZATION_SLUG_LENGTH = 60
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -23,7 +26,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person. Email is the login; the display name is what the public sees."""
 
     email = models.EmailField(unique=True)
-    display_name = models.CharField(max_length=80, blank=True)
+    display_name = models.CharField(max_length=DISPLAY_NAME_LENGTH, blank=True)
     is_moderator = models.BooleanField(
         default=False, help_text="Platform staff who moderate comments and screen and route appeals."
     )
@@ -48,7 +51,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Organization(models.Model):
     """A company that publishes refusal guidelines."""
 
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=ORGANIZATION_SLUG_LENGTH, unique=True)
     name = models.CharField(max_length=200)
     website = models.URLField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,4 +1,4 @@
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -7,23 +7,41 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organization
-from appeals import selectors, services
-from appeals.models import AISystem, Appeal, Decision, OrganizationResponse, Vote
+from appeals import forms, selectors, services
+from appeals.models import (
+    CLAUSE_KEY_MAX,
+    CLAUSES_MAX,
+    EXCERPT_MAX,
+    GROUNDS_MAX,
+    LANGUAGE_MAX,
+    URL_MAX,
+    AISystem,
+    Appeal,
+    Decision,
+    OrganizationResponse,
+    Vote,
+)
 from consultation.models import Guideline
 from core.api import CursorPagination
 
 
 class AppealInput(serializers.Serializer):
+    """The same fields and limits as the filing form; the organization, system and guideline are named by slug."""
+
     organization = serializers.SlugField(max_length=60)
     system = serializers.SlugField(max_length=60)
     guideline = serializers.SlugField(max_length=80, required=False, help_text="Needed if it has several.")
-    happened_at = serializers.DateTimeField()
-    prompt_excerpt = serializers.CharField(max_length=5000, trim_whitespace=True)
-    refusal_excerpt = serializers.CharField(max_length=5000, trim_whitespace=True)
-    conversation_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
-    language = serializers.CharField(max_length=20, default="en")
-    clause_keys = serializers.ListField(child=serializers.CharField(max_length=30), max_length=20)
-    grounds = serializers.CharField(max_length=5000)
+    happened_at = serializers.DateTimeField(validators=[forms.not_in_the_future])
+    prompt_excerpt = serializers.CharField(max_length=EXCERPT_MAX)
+    refusal_excerpt = serializers.CharField(max_length=EXCERPT_MAX)
+    conversation_url = serializers.URLField(
+        max_length=URL_MAX, required=False, allow_blank=True, default="", validators=[forms.WEB_ADDRESS]
+    )
+    language = serializers.CharField(max_length=LANGUAGE_MAX, default="en")
+    clause_keys = serializers.ListField(
+        child=serializers.CharField(max_length=CLAUSE_KEY_MAX), allow_empty=False, max_length=CLAUSES_MAX
+    )
+    grounds = serializers.CharField(max_length=GROUNDS_MAX)
     requested_outcome = serializers.ChoiceField(choices=Appeal.REQUESTED_CHOICES, default=Appeal.OVERTURN)
     show_name = serializers.BooleanField(default=False)
     confirm_duplicate = serializers.BooleanField(default=False, help_text="File even if you appealed it already.")
@@ -31,8 +49,22 @@ class AppealInput(serializers.Serializer):
         child=serializers.FileField(),
         required=False,
         default=list,
+        validators=[forms.at_most_attachments],
         help_text="Screenshots or documents (PNG, JPEG or PDF, 5 MB each); send the appeal as multipart/form-data.",
     )
+
+    def validate(self, data: dict) -> dict:
+        slug = data.pop("organization")
+        organization = Organization.objects.filter(slug=slug).first()
+        if organization is None:
+            raise serializers.ValidationError({"organization": [f"There is no organization '{slug}'."]})
+        slug = data["system"]
+        data["system"] = AISystem.objects.filter(organization=organization, slug=slug).first()
+        if data["system"] is None:
+            raise serializers.ValidationError({"system": [f"{organization.name} has no system '{slug}'."]})
+        data["guideline"] = _guideline(organization, data.get("guideline"))
+        data["allow_duplicate"] = data.pop("confirm_duplicate")
+        return data
 
 
 class DecisionFilter(serializers.Serializer):
@@ -40,7 +72,7 @@ class DecisionFilter(serializers.Serializer):
     organization = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
     guideline = serializers.CharField(max_length=80, required=False, default="", allow_blank=True)
     system = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
-    clause = serializers.CharField(max_length=30, required=False, default="", allow_blank=True)
+    clause = serializers.CharField(max_length=CLAUSE_KEY_MAX, required=False, default="", allow_blank=True)
     outcome = serializers.ChoiceField(choices=Decision.OUTCOME_CHOICES, required=False, default="", allow_blank=True)
 
 
@@ -159,18 +191,9 @@ class AppealOutput(serializers.ModelSerializer):
 
 def _appeal_for_output(public_id: str) -> Appeal:
     appeal = get_object_or_404(
-        Appeal.objects.select_related(
-            "refusal__system", "guideline__organization", "version", "appellant"
-        ).prefetch_related("events"),
-        public_id=public_id,
+        selectors.appeals_for_pages().select_related("appellant").prefetch_related("events"), public_id=public_id
     )
-    votes = Vote.objects.select_related("assignment__reviewer", "decision")
-    appeal.decision_list = list(
-        appeal.decisions.select_related("organization", "system", "appeal")
-        .annotate(corrected=Exists(Decision.objects.filter(supersedes=OuterRef("pk"))))
-        .prefetch_related(Prefetch("votes", queryset=votes), "responses", "cited_decisions")
-        .order_by("decided_at", "pk")
-    )
+    appeal.decision_list = selectors.appeal_decisions(appeal)
     return appeal
 
 
@@ -183,32 +206,7 @@ class AppealCreate(APIView):
     def post(self, request):
         data = AppealInput(data=request.data)
         data.is_valid(raise_exception=True)
-        values = data.validated_data
-        organization = Organization.objects.filter(slug=values["organization"]).first()
-        if organization is None:
-            raise serializers.ValidationError(
-                {"organization": [f"There is no organization '{values['organization']}'."]}
-            )
-        system = AISystem.objects.filter(organization=organization, slug=values["system"]).first()
-        if system is None:
-            raise serializers.ValidationError({"system": [f"{organization.name} has no system '{values['system']}'."]})
-        guideline = _guideline(organization, values.get("guideline"))
-        appeal = services.file_appeal(
-            appellant=request.user,
-            system=system,
-            guideline=guideline,
-            happened_at=values["happened_at"],
-            prompt_excerpt=values["prompt_excerpt"],
-            refusal_excerpt=values["refusal_excerpt"],
-            conversation_url=values["conversation_url"],
-            language=values["language"],
-            clause_keys=values["clause_keys"],
-            grounds=values["grounds"],
-            requested_outcome=values["requested_outcome"],
-            show_name=values["show_name"],
-            allow_duplicate=values["confirm_duplicate"],
-            attachments=values["attachments"],
-        )
+        appeal = services.file_appeal(by=request.user, **data.validated_data)
         output = AppealOutput(_appeal_for_output(appeal.public_id), context={"request": request})
         return Response(output.data, status=status.HTTP_201_CREATED)
 

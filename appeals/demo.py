@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from accounts.models import Organization, ReviewerProfile, User
 from accounts.services import create_account
-from appeals import services
+from appeals import selectors, services
 from appeals.models import AISystem, Appeal, Decision
-from consultation import services as consultation_services
 from consultation.models import CommentPeriod, Guideline, GuidelineVersion
+from consultation.services import closing, drafting, periods
 
 SYSTEMS = [("acme-assistant", "Acme Assistant"), ("acme-code", "Acme Code Helper")]
 REVIEWERS = [
@@ -69,7 +69,7 @@ def create_demo_appeals(*, organization: Organization, password: str) -> None:
     appellants = [a for a in appellants if a is not None]
     moderator = User.objects.filter(is_moderator=True).order_by("pk").first()
     happened = timezone.now() - timedelta(days=5)
-    version = services.version_in_force(guideline=guideline, at=happened)
+    version = selectors.version_in_force(guideline=guideline, at=happened)
     if version is None:
         return
     keys = list(version.clauses.order_by("position", "pk").values_list("key", flat=True))
@@ -79,7 +79,7 @@ def create_demo_appeals(*, organization: Organization, password: str) -> None:
 
     def appeal(n_appellant: int, prompt: str, refusal: str, grounds: str, **extra) -> Appeal:
         return services.file_appeal(
-            appellant=appellants[n_appellant % len(appellants)],
+            by=appellants[n_appellant % len(appellants)],
             system=systems[next(counter) % 2],
             guideline=guideline,
             happened_at=happened,
@@ -106,11 +106,11 @@ def create_demo_appeals(*, organization: Organization, password: str) -> None:
     )
     if moderator is None:
         return
-    services.start_screening(appeal=screening, moderator=moderator)
+    services.start_screening(appeal=screening, by=moderator)
     # inadmissible
     services.declare_inadmissible(
         appeal=appeal(2, "Tell me a joke", "Here is a joke: ...", "It took too long to answer."),
-        moderator=moderator,
+        by=moderator,
         reason="not_a_refusal",
         public_note="The system answered the request; there is no refusal to review.",
     )
@@ -131,7 +131,7 @@ def create_demo_appeals(*, organization: Organization, password: str) -> None:
     )
     demo_reviewer = ReviewerProfile.objects.filter(user__email="reviewer@demo.whodecides.test").first()
     if demo_reviewer and not awaiting.assignments.exists():
-        services.assign_reviewer_by_hand(appeal=awaiting, reviewer=demo_reviewer, moderator=moderator)
+        services.assign_reviewer_by_hand(appeal=awaiting, reviewer=demo_reviewer, by=moderator)
     else:
         services.route_appeal(appeal=awaiting)
     # in review
@@ -162,7 +162,7 @@ def create_demo_appeals(*, organization: Organization, password: str) -> None:
         "A port scanner for one's own network is ordinary administration, not **malware**.",
     )
     services.respond_to_decision(
-        decision=overturned, user=publisher, kind="will_comply", text="We will update the assistant this month."
+        decision=overturned, by=publisher, kind="will_comply", text="We will update the assistant this month."
     )
     # decided: upheld, later corrected
     upheld = _decide(
@@ -181,7 +181,7 @@ def create_demo_appeals(*, organization: Organization, password: str) -> None:
     )
     services.correct_decision(
         decision=upheld,
-        user=moderator,
+        by=moderator,
         outcome=Decision.UPHELD,
         rationale="Locating a private person's address is what the clause covers; a card can be sent another way.",
         cited_clause_keys=upheld.cited_clause_keys,
@@ -211,33 +211,31 @@ def _guideline(organization: Organization, publisher: User) -> Guideline:
     existing = Guideline.objects.filter(organization=organization, slug="assistant-refusals").first()
     if existing:
         return existing
-    guideline = consultation_services.create_guideline(
-        actor=publisher,
+    guideline = drafting.create_guideline(
         organization=organization,
         slug="assistant-refusals",
         title="Assistant refusals",
         description="When Acme's assistants decline a request.",
+        by=publisher,
     )
-    draft = consultation_services.import_draft_from_markdown(actor=publisher, guideline=guideline, markdown=GUIDELINE)
+    draft = drafting.import_draft_from_markdown(guideline=guideline, markdown=GUIDELINE, by=publisher)
     now = timezone.now()
-    consultation_services.schedule_comment_period(
-        actor=publisher, version=draft, opens_at=None, closes_at=now + timedelta(days=31)
-    )
+    periods.schedule_comment_period(version=draft, opens_at=None, closes_at=now + timedelta(days=31), by=publisher)
     CommentPeriod.objects.filter(version=draft).update(
         opens_at=now - timedelta(days=160), closes_at=now - timedelta(days=125)
     )
     GuidelineVersion.objects.filter(pk=draft.pk).update(published_at=now - timedelta(days=160))
-    final = consultation_services.publish_final_version(
-        actor=publisher,
-        version=consultation_services.create_draft_version(actor=publisher, guideline=guideline),
+    final = closing.publish_final_version(
+        version=drafting.create_draft_version(guideline=guideline, by=publisher),
         summary_of_changes="Published as consulted: the consultation brought no changes.",
+        by=publisher,
     )
     GuidelineVersion.objects.filter(pk=final.pk).update(published_at=now - timedelta(days=120))
     return guideline
 
 
 def _admit(appeal: Appeal, moderator: User, significant: bool = False) -> Appeal:
-    services.admit_appeal(appeal=appeal, moderator=moderator, significant=significant)
+    services.admit_appeal(appeal=appeal, by=moderator, significant=significant)
     services.route_appeal(appeal=appeal)  # at once, so the demo can go on; the queued task then finds nothing to do
     return appeal
 
@@ -245,7 +243,7 @@ def _admit(appeal: Appeal, moderator: User, significant: bool = False) -> Appeal
 def _accept_all(appeal: Appeal) -> list:
     assignments = list(appeal.assignments.live().select_related("reviewer__user"))
     for assignment in assignments:
-        services.accept_assignment(assignment=assignment, reviewer_user=assignment.reviewer.user)
+        services.accept_assignment(assignment=assignment, by=assignment.reviewer.user)
     return assignments
 
 
@@ -255,7 +253,7 @@ def _decide(appeal: Appeal, outcomes, rationale: str) -> Decision | None:
     for assignment, outcome in zip(_accept_all(appeal), outcomes, strict=False):
         decision = services.decide_appeal(
             assignment=assignment,
-            reviewer_user=assignment.reviewer.user,
+            by=assignment.reviewer.user,
             outcome=outcome,
             rationale=rationale
             if outcome == outcomes[0]

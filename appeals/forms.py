@@ -1,10 +1,92 @@
+"""Every input of the appeals pages. The limits come from appeals.models, so the forms, the API serializers and
+the model fields share one definition of each."""
+
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import URLValidator
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.http import urlencode
 
 from appeals import selectors
-from appeals.models import EXCERPT_MAX, GROUNDS_MAX, AISystem, Appeal, Decision, OrganizationResponse
+from appeals.models import (
+    CLAUSE_KEY_MAX,
+    CLAUSES_MAX,
+    DECLINE_REASON_MAX,
+    EXCERPT_MAX,
+    GROUNDS_MAX,
+    LANGUAGE_MAX,
+    NOTE_MAX,
+    RATIONALE_MAX,
+    RESPONSE_MAX,
+    URL_MAX,
+    AISystem,
+    Appeal,
+    Decision,
+    OrganizationResponse,
+)
 from consultation.models import Guideline
+from core.forms import add_service_errors
+from core.ids import parse_id
+
+CLOCK_SKEW = timedelta(minutes=5)  # a device clock a little ahead is not "the future"
+WEB_ADDRESS = URLValidator(
+    schemes=["http", "https"], message="Give a full web address starting with https://, or leave it empty."
+)
+
+
+class WebAddressField(forms.URLField):
+    default_validators = [WEB_ADDRESS]
+    default_error_messages = {"invalid": WEB_ADDRESS.message}
+
+
+def not_in_the_future(value):
+    if value > timezone.now() + CLOCK_SKEW:
+        raise ValidationError("The refusal cannot have happened in the future.")
+
+
+def at_most_clauses(keys):
+    if len(keys) > CLAUSES_MAX:
+        raise ValidationError(f"Choose at most {CLAUSES_MAX} clauses.")
+
+
+def at_most_attachments(files):
+    if len(files) > settings.APPEAL_ATTACHMENTS_MAX:
+        raise ValidationError(f"Attach at most {settings.APPEAL_ATTACHMENTS_MAX} files.")
+
+
+def call_service(form: forms.Form, service, **arguments):
+    """Run `service`; on a ValidationError show it on `form` (then `form.errors` is set) and return None."""
+    try:
+        return service(**arguments)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
+def act_and_tell(request, form: "ServiceForm", service, **arguments) -> bool:
+    """For a button that returns to its page: run `service` by the signed-in person with the form's values, and
+    say in a message why it was refused, if it was."""
+    if form.is_valid():
+        call_service(form, service, by=request.user, **arguments, **form.arguments())
+    if form.errors:
+        messages.error(request, " ".join(message for problems in form.errors.values() for message in problems))
+    return not form.errors
+
+
+class ServiceForm(forms.Form):
+    """A form whose cleaned values are the keyword arguments of one service."""
+
+    def arguments(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class ConfirmForm(ServiceForm):
+    """A button with nothing to fill in."""
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -25,11 +107,49 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class AppealForm(forms.Form):
+class FilingStepsForm(forms.Form):
+    """The steps of the filing page, carried in the query string: organization, then system and guideline."""
+
+    organization = forms.ChoiceField(required=False)
+    system = forms.ChoiceField(required=False)
+    guideline = forms.ChoiceField(required=False)
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.organizations = list(selectors.appealable_organizations())
+        self.fields["organization"].choices = [(o.slug, o.name) for o in self.organizations]
+        organization = next((o for o in self.organizations if o.slug == data.get("organization")), None)
+        self.systems, self.guidelines = selectors.appealable_under(organization) if organization else ([], [])
+        self.fields["system"].choices = [(s.slug, s.name) for s in self.systems]
+        self.fields["guideline"].choices = [(g.slug, g.title) for g in self.guidelines]
+
+    def chosen(self) -> dict:
+        """The step reached and what was chosen so far; a choice that is not on offer is simply not made."""
+        self.is_valid()
+        data = {name: self.cleaned_data.get(name, "") for name in self.fields}
+        organization = next((o for o in self.organizations if o.slug == data["organization"]), None)
+        chosen = {"organizations": self.organizations, "organization": organization, "step": 1}
+        if organization is None:
+            return chosen
+        system = next((s for s in self.systems if s.slug == data["system"]), None)
+        guideline = next((g for g in self.guidelines if g.slug == data["guideline"]), None)
+        if guideline is None and len(self.guidelines) == 1:
+            guideline = self.guidelines[0]
+        chosen.update(systems=self.systems, guidelines=self.guidelines, system=system, guideline=guideline, step=2)
+        if system is None or guideline is None:
+            return chosen
+        # The rules the AI applies now: a draft in consultation is not yet in force.
+        version = selectors.version_in_force(guideline=guideline, at=timezone.now())
+        clauses = list(version.clauses.order_by("position", "pk")) if version else []
+        return {**chosen, "step": 3, "version": version, "clauses": clauses}
+
+
+class AppealForm(ServiceForm):
     happened_at = forms.DateTimeField(
         label="When did the refusal happen?",
         help_text="Date and time (UTC), for example 2026-11-20 14:30.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=[not_in_the_future],
     )
     prompt_excerpt = forms.CharField(
         label="What you asked", max_length=EXCERPT_MAX, widget=forms.Textarea(attrs={"rows": 4})
@@ -37,12 +157,15 @@ class AppealForm(forms.Form):
     refusal_excerpt = forms.CharField(
         label="What the system answered", max_length=EXCERPT_MAX, widget=forms.Textarea(attrs={"rows": 4})
     )
-    conversation_url = forms.URLField(
-        label="Link to the conversation (optional)", required=False, max_length=500, assume_scheme="https"
+    conversation_url = WebAddressField(
+        label="Link to the conversation (optional)", required=False, max_length=URL_MAX, assume_scheme="https"
     )
-    language = forms.CharField(label="Language of the conversation", max_length=20, initial="en")
+    language = forms.CharField(label="Language of the conversation", max_length=LANGUAGE_MAX, initial="en")
     clause_keys = forms.MultipleChoiceField(
-        label="Clauses the refusal was made under", widget=forms.CheckboxSelectMultiple, choices=()
+        label="Clauses the refusal was made under",
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+        validators=[at_most_clauses],
     )
     grounds = forms.CharField(
         label="Why the refusal was wrong",
@@ -68,74 +191,153 @@ class AppealForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["clause_keys"].choices = [(clause.key, f"{clause.key} {clause.heading}") for clause in clauses]
 
+    def clean_attachments(self) -> list:
+        at_most_attachments(self.cleaned_data["attachments"])
+        return self.cleaned_data["attachments"]
 
-class RedactForm(forms.Form):
+    @property
+    def is_a_duplicate(self) -> bool:
+        return self.has_error(NON_FIELD_ERRORS, "duplicate")
+
+    def arguments(self) -> dict:
+        values = dict(self.cleaned_data)
+        values["allow_duplicate"] = values.pop("confirm_duplicate")
+        return values
+
+
+class RedactForm(ServiceForm):
+    REDACTED = {"required": "This cannot be empty; write [redacted] for a part you remove."}
+
     public_prompt_excerpt = forms.CharField(
-        label="Public prompt excerpt", max_length=EXCERPT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+        label="Public prompt excerpt",
+        max_length=EXCERPT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages=REDACTED,
     )
     public_refusal_excerpt = forms.CharField(
-        label="Public refusal excerpt", max_length=EXCERPT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+        label="Public refusal excerpt",
+        max_length=EXCERPT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages=REDACTED,
     )
     public_grounds = forms.CharField(
-        label="Public grounds", max_length=GROUNDS_MAX, widget=forms.Textarea(attrs={"rows": 6})
+        label="Public grounds",
+        max_length=GROUNDS_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages=REDACTED,
     )
-    public_attachments = forms.MultipleChoiceField(
-        label="Attachments to show publicly", required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    public_attachments = forms.TypedMultipleChoiceField(
+        label="Attachments to show publicly",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+        coerce=int,
     )
 
     def __init__(self, *args, attachments=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["public_attachments"].choices = [(str(a.pk), a.original_name) for a in attachments]
 
+    @classmethod
+    def for_appeal(cls, appeal: Appeal, data=None) -> "RedactForm":
+        attachments = list(appeal.attachments.all())
+        initial = {
+            "public_prompt_excerpt": appeal.refusal.public_prompt_excerpt,
+            "public_refusal_excerpt": appeal.refusal.public_refusal_excerpt,
+            "public_grounds": appeal.public_grounds,
+            "public_attachments": [str(a.pk) for a in attachments if a.public],
+        }
+        return cls(data, initial=initial, attachments=attachments)
 
-class AdmitForm(forms.Form):
+    def arguments(self) -> dict:
+        values = dict(self.cleaned_data)
+        values["public_attachment_ids"] = values.pop("public_attachments")
+        return values
+
+
+class AdmitForm(ServiceForm):
     significant = forms.BooleanField(label="Significant: decide by a panel of three", required=False)
 
 
-class InadmissibleForm(forms.Form):
-    reason = forms.ChoiceField(label="Reason", choices=[("", "Choose a reason")] + Appeal.INADMISSIBLE_REASONS)
-    public_note = forms.CharField(label="Public note", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+class InadmissibleForm(ServiceForm):
+    reason = forms.ChoiceField(
+        label="Reason",
+        choices=[("", "Choose a reason")] + Appeal.INADMISSIBLE_REASONS,
+        error_messages={"required": "Choose a reason.", "invalid_choice": "Choose a reason from the list."},
+    )
+    public_note = forms.CharField(
+        label="Public note",
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Explain the decision to the appellant and the public."},
+    )
 
 
-class RouteForm(forms.Form):
-    reviewer = forms.ChoiceField(label="Reviewer")
+class RouteForm(ServiceForm):
+    reviewer = forms.TypedChoiceField(
+        label="Reviewer", coerce=int, error_messages={"invalid_choice": "Choose a reviewer from the list."}
+    )
 
-    def __init__(self, *args, reviewers=(), **kwargs):
+    def __init__(self, *args, appeal: Appeal, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].choices = [(str(r.pk), r.handle) for r in reviewers]
+        self.reviewers = (
+            sorted(selectors.eligible_reviewers(appeal), key=lambda r: r.handle) if appeal.in_routing else []
+        )
+        self.fields["reviewer"].choices = [(str(r.pk), r.handle) for r in self.reviewers]
+        self.fields["reviewer"].error_messages["required"] = "Choose a reviewer from the list."
+
+    def arguments(self) -> dict:
+        return {"reviewer": next(r for r in self.reviewers if r.pk == self.cleaned_data["reviewer"])}
 
 
-class DeclineForm(forms.Form):
-    reason = forms.CharField(label="Why you decline", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+class DeclineForm(ServiceForm):
+    reason = forms.CharField(
+        label="Why you decline",
+        max_length=DECLINE_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why you decline, so moderators can route better."},
+    )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(ServiceForm):
     outcome = forms.ChoiceField(label="Outcome", choices=Decision.OUTCOME_CHOICES, widget=forms.RadioSelect)
     rationale = forms.CharField(
-        label="Rationale (Markdown)", max_length=20000, widget=forms.Textarea(attrs={"rows": 10})
+        label="Rationale (Markdown)", max_length=RATIONALE_MAX, widget=forms.Textarea(attrs={"rows": 10})
     )
     cited_clause_keys = forms.MultipleChoiceField(
         label="Clauses the decision cites", widget=forms.CheckboxSelectMultiple, choices=()
     )
-    cited_decision_ids = forms.MultipleChoiceField(
-        label="Earlier decisions it cites", required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    cited_decision_ids = forms.TypedMultipleChoiceField(
+        label="Earlier decisions it cites", required=False, widget=forms.CheckboxSelectMultiple, choices=(), coerce=int
     )
 
-    def __init__(self, *args, clauses=(), decisions=(), **kwargs):
+    def __init__(self, *args, appeal: Appeal, **kwargs):
         super().__init__(*args, **kwargs)
+        clauses = selectors.clauses_in_force(appeal)
         self.fields["cited_clause_keys"].choices = [(c.key, f"{c.key} {c.heading}") for c in clauses]
+        self.earlier = selectors.earlier_decisions(appeal)
         self.fields["cited_decision_ids"].choices = [
-            (str(d.pk), f"Decision {d.pk} on {d.appeal.public_id}: {d.get_outcome_display()}") for d in decisions
+            (str(d.pk), f"Decision {d.pk} on {d.appeal.public_id}: {d.get_outcome_display()}") for d in self.earlier
         ]
 
 
 class CorrectionForm(DecisionForm):
-    note = forms.CharField(label="What the correction fixes", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label="What the correction fixes", max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, decision: Decision, **kwargs):
+        initial = {
+            "outcome": decision.outcome,
+            "rationale": decision.rationale,
+            "cited_clause_keys": decision.cited_clause_keys,
+        }
+        super().__init__(*args, appeal=decision.appeal, initial=initial, **kwargs)
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(ServiceForm):
     kind = forms.ChoiceField(label="Response", choices=OrganizationResponse.KIND_CHOICES, widget=forms.RadioSelect)
-    text = forms.CharField(label="Text", max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(label="Text", max_length=RESPONSE_MAX, widget=forms.Textarea(attrs={"rows": 6}))
 
 
 class DecisionSearchForm(forms.Form):
@@ -143,8 +345,9 @@ class DecisionSearchForm(forms.Form):
     organization = forms.ChoiceField(label="Organization", required=False)
     guideline = forms.ChoiceField(label="Guideline", required=False)
     system = forms.ChoiceField(label="System", required=False)
-    clause = forms.CharField(label="Clause key", required=False, max_length=30)
+    clause = forms.CharField(label="Clause key", required=False, max_length=CLAUSE_KEY_MAX)
     outcome = forms.ChoiceField(label="Outcome", required=False, choices=[("", "Any")] + Decision.OUTCOME_CHOICES)
+    before = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,9 +360,23 @@ class DecisionSearchForm(forms.Form):
         labels = dict.fromkeys((g.slug, f"{g.title} ({g.organization.name})") for g in guidelines)
         self.fields["guideline"].choices = [("", "Any guideline"), *labels]
 
+    def clean_before(self) -> int | None:
+        before = self.cleaned_data["before"]
+        if before and parse_id(before) is None:
+            raise ValidationError("No such page of decisions.", code="no_such_page")
+        return parse_id(before) if before else None
+
+    def query_without_page(self) -> str:
+        """The filters as a query string, for the link to older decisions."""
+        cleaned = getattr(self, "cleaned_data", {})
+        filters = {key: value for key, value in cleaned.items() if value and key != "before"}
+        return urlencode(filters)
+
     def search(self):
         """The matching decisions, or none when a filter is not valid (the form then says why)."""
         if self.is_bound and not self.is_valid():
             return Decision.objects.none()
-        filters = self.cleaned_data if self.is_bound else {}
-        return selectors.search_decisions(**{key: value for key, value in filters.items() if value})
+        filters = {key: value for key, value in (self.cleaned_data if self.is_bound else {}).items() if value}
+        before = filters.pop("before", None)
+        found = selectors.search_decisions(**filters)
+        return found.filter(pk__lt=before) if before else found

@@ -1,5 +1,4 @@
 import os
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -13,8 +12,18 @@ from accounts.models import Organization, ReviewerProfile
 from consultation.models import Guideline, GuidelineVersion
 from core.models import AppendOnlyModel, AppendOnlyQuerySet
 
+# Each limit is defined once: the model fields, the forms and the API serializer all use these.
 GROUNDS_MAX = 5000
 EXCERPT_MAX = 5000
+URL_MAX = 500
+LANGUAGE_MAX = 20
+CLAUSE_KEY_MAX = 30
+CLAUSES_MAX = 20
+NOTE_MAX = 2000
+RATIONALE_MAX = 20000
+RESPONSE_MAX = 5000
+DECLINE_REASON_MAX = 1000
+PANEL_OF_THREE = 3
 
 
 class PrivateStorage(FileSystemStorage):
@@ -61,8 +70,8 @@ class Refusal(models.Model):
     happened_at = models.DateTimeField()
     prompt_excerpt = models.TextField(max_length=EXCERPT_MAX)
     refusal_excerpt = models.TextField(max_length=EXCERPT_MAX)
-    conversation_url = models.URLField(blank=True, max_length=500)
-    language = models.CharField(max_length=20, default="en")
+    conversation_url = models.URLField(blank=True, max_length=URL_MAX)
+    language = models.CharField(max_length=LANGUAGE_MAX, default="en")
     public_prompt_excerpt = models.TextField(blank=True, max_length=EXCERPT_MAX)
     public_refusal_excerpt = models.TextField(blank=True, max_length=EXCERPT_MAX)
     personal_data_flags = models.JSONField(default=list, blank=True, help_text="What the detector found, by kind.")
@@ -87,10 +96,10 @@ class AppealCounter(models.Model):
 
 class AppealQuerySet(models.QuerySet):
     def awaiting_screening(self):
-        return self.filter(status__in=[Appeal.SUBMITTED, Appeal.SCREENING])
+        return self.filter(status__in=Appeal.SCREENING_STATUSES)
 
     def in_routing(self):
-        return self.filter(status__in=[Appeal.AWAITING_REVIEW, Appeal.IN_REVIEW])
+        return self.filter(status__in=Appeal.ROUTING_STATUSES)
 
     def open(self):
         return self.exclude(status__in=Appeal.CLOSED_STATUSES)
@@ -102,10 +111,7 @@ class AppealQuerySet(models.QuerySet):
         """Appeals in routing with fewer live assignments than their panel needs (the sweeper's work)."""
         live = Q(assignments__status__in=Assignment.LIVE_STATUSES)
         annotated = self.in_routing().annotate(live=models.Count("assignments", filter=live))
-        return annotated.filter(Q(significant=False, live__lt=1) | Q(significant=True, live__lt=3))
-
-    def visible_to_reviewer(self, reviewer: ReviewerProfile):
-        return self.filter(assignments__reviewer=reviewer, assignments__status__in=Assignment.SEEN_STATUSES)
+        return annotated.filter(Q(significant=False, live__lt=1) | Q(significant=True, live__lt=PANEL_OF_THREE))
 
 
 class Appeal(models.Model):
@@ -122,6 +128,8 @@ class Appeal(models.Model):
     ]
     CLOSED_STATUSES = (INADMISSIBLE, DECIDED, WITHDRAWN)
     SCREENED_STATUSES = (AWAITING_REVIEW, IN_REVIEW, DECIDED)
+    SCREENING_STATUSES = (SUBMITTED, SCREENING)  # waiting for a moderator
+    ROUTING_STATUSES = (AWAITING_REVIEW, IN_REVIEW)  # routing may offer it to reviewers
 
     OVERTURN, PARTIAL = "overturned", "partially_overturned"
     REQUESTED_CHOICES = [(OVERTURN, "Overturn the refusal"), (PARTIAL, "Overturn it in part")]
@@ -142,7 +150,6 @@ class Appeal(models.Model):
     version = models.ForeignKey(
         GuidelineVersion, on_delete=models.PROTECT, related_name="appeals", help_text="In force at the refusal."
     )
-    clause_keys = models.JSONField(default=list)
     grounds = models.TextField(max_length=GROUNDS_MAX)
     public_grounds = models.TextField(
         blank=True, max_length=GROUNDS_MAX, help_text="The grounds as the public sees them, personal data redacted."
@@ -160,7 +167,7 @@ class Appeal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     inadmissible_reason = models.CharField(max_length=30, blank=True, choices=INADMISSIBLE_REASONS)
-    public_note = models.TextField(blank=True, max_length=2000)
+    public_note = models.TextField(blank=True, max_length=NOTE_MAX)
     closed_at = models.DateTimeField(null=True, blank=True)
     overdue_flagged_at = models.DateTimeField(null=True, blank=True)
 
@@ -185,8 +192,19 @@ class Appeal(models.Model):
         return f"appeal:{self.public_id}"
 
     @property
+    def version_url(self) -> str:
+        """The page of the guideline version in force at the refusal; clause keys are anchors on it."""
+        guideline = self.guideline
+        return f"/guidelines/{guideline.organization.slug}/{guideline.slug}/v{self.version.number}/"
+
+    @property
     def panel_size(self) -> int:
-        return 3 if self.significant else 1
+        return PANEL_OF_THREE if self.significant else 1
+
+    @property
+    def clause_keys(self) -> list[str]:
+        """The contested clause keys, in the order filed (read through a prefetch where there is one)."""
+        return [clause.key for clause in self.contested_clauses.all()]
 
     @property
     def is_open(self) -> bool:
@@ -197,20 +215,21 @@ class Appeal(models.Model):
         return self.status in self.SCREENED_STATUSES
 
     @property
-    def is_overdue(self) -> bool:
-        return self.is_open and self.deadline < timezone.now()
+    def in_routing(self) -> bool:
+        return self.status in self.ROUTING_STATUSES
 
     @property
-    def can_be_withdrawn(self) -> bool:
-        return self.status not in self.CLOSED_STATUSES
+    def is_awaiting_screening(self) -> bool:
+        return self.status in self.SCREENING_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.deadline < timezone.now()
 
     @property
     def appellant_label(self) -> str:
         """Pseudonymous unless the appellant consented to show their name."""
         return self.appellant.public_name if self.show_name else f"Appellant {self.public_id}"
-
-    def age(self) -> timedelta:
-        return timezone.now() - self.filed_at
 
     def can_see_private(self, user) -> bool:
         """The originals: the appellant, moderators, and reviewers offered or assigned this appeal."""
@@ -218,7 +237,26 @@ class Appeal(models.Model):
             return False
         if user.pk == self.appellant_id or permissions.is_moderator(user):
             return True
+        return self.was_seen_by_reviewer(user)
+
+    def was_decided_by(self, user) -> bool:
+        return self.assignments.filter(reviewer__user=user, status=Assignment.COMPLETED).exists()
+
+    def was_seen_by_reviewer(self, user) -> bool:
         return self.assignments.filter(reviewer__user=user, status__in=Assignment.SEEN_STATUSES).exists()
+
+    def moderation_conflict(self, user) -> str:
+        """Why `user` may not moderate this appeal (screen, redact, admit, refuse, route), or "" when they may."""
+        return permissions.moderation_conflict(
+            user,
+            organization=self.guideline.organization,
+            author_id=self.appellant_id,
+            reviewed=user.is_authenticated and self.was_seen_by_reviewer(user),
+        )
+
+    def attachments_seen_by(self, user) -> list["Attachment"]:
+        private = self.can_see_private(user)
+        return [item for item in self.attachments.all() if private or item.is_public]
 
 
 class ContestedClause(models.Model):
@@ -226,9 +264,10 @@ class ContestedClause(models.Model):
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="contested_clauses")
     guideline = models.ForeignKey(Guideline, on_delete=models.PROTECT, related_name="+")
-    key = models.CharField(max_length=30)
+    key = models.CharField(max_length=CLAUSE_KEY_MAX)
 
     class Meta:
+        ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["appeal", "key"], name="contested_clause_once")]
         indexes = [models.Index(fields=["guideline", "key"])]
 
@@ -243,7 +282,7 @@ class AppealEvent(AppendOnlyModel):
     at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=40)
     actor = models.CharField(max_length=120, blank=True, help_text="Public label: a role or a reviewer's handle.")
-    note = models.TextField(blank=True, max_length=2000)
+    note = models.TextField(blank=True, max_length=NOTE_MAX)
 
     refusal = "The timeline of an appeal is never rewritten."
 
@@ -260,9 +299,6 @@ class AppealEvent(AppendOnlyModel):
 
 
 class Attachment(models.Model):
-    PNG, JPEG, PDF = "image/png", "image/jpeg", "application/pdf"
-    ALLOWED_TYPES = {PNG: "png", JPEG: "jpg", PDF: "pdf"}
-
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(storage=private_storage, upload_to="appeals/%Y/%m/")
     original_name = models.CharField(max_length=200)
@@ -280,10 +316,18 @@ class Attachment(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("appeal-attachment", args=[self.appeal.public_id, self.pk])
 
+    @property
+    def public_name(self) -> str:
+        """A neutral name: the uploader's file name may carry personal data."""
+        return f"{self.appeal.public_id}-{self.pk}.{self.file.name.rsplit('.', 1)[-1]}"
+
+    @property
+    def is_public(self) -> bool:
+        """A moderator chose to show it and the appeal is screened."""
+        return self.public and self.appeal.is_screened
+
     def can_be_seen_by(self, user) -> bool:
-        if self.public and self.appeal.is_screened:
-            return True
-        return self.appeal.can_see_private(user)
+        return self.is_public or self.appeal.can_see_private(user)
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -323,7 +367,7 @@ class Assignment(models.Model):
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     completed_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(help_text="Why routing chose this reviewer; shown to moderators.")
-    decline_reason = models.TextField(blank=True, max_length=1000)
+    decline_reason = models.TextField(blank=True, max_length=DECLINE_REASON_MAX)
     by_hand = models.BooleanField(default=False)
 
     objects = AssignmentQuerySet.as_manager()
@@ -363,17 +407,27 @@ class Decision(AppendOnlyModel):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     system = models.ForeignKey(AISystem, on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(max_length=30, choices=OUTCOME_CHOICES)
-    rationale = models.TextField(max_length=20000, help_text="Markdown.")
-    cited_clause_keys = models.JSONField(default=list)
+    rationale = models.TextField(max_length=RATIONALE_MAX, help_text="Markdown.")
     cited_decisions = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="cited_by")
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
-    correction_note = models.TextField(blank=True, max_length=2000)
+    correction_note = models.TextField(blank=True, max_length=NOTE_MAX)
     decided_at = models.DateTimeField(default=timezone.now)
     search_document = models.TextField(blank=True, help_text="What full-text search looks through.")
 
     refusal = "Decisions are never edited or deleted; correct one with a new decision."
+
+    EXPORT_HEADER = [
+        "decision",
+        "appeal",
+        "organization",
+        "system",
+        "outcome",
+        "cited_clauses",
+        "decided_at",
+        "supersedes",
+    ]
 
     objects = DecisionQuerySet.as_manager()
 
@@ -396,15 +450,49 @@ class Decision(AppendOnlyModel):
     def overturns(self) -> bool:
         return self.outcome in (self.OVERTURNED, self.PARTIAL)
 
+    @property
+    def cited_clause_keys(self) -> list[str]:
+        return [clause.key for clause in self.cited_clauses.all()]
+
+    def export_row(self) -> list:
+        """One line of the CSV export, in the order of EXPORT_HEADER."""
+        return [
+            self.pk,
+            self.appeal.public_id,
+            self.organization.slug,
+            self.system.slug,
+            self.outcome,
+            " ".join(self.cited_clause_keys),
+            self.decided_at.isoformat(),
+            self.supersedes_id or "",
+        ]
+
+    def can_be_corrected_by(self, user) -> bool:
+        """A reviewer who decided it, or a moderator without a conflict of interest in the appeal."""
+        if not user.is_authenticated:
+            return False
+        return self.appeal.was_decided_by(user) or not self.appeal.moderation_conflict(user)
+
 
 class CitedClause(models.Model):
-    """A clause key a decision cites: decisions are filed under the clauses they cite."""
+    """A clause key a decision or a vote cites: decisions are filed under the clauses they cite."""
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="cited_clauses")
-    key = models.CharField(max_length=30)
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.CASCADE, related_name="cited_clauses"
+    )
+    vote = models.ForeignKey("Vote", null=True, blank=True, on_delete=models.CASCADE, related_name="cited_clauses")
+    key = models.CharField(max_length=CLAUSE_KEY_MAX)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["decision", "key"], name="cited_clause_once")]
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "key"], name="cited_clause_once"),
+            models.UniqueConstraint(fields=["vote", "key"], name="voted_clause_once"),
+            models.CheckConstraint(
+                condition=Q(decision__isnull=True, vote__isnull=False) | Q(decision__isnull=False, vote__isnull=True),
+                name="cited_by_a_decision_or_a_vote",
+            ),
+        ]
         indexes = [models.Index(fields=["key", "decision"])]
 
     def __str__(self) -> str:
@@ -423,8 +511,7 @@ class Vote(AppendOnlyModel):
     assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="vote")
     decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="votes")
     outcome = models.CharField(max_length=30, choices=Decision.OUTCOME_CHOICES)
-    rationale = models.TextField(max_length=20000)
-    cited_clause_keys = models.JSONField(default=list)
+    rationale = models.TextField(max_length=RATIONALE_MAX)
     cited_decision_ids = models.JSONField(default=list)
     cast_at = models.DateTimeField(default=timezone.now)
 
@@ -438,6 +525,10 @@ class Vote(AppendOnlyModel):
     def __str__(self) -> str:
         return f"Vote {self.outcome} on {self.assignment}"
 
+    @property
+    def cited_clause_keys(self) -> list[str]:
+        return [clause.key for clause in self.cited_clauses.all()]
+
     def is_dissent(self) -> bool:
         return self.decision is not None and self.outcome != self.decision.outcome
 
@@ -450,7 +541,7 @@ class OrganizationResponse(AppendOnlyModel):
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="responses")
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
-    text = models.TextField(max_length=5000)
+    text = models.TextField(max_length=RESPONSE_MAX)
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     responded_at = models.DateTimeField(default=timezone.now)
 

@@ -38,11 +38,6 @@ def _looks_like_phone(match: str) -> bool:
     return 9 <= digits <= 15 or (match.startswith("+") and digits >= 8)
 
 
-def find_personal_data(text: str) -> list[str]:
-    """The kinds of personal data in `text`, in order of first appearance, each once."""
-    return redact(text)[1]
-
-
 def redact(text: str) -> tuple[str, list[str]]:
     """`text` with every detected piece of personal data replaced, and the kinds that were found."""
     found: list[str] = []

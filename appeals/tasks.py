@@ -1,11 +1,10 @@
-"""Thin Celery tasks: each loads a row by id and calls a service. All are safe to run twice."""
+"""Thin Celery tasks: each loads a row by id and calls a service or a notification. All are safe to run twice:
+routing leaves a full panel alone, and every email is sent once by its key."""
 
 from celery import shared_task
-from django.conf import settings
 
-from appeals import services
+from appeals import notifications, services
 from appeals.models import Appeal, Assignment, Decision
-from core.mail import send_templated_mail
 
 
 @shared_task(name="appeals.tasks.route_appeal", acks_late=True, bind=True, max_retries=8)
@@ -39,25 +38,19 @@ MAIL_RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries":
 
 
 @shared_task(name="appeals.tasks.notify_appellant", **MAIL_RETRY)
-def notify_appellant(appeal_id: int, status: str) -> int:
+def notify_appellant(appeal_id: int, status: str, event_id: int) -> int:
     appeal = Appeal.objects.select_related("appellant").filter(pk=appeal_id).first()
     if appeal is None:
         return 0
-    template = "appeals/email/appeal_received" if status == Appeal.SUBMITTED else "appeals/email/appeal_status"
-    status_label = dict(Appeal.STATUS_CHOICES).get(status, status)
-    context = {"appeal": appeal, "status": status, "status_label": status_label}
-    return send_templated_mail(to=[appeal.appellant.email], template=template, context=context)
+    return notifications.appellant_status(appeal, status=status, event_id=event_id)
 
 
 @shared_task(name="appeals.tasks.notify_reviewer", **MAIL_RETRY)
-def notify_reviewer(assignment_id: int, what: str) -> int:
+def notify_reviewer(assignment_id: int, what: str, reminder: int = 0) -> int:
     assignment = Assignment.objects.select_related("appeal", "reviewer__user").filter(pk=assignment_id).first()
-    if assignment is None or what not in {"offer", "reminder", "expired", "withdrawn"}:
+    if assignment is None:
         return 0
-    context = {"assignment": assignment, "appeal": assignment.appeal, "offer_hours": settings.OFFER_HOURS}
-    return send_templated_mail(
-        to=[assignment.reviewer.user.email], template=f"appeals/email/reviewer_{what}", context=context
-    )
+    return notifications.reviewer_news(assignment, what=what, reminder=reminder)
 
 
 @shared_task(name="appeals.tasks.notify_publishers", **MAIL_RETRY)
@@ -65,5 +58,4 @@ def notify_publishers(decision_id: int) -> int:
     decision = Decision.objects.select_related("appeal", "organization").filter(pk=decision_id).first()
     if decision is None:
         return 0
-    emails = list(decision.organization.memberships.values_list("user__email", flat=True))
-    return send_templated_mail(to=emails, template="appeals/email/decision_publishers", context={"decision": decision})
+    return notifications.publishers_of_decision(decision)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from appeals import views
+from appeals import filing_views, moderation_views, public_views, publisher_views, reviewing_views
 
 
 class PublicIdConverter:
@@ -16,27 +16,31 @@ class PublicIdConverter:
 register_converter(PublicIdConverter, "public_id")
 
 urlpatterns = [
-    path("appeals/new/", views.file_appeal, name="file-appeal"),
-    path("appeals/mine/", views.my_appeals, name="my-appeals"),
-    path("appeals/<public_id:public_id>/", views.appeal_detail, name="appeal"),
-    path("appeals/<public_id:public_id>/filed/", views.appeal_filed, name="appeal-filed"),
-    path("appeals/<public_id:public_id>/withdraw/", views.withdraw_appeal, name="withdraw-appeal"),
-    path("appeals/<public_id:public_id>/attachments/<int:pk>/", views.attachment, name="appeal-attachment"),
-    path("decisions/", views.decisions, name="decisions"),
-    path("decisions/export.csv", views.decisions_export, name="decisions-export"),
-    path("decisions/to-answer/", views.decisions_to_answer, name="decisions-to-answer"),
-    path("decisions/<int:pk>/respond/", views.respond_to_decision, name="respond-to-decision"),
-    path("decisions/<int:pk>/correct/", views.correct_decision, name="correct-decision"),
-    path("moderation/appeals/", views.moderation_queue, name="appeal-screening-queue"),
-    path("moderation/appeals/<public_id:public_id>/", views.screen_appeal, name="screen-appeal"),
-    path("moderation/appeals/<public_id:public_id>/start/", views.start_screening, name="start-screening"),
-    path("moderation/appeals/<public_id:public_id>/redact/", views.redact, name="redact-appeal"),
-    path("moderation/appeals/<public_id:public_id>/admit/", views.admit, name="admit-appeal"),
-    path("moderation/appeals/<public_id:public_id>/inadmissible/", views.inadmissible, name="declare-inadmissible"),
-    path("moderation/appeals/<public_id:public_id>/route/", views.route_by_hand, name="route-appeal"),
-    path("reviewing/", views.reviewer_home, name="reviewer-home"),
-    path("reviewing/<int:pk>/", views.review, name="review"),
-    path("reviewing/<int:pk>/accept/", views.accept, name="accept-assignment"),
-    path("reviewing/<int:pk>/decline/", views.decline, name="decline-assignment"),
-    path("reviewing/<int:pk>/decide/", views.decide, name="decide-appeal"),
+    path("appeals/new/", filing_views.file_appeal, name="file-appeal"),
+    path("appeals/mine/", filing_views.my_appeals, name="my-appeals"),
+    path("appeals/<public_id:public_id>/", public_views.appeal_detail, name="appeal"),
+    path("appeals/<public_id:public_id>/filed/", filing_views.appeal_filed, name="appeal-filed"),
+    path("appeals/<public_id:public_id>/withdraw/", filing_views.withdraw_appeal, name="withdraw-appeal"),
+    path("appeals/<public_id:public_id>/attachments/<int:pk>/", public_views.attachment, name="appeal-attachment"),
+    path("decisions/", public_views.decisions, name="decisions"),
+    path("decisions/export.csv", public_views.decisions_export, name="decisions-export"),
+    path("decisions/to-answer/", publisher_views.decisions_to_answer, name="decisions-to-answer"),
+    path("decisions/<int:pk>/respond/", publisher_views.respond_to_decision, name="respond-to-decision"),
+    path("decisions/<int:pk>/correct/", reviewing_views.correct_decision, name="correct-decision"),
+    path("moderation/appeals/", moderation_views.moderation_queue, name="appeal-screening-queue"),
+    path("moderation/appeals/<public_id:public_id>/", moderation_views.screen_appeal, name="screen-appeal"),
+    path("moderation/appeals/<public_id:public_id>/start/", moderation_views.start_screening, name="start-screening"),
+    path("moderation/appeals/<public_id:public_id>/redact/", moderation_views.redact, name="redact-appeal"),
+    path("moderation/appeals/<public_id:public_id>/admit/", moderation_views.admit, name="admit-appeal"),
+    path(
+        "moderation/appeals/<public_id:public_id>/inadmissible/",
+        moderation_views.inadmissible,
+        name="declare-inadmissible",
+    ),
+    path("moderation/appeals/<public_id:public_id>/route/", moderation_views.route_by_hand, name="route-appeal"),
+    path("reviewing/", reviewing_views.reviewer_home, name="reviewer-home"),
+    path("reviewing/<int:pk>/", reviewing_views.review, name="review"),
+    path("reviewing/<int:pk>/accept/", reviewing_views.accept, name="accept-assignment"),
+    path("reviewing/<int:pk>/decline/", reviewing_views.decline, name="decline-assignment"),
+    path("reviewing/<int:pk>/decide/", reviewing_views.decide, name="decide-appeal"),
 ]

@@ -4,10 +4,12 @@ The defaults are the embedded set-up (SQLite under var/, Celery tasks run eagerl
 in-process, mail printed to the console), so a fresh checkout runs with no servers.
 """
 
+import json
 import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -176,6 +178,13 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    # Bulk open data (/data/): files under OPEN_DATA_ROOT by default; in production any storage backend, such as
+    # django-storages' "storages.backends.s3.S3Storage", with its options as JSON in OPEN_DATA_STORAGE_OPTIONS.
+    "open_data": {
+        "BACKEND": env("OPEN_DATA_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(env("OPEN_DATA_STORAGE_OPTIONS", "{}"))
+        or {"location": env("OPEN_DATA_ROOT", str(VAR_DIR / "open-data"))},
+    },
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -259,6 +268,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
+# The public record's Ed25519 note key (PRIVATE+KEY+..., from manage.py record_key). Empty on the embedded default,
+# where a key is generated into VAR_DIR on first use; required when DEBUG is off.
+RECORD_SIGNING_KEY = env("RECORD_SIGNING_KEY")
+RECORD_GENERATED_KEY_PATH = VAR_DIR / "record-signing.key" if DEBUG and not RECORD_SIGNING_KEY else None
+RECORD_CHECKPOINT_EVERY_SECONDS = env_int("RECORD_CHECKPOINT_EVERY_SECONDS", 60)
+
 # Celery: with no broker, tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -276,6 +291,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ledger.tasks.verify_record",
         "schedule": env_int("VERIFY_RECORD_EVERY_SECONDS", 3600),
     },
+    "publish-record-checkpoint": {
+        "task": "ledger.tasks.publish_checkpoint",
+        "schedule": RECORD_CHECKPOINT_EVERY_SECONDS,
+    },
     "send-consultation-notices": {
         "task": "consultation.tasks.send_consultation_notices",
         "schedule": env_int("CONSULTATION_NOTICES_EVERY_SECONDS", 600),
@@ -291,6 +310,11 @@ CELERY_BEAT_SCHEDULE = {
     "appeals-sweep-unrouted": {
         "task": "appeals.tasks.sweep_unrouted_appeals",
         "schedule": env_int("SWEEP_UNROUTED_EVERY_SECONDS", 300),
+    },
+    # At night, when the site is quiet: the export reads every table.
+    "export-open-data": {
+        "task": "ledger.tasks.export_open_data",
+        "schedule": crontab(hour=env_int("OPEN_DATA_HOUR", 3), minute=15),
     },
 }
 
@@ -317,6 +341,8 @@ CONSULTATION_MIN_DAYS = env_int("CONSULTATION_MIN_DAYS", 30)
 CONSULTATION_REMINDER_DAYS = env_int("CONSULTATION_REMINDER_DAYS", 3)
 CONSULTATION_COMMENT_LIMIT = env_int("CONSULTATION_COMMENT_LIMIT", 20)
 CONSULTATION_COMMENT_WINDOW_SECONDS = env_int("CONSULTATION_COMMENT_WINDOW_SECONDS", 3600)
+CONSULTATION_REPORT_LIMIT = env_int("CONSULTATION_REPORT_LIMIT", 20)
+CONSULTATION_REPORT_WINDOW_SECONDS = env_int("CONSULTATION_REPORT_WINDOW_SECONDS", 3600)
 CONSULTATION_COMMENTS_PER_CLAUSE = env_int("CONSULTATION_COMMENTS_PER_CLAUSE", 5)
 CONSULTATION_EXPORTS_PER_HOUR = env_int("CONSULTATION_EXPORTS_PER_HOUR", 60)
 

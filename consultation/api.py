@@ -11,10 +11,28 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Organization
-from accounts.permissions import can_publish_for
-from consultation import selectors, services
-from consultation.models import Clause, Comment, Guideline, GuidelineVersion
+from accounts.models import ORGANIZATION_SLUG_LENGTH, Organization
+from consultation import selectors
+from consultation.models import (
+    CLAUSE_TEXT_LENGTH,
+    HEADING_LENGTH,
+    KEY_LENGTH,
+    LONG_TEXT_LENGTH,
+    MAX_CLAUSES,
+    MAX_IMPORT_CHARS,
+    NOTE_LENGTH,
+    ON_BEHALF_OF_LENGTH,
+    SLUG_LENGTH,
+    TAG_LENGTH,
+    TITLE_LENGTH,
+    Clause,
+    Comment,
+    Guideline,
+    GuidelineVersion,
+)
+from consultation.models import Response as Answer
+from consultation.services import closing, drafting, periods
+from consultation.services import comments as commenting
 from core.api import CursorPagination
 
 
@@ -137,81 +155,70 @@ class CommentOutput(serializers.Serializer):
 
 
 class GuidelineInput(serializers.Serializer):
-    organization = serializers.CharField(max_length=60)
-    slug = serializers.CharField(max_length=80, allow_blank=True)
-    title = serializers.CharField(max_length=200, allow_blank=True)
-    description = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+    organization = serializers.CharField(max_length=ORGANIZATION_SLUG_LENGTH)
+    slug = serializers.CharField(max_length=SLUG_LENGTH, allow_blank=True)
+    title = serializers.CharField(max_length=TITLE_LENGTH, allow_blank=True)
+    description = serializers.CharField(max_length=LONG_TEXT_LENGTH, allow_blank=True, required=False, default="")
 
 
 class ClauseInput(serializers.Serializer):
-    key = serializers.CharField(max_length=30, allow_blank=True)
-    heading = serializers.CharField(max_length=200, allow_blank=True)
-    text = serializers.CharField(max_length=20000, allow_blank=True)
-    tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False, default=list)
+    key = serializers.CharField(max_length=KEY_LENGTH, allow_blank=True)
+    heading = serializers.CharField(max_length=HEADING_LENGTH, allow_blank=True)
+    text = serializers.CharField(max_length=CLAUSE_TEXT_LENGTH, allow_blank=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=TAG_LENGTH), required=False, default=list)
 
 
 class VersionInput(serializers.Serializer):
-    clauses = ClauseInput(many=True, required=False)
-    markdown = serializers.CharField(required=False, allow_blank=True, max_length=services.MAX_IMPORT_CHARS)
-    summary_of_changes = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+    clauses = ClauseInput(many=True, required=False, max_length=MAX_CLAUSES)
+    markdown = serializers.CharField(required=False, allow_blank=True, max_length=MAX_IMPORT_CHARS)
+    summary_of_changes = serializers.CharField(
+        max_length=LONG_TEXT_LENGTH, allow_blank=True, required=False, default=""
+    )
 
 
 class CommentInput(serializers.Serializer):
-    clause = serializers.CharField(max_length=30, required=False, allow_blank=True, allow_null=True)
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=Comment.MAX_LENGTH)
+    clause = serializers.CharField(max_length=KEY_LENGTH, required=False, allow_blank=True, allow_null=True)
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=LONG_TEXT_LENGTH)
     parent = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    on_behalf_of = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    on_behalf_of = serializers.CharField(max_length=ON_BEHALF_OF_LENGTH, required=False, allow_blank=True, default="")
 
 
 class PeriodInput(serializers.Serializer):
-    opens_at = serializers.DateTimeField(required=False, allow_null=True)
+    opens_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     closes_at = serializers.DateTimeField()
 
 
 class ExtensionInput(serializers.Serializer):
     closes_at = serializers.DateTimeField()
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
+    reason = serializers.CharField(max_length=NOTE_LENGTH, allow_blank=True)
 
 
 class ResponseInput(serializers.Serializer):
-    disposition = serializers.CharField(max_length=30)
-    text = serializers.CharField(max_length=5000, allow_blank=True)
+    disposition = serializers.ChoiceField(
+        choices=Answer.DISPOSITION_CHOICES, error_messages={"invalid_choice": Answer.DISPOSITION_REFUSAL}
+    )
+    text = serializers.CharField(max_length=LONG_TEXT_LENGTH, allow_blank=True)
 
 
 class ClauseResponseInput(ResponseInput):
-    clause = serializers.CharField(max_length=30, help_text="A clause key, or 'general'.")
+    clause = serializers.CharField(max_length=KEY_LENGTH, help_text="A clause key, or 'general'.")
 
 
 class StatementInput(serializers.Serializer):
-    text = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+    text = serializers.CharField(max_length=LONG_TEXT_LENGTH, allow_blank=True, required=False, default="")
     comments = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
 
 
 class FinalInput(serializers.Serializer):
-    summary_of_changes = serializers.CharField(max_length=5000, allow_blank=True)
+    summary_of_changes = serializers.CharField(max_length=LONG_TEXT_LENGTH, allow_blank=True)
     statements = serializers.DictField(child=StatementInput(), required=False, default=dict)
 
 
 # Lookups ------------------------------------------------------------------------------------------------------------
 
 
-def _guideline(request, org: str, slug: str) -> Guideline:
-    guideline = get_object_or_404(Guideline.objects.select_related("organization"), organization__slug=org, slug=slug)
-    if not guideline.versions.public().exists() and not can_publish_for(request.user, guideline.organization):
-        raise Http404
-    return guideline
-
-
 def _version(request, org: str, slug: str, number: int) -> GuidelineVersion:
-    version = get_object_or_404(
-        GuidelineVersion.objects.select_related("guideline__organization", "comment_period", "based_on"),
-        guideline__organization__slug=org,
-        guideline__slug=slug,
-        number=number,
-    )
-    if not version.is_public and not can_publish_for(request.user, version.guideline.organization):
-        raise Http404
-    return version
+    return selectors.visible_version(request.user, org=org, slug=slug, number=number)
 
 
 def _clause_or_error(version: GuidelineVersion, key: str | None, field: str = "clause") -> Clause | None:
@@ -221,6 +228,25 @@ def _clause_or_error(version: GuidelineVersion, key: str | None, field: str = "c
     if clause is None:
         raise ValidationError({field: [f"There is no clause {key} in version {version.number}."]})
     return clause
+
+
+def _parent_or_error(version: GuidelineVersion, pk: int | None) -> Comment | None:
+    if not pk:
+        return None
+    parent = version.comments.filter(pk=pk).first()
+    if parent is None:
+        raise ValidationError({"parent": ["No comment with this id on this version."]})
+    return parent
+
+
+def _create_version(guideline: Guideline, values: dict, *, by) -> GuidelineVersion:
+    """From the clauses given, else from the Markdown given, else as a copy of the latest version."""
+    clauses, markdown = values.pop("clauses", None), values.pop("markdown", "")
+    if clauses is not None:
+        return drafting.create_version_with_clauses(guideline=guideline, clauses=clauses, **values, by=by)
+    if markdown:
+        return drafting.import_draft_from_markdown(guideline=guideline, markdown=markdown, **values, by=by)
+    return drafting.create_draft_version(guideline=guideline, **values, by=by)
 
 
 # Views --------------------------------------------------------------------------------------------------------------
@@ -239,16 +265,12 @@ class GuidelineList(generics.ListAPIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
 
     def get_queryset(self) -> QuerySet[Guideline]:
-        guidelines = Guideline.objects.public().with_current_status().select_related("organization")
-        organization = self.request.query_params.get("organization")
-        status_ = self.request.query_params.get("status")
-        if organization:
-            guidelines = guidelines.filter(organization__slug=organization)
-        if status_:
-            if status_ not in dict(GuidelineVersion.STATUS_CHOICES) or status_ == GuidelineVersion.DRAFT:
-                raise ValidationError({"status": ["Use consultation, final or superseded."]})
-            guidelines = guidelines.filter(current_status=status_)
-        return guidelines
+        status_ = self.request.query_params.get("status", "")
+        if status_ and status_ not in dict(GuidelineVersion.PUBLIC_STATUS_CHOICES):
+            raise ValidationError({"status": ["Use consultation, final or superseded."]})
+        return selectors.public_guidelines(
+            organization=self.request.query_params.get("organization", ""), status=status_
+        )
 
     @extend_schema(request=GuidelineInput, responses={201: GuidelineOutput})
     def post(self, request):
@@ -257,13 +279,8 @@ class GuidelineList(generics.ListAPIView):
         organization = Organization.objects.filter(slug=data.validated_data["organization"]).first()
         if organization is None:
             raise ValidationError({"organization": ["No organization with this slug."]})
-        guideline = services.create_guideline(
-            actor=request.user,
-            organization=organization,
-            slug=data.validated_data["slug"],
-            title=data.validated_data["title"],
-            description=data.validated_data["description"],
-        )
+        values = {**data.validated_data, "organization": organization}
+        guideline = drafting.create_guideline(**values, by=request.user)
         return Response(GuidelineOutput(guideline).data, status=status.HTTP_201_CREATED)
 
 
@@ -272,12 +289,9 @@ class GuidelineDetail(APIView):
 
     @extend_schema(responses=GuidelineOutput)
     def get(self, request, org: str, slug: str):
-        guideline = _guideline(request, org, slug)
-        versions = guideline.versions.order_by("-number")
-        if not can_publish_for(request.user, guideline.organization):
-            versions = versions.public()
-        versions = list(versions)
-        current = next((v for v in versions if v.is_public), None)
+        guideline = selectors.visible_guideline(request.user, org=org, slug=slug)
+        versions = selectors.versions_shown_to(request.user, guideline)
+        current = selectors.newest_public_version(versions)
         data = GuidelineOutput(guideline).data
         data["status"] = current.status if current else None
         data["versions"] = VersionSummaryOutput(versions, many=True).data
@@ -292,30 +306,10 @@ class VersionCreate(APIView):
 
     @extend_schema(request=VersionInput, responses={201: VersionOutput})
     def post(self, request, org: str, slug: str):
-        guideline = get_object_or_404(
-            Guideline.objects.select_related("organization"), organization__slug=org, slug=slug
-        )
+        guideline = selectors.visible_guideline(request.user, org=org, slug=slug)
         data = VersionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        values = data.validated_data
-        if "clauses" in values:
-            version = services.create_version_with_clauses(
-                actor=request.user,
-                guideline=guideline,
-                clauses=values["clauses"],
-                summary_of_changes=values["summary_of_changes"],
-            )
-        elif values.get("markdown"):
-            version = services.import_draft_from_markdown(
-                actor=request.user,
-                guideline=guideline,
-                markdown=values["markdown"],
-                summary_of_changes=values["summary_of_changes"],
-            )
-        else:
-            version = services.create_draft_version(
-                actor=request.user, guideline=guideline, summary_of_changes=values["summary_of_changes"]
-            )
+        version = _create_version(guideline, dict(data.validated_data), by=request.user)
         return Response(VersionOutput(version).data, status=status.HTTP_201_CREATED)
 
 
@@ -352,20 +346,12 @@ class CommentList(generics.ListAPIView):
         version = _version(request, org, slug, number)
         data = CommentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        values = data.validated_data
-        parent = None
-        if values.get("parent"):
-            parent = version.comments.filter(pk=values["parent"]).first()
-            if parent is None:
-                raise ValidationError({"parent": ["No comment with this id on this version."]})
-        comment = services.post_comment(
-            author=request.user,
-            version=version,
-            clause=_clause_or_error(version, values.get("clause")),
-            parent=parent,
-            body=values["body"],
-            on_behalf_of=values["on_behalf_of"],
-        )
+        values = {
+            **data.validated_data,
+            "clause": _clause_or_error(version, data.validated_data.get("clause")),
+            "parent": _parent_or_error(version, data.validated_data.get("parent")),
+        }
+        comment = commenting.post_comment(version=version, **values, by=request.user)
         comment = version.comments.for_display().get(pk=comment.pk)
         return Response(CommentOutput(comment).data, status=status.HTTP_201_CREATED)
 
@@ -379,7 +365,7 @@ class CommentEndorse(APIView):
     def post(self, request, org: str, slug: str, number: int, pk: int):
         version = _version(request, org, slug, number)
         comment = get_object_or_404(version.comments, pk=pk)
-        services.endorse_comment(user=request.user, comment=comment)
+        commenting.endorse_comment(comment=comment, by=request.user)
         return Response(CommentOutput(version.comments.for_display().get(pk=pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -393,12 +379,7 @@ class PeriodSchedule(APIView):
         version = _version(request, org, slug, number)
         data = PeriodInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.schedule_comment_period(
-            actor=request.user,
-            version=version,
-            opens_at=data.validated_data.get("opens_at"),
-            closes_at=data.validated_data["closes_at"],
-        )
+        periods.schedule_comment_period(version=version, **data.validated_data, by=request.user)
         return Response(VersionOutput(_version(request, org, slug, number)).data, status=status.HTTP_201_CREATED)
 
 
@@ -414,12 +395,7 @@ class PeriodExtend(APIView):
             raise Http404
         data = ExtensionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.extend_comment_period(
-            actor=request.user,
-            period=version.period,
-            closes_at=data.validated_data["closes_at"],
-            reason=data.validated_data["reason"],
-        )
+        periods.extend_comment_period(period=version.period, **data.validated_data, by=request.user)
         return Response(VersionOutput(_version(request, org, slug, number)).data, status=status.HTTP_201_CREATED)
 
 
@@ -434,7 +410,7 @@ class CommentRespond(APIView):
         comment = get_object_or_404(version.comments, pk=pk)
         data = ResponseInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.respond_to_comment(actor=request.user, comment=comment, **data.validated_data)
+        closing.respond_to_comment(comment=comment, **data.validated_data, by=request.user)
         return Response(CommentOutput(version.comments.for_display().get(pk=pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -448,14 +424,8 @@ class ClauseRespond(APIView):
         version = _version(request, org, slug, number)
         data = ClauseResponseInput(data=request.data)
         data.is_valid(raise_exception=True)
-        values = data.validated_data
-        count = services.respond_to_clause_comments(
-            actor=request.user,
-            version=version,
-            clause=_clause_or_error(version, values["clause"]),
-            disposition=values["disposition"],
-            text=values["text"],
-        )
+        values = {**data.validated_data, "clause": _clause_or_error(version, data.validated_data["clause"])}
+        count = closing.respond_to_clause_comments(version=version, **values, by=request.user)
         return Response({"answered": count}, status=status.HTTP_201_CREATED)
 
 
@@ -469,10 +439,5 @@ class PublishFinal(APIView):
         version = _version(request, org, slug, number)
         data = FinalInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.publish_final_version(
-            actor=request.user,
-            version=version,
-            summary_of_changes=data.validated_data["summary_of_changes"],
-            statements=data.validated_data["statements"],
-        )
+        closing.publish_final_version(version=version, **data.validated_data, by=request.user)
         return Response(VersionOutput(_version(request, org, slug, number)).data, status=status.HTTP_201_CREATED)

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from consultation import services
 from consultation.models import CommentPeriod, Guideline, GuidelineVersion
+from consultation.services import closing, comments, drafting, periods
 
 MEDICAL = """# Medical and health advice
 
@@ -80,10 +80,10 @@ def create_demo_consultations(*, organization: Organization) -> None:
 
 
 def _guideline(organization, publisher, slug: str, title: str, description: str, markdown: str):
-    guideline = services.create_guideline(
-        actor=publisher, organization=organization, slug=slug, title=title, description=description
+    guideline = drafting.create_guideline(
+        organization=organization, slug=slug, title=title, description=description, by=publisher
     )
-    version = services.import_draft_from_markdown(actor=publisher, guideline=guideline, markdown=markdown)
+    version = drafting.import_draft_from_markdown(guideline=guideline, markdown=markdown, by=publisher)
     return guideline, version
 
 
@@ -92,23 +92,24 @@ def _final_with_history(organization, publisher, citizen, reviewer) -> None:
         organization, publisher, "medical-advice", "Medical and health advice",
         "When the assistant declines medical questions.", MEDICAL,
     )  # fmt: skip
-    draft = services.schedule_comment_period(
-        actor=publisher, version=draft, opens_at=None, closes_at=timezone.now() + timedelta(days=31)
+    draft = periods.schedule_comment_period(
+        version=draft, opens_at=None, closes_at=timezone.now() + timedelta(days=31), by=publisher
     ).version
     dosage, diagnosis = draft.clauses.get(key="R-1.1"), draft.clauses.get(key="R-1.2")
-    first = services.post_comment(
-        author=citizen, version=draft, clause=dosage,
+    first = comments.post_comment(
+        version=draft, clause=dosage,
         body="Refusing every dosage question sends people to worse sources. "
         "Over-the-counter doses on the label should be fine.",
+        by=citizen,
     )  # fmt: skip
-    services.post_comment(author=reviewer, version=draft, parent=first, body="Agreed: at least repeat the label.")
-    second = services.post_comment(
-        author=reviewer, version=draft, clause=diagnosis, body="Please say what 'describe common causes' covers."
+    comments.post_comment(version=draft, parent=first, body="Agreed: at least repeat the label.", by=reviewer)
+    second = comments.post_comment(
+        version=draft, clause=diagnosis, body="Please say what 'describe common causes' covers.", by=reviewer
     )
-    general = services.post_comment(
-        author=citizen, version=draft, body="Thank you for publishing this. Please add examples to each clause."
+    general = comments.post_comment(
+        version=draft, body="Thank you for publishing this. Please add examples to each clause.", by=citizen
     )
-    services.endorse_comment(user=reviewer, comment=first)
+    comments.endorse_comment(comment=first, by=reviewer)
     # The consultation ran a month ago: move its clock back, then close the loop.
     now = timezone.now()
     CommentPeriod.objects.filter(version=draft).update(
@@ -116,33 +117,36 @@ def _final_with_history(organization, publisher, citizen, reviewer) -> None:
     )
     GuidelineVersion.objects.filter(pk=draft.pk).update(published_at=now - timedelta(days=45))
     draft = GuidelineVersion.objects.get(pk=draft.pk)
-    services.respond_to_comment(
-        actor=publisher, comment=first, disposition="partially_adopted",
+    closing.respond_to_comment(
+        comment=first, disposition="partially_adopted",
         text="Version 2 allows the dosage printed on the label of over-the-counter medicines.",
+        by=publisher,
     )  # fmt: skip
-    services.respond_to_comment(actor=publisher, comment=second, disposition="adopted", text="Clarified with examples.")
-    services.respond_to_comment(actor=publisher, comment=general, disposition="noted", text="Examples will follow.")
-    final = services.create_draft_version(actor=publisher, guideline=guideline)
-    services.edit_clause(
-        actor=publisher, clause=final.clauses.get(key="R-1.1"), heading="Prescription dosages",
+    closing.respond_to_comment(comment=second, disposition="adopted", text="Clarified with examples.", by=publisher)
+    closing.respond_to_comment(comment=general, disposition="noted", text="Examples will follow.", by=publisher)
+    final = drafting.create_draft_version(guideline=guideline, by=publisher)
+    drafting.edit_clause(
+        clause=final.clauses.get(key="R-1.1"), heading="Prescription dosages",
         text="The assistant declines to give dosages for prescription-only medicines, and points to a pharmacist "
         "or doctor. It may repeat the dosage printed on the label of over-the-counter medicines.",
         tags=["medical"],
+        by=publisher,
     )  # fmt: skip
-    services.edit_clause(
-        actor=publisher, clause=final.clauses.get(key="R-1.2"), heading="Diagnosis",
+    drafting.edit_clause(
+        clause=final.clauses.get(key="R-1.2"), heading="Diagnosis",
         text="The assistant does not diagnose conditions. It may describe common causes of symptoms, such as "
         "dehydration for a headache, and when to seek care.",
         tags=["medical"],
+        by=publisher,
     )  # fmt: skip
-    services.publish_final_version(
-        actor=publisher,
+    closing.publish_final_version(
         version=final,
         summary_of_changes="Over-the-counter label dosages are allowed; the diagnosis clause has examples.",
         statements={
             "R-1.1": {"text": "Label dosages of OTC medicines allowed.", "comments": [first.pk]},
             "R-1.2": {"text": "Examples added.", "comments": [second.pk]},
         },
+        by=publisher,
     )
 
 
@@ -151,26 +155,25 @@ def _open_for_comment(organization, publisher, citizen, reviewer, moderator) -> 
         organization, publisher, "cybersecurity", "Cybersecurity requests",
         "What the assistant will and will not write about attacking computer systems.", SECURITY,
     )  # fmt: skip
-    version = services.schedule_comment_period(
-        actor=publisher, version=version, opens_at=None, closes_at=timezone.now() + timedelta(days=30, hours=2)
+    version = periods.schedule_comment_period(
+        version=version, opens_at=None, closes_at=timezone.now() + timedelta(days=30, hours=2), by=publisher
     ).version
     exploits, defensive = version.clauses.get(key="R-4.2"), version.clauses.get(key="R-4.3")
-    first = services.post_comment(
-        author=citizen, version=version, clause=exploits, on_behalf_of="Open Security Researchers",
+    first = comments.post_comment(
+        version=version, clause=exploits, on_behalf_of="Open Security Researchers",
         body="Penetration testers with written authorization need working proofs of concept. Can R-4.2 allow them?",
+        by=citizen,
     )  # fmt: skip
-    services.post_comment(
-        author=reviewer, version=version, parent=first, body="How would the assistant check the authorization?"
+    comments.post_comment(
+        version=version, parent=first, body="How would the assistant check the authorization?", by=reviewer
     )
-    services.post_comment(
-        author=reviewer, version=version, clause=defensive, body="Good clause. Please keep it as it is."
+    comments.post_comment(version=version, clause=defensive, body="Good clause. Please keep it as it is.", by=reviewer)
+    spam = comments.post_comment(
+        version=version, clause=defensive, body="Buy cheap VPN accounts at example.com!!!", by=citizen
     )
-    spam = services.post_comment(
-        author=citizen, version=version, clause=defensive, body="Buy cheap VPN accounts at example.com!!!"
-    )
-    services.endorse_comment(user=reviewer, comment=first)
-    services.report_comment(reporter=reviewer, comment=spam, reason="Advertising")
-    services.hide_comment(moderator=moderator, comment=spam, reason="spam", note="Advertising is not a comment.")
+    comments.endorse_comment(comment=first, by=reviewer)
+    comments.report_comment(comment=spam, reason="Advertising", by=reviewer)
+    comments.hide_comment(comment=spam, reason="spam", note="Advertising is not a comment.", by=moderator)
 
 
 def _scheduled(organization, publisher) -> None:
@@ -179,6 +182,6 @@ def _scheduled(organization, publisher) -> None:
         "How the assistant responds to people in crisis.", CRISIS,
     )  # fmt: skip
     opens_at = timezone.now() + timedelta(days=5)
-    services.schedule_comment_period(
-        actor=publisher, version=version, opens_at=opens_at, closes_at=opens_at + timedelta(days=30)
+    periods.schedule_comment_period(
+        version=version, opens_at=opens_at, closes_at=opens_at + timedelta(days=30), by=publisher
     )

@@ -5,7 +5,7 @@ import json
 from django.http import JsonResponse, StreamingHttpResponse
 
 from consultation.models import Comment, GuidelineVersion
-from consultation.views import get_version
+from consultation.selectors import visible_version
 from core.ratelimit import EXPORT_LIMIT_MESSAGE, too_many_exports
 from core.streaming import csv_response
 
@@ -54,7 +54,7 @@ def _filename(version: GuidelineVersion, extension: str) -> str:
 
 
 def comments_csv(request, org: str, slug: str, number: int):
-    version = get_version(request, org, slug, number)
+    version = visible_version(request.user, org=org, slug=slug, number=number)
     if refused := _too_many(request):
         return refused
     rows = ([row[column] for column in COLUMNS] for row in _rows(version))
@@ -62,7 +62,7 @@ def comments_csv(request, org: str, slug: str, number: int):
 
 
 def comments_json(request, org: str, slug: str, number: int):
-    version = get_version(request, org, slug, number)
+    version = visible_version(request.user, org=org, slug=slug, number=number)
     if refused := _too_many(request):
         return refused
 

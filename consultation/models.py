@@ -9,6 +9,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organization
+from accounts.permissions import moderation_conflict
+
+# Limits on what people write, each defined here once and used by the models, forms, API serializers and services.
+KEY_LENGTH = 30
+SLUG_LENGTH = 80
+TITLE_LENGTH = 200
+HEADING_LENGTH = 200
+CLAUSE_TEXT_LENGTH = 20_000
+LONG_TEXT_LENGTH = 5_000  # comments, descriptions, summaries of changes, responses, statements
+NOTE_LENGTH = 2_000  # moderators' notes to an author, reasons for an extension
+REPORT_REASON_LENGTH = 1_000
+ON_BEHALF_OF_LENGTH = 200
+MAX_TAGS, TAG_LENGTH = 20, 40
+MAX_CLAUSES = 500
+MAX_IMPORT_CHARS = 500_000
 
 CLAUSE_KEY_PATTERN = re.compile(r"^[A-Z][A-Z0-9]{0,9}-\d+(\.\d+)*$")
 
@@ -33,9 +48,9 @@ class Guideline(models.Model):
     """A company's refusal guideline; its text lives in numbered versions."""
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="guidelines")
-    slug = models.SlugField(max_length=80)
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True, max_length=5000)
+    slug = models.SlugField(max_length=SLUG_LENGTH)
+    title = models.CharField(max_length=TITLE_LENGTH)
+    description = models.TextField(blank=True, max_length=LONG_TEXT_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = GuidelineQuerySet.as_manager()
@@ -66,12 +81,13 @@ class GuidelineVersionQuerySet(models.QuerySet):
 
 class GuidelineVersion(models.Model):
     DRAFT, CONSULTATION, FINAL, SUPERSEDED = "draft", "consultation", "final", "superseded"
-    STATUS_CHOICES = [(DRAFT, "Draft"), (CONSULTATION, "Consultation"), (FINAL, "Final"), (SUPERSEDED, "Superseded")]
+    PUBLIC_STATUS_CHOICES = [(CONSULTATION, "Consultation"), (FINAL, "Final"), (SUPERSEDED, "Superseded")]
+    STATUS_CHOICES = [(DRAFT, "Draft"), *PUBLIC_STATUS_CHOICES]
 
     guideline = models.ForeignKey(Guideline, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=DRAFT)
-    summary_of_changes = models.TextField(blank=True, max_length=5000)
+    summary_of_changes = models.TextField(blank=True, max_length=LONG_TEXT_LENGTH)
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -96,6 +112,7 @@ class GuidelineVersion(models.Model):
 
     @property
     def is_public(self) -> bool:
+        """Public from the moment its comment period is scheduled, and then frozen: a change is a new version."""
         return self.status != self.DRAFT
 
     @property
@@ -110,19 +127,29 @@ class GuidelineVersion(models.Model):
         period = self.period
         return self.status == self.CONSULTATION and period is not None and period.is_open
 
+    def final_refusal(self) -> str:
+        """Why this version cannot be published as final now, or "" when it can."""
+        if self.is_public:
+            return "This version is public and its text is frozen. Start a new draft to change it."
+        consulted = self.based_on
+        if consulted is None or consulted.status != self.CONSULTATION or consulted.period is None:
+            return "A final version follows a consultation: start it from the version that was consulted."
+        if not consulted.period.is_closed:
+            return "Wait until the comment period has closed before publishing the final version."
+        return ""
+
     @property
-    def is_frozen(self) -> bool:
-        """Once public, a version's text never changes; a change is a new version."""
-        return self.status != self.DRAFT
+    def can_be_published_as_final(self) -> bool:
+        return not self.final_refusal()
 
 
 class Clause(models.Model):
     """One clause of one version. Its key (R-4.2) keeps its meaning across versions."""
 
     version = models.ForeignKey(GuidelineVersion, on_delete=models.PROTECT, related_name="clauses")
-    key = models.CharField(max_length=30, validators=[validate_clause_key])
-    heading = models.CharField(max_length=200)
-    text = models.TextField(max_length=20000, help_text="Markdown.")
+    key = models.CharField(max_length=KEY_LENGTH, validators=[validate_clause_key])
+    heading = models.CharField(max_length=HEADING_LENGTH)
+    text = models.TextField(max_length=CLAUSE_TEXT_LENGTH, help_text="Markdown.")
     position = models.PositiveIntegerField(default=0)
     tags = models.JSONField(default=list, blank=True, help_text="Topics, used to match reviewers' expertise.")
 
@@ -196,10 +223,6 @@ class CommentPeriod(models.Model):
     def is_closed(self) -> bool:
         return self.state == self.CLOSED
 
-    @property
-    def time_left(self) -> timedelta:
-        return max(self.closes_at - timezone.now(), timedelta(0))
-
 
 class PeriodExtension(models.Model):
     """A later closing time, with the public reason for it. The period keeps every extension."""
@@ -207,7 +230,7 @@ class PeriodExtension(models.Model):
     period = models.ForeignKey(CommentPeriod, on_delete=models.PROTECT, related_name="extensions")
     previous_closes_at = models.DateTimeField()
     new_closes_at = models.DateTimeField()
-    reason = models.TextField(max_length=2000)
+    reason = models.TextField(max_length=NOTE_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -260,17 +283,19 @@ class Comment(models.Model):
         ("illegal", "Unlawful content"),
         ("off_topic", "Not about this guideline"),
     ]
-    MAX_LENGTH = 5000
+    MAX_LENGTH = LONG_TEXT_LENGTH
 
     version = models.ForeignKey(GuidelineVersion, on_delete=models.PROTECT, related_name="comments")
     clause = models.ForeignKey(Clause, null=True, blank=True, on_delete=models.PROTECT, related_name="comments")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
-    on_behalf_of = models.CharField(max_length=200, blank=True, help_text="An organization the author speaks for.")
+    on_behalf_of = models.CharField(
+        max_length=ON_BEHALF_OF_LENGTH, blank=True, help_text="An organization the author speaks for."
+    )
     body = models.TextField(max_length=MAX_LENGTH)
     status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=PUBLISHED)
     hidden_reason = models.CharField(max_length=30, choices=HIDDEN_REASONS, blank=True)
-    hidden_note = models.TextField(max_length=2000, blank=True)
+    hidden_note = models.TextField(max_length=NOTE_LENGTH, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -309,13 +334,17 @@ class Comment(models.Model):
     def tombstone(self) -> str:
         return f"Hidden by moderators: {self.get_hidden_reason_display()}"
 
+    def moderation_conflict(self, user) -> str:
+        """Why `user` may not hide, restore or dismiss reports on this comment, or "" when they may."""
+        return moderation_conflict(user, organization=self.version.guideline.organization, author_id=self.author_id)
+
 
 class CommentReport(models.Model):
     """Someone asked the moderators to look at a comment. Not public."""
 
     comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="reports")
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(max_length=1000, blank=True)
+    reason = models.TextField(max_length=REPORT_REASON_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
@@ -350,10 +379,11 @@ class Response(models.Model):
         (NOT_ADOPTED, "Not adopted"),
         (NOTED, "Noted"),
     ]
+    DISPOSITION_REFUSAL = "Choose adopted, partially adopted, not adopted or noted."
 
     comment = models.OneToOneField(Comment, on_delete=models.PROTECT, related_name="response")
     disposition = models.CharField(max_length=20, choices=DISPOSITION_CHOICES)
-    text = models.TextField(max_length=5000)
+    text = models.TextField(max_length=LONG_TEXT_LENGTH)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -385,9 +415,9 @@ class ClauseChange(models.Model):
     KIND_CHOICES = [(ADDED, "Added"), (REMOVED, "Removed"), (CHANGED, "Changed"), (UNCHANGED, "Unchanged")]
 
     version = models.ForeignKey(GuidelineVersion, on_delete=models.PROTECT, related_name="clause_changes")
-    clause_key = models.CharField(max_length=30)
+    clause_key = models.CharField(max_length=KEY_LENGTH)
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
-    statement = models.TextField(max_length=5000, blank=True)
+    statement = models.TextField(max_length=LONG_TEXT_LENGTH, blank=True)
     comments = models.ManyToManyField(Comment, blank=True, related_name="led_to")
 
     class Meta:

@@ -1,18 +1,23 @@
 """The moderators' queue of reported comments, and hiding and restoring. Never open to publishers."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_moderator
-from consultation import services
+from consultation import selectors
+from consultation.forms import HideForm
 from consultation.models import Comment
-from consultation.views import first_message
+from consultation.services.comments import dismiss_reports, hide_comment, restore_comment
+from core.forms import first_error, run_service
 from core.redirects import next_url
+
+QUEUE_PAGE_SIZE = 50
 
 
 def _require_moderator(request) -> None:
@@ -24,25 +29,25 @@ def _require_moderator(request) -> None:
 def queue(request):
     _require_moderator(request)
     showing = "hidden" if request.GET.get("show") == "hidden" else "reported"
-    if showing == "hidden":
-        comments = Comment.objects.filter(status=Comment.HIDDEN).order_by("-hidden_at", "-pk")
-    else:
-        comments = Comment.objects.reported().published().order_by("pk")
-    comments = comments.select_related("author", "clause", "version__guideline__organization").prefetch_related(
-        "reports"
-    )
-    page = Paginator(comments, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "showing": showing, "hidden_reasons": Comment.HIDDEN_REASONS}
+    comments = selectors.moderation_queue(hidden=showing == "hidden")
+    page = Paginator(comments, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "comments": selectors.with_moderation_conflicts(list(page.object_list), request.user),
+        "showing": showing,
+        "hidden_reasons": Comment.HIDDEN_REASONS,
+    }
     return render(request, "consultation/moderation/queue.html", context)
 
 
-def _moderate(request, pk: int, action, success: str):
+def _moderate(request, pk: int, form: forms.Form, action, success: str):
+    """Run one moderation action on a comment; the service refuses a moderator with a conflict of interest."""
     _require_moderator(request)
-    comment = get_object_or_404(Comment, pk=pk)
-    try:
-        action(comment)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, first_message(error))
+    comment = get_object_or_404(Comment.objects.select_related("version__guideline__organization"), pk=pk)
+    if form.is_valid():
+        run_service(form, lambda: action(comment=comment, **form.cleaned_data, by=request.user))
+    if form.errors:
+        messages.error(request, first_error(form))
     else:
         messages.success(request, success)
     return redirect(next_url(request, reverse("comment-moderation-queue")))
@@ -51,32 +56,19 @@ def _moderate(request, pk: int, action, success: str):
 @require_POST
 @login_required
 def hide(request, pk: int):
-    reason, note = request.POST.get("reason", ""), request.POST.get("note", "")
-    return _moderate(
-        request,
-        pk,
-        lambda comment: services.hide_comment(moderator=request.user, comment=comment, reason=reason, note=note),
-        "The comment is hidden; its author has been told.",
-    )
+    form = HideForm(request.POST)
+    return _moderate(request, pk, form, hide_comment, "The comment is hidden; its author has been told.")
 
 
 @require_POST
 @login_required
 def restore(request, pk: int):
-    return _moderate(
-        request,
-        pk,
-        lambda comment: services.restore_comment(moderator=request.user, comment=comment),
-        "The comment is public again; its author has been told.",
-    )
+    form = forms.Form(request.POST)
+    return _moderate(request, pk, form, restore_comment, "The comment is public again; its author has been told.")
 
 
 @require_POST
 @login_required
 def dismiss(request, pk: int):
-    return _moderate(
-        request,
-        pk,
-        lambda comment: services.dismiss_reports(moderator=request.user, comment=comment),
-        "The reports are dismissed; the comment stays.",
-    )
+    form = forms.Form(request.POST)
+    return _moderate(request, pk, form, dismiss_reports, "The reports are dismissed; the comment stays.")

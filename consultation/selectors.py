@@ -5,11 +5,116 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.http import Http404
 
-from accounts.permissions import is_citizen
-from consultation.models import Clause, Comment, CommentPeriod, Endorsement, Follow, GuidelineVersion
+from accounts.permissions import can_publish_for, is_citizen
+from consultation.models import (
+    Clause,
+    ClauseChange,
+    Comment,
+    CommentPeriod,
+    Endorsement,
+    Follow,
+    Guideline,
+    GuidelineVersion,
+)
 
 REPLIES_SHOWN = 20
+
+
+def public_guidelines(*, organization: str = "", status: str = "") -> QuerySet[Guideline]:
+    """Guidelines with a public version, each with its `current_status`; an empty filter filters nothing."""
+    guidelines = Guideline.objects.public().with_current_status().select_related("organization")
+    if organization:
+        guidelines = guidelines.filter(organization__slug=organization)
+    if status in dict(GuidelineVersion.PUBLIC_STATUS_CHOICES):
+        guidelines = guidelines.filter(current_status=status)
+    return guidelines
+
+
+def visible_guideline(user, *, org: str, slug: str) -> Guideline:
+    """A guideline the person may see: one with a public version, or any of their own organization's.
+
+    Anything else is answered exactly like a guideline that does not exist, so unpublished work never shows.
+    """
+    guideline = Guideline.objects.select_related("organization").filter(organization__slug=org, slug=slug).first()
+    if guideline is None or not (guideline.versions.public().exists() or can_publish_for(user, guideline.organization)):
+        raise Http404("No such guideline.")
+    return guideline
+
+
+def visible_version(user, *, org: str, slug: str, number: int) -> GuidelineVersion:
+    """A version the person may see: public ones for everyone, drafts for their organization's publishers."""
+    version = (
+        GuidelineVersion.objects.select_related("guideline__organization", "comment_period", "based_on")
+        .filter(guideline__organization__slug=org, guideline__slug=slug, number=number)
+        .first()
+    )
+    if version is None or not (version.is_public or can_publish_for(user, version.guideline.organization)):
+        raise Http404("No such version.")
+    return version
+
+
+def versions_shown_to(user, guideline: Guideline) -> list[GuidelineVersion]:
+    """Newest first: every version for the guideline's publishers, the public ones for everyone else."""
+    versions = guideline.versions.select_related("comment_period", "based_on").prefetch_related(
+        "comment_period__extensions"
+    )
+    if not can_publish_for(user, guideline.organization):
+        versions = versions.public()
+    return list(versions.order_by("-number"))
+
+
+def newest_public_version(versions: list[GuidelineVersion]) -> GuidelineVersion | None:
+    """The newest public version of a list ordered newest first: the text the public reads as current."""
+    return next((v for v in versions if v.is_public), None)
+
+
+def clauses_with_pressure(version: GuidelineVersion | None, pressure: dict) -> list[Clause]:
+    """The version's clauses, each with `.pressure`: how its refusals fared on appeal."""
+    clauses = list(version.clauses.all()) if version else []
+    for clause in clauses:
+        clause.pressure = pressure.get(clause.key)
+    return clauses
+
+
+def is_taking_comments(version: GuidelineVersion) -> bool:
+    """Asked of the database, not of a possibly stale object: the period may have just closed or been extended."""
+    return (
+        CommentPeriod.objects.open()
+        .filter(version_id=version.pk, version__status=GuidelineVersion.CONSULTATION)
+        .exists()
+    )
+
+
+def clause_kinds(previous: GuidelineVersion, version: GuidelineVersion) -> dict[str, str]:
+    """Each clause key of either version: added, removed, changed or unchanged."""
+    before = {c.key: (c.heading, c.text) for c in previous.clauses.all()}
+    after = {c.key: (c.heading, c.text) for c in version.clauses.all()}
+    kinds = {}
+    for key in list(before) + [k for k in after if k not in before]:
+        if key not in after:
+            kinds[key] = ClauseChange.REMOVED
+        elif key not in before:
+            kinds[key] = ClauseChange.ADDED
+        else:
+            kinds[key] = ClauseChange.UNCHANGED if before[key] == after[key] else ClauseChange.CHANGED
+    return kinds
+
+
+def unanswered_by_clause(version: GuidelineVersion, limit: int) -> tuple[list[tuple[Clause | None, list]], bool]:
+    """The first `limit` unanswered comments grouped by clause in clause order, and whether there are more."""
+    comments = list(
+        version.comments.published()
+        .top_level()
+        .unanswered()
+        .select_related("author", "clause")
+        .order_by("clause__position", "clause_id", "created_at")[: limit + 1]
+    )
+    groups: dict = {}
+    for comment in comments[:limit]:
+        groups.setdefault(comment.clause, []).append(comment)
+    return list(groups.items()), len(comments) > limit
 
 
 def open_consultations() -> QuerySet[CommentPeriod]:
@@ -101,6 +206,11 @@ def version_threads(version: GuidelineVersion, user, per_clause: int | None = No
     return list(threads.values())
 
 
+def newest_comments(version: GuidelineVersion, clause: Clause | None) -> QuerySet[Comment]:
+    """The original comments on one clause (or the general ones), newest first, ready to show."""
+    return version.comments.top_level().on_clause(clause).for_display().order_by("-created_at", "pk")
+
+
 def clause_thread(version: GuidelineVersion, clause: Clause | None, user, comments: list[Comment]) -> Thread:
     _attach_replies(comments, user)
     total = version.comments.top_level().on_clause(clause).count()
@@ -122,6 +232,31 @@ def is_following(user, guideline) -> bool:
 
 def can_take_part(user) -> bool:
     return is_citizen(user)
+
+
+def moderation_queue(*, hidden: bool) -> QuerySet[Comment]:
+    """Reported comments still public, oldest first; or (`hidden`) the hidden ones, most recently hidden first."""
+    if hidden:
+        comments = Comment.objects.filter(status=Comment.HIDDEN).order_by("-hidden_at", "-pk")
+    else:
+        comments = Comment.objects.reported().published().order_by("pk")
+    related = ("author", "clause", "version__guideline__organization")
+    return comments.select_related(*related).prefetch_related("reports")
+
+
+def with_moderation_conflicts(comments: list[Comment], user) -> list[Comment]:
+    """Give each comment `.conflict` (why `user` may not moderate it, or ""), so pages hide what they may not do.
+
+    The rule (`Comment.moderation_conflict`) depends only on the organization and on whether the comment is the
+    moderator's own, so it is asked once per such pair: a queue page costs the same however many comments it shows.
+    """
+    answers: dict[tuple[int, bool], str] = {}
+    for comment in comments:
+        pair = (comment.version.guideline.organization_id, comment.author_id == user.pk)
+        if pair not in answers:
+            answers[pair] = comment.moderation_conflict(user)
+        comment.conflict = answers[pair]
+    return comments
 
 
 def activity_for(user) -> QuerySet[Comment]:

@@ -1,10 +1,10 @@
-"""Thin Celery tasks: load a row by id and call a service. Mail is retried if the server is away."""
+"""Thin Celery tasks: load a row by id and call its notification. Mail is retried if the server is away."""
 
 from smtplib import SMTPException
 
 from celery import shared_task
 
-from consultation import services
+from consultation import notifications
 from consultation.models import Comment, CommentPeriod, GuidelineVersion
 
 MAIL_TASK = {"acks_late": True, "autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 5}
@@ -13,18 +13,18 @@ MAIL_TASK = {"acks_late": True, "autoretry_for": (SMTPException, OSError), "retr
 @shared_task(name="consultation.tasks.notify_period_opened", **MAIL_TASK)
 def notify_period_opened(period_id: int) -> int:
     period = CommentPeriod.objects.select_related("version__guideline__organization").filter(pk=period_id).first()
-    return services.notify_period_opened(period=period) if period else 0
+    return notifications.notify_period_opened(period=period) if period else 0
 
 
 @shared_task(name="consultation.tasks.send_consultation_notices", **MAIL_TASK)
 def send_consultation_notices() -> int:
-    return services.send_consultation_notices()
+    return notifications.send_consultation_notices()
 
 
 @shared_task(name="consultation.tasks.notify_final_published", **MAIL_TASK)
 def notify_final_published(version_id: int) -> int:
     version = GuidelineVersion.objects.select_related("guideline__organization").filter(pk=version_id).first()
-    return services.notify_final_published(version=version) if version else 0
+    return notifications.notify_final_published(version=version) if version else 0
 
 
 def _comment(comment_id: int) -> Comment | None:
@@ -38,16 +38,16 @@ def _comment(comment_id: int) -> Comment | None:
 @shared_task(name="consultation.tasks.notify_comment_answered", **MAIL_TASK)
 def notify_comment_answered(comment_id: int) -> int:
     comment = _comment(comment_id)
-    return services.notify_comment_answered(comment=comment) if comment else 0
+    return notifications.notify_comment_answered(comment=comment) if comment else 0
 
 
 @shared_task(name="consultation.tasks.notify_comment_hidden", **MAIL_TASK)
 def notify_comment_hidden(comment_id: int) -> int:
     comment = _comment(comment_id)
-    return services.notify_comment_hidden(comment=comment) if comment else 0
+    return notifications.notify_comment_hidden(comment=comment) if comment else 0
 
 
 @shared_task(name="consultation.tasks.notify_comment_restored", **MAIL_TASK)
 def notify_comment_restored(comment_id: int) -> int:
     comment = _comment(comment_id)
-    return services.notify_comment_restored(comment=comment) if comment else 0
+    return notifications.notify_comment_restored(comment=comment) if comment else 0

@@ -1,6 +1,14 @@
 from django.contrib.auth.models import AnonymousUser
 
-from accounts.permissions import can_publish_for, is_citizen, is_moderator, is_reviewer, publisher_organizations
+from accounts.permissions import (
+    can_publish_for,
+    is_citizen,
+    is_moderator,
+    is_reviewer,
+    moderation_conflict,
+    publisher_organizations,
+)
+from tests.factories import MembershipFactory
 
 
 def test_a_verified_person_is_a_citizen(citizen):
@@ -47,3 +55,29 @@ def test_an_inactive_reviewer_profile_is_not_a_reviewer(reviewer, citizen):
     reviewer.reviewer_profile.active = False
     reviewer.reviewer_profile.save()
     assert not is_reviewer(reviewer)
+
+
+def test_a_free_moderator_has_no_conflict(moderator, citizen, organization):
+    assert moderation_conflict(moderator, organization=organization, author_id=citizen.pk) == ""
+
+
+def test_moderating_is_refused_to_non_moderators(citizen, publisher, organization):
+    for person in (citizen, publisher, AnonymousUser()):
+        assert moderation_conflict(person, organization=organization, author_id=None) == "Only moderators may do this."
+
+
+def test_a_moderator_never_moderates_their_own_item(moderator, organization):
+    conflict = moderation_conflict(moderator, organization=organization, author_id=moderator.pk)
+    assert conflict == "This is your own; another moderator must handle it."
+
+
+def test_a_moderator_never_moderates_for_an_organization_they_publish_for(moderator, organization, other_organization):
+    MembershipFactory(user=moderator, organization=organization)
+    conflict = moderation_conflict(moderator, organization=organization, author_id=None)
+    assert conflict == "You publish for Acme AI, so another moderator must handle this."
+    assert moderation_conflict(moderator, organization=other_organization, author_id=None) == ""
+
+
+def test_a_moderator_never_moderates_an_appeal_they_reviewed(moderator, organization):
+    conflict = moderation_conflict(moderator, organization=organization, author_id=None, reviewed=True)
+    assert conflict == "You reviewed this appeal, so another moderator must handle it."

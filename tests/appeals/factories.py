@@ -62,7 +62,7 @@ def appeal_input(system, guideline, **overrides) -> dict:
 
 
 def file(appellant, system, guideline, **overrides):
-    return services.file_appeal(appellant=appellant, **appeal_input(system, guideline, **overrides))
+    return services.file_appeal(by=appellant, **appeal_input(system, guideline, **overrides))
 
 
 def png_bytes(width: int = 2, height: int = 2) -> bytes:
@@ -105,7 +105,7 @@ def write_png(path) -> None:
 def admitted(appellant, system, guideline, moderator, *, significant=False, **overrides):
     """An appeal a moderator admitted; routing has not run (on_commit callbacks don't run in `db` tests)."""
     appeal = file(appellant, system, guideline, **overrides)
-    return services.admit_appeal(appeal=appeal, moderator=moderator, significant=significant)
+    return services.admit_appeal(appeal=appeal, by=moderator, significant=significant)
 
 
 def make_reviewer(handle: str, **fields):
@@ -118,10 +118,10 @@ def decided(citizen, system, guideline, moderator, handle="rae", outcome=Decisio
     reviewer = make_reviewer(handle)
     services.route_appeal(appeal=appeal)
     assignment = appeal.assignments.get(reviewer=reviewer)
-    services.accept_assignment(assignment=assignment, reviewer_user=reviewer.user)
+    services.accept_assignment(assignment=assignment, by=reviewer.user)
     services.decide_appeal(
         assignment=assignment,
-        reviewer_user=reviewer.user,
+        by=reviewer.user,
         outcome=outcome,
         rationale="Dosage facts are *public health* information.",
         cited_clause_keys=["R-1.1"],

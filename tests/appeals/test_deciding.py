@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from appeals import selectors, services
+from appeals.forms import DecisionForm, ResponseForm
 from appeals.models import Appeal, Assignment, Decision, OrganizationResponse, Vote
 from core.models import AppendOnlyError
 from ledger.models import Entry
@@ -12,14 +13,14 @@ def accepted_panel(appeal, *handles):
     reviewers = [make_reviewer(handle) for handle in handles]
     services.route_appeal(appeal=appeal)
     for assignment in appeal.assignments.select_related("reviewer__user"):
-        services.accept_assignment(assignment=assignment, reviewer_user=assignment.reviewer.user)
+        services.accept_assignment(assignment=assignment, by=assignment.reviewer.user)
     return {r.handle: appeal.assignments.get(reviewer=r) for r in reviewers}
 
 
 def vote(assignment, outcome, keys=("R-1.1",), **extra):
     return services.decide_appeal(
         assignment=assignment,
-        reviewer_user=assignment.reviewer.user,
+        by=assignment.reviewer.user,
         outcome=outcome,
         rationale=extra.pop("rationale", f"Reasons for {outcome}."),
         cited_clause_keys=list(keys),
@@ -65,11 +66,11 @@ def test_a_panel_decides_by_majority_and_records_the_dissent(citizen, system, gu
 
 def test_a_decision_must_cite_a_clause_of_the_version(appeal):
     assignment = accepted_panel(appeal, "rae")["rae"]
+    form = DecisionForm({"outcome": "upheld", "rationale": "r"}, appeal=appeal)
+    assert not form.is_valid() and "cited_clause_keys" in form.errors
     with pytest.raises(ValidationError) as error:
-        vote(assignment, Decision.UPHELD, keys=())
-    assert "cited_clause_keys" in error.value.message_dict
-    with pytest.raises(ValidationError):
         vote(assignment, Decision.UPHELD, keys=("Z-9.9",))
+    assert "Not clauses of the version in force: Z-9.9." in error.value.message_dict["cited_clause_keys"]
     assert not Decision.objects.exists()
     assignment.refresh_from_db()
     assert assignment.status == Assignment.ACCEPTED
@@ -81,14 +82,14 @@ def test_only_the_assigned_reviewer_decides(appeal, publisher, moderator):
     for user in [publisher, moderator, outsider.user]:
         with pytest.raises(PermissionDenied):
             services.decide_appeal(
-                assignment=assignment, reviewer_user=user, outcome="upheld", rationale="x", cited_clause_keys=["R-1.1"]
+                assignment=assignment, by=user, outcome="upheld", rationale="x", cited_clause_keys=["R-1.1"]
             )
     assert not Decision.objects.exists()
 
 
 def test_a_decision_its_votes_and_responses_are_never_edited_or_deleted(appeal, publisher):
     decision = vote(accepted_panel(appeal, "rae")["rae"], Decision.UPHELD)
-    services.respond_to_decision(decision=decision, user=publisher, kind="disagrees", text="We disagree.")
+    services.respond_to_decision(decision=decision, by=publisher, kind="disagrees", text="We disagree.")
     decision.rationale = "rewritten"
     with pytest.raises(AppendOnlyError):
         decision.save()
@@ -115,11 +116,11 @@ def test_a_correction_supersedes_and_both_stay_visible(appeal, moderator, citize
     original = vote(accepted_panel(appeal, "rae")["rae"], Decision.UPHELD)
     with pytest.raises(PermissionDenied):
         services.correct_decision(
-            decision=original, user=citizen, outcome="overturned", rationale="x", cited_clause_keys=["R-1.1"], note="n"
+            decision=original, by=citizen, outcome="overturned", rationale="x", cited_clause_keys=["R-1.1"], note="n"
         )
     correction = services.correct_decision(
         decision=original,
-        user=moderator,
+        by=moderator,
         outcome=Decision.OVERTURNED,
         rationale="The first text named the wrong clause.",
         cited_clause_keys=["R-1.1"],
@@ -130,7 +131,7 @@ def test_a_correction_supersedes_and_both_stay_visible(appeal, moderator, citize
     assert list(Decision.objects.current()) == [correction]
     with pytest.raises(ValidationError):
         services.correct_decision(
-            decision=original, user=moderator, outcome="upheld", rationale="x", cited_clause_keys=["R-1.1"], note="n"
+            decision=original, by=moderator, outcome="upheld", rationale="x", cited_clause_keys=["R-1.1"], note="n"
         )
 
 
@@ -140,10 +141,10 @@ def test_the_organization_responds_to_a_decision(appeal, publisher, other_organi
     decision = vote(accepted_panel(appeal, "rae")["rae"], Decision.OVERTURNED)
     outsider = MembershipFactory(organization=other_organization).user
     with pytest.raises(PermissionDenied):
-        services.respond_to_decision(decision=decision, user=outsider, kind="will_comply", text="Sure.")
-    with pytest.raises(ValidationError):
-        services.respond_to_decision(decision=decision, user=publisher, kind="maybe", text="")
-    response = services.respond_to_decision(decision=decision, user=publisher, kind="will_comply", text="We will.")
+        services.respond_to_decision(decision=decision, by=outsider, kind="will_comply", text="Sure.")
+    form = ResponseForm({"kind": "maybe", "text": ""})
+    assert not form.is_valid() and set(form.errors) == {"kind", "text"}
+    response = services.respond_to_decision(decision=decision, by=publisher, kind="will_comply", text="We will.")
     assert response.decision == decision
     assert appeal.events.filter(kind="responded").exists()
 

@@ -2,7 +2,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from appeals import services
+from appeals import services, tasks
+from appeals.models import Appeal
 from tests.appeals.factories import file, make_reviewer
 
 
@@ -12,13 +13,13 @@ def test_the_appellant_hears_of_each_status_change(
     reviewer = make_reviewer("rae")
     with django_capture_on_commit_callbacks(execute=True):
         appeal = file(citizen, system, guideline)
-        services.admit_appeal(appeal=appeal, moderator=moderator)
+        services.admit_appeal(appeal=appeal, by=moderator)
     assignment = appeal.assignments.get()
     with django_capture_on_commit_callbacks(execute=True):
-        services.accept_assignment(assignment=assignment, reviewer_user=reviewer.user)
+        services.accept_assignment(assignment=assignment, by=reviewer.user)
         services.decide_appeal(
             assignment=assignment,
-            reviewer_user=reviewer.user,
+            by=reviewer.user,
             outcome="upheld",
             rationale="r",
             cited_clause_keys=["R-1.1"],
@@ -39,7 +40,7 @@ def test_reviewers_hear_of_offers_and_expiry(
     reviewer = make_reviewer("rae", expertise=["medical"])
     with django_capture_on_commit_callbacks(execute=True):
         appeal = file(citizen, system, guideline)
-        services.admit_appeal(appeal=appeal, moderator=moderator)
+        services.admit_appeal(appeal=appeal, by=moderator)
     with django_capture_on_commit_callbacks(execute=True):
         services.expire_offers(now=timezone.now() + timedelta(days=3))
     to_reviewer = [m for m in mailoutbox if m.to == [reviewer.user.email]]
@@ -64,9 +65,39 @@ def test_reviewers_hear_when_the_appellant_withdraws(
     reviewer = make_reviewer("rae")
     with django_capture_on_commit_callbacks(execute=True):
         appeal = file(citizen, system, guideline)
-        services.admit_appeal(appeal=appeal, moderator=moderator)
+        services.admit_appeal(appeal=appeal, by=moderator)
     with django_capture_on_commit_callbacks(execute=True):
         services.withdraw_appeal(appeal=appeal, by=citizen)
     last = [m for m in mailoutbox if m.to == [reviewer.user.email]][-1]
     assert last.subject == f"Appeal {appeal.public_id} was withdrawn: no review is needed"
     assert "your offer of it has ended" in last.body
+
+
+def test_a_redelivered_mail_task_mails_nobody_twice(
+    citizen, system, guideline, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    reviewer = make_reviewer("rae")
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = file(citizen, system, guideline)
+        services.admit_appeal(appeal=appeal, by=moderator)
+    sent = len(mailoutbox)
+    admitted = appeal.events.get(kind="admitted")
+    assert tasks.notify_appellant(appeal.pk, Appeal.AWAITING_REVIEW, admitted.pk) == 0
+    assert tasks.notify_reviewer(appeal.assignments.get(reviewer=reviewer).pk, "offer") == 0
+    assert len(mailoutbox) == sent
+
+
+def test_an_appeal_back_in_a_status_it_had_is_news_again(
+    citizen, system, guideline, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    first, second = make_reviewer("rae"), make_reviewer("sam")
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = file(citizen, system, guideline)
+        services.admit_appeal(appeal=appeal, by=moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept_assignment(assignment=appeal.assignments.get(reviewer=first), by=first.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remind_and_expire_reviews(now=timezone.now() + timedelta(days=60))
+    subjects = [m.subject for m in mailoutbox if m.to == [citizen.email]]
+    assert subjects.count(f"Appeal {appeal.public_id}: awaiting review") == 2
+    assert appeal.assignments.get(reviewer=second).status == "offered"

@@ -34,7 +34,7 @@ def test_ordinary_text_is_left_alone(text):
 def test_personal_data_in_the_grounds_is_flagged_and_never_public(client, citizen, system, guideline, moderator):
     appeal = file(citizen, system, guideline, grounds="Reply to ada@example.org or +44 20 7946 0958, please.")
     assert {flag["field"] for flag in appeal.refusal.personal_data_flags} == {"grounds"}
-    services.admit_appeal(appeal=appeal, moderator=moderator)
+    services.admit_appeal(appeal=appeal, by=moderator)
     page = client.get(appeal.get_absolute_url()).text
     assert "ada@example.org" not in page and "7946" not in page and "[redacted]" in page
     grounds = client.get(f"/api/v1/appeals/{appeal.public_id}/").json()["refusal"]["grounds"]
@@ -45,12 +45,12 @@ def test_the_moderator_edits_the_public_grounds_and_personal_data_is_refused(cit
     appeal = file(citizen, system, guideline, grounds="I am Ada Lovelace and the dose is on the packet.")
     with pytest.raises(ValidationError) as refused:
         services.redact_refusal(
-            appeal=appeal, moderator=moderator, public_prompt_excerpt="a", public_refusal_excerpt="b",
+            appeal=appeal, by=moderator, public_prompt_excerpt="a", public_refusal_excerpt="b",
             public_grounds="Write to ada@example.org",
         )  # fmt: skip
     assert "public_grounds" in refused.value.message_dict
     services.redact_refusal(
-        appeal=appeal, moderator=moderator, public_prompt_excerpt="a", public_refusal_excerpt="b",
+        appeal=appeal, by=moderator, public_prompt_excerpt="a", public_refusal_excerpt="b",
         public_grounds="I am [redacted] and the dose is on the packet.",
     )  # fmt: skip
     appeal.refresh_from_db()
@@ -60,10 +60,10 @@ def test_the_moderator_edits_the_public_grounds_and_personal_data_is_refused(cit
 
 def test_personal_data_missed_at_screening_can_still_be_taken_down(client, citizen, system, guideline, moderator):
     appeal = file(citizen, system, guideline, grounds="Call my sister Ada on Tuesdays.")
-    services.admit_appeal(appeal=appeal, moderator=moderator)
+    services.admit_appeal(appeal=appeal, by=moderator)
     assert "my sister Ada" in client.get(appeal.get_absolute_url()).text
     services.redact_refusal(
-        appeal=appeal, moderator=moderator, public_prompt_excerpt="a", public_refusal_excerpt="b",
+        appeal=appeal, by=moderator, public_prompt_excerpt="a", public_refusal_excerpt="b",
         public_grounds="Call [redacted] on Tuesdays.",
     )  # fmt: skip
     appeal.refresh_from_db()

@@ -2,9 +2,10 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
-from appeals import services
+from appeals import services, tasks
 from appeals.models import Appeal, Assignment
 from ledger.models import Entry
 from tests.appeals.factories import admitted, file, make_reviewer
@@ -26,7 +27,7 @@ def test_admitting_routes_the_appeal_after_commit(
     make_reviewer("rae")
     appeal = file(citizen, system, guideline)
     with django_capture_on_commit_callbacks(execute=True):
-        services.admit_appeal(appeal=appeal, moderator=moderator)
+        services.admit_appeal(appeal=appeal, by=moderator)
     assignment = appeal.assignments.get()
     assert (assignment.status, assignment.reviewer.handle) == (Assignment.OFFERED, "rae")
     assert "expertise match" in assignment.reason
@@ -47,7 +48,7 @@ def test_among_equals_the_lowest_load_then_the_longest_idle_is_chosen(citizen, s
     make_reviewer("recent", last_assigned_at=timezone.now() - timedelta(days=1))
     make_reviewer("idle", last_assigned_at=timezone.now() - timedelta(days=10))
     other = admitted(citizen, system, guideline, moderator, refusal_excerpt="Another one.")
-    services.assign_reviewer_by_hand(appeal=other, reviewer=busy, moderator=moderator)
+    services.assign_reviewer_by_hand(appeal=other, reviewer=busy, by=moderator)
     services.route_appeal(appeal=appeal)
     assert offered_handles(appeal) == ["idle"]
 
@@ -81,10 +82,10 @@ def test_conflicts_of_interest_are_excluded(appeal, organization, moderator):
     services.route_appeal(appeal=appeal)
     assert offered_handles(appeal) == ["independent"]
     with pytest.raises(ValidationError) as error:
-        services.assign_reviewer_by_hand(appeal=appeal, reviewer=affiliated, moderator=moderator)
+        services.assign_reviewer_by_hand(appeal=appeal, reviewer=affiliated, by=moderator)
     assert "affiliation" in str(error.value)
     with pytest.raises(ValidationError):
-        services.assign_reviewer_by_hand(appeal=appeal, reviewer=screener, moderator=moderator)
+        services.assign_reviewer_by_hand(appeal=appeal, reviewer=screener, by=moderator)
 
 
 def test_neither_the_screening_nor_the_admitting_moderator_reviews(citizen, system, guideline, moderator):
@@ -93,13 +94,13 @@ def test_neither_the_screening_nor_the_admitting_moderator_reviews(citizen, syst
     admitter = make_reviewer("admitter", user=other_moderator)
     make_reviewer("independent")
     appeal = file(citizen, system, guideline)
-    services.start_screening(appeal=appeal, moderator=moderator)
-    services.admit_appeal(appeal=appeal, moderator=other_moderator)
+    services.start_screening(appeal=appeal, by=moderator)
+    services.admit_appeal(appeal=appeal, by=other_moderator)
     services.route_appeal(appeal=appeal)
     assert offered_handles(appeal) == ["independent"]
     for reviewer in [screener, admitter]:
         with pytest.raises(ValidationError, match="screened or filed"):
-            services.assign_reviewer_by_hand(appeal=appeal, reviewer=reviewer, moderator=other_moderator)
+            services.assign_reviewer_by_hand(appeal=appeal, reviewer=reviewer, by=other_moderator)
 
 
 def test_nobody_is_offered_beyond_capacity_or_while_inactive(appeal):
@@ -117,17 +118,18 @@ def test_a_decline_reroutes_to_someone_else_and_never_back(appeal, django_captur
     services.route_appeal(appeal=appeal)
     offer = appeal.assignments.get()
     with django_capture_on_commit_callbacks(execute=True):
-        services.decline_assignment(assignment=offer, reviewer_user=first.user, reason="I know the appellant.")
+        services.decline_assignment(assignment=offer, by=first.user, reason="I know the appellant.")
     assert offered_handles(appeal) == ["second"]
     assert appeal.assignments.get(reviewer=first).status == Assignment.DECLINED
     assert "declined" in list(appeal.events.values_list("kind", flat=True))
 
 
-def test_a_decline_needs_a_reason(appeal):
+def test_a_decline_needs_a_reason(client, appeal):
     reviewer = make_reviewer("first")
     services.route_appeal(appeal=appeal)
-    with pytest.raises(ValidationError):
-        services.decline_assignment(assignment=appeal.assignments.get(), reviewer_user=reviewer.user, reason=" ")
+    client.force_login(reviewer.user)
+    response = client.post(reverse("decline-assignment", args=[appeal.assignments.get().pk]), {"reason": " "})
+    assert response.status_code == 400 and "Say why you decline" in response.text
     assert appeal.assignments.get().status == Assignment.OFFERED
 
 
@@ -153,7 +155,7 @@ def test_reviews_get_two_reminders_then_expire_and_go_back_to_awaiting_review(
     late = make_reviewer("late", expertise=["medical"])
     make_reviewer("next")
     services.route_appeal(appeal=appeal)
-    services.accept_assignment(assignment=appeal.assignments.get(), reviewer_user=late.user)
+    services.accept_assignment(assignment=appeal.assignments.get(), by=late.user)
     start = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
         assert services.remind_and_expire_reviews(now=start + timedelta(days=4))["reminded"] == 0
@@ -178,10 +180,10 @@ def test_the_sweeper_routes_appeals_whose_routing_message_was_lost(appeal):
 def test_moderators_route_by_hand_with_the_reason_stored(appeal, moderator):
     chosen = make_reviewer("chosen")
     make_reviewer("other", expertise=["medical"])
-    assignment = services.assign_reviewer_by_hand(appeal=appeal, reviewer=chosen, moderator=moderator)
+    assignment = services.assign_reviewer_by_hand(appeal=appeal, reviewer=chosen, by=moderator)
     assert assignment.by_hand and "by hand" in assignment.reason
     with pytest.raises(ValidationError):
-        services.assign_reviewer_by_hand(appeal=appeal, reviewer=chosen, moderator=moderator)
+        services.assign_reviewer_by_hand(appeal=appeal, reviewer=chosen, by=moderator)
 
 
 def test_only_moderators_route_by_hand(appeal, citizen):
@@ -189,7 +191,7 @@ def test_only_moderators_route_by_hand(appeal, citizen):
 
     chosen = make_reviewer("chosen")
     with pytest.raises(PermissionDenied):
-        services.assign_reviewer_by_hand(appeal=appeal, reviewer=chosen, moderator=citizen)
+        services.assign_reviewer_by_hand(appeal=appeal, reviewer=chosen, by=citizen)
 
 
 def test_overdue_appeals_are_flagged_once(appeal):
@@ -211,8 +213,16 @@ def test_screening_is_refused_to_non_moderators(citizen, system, guideline):
     appeal = file(citizen, system, guideline)
     outsider = UserFactory()
     with pytest.raises(PermissionDenied):
-        services.admit_appeal(appeal=appeal, moderator=outsider)
+        services.admit_appeal(appeal=appeal, by=outsider)
     with pytest.raises(PermissionDenied):
-        services.declare_inadmissible(appeal=appeal, moderator=citizen, reason="abusive", public_note="No.")
+        services.declare_inadmissible(appeal=appeal, by=citizen, reason="abusive", public_note="No.")
     appeal.refresh_from_db()
     assert appeal.status == Appeal.SUBMITTED
+
+
+def test_routing_twice_offers_once(appeal):
+    make_reviewer("rae")
+    make_reviewer("sam")
+    assert tasks.route_appeal(appeal.pk) == 1
+    assert tasks.route_appeal(appeal.pk) == 0  # a redelivered task finds the panel full
+    assert appeal.assignments.count() == 1

@@ -1,6 +1,5 @@
 """Appeals through real Celery worker processes on Redis and PostgreSQL (skipped without them)."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -9,9 +8,11 @@ from django.utils import timezone
 
 from appeals import services, tasks
 from appeals.models import Appeal, Assignment, Decision
+from config.celery import app as celery_app
 from ledger.services import check_chain
 from tests.appeals.factories import AISystemFactory, file, make_reviewer, published_guideline
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.services import require_broker, require_postgres
 from tests.workers import running_workers, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -38,23 +39,23 @@ def test_the_whole_life_of_an_appeal_through_a_real_worker():
 
     with running_workers(count=1):
         appeal = file(appellant, system, guideline, prompt_excerpt="Call me on +1 415 555 0100 about dosage")
-        services.admit_appeal(appeal=appeal, moderator=moderator)  # commits, then queues routing
+        services.admit_appeal(appeal=appeal, by=moderator)  # commits, then queues routing
         offer = wait_for(offered_to(appeal))
         assert offer.reviewer == first and "expertise match: medical" in offer.reason
 
-        services.decline_assignment(assignment=offer, reviewer_user=first.user, reason="Too close to my work.")
+        services.decline_assignment(assignment=offer, by=first.user, reason="Too close to my work.")
         offer = wait_for(offered_to(appeal))  # the decline re-routes, through the worker
         assert offer.reviewer == second
 
-        services.accept_assignment(assignment=offer, reviewer_user=second.user)
+        services.accept_assignment(assignment=offer, by=second.user)
         decision = services.decide_appeal(
             assignment=offer,
-            reviewer_user=second.user,
+            by=second.user,
             outcome=Decision.PARTIAL,
             rationale="General facts are fine; the exact overdose threshold is not.",
             cited_clause_keys=["R-1.1"],
         )
-        services.respond_to_decision(decision=decision, user=publisher, kind="will_comply", text="We will.")
+        services.respond_to_decision(decision=decision, by=publisher, kind="will_comply", text="We will.")
 
     appeal.refresh_from_db()
     assert appeal.status == Appeal.DECIDED
@@ -90,50 +91,54 @@ def test_expiry_and_the_sweeper_run_on_the_worker():
     assert appeal.assignments.get(reviewer=slow).status == Assignment.EXPIRED
 
 
-def test_two_workers_route_200_appeals_without_overbooking_anyone(monkeypatch):
-    started = time.monotonic()
-    organization = OrganizationFactory(slug="acme")
+def two_hundred_admitted_appeals(organization, monkeypatch):
+    """200 admitted appeals, 20 of them for a panel of three, not routed yet."""
     guideline = published_guideline(organization)
     system = AISystemFactory(organization=organization, slug="helper")
-    moderator = UserFactory(is_moderator=True)
-    reviewers = [make_reviewer(f"r{n}", capacity=9, expertise=["medical"] if n % 2 else []) for n in range(30)]
-    conflicted = [make_reviewer(f"c{n}", capacity=9, expertise=["medical"]) for n in range(3)]
-    for reviewer in conflicted:
-        reviewer.affiliations.add(organization)
-    appellant = UserFactory()
-
+    moderator, appellant = UserFactory(is_moderator=True), UserFactory()
     with monkeypatch.context() as patched:
         patched.setattr(tasks.route_appeal, "delay", lambda *args: None)  # route only once the workers run
-        appeals = [
+        return [
             services.admit_appeal(
                 appeal=file(appellant, system, guideline, refusal_excerpt=f"Refusal {n}"),
-                moderator=moderator,
+                by=moderator,
                 significant=n % 10 == 0,
             )
             for n in range(200)
         ]
-    needed = sum(appeal.panel_size for appeal in appeals)  # 180 + 3 * 20 = 240 of 270 places
+
+
+def workers_idle(count: int = 2) -> bool:
+    """the workers to finish every task, the duplicates and any retries included"""
+    with celery_app.connection_for_read() as broker:
+        if broker.default_channel.client.llen("celery"):
+            return False
+    inspect = celery_app.control.inspect(timeout=2, limit=count)
+    replies = [inspect.active(), inspect.reserved(), inspect.scheduled()]
+    return all(reply and len(reply) == count and not any(reply.values()) for reply in replies)
+
+
+def test_two_workers_route_200_appeals_once_without_overbooking_anyone(monkeypatch):
+    require_postgres()
+    require_broker()  # before building the data, so a run without the services skips at once
+    organization = OrganizationFactory(slug="acme")
+    reviewers = [make_reviewer(f"r{n}", capacity=9, expertise=["medical"] if n % 2 else []) for n in range(30)]
+    conflicted = [make_reviewer(f"c{n}", capacity=9, expertise=["medical"]) for n in range(3)]
+    for reviewer in conflicted:
+        reviewer.affiliations.add(organization)
+    appeals = two_hundred_admitted_appeals(organization, monkeypatch)  # 180 + 3 * 20 = 240 of 270 places
 
     with running_workers(count=2):
         for appeal in appeals:
             tasks.route_appeal.delay(appeal.pk)
             tasks.route_appeal.delay(appeal.pk)  # twice: routing must be idempotent under concurrency
+        wait_for(workers_idle, timeout=90)
 
-        def all_routed():
-            """every appeal to get its full panel"""
-            return Assignment.objects.count() >= needed
-
-        wait_for(all_routed, timeout=45)
-        time.sleep(1)  # let any duplicate task finish, so an overbooking would show
-
-    assert Assignment.objects.count() == needed
-    open_load = Count("assignments", filter=Q(assignments__status__in=Assignment.OPEN_STATUSES))
-    for reviewer in type(reviewers[0]).objects.annotate(load=open_load):
-        assert reviewer.load <= reviewer.capacity, reviewer.handle
     per_appeal = Assignment.objects.values("appeal").annotate(n=Count("id"), people=Count("reviewer", distinct=True))
-    assert all(row["n"] == row["people"] for row in per_appeal)
-    panels = {row["appeal"]: row["n"] for row in per_appeal}
-    assert all(panels[appeal.pk] == appeal.panel_size for appeal in appeals)
+    routed = {row["appeal"]: (row["n"], row["people"]) for row in per_appeal}
+    assert routed == {appeal.pk: (appeal.panel_size, appeal.panel_size) for appeal in appeals}  # each routed once
+    open_load = Count("assignments", filter=Q(assignments__status__in=Assignment.OPEN_STATUSES))
+    loads = type(reviewers[0]).objects.annotate(load=open_load)
+    assert all(reviewer.load <= reviewer.capacity for reviewer in loads)  # nobody over capacity
     assert not Assignment.objects.filter(reviewer__in=conflicted).exists()
     assert check_chain().ok
-    assert time.monotonic() - started < 60

@@ -5,8 +5,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.services import create_account
-from consultation import services
 from consultation.models import Comment, GuidelineVersion
+from consultation.services import drafting
 from tests.browser.conftest import sign_in
 from tests.consultation.factories import CommentFactory, consultation
 
@@ -63,7 +63,7 @@ def test_a_citizen_comments_replies_and_endorses(request, which, live_server, or
 def test_a_publisher_imports_a_draft_and_schedules_its_period(page, live_server, organization):
     create_account(email="pat@example.org", password=PASSWORD, role="publisher", organization=organization)
     publisher = organization.memberships.get().user
-    services.create_guideline(actor=publisher, organization=organization, slug="medical", title="Medical advice")
+    drafting.create_guideline(organization=organization, slug="medical", title="Medical advice", by=publisher)
     sign_in(page, "pat@example.org", PASSWORD)
     page.goto("/publish/acme/medical/")
     page.get_by_role("link", name="import a draft from a Markdown document").click()

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import factory
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from consultation.models import Comment, CommentPeriod, GuidelineVersion
 from tests.factories import ClauseFactory, GuidelineFactory, GuidelineVersionFactory, UserFactory
@@ -42,3 +43,8 @@ def consultation(organization, *, clauses: int = 2, opens_in: timedelta | None =
         opens_at, closes_at = now - timedelta(days=1), now + timedelta(days=30)
     CommentPeriodFactory(version=version, opens_at=opens_at, closes_at=closes_at)
     return GuidelineVersion.objects.select_related("guideline__organization", "comment_period").get(pk=version.pk)
+
+
+def auth(user) -> dict:
+    """Headers that sign an API request in with the person's token."""
+    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.get_or_create(user=user)[0].key}"}

@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from consultation import services
 from consultation.models import Comment, Endorsement
+from consultation.services import comments
 from ledger.models import Entry
 from tests.consultation.factories import CommentFactory, consultation
 from tests.factories import ClauseFactory, UserFactory
@@ -12,14 +12,9 @@ from tests.factories import ClauseFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def version(organization):
-    return consultation(organization)
-
-
 def test_a_citizen_comments_on_a_clause(citizen, version):
     clause = version.clauses.first()
-    comment = services.post_comment(author=citizen, version=version, clause=clause, body="Too broad.")
+    comment = comments.post_comment(version=version, clause=clause, body="Too broad.", by=citizen)
     assert (comment.clause, comment.status) == (clause, Comment.PUBLISHED)
     entry = Entry.objects.get(kind="comment.posted")
     assert entry.subject == f"comment:{comment.pk}" and entry.data["clause"] == "R-1.1"
@@ -27,22 +22,22 @@ def test_a_citizen_comments_on_a_clause(citizen, version):
 
 
 def test_a_general_comment_has_no_clause(citizen, version):
-    comment = services.post_comment(author=citizen, version=version, body="Overall fine.", on_behalf_of="EFF")
+    comment = comments.post_comment(version=version, body="Overall fine.", on_behalf_of="EFF", by=citizen)
     assert comment.clause is None and comment.on_behalf_of == "EFF"
 
 
 def test_a_reply_goes_one_level_deep(citizen, version):
     parent = CommentFactory(version=version, clause=version.clauses.first())
-    reply = services.post_comment(author=citizen, version=version, parent=parent, body="I agree.")
+    reply = comments.post_comment(version=version, parent=parent, body="I agree.", by=citizen)
     assert reply.clause == parent.clause
     with pytest.raises(ValidationError):
-        services.post_comment(author=citizen, version=version, parent=reply, body="Deeper.")
+        comments.post_comment(version=version, parent=reply, body="Deeper.", by=citizen)
 
 
 @pytest.mark.parametrize("body", ["", "   ", "x" * 5001])
 def test_an_empty_or_oversized_comment_is_refused(citizen, version, body):
     with pytest.raises(ValidationError) as error:
-        services.post_comment(author=citizen, version=version, body=body)
+        comments.post_comment(version=version, body=body, by=citizen)
     assert "body" in error.value.message_dict
     assert not Comment.objects.exists() and not Entry.objects.exists()
 
@@ -52,43 +47,43 @@ def test_unverified_and_anonymous_people_cannot_comment(unverified, version):
 
     for person in [unverified, AnonymousUser()]:
         with pytest.raises(PermissionDenied):
-            services.post_comment(author=person, version=version, body="Hello")
+            comments.post_comment(version=version, body="Hello", by=person)
     assert not Comment.objects.exists()
 
 
 def test_no_comment_before_the_period_opens(citizen, organization):
     version = consultation(organization, opens_in=timedelta(days=2))
     with pytest.raises(ValidationError, match="not open"):
-        services.post_comment(author=citizen, version=version, body="Early")
+        comments.post_comment(version=version, body="Early", by=citizen)
 
 
 def test_no_comment_after_the_period_closes(citizen, organization):
     version = consultation(organization, closed=True)
     with pytest.raises(ValidationError, match="not open"):
-        services.post_comment(author=citizen, version=version, body="Late")
+        comments.post_comment(version=version, body="Late", by=citizen)
     assert not Comment.objects.exists()
 
 
 def test_a_clause_of_another_version_is_refused(citizen, version):
     with pytest.raises(ValidationError) as error:
-        services.post_comment(author=citizen, version=version, clause=ClauseFactory(), body="Hm")
+        comments.post_comment(version=version, clause=ClauseFactory(), body="Hm", by=citizen)
     assert "clause" in error.value.message_dict
 
 
 def test_comments_are_rate_limited_with_a_clear_message(citizen, version, settings):
     settings.CONSULTATION_COMMENT_LIMIT = 2
     for _ in range(2):
-        services.post_comment(author=citizen, version=version, body="Again")
+        comments.post_comment(version=version, body="Again", by=citizen)
     with pytest.raises(ValidationError, match="Please wait"):
-        services.post_comment(author=citizen, version=version, body="Again")
+        comments.post_comment(version=version, body="Again", by=citizen)
     assert Comment.objects.count() == 2
 
 
 def test_endorsing_once_per_person(citizen, version):
     comment = CommentFactory(version=version)
-    services.endorse_comment(user=citizen, comment=comment)
+    comments.endorse_comment(comment=comment, by=citizen)
     with pytest.raises(ValidationError, match="already endorsed"):
-        services.endorse_comment(user=citizen, comment=comment)
+        comments.endorse_comment(comment=comment, by=citizen)
     assert Endorsement.objects.count() == 1
     assert Entry.objects.filter(kind="comment.endorsed").count() == 1
 
@@ -98,7 +93,7 @@ def test_a_double_click_that_passes_the_check_still_gets_the_clear_message(citiz
     comment = CommentFactory(version=version)
     Endorsement.objects.create(comment=comment, user=citizen)
     with pytest.raises(ValidationError, match="already endorsed"):
-        services._create_once(
+        comments._create_once(
             ValidationError("You have already endorsed this comment."), Endorsement, comment=comment, user=citizen
         )
     assert Endorsement.objects.count() == 1
@@ -107,15 +102,15 @@ def test_a_double_click_that_passes_the_check_still_gets_the_clear_message(citiz
 def test_nobody_endorses_their_own_comment(citizen, version):
     comment = CommentFactory(version=version, author=citizen)
     with pytest.raises(ValidationError):
-        services.endorse_comment(user=citizen, comment=comment)
+        comments.endorse_comment(comment=comment, by=citizen)
 
 
 def test_a_report_reaches_the_moderators_queue(citizen, version):
     comment = CommentFactory(version=version)
-    services.report_comment(reporter=citizen, comment=comment, reason="Spam link")
+    comments.report_comment(comment=comment, reason="Spam link", by=citizen)
     assert list(Comment.objects.reported()) == [comment]
     with pytest.raises(ValidationError, match="already reported"):
-        services.report_comment(reporter=citizen, comment=comment)
+        comments.report_comment(comment=comment, by=citizen)
     assert not Entry.objects.filter(kind__startswith="comment.report").exists()
 
 
@@ -231,30 +226,28 @@ def test_absurd_ids_are_clear_errors_not_crashes(client, citizen, version):
 def test_unverified_people_cannot_endorse_or_report(unverified, version):
     comment = CommentFactory(version=version)
     with pytest.raises(PermissionDenied):
-        services.endorse_comment(user=unverified, comment=comment)
+        comments.endorse_comment(comment=comment, by=unverified)
     with pytest.raises(PermissionDenied):
-        services.report_comment(reporter=unverified, comment=comment)
+        comments.report_comment(comment=comment, by=unverified)
     assert not comment.endorsements.exists() and not comment.reports.exists()
 
 
 def test_no_endorsement_after_the_period_closes(citizen, organization):
     comment = CommentFactory(version=consultation(organization, closed=True))
     with pytest.raises(ValidationError, match="only while the comment period is open"):
-        services.endorse_comment(user=citizen, comment=comment)
+        comments.endorse_comment(comment=comment, by=citizen)
 
 
 def test_a_hidden_comment_takes_no_replies_or_endorsements(citizen, version):
     hidden = CommentFactory(version=version, status=Comment.HIDDEN, hidden_reason="abuse")
     with pytest.raises(ValidationError):
-        services.post_comment(author=citizen, version=version, parent=hidden, body="Reply")
+        comments.post_comment(version=version, parent=hidden, body="Reply", by=citizen)
     with pytest.raises(ValidationError):
-        services.endorse_comment(user=citizen, comment=hidden)
+        comments.endorse_comment(comment=hidden, by=citizen)
 
 
 def test_comment_markdown_is_sanitized(client, citizen, version):
-    services.post_comment(
-        author=citizen, version=version, body="<script>alert(1)</script> [x](javascript:alert(1)) *fine*"
-    )
+    comments.post_comment(version=version, body="<script>alert(1)</script> [x](javascript:alert(1)) *fine*", by=citizen)
     page = client.get(version.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in page and 'href="javascript:' not in page and "<em>fine</em>" in page
 

@@ -4,8 +4,9 @@ import pytest
 from django.utils import timezone
 
 import core.mail
-from consultation import services, tasks
+from consultation import notifications, tasks
 from consultation.models import Follow, GuidelineVersion
+from consultation.services import closing, periods
 from tests.consultation.factories import consultation
 from tests.factories import ClauseFactory, GuidelineVersionFactory
 
@@ -18,8 +19,8 @@ def test_followers_hear_when_a_period_opens_now(publisher, citizen, organization
     ClauseFactory(version=draft)
     Follow.objects.create(user=citizen, guideline=draft.guideline)
     with django_capture_on_commit_callbacks(execute=True):
-        services.schedule_comment_period(
-            actor=publisher, version=draft, opens_at=None, closes_at=timezone.now() + timedelta(days=31)
+        periods.schedule_comment_period(
+            version=draft, opens_at=None, closes_at=timezone.now() + timedelta(days=31), by=publisher
         )
     assert [m.to for m in mailoutbox] == [[citizen.email]]
     assert "Comment period open" in mailoutbox[0].subject
@@ -57,8 +58,8 @@ def test_an_extension_earns_a_new_reminder(publisher, citizen, organization, mai
     period.closes_at = timezone.now() + timedelta(days=2)
     period.save()
     tasks.send_consultation_notices()
-    services.extend_comment_period(
-        actor=publisher, period=period, closes_at=timezone.now() + timedelta(days=2, hours=5), reason="More time"
+    periods.extend_comment_period(
+        period=period, closes_at=timezone.now() + timedelta(days=2, hours=5), reason="More time", by=publisher
     )
     assert tasks.send_consultation_notices() == 1
     assert len(mailoutbox) == 2
@@ -107,7 +108,7 @@ def test_a_retried_mail_task_sends_nothing_twice(publisher, organization, mailou
 
     version = consultation(organization, closed=True)
     comment = CommentFactory(version=version)
-    services.respond_to_comment(actor=publisher, comment=comment, disposition="noted", text="Thanks")
+    closing.respond_to_comment(comment=comment, disposition="noted", text="Thanks", by=publisher)
     assert tasks.notify_comment_answered(comment.pk) == 1
     assert tasks.notify_comment_answered(comment.pk) == 0
     assert len(mailoutbox) == 1
@@ -122,7 +123,7 @@ def test_a_failed_send_is_retried_later(citizen, organization, mailoutbox, monke
 
     monkeypatch.setattr(core.mail, "send_templated_mail", broken)
     with pytest.raises(OSError):
-        services.send_consultation_notices()
+        notifications.send_consultation_notices()
     monkeypatch.undo()
-    assert services.send_consultation_notices() == 1
+    assert notifications.send_consultation_notices() == 1
     assert len(mailoutbox) == 1

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from consultation import services
 from consultation.models import CommentPeriod, GuidelineVersion
+from consultation.services import periods
 from ledger.models import Entry
 from tests.consultation.factories import consultation
 from tests.factories import ClauseFactory, GuidelineVersionFactory
@@ -25,16 +25,16 @@ def days(n: float):
 
 
 def test_scheduling_makes_the_version_public_and_frozen(publisher, draft):
-    period = services.schedule_comment_period(actor=publisher, version=draft, opens_at=days(1), closes_at=days(32))
+    period = periods.schedule_comment_period(version=draft, opens_at=days(1), closes_at=days(32), by=publisher)
     draft.refresh_from_db()
-    assert draft.status == GuidelineVersion.CONSULTATION and draft.is_frozen
+    assert draft.status == GuidelineVersion.CONSULTATION and draft.is_public
     assert period.state == CommentPeriod.SCHEDULED
     entry = Entry.objects.get(kind="consultation.scheduled")
     assert entry.subject == draft.subject and entry.data["clauses"][0]["key"] == "R-1.1"
 
 
 def test_a_period_with_no_opening_time_opens_now(publisher, draft):
-    period = services.schedule_comment_period(actor=publisher, version=draft, opens_at=None, closes_at=days(31))
+    period = periods.schedule_comment_period(version=draft, opens_at=None, closes_at=days(31), by=publisher)
     assert period.state == CommentPeriod.OPEN
 
 
@@ -45,7 +45,7 @@ def test_a_period_with_no_opening_time_opens_now(publisher, draft):
 )
 def test_bad_periods_are_refused_and_nothing_changes(publisher, draft, opens, closes, field):
     with pytest.raises(ValidationError) as error:
-        services.schedule_comment_period(actor=publisher, version=draft, opens_at=days(opens), closes_at=days(closes))
+        periods.schedule_comment_period(version=draft, opens_at=days(opens), closes_at=days(closes), by=publisher)
     assert field in error.value.message_dict
     draft.refresh_from_db()
     assert draft.status == GuidelineVersion.DRAFT
@@ -54,21 +54,52 @@ def test_bad_periods_are_refused_and_nothing_changes(publisher, draft, opens, cl
 
 def test_the_minimum_length_is_a_setting(publisher, draft, settings):
     settings.CONSULTATION_MIN_DAYS = 5
-    services.schedule_comment_period(actor=publisher, version=draft, opens_at=days(1), closes_at=days(7))
+    with pytest.raises(ValidationError, match="at least 5 days"):
+        periods.schedule_comment_period(version=draft, opens_at=days(1), closes_at=days(5.5), by=publisher)
+    opens_at = days(1)
+    period = periods.schedule_comment_period(version=draft, opens_at=opens_at, closes_at=days(7), by=publisher)
+    assert period.opens_at == opens_at and period.state == CommentPeriod.SCHEDULED
 
 
-def test_only_publishers_of_the_organization_schedule(citizen, moderator, draft):
-    for person in [citizen, moderator]:
-        with pytest.raises(PermissionDenied):
-            services.schedule_comment_period(actor=person, version=draft, opens_at=None, closes_at=days(31))
+def test_only_publishers_of_the_organization_schedule(moderator, outsider, draft):
+    for person in [moderator, outsider]:
+        with pytest.raises(PermissionDenied, match="Only publishers of Acme AI"):
+            periods.schedule_comment_period(version=draft, opens_at=None, closes_at=days(31), by=person)
+    draft.refresh_from_db()
+    assert draft.status == GuidelineVersion.DRAFT and not CommentPeriod.objects.exists()
+
+
+def test_only_publishers_of_the_organization_extend(moderator, outsider, organization):
+    period = consultation(organization).comment_period
+    closes_at = period.closes_at
+    for person in [moderator, outsider]:
+        with pytest.raises(PermissionDenied, match="Only publishers of Acme AI"):
+            periods.extend_comment_period(period=period, closes_at=days(90), reason="More time", by=person)
+    period.refresh_from_db()
+    assert period.closes_at == closes_at and not period.extensions.exists()
+
+
+@pytest.mark.parametrize("who, refusal", [("other_publisher", 403), ("citizen", 403), ("visitor", 302)])
+def test_outsiders_cannot_schedule_or_extend_through_the_pages(client, request, publisher, organization, who,
+                                                               refusal):  # fmt: skip
+    period = consultation(organization).comment_period
+    closes_at = period.closes_at
+    draft = GuidelineVersionFactory(guideline=period.version.guideline, number=2, status=GuidelineVersion.DRAFT)
+    ClauseFactory(version=draft, key="R-1.1")
+    if who != "visitor":
+        client.force_login(request.getfixturevalue(who))
+    later = days(90).strftime("%Y-%m-%d %H:%M")
+    assert client.post("/publish/acme/medical/v2/period/", {"closes_at": later}).status_code == refusal
+    response = client.post("/publish/acme/medical/v1/period/extend/", {"closes_at": later, "reason": "More time"})
+    assert response.status_code == refusal
+    period.refresh_from_db()
+    assert period.closes_at == closes_at and CommentPeriod.objects.count() == 1
 
 
 def test_an_extension_is_public_and_keeps_the_history(publisher, organization):
     period = consultation(organization).comment_period
     old = period.closes_at
-    services.extend_comment_period(
-        actor=publisher, period=period, closes_at=old + timedelta(days=7), reason="Late docs"
-    )
+    periods.extend_comment_period(period=period, closes_at=old + timedelta(days=7), reason="Late docs", by=publisher)
     period.refresh_from_db()
     assert period.closes_at == old + timedelta(days=7)
     extension = period.extensions.get()
@@ -81,7 +112,7 @@ def test_a_period_is_never_shortened(publisher, organization):
     old = period.closes_at
     for closes_at in [old - timedelta(days=1), old]:
         with pytest.raises(ValidationError):
-            services.extend_comment_period(actor=publisher, period=period, closes_at=closes_at, reason="Because")
+            periods.extend_comment_period(period=period, closes_at=closes_at, reason="Because", by=publisher)
     period.refresh_from_db()
     assert period.closes_at == old and not period.extensions.exists()
 
@@ -89,14 +120,14 @@ def test_a_period_is_never_shortened(publisher, organization):
 def test_a_closed_period_is_never_reopened(publisher, organization):
     period = consultation(organization, closed=True).comment_period
     with pytest.raises(ValidationError, match="never reopened"):
-        services.extend_comment_period(actor=publisher, period=period, closes_at=days(10), reason="More time")
+        periods.extend_comment_period(period=period, closes_at=days(10), reason="More time", by=publisher)
     assert period.state == CommentPeriod.CLOSED
 
 
 def test_an_extension_needs_a_reason(publisher, organization):
     period = consultation(organization).comment_period
     with pytest.raises(ValidationError):
-        services.extend_comment_period(actor=publisher, period=period, closes_at=days(60), reason="  ")
+        periods.extend_comment_period(period=period, closes_at=days(60), reason="  ", by=publisher)
 
 
 def test_state_follows_the_clock(organization):

@@ -1,11 +1,11 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from consultation import services
 from consultation.models import ClauseChange, GuidelineVersion, Response
+from consultation.services import closing, drafting
 from ledger.models import Entry
 from tests.consultation.factories import CommentFactory, consultation
-from tests.factories import GuidelineVersionFactory, MembershipFactory
+from tests.factories import GuidelineVersionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def test_answering_a_comment_after_the_period_closes(publisher, closed, mailoutb
                                                       django_capture_on_commit_callbacks):  # fmt: skip
     comment = CommentFactory(version=closed, clause=closed.clauses.first())
     with django_capture_on_commit_callbacks(execute=True):
-        services.respond_to_comment(actor=publisher, comment=comment, disposition="adopted", text="Narrowed it.")
+        closing.respond_to_comment(comment=comment, disposition="adopted", text="Narrowed it.", by=publisher)
     assert comment.response.disposition == "adopted"
     assert Entry.objects.get(kind="comment.answered").data["disposition"] == "adopted"
     assert mailoutbox[0].to == [comment.author.email] and "Narrowed it." in mailoutbox[0].body
@@ -29,31 +29,60 @@ def test_no_answer_while_the_period_is_open(publisher, organization):
     version = consultation(organization)
     comment = CommentFactory(version=version)
     with pytest.raises(ValidationError, match="once the comment period has closed"):
-        services.respond_to_comment(actor=publisher, comment=comment, disposition="noted", text="Thanks")
+        closing.respond_to_comment(comment=comment, disposition="noted", text="Thanks", by=publisher)
     assert not Response.objects.exists()
 
 
 def test_a_response_is_never_rewritten(publisher, closed):
     comment = CommentFactory(version=closed)
-    services.respond_to_comment(actor=publisher, comment=comment, disposition="noted", text="Thanks")
+    closing.respond_to_comment(comment=comment, disposition="noted", text="Thanks", by=publisher)
     with pytest.raises(ValidationError, match="already been answered"):
-        services.respond_to_comment(actor=publisher, comment=comment, disposition="adopted", text="Changed mind")
+        closing.respond_to_comment(comment=comment, disposition="adopted", text="Changed mind", by=publisher)
 
 
-def test_only_the_organizations_publishers_answer(citizen, moderator, other_organization, closed):
-    comment = CommentFactory(version=closed)
-    outsider = MembershipFactory(organization=other_organization).user
-    for person in [citizen, moderator, outsider]:
-        with pytest.raises(PermissionDenied):
-            services.respond_to_comment(actor=person, comment=comment, disposition="noted", text="x")
+def test_only_the_organizations_publishers_answer(moderator, outsider, closed):
+    comment = CommentFactory(version=closed, clause=closed.clauses.first())
+    for person in [moderator, outsider]:
+        with pytest.raises(PermissionDenied, match="Only publishers of Acme AI"):
+            closing.respond_to_comment(comment=comment, disposition="noted", text="x", by=person)
+        with pytest.raises(PermissionDenied, match="Only publishers of Acme AI"):
+            closing.respond_to_clause_comments(
+                version=closed, clause=comment.clause, disposition="noted", text="x", by=person
+            )
+    assert not Response.objects.exists() and not Entry.objects.exists()
+
+
+def test_only_the_organizations_publishers_publish_the_final_version(publisher, moderator, outsider, closed):
+    draft = drafting.create_draft_version(guideline=closed.guideline, by=publisher)
+    for person in [moderator, outsider]:
+        with pytest.raises(PermissionDenied, match="Only publishers of Acme AI"):
+            closing.publish_final_version(version=draft, summary_of_changes="Final.", by=person)
+    draft.refresh_from_db()
+    assert draft.status == GuidelineVersion.DRAFT and not Entry.objects.exists()
+
+
+@pytest.mark.parametrize("who, refusal", [("other_publisher", 403), ("citizen", 403), ("visitor", 302)])
+def test_outsiders_cannot_answer_or_publish_through_the_pages(client, request, publisher, closed, who, refusal):
+    comment = CommentFactory(version=closed, clause=closed.clauses.first())
+    drafting.create_draft_version(guideline=closed.guideline, by=publisher)
+    if who != "visitor":
+        client.force_login(request.getfixturevalue(who))
+    answer = {"disposition": "noted", "text": "Thanks."}
+    assert (
+        client.post("/publish/acme/medical/v1/responses/new/", {**answer, "comment": comment.pk}).status_code == refusal
+    )
+    assert client.post("/publish/acme/medical/v1/responses/new/", {**answer, "clause": "R-1.1"}).status_code == refusal
+    assert client.post("/publish/acme/medical/v2/final/", {"summary_of_changes": "Final."}).status_code == refusal
+    assert not Response.objects.exists() and not Entry.objects.exists()
+    assert GuidelineVersion.objects.get(number=2).status == GuidelineVersion.DRAFT
 
 
 def test_a_bad_disposition_or_empty_text_is_refused(publisher, closed):
     comment = CommentFactory(version=closed)
     with pytest.raises(ValidationError):
-        services.respond_to_comment(actor=publisher, comment=comment, disposition="ignored", text="x")
+        closing.respond_to_comment(comment=comment, disposition="ignored", text="x", by=publisher)
     with pytest.raises(ValidationError):
-        services.respond_to_comment(actor=publisher, comment=comment, disposition="noted", text=" ")
+        closing.respond_to_comment(comment=comment, disposition="noted", text=" ", by=publisher)
     assert not Response.objects.exists()
 
 
@@ -63,8 +92,8 @@ def test_answering_all_comments_on_a_clause(publisher, closed, client):
         CommentFactory(version=closed, clause=clause)
     CommentFactory(version=closed, clause=clause, status="hidden", hidden_reason="spam")
     CommentFactory(version=closed)  # a general comment stays unanswered
-    count = services.respond_to_clause_comments(
-        actor=publisher, version=closed, clause=clause, disposition="noted", text="We read them all."
+    count = closing.respond_to_clause_comments(
+        version=closed, clause=clause, disposition="noted", text="We read them all.", by=publisher
     )
     assert count == 3
     assert "Answered 3 of 4" in client.get(closed.get_absolute_url()).content.decode()
@@ -74,17 +103,17 @@ def test_publishing_the_final_version(publisher, organization, client, django_ca
     closed = consultation(organization, closed=True)
     old_final = GuidelineVersionFactory(guideline=closed.guideline, number=0, status=GuidelineVersion.FINAL)
     comment = CommentFactory(version=closed, clause=closed.clauses.get(key="R-1.1"))
-    draft = services.create_draft_version(actor=publisher, guideline=closed.guideline)
+    draft = drafting.create_draft_version(guideline=closed.guideline, by=publisher)
     clause = draft.clauses.get(key="R-1.1")
-    services.edit_clause(actor=publisher, clause=clause, heading=clause.heading, text="The assistant declines less.")
-    services.remove_clause(actor=publisher, clause=draft.clauses.get(key="R-2.1"))
-    services.add_clause(actor=publisher, version=draft, key="R-3.1", heading="New", text="A new rule.")
+    drafting.edit_clause(clause=clause, heading=clause.heading, text="The assistant declines less.", by=publisher)
+    drafting.remove_clause(clause=draft.clauses.get(key="R-2.1"), by=publisher)
+    drafting.add_clause(version=draft, key="R-3.1", heading="New", text="A new rule.", by=publisher)
     with django_capture_on_commit_callbacks(execute=True):
-        services.publish_final_version(
-            actor=publisher,
+        closing.publish_final_version(
             version=draft,
             summary_of_changes="Narrower medical rules.",
             statements={"R-1.1": {"text": "Narrowed after comments.", "comments": [comment.pk]}},
+            by=publisher,
         )
     draft.refresh_from_db()
     old_final.refresh_from_db()
@@ -102,22 +131,22 @@ def test_publishing_the_final_version(publisher, organization, client, django_ca
 
 def test_no_final_version_before_the_period_closes(publisher, organization):
     version = consultation(organization)
-    draft = services.create_draft_version(actor=publisher, guideline=version.guideline)
+    draft = drafting.create_draft_version(guideline=version.guideline, by=publisher)
     with pytest.raises(ValidationError, match="has closed"):
-        services.publish_final_version(actor=publisher, version=draft, summary_of_changes="Done")
+        closing.publish_final_version(version=draft, summary_of_changes="Done", by=publisher)
     draft.refresh_from_db()
     assert draft.status == GuidelineVersion.DRAFT
 
 
 def test_statements_must_cite_comments_of_the_consultation(publisher, closed):
-    draft = services.create_draft_version(actor=publisher, guideline=closed.guideline)
+    draft = drafting.create_draft_version(guideline=closed.guideline, by=publisher)
     stranger = CommentFactory()
     with pytest.raises(ValidationError, match="were not made on version 1"):
-        services.publish_final_version(
-            actor=publisher,
+        closing.publish_final_version(
             version=draft,
             summary_of_changes="Done",
             statements={"R-1.1": {"text": "x", "comments": [stranger.pk]}},
+            by=publisher,
         )
     assert not ClauseChange.objects.exists()
 

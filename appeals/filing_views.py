@@ -1,0 +1,49 @@
+"""The appellant's pages: filing an appeal, the receipt, their appeals, withdrawing one."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts import permissions
+from appeals import forms, selectors, services
+from appeals.models import Appeal
+
+FILING_PAGE = "appeals/file_appeal.html"
+
+
+def file_appeal(request):
+    """A guided form in steps carried in the query string: organization, then system, then the appeal itself."""
+    context = forms.FilingStepsForm(request.GET).chosen()
+    if context["step"] < 3 or not permissions.is_citizen(request.user):
+        return render(request, FILING_PAGE, {**context, "must_sign_in": context["step"] == 3})
+    form = forms.AppealForm(request.POST or None, request.FILES or None, clauses=context["clauses"])
+    if request.method == "POST" and form.is_valid():
+        where = {"system": context["system"], "guideline": context["guideline"]}
+        if appeal := forms.call_service(form, services.file_appeal, by=request.user, **where, **form.arguments()):
+            return redirect("appeal-filed", appeal.public_id)
+    context.update(form=form, duplicate=form.is_a_duplicate)
+    return render(request, FILING_PAGE, context, status=400 if form.errors else 200)
+
+
+@login_required
+def appeal_filed(request, public_id: str):
+    appeal = get_object_or_404(selectors.appeals_for_pages(), public_id=public_id)
+    if appeal.appellant_id != request.user.pk:
+        return redirect(appeal)
+    return render(request, "appeals/appeal_filed.html", {"appeal": appeal})
+
+
+@login_required
+def my_appeals(request):
+    appeals = Appeal.objects.filter(appellant=request.user).select_related("refusal__system").order_by("-filed_at")
+    return render(request, "appeals/my_appeals.html", {"appeals": appeals[:200]})
+
+
+@require_POST
+@login_required
+def withdraw_appeal(request, public_id: str):
+    appeal = get_object_or_404(Appeal, public_id=public_id)
+    if forms.act_and_tell(request, forms.ConfirmForm(request.POST), services.withdraw_appeal, appeal=appeal):
+        messages.success(request, f"Appeal {appeal.public_id} is withdrawn.")
+    return redirect(appeal)

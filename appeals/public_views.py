@@ -1,0 +1,67 @@
+"""What everyone may read: an appeal's page and its public attachments, the decision database and its export."""
+
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+
+from accounts import permissions
+from appeals import forms, selectors
+from appeals.models import Decision
+from core.ratelimit import EXPORT_LIMIT_MESSAGE, too_many_exports
+from core.streaming import csv_response
+
+DECISIONS_PER_PAGE = 20
+PLAIN_TEXT = "text/plain; charset=utf-8"
+
+
+def appeal_detail(request, public_id: str):
+    appeal = get_object_or_404(selectors.appeals_for_pages(), public_id=public_id)
+    context = {
+        "appeal": appeal,
+        "private": appeal.can_see_private(request.user),
+        "attachments": appeal.attachments_seen_by(request.user),
+        "clauses": selectors.contested_clauses(appeal),
+        "events": list(appeal.events.all()),
+        "decisions": selectors.appeal_decisions(appeal),
+        "can_respond": permissions.can_publish_for(request.user, appeal.guideline.organization),
+        "is_appellant": request.user.is_authenticated and request.user.pk == appeal.appellant_id,
+    }
+    return render(request, "appeals/appeal_detail.html", context)
+
+
+def attachment(request, public_id: str, pk: int):
+    appeal = get_object_or_404(selectors.appeals_for_pages(), public_id=public_id)
+    item = get_object_or_404(appeal.attachments, pk=pk)
+    if not item.can_be_seen_by(request.user):
+        raise Http404("No such attachment.")
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response["Content-Disposition"] = f'inline; filename="{item.public_name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store" if not item.public else "public, max-age=300"
+    return response
+
+
+def decisions(request):
+    form = forms.DecisionSearchForm(request.GET or None)
+    if form.has_error("before"):
+        raise Http404("No such page of decisions.")
+    page = list(form.search()[: DECISIONS_PER_PAGE + 1])
+    context = {
+        "form": form,
+        "decisions": page[:DECISIONS_PER_PAGE],
+        "older": page[DECISIONS_PER_PAGE - 1].pk if len(page) > DECISIONS_PER_PAGE else None,
+        "query": form.query_without_page(),
+        "is_publisher": permissions.publisher_organizations(request.user).exists(),
+    }
+    return render(request, "appeals/decisions.html", context)
+
+
+def decisions_export(request):
+    """The whole decision database (with the same filters) as CSV, streamed row by row."""
+    if too_many_exports(request):
+        return HttpResponse(EXPORT_LIMIT_MESSAGE, status=429, content_type=PLAIN_TEXT)
+    form = forms.DecisionSearchForm(request.GET or None)
+    found = form.search()
+    if form.errors:
+        return HttpResponseBadRequest(form.errors.as_text(), content_type=PLAIN_TEXT)
+    rows = (decision.export_row() for decision in found.iterator(chunk_size=500))
+    return csv_response(header=Decision.EXPORT_HEADER, rows=rows, filename="decisions.csv")

@@ -1,0 +1,34 @@
+"""Publishers' pages: the decisions on their organization's appeals, and answering them."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts import permissions
+from appeals import forms, selectors, services
+
+
+@login_required
+def decisions_to_answer(request):
+    """A publisher's decisions on their organizations' appeals, those not yet answered first."""
+    organizations = permissions.publisher_organizations(request.user)
+    if not organizations.exists():
+        raise PermissionDenied("Only publishers answer decisions, for their own organization.")
+    context = {"decisions": selectors.decisions_to_answer(organizations)}
+    return render(request, "appeals/decisions_to_answer.html", context)
+
+
+@login_required
+def respond_to_decision(request, pk: int):
+    decision = get_object_or_404(selectors.decisions_for_pages(), pk=pk)
+    if not permissions.can_publish_for(request.user, decision.organization):
+        raise PermissionDenied("Only the organization's publishers can respond to its decisions.")
+    form = forms.ResponseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        arguments = {"decision": decision, "by": request.user, **form.arguments()}
+        if forms.call_service(form, services.respond_to_decision, **arguments):
+            messages.success(request, "The organization's response is published.")
+            return redirect(decision.get_absolute_url())
+    context = {"decision": decision, "form": form, "responses": list(decision.responses.all())}
+    return render(request, "appeals/respond.html", context, status=400 if form.errors else 200)

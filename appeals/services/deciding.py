@@ -1,0 +1,178 @@
+"""Deciding: reviewers' votes, the panel's decision, corrections, and the organization's responses."""
+
+from collections import Counter
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import permissions
+from accounts.models import User
+from appeals.models import Appeal, Assignment, CitedClause, Decision, OrganizationResponse, Vote
+from appeals.services import steps
+from consultation.models import Clause
+
+
+def decide_appeal(
+    *,
+    assignment: Assignment,
+    by: User,
+    outcome: str,
+    rationale: str,
+    cited_clause_keys: list[str],
+    cited_decision_ids: list[int] | tuple = (),
+) -> Decision | None:
+    """Cast the reviewer's vote; when the whole panel has voted, the majority decides and dissent is kept.
+
+    Returns the decision once there is one, None while the panel is still voting.
+    """
+    with transaction.atomic():
+        appeal, assignment = steps.lock_own_assignment(assignment, by)
+        if assignment.status != Assignment.ACCEPTED:
+            raise ValidationError("Accept the offer before deciding; a completed review can't be changed.")
+        if appeal.status != Appeal.IN_REVIEW:
+            raise ValidationError(f"This appeal is {appeal.get_status_display().lower()}.")
+        keys, cited = _check_citations(appeal, cited_clause_keys, cited_decision_ids)
+        vote = Vote.objects.create(
+            assignment=assignment, outcome=outcome, rationale=rationale, cited_decision_ids=[d.pk for d in cited]
+        )
+        CitedClause.objects.bulk_create(CitedClause(vote=vote, key=key) for key in keys)
+        assignment.status, assignment.completed_at = Assignment.COMPLETED, timezone.now()
+        assignment.save(update_fields=["status", "completed_at"])
+        handle = assignment.reviewer.handle
+        votes = list(
+            Vote.objects.filter(assignment__appeal=appeal)
+            .select_related("assignment__reviewer")
+            .prefetch_related("cited_clauses")
+        )
+        if appeal.panel_size > 1:
+            steps.record(appeal, "voted", actor=f"reviewer {handle}", payload={"reviewer": handle})
+        if len(votes) < appeal.panel_size:
+            return None
+        return _decide(appeal, votes)
+
+
+def _decide(appeal: Appeal, votes: list[Vote]) -> Decision:
+    tally = Counter(vote.outcome for vote in votes)
+    outcome, count = tally.most_common(1)[0]
+    if count * 2 <= len(votes):
+        # No majority among three different votes: the middle position decides.
+        outcome = Decision.PARTIAL
+    majority = [vote for vote in votes if vote.outcome == outcome] or votes
+    rationale = "\n\n---\n\n".join(dict.fromkeys(vote.rationale for vote in majority))
+    keys = list(dict.fromkeys(key for vote in majority for key in vote.cited_clause_keys))
+    cited_ids = list(dict.fromkeys(pk for vote in majority for pk in vote.cited_decision_ids))
+    decision = _create_decision(appeal, outcome=outcome, rationale=rationale, keys=keys, cited_ids=cited_ids)
+    Vote.objects.filter(pk__in=[vote.pk for vote in votes]).attach_to(decision)
+    steps.set_status(appeal, Appeal.DECIDED)
+    dissent = [vote.assignment.reviewer.handle for vote in votes if vote.outcome != outcome]
+    note = f"Dissent: {', '.join(dissent)}." if dissent else ""
+    event = steps.record(
+        appeal,
+        "decided",
+        actor=", ".join(f"reviewer {vote.assignment.reviewer.handle}" for vote in votes),
+        note=f"{decision.get_outcome_display()}. {note}".strip(),
+        payload={
+            "decision": decision.pk,
+            "outcome": outcome,
+            "cited_clauses": keys,
+            "votes": [{"reviewer": v.assignment.reviewer.handle, "outcome": v.outcome} for v in votes],
+        },
+    )
+    steps.notify_appellant(appeal, event)
+    steps.notify_publishers(decision)
+    return decision
+
+
+def _create_decision(
+    appeal: Appeal, *, outcome: str, rationale: str, keys: list[str], cited_ids: list[int], **extra
+) -> Decision:
+    system = appeal.refusal.system
+    decision = Decision.objects.create(
+        appeal=appeal,
+        organization_id=system.organization_id,
+        system=system,
+        outcome=outcome,
+        rationale=rationale,
+        search_document="\n".join(
+            [rationale, " ".join(keys), system.name, appeal.guideline.title, appeal.public_id, outcome]
+        ),
+        **extra,
+    )
+    CitedClause.objects.bulk_create(CitedClause(decision=decision, key=key) for key in keys)
+    if cited_ids:
+        decision.cited_decisions.set(cited_ids)
+    return decision
+
+
+def _check_citations(appeal: Appeal, cited_clause_keys, cited_decision_ids) -> tuple[list[str], list[Decision]]:
+    """A decision cites clauses of the version in force at the refusal, and decisions on other appeals."""
+    errors: dict[str, list[str]] = {}
+    keys = list(dict.fromkeys(cited_clause_keys))
+    known = set(Clause.objects.filter(version=appeal.version_id).values_list("key", flat=True))
+    if unknown := [key for key in keys if key not in known]:
+        errors["cited_clause_keys"] = [f"Not clauses of the version in force: {', '.join(unknown)}."]
+    ids = set(map(int, cited_decision_ids))
+    cited = list(Decision.objects.filter(pk__in=ids).exclude(appeal=appeal))
+    if len(cited) != len(ids):
+        errors["cited_decision_ids"] = ["Some cited decisions do not exist or belong to this appeal."]
+    if errors:
+        raise ValidationError(errors)
+    return keys, cited
+
+
+def correct_decision(
+    *,
+    decision: Decision,
+    by: User,
+    outcome: str,
+    rationale: str,
+    cited_clause_keys: list[str],
+    note: str,
+    cited_decision_ids: list[int] | tuple = (),
+) -> Decision:
+    """A correction is a new decision superseding the old one; both stay public."""
+    if not decision.can_be_corrected_by(by):
+        raise PermissionDenied("Only a moderator or a reviewer who decided this appeal can correct the decision.")
+    on_panel = decision.appeal.was_decided_by(by)
+    with transaction.atomic():
+        appeal = steps.lock(decision.appeal)
+        decision = Decision.objects.select_for_update().get(pk=decision.pk)
+        if Decision.objects.filter(supersedes=decision).exists():
+            raise ValidationError("This decision has already been corrected; correct the newer one.")
+        keys, cited = _check_citations(appeal, cited_clause_keys, cited_decision_ids)
+        correction = _create_decision(
+            appeal,
+            outcome=outcome,
+            rationale=rationale,
+            keys=keys,
+            cited_ids=[d.pk for d in cited],
+            supersedes=decision,
+            correction_note=note,
+        )
+        event = steps.record(
+            appeal,
+            "corrected",
+            actor="the panel" if on_panel else "a moderator",
+            note=note,
+            payload={"decision": correction.pk, "supersedes": decision.pk, "outcome": outcome, "cited_clauses": keys},
+        )
+        steps.notify_appellant(appeal, event)
+        steps.notify_publishers(correction)
+    return correction
+
+
+def respond_to_decision(*, decision: Decision, by: User, kind: str, text: str) -> OrganizationResponse:
+    if not permissions.can_publish_for(by, decision.organization):
+        raise PermissionDenied("Only the organization's publishers can respond to its decisions.")
+    with transaction.atomic():
+        appeal = steps.lock(decision.appeal)
+        response = OrganizationResponse.objects.create(decision=decision, kind=kind, text=text, responded_by=by)
+        steps.record(
+            appeal,
+            "responded",
+            actor=decision.organization.name,
+            note=response.get_kind_display(),
+            payload={"decision": decision.pk, "kind": kind},
+        )
+    return response

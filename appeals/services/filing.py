@@ -1,0 +1,173 @@
+"""Filing an appeal, and withdrawing it. The fields arrive checked by AppealForm or the API's AppealInput."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts import permissions
+from accounts.models import User
+from appeals import selectors
+from appeals.attachments import check_upload, stored_name
+from appeals.models import AISystem, Appeal, AppealCounter, Assignment, Attachment, ContestedClause, Refusal
+from appeals.redaction import KIND_LABELS, redact
+from appeals.services import steps
+from consultation.models import Guideline, GuidelineVersion
+from core.ratelimit import over_limit
+
+
+def file_appeal(
+    *,
+    by: User,
+    system: AISystem,
+    guideline: Guideline,
+    happened_at: datetime,
+    prompt_excerpt: str,
+    refusal_excerpt: str,
+    clause_keys: list[str],
+    grounds: str,
+    requested_outcome: str = Appeal.OVERTURN,
+    conversation_url: str = "",
+    language: str = "en",
+    show_name: bool = False,
+    attachments: list | tuple = (),
+    allow_duplicate: bool = False,
+) -> Appeal:
+    if not permissions.is_citizen(by):
+        raise PermissionDenied("Only signed-in people with a verified email address can file an appeal.")
+    keys = list(dict.fromkeys(clause_keys))
+    version = _check_against_the_guideline(system=system, guideline=guideline, happened_at=happened_at, keys=keys)
+    checked = _check_attachments(attachments)
+    if not allow_duplicate and (
+        duplicate := selectors.find_duplicate(
+            appellant=by, system=system, refusal_excerpt=refusal_excerpt, happened_at=happened_at
+        )
+    ):
+        message = f"You already appealed this refusal as {duplicate.public_id}. Confirm to file a second appeal."
+        raise ValidationError({"duplicate": [message]})
+    if over_limit(action="file-appeal", who=str(by.pk), limit=settings.APPEALS_PER_DAY, per_seconds=86400):
+        raise ValidationError(f"You can file {settings.APPEALS_PER_DAY} appeals a day. Please try again tomorrow.")
+
+    public_prompt, prompt_flags = redact(prompt_excerpt)
+    public_refusal, refusal_flags = redact(refusal_excerpt)
+    public_grounds, grounds_flags = redact(grounds)
+    now = timezone.now()
+    with transaction.atomic():
+        refusal = Refusal.objects.create(
+            system=system,
+            happened_at=happened_at,
+            prompt_excerpt=prompt_excerpt,
+            refusal_excerpt=refusal_excerpt,
+            conversation_url=conversation_url,
+            language=language,
+            public_prompt_excerpt=public_prompt,
+            public_refusal_excerpt=public_refusal,
+            personal_data_flags=_flags(prompt_flags, refusal_flags, grounds_flags, conversation_url),
+        )
+        appeal = Appeal.objects.create(
+            public_id=_next_public_id(now.year),
+            appellant=by,
+            refusal=refusal,
+            guideline=guideline,
+            version=version,
+            grounds=grounds,
+            public_grounds=public_grounds,
+            requested_outcome=requested_outcome,
+            show_name=show_name,
+            filed_at=now,
+            deadline=now + timedelta(days=settings.APPEAL_DAYS),
+        )
+        ContestedClause.objects.bulk_create(ContestedClause(appeal=appeal, guideline=guideline, key=k) for k in keys)
+        for upload, mime in checked:
+            attachment = Attachment(appeal=appeal, original_name=upload.name[:200], content_type=mime, size=upload.size)
+            upload.seek(0)
+            attachment.file.save(stored_name(mime), ContentFile(upload.read()), save=False)
+            attachment.save()
+        payload = {
+            "organization": system.organization.slug,
+            "system": system.slug,
+            "guideline": guideline.slug,
+            "version": version.number,
+            "clauses": keys,
+            "deadline": appeal.deadline.isoformat(),
+        }
+        event = steps.record(appeal, "filed", actor=appeal.appellant_label, payload=payload)
+        steps.notify_appellant(appeal, event)
+    return appeal
+
+
+def _check_against_the_guideline(
+    *, system: AISystem, guideline: Guideline, happened_at: datetime, keys: list[str]
+) -> GuidelineVersion:
+    """The system, the date and the clauses must fit the guideline: the version in force then had those clauses."""
+    if system.organization_id != guideline.organization_id:
+        raise ValidationError({"system": ["That system belongs to another organization than the guideline."]})
+    version = selectors.version_in_force(guideline=guideline, at=happened_at)
+    if version is None:
+        raise ValidationError({"happened_at": ["No version of this guideline had been published by that date."]})
+    known = set(version.clauses.values_list("key", flat=True))
+    if unknown := [key for key in keys if key not in known]:
+        message = f"Not clauses of {guideline.title} v{version.number}: {', '.join(unknown)}."
+        raise ValidationError({"clause_keys": [message]})
+    return version
+
+
+def _check_attachments(attachments) -> list[tuple[object, str]]:
+    """Each file is judged by its content, not by its name or the type the browser claims."""
+    checked, problems = [], []
+    for upload in attachments:
+        try:
+            checked.append((upload, check_upload(upload)))
+        except ValidationError as problem:
+            problems.extend(problem.messages)
+    if problems:
+        raise ValidationError({"attachments": problems})
+    return checked
+
+
+def _flags(
+    prompt_flags: list[str], refusal_flags: list[str], grounds_flags: list[str], conversation_url: str
+) -> list[dict]:
+    def flag(field_name: str, where: str, kind: str) -> dict:
+        return {"field": field_name, "where": where, "kind": kind, "label": KIND_LABELS[kind]}
+
+    flags = [flag("prompt_excerpt", "the prompt excerpt", kind) for kind in prompt_flags]
+    flags += [flag("refusal_excerpt", "the refusal excerpt", kind) for kind in refusal_flags]
+    flags += [flag("grounds", "the grounds", kind) for kind in grounds_flags]
+    if conversation_url and redact(conversation_url)[1]:
+        flags.append(flag("conversation_url", "the conversation link", "token_link"))
+    return flags
+
+
+def _next_public_id(year: int) -> str:
+    """A-YYYY-NNNNNN, numbered without gaps or repeats: the year's counter row is locked while counting."""
+    AppealCounter.objects.get_or_create(year=year)
+    counter = AppealCounter.objects.select_for_update().get(year=year)
+    counter.last = F("last") + 1
+    counter.save(update_fields=["last"])
+    counter.refresh_from_db(fields=["last"])
+    return f"A-{year}-{counter.last:06d}"
+
+
+def withdraw_appeal(*, appeal: Appeal, by: User) -> Appeal:
+    if by.pk != appeal.appellant_id:
+        raise PermissionDenied("Only the appellant can withdraw an appeal.")
+    with transaction.atomic():
+        appeal = steps.lock(appeal)
+        if not appeal.is_open:
+            raise ValidationError(
+                f"This appeal is {appeal.get_status_display().lower()}; it can no longer be withdrawn."
+            )
+        for assignment in appeal.assignments.open().select_for_update():
+            assignment.status = Assignment.EXPIRED
+            assignment.responded_at = timezone.now()
+            assignment.save(update_fields=["status", "responded_at"])
+            steps.notify_reviewer(assignment, "withdrawn")
+        steps.set_status(appeal, Appeal.WITHDRAWN)
+        event = steps.record(appeal, "withdrawn", actor=appeal.appellant_label)
+        steps.notify_appellant(appeal, event)
+    return appeal

@@ -1,0 +1,73 @@
+"""The steps every appeal workflow shares: locking, the public timeline and record, status, mail and routing queued."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from accounts.models import User
+from appeals.models import Appeal, AppealEvent, Assignment, Decision
+from core.queue import enqueue
+from ledger import services as ledger
+
+
+def lock(appeal: Appeal) -> Appeal:
+    # of=("self",): lock the appeal only, not the guideline and system rows it is read with.
+    appeals = Appeal.objects.select_for_update(of=("self",)).select_related(
+        "guideline__organization", "refusal__system"
+    )
+    return appeals.get(pk=appeal.pk)
+
+
+def lock_appeal_and_assignment(assignment_pk: int) -> tuple[Appeal, Assignment]:
+    """Always the appeal first, then its assignment: one lock order everywhere, so no deadlocks."""
+    appeal = lock(Appeal(pk=Assignment.objects.filter(pk=assignment_pk).values_list("appeal_id", flat=True).get()))
+    assignments = Assignment.objects.select_for_update(of=("self",)).select_related("reviewer")
+    return appeal, assignments.get(pk=assignment_pk)
+
+
+def lock_own_assignment(assignment: Assignment, by: User) -> tuple[Appeal, Assignment]:
+    appeal, assignment = lock_appeal_and_assignment(assignment.pk)
+    if assignment.reviewer.user_id != by.pk:
+        raise PermissionDenied("This assignment belongs to another reviewer.")
+    return appeal, assignment
+
+
+def require_free_moderator(appeal: Appeal, by: User) -> None:
+    """Every moderation action asks the one conflict-of-interest rule first."""
+    if conflict := appeal.moderation_conflict(by):
+        raise PermissionDenied(conflict)
+
+
+def set_status(appeal: Appeal, status: str, *fields: str) -> None:
+    appeal.status = status
+    if status in Appeal.CLOSED_STATUSES:
+        appeal.closed_at = timezone.now()
+    appeal.save(update_fields=["status", "closed_at", *fields])
+
+
+def record(appeal: Appeal, kind: str, *, actor: str = "", note: str = "", payload: dict | None = None) -> AppealEvent:
+    """One public step: on the appeal's timeline and in the ledger, in the caller's transaction."""
+    event = AppealEvent.objects.create(appeal=appeal, kind=kind, actor=actor, note=note)
+    ledger.append(
+        kind=f"appeal.{kind}",
+        subject=appeal.subject,
+        payload={"public_id": appeal.public_id, "status": appeal.status, **(payload or {})},
+    )
+    return event
+
+
+def notify_appellant(appeal: Appeal, event: AppealEvent) -> None:
+    """The event names the email, so an appeal back in a status it had before still gets its news once."""
+    enqueue("appeals.tasks.notify_appellant", appeal.pk, appeal.status, event.pk)
+
+
+def notify_reviewer(assignment: Assignment, what: str) -> None:
+    """`what` is offer, reminder, expired or withdrawn; reminders are told apart by their number."""
+    enqueue("appeals.tasks.notify_reviewer", assignment.pk, what, assignment.reminders_sent)
+
+
+def notify_publishers(decision: Decision) -> None:
+    enqueue("appeals.tasks.notify_publishers", decision.pk)
+
+
+def queue_routing(appeal: Appeal) -> None:
+    enqueue("appeals.tasks.route_appeal", appeal.pk)

@@ -1,0 +1,183 @@
+"""Every form of the consultation pages. Limits come from consultation.models; the rules stay in the services."""
+
+from django import forms
+
+from accounts.models import Organization
+from consultation.models import (
+    CLAUSE_TEXT_LENGTH,
+    HEADING_LENGTH,
+    KEY_LENGTH,
+    LONG_TEXT_LENGTH,
+    MAX_IMPORT_CHARS,
+    NOTE_LENGTH,
+    ON_BEHALF_OF_LENGTH,
+    REPORT_REASON_LENGTH,
+    SLUG_LENGTH,
+    TITLE_LENGTH,
+    Clause,
+    Comment,
+    GuidelineVersion,
+    Response,
+    validate_clause_key,
+)
+from core.ids import parse_id
+
+DISPOSITION_ERRORS = dict.fromkeys(["required", "invalid_choice"], Response.DISPOSITION_REFUSAL)
+DATE_TIME_ERRORS = {"invalid": "Give a date and time such as 2026-12-01 09:00."}
+
+
+class VersionForm(forms.Form):
+    """A form about one version, whose clause keys and comment numbers must name rows of that version."""
+
+    def __init__(self, *args, version: GuidelineVersion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+
+    def clause_named(self, key: str) -> Clause | None:
+        """The clause with this key; None for "general" (the whole version) or no key at all."""
+        if (key or "general") == "general":
+            return None
+        clause = self.version.clauses.filter(key=key).first()
+        if clause is None:
+            raise forms.ValidationError(f"There is no clause {key} in this version.")
+        return clause
+
+    def comment_numbered(self, value: str, refusal: str) -> Comment | None:
+        if not value:
+            return None
+        comment = self.version.comments.filter(pk=parse_id(value) or 0).first()
+        if comment is None:
+            raise forms.ValidationError(refusal)
+        return comment
+
+
+class CommentForm(VersionForm):
+    """A comment, or a reply (`parent`), on a clause of the version or ("general") on the whole of it."""
+
+    body = forms.CharField(max_length=LONG_TEXT_LENGTH, error_messages={"required": "Your comment cannot be empty."})
+    on_behalf_of = forms.CharField(max_length=ON_BEHALF_OF_LENGTH, required=False)
+    clause = forms.CharField(max_length=KEY_LENGTH, required=False)
+    parent = forms.CharField(max_length=40, required=False)
+
+    def clean_clause(self) -> Clause | None:
+        return self.clause_named(self.cleaned_data["clause"])
+
+    def clean_parent(self) -> Comment | None:
+        return self.comment_numbered(self.cleaned_data["parent"], "The comment you replied to is not on this version.")
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(max_length=REPORT_REASON_LENGTH, required=False)
+
+
+class FollowForm(forms.Form):
+    action = forms.ChoiceField(choices=[("follow", "Follow"), ("unfollow", "Unfollow")], required=False)
+
+
+class HideForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=Comment.HIDDEN_REASONS, error_messages={"required": "Choose one of the listed reasons.",
+                                                        "invalid_choice": "Choose one of the listed reasons."}
+    )  # fmt: skip
+    note = forms.CharField(max_length=NOTE_LENGTH, required=False)
+
+
+class GuidelineForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(),
+        to_field_name="slug",
+        error_messages={"required": "Choose one of your organizations.",
+                        "invalid_choice": "Choose one of your organizations."},
+    )  # fmt: skip
+    title = forms.CharField(max_length=TITLE_LENGTH, required=False)
+    slug = forms.CharField(max_length=SLUG_LENGTH, required=False)
+    description = forms.CharField(max_length=LONG_TEXT_LENGTH, required=False)
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+
+class ClauseForm(forms.Form):
+    heading = forms.CharField(max_length=HEADING_LENGTH, error_messages={"required": "The heading cannot be empty."})
+    text = forms.CharField(max_length=CLAUSE_TEXT_LENGTH, error_messages={"required": "The text cannot be empty."})
+    tags = forms.CharField(required=False, help_text="Comma-separated.")
+
+
+class AddClauseForm(ClauseForm):
+    key = forms.CharField(max_length=KEY_LENGTH, required=False, validators=[validate_clause_key])
+
+
+class MoveClauseForm(forms.Form):
+    direction = forms.ChoiceField(
+        choices=[("up", "Up"), ("down", "Down")], error_messages={"invalid_choice": "Move a clause up or down.",
+                                                                  "required": "Move a clause up or down."}
+    )  # fmt: skip
+
+
+class ImportForm(forms.Form):
+    """A Markdown document, pasted or uploaded; an upload wins."""
+
+    markdown = forms.CharField(max_length=MAX_IMPORT_CHARS, required=False, strip=False)
+    file = forms.FileField(required=False)
+    summary_of_changes = forms.CharField(max_length=LONG_TEXT_LENGTH, required=False)
+
+    def clean(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            if upload.size > MAX_IMPORT_CHARS:
+                raise forms.ValidationError({"markdown": "The file is too large."})
+            self.cleaned_data["markdown"] = upload.read().decode("utf-8", errors="replace")
+        return self.cleaned_data
+
+
+class PeriodForm(forms.Form):
+    opens_at = forms.DateTimeField(required=False, error_messages=DATE_TIME_ERRORS)
+    closes_at = forms.DateTimeField(
+        error_messages={**DATE_TIME_ERRORS, "required": "Say when the comment period closes."}
+    )
+
+
+class ExtensionForm(forms.Form):
+    closes_at = forms.DateTimeField(
+        error_messages={**DATE_TIME_ERRORS, "required": "Say when the comment period closes now."}
+    )
+    reason = forms.CharField(max_length=NOTE_LENGTH, required=False)
+
+
+class ResponseForm(VersionForm):
+    """An answer to one comment (`comment`), or to every unanswered comment on a clause (`clause`, or general)."""
+
+    comment = forms.CharField(max_length=40, required=False)
+    clause = forms.CharField(max_length=KEY_LENGTH, required=False)
+    disposition = forms.ChoiceField(choices=Response.DISPOSITION_CHOICES, error_messages=DISPOSITION_ERRORS)
+    text = forms.CharField(max_length=LONG_TEXT_LENGTH, required=False)
+
+    def clean_comment(self) -> Comment | None:
+        return self.comment_numbered(self.cleaned_data["comment"], "There is no such comment on this version.")
+
+    def clean_clause(self) -> Clause | None:
+        return self.clause_named(self.cleaned_data["clause"])
+
+
+class FinalForm(forms.Form):
+    """The summary, and for each clause key a statement of why it changed and the comments that led to it."""
+
+    summary_of_changes = forms.CharField(max_length=LONG_TEXT_LENGTH, required=False)
+
+    def __init__(self, *args, keys: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keys = keys
+        for key in keys:
+            self.fields[f"statement-{key}"] = forms.CharField(max_length=LONG_TEXT_LENGTH, required=False)
+            self.fields[f"comments-{key}"] = forms.CharField(max_length=2000, required=False)
+
+    def clean(self):
+        statements = {}
+        for key in self.keys:
+            ids = [parse_id(i) for i in self.cleaned_data.get(f"comments-{key}", "").replace(",", " ").split()]
+            if None in ids:
+                raise forms.ValidationError(f"Comments for {key}: give comment numbers, like 12 15.")
+            statements[key] = {"text": self.cleaned_data.get(f"statement-{key}", ""), "comments": ids}
+        self.cleaned_data["statements"] = statements
+        return self.cleaned_data

@@ -1,0 +1,133 @@
+"""Closing the loop: answering the comments once the period closed, and publishing the final version."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from consultation.models import LONG_TEXT_LENGTH, Clause, ClauseChange, Comment, GuidelineVersion, Response
+from consultation.selectors import clause_kinds
+from consultation.services.common import clean_text, frozen_text, locked_draft, require_publisher
+from core.queue import enqueue
+from ledger.services import append
+
+
+def _check_response(by: User, version: GuidelineVersion, disposition: str, text: str) -> str:
+    require_publisher(by, version.guideline.organization)
+    period = version.period
+    if period is None or not period.is_closed:
+        raise ValidationError("Comments are answered once the comment period has closed.")
+    if disposition not in dict(Response.DISPOSITION_CHOICES):
+        raise ValidationError({"disposition": Response.DISPOSITION_REFUSAL})
+    return clean_text(text, field="text", label="The response", max_length=LONG_TEXT_LENGTH)
+
+
+def _answer(by: User, comment: Comment, disposition: str, text: str) -> Response:
+    response = Response.objects.create(comment=comment, disposition=disposition, text=text, author=by)
+    append(kind="comment.answered", subject=comment.subject, payload={"disposition": disposition, "text": text})
+    enqueue("consultation.tasks.notify_comment_answered", comment.pk)
+    return response
+
+
+@transaction.atomic
+def respond_to_comment(*, comment: Comment, disposition: str, text: str, by: User) -> Response:
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    version = GuidelineVersion.objects.select_related("guideline__organization", "comment_period").get(
+        pk=comment.version_id
+    )
+    text = _check_response(by, version, disposition, text)
+    if comment.is_reply:
+        raise ValidationError("Responses answer the original comment, not replies to it.")
+    if comment.is_hidden:
+        raise ValidationError("A hidden comment is not answered.")
+    if Response.objects.filter(comment=comment).exists():
+        raise ValidationError("This comment has already been answered; a response is never rewritten.")
+    return _answer(by, comment, disposition, text)
+
+
+@transaction.atomic
+def respond_to_clause_comments(
+    *, version: GuidelineVersion, clause: Clause | None, disposition: str, text: str, by: User
+) -> int:
+    """Give every unanswered comment on one clause (or the general comments) the same response."""
+    version = GuidelineVersion.objects.select_related("guideline__organization", "comment_period").get(pk=version.pk)
+    text = _check_response(by, version, disposition, text)
+    if clause is not None and clause.version_id != version.pk:
+        raise ValidationError({"clause": "That clause is not part of this version."})
+    comments = list(
+        version.comments.published()
+        .top_level()
+        .on_clause(clause)
+        .unanswered()
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    if not comments:
+        raise ValidationError("Every comment here has already been answered.")
+    for comment in comments:
+        _answer(by, comment, disposition, text)
+    return len(comments)
+
+
+@transaction.atomic
+def publish_final_version(
+    *, version: GuidelineVersion, summary_of_changes: str, statements: dict[str, dict] | None = None, by: User
+) -> GuidelineVersion:
+    """Publish a draft as the final version that follows a consultation.
+
+    `statements` maps a clause key to {"text": why it changed, "comments": [ids of comments that led to it]}.
+    The previous final version, if any, becomes superseded.
+    """
+    require_publisher(by, version.guideline.organization)
+    version = locked_draft(version)
+    refusal = version.final_refusal()
+    if refusal:
+        raise ValidationError(refusal)
+    if not version.clauses.exists():
+        raise ValidationError("A final version needs at least one clause.")
+    consultation = version.based_on
+    summary = clean_text(
+        summary_of_changes, field="summary_of_changes", label="The summary", max_length=LONG_TEXT_LENGTH
+    )
+    kinds = clause_kinds(consultation, version)
+    statements = statements or {}
+    _check_statements(statements, kinds, consultation)
+    for key, kind in kinds.items():
+        statement = statements.get(key, {})
+        text = clean_text(
+            statement.get("text", ""), field="statements", label=f"The statement for {key}",
+            max_length=LONG_TEXT_LENGTH, required=False,
+        )  # fmt: skip
+        change = ClauseChange.objects.create(version=version, clause_key=key, kind=kind, statement=text)
+        change.comments.set([int(pk) for pk in statement.get("comments") or []])
+    for previous in version.guideline.versions.filter(status=GuidelineVersion.FINAL):
+        previous.status = GuidelineVersion.SUPERSEDED
+        previous.save(update_fields=["status"])
+        append(kind="version.superseded", subject=previous.subject, payload={"by": version.number})
+    version.status, version.published_at, version.summary_of_changes = GuidelineVersion.FINAL, timezone.now(), summary
+    version.save(update_fields=["status", "published_at", "summary_of_changes"])
+    append(
+        kind="version.final_published",
+        subject=version.subject,
+        payload={
+            "guideline": version.guideline.title,
+            "after_consultation_on": consultation.number,
+            "summary_of_changes": summary,
+            "changes": kinds,
+            "clauses": frozen_text(version),
+        },
+    )
+    enqueue("consultation.tasks.notify_final_published", version.pk)
+    return version
+
+
+def _check_statements(statements: dict[str, dict], kinds: dict[str, str], consultation: GuidelineVersion) -> None:
+    unknown = sorted(set(statements) - set(kinds))
+    if unknown:
+        raise ValidationError({"statements": f"No clause {', '.join(unknown)} in either version."})
+    linked = {int(pk) for s in statements.values() for pk in (s.get("comments") or [])}
+    storable = [pk for pk in linked if 0 < pk < 2**63]  # a larger number is no comment, and would break the query
+    found = set(consultation.comments.filter(pk__in=storable).values_list("pk", flat=True))
+    if linked - found:
+        missing = ", ".join(str(pk) for pk in sorted(linked - found))
+        raise ValidationError({"statements": f"Comments {missing} were not made on version {consultation.number}."})

@@ -1,0 +1,185 @@
+"""Taking part: comments, replies, endorsements, reports and follows; and moderation: hiding and restoring."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from consultation.models import (
+    LONG_TEXT_LENGTH,
+    NOTE_LENGTH,
+    ON_BEHALF_OF_LENGTH,
+    REPORT_REASON_LENGTH,
+    Clause,
+    Comment,
+    CommentReport,
+    Endorsement,
+    Follow,
+    Guideline,
+    GuidelineVersion,
+)
+from consultation.selectors import is_taking_comments
+from consultation.services.common import clean_text, require_citizen, sha256
+from core.queue import enqueue
+from core.ratelimit import over_limit
+from ledger.services import append
+
+
+@transaction.atomic
+def post_comment(
+    *,
+    version: GuidelineVersion,
+    body: str,
+    clause: Clause | None = None,
+    parent: Comment | None = None,
+    on_behalf_of: str = "",
+    by: User,
+) -> Comment:
+    require_citizen(by)
+    if not is_taking_comments(version):
+        raise ValidationError("This version is not open for comments right now.")
+    body = clean_text(body, field="body", label="Your comment", max_length=LONG_TEXT_LENGTH)
+    on_behalf_of = clean_text(
+        on_behalf_of, field="on_behalf_of", label="The organization", max_length=ON_BEHALF_OF_LENGTH, required=False
+    )
+    if clause is not None and clause.version_id != version.pk:
+        raise ValidationError({"clause": "That clause is not part of this version."})
+    if parent is not None:
+        if parent.version_id != version.pk:
+            raise ValidationError({"parent": "You can only reply to a comment on this version."})
+        if parent.is_reply:
+            raise ValidationError({"parent": "Replies go one level deep: reply to the original comment."})
+        if parent.is_hidden:
+            raise ValidationError({"parent": "This comment was hidden by moderators and takes no replies."})
+        clause = parent.clause
+    if over_limit(
+        action="comment",
+        who=str(by.pk),
+        limit=settings.CONSULTATION_COMMENT_LIMIT,
+        per_seconds=settings.CONSULTATION_COMMENT_WINDOW_SECONDS,
+    ):
+        raise ValidationError(
+            {"body": "You have posted a lot of comments in a short time. Please wait a while before posting again."}
+        )
+    comment = Comment.objects.create(
+        version=version, clause=clause, parent=parent, author=by, body=body, on_behalf_of=on_behalf_of
+    )
+    append(
+        kind="comment.posted",
+        subject=comment.subject,
+        payload={
+            "version": version.subject,
+            "clause": clause.key if clause else None,
+            "parent": parent.pk if parent else None,
+            "author": by.public_name,
+            "on_behalf_of": on_behalf_of,
+            "body_sha256": sha256(body),
+        },
+    )
+    return comment
+
+
+@transaction.atomic
+def endorse_comment(*, comment: Comment, by: User) -> Endorsement:
+    require_citizen(by)
+    if not is_taking_comments(comment.version):
+        raise ValidationError("Endorsements are taken only while the comment period is open.")
+    if comment.is_hidden:
+        raise ValidationError("A hidden comment cannot be endorsed.")
+    if comment.author_id == by.pk:
+        raise ValidationError("You cannot endorse your own comment.")
+    already = ValidationError("You have already endorsed this comment.")
+    if Endorsement.objects.filter(comment=comment, user=by).exists():
+        raise already
+    endorsement = _create_once(already, Endorsement, comment=comment, user=by)
+    append(kind="comment.endorsed", subject=comment.subject, payload={"by": by.public_name})
+    return endorsement
+
+
+@transaction.atomic
+def report_comment(*, comment: Comment, reason: str = "", by: User) -> CommentReport:
+    """Ask the moderators to look at a comment. Reports are private: not in the public record."""
+    require_citizen(by)
+    reason = clean_text(reason, field="reason", label="The reason", max_length=REPORT_REASON_LENGTH, required=False)
+    if comment.is_hidden:
+        raise ValidationError("The moderators have already hidden this comment.")
+    already = ValidationError("You have already reported this comment; the moderators will look at it.")
+    if CommentReport.objects.filter(comment=comment, reporter=by).exists():
+        raise already
+    if over_limit(
+        action="report",
+        who=str(by.pk),
+        limit=settings.CONSULTATION_REPORT_LIMIT,
+        per_seconds=settings.CONSULTATION_REPORT_WINDOW_SECONDS,
+    ):
+        raise ValidationError("You have sent many reports in a short time. Please wait a while.")
+    return _create_once(already, CommentReport, comment=comment, reporter=by, reason=reason)
+
+
+def _create_once(already: ValidationError, model, **fields):
+    """Create a row a unique constraint allows once; a double click racing the first gets `already`, not a 500."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**fields)
+    except IntegrityError as error:
+        raise already from error
+
+
+@transaction.atomic
+def follow_guideline(*, guideline: Guideline, by: User) -> Follow:
+    require_citizen(by)
+    follow, _ = Follow.objects.get_or_create(user=by, guideline=guideline)
+    return follow
+
+
+@transaction.atomic
+def unfollow_guideline(*, guideline: Guideline, by: User) -> None:
+    Follow.objects.filter(user=by, guideline=guideline).delete()
+
+
+# Moderation ---------------------------------------------------------------------------------------------------------
+
+
+def _locked_for_moderation(comment: Comment, by: User) -> Comment:
+    conflict = comment.moderation_conflict(by)
+    if conflict:
+        raise PermissionDenied(conflict)
+    return Comment.objects.select_for_update().get(pk=comment.pk)
+
+
+@transaction.atomic
+def hide_comment(*, comment: Comment, reason: str, note: str = "", by: User) -> Comment:
+    """Hide a comment behind a public tombstone that names the reason. The note stays with the moderators."""
+    comment = _locked_for_moderation(comment, by)
+    if comment.is_hidden:
+        raise ValidationError("This comment is already hidden.")
+    if reason not in dict(Comment.HIDDEN_REASONS):
+        raise ValidationError({"reason": "Choose one of the listed reasons."})
+    comment.status, comment.hidden_reason, comment.hidden_at = Comment.HIDDEN, reason, timezone.now()
+    comment.hidden_note = clean_text(note, field="note", label="The note", max_length=NOTE_LENGTH, required=False)
+    comment.save(update_fields=["status", "hidden_reason", "hidden_note", "hidden_at"])
+    comment.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+    append(kind="comment.hidden", subject=comment.subject, payload={"reason": reason})
+    enqueue("consultation.tasks.notify_comment_hidden", comment.pk)
+    return comment
+
+
+@transaction.atomic
+def restore_comment(*, comment: Comment, by: User) -> Comment:
+    comment = _locked_for_moderation(comment, by)
+    if not comment.is_hidden:
+        raise ValidationError("This comment is not hidden.")
+    comment.status, comment.hidden_reason, comment.hidden_note, comment.hidden_at = Comment.PUBLISHED, "", "", None
+    comment.save(update_fields=["status", "hidden_reason", "hidden_note", "hidden_at"])
+    append(kind="comment.restored", subject=comment.subject, payload={})
+    enqueue("consultation.tasks.notify_comment_restored", comment.pk)
+    return comment
+
+
+@transaction.atomic
+def dismiss_reports(*, comment: Comment, by: User) -> int:
+    """The moderators looked and the comment stays. Not a ledger entry: reports are private and nothing public
+    changed."""
+    comment = _locked_for_moderation(comment, by)
+    return comment.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())

@@ -1,0 +1,58 @@
+"""Guards and clean-ups that several consultation workflows share."""
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from accounts.models import Organization, User
+from accounts.permissions import can_publish_for, is_citizen
+from consultation.models import MAX_TAGS, TAG_LENGTH, GuidelineVersion
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def require_publisher(by: User, organization: Organization) -> None:
+    if not can_publish_for(by, organization):
+        raise PermissionDenied(f"Only publishers of {organization.name} may do this.")
+
+
+def require_citizen(by: User) -> None:
+    if not is_citizen(by):
+        raise PermissionDenied("Sign in with a verified email address to take part.")
+
+
+def locked_draft(version: GuidelineVersion) -> GuidelineVersion:
+    """Lock the version row so that editing and scheduling never race each other."""
+    locked = GuidelineVersion.objects.select_for_update().get(pk=version.pk)
+    if locked.is_public:
+        raise ValidationError("This version is public and its text is frozen. Start a new draft to change it.")
+    return locked
+
+
+def clean_text(value: str, *, field: str, label: str, max_length: int, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: f"{label} cannot be empty."})
+    if len(value) > max_length:
+        raise ValidationError({field: f"{label} is {len(value):,} characters long; the limit is {max_length:,}."})
+    return value
+
+
+def clean_tags(tags) -> list[str]:
+    if tags is None:
+        return []
+    if isinstance(tags, str):
+        tags = tags.split(",")
+    if not isinstance(tags, list | tuple) or not all(isinstance(tag, str) for tag in tags):
+        raise ValidationError({"tags": "Tags are a list of short words such as medical or security."})
+    cleaned = [tag.strip().lower() for tag in tags if tag.strip()]
+    if any(len(tag) > TAG_LENGTH for tag in cleaned) or len(cleaned) > MAX_TAGS:
+        raise ValidationError({"tags": f"Use at most {MAX_TAGS} tags of at most {TAG_LENGTH} characters each."})
+    return list(dict.fromkeys(cleaned))
+
+
+def frozen_text(version: GuidelineVersion) -> list[dict]:
+    """What the ledger keeps of a version's clauses: a hash of each, so a later edit would show."""
+    return [{"key": c.key, "sha256": sha256(f"{c.heading}\n{c.text}")} for c in version.clauses.all()]
