@@ -8,6 +8,7 @@ from django.urls import URLResolver, get_resolver
 
 from appeals.models import Appeal, Assignment, Attachment, Decision
 from consultation.models import Comment
+from ledger.models import Entry
 
 
 def routes() -> list[str]:
@@ -40,12 +41,13 @@ def demo_path_values() -> dict:
         "reviewing": Assignment.objects.order_by("pk").first().pk,
         "attachments": Attachment.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
     }
-    ints = {"number": version.number, "other": version.number}
+    size = Entry.objects.count()
+    ints = {"number": version.number, "other": version.number, "seq": 1, "size": size, "tree_size": size}
     first_clause = version.clauses.order_by("position").first()
     return {
         "slug": lambda name, route: version.guideline.organization.slug if name == "org" else version.guideline.slug,
         "int": lambda name, route: ints.get(name) or by_kind[_kind_of(route)],
-        "str": lambda name, route: first_clause.key,
+        "str": lambda name, route: first_clause.key if name == "key" else "entries.csv",
         "path": lambda name, route: "1",
         "public_id": lambda name, route: Appeal.objects.order_by("pk").first().public_id,
         "regex": lambda name, route: {"app_label": "accounts", "url": "", "uidb36": "1"}.get(name, "key"),
