@@ -4,12 +4,14 @@ import json
 
 import pytest
 from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from consultation.models import Comment
+from consultation.models import Comment, GuidelineVersion
 from tests.consultation.factories import consultation
+from tests.factories import GuidelineFactory
 from tests.site_map import demo_path_values, fill, routes
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +154,13 @@ def test_no_url_answers_a_5xx_to_hostile_input(client, settings, actor):
     ]
     assert len(answers) > 1000
     assert [answer for answer in answers if answer[2] >= 500] == []
+
+
+def test_an_uploaded_markdown_file_with_a_nul_byte_is_refused(client, publisher, organization):
+    # A file's content is not a form field: the middleware cannot see it, the import form must.
+    GuidelineFactory(organization=organization, slug="medical")
+    client.force_login(publisher)
+    upload = SimpleUploadedFile("draft.md", b"## R-1.1 Dosages\n\nNever\x00.\n", content_type="text/markdown")
+    response = client.post("/publish/acme/medical/drafts/import/", {"file": upload})
+    assert response.status_code == 400
+    assert not GuidelineVersion.objects.exists()
