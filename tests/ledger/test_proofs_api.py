@@ -45,7 +45,7 @@ def test_a_consistency_proof_is_served_in_base64(seven):
         ("8", "size: The record has only 7 entries."),
         ("2", "size: Entry #3 is not in a tree of that size."),
         ("abc", "size: A valid integer is required."),
-        ("1\x00", "size: A valid integer is required."),
+        ("1\x00", "size: This contains a NUL byte or an invalid character. Remove it and try again."),
         ("²", "size: A valid integer is required."),
         ("9" * 40, "size: A valid integer is required."),
         ("", "size: A valid integer is required."),
