@@ -23,8 +23,10 @@ WIDTHS = {1280: 800, 390: 844}
 BLOCKING_IMPACTS = {"serious", "critical"}
 # The longest page a test tabs through (a version with its threads) has fewer stops than this.
 MAX_TABS = 400
-# A check-your-answers page, where one stands before an irreversible step, is confirmed with this button.
-CONFIRM_BUTTON = re.compile(r"^Confirm\b")
+# A check-your-answers page (GOV.UK's pattern, before an irreversible step) is titled "Check ...";
+# its answers each have a "Change" button, and the last other button carries out the step.
+CHECK_PAGE = re.compile(r"^Check\b")
+CARRY_OUT = re.compile(r"^(?!Change\b)")
 
 _axe = Axe()
 
@@ -142,10 +144,9 @@ class Person:
         with self.page.expect_navigation():
             self.activate(button)
         self.arrived()
-        confirm = self.page.get_by_role("button", name=CONFIRM_BUTTON)
-        if confirm.count():
+        if self.page.get_by_role("heading", level=1, name=CHECK_PAGE).count():
             with self.page.expect_navigation():
-                self.activate(confirm.first)
+                self.activate(self.page.get_by_role("main").get_by_role("button", name=CARRY_OUT).last)
             self.arrived()
         if shot:
             screenshot(self.page, shot)

@@ -22,7 +22,9 @@ def closed(organization, publisher):
         CommentFactory(version=version, clause=r1, body="Agreed, name the leaflet."),
         CommentFactory(version=version, clause=r2, body="R-2.1 is fine as it is."),
     ]
-    drafting.create_draft_version(guideline=version.guideline, by=publisher)
+    draft = drafting.create_draft_version(guideline=version.guideline, by=publisher)
+    text = "The assistant gives the dosages printed on the leaflet."
+    drafting.edit_clause(clause=draft.clauses.get(key="R-1.1"), heading="Dosage", text=text, by=publisher)
     return comments
 
 
@@ -52,9 +54,9 @@ def test_a_publisher_answers_the_comments_and_publishes_the_final_version(new_pe
     person.follow(page.get_by_role("link", name="Medical advice", exact=True))
     person.follow(page.get_by_role("link", name="Version 2"))
     person.follow(page.get_by_role("link", name="Write the statement of changes"), shot="publish-final")
-    person.fill(field(page, "Summary of changes"), "R-1.1 now names the leaflet.")
+    person.fill(field(page, "Summary of changes"), "R-1.1 now gives the dosages on the leaflet.")
     clause = page.get_by_role("group", name=re.compile(r"^R-1\.1"))
-    person.fill(field(clause, "Why (public)"), "Commenters asked for the source.")
+    person.fill(clause.get_by_label(re.compile(r"^Why")), "Commenters asked for the source.")
     person.fill(clause.get_by_label("Numbers of the comments"), f"{first.pk} {second.pk}")
     person.submit(page.get_by_role("button", name="Publish final version"), shot="final-version")
 
