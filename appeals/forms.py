@@ -30,7 +30,7 @@ from appeals.models import (
     OrganizationResponse,
 )
 from consultation.models import Guideline
-from core.forms import add_service_errors
+from core.forms import CheckAnswersForm, add_service_errors
 from core.ids import parse_id
 
 CLOCK_SKEW = timedelta(minutes=5)  # a device clock a little ahead is not "the future"
@@ -259,7 +259,7 @@ class AdmitForm(ServiceForm):
     significant = forms.BooleanField(label="Significant: decide by a panel of three", required=False)
 
 
-class InadmissibleForm(ServiceForm):
+class InadmissibleForm(CheckAnswersForm, ServiceForm):
     reason = forms.ChoiceField(
         label="Reason",
         choices=[("", "Choose a reason")] + Appeal.INADMISSIBLE_REASONS,
@@ -299,7 +299,7 @@ class DeclineForm(ServiceForm):
     )
 
 
-class DecisionForm(ServiceForm):
+class DecisionForm(CheckAnswersForm, ServiceForm):
     outcome = forms.ChoiceField(label="Outcome", choices=Decision.OUTCOME_CHOICES, widget=forms.RadioSelect)
     rationale = forms.CharField(
         label="Rationale (Markdown)", max_length=RATIONALE_MAX, widget=forms.Textarea(attrs={"rows": 10})
