@@ -476,6 +476,12 @@ class Decision(AppendOnlyModel):
     def cited_clause_keys(self) -> list[str]:
         return [clause.key for clause in self.cited_clauses.all()]
 
+    def cited_clause_headings(self) -> list[tuple[str, str]]:
+        """(key, heading) of each cited clause, the heading as the appealed version words it ("" if it has none);
+        read through appeals.selectors.listed_decisions, which prefetches the headings."""
+        headings = {clause.key: clause.heading for clause in self.appeal.version.clauses.all()}
+        return [(key, headings.get(key, "")) for key in self.cited_clause_keys]
+
     def export_row(self) -> list:
         """One line of the CSV export, in the order of EXPORT_HEADER."""
         return [

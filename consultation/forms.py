@@ -110,12 +110,19 @@ class GuidelineForm(forms.Form):
 
 
 class ClauseForm(forms.Form):
+    # The ids of clause_fields.html's inputs, so the error summary's links reach them.
+    html_ids = "edit-%s"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id=self.html_ids, **kwargs)
+
     heading = forms.CharField(max_length=HEADING_LENGTH, error_messages={"required": "The heading cannot be empty."})
     text = forms.CharField(max_length=CLAUSE_TEXT_LENGTH, error_messages={"required": "The text cannot be empty."})
     tags = forms.CharField(required=False, help_text="Comma-separated.")
 
 
 class AddClauseForm(ClauseForm):
+    html_ids = "add-%s"
     key = forms.CharField(max_length=KEY_LENGTH, required=False, validators=[validate_clause_key])
 
 
