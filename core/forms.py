@@ -42,7 +42,15 @@ def first_error(form: forms.Form) -> str:
 CONFIRM, CHANGE = "confirm", "change"
 
 
-class CheckAnswersForm(forms.Form):
+class SiteForm(forms.Form):
+    """Questions without a trailing colon, as everywhere on the site."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class CheckAnswersForm(SiteForm):
     """A form for something that cannot be undone: its answers are shown to check before anything happens."""
 
     def answers(self) -> list[tuple[str, str, str]]:

@@ -59,8 +59,8 @@ def test_a_wrong_answer_is_shown_on_the_form_with_an_error_summary(client, publi
     client.force_login(publisher)
     response = client.post(SCHEDULE, {"opens_at": "tomorrow", "closes_at": ""})
     assert response.status_code == 400 and 'class="error-summary"' in response.text
-    assert '<a href="#closes-at">Say when the comment period closes.</a>' in response.text
-    assert '<a href="#opens-at">Give a date and time' in response.text
+    assert '<a href="#closes-at">Closes at: Say when the comment period closes.</a>' in response.text
+    assert '<a href="#opens-at">Opens at: Give a date and time' in response.text
 
 
 @pytest.fixture
