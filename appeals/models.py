@@ -406,6 +406,18 @@ class Assignment(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("review", args=[self.pk])
 
+    def status_tag(self) -> StatusTag:
+        return StatusTag(self.get_status_display(), ASSIGNMENT_TAG_COLOURS[self.status])
+
+
+ASSIGNMENT_TAG_COLOURS = {
+    Assignment.OFFERED: "yellow",
+    Assignment.ACCEPTED: "blue",
+    Assignment.DECLINED: "grey",
+    Assignment.EXPIRED: "grey",
+    Assignment.COMPLETED: "green",
+}
+
 
 class DecisionQuerySet(AppendOnlyQuerySet):
     def current(self):

@@ -363,6 +363,9 @@ class Comment(models.Model):
     def is_hidden(self) -> bool:
         return self.status == self.HIDDEN
 
+    def status_tag(self) -> StatusTag:
+        return StatusTag(self.get_status_display(), "red" if self.is_hidden else "green")
+
     @property
     def is_reply(self) -> bool:
         return self.parent_id is not None

@@ -2,6 +2,7 @@
 menu that collapses on phones, tables that reflow, and no inline script or style (the CSP forbids them)."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ from django.urls import reverse
 
 from consultation.models import Guideline
 from consultation.services import closing, drafting
-from tests.consultation.factories import consultation
+from consultation.services.comments import hide_comment
+from tests.consultation.factories import CommentFactory, consultation
 
 pytestmark = pytest.mark.django_db
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
@@ -32,13 +34,11 @@ def test_a_consulted_version_reads_consultation_closed_once_its_final_version_is
     [
         ({}, "Open for comments"),
         ({"closed": True}, "Consultation closed"),
-        ({"opens_in": "soon"}, "Consultation scheduled"),
+        ({"opens_in": timedelta(days=2)}, "Consultation scheduled"),
     ],
 )
 def test_a_version_and_its_guideline_are_tagged_by_the_comment_period(organization, how, label):
-    from datetime import timedelta
-
-    version = consultation(organization, **({"opens_in": timedelta(days=2)} if how.get("opens_in") else how))
+    version = consultation(organization, **how)
     guideline = Guideline.objects.with_current_status().get(pk=version.guideline_id)
     assert version.status_tag().label == version.period.status_tag().label == guideline.status_tag().label == label
 
@@ -78,3 +78,10 @@ def test_no_template_has_inline_script_style_or_handlers(template):
     assert not re.search(r"\sstyle=", text)
     assert not re.search(r"<script(?![^>]*\ssrc=)", text)
     assert not re.search(r"\son[a-z]+=", text)
+
+
+def test_a_person_sees_which_of_their_comments_were_hidden(client, organization, citizen, moderator):
+    comment = CommentFactory(version=consultation(organization), author=citizen)
+    hide_comment(comment=comment, reason=comment.HIDDEN_REASONS[0][0], note="", by=moderator)
+    client.force_login(citizen)
+    assert '<strong class="tag tag-red">Hidden</strong>' in client.get(reverse("activity")).text

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from appeals import services
 from appeals.models import Decision
-from tests.appeals.factories import decided, file
+from tests.appeals.factories import admitted, decided, file, make_reviewer
 
 
 def test_appeal_and_decision_tags_name_the_status_and_a_correction(client, citizen, system, guideline, moderator):
@@ -42,3 +42,12 @@ def test_tables_name_each_cell_for_phones(client, moderator, citizen, system, gu
     client.force_login(moderator)
     page = client.get(reverse("appeal-screening-queue")).text
     assert '<table class="record reflow">' in page and '<td data-label="Deadline">' in page
+
+
+def test_a_reviewer_sees_the_status_of_each_offer_as_a_tag(client, citizen, system, guideline, moderator):
+    appeal = admitted(citizen, system, guideline, moderator)
+    reviewer = make_reviewer("rae")
+    services.route_appeal(appeal=appeal)
+    client.force_login(reviewer.user)
+    page = client.get(reverse("review", args=[appeal.assignments.get().pk])).text
+    assert 'Your assignment: <strong class="tag tag-yellow">Offered</strong>' in page
