@@ -3,7 +3,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrate clean
+.PHONY: run test lint format migrate clean fuzz
+
+# The Makefile is for development and CI: debug on (embedded defaults, no SECRET_KEY needed) unless the
+# environment says otherwise. Production runs manage.py itself with DEBUG unset or 0.
+export DEBUG ?= 1
 
 # Reinstall only when requirements.txt changes, so second runs are fast.
 $(STAMP): requirements.txt
@@ -26,6 +30,10 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Schemathesis against the live API schema (needs DATABASE_URL and REDIS_URL; FUZZ_SECONDS per identity).
+fuzz: $(STAMP)
+	bash .ci/fuzz
 
 format: $(STAMP)
 	$(BIN)/ruff format .

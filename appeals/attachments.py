@@ -1,21 +1,34 @@
-"""Checking an uploaded file is what it claims to be: PNG, JPEG or PDF, judged by its content."""
+"""Checking an uploaded file is what it claims to be (PNG, JPEG or PDF, judged by its content) and safe to keep."""
 
+import io
 import uuid
 from pathlib import PurePath
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from PIL import Image, ImageOps
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 TYPES = {
-    "image/png": {"label": "PNG image", "extensions": {".png"}},
-    "image/jpeg": {"label": "JPEG image", "extensions": {".jpg", ".jpeg"}},
+    "image/png": {"label": "PNG image", "extensions": {".png"}, "pillow": "PNG"},
+    "image/jpeg": {"label": "JPEG image", "extensions": {".jpg", ".jpeg"}, "pillow": "JPEG"},
     "application/pdf": {"label": "PDF", "extensions": {".pdf"}},
 }
+# What makes a PDF act rather than show: scripts, launched programs, submitted forms, embedded files.
+PDF_ACTIVE_KEYS = {"/JS", "/JavaScript", "/AA", "/EmbeddedFiles", "/EmbeddedFile", "/XFA", "/RichMedia"}
+PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/RichMediaExecute"}
+PDF_MAX_OBJECTS = 100_000
 
 
 def check_upload(upload) -> str:
-    """The content type of a valid upload; ValidationError with a plain reason otherwise."""
+    """The content type of a valid upload; ValidationError with a plain reason otherwise.
+
+    An image is decoded and its content replaced by a re-encoded copy without metadata: screenshots carry EXIF
+    and GPS data, which are personal data, and what is stored is then exactly what was checked.
+    """
     name = upload.name or "file"
     limit = settings.APPEAL_ATTACHMENT_MAX_BYTES
     if upload.size > limit:
@@ -32,8 +45,10 @@ def check_upload(upload) -> str:
         raise ValidationError(
             f"{name} is a {TYPES[mime]['label']} but its name says otherwise. Rename it and try again."
         )
-    if not _opens_as(mime, data):
-        raise ValidationError(f"{name} looks like a {TYPES[mime]['label']} but cannot be opened: it may be damaged.")
+    if mime == "application/pdf":
+        _check_pdf(name, data)
+    else:
+        _replace_content(upload, _clean_image(name, mime, data))
     return mime
 
 
@@ -44,14 +59,71 @@ def _read_all(upload) -> bytes:
     return data
 
 
-def _opens_as(mime: str, data: bytes) -> bool:
-    """A structural check that the file is whole, without a decoder library."""
-    if mime == "image/png":
-        return data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and b"IEND" in data[-32:]
-    if mime == "image/jpeg":
-        return data.startswith(b"\xff\xd8\xff") and b"\xff\xd9" in data[-64:]
-    if mime == "application/pdf":
-        return data.startswith(b"%PDF-") and b"%%EOF" in data[-2048:]
+def _replace_content(upload, data: bytes) -> None:
+    upload.file = io.BytesIO(data)
+    upload.size = len(data)
+
+
+def _damaged(name: str, mime: str) -> ValidationError:
+    return ValidationError(f"{name} looks like a {TYPES[mime]['label']} but cannot be opened: it may be damaged.")
+
+
+def _clean_image(name: str, mime: str, data: bytes) -> bytes:
+    """The image re-encoded from its pixels alone; its size is checked from the header, before decoding."""
+    try:
+        image = Image.open(io.BytesIO(data), formats=[TYPES[mime]["pillow"]])
+        if image.width * image.height > settings.APPEAL_IMAGE_MAX_PIXELS:
+            raise Image.DecompressionBombError
+        image = ImageOps.exif_transpose(image)  # keep how it looked once the orientation tag is gone
+        mode = "RGBA" if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info else "RGB"
+        if mime == "image/jpeg":
+            mode = "RGB"
+        image = image.convert(mode)
+        clean = Image.frombytes(mode, image.size, image.tobytes())  # a new image: no info, EXIF, ICC or text chunks
+        out = io.BytesIO()
+        clean.save(out, TYPES[mime]["pillow"], **({"quality": 90} if mime == "image/jpeg" else {}))
+    except Image.DecompressionBombError as error:  # Pillow's own limit is far above ours; both mean too large
+        raise ValidationError(
+            f"{name} has too many pixels: images may have at most "
+            f"{settings.APPEAL_IMAGE_MAX_PIXELS // 1_000_000} million. Attach a smaller screenshot."
+        ) from error
+    except (OSError, SyntaxError, ValueError) as error:
+        raise _damaged(name, mime) from error
+    return out.getvalue()
+
+
+def _check_pdf(name: str, data: bytes) -> None:
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise ValidationError(f"{name} is encrypted. Attach a PDF without a password.")
+        active = _active_content(reader.trailer)
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError, RecursionError) as error:
+        raise _damaged(name, "application/pdf") from error
+    if active:
+        raise ValidationError(f"{name} contains scripts or embedded actions. Print it to a plain PDF and try again.")
+
+
+def _active_content(root) -> bool:
+    """Walks every object reachable from the trailer (without recursion) looking for scripts and actions."""
+    pending, seen = [root], set()
+    while pending:
+        if len(seen) > PDF_MAX_OBJECTS:
+            raise ValueError("too many objects")
+        value = pending.pop()
+        if isinstance(value, IndirectObject):
+            if (value.idnum, value.generation) in seen:
+                continue
+            seen.add((value.idnum, value.generation))
+            value = value.get_object()
+        if isinstance(value, DictionaryObject):
+            if PDF_ACTIVE_KEYS & set(value.keys()) or value.get("/S") in PDF_ACTIVE_ACTIONS:
+                return True
+            pending.extend(value.values())
+        elif isinstance(value, ArrayObject):
+            pending.extend(value)
+        elif isinstance(value, NameObject) and value in PDF_ACTIVE_ACTIONS:
+            return True
     return False
 
 

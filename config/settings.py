@@ -4,10 +4,12 @@ The defaults are the embedded set-up (SQLite under var/, Celery tasks run eagerl
 in-process, mail printed to the console), so a fresh checkout runs with no servers.
 """
 
+import json
 import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,7 +34,8 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for, so a production that forgets the variable is not in debug mode (`make run` sets DEBUG=1).
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
@@ -59,6 +62,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "django_htmx",
+    "drf_spectacular_sidecar",
+    "csp",
     "allauth",
     "allauth.account",
     "core",
@@ -70,6 +75,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.RefuseHostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -145,6 +152,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Who Decides] "
+# Password guessing: failed sign-ins counted per address and per email, on the sign-in page and the API's token
+# endpoint alike (accounts/api.py uses the same allauth count).
+ACCOUNT_RATE_LIMITS = {"login_failed": env("LOGIN_FAILED_RATE", "10/m/ip,5/5m/key"), "login": "30/m/ip"}
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if env_bool("BEHIND_TLS_PROXY", False) else 0
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
@@ -167,9 +178,17 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    # Bulk open data (/data/): files under OPEN_DATA_ROOT by default; in production any storage backend, such as
+    # django-storages' "storages.backends.s3.S3Storage", with its options as JSON in OPEN_DATA_STORAGE_OPTIONS.
+    "open_data": {
+        "BACKEND": env("OPEN_DATA_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(env("OPEN_DATA_STORAGE_OPTIONS", "{}"))
+        or {"location": env("OPEN_DATA_ROOT", str(VAR_DIR / "open-data"))},
+    },
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # for the filebased backend
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
@@ -187,6 +206,21 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Everything the pages load is served from this site (htmx, the API docs' Swagger UI); nothing inline runs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -195,6 +229,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.api.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": [
@@ -215,7 +254,7 @@ REST_FRAMEWORK = {
         "token": env("API_TOKEN_RATE", "10/minute"),
     },
     "EXCEPTION_HANDLER": "core.api.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "DATETIME_FORMAT": "iso-8601",
 }
 SPECTACULAR_SETTINGS = {
@@ -223,24 +262,57 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The public record of AI refusal guidelines, their consultations and appeals.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from drf-spectacular-sidecar's static files, never a CDN, so the CSP can stay 'self'.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
+
+# The public record's Ed25519 note key (PRIVATE+KEY+..., from manage.py record_key). Empty on the embedded default,
+# where a key is generated into VAR_DIR on first use; required when DEBUG is off.
+RECORD_SIGNING_KEY = env("RECORD_SIGNING_KEY")
+RECORD_GENERATED_KEY_PATH = VAR_DIR / "record-signing.key" if DEBUG and not RECORD_SIGNING_KEY else None
+RECORD_CHECKPOINT_EVERY_SECONDS = env_int("RECORD_CHECKPOINT_EVERY_SECONDS", 60)
 
 # Celery: with no broker, tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A worker that dies mid-task leaves its message unacknowledged, so it is delivered again; it holds one at a time.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis gives an unacknowledged message to another worker after this many seconds: longer than the longest task
+# and the longest retry countdown (600 s, Celery's retry_backoff_max), or a running task would be run twice.
+BROKER_VISIBILITY_TIMEOUT_SECONDS = env_int("BROKER_VISIBILITY_TIMEOUT_SECONDS", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT_SECONDS}
+# The outbox (core/outbox.py): how often the relay runs, the longest wait between tries of a broker that refused,
+# when a task handed over but never finished is handed over again (after Redis would have re-delivered it), and
+# how long a hand-over waits for a broker that does not answer.
+OUTBOX_RELAY_EVERY_SECONDS = env_int("OUTBOX_RELAY_EVERY_SECONDS", 5)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 300)
+OUTBOX_REDELIVER_AFTER_SECONDS = env_int("OUTBOX_REDELIVER_AFTER_SECONDS", BROKER_VISIBILITY_TIMEOUT_SECONDS + 600)
+OUTBOX_BROKER_TIMEOUT_SECONDS = env_int("OUTBOX_BROKER_TIMEOUT_SECONDS", 2)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {
+        "task": "core.tasks.relay_outbox",
+        "schedule": OUTBOX_RELAY_EVERY_SECONDS,
+        # While no worker is free, one relay waiting in the queue is enough.
+        "options": {"expires": OUTBOX_RELAY_EVERY_SECONDS},
+    },
     "verify-public-record": {
         "task": "ledger.tasks.verify_record",
         "schedule": env_int("VERIFY_RECORD_EVERY_SECONDS", 3600),
+    },
+    "publish-record-checkpoint": {
+        "task": "ledger.tasks.publish_checkpoint",
+        "schedule": RECORD_CHECKPOINT_EVERY_SECONDS,
     },
     "send-consultation-notices": {
         "task": "consultation.tasks.send_consultation_notices",
@@ -258,6 +330,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appeals.tasks.sweep_unrouted_appeals",
         "schedule": env_int("SWEEP_UNROUTED_EVERY_SECONDS", 300),
     },
+    # At night, when the site is quiet: the export reads every table.
+    "export-open-data": {
+        "task": "ledger.tasks.export_open_data",
+        "schedule": crontab(hour=env_int("OPEN_DATA_HOUR", 3), minute=15),
+    },
 }
 
 # Appeals: how long a reviewer has to answer an offer, to decide, and how long an appeal may take in all.
@@ -267,6 +344,16 @@ APPEAL_DAYS = env_int("APPEAL_DAYS", 90)
 APPEALS_PER_DAY = env_int("APPEALS_PER_DAY", 5)
 APPEAL_ATTACHMENT_MAX_BYTES = env_int("APPEAL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 APPEAL_ATTACHMENTS_MAX = env_int("APPEAL_ATTACHMENTS_MAX", 3)
+# A screenshot of a long conversation fits; a decompression bomb (20000×20000) does not.
+APPEAL_IMAGE_MAX_PIXELS = env_int("APPEAL_IMAGE_MAX_PIXELS", 25_000_000)
+
+# Request bodies: refused from their Content-Length before being read (core.middleware). A form with attachments
+# may carry them all plus its text; any other body at most DATA_UPLOAD_MAX_MEMORY_SIZE.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", APPEAL_ATTACHMENTS_MAX * APPEAL_ATTACHMENT_MAX_BYTES + 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", APPEAL_ATTACHMENT_MAX_BYTES)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 10)
 
 # Consultation: how long comment periods last at least, when followers are reminded, how often people may post.
 CONSULTATION_MIN_DAYS = env_int("CONSULTATION_MIN_DAYS", 30)

@@ -291,7 +291,7 @@ class GuidelineDetail(APIView):
     def get(self, request, org: str, slug: str):
         guideline = selectors.visible_guideline(request.user, org=org, slug=slug)
         versions = selectors.versions_shown_to(request.user, guideline)
-        current = selectors.version_in_force(versions)
+        current = selectors.newest_public_version(versions)
         data = GuidelineOutput(guideline).data
         data["status"] = current.status if current else None
         data["versions"] = VersionSummaryOutput(versions, many=True).data

@@ -149,7 +149,10 @@ class ImportForm(forms.Form):
         if upload:
             if upload.size > MAX_IMPORT_CHARS:
                 raise forms.ValidationError({"markdown": "The file is too large."})
-            self.cleaned_data["markdown"] = upload.read().decode("utf-8", errors="replace")
+            markdown = upload.read().decode("utf-8", errors="replace")
+            if "\x00" in markdown:  # a file's content is no form field: core.middleware cannot refuse it
+                raise forms.ValidationError({"markdown": "The file is not a plain-text Markdown document."})
+            self.cleaned_data["markdown"] = markdown
         return self.cleaned_data
 
 

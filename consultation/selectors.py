@@ -65,7 +65,7 @@ def versions_shown_to(user, guideline: Guideline) -> list[GuidelineVersion]:
     return list(versions.order_by("-number"))
 
 
-def version_in_force(versions: list[GuidelineVersion]) -> GuidelineVersion | None:
+def newest_public_version(versions: list[GuidelineVersion]) -> GuidelineVersion | None:
     """The newest public version of a list ordered newest first: the text the public reads as current."""
     return next((v for v in versions if v.is_public), None)
 

@@ -65,7 +65,7 @@ def guideline_list(request):
 def guideline_detail(request, org: str, slug: str):
     guideline = selectors.visible_guideline(request.user, org=org, slug=slug)
     versions = selectors.versions_shown_to(request.user, guideline)
-    current = selectors.version_in_force(versions)
+    current = selectors.newest_public_version(versions)
     context = {
         "guideline": guideline,
         "versions": versions,

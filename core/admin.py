@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.utils import timezone
+
+from core.models import OutboxTask
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -12,3 +15,20 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OutboxTask)
+class OutboxTaskAdmin(ReadOnlyAdmin):
+    """Tasks not yet done (core/outbox.py): what waits for the broker, what was lost or failed; send them again."""
+
+    list_display = ["task", "args", "state", "attempts", "next_attempt_at", "created_at", "last_error"]
+    list_filter = ["state", "task"]
+    actions = ["hand_over_again"]
+
+    def has_hand_over_permission(self, request) -> bool:
+        return request.user.has_perm("core.change_outboxtask")
+
+    @admin.action(description="Hand over again at the next relay", permissions=["hand_over"])
+    def hand_over_again(self, request, queryset):
+        count = queryset.update(state=OutboxTask.PENDING, next_attempt_at=timezone.now())
+        self.message_user(request, f"{count} tasks will be handed to the broker at the next relay.")

@@ -1,5 +1,7 @@
 """What every API endpoint shares: pagination, error shape, JSON 404/500."""
 
+import re
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
@@ -8,11 +10,37 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class CursorPagination(pagination.CursorPagination):
-    """Newest first unless a view says otherwise; stable however fast the data grows."""
+    """Newest first unless a view says otherwise; stable however fast the data grows.
+
+    A page size or cursor that is not valid is a 400 naming it, not silently the default page or a 404.
+    """
 
     ordering = "-pk"
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not re.fullmatch(r"[0-9]{1,4}", raw) or not 1 <= int(raw) <= self.max_page_size:
+            raise exceptions.ValidationError({"page_size": [f"A whole number from 1 to {self.max_page_size}."]})
+        return int(raw)
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound as error:
+            raise exceptions.ValidationError(
+                {"cursor": ["This cursor is not valid: follow the next or previous link of a page."]}
+            ) from error
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] |= {"minimum": 1, "maximum": self.max_page_size, "default": self.page_size}
+        return parameters
 
 
 def exception_handler(exc, context):

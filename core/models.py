@@ -42,3 +42,40 @@ class SentNotice(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class OutboxTaskQuerySet(models.QuerySet):
+    def due(self, now):
+        """Rows the relay should hand to the broker now: never handed over, refused, or handed over and lost."""
+        return self.filter(state__in=(OutboxTask.PENDING, OutboxTask.SENT), next_attempt_at__lte=now)
+
+
+class OutboxTask(models.Model):
+    """A Celery task that a committed transaction asked for, kept until a worker has run it (see core/outbox.py).
+
+    Written in the caller's transaction, so the task exists exactly when the change that needs it does. Deleted
+    by the worker when the task succeeds; a row still here after its `next_attempt_at` is handed over again.
+    """
+
+    PENDING, SENT, FAILED = "pending", "sent", "failed"
+    STATE_CHOICES = [
+        (PENDING, "waiting for the broker"),
+        (SENT, "handed to the broker"),
+        (FAILED, "the task raised after its own retries"),
+    ]
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    state = models.CharField(max_length=10, choices=STATE_CHOICES, default=PENDING)
+    attempts = models.PositiveIntegerField(default=0, help_text="Hand-overs tried, successful or not.")
+    next_attempt_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    objects = OutboxTaskQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="core_outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)} ({self.state})"

@@ -3,7 +3,8 @@
 from functools import cache
 
 from celery import current_app
-from django.db import transaction
+
+from core import outbox
 
 
 @cache
@@ -13,6 +14,10 @@ def _tasks_registered() -> None:
 
 
 def enqueue(task_name: str, *args) -> None:
-    """Run `task_name(*args)` once the current transaction commits, so a task never looks for rows not yet stored."""
+    """Run `task_name(*args)` once the current transaction commits, at least once, even if the broker is away.
+
+    The task is stored in the caller's transaction (see core/outbox.py), so it is queued if and only if the change
+    that needs it is committed; args must be JSON values (ids, short strings).
+    """
     _tasks_registered()
-    transaction.on_commit(lambda: current_app.tasks[task_name].delay(*args))
+    outbox.add(task_name, list(args))

@@ -5,6 +5,20 @@ from collections.abc import Iterable
 
 from django.http import StreamingHttpResponse
 
+# A spreadsheet runs a cell beginning with one of these as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value):
+    """A text cell a spreadsheet would run as a formula, quoted so it is shown as text instead."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def safe_row(row: Iterable) -> list:
+    return [neutralise_cell(value) for value in row]
+
 
 class _Echo:
     """A file-like object whose write returns the line, so csv.writer yields text instead of storing it."""
@@ -13,14 +27,15 @@ class _Echo:
         return value
 
 
-def csv_response(*, header: list[str], rows: Iterable[list], filename: str) -> StreamingHttpResponse:
+def csv_lines(*, header: list[str], rows: Iterable[Iterable]) -> Iterable[str]:
+    """The CSV text, line by line, every cell neutralised against formula injection."""
     writer = csv.writer(_Echo())
+    yield writer.writerow(safe_row(header))
+    for row in rows:
+        yield writer.writerow(safe_row(row))
 
-    def lines():
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(row)
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+def csv_response(*, header: list[str], rows: Iterable[list], filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(csv_lines(header=header, rows=rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
-from ledger.models import Entry, VerificationRun
+from ledger.models import Checkpoint, Cosignature, Entry, VerificationRun, Witness
 
 
 @admin.register(Entry)
@@ -16,3 +16,30 @@ class VerificationRunAdmin(ReadOnlyAdmin):
     list_display = ["finished_at", "entries_checked", "ok", "first_bad_seq"]
     list_filter = ["ok"]
     search_fields = []
+
+
+@admin.register(Checkpoint)
+class CheckpointAdmin(ReadOnlyAdmin):
+    list_display = ["size", "root_hash", "published_at"]
+
+
+@admin.register(Cosignature)
+class CosignatureAdmin(ReadOnlyAdmin):
+    list_display = ["checkpoint", "witness", "added_at"]
+    list_filter = ["witness"]
+
+
+@admin.register(Witness)
+class WitnessAdmin(admin.ModelAdmin):
+    """Staff register a witness by its verifier key; a witness that stops is made inactive, never deleted."""
+
+    list_display = ["name", "operator", "active", "added_at"]
+    list_filter = ["active"]
+    readonly_fields = ["name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A registered key stays what its past cosignatures were verified with.
+        return ["name", "verifier_key"] if obj else ["name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

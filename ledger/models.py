@@ -1,9 +1,11 @@
 import hashlib
 import json
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.models import AppendOnlyModel, AppendOnlyQuerySet
+from ledger.notes import COSIGNATURE_V1, NoteError, Verifier, parse_verifier
 
 GENESIS_HASH = "0" * 64
 
@@ -76,3 +78,96 @@ class VerificationRun(models.Model):
 
     def __str__(self) -> str:
         return f"{'intact' if self.ok else 'broken'} at {self.finished_at:%Y-%m-%d %H:%M}"
+
+
+class TreeNode(models.Model):
+    """A complete subtree of the record's Merkle tree, stored once when its last leaf arrives (see ledger.merkle).
+
+    Keyed like Go's sumdb/tlog stores hashes: `index` is tlog.StoredHashIndex(level, n), so the hashes of the
+    tree are numbered in the order they are written and any set of them is one primary-key lookup.
+    """
+
+    index = models.BigIntegerField(primary_key=True)
+    hash = models.BinaryField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"stored hash {self.index}"
+
+
+class Checkpoint(AppendOnlyModel):
+    """A signed statement of the tree's size and root (c2sp.org/tlog-checkpoint), which outsiders can pin."""
+
+    size = models.BigIntegerField(unique=True)
+    root_hash = models.CharField(max_length=44, help_text="Base64 of the 32-byte Merkle root.")
+    note = models.TextField(help_text="The signed note, without witnesses' cosignatures.")
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    refusal = "Checkpoints of the public record are never updated or deleted."
+
+    class Meta:
+        ordering = ["size"]
+
+    def __str__(self) -> str:
+        return f"checkpoint of {self.size} entries"
+
+    @property
+    def text(self) -> str:
+        """The checkpoint body that signatures cover: origin, size, root, each on its own line."""
+        return self.note.partition("\n\n")[0] + "\n"
+
+    @property
+    def witnesses_who_cosigned(self) -> list["Witness"]:
+        return [cosignature.witness for cosignature in self.cosignatures.all()]
+
+    def cosigned_note(self) -> str:
+        """The note as served: the site's signature, then every witness's, in the order they arrived."""
+        return self.note + "".join(cosignature.line for cosignature in self.cosignatures.all())
+
+
+class Witness(models.Model):
+    """An outside party whose key staff registered; its cosignatures say it saw the record grow append-only."""
+
+    name = models.CharField(max_length=200, unique=True, editable=False, help_text="The key name, from the key.")
+    verifier_key = models.CharField(
+        max_length=300,
+        unique=True,
+        help_text="Its c2sp.org/tlog-cosignature Ed25519 verifier key: name+keyid+base64(0x04 || public key).",
+    )
+    operator = models.CharField(max_length=200, blank=True, help_text="Who runs it, as shown on /record/.")
+    active = models.BooleanField(default=True, help_text="Only active witnesses may add cosignatures.")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "witnesses"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        try:
+            self.name = self.verifier.name
+        except NoteError as error:
+            raise ValidationError({"verifier_key": str(error)}) from None
+
+    @property
+    def verifier(self) -> Verifier:
+        return parse_verifier(self.verifier_key, algorithms=(COSIGNATURE_V1,))
+
+
+class Cosignature(AppendOnlyModel):
+    """A witness's signature line over one checkpoint, verified before it was stored."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="cosignatures")
+    witness = models.ForeignKey(Witness, on_delete=models.PROTECT, related_name="cosignatures")
+    line = models.TextField()
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    refusal = "Cosignatures of the public record are never updated or deleted."
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["checkpoint", "witness"], name="one_cosignature_per_witness")]
+
+    def __str__(self) -> str:
+        return f"{self.witness} on {self.checkpoint}"

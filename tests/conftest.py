@@ -13,6 +13,19 @@ def fast_tests(settings):
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Let Django's flush between transactional tests empty the record, which PostgreSQL otherwise refuses."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                name = connection.ops.quote_name(connection.settings_dict["NAME"])
+                cursor.execute(f"ALTER DATABASE {name} SET ledger.allow_truncate = 'on'")
+                cursor.execute("SET ledger.allow_truncate = 'on'")
+
+
 @pytest.fixture(autouse=True)
 def eager_celery():
     """Tasks run in-process unless a test starts a real worker (see tests/test_celery_worker.py)."""

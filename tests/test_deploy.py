@@ -10,6 +10,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-production-secret-key-that-is-long-enough-and-random-9f8e7d6c5b4a3",
     "ALLOWED_HOSTS": "whodecides.example.org",
     "SITE_URL": "https://whodecides.example.org",
+    "RECORD_SIGNING_KEY": "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
 }
 
 

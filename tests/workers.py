@@ -1,5 +1,6 @@
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.db import connection
 
 from config.celery import app as celery_app
+from core import outbox
 from tests.services import require_broker, require_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,12 +25,15 @@ def test_database_url() -> str:
 test_database_url.__test__ = False  # a helper, not a test
 
 
-def _start_worker(number: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": test_database_url(), "LOG_LEVEL": "WARNING"}
+def _start_worker(number: int, *, beat_schedule: Path | None = None, **extra_env: str) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": test_database_url(), "LOG_LEVEL": "WARNING", **extra_env}
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo"]
     command += ["--hostname", f"test-worker-{number}-{os.getpid()}@%h", "--without-gossip", "--without-mingle"]
+    if beat_schedule:
+        command += ["--beat", "--schedule", str(beat_schedule)]
     log = open(settings.VAR_DIR / f"test-worker-{number}.log", "w")  # noqa: SIM115 (closed with the process)
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    # A session of its own, so that killing its process group takes the embedded beat process along.
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 @contextlib.contextmanager
@@ -43,14 +48,66 @@ def running_workers(count: int):
         yield workers
     finally:
         celery_app.conf.task_always_eager = True
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        stop_workers(workers)
         connection.close()
+
+
+def stop_workers(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+class Workers:
+    """Worker processes, the first running beat too (so the outbox relay), with extra environment on top of the
+    test's; started, killed and restarted by the test."""
+
+    def __init__(self, count: int, tmp_path: Path, env: dict[str, str]):
+        self.count, self.tmp_path, self.env, self.starts, self.processes = count, tmp_path, env, 0, []
+
+    def start(self) -> None:
+        self.starts += 1
+        schedule = self.tmp_path / f"beat-{self.starts}"  # a fresh one: a killed beat may leave its file broken
+        self.processes = [
+            _start_worker(self.starts * 10 + n, beat_schedule=None if n else schedule, **self.env)
+            for n in range(self.count)
+        ]
+
+    def kill_hard(self) -> None:
+        """Freeze them mid-task, then kill them (and beat) with no chance to acknowledge, requeue or clean up."""
+        for process in self.processes:
+            os.killpg(process.pid, signal.SIGSTOP)
+        for process in self.processes:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@contextlib.contextmanager
+def workers_with_beat(tmp_path: Path, count: int = 1, **env: str):
+    """Tasks the test queues go to the broker; the workers start when the test says (`.start()`)."""
+    require_postgres()
+    require_broker()
+    celery_app.control.purge()
+    celery_app.conf.task_always_eager = False
+    workers = Workers(count, tmp_path, env)
+    try:
+        yield workers
+    finally:
+        celery_app.conf.task_always_eager = True
+        stop_workers(workers.processes)
+        _forget_unacknowledged()
+        connection.close()
+
+
+def _forget_unacknowledged() -> None:
+    # A killed worker's message waits in Redis to be restored after the visibility timeout; not into a later test.
+    with celery_app.connection_for_write() as broker:
+        broker.default_channel.client.delete("unacked", "unacked_index")
 
 
 def wait_for(condition, timeout: float = 60, interval: float = 0.2):
@@ -62,3 +119,15 @@ def wait_for(condition, timeout: float = 60, interval: float = 0.2):
             return result
         time.sleep(interval)
     raise AssertionError(f"gave up after {timeout}s waiting for {condition.__doc__ or condition}")
+
+
+@contextlib.contextmanager
+def broker_unreachable(url: str = "redis://127.0.0.1:6399/12"):
+    """This process (the web side) publishes to `url`, by default a port nothing listens on; worker processes keep
+    the real broker."""
+    celery_app.conf["broker_write_url"] = url
+    try:
+        yield
+    finally:
+        celery_app.conf["broker_write_url"] = None
+        outbox._broker_away_until = 0.0  # the broker is back: no pause for the tests that follow

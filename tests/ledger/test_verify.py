@@ -2,6 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from ledger.checkpoints import publish_checkpoint
 from ledger.models import VerificationRun
 from ledger.services import append, verify_record
 from ledger.tasks import verify_record as verify_record_task
@@ -64,3 +65,31 @@ def test_a_failed_verification_is_shown_on_the_record_page(client):
     verify_record()
     page = client.get("/record/").content.decode()
     assert "Verification failed at entry #3" in page
+
+
+def test_verify_record_says_which_signed_checkpoint_the_record_matches(capsys):
+    record_three()
+    publish_checkpoint()
+    call_command("verify_record")
+    assert "3 entries verified. They match the signed checkpoint of 3 entries." in capsys.readouterr().out
+
+
+def test_verify_record_catches_a_dropped_tail_through_the_checkpoint():
+    record_three()
+    publish_checkpoint()
+    tamper("DELETE FROM ledger_entry WHERE seq = %s", [3])
+    with pytest.raises(CommandError, match=r"Entry #3 is bad: it is missing: checkpoint 3 was signed"):
+        call_command("verify_record")
+
+
+def test_verify_record_catches_a_tampered_stored_tree():
+    record_three()
+    publish_checkpoint()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE ledger_treenode DISABLE TRIGGER USER")
+        cursor.execute('UPDATE ledger_treenode SET hash = %s WHERE "index" = 2', [b"\x00" * 32])
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE ledger_treenode ENABLE TRIGGER USER")
+    with pytest.raises(CommandError, match=r"Entry #2 is bad: the stored Merkle tree does not match its hash"):
+        call_command("verify_record")

@@ -6,6 +6,7 @@ from accounts.models import Organization, User
 from accounts.services import create_account, create_organization
 from appeals.demo import create_demo_appeals
 from consultation.demo import create_demo_consultations
+from ledger.checkpoints import publish_checkpoint
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_ORGANIZATION = {"slug": "acme-ai", "name": "Acme AI", "website": "https://acme-ai.example"}
@@ -37,6 +38,8 @@ class Command(BaseCommand):
                     create_account(password=DEMO_PASSWORD, organization=organization, **account)
             create_demo_consultations(organization=organization)
             create_demo_appeals(organization=organization, password=DEMO_PASSWORD)
+        # No beat process runs on the embedded default, so the demo record is signed here.
+        publish_checkpoint()
         self.stdout.write("Demo data is ready. Sign in at http://127.0.0.1:8000/accounts/login/ with:")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account['role']:<10} {account['email']:<34} password: {DEMO_PASSWORD}")

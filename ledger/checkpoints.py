@@ -1,0 +1,68 @@
+"""Signed checkpoints of the record (c2sp.org/tlog-checkpoint) and the witnesses' cosignatures of them."""
+
+import base64
+import struct
+import time
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+
+from ledger.models import Checkpoint, Cosignature, Witness
+from ledger.notes import NoteError, parse_signature_line, record_origin, sign_note, verify_cosignature
+from ledger.selectors import root_at, tree_size
+
+COSIGNATURE_CLOCK_SKEW_SECONDS = 600
+
+
+def checkpoint_text(*, size: int, root: bytes) -> str:
+    return f"{record_origin()}\n{size}\n{base64.b64encode(root).decode()}\n"
+
+
+def latest_checkpoint() -> Checkpoint | None:
+    cosignatures = Prefetch("cosignatures", queryset=Cosignature.objects.select_related("witness"))
+    return Checkpoint.objects.prefetch_related(cosignatures).order_by("-size").first()
+
+
+def publish_checkpoint() -> Checkpoint | None:
+    """Sign and store a checkpoint of the record as it is now, or None when it has not grown since the last."""
+    size = tree_size()
+    latest = latest_checkpoint()
+    if size == 0 or (latest and latest.size >= size):
+        return None
+    root = root_at(size)
+    try:
+        with transaction.atomic():
+            return Checkpoint.objects.create(
+                size=size,
+                root_hash=base64.b64encode(root).decode(),
+                note=sign_note(checkpoint_text(size=size, root=root)),
+            )
+    except IntegrityError:  # another process published this very size a moment ago
+        return None
+
+
+def add_cosignature(*, checkpoint: Checkpoint, line: str) -> tuple[Cosignature, bool]:
+    """Store a registered witness's c2sp.org/tlog-cosignature line over `checkpoint`, once it verifies.
+
+    Returns the cosignature and whether it is new: a witness that posts the same checkpoint twice (a retry) gets
+    its first cosignature back rather than an error.
+    """
+    try:
+        signature = parse_signature_line(line)
+    except NoteError as error:
+        raise ValidationError({"cosignature": [str(error)]}) from None
+    witness = Witness.objects.filter(name=signature.name, active=True).first()
+    if witness is None:
+        raise PermissionDenied(f"No active witness named {signature.name} is registered with this record.")
+    if not verify_cosignature(checkpoint.text, signature, witness.verifier):
+        raise ValidationError(
+            {"cosignature": [f"This is not a valid cosignature by {witness.name} of checkpoint {checkpoint.size}."]}
+        )
+    (timestamp,) = struct.unpack(">Q", signature.signature[:8])
+    if timestamp > time.time() + COSIGNATURE_CLOCK_SKEW_SECONDS:
+        raise ValidationError({"cosignature": ["This cosignature is dated in the future; check the witness's clock."]})
+    with transaction.atomic():
+        return Cosignature.objects.get_or_create(
+            checkpoint=checkpoint, witness=witness, defaults={"line": signature.line}
+        )

@@ -1,0 +1,1 @@
+"""Bulk open data: every public table as gzip'd JSONL and CSV, matched to a signed checkpoint of the record."""

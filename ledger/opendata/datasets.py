@@ -1,0 +1,308 @@
+"""What the open data files hold: each dataset's rows, and a description of every field for /data/.
+
+Only what the public pages show goes in: an appeal's redacted excerpts and grounds once screened (never the
+originals), the appellant's name only when they chose to show it, and hidden comments as tombstones.
+"""
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from appeals.models import Appeal, CitedClause, ContestedClause, Decision
+from consultation.exports import comment_row
+from consultation.models import Clause, Comment, GuidelineVersion
+from ledger.models import Entry
+
+# Rows read per database round trip: large enough to be quick, small enough that memory stays flat.
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    # Rows as dicts of JSON values, in a stable order, given the tree size of the checkpoint being exported.
+    rows: Callable[[int], Iterator[dict]]
+
+    @property
+    def field_names(self) -> list[str]:
+        return [field.name for field in self.fields]
+
+
+def _decision_rows(tree_size: int) -> Iterator[dict]:
+    decisions = (
+        Decision.objects.select_related("appeal__guideline__organization", "appeal__version", "system", "superseded_by")
+        .prefetch_related(
+            Prefetch("cited_clauses", queryset=CitedClause.objects.order_by("key")),
+            Prefetch("cited_decisions", queryset=Decision.objects.only("pk").order_by("pk")),
+        )
+        .order_by("pk")
+    )
+    for decision in decisions.iterator(chunk_size=CHUNK):
+        appeal = decision.appeal
+        superseded_by = getattr(decision, "superseded_by", None)
+        yield {
+            "id": decision.pk,
+            "appeal": appeal.public_id,
+            "organization": appeal.guideline.organization.slug,
+            "guideline": appeal.guideline.slug,
+            "version": appeal.version.number,
+            "system": decision.system.slug,
+            "outcome": decision.outcome,
+            "rationale": decision.rationale,
+            "cited_clauses": [clause.key for clause in decision.cited_clauses.all()],
+            "cited_decisions": [cited.pk for cited in decision.cited_decisions.all()],
+            "supersedes": decision.supersedes_id,
+            "superseded_by": superseded_by.pk if superseded_by else None,
+            "correction_note": decision.correction_note,
+            "decided_at": decision.decided_at.isoformat(),
+        }
+
+
+def _appeal_rows(tree_size: int) -> Iterator[dict]:
+    appeals = (
+        Appeal.objects.select_related("appellant", "refusal__system", "guideline__organization", "version")
+        .prefetch_related(Prefetch("contested_clauses", queryset=ContestedClause.objects.order_by("pk")))
+        .order_by("pk")
+    )
+    for appeal in appeals.iterator(chunk_size=CHUNK):
+        refusal, screened = appeal.refusal, appeal.is_screened
+        yield {
+            "id": appeal.public_id,
+            "status": appeal.status,
+            "filed_at": appeal.filed_at.isoformat(),
+            "deadline": appeal.deadline.isoformat(),
+            "closed_at": appeal.closed_at.isoformat() if appeal.closed_at else None,
+            "appellant": appeal.appellant.public_name if appeal.show_name else None,
+            "organization": appeal.guideline.organization.slug,
+            "guideline": appeal.guideline.slug,
+            "version": appeal.version.number,
+            "system": refusal.system.slug,
+            "contested_clauses": [clause.key for clause in appeal.contested_clauses.all()],
+            "requested_outcome": appeal.requested_outcome,
+            "significant": appeal.significant,
+            "refused_at": refusal.happened_at.isoformat(),
+            "language": refusal.language,
+            "prompt_excerpt": refusal.public_prompt_excerpt if screened else None,
+            "refusal_excerpt": refusal.public_refusal_excerpt if screened else None,
+            "grounds": appeal.public_grounds if screened else None,
+            "inadmissible_reason": appeal.inadmissible_reason or None,
+            "public_note": appeal.public_note if appeal.status == Appeal.INADMISSIBLE else None,
+        }
+
+
+def _comment_rows(tree_size: int) -> Iterator[dict]:
+    comments = (
+        Comment.objects.filter(version__in=GuidelineVersion.objects.public())
+        .for_display()
+        .select_related("version__guideline__organization")
+        .order_by("pk")
+    )
+    for comment in comments.iterator(chunk_size=CHUNK):
+        guideline = comment.version.guideline
+        yield {
+            "organization": guideline.organization.slug,
+            "guideline": guideline.slug,
+            "version": comment.version.number,
+            **comment_row(comment),
+        }
+
+
+def _version_rows(tree_size: int) -> Iterator[dict]:
+    versions = GuidelineVersion.objects.public().select_related("guideline__organization", "based_on")
+    for version in versions.order_by("pk").iterator(chunk_size=CHUNK):
+        guideline = version.guideline
+        yield {
+            "organization": guideline.organization.slug,
+            "guideline": guideline.slug,
+            "title": guideline.title,
+            "version": version.number,
+            "status": version.status,
+            "published_at": version.published_at.isoformat() if version.published_at else None,
+            "based_on": version.based_on.number if version.based_on else None,
+            "summary_of_changes": version.summary_of_changes,
+        }
+
+
+def _clause_rows(tree_size: int) -> Iterator[dict]:
+    clauses = (
+        Clause.objects.filter(version__in=GuidelineVersion.objects.public())
+        .select_related("version__guideline__organization")
+        .order_by("version_id", "position", "pk")
+    )
+    for clause in clauses.iterator(chunk_size=CHUNK):
+        guideline = clause.version.guideline
+        yield {
+            "organization": guideline.organization.slug,
+            "guideline": guideline.slug,
+            "version": clause.version.number,
+            "key": clause.key,
+            "heading": clause.heading,
+            "text": clause.text,
+            "position": clause.position,
+            "tags": list(clause.tags),
+        }
+
+
+def _entry_rows(tree_size: int) -> Iterator[dict]:
+    columns = ("seq", "at", "kind", "subject", "payload", "prev_hash", "hash")
+    entries = Entry.objects.filter(seq__lte=tree_size).order_by("seq").values_list(*columns)
+    for seq, at, kind, subject, payload, prev_hash, hash_ in entries.iterator(chunk_size=CHUNK):
+        yield {
+            "seq": seq,
+            "at": at.isoformat(),
+            "kind": kind,
+            "subject": subject,
+            "payload": json.loads(payload),
+            "prev_hash": prev_hash,
+            "hash": hash_,
+        }
+
+
+_ORG = Field("organization", "The organization's short name (slug), as in its page address.")
+_GUIDELINE = Field("guideline", "The guideline's short name (slug) within its organization.")
+_VERSION = Field("version", "The guideline version's number (1, 2, …).")
+
+DATASETS: tuple[Dataset, ...] = (
+    Dataset(
+        name="decisions",
+        title="Decisions",
+        description="Every decision on an appeal, including corrected ones (a correction is a new decision).",
+        fields=(
+            Field("id", "The decision's number; its page is the appeal's page, at #decision-<id>."),
+            Field("appeal", "The public id of the appeal decided (see the appeals file)."),
+            _ORG,
+            _GUIDELINE,
+            Field("version", "The number of the guideline version in force when the refusal happened."),
+            Field("system", "The AI system's short name (slug) within its organization."),
+            Field("outcome", "upheld, overturned or partially_overturned."),
+            Field("rationale", "The reviewers' reasons, in Markdown."),
+            Field("cited_clauses", "Keys of the clauses the decision relies on (a list; space-separated in CSV)."),
+            Field("cited_decisions", "Numbers of earlier decisions it cites (a list; space-separated in CSV)."),
+            Field("supersedes", "The number of the decision this one corrects, or empty."),
+            Field("superseded_by", "The number of the decision that corrected this one, or empty if it stands."),
+            Field("correction_note", "Why the decision was corrected, for a correction; otherwise empty."),
+            Field("decided_at", "When it was decided (ISO 8601, UTC)."),
+        ),
+        rows=_decision_rows,
+    ),
+    Dataset(
+        name="appeals",
+        title="Appeals",
+        description=(
+            "Every appeal against a refusal, with only what its public page shows: the excerpts and grounds "
+            "after a moderator redacted personal data from them, never the originals."
+        ),
+        fields=(
+            Field("id", "The appeal's public id; its page is /appeals/<id>/."),
+            Field("status", "submitted, screening, inadmissible, awaiting_review, in_review, decided or withdrawn."),
+            Field("filed_at", "When it was filed (ISO 8601, UTC)."),
+            Field("deadline", "When it should be decided by."),
+            Field("closed_at", "When it was decided, declared inadmissible or withdrawn; empty while open."),
+            Field("appellant", "The appellant's display name if they chose to show it; otherwise empty."),
+            _ORG,
+            _GUIDELINE,
+            Field("version", "The number of the guideline version in force when the refusal happened."),
+            Field("system", "The AI system's short name (slug) within its organization."),
+            Field("contested_clauses", "Keys of the clauses the appeal contests (a list; space-separated in CSV)."),
+            Field("requested_outcome", "overturned or partially_overturned: what the appellant asked for."),
+            Field("significant", "true when a panel of three reviewers decides it."),
+            Field("refused_at", "When the AI system refused (ISO 8601, UTC)."),
+            Field("language", "The language of the conversation."),
+            Field("prompt_excerpt", "What was asked, as redacted by a moderator; empty until screened."),
+            Field("refusal_excerpt", "What the system answered, as redacted; empty until screened."),
+            Field("grounds", "Why the appellant thinks the refusal was wrong, as redacted; empty until screened."),
+            Field("inadmissible_reason", "Why it was declared inadmissible, if it was."),
+            Field("public_note", "The moderators' public note on an inadmissible appeal."),
+        ),
+        rows=_appeal_rows,
+    ),
+    Dataset(
+        name="comments",
+        title="Comments",
+        description=(
+            "Every comment on a public guideline version. A comment hidden by moderators is a tombstone: "
+            "its status and public reason stay, its text and author never appear."
+        ),
+        fields=(
+            _ORG,
+            _GUIDELINE,
+            _VERSION,
+            Field("id", "The comment's number."),
+            Field("created_at", "When it was posted (ISO 8601, UTC)."),
+            Field("clause", "The key of the clause it is about; empty for a comment on the whole version."),
+            Field("parent", "The number of the comment it replies to, or empty."),
+            Field("status", "published or hidden."),
+            Field("author", "The author's display name; empty for a hidden comment."),
+            Field("on_behalf_of", "The organization the author speaks for, if any; empty for a hidden comment."),
+            Field("body", "The comment's text; for a hidden comment, only the tombstone saying why it was hidden."),
+            Field("hidden_reason", "spam, abuse, personal_data, illegal or off_topic, for a hidden comment."),
+            Field("endorsements", "How many people endorsed it."),
+            Field("disposition", "The organization's answer: adopted, partially_adopted, not_adopted or noted."),
+            Field("response", "The text of the organization's answer."),
+        ),
+        rows=_comment_rows,
+    ),
+    Dataset(
+        name="guideline-versions",
+        title="Guideline versions",
+        description=(
+            "Every public version of every guideline (drafts are not public); their clauses are in the next file."
+        ),
+        fields=(
+            _ORG,
+            _GUIDELINE,
+            Field("title", "The guideline's title."),
+            _VERSION,
+            Field("status", "consultation, final or superseded."),
+            Field("published_at", "When the version was made public (ISO 8601, UTC)."),
+            Field("based_on", "The number of the version it was drafted from, or empty."),
+            Field("summary_of_changes", "The organization's summary of what changed, for a final version."),
+        ),
+        rows=_version_rows,
+    ),
+    Dataset(
+        name="clauses",
+        title="Clauses",
+        description="Every clause of every public guideline version, in the order of the version.",
+        fields=(
+            _ORG,
+            _GUIDELINE,
+            _VERSION,
+            Field("key", "The clause's key, such as R-4.2; it keeps its meaning from one version to the next."),
+            Field("heading", "The clause's heading."),
+            Field("text", "The clause's text, in Markdown."),
+            Field("position", "Its place in the version, from 0."),
+            Field("tags", "Topics of the clause (a list; space-separated in CSV)."),
+        ),
+        rows=_clause_rows,
+    ),
+    Dataset(
+        name="record",
+        title="Public record",
+        description=(
+            "Every entry of the public record up to the checkpoint, oldest first, with the hashes that chain "
+            "them: recompute them to check that nothing was rewritten."
+        ),
+        fields=(
+            Field("seq", "The entry's number, from 1, without gaps."),
+            Field("at", "When it was recorded (ISO 8601, UTC)."),
+            Field("kind", "What happened, such as appeal.filed or comment.hidden."),
+            Field("subject", "What it happened to, such as comment:42."),
+            Field("payload", "The details, as a JSON object (in CSV, as canonical JSON text)."),
+            Field("prev_hash", "The hash of the entry before (64 zeros for the first)."),
+            Field("hash", "SHA-256 of prev_hash followed by the canonical JSON of seq, at, kind, subject, payload."),
+        ),
+        rows=_entry_rows,
+    ),
+)

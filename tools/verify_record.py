@@ -1,0 +1,378 @@
+#!/usr/bin/env python3
+"""Check a Who Decides public record from the outside: every entry, its hash chain, the Merkle tree, and the
+signed checkpoint, against what you saw last time.
+
+    python tools/verify_record.py https://whodecides.example.org --key 'host/record+1234abcd+AbC...' \\
+        --state record-state.json [--witness 'witness.example/w1+5678ef01+BdE...' ...]
+
+Needs only Python 3.11+ and the `cryptography` package. Exits 0 when everything checks, 1 naming the first bad
+entry or broken proof, 2 when the site cannot be read. The checkpoint is saved in --state only when it checks,
+so the next run proves the record only grew since: a rewritten history, even one re-signed consistently, fails
+there. Formats: c2sp.org/signed-note, c2sp.org/tlog-checkpoint, c2sp.org/tlog-cosignature, RFC 9162 proofs.
+"""
+
+import argparse
+import base64
+import binascii
+import hashlib
+import json
+import struct
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+GENESIS_HASH = "0" * 64
+ED25519, COSIGNATURE_V1 = 0x01, 0x04
+DASH = "\u2014"
+USER_AGENT = "who-decides-verify-record/1"
+
+
+class Failed(Exception):
+    """The record does not check: the message says where."""
+
+
+class Unreachable(Exception):
+    """The site could not be read."""
+
+
+# --- hashing -------------------------------------------------------------------------------------------------
+
+
+def sha256(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def node(left: bytes, right: bytes) -> bytes:
+    return sha256(b"\x01" + left + right)
+
+
+_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
+def entry_hash(prev_hash: str, entry: dict) -> str:
+    """The chain hash the site computes: sha256(prev_hash + canonical JSON of seq, at, kind, subject, payload).
+
+    Canonical JSON has sorted keys and no spaces; it is spelled out here because this loop is most of the time a
+    verification takes. The API writes UTC as Z where the hashed form has +00:00.
+    """
+    at = entry["at"]
+    if at.endswith("Z"):
+        at = at[:-1] + "+00:00"
+    kind, payload, seq, subject = _encode(entry["kind"]), _encode(entry["payload"]), entry["seq"], entry["subject"]
+    content = f'{{"at":{_encode(at)},"kind":{kind},"payload":{payload},"seq":{seq:d},"subject":{_encode(subject)}}}'
+    return hashlib.sha256((prev_hash + content).encode()).hexdigest()
+
+
+class Tree:
+    """The right edge of the Merkle tree, built leaf by leaf: its root at any size in O(log n) memory."""
+
+    def __init__(self) -> None:
+        self.size, self.stack = 0, []
+
+    def append(self, chain_hash: str) -> None:
+        self.stack.append(sha256(b"\x00" + bytes.fromhex(chain_hash)))
+        size = self.size
+        while size % 2:
+            right = self.stack.pop()
+            self.stack[-1] = node(self.stack[-1], right)
+            size //= 2
+        self.size += 1
+
+    def root(self) -> bytes:
+        if not self.stack:
+            return sha256(b"")
+        result = self.stack[-1]
+        for left in reversed(self.stack[:-1]):
+            result = node(left, result)
+        return result
+
+
+def verify_inclusion(leaf: bytes, index: int, size: int, proof: list[bytes], root: bytes) -> bool:
+    """RFC 9162 section 2.1.3.2."""
+    if index >= size:
+        return False
+    fn, sn, r = index, size - 1, leaf
+    for p in proof:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = node(p, r)
+            while not fn & 1 and fn:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            r = node(r, p)
+        fn, sn = fn >> 1, sn >> 1
+    return sn == 0 and r == root
+
+
+def verify_consistency(old: int, new: int, old_root: bytes, new_root: bytes, proof: list[bytes]) -> bool:
+    """RFC 9162 section 2.1.4.2."""
+    if old == new:
+        return not proof and old_root == new_root
+    if old == 0 or old > new or not proof:
+        return False
+    if old & (old - 1) == 0:
+        proof = [old_root, *proof]
+    fn, sn = old - 1, new - 1
+    while fn & 1:
+        fn, sn = fn >> 1, sn >> 1
+    fr = sr = proof[0]
+    for c in proof[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr, sr = node(c, fr), node(c, sr)
+            while not fn & 1 and fn:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            sr = node(sr, c)
+        fn, sn = fn >> 1, sn >> 1
+    return sn == 0 and fr == old_root and sr == new_root
+
+
+# --- notes ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    algorithm: int
+    public: bytes
+
+    @property
+    def id(self) -> bytes:
+        return sha256(self.name.encode() + b"\n" + bytes([self.algorithm]) + self.public)[:4]
+
+    def verifies(self, message: bytes, signature: bytes) -> bool:
+        try:
+            Ed25519PublicKey.from_public_bytes(self.public).verify(signature, message)
+        except InvalidSignature:
+            return False
+        return True
+
+
+def parse_key(vkey: str, algorithm: int) -> Key:
+    """A verifier key, name+keyid+base64(type || key), as Go's sumdb/note and c2sp.org/signed-note write it."""
+    name, _, rest = vkey.strip().partition("+")
+    hex_id, _, material = rest.partition("+")
+    try:
+        decoded = base64.b64decode(material, validate=True)
+        stated = bytes.fromhex(hex_id)
+    except (binascii.Error, ValueError):
+        raise SystemExit(f"Not a verifier key: {vkey!r}") from None
+    if not name or len(decoded) != 33 or decoded[0] != algorithm:
+        raise SystemExit(f"Not an Ed25519 verifier key of type {algorithm:#04x}: {vkey!r}")
+    key = Key(name, algorithm, decoded[1:])
+    if key.id != stated:
+        raise SystemExit(f"The key id in {vkey!r} does not match its name and key.")
+    return key
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    note: str
+    text: str
+    origin: str
+    size: int
+    root: bytes
+    signatures: list[tuple[str, bytes, bytes]]  # name, key id, signature bytes
+
+
+def parse_checkpoint(note: str) -> Checkpoint:
+    text, separator, lines = note.rpartition("\n\n")
+    body = text.split("\n")
+    if not separator or not lines.endswith("\n") or len(body) < 3:
+        raise Failed("The checkpoint is not a signed note of origin, size and root.")
+    signatures = []
+    for line in lines.splitlines():
+        name, _, encoded = line.removeprefix(DASH + " ").partition(" ")
+        try:
+            decoded = base64.b64decode(encoded, validate=True)
+        except binascii.Error:
+            decoded = b""
+        if not line.startswith(DASH + " ") or len(decoded) < 5:
+            raise Failed(f"The checkpoint has a malformed signature line: {line!r}")
+        signatures.append((name, decoded[:4], decoded[4:]))
+    try:
+        size, root = int(body[1]), base64.b64decode(body[2], validate=True)
+    except (ValueError, binascii.Error):
+        raise Failed("The checkpoint's size or root hash cannot be read.") from None
+    if len(root) != 32 or size < 0:
+        raise Failed("The checkpoint's size or root hash cannot be read.")
+    return Checkpoint(note, text + "\n", body[0], size, root, signatures)
+
+
+def check_signature(checkpoint: Checkpoint, key: Key) -> None:
+    for name, key_id, signature in checkpoint.signatures:
+        if (name, key_id) == (key.name, key.id):
+            if key.verifies(checkpoint.text.encode(), signature):
+                return
+            raise Failed(f"The signature of {key.name} on checkpoint {checkpoint.size} does not verify.")
+    raise Failed(f"Checkpoint {checkpoint.size} is not signed by {key.name} with the key you gave.")
+
+
+def check_cosignature(checkpoint: Checkpoint, key: Key) -> int:
+    """The time a witness cosigned (c2sp.org/tlog-cosignature v1), or Failed."""
+    for name, key_id, signature in checkpoint.signatures:
+        if (name, key_id) == (key.name, key.id) and len(signature) == 72:
+            (timestamp,) = struct.unpack(">Q", signature[:8])
+            message = f"cosignature/v1\ntime {timestamp}\n{checkpoint.text}".encode()
+            if key.verifies(message, signature[8:]):
+                return timestamp
+            raise Failed(f"The cosignature of witness {key.name} on checkpoint {checkpoint.size} does not verify.")
+    raise Failed(f"Witness {key.name} has not cosigned checkpoint {checkpoint.size}.")
+
+
+# --- the site ------------------------------------------------------------------------------------------------
+
+
+class Site:
+    def __init__(self, url: str, token: str = "") -> None:
+        self.url, self.token = url.rstrip("/"), token
+
+    def get(self, path_or_url: str) -> bytes:
+        url = path_or_url if "://" in path_or_url else self.url + path_or_url
+        headers = {"User-Agent": USER_AGENT}
+        if self.token:
+            headers["Authorization"] = f"Token {self.token}"
+        for _ in range(20):
+            try:
+                with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60) as response:
+                    return response.read()
+            except urllib.error.HTTPError as error:
+                if error.code != 429:
+                    detail = error.read()[:300].decode(errors="replace")
+                    raise Unreachable(f"GET {url} answered {error.code}: {detail}") from None
+                wait = int(error.headers.get("Retry-After") or 5)
+                print(f"\nthrottled by the site; waiting {wait} s", file=sys.stderr)
+                time.sleep(wait)
+            except (urllib.error.URLError, TimeoutError) as error:
+                raise Unreachable(f"GET {url} failed: {error}") from None
+        raise Unreachable(f"GET {url} stayed throttled.")
+
+    def json(self, path_or_url: str):
+        return json.loads(self.get(path_or_url))
+
+    def checkpoint(self) -> Checkpoint:
+        return parse_checkpoint(self.get("/record/checkpoint").decode())
+
+    def consistency(self, old: int, new: int) -> list[bytes]:
+        query = urllib.parse.urlencode({"from": old, "to": new})
+        return [base64.b64decode(h) for h in self.json(f"/api/v1/record/consistency/?{query}")["hashes"]]
+
+    def entries(self, page_size: int = 200):
+        url = f"/api/v1/record/?page_size={page_size}"
+        while url:
+            page = self.json(url)
+            yield from page["results"]
+            url = page["next"]
+
+
+def check_grew_from(site: Site, saved: Checkpoint, current: Checkpoint) -> None:
+    """The current checkpoint extends the one saved earlier, by the site's own consistency proof."""
+    if current.origin != saved.origin:
+        raise Failed(f"The saved checkpoint is of {saved.origin}, this site signs {current.origin}.")
+    if current.size < saved.size:
+        raise Failed(
+            f"The record shrank: you saved a checkpoint of {saved.size} entries, the site now signs {current.size}. "
+            "Entries were removed from the record."
+        )
+    proof = site.consistency(saved.size, current.size) if current.size > saved.size else []
+    if not verify_consistency(saved.size, current.size, saved.root, current.root, proof):
+        raise Failed(
+            f"The consistency proof from your saved checkpoint ({saved.size} entries) to the current one "
+            f"({current.size}) does not verify: the record forked or its history was rewritten."
+        )
+
+
+def check_entries(site: Site, checkpoint: Checkpoint, saved: Checkpoint | None, progress) -> int:
+    """Download every entry, recompute the chain and the tree; the number of entries checked, or Failed."""
+    tree, prev_hash = Tree(), GENESIS_HASH
+    pins = {checkpoint.size: ("the signed checkpoint", checkpoint.root)}
+    if saved:
+        pins.setdefault(saved.size, ("the checkpoint you saved", saved.root))
+    for entry in site.entries():
+        seq = tree.size + 1
+        if entry["seq"] != seq:
+            raise Failed(f"Entry #{entry['seq']} is bad: expected entry #{seq} here (an entry is missing).")
+        if entry["prev_hash"] != prev_hash:
+            raise Failed(f"Entry #{seq} is bad: its prev_hash is not the hash of entry #{seq - 1}.")
+        if entry_hash(prev_hash, entry) != entry["hash"]:
+            raise Failed(f"Entry #{seq} is bad: its contents do not match its hash (it was altered).")
+        tree.append(entry["hash"])
+        prev_hash = entry["hash"]
+        if tree.size in pins and tree.root() != pins[tree.size][1]:
+            raise Failed(
+                f"The first {tree.size} entries do not hash to the root of {pins[tree.size][0]}: "
+                f"history up to entry #{tree.size} was rewritten."
+            )
+        progress(tree.size)
+    if tree.size < checkpoint.size:
+        raise Failed(
+            f"The site serves {tree.size} entries but signed a checkpoint of {checkpoint.size}: "
+            f"entries #{tree.size + 1} to #{checkpoint.size} are gone."
+        )
+    return tree.size
+
+
+def run(args) -> str:
+    site = Site(args.url, args.token)
+    key = parse_key(args.key, ED25519)
+    witnesses = [parse_key(vkey, COSIGNATURE_V1) for vkey in args.witness]
+    checkpoint = site.checkpoint()
+    check_signature(checkpoint, key)
+    for witness in witnesses:
+        check_cosignature(checkpoint, witness)
+    state = Path(args.state) if args.state else None
+    saved = None
+    if state and state.exists():
+        saved = parse_checkpoint(json.loads(state.read_text())["checkpoint"])
+        check_signature(saved, key)
+        check_grew_from(site, saved, checkpoint)
+    started = time.monotonic()
+
+    def progress(count: int) -> None:
+        if count % 1000 == 0 or count == checkpoint.size:
+            rate = count / max(time.monotonic() - started, 1e-6)
+            print(f"\rchecked {count} of {checkpoint.size}+ entries ({rate:,.0f}/s)", end="", file=sys.stderr)
+
+    count = check_entries(site, checkpoint, saved, progress)
+    print(file=sys.stderr)
+    if state:
+        state.write_text(json.dumps({"checkpoint": checkpoint.note}, indent=1) + "\n")
+    witnessed = f", cosigned by {', '.join(w.name for w in witnesses)}" if witnesses else ""
+    grew = f", consistent with your saved checkpoint of {saved.size}" if saved else ""
+    return (
+        f"OK: {count} entries, hash chain intact, Merkle root matches the checkpoint of {checkpoint.size} "
+        f"signed by {key.name}{witnessed}{grew}."
+    )
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("url", help="the site, e.g. https://whodecides.example.org")
+    parser.add_argument("--key", required=True, help="the site's verifier key, from /record/key (check it elsewhere)")
+    parser.add_argument("--state", help="file keeping the last checkpoint that checked; created on the first run")
+    parser.add_argument("--witness", action="append", default=[], help="a witness's verifier key that must cosign")
+    parser.add_argument("--token", default="", help="an API token, for the higher rate limit of signed-in clients")
+    args = parser.parse_args(argv)
+    try:
+        print(run(args))
+    except Failed as failure:
+        print(f"\nFAILED: {failure}", file=sys.stderr)
+        return 1
+    except Unreachable as error:
+        print(f"\nCould not read the site: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
