@@ -115,6 +115,15 @@ def public_decisions() -> QuerySet[Decision]:
     )
 
 
+def listed_decisions(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
+    """What each item of a decision list shows besides the decision: the public excerpts of the refusal and the
+    headings of the clauses it cites (one more query for a whole page)."""
+    headings = Clause.objects.only("version_id", "key", "heading")
+    return decisions.select_related("appeal__refusal", "appeal__version").prefetch_related(
+        Prefetch("appeal__version__clauses", queryset=headings)
+    )
+
+
 def appeal_decisions(appeal: Appeal) -> list[Decision]:
     """An appeal's decisions and corrections, oldest first, with votes, responses and citations."""
     votes = Vote.objects.select_related("assignment__reviewer", "decision").prefetch_related("cited_clauses")
@@ -132,8 +141,8 @@ def appeal_decisions(appeal: Appeal) -> list[Decision]:
 
 
 def recent_decisions(limit: int = 5) -> list[Decision]:
-    """The newest decisions in force, for the home page. One query."""
-    return list(public_decisions().filter(superseded_by__isnull=True)[:limit])
+    """The newest decisions in force, for the home page, as the decision list shows them."""
+    return list(listed_decisions(public_decisions().filter(superseded_by__isnull=True))[:limit])
 
 
 def search_decisions(

@@ -79,7 +79,8 @@ def test_an_appeal_is_filed_screened_decided_and_published(open_page, tmp_path, 
     page.get_by_label("Rationale (Markdown)").fill("Dosage limits are **public** safety information.")
     page.get_by_label("R-1.1 Heading R-1.1").check()
     page.get_by_role("button", name="Decide").click()
-    expect(page.locator(".decision .outcome")).to_have_text("Overturned")
+    page.get_by_role("button", name="Publish the decision").click()
+    expect(page.locator(".decision .tag")).to_have_text("Overturned")
     expect(page.locator(".rationale strong")).to_have_text("public")
 
     page.goto("/decisions/")
@@ -88,7 +89,7 @@ def test_an_appeal_is_filed_screened_decided_and_published(open_page, tmp_path, 
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name=appeal.public_id).click()
     expect(page.get_by_role("heading", name=f"Appeal {appeal.public_id}")).to_be_visible()
-    expect(page.locator(".status")).to_have_text("Decided")
+    expect(page.locator(".facts .tag")).to_have_text("Decided")
 
 
 def test_the_guided_form_works_without_javascript(page_without_js, tmp_path, settings):

@@ -75,6 +75,7 @@ def test_a_publisher_imports_a_draft_and_schedules_its_period(page, live_server,
     closes = (timezone.now() + timedelta(days=35)).strftime("%Y-%m-%dT%H:%M")
     page.get_by_label("Closes at").fill(closes)
     page.get_by_role("button", name="Schedule comment period").click()
+    page.get_by_role("button", name="Schedule the comment period").click()
     expect(page.get_by_text("The comment period is scheduled")).to_be_visible()
     version = GuidelineVersion.objects.get()
     assert version.status == GuidelineVersion.CONSULTATION and version.comment_period.state == "open"

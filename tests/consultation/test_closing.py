@@ -159,11 +159,11 @@ def test_the_responses_page_and_final_form(client, publisher, closed):
     client.post(f"{base}new/", {"comment": comment.pk, "disposition": "adopted", "text": "Yes."})
     assert comment.__class__.objects.get(pk=comment.pk).response.text == "Yes."
     client.post("/publish/acme/medical/drafts/new/")
-    response = client.post("/publish/acme/medical/v2/final/", {"summary_of_changes": ""})
+    response = client.post("/publish/acme/medical/v2/final/", {"summary_of_changes": "", "confirm": "1"})
     assert response.status_code == 400 and "cannot be empty" in response.content.decode()
     response = client.post(
         "/publish/acme/medical/v2/final/",
-        {"summary_of_changes": "Final.", "statement-R-1.1": "Kept.", "comments-R-1.1": str(comment.pk)},
+        {"summary_of_changes": "Final.", "statement-R-1.1": "Kept.", "comments-R-1.1": str(comment.pk), "confirm": "1"},
     )
     assert response.status_code == 302
     assert GuidelineVersion.objects.get(number=2).status == GuidelineVersion.FINAL
@@ -175,7 +175,7 @@ def test_the_final_form_refuses_comment_numbers_that_are_not_comments(client, pu
     client.post("/publish/acme/medical/drafts/new/")
     response = client.post(
         "/publish/acme/medical/v2/final/",
-        {"summary_of_changes": "Final.", "statement-R-1.1": "Kept.", "comments-R-1.1": numbers},
+        {"summary_of_changes": "Final.", "statement-R-1.1": "Kept.", "comments-R-1.1": numbers, "confirm": "1"},
     )
     assert response.status_code == 400
     assert "comment numbers" in response.text or "were not made on version 1" in response.text

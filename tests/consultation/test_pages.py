@@ -24,7 +24,7 @@ def test_the_guideline_list_filters_by_organization_and_status(client, organizat
 def test_the_guideline_page_lists_versions_and_clauses(client, organization):
     version = consultation(organization)
     page = client.get(version.guideline.get_absolute_url()).content.decode()
-    assert "v1" in page and 'id="clause-row-R-1.1"' in page and "Open:" in page
+    assert "v1" in page and 'id="clause-row-R-1.1"' in page and "Open for comments" in page
 
 
 def test_an_open_version_shows_the_time_left(client, organization):
@@ -36,7 +36,7 @@ def test_a_closed_version_shows_how_many_comments_are_answered(client, organizat
     version = consultation(organization, closed=True)
     CommentFactory(version=version)
     page = client.get(version.get_absolute_url()).content.decode()
-    assert "Answered 0 of 1" in page and "Comment period: closed" in page
+    assert "Answered 0 of 1" in page and "Consultation closed" in page
 
 
 def test_unknown_guidelines_and_versions_are_404(client, organization):
