@@ -55,7 +55,9 @@ def test_the_diff_page_shows_text_not_markdown_with_the_changed_words_marked(cli
     older = consultation(organization)
     older.clauses.filter(key="R-1.1").update(text="Refuse **all** dosage questions.\n\n- for children")
     newer = GuidelineVersionFactory(guideline=older.guideline, number=2, status="final", based_on=older)
-    ClauseFactory(version=newer, key="R-1.1", heading="Clause 1", text="Refuse **most** dosage questions.\n\n- for children")
+    ClauseFactory(
+        version=newer, key="R-1.1", heading="Clause 1", text="Refuse **most** dosage questions.\n\n- for children"
+    )
     page = client.get(f"{newer.get_absolute_url()}diff/1/").text
     assert "**" not in page
     assert "<del>all</del>" in page and "<ins>most</ins>" in page
