@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "allauth",
     "allauth.account",
@@ -223,6 +224,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The public record of AI refusal guidelines, their consultations and appeals.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # ReDoc from the installed sidecar package, so the docs work without reaching a CDN.
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Celery: with no broker, tasks run eagerly in-process (the embedded default).

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.staticfiles import finders
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +46,10 @@ def test_an_unknown_page_is_a_friendly_404(client):
 def test_the_api_schema_and_docs_are_served(client):
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_redoc_is_served_from_the_site_not_a_cdn(client):
+    page = client.get("/api/redoc/").text
+    assert "/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js" in page
+    assert "cdn" not in page.lower()
+    assert finders.find("drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js")
