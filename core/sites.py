@@ -2,6 +2,7 @@
 
 from urllib.parse import urlsplit
 
+from django.apps import apps as global_apps
 from django.conf import settings
 from django.core import checks
 from django.db import DatabaseError
@@ -11,8 +12,9 @@ def site_domain() -> str:
     return urlsplit(settings.SITE_URL).netloc
 
 
-def sync_site(*, apps, **kwargs) -> None:
-    """Make the current Site say SITE_URL's host and the site's name: a post_migrate handler and a data migration."""
+def sync_site(*, apps=global_apps, **kwargs) -> None:
+    """Make the current Site say SITE_URL's host and the site's name: a post_migrate handler and a data migration.
+    A flush sends post_migrate without `apps`, hence the installed apps by default."""
     Site = apps.get_model("sites", "Site")
     Site.objects.update_or_create(pk=settings.SITE_ID, defaults={"domain": site_domain(), "name": settings.SITE_NAME})
 
