@@ -6,6 +6,7 @@ from config import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon),
     path("", include("ledger.urls")),
     path("", include("consultation.urls")),
     path("", include("appeals.urls")),
