@@ -3,6 +3,24 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+# The same expression selectors.search_decisions builds, so PostgreSQL can use the index. Created here, on the empty
+# table: PostgreSQL refuses to index a table with rows inserted earlier in the same transaction (0009 fills it).
+CREATE = (
+    "CREATE INDEX IF NOT EXISTS appeals_decisionsearch_gin ON appeals_decisionsearch "
+    "USING GIN (to_tsvector('english'::regconfig, COALESCE(document, '')))"
+)
+DROP = "DROP INDEX IF EXISTS appeals_decisionsearch_gin"
+
+
+def create_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def drop_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
 
 class Migration(migrations.Migration):
 
@@ -18,4 +36,5 @@ class Migration(migrations.Migration):
                 ('document', models.TextField()),
             ],
         ),
+        migrations.RunPython(create_index, drop_index),
     ]

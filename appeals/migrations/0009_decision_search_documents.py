@@ -1,13 +1,5 @@
 from django.db import migrations
 
-# The same expression selectors.search_decisions builds, so PostgreSQL can use the index.
-CREATE = (
-    "CREATE INDEX IF NOT EXISTS appeals_decisionsearch_gin ON appeals_decisionsearch "
-    "USING GIN (to_tsvector('english'::regconfig, COALESCE(document, '')))"
-)
-DROP = "DROP INDEX IF EXISTS appeals_decisionsearch_gin"
-
-
 def index_existing_decisions(apps, schema_editor):
     """What services.indexing.index_decisions writes, for the decisions taken before it existed."""
     Decision = apps.get_model("appeals", "Decision")
@@ -33,16 +25,9 @@ def index_existing_decisions(apps, schema_editor):
             *(f"{key} {headings.get(key, '')}" for key in keys),
         ]
         DecisionSearch.objects.update_or_create(decision=decision, defaults={"document": "\n".join(document)})
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
 
 
 class Migration(migrations.Migration):
     dependencies = [("appeals", "0008_decision_search")]
 
-    operations = [migrations.RunPython(index_existing_decisions, drop_index)]
+    operations = [migrations.RunPython(index_existing_decisions, migrations.RunPython.noop)]
