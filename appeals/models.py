@@ -482,7 +482,7 @@ class Decision(AppendOnlyModel):
 class DecisionSearch(models.Model):
     """What full-text search looks through for one decision. Derived from public text only, and rebuilt when that
     text changes (a moderator's later redaction), so unlike the decision it is updated in place. On PostgreSQL a GIN
-    index on its tsvector serves the search (migration 0009)."""
+    index on its tsvector serves the search (migration 0008)."""
 
     decision = models.OneToOneField(Decision, primary_key=True, on_delete=models.CASCADE, related_name="search")
     document = models.TextField()

@@ -155,7 +155,9 @@ def search_decisions(
     clause: str = "",
     outcome: str = "",
 ) -> QuerySet[Decision]:
-    """The public decision database: every filter is an indexed column; q is full-text on PostgreSQL.
+    """The public decision database: every filter is an indexed column. `q` searches each decision's DecisionSearch
+    document (rationale, public excerpts, clause keys and headings, organization, system), full-text with a marked
+    headline on PostgreSQL, as a phrase on SQLite; each match gets `highlight` for Decision.search_match.
     A clause key means something only within its guideline, so `clause` is best given with `guideline`."""
     decisions = public_decisions()
     if organization:
@@ -170,7 +172,7 @@ def search_decisions(
         decisions = decisions.filter(outcome=outcome)
     if q and connection.vendor == "postgresql":
         query = SearchQuery(q, config="english", search_type="websearch")
-        # The same expression as the GIN index of migration 0009, on the index's own table, so the planner can use it.
+        # The same expression as the GIN index of migration 0008, on the index's own table, so the planner can use it.
         found = DecisionSearch.objects.annotate(found=SearchVector("document", config="english")).filter(found=query)
         decisions = decisions.filter(pk__in=found.values("decision_id"))
         decisions = decisions.annotate(
