@@ -147,8 +147,9 @@ class FilingStepsForm(SiteForm):
 class AppealForm(ServiceForm):
     happened_at = forms.DateTimeField(
         label="When did the refusal happen?",
-        help_text="Date and time (UTC), for example 2026-11-20 14:30.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Pick the day and the time in your browser's date picker, with the time in UTC.",
+        # The format a datetime-local input reads back, so a value survives a form shown again with errors.
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         validators=[not_in_the_future],
     )
     prompt_excerpt = forms.CharField(

@@ -6,9 +6,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from accounts import permissions
 from accounts.models import Organization, ReviewerProfile
+from appeals.search import marked
 from consultation.models import Guideline, GuidelineVersion
 from core.models import AppendOnlyModel, AppendOnlyQuerySet
 from core.status import StatusTag
@@ -441,7 +443,6 @@ class Decision(AppendOnlyModel):
     )
     correction_note = models.TextField(blank=True, max_length=NOTE_MAX)
     decided_at = models.DateTimeField(default=timezone.now)
-    search_document = models.TextField(blank=True, help_text="What full-text search looks through.")
 
     refusal = "Decisions are never edited or deleted; correct one with a new decision."
 
@@ -457,6 +458,10 @@ class Decision(AppendOnlyModel):
     ]
 
     objects = DecisionQuerySet.as_manager()
+
+    def search_match(self) -> SafeString:
+        """Where this decision matched the search it was found by, marked; empty outside a search."""
+        return marked(getattr(self, "highlight", ""), getattr(self, "searched", ""))
 
     class Meta:
         ordering = ["-pk"]
@@ -512,6 +517,18 @@ class Decision(AppendOnlyModel):
         if not user.is_authenticated:
             return False
         return self.appeal.was_decided_by(user) or not self.appeal.moderation_conflict(user)
+
+
+class DecisionSearch(models.Model):
+    """What full-text search looks through for one decision. Derived from public text only, and rebuilt when that
+    text changes (a moderator's later redaction), so unlike the decision it is updated in place. On PostgreSQL a GIN
+    index on its tsvector serves the search (migration 0008)."""
+
+    decision = models.OneToOneField(Decision, primary_key=True, on_delete=models.CASCADE, related_name="search")
+    document = models.TextField()
+
+    def __str__(self) -> str:
+        return f"Search document of decision {self.decision_id}"
 
 
 DECISION_TAG_COLOURS = {Decision.UPHELD: "red", Decision.OVERTURNED: "green", Decision.PARTIAL: "yellow"}

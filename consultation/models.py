@@ -288,8 +288,11 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(clause=clause) if clause else self.filter(clause__isnull=True)
 
     def reported(self):
-        """Comments with a report no moderator has dealt with yet, for the moderators' queue."""
-        return self.filter(reports__resolved_at__isnull=True).distinct()
+        """Comments with a report no moderator has dealt with yet, for the moderators' queue.
+
+        An `Exists`, because filtering across the relation would also match comments that have no report at all."""
+        open_reports = CommentReport.objects.filter(comment=models.OuterRef("pk"), resolved_at__isnull=True)
+        return self.filter(models.Exists(open_reports))
 
     def unanswered(self):
         return self.filter(response__isnull=True)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_publish_for, publisher_organizations
@@ -101,7 +102,11 @@ def import_draft(request, org: str, slug: str):
             form, lambda: drafting.import_draft_from_markdown(guideline=guideline, **values, by=request.user)
         )
         if version:
-            messages.success(request, f"Imported {version.clauses.count()} clauses into draft {version.number}.")
+            n = version.clauses.count()
+            imported = ngettext(
+                "Imported %(n)d clause into draft %(v)d.", "Imported %(n)d clauses into draft %(v)d.", n
+            )
+            messages.success(request, imported % {"n": n, "v": version.number})
             return redirect(_manage_url(version))
     context = {"guideline": guideline, "form": form}
     return render(request, "consultation/publish/import.html", context, status=400 if form.errors else 200)
@@ -239,9 +244,8 @@ def respond(request, org: str, slug: str, number: int):
     if form.errors:
         messages.error(request, first_error(form))
     else:
-        messages.success(
-            request, "Response published." if count is None else f"Response published on {count} comments."
-        )
+        on = ngettext("Response published on %(n)d comment.", "Response published on %(n)d comments.", count or 0)
+        messages.success(request, "Response published." if count is None else on % {"n": count})
     return redirect("publish-responses", org, slug, number)
 
 

@@ -180,3 +180,19 @@ def test_the_final_form_refuses_comment_numbers_that_are_not_comments(client, pu
     assert response.status_code == 400
     assert "comment numbers" in response.text or "were not made on version 1" in response.text
     assert GuidelineVersion.objects.get(number=2).status == GuidelineVersion.DRAFT
+
+
+def test_answering_a_clause_with_one_comment_says_one_comment(client, publisher, closed):
+    CommentFactory(version=closed, clause=closed.clauses.first())
+    client.force_login(publisher)
+    base = "/publish/acme/medical/v1/responses/"
+    page = client.post(f"{base}new/", {"clause": "R-1.1", "disposition": "noted", "text": "Read."}, follow=True).text
+    assert "Response published on 1 comment." in page
+
+
+def test_the_final_form_asks_each_clause_a_question_that_fits_it(client, publisher, closed):
+    client.force_login(publisher)
+    client.post("/publish/acme/medical/drafts/new/")
+    page = client.get("/publish/acme/medical/v2/final/").text
+    assert "Why (public)" not in page
+    assert "Why it stays as it was" in page

@@ -5,7 +5,7 @@ import pytest
 from consultation.diff import word_diff
 from consultation.selectors import open_consultations
 from tests.consultation.factories import CommentFactory, consultation
-from tests.factories import GuidelineVersionFactory
+from tests.factories import ClauseFactory, GuidelineVersionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,18 @@ def test_unknown_guidelines_and_versions_are_404(client, organization):
 def test_word_diff_marks_changed_words_and_escapes():
     html = word_diff("Refuse <b>all</b> dosage questions", "Refuse most dosage questions")
     assert "<del>&lt;b&gt;all&lt;/b&gt;</del>" in html and "<ins>most</ins>" in html
+
+
+def test_the_diff_page_shows_text_not_markdown_with_the_changed_words_marked(client, organization):
+    older = consultation(organization)
+    older.clauses.filter(key="R-1.1").update(text="Refuse **all** dosage questions.\n\n- for children")
+    newer = GuidelineVersionFactory(guideline=older.guideline, number=2, status="final", based_on=older)
+    ClauseFactory(
+        version=newer, key="R-1.1", heading="Clause 1", text="Refuse **most** dosage questions.\n\n- for children"
+    )
+    page = client.get(f"{newer.get_absolute_url()}diff/1/").text
+    assert "**" not in page
+    assert "<del>all</del>" in page and "<ins>most</ins>" in page
 
 
 def test_open_consultations_are_the_open_periods(organization, other_organization):
