@@ -19,9 +19,13 @@ $(STAMP): requirements.txt
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 
+# `make run PORT=8100` serves elsewhere; links in emails and the demo follow SITE_URL, which defaults to match.
+PORT ?= 8000
+run migrate: export SITE_URL ?= http://127.0.0.1:$(PORT)
+
 run: migrate
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -30,7 +30,7 @@ from appeals.models import (
     OrganizationResponse,
 )
 from consultation.models import Guideline
-from core.forms import add_service_errors
+from core.forms import CheckAnswersForm, SiteForm, add_service_errors
 from core.ids import parse_id
 
 CLOCK_SKEW = timedelta(minutes=5)  # a device clock a little ahead is not "the future"
@@ -78,7 +78,7 @@ def act_and_tell(request, form: "ServiceForm", service, **arguments) -> bool:
     return not form.errors
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(SiteForm):
     """A form whose cleaned values are the keyword arguments of one service."""
 
     def arguments(self) -> dict:
@@ -107,7 +107,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class FilingStepsForm(forms.Form):
+class FilingStepsForm(SiteForm):
     """The steps of the filing page, carried in the query string: organization, then system and guideline."""
 
     organization = forms.ChoiceField(required=False)
@@ -147,8 +147,9 @@ class FilingStepsForm(forms.Form):
 class AppealForm(ServiceForm):
     happened_at = forms.DateTimeField(
         label="When did the refusal happen?",
-        help_text="Date and time (UTC), for example 2026-11-20 14:30.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Pick the day and the time in your browser's date picker, with the time in UTC.",
+        # The format a datetime-local input reads back, so a value survives a form shown again with errors.
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         validators=[not_in_the_future],
     )
     prompt_excerpt = forms.CharField(
@@ -259,7 +260,7 @@ class AdmitForm(ServiceForm):
     significant = forms.BooleanField(label="Significant: decide by a panel of three", required=False)
 
 
-class InadmissibleForm(ServiceForm):
+class InadmissibleForm(CheckAnswersForm, ServiceForm):
     reason = forms.ChoiceField(
         label="Reason",
         choices=[("", "Choose a reason")] + Appeal.INADMISSIBLE_REASONS,
@@ -299,7 +300,7 @@ class DeclineForm(ServiceForm):
     )
 
 
-class DecisionForm(ServiceForm):
+class DecisionForm(CheckAnswersForm, ServiceForm):
     outcome = forms.ChoiceField(label="Outcome", choices=Decision.OUTCOME_CHOICES, widget=forms.RadioSelect)
     rationale = forms.CharField(
         label="Rationale (Markdown)", max_length=RATIONALE_MAX, widget=forms.Textarea(attrs={"rows": 10})
@@ -340,7 +341,7 @@ class ResponseForm(ServiceForm):
     text = forms.CharField(label="Text", max_length=RESPONSE_MAX, widget=forms.Textarea(attrs={"rows": 6}))
 
 
-class DecisionSearchForm(forms.Form):
+class DecisionSearchForm(SiteForm):
     q = forms.CharField(label="Search", required=False, max_length=200)
     organization = forms.ChoiceField(label="Organization", required=False)
     guideline = forms.ChoiceField(label="Guideline", required=False)

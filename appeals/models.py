@@ -6,11 +6,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from accounts import permissions
 from accounts.models import Organization, ReviewerProfile
+from appeals.search import marked
 from consultation.models import Guideline, GuidelineVersion
 from core.models import AppendOnlyModel, AppendOnlyQuerySet
+from core.status import StatusTag
 
 # Each limit is defined once: the model fields, the forms and the API serializer all use these.
 GROUNDS_MAX = 5000
@@ -226,6 +229,9 @@ class Appeal(models.Model):
     def is_overdue(self) -> bool:
         return self.is_open and self.deadline < timezone.now()
 
+    def status_tag(self) -> StatusTag:
+        return StatusTag(self.get_status_display(), APPEAL_TAG_COLOURS[self.status])
+
     @property
     def appellant_label(self) -> str:
         """Pseudonymous unless the appellant consented to show their name."""
@@ -257,6 +263,17 @@ class Appeal(models.Model):
     def attachments_seen_by(self, user) -> list["Attachment"]:
         private = self.can_see_private(user)
         return [item for item in self.attachments.all() if private or item.is_public]
+
+
+APPEAL_TAG_COLOURS = {
+    Appeal.SUBMITTED: "yellow",
+    Appeal.SCREENING: "yellow",
+    Appeal.INADMISSIBLE: "red",
+    Appeal.AWAITING_REVIEW: "blue",
+    Appeal.IN_REVIEW: "blue",
+    Appeal.DECIDED: "green",
+    Appeal.WITHDRAWN: "grey",
+}
 
 
 class ContestedClause(models.Model):
@@ -391,6 +408,18 @@ class Assignment(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("review", args=[self.pk])
 
+    def status_tag(self) -> StatusTag:
+        return StatusTag(self.get_status_display(), ASSIGNMENT_TAG_COLOURS[self.status])
+
+
+ASSIGNMENT_TAG_COLOURS = {
+    Assignment.OFFERED: "yellow",
+    Assignment.ACCEPTED: "blue",
+    Assignment.DECLINED: "grey",
+    Assignment.EXPIRED: "grey",
+    Assignment.COMPLETED: "green",
+}
+
 
 class DecisionQuerySet(AppendOnlyQuerySet):
     def current(self):
@@ -414,7 +443,6 @@ class Decision(AppendOnlyModel):
     )
     correction_note = models.TextField(blank=True, max_length=NOTE_MAX)
     decided_at = models.DateTimeField(default=timezone.now)
-    search_document = models.TextField(blank=True, help_text="What full-text search looks through.")
 
     refusal = "Decisions are never edited or deleted; correct one with a new decision."
 
@@ -430,6 +458,10 @@ class Decision(AppendOnlyModel):
     ]
 
     objects = DecisionQuerySet.as_manager()
+
+    def search_match(self) -> SafeString:
+        """Where this decision matched the search it was found by, marked; empty outside a search."""
+        return marked(getattr(self, "highlight", ""), getattr(self, "searched", ""))
 
     class Meta:
         ordering = ["-pk"]
@@ -450,9 +482,22 @@ class Decision(AppendOnlyModel):
     def overturns(self) -> bool:
         return self.outcome in (self.OVERTURNED, self.PARTIAL)
 
+    def status_tag(self) -> StatusTag:
+        """Its outcome, or "Corrected" once a correction replaced it (the `corrected` annotation of
+        appeals.selectors.public_decisions, through which every page reads decisions)."""
+        if getattr(self, "corrected", False):
+            return StatusTag("Corrected", "grey")
+        return StatusTag(self.get_outcome_display(), DECISION_TAG_COLOURS[self.outcome])
+
     @property
     def cited_clause_keys(self) -> list[str]:
         return [clause.key for clause in self.cited_clauses.all()]
+
+    def cited_clause_headings(self) -> list[tuple[str, str]]:
+        """(key, heading) of each cited clause, the heading as the appealed version words it ("" if it has none);
+        read through appeals.selectors.listed_decisions, which prefetches the headings."""
+        headings = {clause.key: clause.heading for clause in self.appeal.version.clauses.all()}
+        return [(key, headings.get(key, "")) for key in self.cited_clause_keys]
 
     def export_row(self) -> list:
         """One line of the CSV export, in the order of EXPORT_HEADER."""
@@ -472,6 +517,21 @@ class Decision(AppendOnlyModel):
         if not user.is_authenticated:
             return False
         return self.appeal.was_decided_by(user) or not self.appeal.moderation_conflict(user)
+
+
+class DecisionSearch(models.Model):
+    """What full-text search looks through for one decision. Derived from public text only, and rebuilt when that
+    text changes (a moderator's later redaction), so unlike the decision it is updated in place. On PostgreSQL a GIN
+    index on its tsvector serves the search (migration 0008)."""
+
+    decision = models.OneToOneField(Decision, primary_key=True, on_delete=models.CASCADE, related_name="search")
+    document = models.TextField()
+
+    def __str__(self) -> str:
+        return f"Search document of decision {self.decision_id}"
+
+
+DECISION_TAG_COLOURS = {Decision.UPHELD: "red", Decision.OVERTURNED: "green", Decision.PARTIAL: "yellow"}
 
 
 class CitedClause(models.Model):

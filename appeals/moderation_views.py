@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from appeals import forms, selectors, services
 from appeals.models import Appeal
+from core.forms import check_answers
 
 
 def _appeal_to_moderate(request, public_id: str) -> Appeal:
@@ -31,8 +32,9 @@ def moderation_queue(request):
 
 
 @login_required
-def screen_appeal(request, public_id: str):
+def screen_appeal(request, public_id: str, inadmissible_form=None):
     appeal = _appeal_to_moderate(request, public_id)
+    inadmissible_form = inadmissible_form or forms.InadmissibleForm()
     context = {
         "appeal": appeal,
         "attachments": list(appeal.attachments.all()),
@@ -40,10 +42,10 @@ def screen_appeal(request, public_id: str):
         "assignments": list(appeal.assignments.select_related("reviewer").order_by("offered_at", "pk")),
         "redact_form": forms.RedactForm.for_appeal(appeal),
         "admit_form": forms.AdmitForm(),
-        "inadmissible_form": forms.InadmissibleForm(),
+        "inadmissible_form": inadmissible_form,
         "route_form": forms.RouteForm(appeal=appeal),
     }
-    return render(request, "appeals/screen_appeal.html", context)
+    return render(request, "appeals/screen_appeal.html", context, status=400 if inadmissible_form.errors else 200)
 
 
 @require_POST
@@ -78,7 +80,15 @@ def admit(request, public_id: str):
 @login_required
 def inadmissible(request, public_id: str):
     appeal = _appeal_to_moderate(request, public_id)
-    if forms.act_and_tell(request, forms.InadmissibleForm(request.POST), services.declare_inadmissible, appeal=appeal):
+    form = forms.InadmissibleForm(request.POST)
+    check = check_answers(
+        request, form, show_form=lambda: screen_appeal(request, public_id, inadmissible_form=form),
+        title=f"Check before declaring appeal {appeal.public_id} inadmissible", button="Declare inadmissible",
+        warning="This closes the appeal for good; the reason and the note are public.",
+    )  # fmt: skip
+    if check:
+        return check
+    if forms.act_and_tell(request, form, services.declare_inadmissible, appeal=appeal):
         messages.success(request, f"Appeal {appeal.public_id} is declared inadmissible.")
     return redirect("screen-appeal", public_id)
 

@@ -44,7 +44,7 @@ def decisions(request):
     form = forms.DecisionSearchForm(request.GET or None)
     if form.has_error("before"):
         raise Http404("No such page of decisions.")
-    page = list(form.search()[: DECISIONS_PER_PAGE + 1])
+    page = list(selectors.listed_decisions(form.search())[: DECISIONS_PER_PAGE + 1])
     context = {
         "form": form,
         "decisions": page[:DECISIONS_PER_PAGE],

@@ -11,6 +11,7 @@ from accounts import permissions
 from accounts.models import ReviewerProfile
 from appeals import forms, selectors, services
 from appeals.models import Assignment
+from core.forms import check_answers
 
 
 def _reviewer_or_403(request) -> ReviewerProfile:
@@ -89,10 +90,17 @@ def decline(request, pk: int):
 def decide(request, pk: int):
     assignment = _own_assignment(request, pk)
     form = forms.DecisionForm(request.POST, appeal=assignment.appeal)
-    if form.is_valid():
-        decision = forms.call_service(
-            form, services.decide_appeal, assignment=assignment, by=request.user, **form.arguments()
-        )
+    check = check_answers(
+        request, form, show_form=lambda: review(request, pk, decision_form=form),
+        title=f"Check your {'vote' if assignment.appeal.significant else 'decision'} on {assignment.appeal.public_id}",
+        button="Cast your vote" if assignment.appeal.significant else "Publish the decision",
+        warning="A decision is published at once and never edited; a mistake is fixed by a public correction.",
+    )  # fmt: skip
+    if check:
+        return check
+    decision = forms.call_service(
+        form, services.decide_appeal, assignment=assignment, by=request.user, **form.arguments()
+    )
     if form.errors:
         return review(request, pk, decision_form=form)
     if decision:

@@ -3,12 +3,22 @@ the decision database, the moderator queue."""
 
 from datetime import datetime
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 
 from accounts.models import Organization, ReviewerProfile, User
-from appeals.models import AISystem, Appeal, Assignment, ContestedClause, Decision, OrganizationResponse, Vote
+from appeals.models import (
+    AISystem,
+    Appeal,
+    Assignment,
+    ContestedClause,
+    Decision,
+    DecisionSearch,
+    OrganizationResponse,
+    Vote,
+)
+from appeals.search import MARK_START, MARK_STOP
 from consultation.models import Clause, Guideline, GuidelineVersion
 
 
@@ -115,6 +125,15 @@ def public_decisions() -> QuerySet[Decision]:
     )
 
 
+def listed_decisions(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
+    """What each item of a decision list shows besides the decision: the public excerpts of the refusal and the
+    headings of the clauses it cites (one more query for a whole page)."""
+    headings = Clause.objects.only("version_id", "key", "heading")
+    return decisions.select_related("appeal__refusal", "appeal__version").prefetch_related(
+        Prefetch("appeal__version__clauses", queryset=headings)
+    )
+
+
 def appeal_decisions(appeal: Appeal) -> list[Decision]:
     """An appeal's decisions and corrections, oldest first, with votes, responses and citations."""
     votes = Vote.objects.select_related("assignment__reviewer", "decision").prefetch_related("cited_clauses")
@@ -132,8 +151,8 @@ def appeal_decisions(appeal: Appeal) -> list[Decision]:
 
 
 def recent_decisions(limit: int = 5) -> list[Decision]:
-    """The newest decisions in force, for the home page. One query."""
-    return list(public_decisions().filter(superseded_by__isnull=True)[:limit])
+    """The newest decisions in force, for the home page, as the decision list shows them."""
+    return list(listed_decisions(public_decisions().filter(superseded_by__isnull=True))[:limit])
 
 
 def search_decisions(
@@ -145,7 +164,9 @@ def search_decisions(
     clause: str = "",
     outcome: str = "",
 ) -> QuerySet[Decision]:
-    """The public decision database: every filter is an indexed column; q is full-text on PostgreSQL.
+    """The public decision database: every filter is an indexed column. `q` searches each decision's DecisionSearch
+    document (rationale, public excerpts, clause keys and headings, organization, system), full-text with a marked
+    headline on PostgreSQL, as a phrase on SQLite; each match gets `highlight` for Decision.search_match.
     A clause key means something only within its guideline, so `clause` is best given with `guideline`."""
     decisions = public_decisions()
     if organization:
@@ -158,14 +179,20 @@ def search_decisions(
         decisions = decisions.filter(cited_clauses__key=clause)
     if outcome:
         decisions = decisions.filter(outcome=outcome)
-    if q:
-        if connection.vendor == "postgresql":
-            vector = SearchVector("search_document", config="english")
-            decisions = decisions.annotate(search=vector).filter(
-                search=SearchQuery(q, config="english", search_type="websearch")
+    if q and connection.vendor == "postgresql":
+        query = SearchQuery(q, config="english", search_type="websearch")
+        # The same expression as the GIN index of migration 0008, on the index's own table, so the planner can use it.
+        found = DecisionSearch.objects.annotate(found=SearchVector("document", config="english")).filter(found=query)
+        decisions = decisions.filter(pk__in=found.values("decision_id"))
+        decisions = decisions.annotate(
+            highlight=SearchHeadline(
+                "search__document", query, config="english", start_sel=MARK_START, stop_sel=MARK_STOP,
+                max_fragments=2, max_words=20, min_words=8,
             )
-        else:
-            decisions = decisions.filter(search_document__icontains=q)
+        )  # fmt: skip
+    elif q:
+        decisions = decisions.filter(search__document__icontains=q)
+        decisions = decisions.annotate(highlight=F("search__document"), searched=Value(q))
     return decisions
 
 

@@ -1,4 +1,5 @@
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as html_server_error
 
@@ -21,6 +22,11 @@ def home(request):
             "recent_entries": Entry.objects.order_by("-seq")[:HOME_LIST_LENGTH],
         },
     )
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; the icon itself is a static file."""
+    return redirect(static("favicon.ico"), permanent=True)
 
 
 def not_found(request, exception):

@@ -1,8 +1,9 @@
 """Demo consultations for a development site, built through the real services so the record is coherent.
 
-Three guidelines of the demo organization: one with a final version and its consultation
-history, one open for comment, one scheduled to open. Safe to run again: it does nothing
-once the first guideline exists.
+Four guidelines of the demo organization: one with a final version and its consultation
+history, one open for comment, one scheduled to open, and one whose consultation has closed
+with comments still to answer and a draft ready, so the publisher's closing journey can be
+walked at once. Safe to run again: each is made only once.
 """
 
 from datetime import timedelta
@@ -64,9 +65,21 @@ The assistant responds with care, offers crisis lines for the user's country, an
 """
 
 
+DATA_PROTECTION = """# Data protection requests
+
+## R-9.1 Finding people
+Tags: privacy
+
+The assistant declines to find the home address or phone number of a private person.
+
+## R-9.2 Public figures
+Tags: privacy
+
+The assistant may repeat what a public figure has made public in their public role.
+"""
+
+
 def create_demo_consultations(*, organization: Organization) -> None:
-    if Guideline.objects.filter(organization=organization, slug="medical-advice").exists():
-        return
     publisher = User.objects.filter(memberships__organization=organization).order_by("pk").first()
     citizen = User.objects.filter(email="citizen@demo.whodecides.test").first()
     reviewer = User.objects.filter(email="reviewer@demo.whodecides.test").first()
@@ -74,9 +87,12 @@ def create_demo_consultations(*, organization: Organization) -> None:
     if not (publisher and citizen and reviewer and moderator):
         return
     with transaction.atomic():
-        _final_with_history(organization, publisher, citizen, reviewer)
-        _open_for_comment(organization, publisher, citizen, reviewer, moderator)
-        _scheduled(organization, publisher)
+        if not Guideline.objects.filter(organization=organization, slug="medical-advice").exists():
+            _final_with_history(organization, publisher, citizen, reviewer)
+            _open_for_comment(organization, publisher, citizen, reviewer, moderator)
+            _scheduled(organization, publisher)
+        if not Guideline.objects.filter(organization=organization, slug="data-protection").exists():
+            _closed_to_answer(organization, publisher, citizen, reviewer)
 
 
 def _guideline(organization, publisher, slug: str, title: str, description: str, markdown: str):
@@ -185,3 +201,34 @@ def _scheduled(organization, publisher) -> None:
     periods.schedule_comment_period(
         version=version, opens_at=opens_at, closes_at=opens_at + timedelta(days=30), by=publisher
     )
+
+
+def _closed_to_answer(organization, publisher, citizen, reviewer) -> None:
+    """Closed yesterday with three comments unanswered, and a draft of version 2 waiting to be published."""
+    guideline, version = _guideline(
+        organization, publisher, "data-protection", "Data protection requests",
+        "When the assistant declines to find or share personal data.", DATA_PROTECTION,
+    )  # fmt: skip
+    version = periods.schedule_comment_period(
+        version=version, opens_at=None, closes_at=timezone.now() + timedelta(days=31), by=publisher
+    ).version
+    finding, public = version.clauses.get(key="R-9.1"), version.clauses.get(key="R-9.2")
+    comments.post_comment(
+        version=version, clause=finding,
+        body="Please allow finding a business address: sole traders often work from home.", by=citizen,
+    )  # fmt: skip
+    comments.post_comment(version=version, clause=public, body="Who counts as a public figure?", by=reviewer)
+    comments.post_comment(version=version, body="Please publish examples of refused requests.", by=citizen)
+    now = timezone.now()
+    CommentPeriod.objects.filter(version=version).update(
+        opens_at=now - timedelta(days=31), closes_at=now - timedelta(days=1)
+    )
+    GuidelineVersion.objects.filter(pk=version.pk).update(published_at=now - timedelta(days=31))
+    draft = drafting.create_draft_version(guideline=guideline, by=publisher)
+    drafting.edit_clause(
+        clause=draft.clauses.get(key="R-9.2"), heading="Public figures",
+        text="The assistant may repeat what a public figure, such as an elected official, has made public in "
+        "their public role.",
+        tags=["privacy"],
+        by=publisher,
+    )  # fmt: skip

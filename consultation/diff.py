@@ -1,15 +1,24 @@
 """What changed between two versions: clauses added, removed and changed, with word-level changes."""
 
 import difflib
+import html
 import re
 from dataclasses import dataclass
 
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from consultation.models import GuidelineVersion
+from core.markdown import render_markdown
 
 TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+BLOCK_END = re.compile(r"</(?:p|li|h\d|blockquote|pre|tr)>|<br ?/?>")
+
+
+def plain_text(markdown: str) -> str:
+    """What a reader sees of Markdown, as text: diffing the source would show `**` around changed words."""
+    rendered = BLOCK_END.sub("\n", render_markdown(markdown).replace("<li>", "<li>• "))
+    return re.sub(r"\n{3,}", "\n\n", html.unescape(strip_tags(rendered))).strip()
 
 
 def word_diff(before: str, after: str) -> SafeString:
@@ -42,13 +51,12 @@ def diff_versions(older: GuidelineVersion, newer: GuidelineVersion) -> list[Clau
     for key in list(after) + [k for k in before if k not in after]:
         old, new = before.get(key), after.get(key)
         if old is None:
-            result.append(ClauseDiff(key, "added", new.heading, new.text))
+            result.append(ClauseDiff(key, "added", new.heading, plain_text(new.text)))
         elif new is None:
-            result.append(ClauseDiff(key, "removed", old.heading, old.text))
+            result.append(ClauseDiff(key, "removed", old.heading, plain_text(old.text)))
         elif (old.heading, old.text) != (new.heading, new.text):
-            result.append(
-                ClauseDiff(key, "changed", word_diff(old.heading, new.heading), word_diff(old.text, new.text))
-            )
+            text = word_diff(plain_text(old.text), plain_text(new.text))
+            result.append(ClauseDiff(key, "changed", word_diff(old.heading, new.heading), text))
         else:
             result.append(ClauseDiff(key, "unchanged", new.heading, new.text))
     return result

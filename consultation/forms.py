@@ -20,10 +20,16 @@ from consultation.models import (
     Response,
     validate_clause_key,
 )
+from core.forms import CheckAnswersForm
 from core.ids import parse_id
 
 DISPOSITION_ERRORS = dict.fromkeys(["required", "invalid_choice"], Response.DISPOSITION_REFUSAL)
 DATE_TIME_ERRORS = {"invalid": "Give a date and time such as 2026-12-01 09:00."}
+
+
+def with_id(widget: type[forms.Widget], html_id: str) -> forms.Widget:
+    """The id the page's hand-written input has, so the error summary and "Change" links point at it."""
+    return widget(attrs={"id": html_id})
 
 
 class VersionForm(forms.Form):
@@ -67,7 +73,9 @@ class CommentForm(VersionForm):
 
 
 class ReportForm(forms.Form):
-    reason = forms.CharField(max_length=REPORT_REASON_LENGTH, required=False)
+    reason = forms.CharField(
+        max_length=REPORT_REASON_LENGTH, required=False, widget=with_id(forms.Textarea, "report-reason")
+    )
 
 
 class FollowForm(forms.Form):
@@ -86,12 +94,15 @@ class GuidelineForm(forms.Form):
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.none(),
         to_field_name="slug",
+        widget=with_id(forms.Select, "g-organization"),
         error_messages={"required": "Choose one of your organizations.",
                         "invalid_choice": "Choose one of your organizations."},
     )  # fmt: skip
-    title = forms.CharField(max_length=TITLE_LENGTH, required=False)
-    slug = forms.CharField(max_length=SLUG_LENGTH, required=False)
-    description = forms.CharField(max_length=LONG_TEXT_LENGTH, required=False)
+    title = forms.CharField(max_length=TITLE_LENGTH, required=False, widget=with_id(forms.TextInput, "g-title"))
+    slug = forms.CharField(max_length=SLUG_LENGTH, required=False, widget=with_id(forms.TextInput, "g-slug"))
+    description = forms.CharField(
+        max_length=LONG_TEXT_LENGTH, required=False, widget=with_id(forms.Textarea, "g-description")
+    )
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,12 +110,19 @@ class GuidelineForm(forms.Form):
 
 
 class ClauseForm(forms.Form):
+    # The ids of clause_fields.html's inputs, so the error summary's links reach them.
+    html_ids = "edit-%s"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id=self.html_ids, **kwargs)
+
     heading = forms.CharField(max_length=HEADING_LENGTH, error_messages={"required": "The heading cannot be empty."})
     text = forms.CharField(max_length=CLAUSE_TEXT_LENGTH, error_messages={"required": "The text cannot be empty."})
     tags = forms.CharField(required=False, help_text="Comma-separated.")
 
 
 class AddClauseForm(ClauseForm):
+    html_ids = "add-%s"
     key = forms.CharField(max_length=KEY_LENGTH, required=False, validators=[validate_clause_key])
 
 
@@ -118,9 +136,13 @@ class MoveClauseForm(forms.Form):
 class ImportForm(forms.Form):
     """A Markdown document, pasted or uploaded; an upload wins."""
 
-    markdown = forms.CharField(max_length=MAX_IMPORT_CHARS, required=False, strip=False)
-    file = forms.FileField(required=False)
-    summary_of_changes = forms.CharField(max_length=LONG_TEXT_LENGTH, required=False)
+    markdown = forms.CharField(
+        max_length=MAX_IMPORT_CHARS, required=False, strip=False, widget=with_id(forms.Textarea, "import-markdown")
+    )
+    file = forms.FileField(required=False, widget=with_id(forms.ClearableFileInput, "import-file"))
+    summary_of_changes = forms.CharField(
+        max_length=LONG_TEXT_LENGTH, required=False, widget=with_id(forms.Textarea, "import-summary")
+    )
 
     def clean(self):
         upload = self.cleaned_data.get("file")
@@ -134,18 +156,30 @@ class ImportForm(forms.Form):
         return self.cleaned_data
 
 
-class PeriodForm(forms.Form):
-    opens_at = forms.DateTimeField(required=False, error_messages=DATE_TIME_ERRORS)
-    closes_at = forms.DateTimeField(
-        error_messages={**DATE_TIME_ERRORS, "required": "Say when the comment period closes."}
+class PeriodForm(CheckAnswersForm):
+    opens_at = forms.DateTimeField(
+        label="Opens at",
+        required=False,
+        error_messages=DATE_TIME_ERRORS,
+        widget=with_id(forms.DateTimeInput, "opens-at"),
     )
+    closes_at = forms.DateTimeField(
+        label="Closes at",
+        error_messages={**DATE_TIME_ERRORS, "required": "Say when the comment period closes."},
+        widget=with_id(forms.DateTimeInput, "closes-at"),
+    )
+
+    def answers(self) -> list[tuple[str, str, str]]:
+        (opens, when, anchor), closes = super().answers()
+        return [(opens, when or "Now, when you confirm", anchor), closes]
 
 
 class ExtensionForm(forms.Form):
     closes_at = forms.DateTimeField(
-        error_messages={**DATE_TIME_ERRORS, "required": "Say when the comment period closes now."}
+        error_messages={**DATE_TIME_ERRORS, "required": "Say when the comment period closes now."},
+        widget=with_id(forms.DateTimeInput, "extend-closes"),
     )
-    reason = forms.CharField(max_length=NOTE_LENGTH, required=False)
+    reason = forms.CharField(max_length=NOTE_LENGTH, required=False, widget=with_id(forms.Textarea, "extend-reason"))
 
 
 class ResponseForm(VersionForm):
@@ -163,17 +197,32 @@ class ResponseForm(VersionForm):
         return self.clause_named(self.cleaned_data["clause"])
 
 
-class FinalForm(forms.Form):
+class FinalForm(CheckAnswersForm):
     """The summary, and for each clause key a statement of why it changed and the comments that led to it."""
 
-    summary_of_changes = forms.CharField(max_length=LONG_TEXT_LENGTH, required=False)
+    summary_of_changes = forms.CharField(
+        label="Summary of changes",
+        max_length=LONG_TEXT_LENGTH,
+        required=False,
+        widget=with_id(forms.Textarea, "final-summary"),
+    )
 
     def __init__(self, *args, keys: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.keys = keys
         for key in keys:
-            self.fields[f"statement-{key}"] = forms.CharField(max_length=LONG_TEXT_LENGTH, required=False)
-            self.fields[f"comments-{key}"] = forms.CharField(max_length=2000, required=False)
+            self.fields[f"statement-{key}"] = forms.CharField(
+                label=f"{key}: why", max_length=LONG_TEXT_LENGTH, required=False,
+                widget=with_id(forms.Textarea, f"statement-{key}"),
+            )  # fmt: skip
+            self.fields[f"comments-{key}"] = forms.CharField(
+                label=f"{key}: the comments that led to it", max_length=2000, required=False,
+                widget=with_id(forms.TextInput, f"comments-{key}"),
+            )  # fmt: skip
+
+    def clause_fields(self, kinds: dict[str, str]) -> list[tuple]:
+        """(key, kind, statement field, comments field) for each clause, so a changed answer is shown again."""
+        return [(key, kind, self[f"statement-{key}"], self[f"comments-{key}"]) for key, kind in kinds.items()]
 
     def clean(self):
         statements = {}

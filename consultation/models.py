@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from accounts.permissions import moderation_conflict
+from core.status import StatusTag
 
 # Limits on what people write, each defined here once and used by the models, forms, API serializers and services.
 KEY_LENGTH = 30
@@ -39,9 +40,13 @@ class GuidelineQuerySet(models.QuerySet):
         return self.filter(models.Exists(GuidelineVersion.objects.public().filter(guideline=models.OuterRef("pk"))))
 
     def with_current_status(self):
-        """Annotate `current_status`: the status of the newest public version."""
+        """Annotate `current_status`, the status of the newest public version, and its period's `current_state`."""
         newest = GuidelineVersion.objects.public().filter(guideline=models.OuterRef("pk")).order_by("-number")
-        return self.annotate(current_status=models.Subquery(newest.values("status")[:1]))
+        return self.annotate(
+            current_status=models.Subquery(newest.values("status")[:1]),
+            current_opens_at=models.Subquery(newest.values("comment_period__opens_at")[:1]),
+            current_closes_at=models.Subquery(newest.values("comment_period__closes_at")[:1]),
+        )
 
 
 class Guideline(models.Model):
@@ -68,6 +73,11 @@ class Guideline(models.Model):
     @property
     def subject(self) -> str:
         return f"guideline:{self.organization.slug}/{self.slug}"
+
+    def status_tag(self) -> StatusTag:
+        """The tag of its newest public version; needs `Guideline.objects.with_current_status()`."""
+        period = CommentPeriod(opens_at=self.current_opens_at, closes_at=self.current_closes_at)
+        return version_status_tag(self.current_status, period if self.current_closes_at else None)
 
 
 class GuidelineVersionQuerySet(models.QuerySet):
@@ -141,6 +151,9 @@ class GuidelineVersion(models.Model):
     @property
     def can_be_published_as_final(self) -> bool:
         return not self.final_refusal()
+
+    def status_tag(self) -> StatusTag:
+        return version_status_tag(self.status, self.period)
 
 
 class Clause(models.Model):
@@ -223,6 +236,30 @@ class CommentPeriod(models.Model):
     def is_closed(self) -> bool:
         return self.state == self.CLOSED
 
+    def status_tag(self) -> StatusTag:
+        return PERIOD_TAGS[self.state]
+
+
+VERSION_TAGS = {
+    GuidelineVersion.DRAFT: StatusTag("Draft", "grey"),
+    GuidelineVersion.CONSULTATION: StatusTag("Consultation", "blue"),
+    GuidelineVersion.FINAL: StatusTag("Final", "green"),
+    GuidelineVersion.SUPERSEDED: StatusTag("Superseded", "grey"),
+}
+PERIOD_TAGS = {
+    CommentPeriod.SCHEDULED: StatusTag("Consultation scheduled", "yellow"),
+    CommentPeriod.OPEN: StatusTag("Open for comments", "blue"),
+    CommentPeriod.CLOSED: StatusTag("Consultation closed", "purple"),
+}
+
+
+def version_status_tag(status: str, period: CommentPeriod | None) -> StatusTag:
+    """A version under consultation is tagged by its period, so once the period has closed it no longer reads
+    "Consultation" (while its status stays `consultation`: the final version is another row)."""
+    if status == GuidelineVersion.CONSULTATION and period is not None:
+        return period.status_tag()
+    return VERSION_TAGS[status]
+
 
 class PeriodExtension(models.Model):
     """A later closing time, with the public reason for it. The period keeps every extension."""
@@ -251,8 +288,11 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(clause=clause) if clause else self.filter(clause__isnull=True)
 
     def reported(self):
-        """Comments with a report no moderator has dealt with yet, for the moderators' queue."""
-        return self.filter(reports__resolved_at__isnull=True).distinct()
+        """Comments with a report no moderator has dealt with yet, for the moderators' queue.
+
+        An `Exists`, because filtering across the relation would also match comments that have no report at all."""
+        open_reports = CommentReport.objects.filter(comment=models.OuterRef("pk"), resolved_at__isnull=True)
+        return self.filter(models.Exists(open_reports))
 
     def unanswered(self):
         return self.filter(response__isnull=True)
@@ -325,6 +365,9 @@ class Comment(models.Model):
     @property
     def is_hidden(self) -> bool:
         return self.status == self.HIDDEN
+
+    def status_tag(self) -> StatusTag:
+        return StatusTag(self.get_status_display(), "red" if self.is_hidden else "green")
 
     @property
     def is_reply(self) -> bool:

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_publish_for, publisher_organizations
@@ -27,7 +28,7 @@ from consultation.forms import (
 )
 from consultation.models import Clause, Guideline, GuidelineVersion, Response
 from consultation.services import closing, drafting, periods
-from core.forms import first_error, run_service
+from core.forms import check_answers, first_error, run_service
 
 RESPONSES_PER_PAGE = 200
 
@@ -101,7 +102,11 @@ def import_draft(request, org: str, slug: str):
             form, lambda: drafting.import_draft_from_markdown(guideline=guideline, **values, by=request.user)
         )
         if version:
-            messages.success(request, f"Imported {version.clauses.count()} clauses into draft {version.number}.")
+            n = version.clauses.count()
+            imported = ngettext(
+                "Imported %(n)d clause into draft %(v)d.", "Imported %(n)d clauses into draft %(v)d.", n
+            )
+            messages.success(request, imported % {"n": n, "v": version.number})
             return redirect(_manage_url(version))
     context = {"guideline": guideline, "form": form}
     return render(request, "consultation/publish/import.html", context, status=400 if form.errors else 200)
@@ -128,7 +133,8 @@ def _version_page(request, version: GuidelineVersion, refused: dict[str, forms.F
         "min_days": settings.CONSULTATION_MIN_DAYS,
         "forms": page_forms,
     }
-    return render(request, "consultation/publish/version.html", context, status=400 if refused else 200)
+    refused_now = any(form.errors for form in (refused or {}).values())
+    return render(request, "consultation/publish/version.html", context, status=400 if refused_now else 200)
 
 
 def _act(request, version: GuidelineVersion, name: str, form: forms.Form, action, success: str):
@@ -188,9 +194,17 @@ def remove_clause(request, org: str, slug: str, number: int, key: str):
 @login_required
 def schedule_period(request, org: str, slug: str, number: int):
     version = _publisher_version(request, org, slug, number)
+    form = PeriodForm(request.POST)
+    check = check_answers(
+        request, form, show_form=lambda: _version_page(request, version, {"schedule": form}),
+        title=f"Check the comment period of version {version.number}", button="Schedule the comment period",
+        warning="Once scheduled, this version is public and its text can no longer be changed.",
+    )  # fmt: skip
+    if check:
+        return check
     schedule = partial(periods.schedule_comment_period, version=version)
     success = "The comment period is scheduled and the version is public."
-    return _act(request, version, "schedule", PeriodForm(request.POST), schedule, success)
+    return _act(request, version, "schedule", form, schedule, success)
 
 
 @require_POST
@@ -230,9 +244,8 @@ def respond(request, org: str, slug: str, number: int):
     if form.errors:
         messages.error(request, first_error(form))
     else:
-        messages.success(
-            request, "Response published." if count is None else f"Response published on {count} comments."
-        )
+        on = ngettext("Response published on %(n)d comment.", "Response published on %(n)d comments.", count or 0)
+        messages.success(request, "Response published." if count is None else on % {"n": count})
     return redirect("publish-responses", org, slug, number)
 
 
@@ -250,11 +263,20 @@ def publish_final(request, org: str, slug: str, number: int):
         raise Http404("Only a draft that follows a consultation is published as final.")
     kinds = selectors.clause_kinds(version.based_on, version)
     form = FinalForm(request.POST or None, keys=list(kinds))
-    if form.is_valid():
-        values = {key: form.cleaned_data[key] for key in ("summary_of_changes", "statements")}
-        if run_service(form, lambda: closing.publish_final_version(version=version, **values, by=request.user)):
-            messages.success(request, f"Version {version.number} is published as final.")
-            return redirect(version.get_absolute_url())
     context = {"version": version, "guideline": version.guideline, "consultation": version.based_on,
-               "kinds": kinds.items(), "form": form}  # fmt: skip
-    return render(request, "consultation/publish/final_form.html", context, status=400 if form.errors else 200)
+               "clauses": form.clause_fields(kinds), "form": form}  # fmt: skip
+    page = partial(render, request, "consultation/publish/final_form.html", context)
+    if request.method == "GET":
+        return page()
+    check = check_answers(
+        request, form, show_form=lambda: page(status=400 if form.errors else 200),
+        title=f"Check the final version {version.number}", button="Publish the final version",
+        warning="Once published, this version is final and the previous final version is superseded.",
+    )  # fmt: skip
+    if check:
+        return check
+    values = {key: form.cleaned_data[key] for key in ("summary_of_changes", "statements")}
+    if run_service(form, lambda: closing.publish_final_version(version=version, **values, by=request.user)):
+        messages.success(request, f"Version {version.number} is published as final.")
+        return redirect(version.get_absolute_url())
+    return page(status=400)

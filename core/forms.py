@@ -1,10 +1,15 @@
-"""Showing a service's refusal on the form that asked for it."""
+"""Showing a service's refusal on the form that asked for it, and checking answers before an irreversible act."""
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
 
 T = TypeVar("T")
 
@@ -32,3 +37,59 @@ def run_service(form: forms.Form, action: Callable[[], T]) -> T | None:
 def first_error(form: forms.Form) -> str:
     """The first reason a form was refused, for a one-line message after a redirect."""
     return next(iter(form.errors.values()))[0]
+
+
+CONFIRM, CHANGE = "confirm", "change"
+
+
+class SiteForm(forms.Form):
+    """Questions without a trailing colon, as everywhere on the site."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class CheckAnswersForm(SiteForm):
+    """A form for something that cannot be undone: its answers are shown to check before anything happens."""
+
+    def answers(self) -> list[tuple[str, str, str]]:
+        """(question, answer, id of its field) for each field, in order; the answer as the person would say it."""
+        return [(field.label, _answer(field), field_anchor(field)) for field in self]
+
+
+def field_anchor(field: forms.BoundField) -> str:
+    """The id a link to this field should point at: its input, or the first of its radios or checkboxes."""
+    return field.id_for_label or f"{field.auto_id}_0"
+
+
+def _answer(field: forms.BoundField) -> str:
+    value = field.form.cleaned_data.get(field.name)
+    if isinstance(field.field, forms.BooleanField):
+        return "Yes" if value else "No"
+    if isinstance(field.field, forms.ChoiceField):
+        labels = dict(field.field.choices)
+        chosen = value if isinstance(value, list | tuple) else [value]
+        named = (labels.get(choice, labels.get(str(choice), choice)) for choice in chosen if choice not in (None, ""))
+        return ", ".join(str(label) for label in named)
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "j F Y, H:i T")
+    return "" if value is None else str(value)
+
+
+def check_answers(
+    request: HttpRequest, form: CheckAnswersForm, *, show_form: Callable[[], HttpResponse], **page: str
+) -> HttpResponse | None:
+    """The page to show before an action that cannot be undone, or None once the person has confirmed.
+
+    The form posts to its own view. Invalid answers, or a "Change" on the check page, show the form again with its
+    values (`show_form()`); valid answers show them with a button that posts the same values with `confirm=1`.
+    `page` gives the check page's `title`, `warning` (what cannot be undone) and `button`."""
+    if not form.is_valid() or CHANGE in request.POST:
+        return show_form()
+    if request.POST.get(CONFIRM) == "1":
+        return None
+    carried = [(name, value) for name in request.POST for value in request.POST.getlist(name)
+               if name not in ("csrfmiddlewaretoken", CONFIRM, CHANGE)]  # fmt: skip
+    context = {"answers": form.answers(), "carried": carried, "action": request.path, **page}
+    return render(request, "check_answers.html", context)

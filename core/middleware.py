@@ -4,9 +4,10 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
+from django.urls import get_resolver
 
 # PostgreSQL cannot store NUL in text and a lone surrogate cannot be encoded as UTF-8; no browser sends either.
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -89,3 +90,26 @@ def unstorable_field(request: HttpRequest) -> str | None:
             if any(UNSTORABLE.search(value) for value in values):
                 return name
     return None
+
+
+def _own_404(request, exception):
+    return get_resolver().resolve_error_handler(404)(request, exception)
+
+
+class OwnNotFoundPageMiddleware:
+    """With DEBUG on, a 404 still shows the site's own page: what a developer clicks through is what a visitor sees."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # No URL matched: Django has already answered with its technical page, before any view ran.
+        if settings.DEBUG and response.status_code == 404 and request.resolver_match is None:
+            return _own_404(request, Http404(request.path))
+        return response
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return _own_404(request, exception)
+        return None

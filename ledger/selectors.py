@@ -4,6 +4,15 @@ from ledger import merkle
 from ledger.models import Entry, TreeNode
 
 
+def record_page(*, before: int | None, size: int = 50) -> tuple[list[Entry], int | None]:
+    """Up to `size` entries older than `before` (newest first), and the seq to page on from, if there are more."""
+    entries = Entry.objects.order_by("-seq")
+    if before is not None:
+        entries = entries.filter(seq__lt=before)
+    page = list(entries[: size + 1])
+    return page[:size], page[size - 1].seq if len(page) > size else None
+
+
 def tree_size() -> int:
     last = Entry.objects.order_by("-seq").values_list("seq", flat=True).first()
     return last or 0

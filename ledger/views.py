@@ -4,27 +4,23 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
 from core.ids import parse_id
+from ledger import selectors
 from ledger.checkpoints import latest_checkpoint
-from ledger.models import Entry, VerificationRun, Witness
+from ledger.models import VerificationRun, Witness
 from ledger.notes import site_signer
 
-PAGE_SIZE = 50
 PLAIN_TEXT = "text/plain; charset=utf-8"
 
 
 def record(request):
     """The public record, newest first, paged by seq so every page is one indexed query."""
-    before = request.GET.get("before", "")
-    entries = Entry.objects.order_by("-seq")
-    if before:
-        seq = parse_id(before)
-        if seq is None:
-            raise Http404("No such page of the record.")
-        entries = entries.filter(seq__lt=seq)
-    page = list(entries[: PAGE_SIZE + 1])
+    before = parse_id(request.GET.get("before", "0"))
+    if not before and "before" in request.GET:
+        raise Http404("No such page of the record.")
+    entries, older = selectors.record_page(before=before or None)
     context = {
-        "entries": page[:PAGE_SIZE],
-        "older": page[PAGE_SIZE - 1].seq if len(page) > PAGE_SIZE else None,
+        "entries": entries,
+        "older": older,
         "last_verification": VerificationRun.objects.first(),
         "checkpoint": latest_checkpoint(),
         "witnesses": Witness.objects.filter(active=True),

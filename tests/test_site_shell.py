@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.staticfiles import finders
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +46,25 @@ def test_an_unknown_page_is_a_friendly_404(client):
 def test_the_api_schema_and_docs_are_served(client):
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_redoc_is_served_from_the_site_not_a_cdn(client):
+    page = client.get("/api/redoc/").text
+    assert "/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js" in page
+    assert "cdn" not in page.lower()
+    assert finders.find("drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js")
+
+
+@pytest.mark.parametrize("url", ["/no/such/page/", "/guidelines/acme/nope/"])
+def test_with_debug_on_a_404_is_still_the_sites_own_page(client, settings, url):
+    settings.DEBUG = True
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "There is nothing at this address" in response.text
+
+
+def test_every_page_names_a_favicon_and_favicon_ico_leads_to_it(client):
+    assert 'rel="icon"' in client.get("/").text
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.ico")
+    assert finders.find("favicon.ico") and finders.find("favicon.svg")

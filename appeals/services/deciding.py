@@ -10,6 +10,7 @@ from accounts import permissions
 from accounts.models import User
 from appeals.models import Appeal, Assignment, CitedClause, Decision, OrganizationResponse, Vote
 from appeals.services import steps
+from appeals.services.indexing import index_decisions
 from consultation.models import Clause
 
 
@@ -94,14 +95,12 @@ def _create_decision(
         system=system,
         outcome=outcome,
         rationale=rationale,
-        search_document="\n".join(
-            [rationale, " ".join(keys), system.name, appeal.guideline.title, appeal.public_id, outcome]
-        ),
         **extra,
     )
     CitedClause.objects.bulk_create(CitedClause(decision=decision, key=key) for key in keys)
     if cited_ids:
         decision.cited_decisions.set(cited_ids)
+    index_decisions(appeal=appeal)
     return decision
 
 

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from accounts import permissions
 from accounts.models import User
@@ -50,7 +51,11 @@ def file_appeal(
         message = f"You already appealed this refusal as {duplicate.public_id}. Confirm to file a second appeal."
         raise ValidationError({"duplicate": [message]})
     if over_limit(action="file-appeal", who=str(by.pk), limit=settings.APPEALS_PER_DAY, per_seconds=86400):
-        raise ValidationError(f"You can file {settings.APPEALS_PER_DAY} appeals a day. Please try again tomorrow.")
+        n = settings.APPEALS_PER_DAY
+        raise ValidationError(
+            ngettext("You can file %(n)d appeal a day.", "You can file %(n)d appeals a day.", n) % {"n": n}
+            + " Please try again tomorrow."
+        )
 
     public_prompt, prompt_flags = redact(prompt_excerpt)
     public_refusal, refusal_flags = redact(refusal_excerpt)

@@ -9,6 +9,7 @@ from accounts.models import User
 from appeals.models import Appeal
 from appeals.redaction import KIND_LABELS, redact
 from appeals.services import steps
+from appeals.services.indexing import index_decisions
 
 
 def start_screening(*, appeal: Appeal, by: User) -> Appeal:
@@ -61,6 +62,7 @@ def redact_refusal(
         if public_attachment_ids is not None:
             appeal.attachments.update(public=False)
             appeal.attachments.filter(pk__in=public_attachment_ids).update(public=True)
+        index_decisions(appeal=appeal)
         steps.record(appeal, "redacted", actor="a moderator", note="A moderator redacted what is published.")
     return appeal
 

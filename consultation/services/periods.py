@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from consultation.models import NOTE_LENGTH, CommentPeriod, GuidelineVersion, PeriodExtension
@@ -30,7 +31,9 @@ def schedule_comment_period(
         raise ValidationError({"closes_at": "The period must end after it starts."})
     minimum = timedelta(days=settings.CONSULTATION_MIN_DAYS)
     if closes_at - opens_at < minimum:
-        raise ValidationError({"closes_at": f"A comment period lasts at least {settings.CONSULTATION_MIN_DAYS} days."})
+        n = settings.CONSULTATION_MIN_DAYS
+        lasts = ngettext("A comment period lasts at least %(n)d day.", "A comment period lasts at least %(n)d days.", n)
+        raise ValidationError({"closes_at": lasts % {"n": n}})
     if not version.clauses.exists():
         raise ValidationError("Add at least one clause before scheduling a comment period.")
     running = CommentPeriod.objects.filter(version__guideline=version.guideline, closes_at__gt=now)

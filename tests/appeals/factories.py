@@ -112,7 +112,8 @@ def make_reviewer(handle: str, **fields):
     return ReviewerProfileFactory(handle=handle, user__display_name=handle.title(), **fields)
 
 
-def decided(citizen, system, guideline, moderator, handle="rae", outcome=Decision.OVERTURNED, **overrides):
+def decided(citizen, system, guideline, moderator, handle="rae", outcome=Decision.OVERTURNED,
+            rationale="Dosage facts are *public health* information.", **overrides):  # fmt: skip
     """An admitted appeal routed to a new reviewer `handle`, who accepted and decided it."""
     appeal = admitted(citizen, system, guideline, moderator, **overrides)
     reviewer = make_reviewer(handle)
@@ -123,7 +124,7 @@ def decided(citizen, system, guideline, moderator, handle="rae", outcome=Decisio
         assignment=assignment,
         by=reviewer.user,
         outcome=outcome,
-        rationale="Dosage facts are *public health* information.",
+        rationale=rationale,
         cited_clause_keys=["R-1.1"],
     )
     return appeal

@@ -194,6 +194,14 @@ def test_filing_is_rate_limited(citizen, system, guideline, settings):
     assert Appeal.objects.count() == 2
 
 
+def test_a_limit_of_one_appeal_a_day_is_said_in_the_singular(citizen, system, guideline, settings):
+    settings.APPEALS_PER_DAY = 1
+    file(citizen, system, guideline, refusal_excerpt="one")
+    with pytest.raises(ValidationError) as error:
+        file(citizen, system, guideline, refusal_excerpt="two")
+    assert "You can file 1 appeal a day." in str(error.value)
+
+
 def test_the_appellant_may_withdraw_until_decided(citizen, system, guideline, moderator):
     from appeals import services
 

@@ -94,3 +94,18 @@ def test_the_appellant_withdraws_from_the_appeal_page(client, citizen, system, g
     client.post(reverse("withdraw-appeal", args=[appeal.public_id]))
     appeal.refresh_from_db()
     assert appeal.status == Appeal.WITHDRAWN
+
+
+def test_the_date_field_is_a_browser_picker_whose_help_and_value_match_it(client, citizen, system, guideline):
+    client.force_login(citizen)
+    page = client.post(form_url(system), {"happened_at": "2026-01-02T10:30", "prompt_excerpt": "x"}).text
+    assert 'type="datetime-local"' in page and 'value="2026-01-02T10:30"' in page
+    assert "2026-11-20 14:30" not in page
+    assert "Pick the day and the time" in page
+
+
+def test_the_steps_carry_their_own_numbers(client, citizen, system, guideline):
+    client.force_login(citizen)
+    page = client.get(form_url(system)).text
+    assert '<span class="step-number">1.</span> Organization' in page
+    assert '<span class="step-number">3.</span> Your appeal' in page

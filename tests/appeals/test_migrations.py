@@ -1,4 +1,4 @@
-"""The clause keys kept as JSON lists until migration 0005 become rows, in the order they were filed."""
+"""Migrations that move data: clause key lists become rows (0005), decisions get search documents (0009)."""
 
 import pytest
 from django.db import connection
@@ -16,6 +16,15 @@ def migrate(targets):
     executor.loader.build_graph()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
+
+
+@pytest.fixture
+def back_to_latest():
+    """Leave the database as every other test expects it: fully migrated."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def appeal_with_lists(apps, guideline, system):
@@ -42,7 +51,7 @@ def appeal_with_lists(apps, guideline, system):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_clause_lists_become_rows_in_their_order():
+def test_the_clause_lists_become_rows_in_their_order(back_to_latest):
     organization = OrganizationFactory()
     guideline = published_guideline(organization)
     system = AISystemFactory(organization=organization)
@@ -53,3 +62,14 @@ def test_the_clause_lists_become_rows_in_their_order():
     cited = apps.get_model("appeals", "CitedClause").objects
     assert list(cited.filter(decision__isnull=False).values_list("key", flat=True)) == ["R-1.1"]
     assert list(cited.filter(vote__isnull=False).values_list("key", flat=True)) == ["R-2.1"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_decisions_taken_before_the_search_table_get_their_search_document(back_to_latest):
+    organization = OrganizationFactory(name="Acme AI")
+    guideline = published_guideline(organization)
+    system = AISystemFactory(organization=organization, name="Acme Helper")
+    appeal_with_lists(migrate(BEFORE), guideline, system)
+    apps = migrate([("appeals", "0009_decision_search_documents")])
+    document = apps.get_model("appeals", "DecisionSearch").objects.get().document
+    assert "R-1.1 Heading R-1.1" in document and "Acme Helper" in document and "Acme AI" in document

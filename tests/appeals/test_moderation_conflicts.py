@@ -24,7 +24,7 @@ ACTIONS = {
         services.declare_inadmissible,
         {"reason": "abusive", "public_note": "No."},
         "declare-inadmissible",
-        {"reason": "abusive", "public_note": "No."},
+        {"reason": "abusive", "public_note": "No.", "confirm": "1"},
     ),
     "take down personal data": (Appeal.AWAITING_REVIEW, services.redact_refusal, REDACTION, "redact-appeal", REDACTION),
     "route by hand": (Appeal.AWAITING_REVIEW, services.assign_reviewer_by_hand, {}, "route-appeal", {}),

@@ -11,8 +11,17 @@ from tests.appeals.factories import file
     [
         ("write to ada.l@example.org", "email"),
         ("call +44 20 7946 0958", "phone_number"),
+        ("ring 020 7946 0958 after six", "phone_number"),
         ("my number is (415) 555-0100", "phone_number"),
+        ("call 212-555-0147 tomorrow", "phone_number"),
         ("card 4111 1111 1111 1111", "card_number"),
+        ("card 5500-0000-0000-0004 expired", "card_number"),
+        ("pay into GB82 WEST 1234 5698 7654 32", "iban"),
+        ("IBAN DE89370400440532013000", "iban"),
+        ("my SSN is 536-22-8726", "national_id"),
+        ("NI number JG 10 37 29 A", "national_id"),
+        ("my router is 192.168.1.1", "ip_address"),
+        ("from 2001:db8::8a2e:370:7334 today", "ip_address"),
         ("https://chat.example/c/share?token=abc123", "token_link"),
         ("https://chat.example/share/Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5", "token_link"),
     ],
@@ -25,7 +34,22 @@ def test_personal_data_is_found_and_replaced(text, kind):
 
 @pytest.mark.parametrize(
     "text",
-    ["On 2026-11-20 14:30 I asked", "a dose of 4000 mg a day", "https://example.org/docs?page=2", "ticket 12345678"],
+    [
+        "Decision on A-2026-000007",
+        "appeals A-2026-000007 and A-2025-123456 cite R-4.2",
+        "clause R-4.2 and S-12.3.1 of version 2",
+        "On 2026-11-20 14:30 I asked",
+        "on 20/11/2026 and 2026-11-20T14:30:00",
+        "since v2.10.3 and version 1.4.0.2",
+        "a dose of 4000 mg a day",
+        "https://example.org/docs?page=2",
+        "ticket 12345678",
+        "order 4111 1111 1111 1112",
+        "GB82 WEST 1234 5698 7654 33 is not a checked account",
+        "000-12-3456 is not an issued SSN",
+        "256.1.1.1 is not an address",
+        "at 14:30:00 sharp",
+    ],
 )
 def test_ordinary_text_is_left_alone(text):
     assert redact(text) == (text, [])

@@ -36,7 +36,7 @@ def test_a_reviewer_accepts_and_decides_in_the_browser(client, citizen, system, 
     assert "This field is required" in response.text
     client.post(
         reverse("decide-appeal", args=[assignment.pk]),
-        {"outcome": "upheld", "rationale": "The clause applies.", "cited_clause_keys": ["R-1.1"]},
+        {"outcome": "upheld", "rationale": "The clause applies.", "cited_clause_keys": ["R-1.1"], "confirm": "1"},
     )
     appeal.refresh_from_db()
     assert appeal.status == Appeal.DECIDED

@@ -47,7 +47,7 @@ def test_a_moderator_declares_an_appeal_inadmissible_with_a_public_note(client, 
     client.force_login(moderator)
     client.post(
         reverse("declare-inadmissible", args=[appeal.public_id]),
-        {"reason": "not_a_refusal", "public_note": "The system answered the question."},
+        {"reason": "not_a_refusal", "public_note": "The system answered the question.", "confirm": "1"},
     )
     appeal.refresh_from_db()
     assert appeal.status == Appeal.INADMISSIBLE

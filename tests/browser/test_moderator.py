@@ -24,7 +24,6 @@ def work(organization, citizen):
     return reported, file(citizen, system, published_guideline(organization))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 bug 1: the queue lists every published comment (fix on ui-bugs)")
 def test_the_reported_queue_lists_only_reported_comments(page, work, moderator):
     moderator_ = signed_in(Person(page, keyboard=True), moderator.email, PASSWORD)
     moderator_.follow(page.get_by_role("link", name="Comments to moderate"), shot="moderation-comments")

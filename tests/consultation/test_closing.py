@@ -159,11 +159,11 @@ def test_the_responses_page_and_final_form(client, publisher, closed):
     client.post(f"{base}new/", {"comment": comment.pk, "disposition": "adopted", "text": "Yes."})
     assert comment.__class__.objects.get(pk=comment.pk).response.text == "Yes."
     client.post("/publish/acme/medical/drafts/new/")
-    response = client.post("/publish/acme/medical/v2/final/", {"summary_of_changes": ""})
+    response = client.post("/publish/acme/medical/v2/final/", {"summary_of_changes": "", "confirm": "1"})
     assert response.status_code == 400 and "cannot be empty" in response.content.decode()
     response = client.post(
         "/publish/acme/medical/v2/final/",
-        {"summary_of_changes": "Final.", "statement-R-1.1": "Kept.", "comments-R-1.1": str(comment.pk)},
+        {"summary_of_changes": "Final.", "statement-R-1.1": "Kept.", "comments-R-1.1": str(comment.pk), "confirm": "1"},
     )
     assert response.status_code == 302
     assert GuidelineVersion.objects.get(number=2).status == GuidelineVersion.FINAL
@@ -175,8 +175,24 @@ def test_the_final_form_refuses_comment_numbers_that_are_not_comments(client, pu
     client.post("/publish/acme/medical/drafts/new/")
     response = client.post(
         "/publish/acme/medical/v2/final/",
-        {"summary_of_changes": "Final.", "statement-R-1.1": "Kept.", "comments-R-1.1": numbers},
+        {"summary_of_changes": "Final.", "statement-R-1.1": "Kept.", "comments-R-1.1": numbers, "confirm": "1"},
     )
     assert response.status_code == 400
     assert "comment numbers" in response.text or "were not made on version 1" in response.text
     assert GuidelineVersion.objects.get(number=2).status == GuidelineVersion.DRAFT
+
+
+def test_answering_a_clause_with_one_comment_says_one_comment(client, publisher, closed):
+    CommentFactory(version=closed, clause=closed.clauses.first())
+    client.force_login(publisher)
+    base = "/publish/acme/medical/v1/responses/"
+    page = client.post(f"{base}new/", {"clause": "R-1.1", "disposition": "noted", "text": "Read."}, follow=True).text
+    assert "Response published on 1 comment." in page
+
+
+def test_the_final_form_asks_each_clause_a_question_that_fits_it(client, publisher, closed):
+    client.force_login(publisher)
+    client.post("/publish/acme/medical/drafts/new/")
+    page = client.get("/publish/acme/medical/v2/final/").text
+    assert "Why (public)" not in page
+    assert "Why it stays as it was" in page

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from consultation.models import Comment, CommentPeriod, Guideline, GuidelineVersion, Response
 from ledger.services import check_chain
@@ -23,3 +24,16 @@ def test_the_demo_has_a_final_an_open_and_a_scheduled_consultation(settings, cli
     assert check_chain().ok
     for version in GuidelineVersion.objects.public():
         assert client.get(version.get_absolute_url()).status_code == 200
+
+
+def test_the_demo_has_a_closed_consultation_whose_publisher_can_answer_and_publish_at_once(settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    closed = GuidelineVersion.objects.get(guideline__slug="data-protection", number=1)
+    assert not closed.comment_period.is_open and closed.comment_period.closes_at < timezone.now()
+    assert Comment.objects.filter(version=closed).unanswered().count() == 3
+    client.login(email="publisher@demo.whodecides.test", password="demo-pass-2026")
+    assert "Answer comment" in client.get("/publish/acme-ai/data-protection/v1/responses/").text
+    response = client.post("/publish/acme-ai/data-protection/v2/final/", {"summary_of_changes": "Examples added."})
+    assert response.status_code == 302
+    assert GuidelineVersion.objects.get(guideline__slug="data-protection", number=2).status == GuidelineVersion.FINAL

@@ -177,3 +177,12 @@ def test_the_pages_offer_no_moderation_to_a_conflicted_moderator(client, moderat
         text = page.content.decode()
         assert "You publish for Acme AI, so another moderator must handle this." in text
         assert f"Hide comment {comment.pk}" not in text and "dismiss the reports" not in text
+
+
+def test_the_reported_queue_leaves_out_comments_nobody_reported(client, moderator, citizen, comment):
+    quiet = CommentFactory(version=comment.version, clause=comment.clause, body="A fair point about dosage.")
+    comments.report_comment(comment=comment, reason="spam", by=citizen)
+    client.force_login(moderator)
+    page = client.get("/moderation/comments/").content.decode()
+    assert "Buy cheap pills" in page
+    assert quiet.body not in page

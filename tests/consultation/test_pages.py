@@ -5,7 +5,7 @@ import pytest
 from consultation.diff import word_diff
 from consultation.selectors import open_consultations
 from tests.consultation.factories import CommentFactory, consultation
-from tests.factories import GuidelineVersionFactory
+from tests.factories import ClauseFactory, GuidelineVersionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_the_guideline_list_filters_by_organization_and_status(client, organizat
 def test_the_guideline_page_lists_versions_and_clauses(client, organization):
     version = consultation(organization)
     page = client.get(version.guideline.get_absolute_url()).content.decode()
-    assert "v1" in page and 'id="clause-row-R-1.1"' in page and "Open:" in page
+    assert "v1" in page and 'id="clause-row-R-1.1"' in page and "Open for comments" in page
 
 
 def test_an_open_version_shows_the_time_left(client, organization):
@@ -36,7 +36,7 @@ def test_a_closed_version_shows_how_many_comments_are_answered(client, organizat
     version = consultation(organization, closed=True)
     CommentFactory(version=version)
     page = client.get(version.get_absolute_url()).content.decode()
-    assert "Answered 0 of 1" in page and "Comment period: closed" in page
+    assert "Answered 0 of 1" in page and "Consultation closed" in page
 
 
 def test_unknown_guidelines_and_versions_are_404(client, organization):
@@ -49,6 +49,18 @@ def test_unknown_guidelines_and_versions_are_404(client, organization):
 def test_word_diff_marks_changed_words_and_escapes():
     html = word_diff("Refuse <b>all</b> dosage questions", "Refuse most dosage questions")
     assert "<del>&lt;b&gt;all&lt;/b&gt;</del>" in html and "<ins>most</ins>" in html
+
+
+def test_the_diff_page_shows_text_not_markdown_with_the_changed_words_marked(client, organization):
+    older = consultation(organization)
+    older.clauses.filter(key="R-1.1").update(text="Refuse **all** dosage questions.\n\n- for children")
+    newer = GuidelineVersionFactory(guideline=older.guideline, number=2, status="final", based_on=older)
+    ClauseFactory(
+        version=newer, key="R-1.1", heading="Clause 1", text="Refuse **most** dosage questions.\n\n- for children"
+    )
+    page = client.get(f"{newer.get_absolute_url()}diff/1/").text
+    assert "**" not in page
+    assert "<del>all</del>" in page and "<ins>most</ins>" in page
 
 
 def test_open_consultations_are_the_open_periods(organization, other_organization):

@@ -141,10 +141,10 @@ def test_state_follows_the_clock(organization):
 def test_the_publisher_schedules_through_the_form(client, publisher, draft):
     client.force_login(publisher)
     url = f"/publish/{draft.guideline.organization.slug}/{draft.guideline.slug}/v1/period/"
-    response = client.post(url, {"opens_at": "", "closes_at": days(2).strftime("%Y-%m-%dT%H:%M")}, follow=True)
+    response = client.post(url, {"closes_at": days(2).strftime("%Y-%m-%dT%H:%M"), "confirm": "1"}, follow=True)
     assert "at least 30 days" in response.content.decode()
     response = client.post(url, {"opens_at": "tomorrow", "closes_at": "whenever"}, follow=True)
     assert "Give a date and time" in response.content.decode()
-    client.post(url, {"opens_at": "", "closes_at": days(31).strftime("%Y-%m-%dT%H:%M")})
+    client.post(url, {"opens_at": "", "closes_at": days(31).strftime("%Y-%m-%dT%H:%M"), "confirm": "1"})
     draft.refresh_from_db()
     assert draft.status == GuidelineVersion.CONSULTATION

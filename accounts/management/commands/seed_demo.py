@@ -1,10 +1,14 @@
+import logging
+from contextlib import ExitStack, contextmanager
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from accounts.models import Organization, User
 from accounts.services import create_account, create_organization
-from appeals.demo import create_demo_appeals
+from appeals.demo import APPELLANTS, REVIEWERS, create_demo_appeals
 from consultation.demo import create_demo_consultations
 from ledger.checkpoints import publish_checkpoint
 
@@ -23,12 +27,40 @@ DEMO_ACCOUNTS = [
 ]
 
 
+DEMO_DOMAIN = "demo.whodecides.test"
+
+
+@contextmanager
+def quiet_logs(*names: str):
+    """Celery logs every task it runs in-process; seeding runs dozens."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
 class Command(BaseCommand):
-    help = "Fill an empty development site with demo data (safe to run again; refuses when DEBUG is off)."
+    help = (
+        "Fill an empty development site with demo data (safe to run again; refuses when DEBUG is off). "
+        "The emails it sends are shown only with -v 2."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("seed_demo only runs with DEBUG on: it creates accounts with a published password.")
+        with ExitStack() as quiet:
+            if options["verbosity"] < 2:
+                quiet.enter_context(override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"))
+                quiet.enter_context(quiet_logs("celery", "kombu"))
+            self._seed()
+        self._summary(show_mail_hint=options["verbosity"] < 2)
+
+    def _seed(self) -> None:
         with transaction.atomic():
             organization = Organization.objects.filter(slug=DEMO_ORGANIZATION["slug"]).first()
             if organization is None:
@@ -40,7 +72,14 @@ class Command(BaseCommand):
             create_demo_appeals(organization=organization, password=DEMO_PASSWORD)
         # No beat process runs on the embedded default, so the demo record is signed here.
         publish_checkpoint()
-        self.stdout.write("Demo data is ready. Sign in at http://127.0.0.1:8000/accounts/login/ with:")
-        for account in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {account['role']:<10} {account['email']:<34} password: {DEMO_PASSWORD}")
-        self.stdout.write("The other demo reviewers and appellants (…@demo.whodecides.test) use the same password.")
+
+    def _summary(self, *, show_mail_hint: bool) -> None:
+        logins = {account["role"]: [account["email"]] for account in DEMO_ACCOUNTS}
+        logins["reviewer"] += [f"{handle}@{DEMO_DOMAIN}" for handle, *_ in REVIEWERS]
+        logins["citizen"] += [f"{handle}@{DEMO_DOMAIN}" for handle, _ in APPELLANTS]
+        self.stdout.write(f"Demo data is ready: {settings.SITE_URL}/")
+        self.stdout.write(f"Sign in at {settings.SITE_URL}/accounts/login/ with password {DEMO_PASSWORD} as:")
+        for role, emails in logins.items():
+            self.stdout.write(f"  {role:<10} {', '.join(emails)}")
+        if show_mail_hint:
+            self.stdout.write("The emails the demo sent are not shown; run `manage.py seed_demo -v 2` to see them.")

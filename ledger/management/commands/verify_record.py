@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from ledger.checkpoints import latest_checkpoint
 from ledger.services import check_chain
@@ -12,11 +13,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = check_chain()
+        n = report.entries_checked
         if not report.ok:
-            raise CommandError(
-                f"Entry #{report.first_bad_seq} is bad: {report.problem}. "
-                f"{report.entries_checked} entries before it are intact."
-            )
+            before = ngettext("%(n)d entry before it is intact.", "%(n)d entries before it are intact.", n)
+            raise CommandError(f"Entry #{report.first_bad_seq} is bad: {report.problem}. " + before % {"n": n})
+        verified = ngettext("%(n)d entry verified", "%(n)d entries verified", n) % {"n": n}
         latest = latest_checkpoint()
         signed = f" They match the signed checkpoint of {latest.size} entries." if latest else ""
-        self.stdout.write(f"The record is intact: {report.entries_checked} entries verified.{signed}")
+        self.stdout.write(f"The record is intact: {verified}.{signed}")
