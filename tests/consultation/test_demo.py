@@ -34,6 +34,8 @@ def test_the_demo_has_a_closed_consultation_whose_publisher_can_answer_and_publi
     assert Comment.objects.filter(version=closed).unanswered().count() == 3
     client.login(email="publisher@demo.whodecides.test", password="demo-pass-2026")
     assert "Answer comment" in client.get("/publish/acme-ai/data-protection/v1/responses/").text
-    response = client.post("/publish/acme-ai/data-protection/v2/final/", {"summary_of_changes": "Examples added."})
+    answers = {"summary_of_changes": "Examples added."}
+    assert "Check" in client.post("/publish/acme-ai/data-protection/v2/final/", answers).text
+    response = client.post("/publish/acme-ai/data-protection/v2/final/", {**answers, "confirm": "1"})
     assert response.status_code == 302
     assert GuidelineVersion.objects.get(guideline__slug="data-protection", number=2).status == GuidelineVersion.FINAL
