@@ -14,7 +14,7 @@ from config.celery import app as celery_app
 from core import outbox
 from core.models import OutboxTask
 from core.queue import enqueue
-from tests.services import require_broker
+from tests.real_services import require_broker
 from tests.workers import broker_unreachable
 
 pytestmark = pytest.mark.django_db

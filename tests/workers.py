@@ -11,7 +11,7 @@ from django.db import connection
 
 from config.celery import app as celery_app
 from core import outbox
-from tests.services import require_broker, require_postgres
+from tests.real_services import require_broker, require_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,7 +8,7 @@ from appeals import services
 from appeals.selectors import search_decisions
 from consultation.models import Clause
 from tests.appeals.factories import decided
-from tests.services import require_postgres
+from tests.real_services import require_postgres
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from config.celery import app as celery_app
 from ledger.services import check_chain
 from tests.appeals.factories import AISystemFactory, file, make_reviewer, published_guideline
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
-from tests.services import require_broker, require_postgres
+from tests.real_services import require_broker, require_postgres
 from tests.workers import running_workers, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

@@ -3,7 +3,7 @@ import os
 import pytest
 
 from tests.browser.journey import Person
-from tests.services import chromium_path
+from tests.real_services import chromium_path
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between page actions are still plain synchronous code.

@@ -40,7 +40,7 @@ def test_entries_cannot_be_updated_or_deleted_in_code():
 
 
 def test_postgresql_refuses_updates_and_deletes_even_in_raw_sql():
-    from tests.services import require_postgres
+    from tests.real_services import require_postgres
 
     require_postgres()
     append(kind="test.created", subject="thing:1", payload={})

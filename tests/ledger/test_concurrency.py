@@ -5,7 +5,7 @@ from django.db import close_old_connections, connection
 
 from ledger.models import Entry
 from ledger.services import append, check_chain
-from tests.services import require_postgres
+from tests.real_services import require_postgres
 
 WRITERS = 8
 APPENDS_EACH = 25

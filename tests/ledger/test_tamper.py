@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from ledger.checkpoints import publish_checkpoint
 from ledger.models import Cosignature, Witness
 from ledger.services import append
-from tests.services import require_postgres
+from tests.real_services import require_postgres
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,4 +1,4 @@
-"""Which real services this run has: PostgreSQL, Redis, Chromium.
+"""Which real services this run has: PostgreSQL, Redis, Chromium (external servers, not our app's services).
 
 A test that needs one it lacks is skipped with the reason, except when
 REQUIRE_SERVICES=1 (as in CI), where the missing service fails the test instead.
