@@ -233,3 +233,14 @@ class FinalForm(CheckAnswersForm):
             statements[key] = {"text": self.cleaned_data.get(f"statement-{key}", ""), "comments": ids}
         self.cleaned_data["statements"] = statements
         return self.cleaned_data
+
+    def check_page(self, version) -> dict[str, str]:
+        """The check page's words before `version` is published as final."""
+        return {
+            "title": f"Check the final version {version.number}",
+            "button": "Publish the final version",
+            "warning": "Once published, this version is final and the previous final version is superseded.",
+        }
+
+    def arguments(self) -> dict:
+        return {key: self.cleaned_data[key] for key in ("summary_of_changes", "statements")}
