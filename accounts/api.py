@@ -15,6 +15,22 @@ class TokenInput(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, max_length=4096)
 
+    def verified_user(self, request):
+        """The verified account these credentials sign in to; otherwise the refusal, with its status code."""
+        try:
+            # allauth's adapter counts failures per address and per email (ACCOUNT_RATE_LIMITS["login_failed"]),
+            # the same count as the sign-in page, so guessing here does not bypass the limit there.
+            user = get_adapter(request).authenticate(
+                request, email=self.validated_data["email"], password=self.validated_data["password"]
+            )
+        except DjangoValidationError as error:
+            raise Throttled(detail=error.messages[0]) from error
+        if user is None:
+            raise AuthenticationFailed("The email or the password is not right.")
+        if not has_verified_email(user):
+            raise PermissionDenied("Verify your email address before using the API.")
+        return user
+
 
 class TokenOutput(serializers.Serializer):
     token = serializers.CharField()
@@ -41,17 +57,5 @@ class TokenView(APIView):
     def post(self, request):
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            # allauth's adapter counts failures per address and per email (ACCOUNT_RATE_LIMITS["login_failed"]),
-            # the same count as the sign-in page, so guessing here does not bypass the limit there.
-            user = get_adapter(request).authenticate(
-                request, email=data.validated_data["email"], password=data.validated_data["password"]
-            )
-        except DjangoValidationError as error:
-            raise Throttled(detail=error.messages[0]) from error
-        if user is None:
-            raise AuthenticationFailed("The email or the password is not right.")
-        if not has_verified_email(user):
-            raise PermissionDenied("Verify your email address before using the API.")
-        token, _ = Token.objects.get_or_create(user=user)
+        token, _ = Token.objects.get_or_create(user=data.verified_user(request))
         return Response({"token": token.key})

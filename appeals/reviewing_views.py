@@ -1,5 +1,7 @@
 """Reviewers' pages: their offers and reviews, accepting, declining and deciding; and correcting a decision."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from accounts.models import ReviewerProfile
 from appeals import forms, selectors, services
-from appeals.models import Assignment
+from appeals.models import Appeal, Assignment, Decision
 from core.forms import check_answers
 
 
@@ -90,22 +92,31 @@ def decline(request, pk: int):
 def decide(request, pk: int):
     assignment = _own_assignment(request, pk)
     form = forms.DecisionForm(request.POST, appeal=assignment.appeal)
-    check = check_answers(
-        request, form, show_form=lambda: review(request, pk, decision_form=form),
-        title=f"Check your {'vote' if assignment.appeal.significant else 'decision'} on {assignment.appeal.public_id}",
-        button="Cast your vote" if assignment.appeal.significant else "Publish the decision",
-        warning="A decision is published at once and never edited; a mistake is fixed by a public correction.",
-    )  # fmt: skip
+    show_form = partial(review, request, pk, decision_form=form)
+    check = check_answers(request, form, show_form=show_form, **_decision_check_page(assignment.appeal))
     if check:
         return check
     decision = forms.call_service(
         form, services.decide_appeal, assignment=assignment, by=request.user, **form.arguments()
     )
     if form.errors:
-        return review(request, pk, decision_form=form)
+        return show_form()
+    return _after_deciding(request, assignment.appeal, decision)
+
+
+def _decision_check_page(appeal: Appeal) -> dict[str, str]:
+    return {
+        "title": f"Check your {'vote' if appeal.significant else 'decision'} on {appeal.public_id}",
+        "button": "Cast your vote" if appeal.significant else "Publish the decision",
+        "warning": "A decision is published at once and never edited; a mistake is fixed by a public correction.",
+    }
+
+
+def _after_deciding(request, appeal: Appeal, decision: Decision | None):
+    """A panel's vote waits for the others (no decision yet); a single reviewer's decision is public at once."""
     if decision:
-        messages.success(request, f"Appeal {assignment.appeal.public_id} is decided: {decision.get_outcome_display()}.")
-        return redirect(assignment.appeal)
+        messages.success(request, f"Appeal {appeal.public_id} is decided: {decision.get_outcome_display()}.")
+        return redirect(appeal)
     messages.success(request, "Your vote is recorded. The decision follows when the whole panel has voted.")
     return redirect("reviewer-home")
 

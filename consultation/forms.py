@@ -60,16 +60,31 @@ class VersionForm(forms.Form):
 class CommentForm(VersionForm):
     """A comment, or a reply (`parent`), on a clause of the version or ("general") on the whole of it."""
 
-    body = forms.CharField(max_length=LONG_TEXT_LENGTH, error_messages={"required": "Your comment cannot be empty."})
-    on_behalf_of = forms.CharField(max_length=ON_BEHALF_OF_LENGTH, required=False)
-    clause = forms.CharField(max_length=KEY_LENGTH, required=False)
-    parent = forms.CharField(max_length=40, required=False)
+    body = forms.CharField(
+        label="Your comment", max_length=LONG_TEXT_LENGTH, error_messages={"required": "Your comment cannot be empty."}
+    )
+    on_behalf_of = forms.CharField(label="On behalf of an organization", max_length=ON_BEHALF_OF_LENGTH, required=False)
+    clause = forms.CharField(label="", max_length=KEY_LENGTH, required=False)
+    parent = forms.CharField(label="", max_length=40, required=False)
 
     def clean_clause(self) -> Clause | None:
         return self.clause_named(self.cleaned_data["clause"])
 
     def clean_parent(self) -> Comment | None:
         return self.comment_numbered(self.cleaned_data["parent"], "The comment you replied to is not on this version.")
+
+    def clean(self):
+        self._use_thread_ids(self.cleaned_data.get("clause"), self.cleaned_data.get("parent"))
+        return self.cleaned_data
+
+    def _use_thread_ids(self, clause: Clause | None, parent: Comment | None) -> None:
+        """The form is drawn once per thread and per reply, with ids naming them (includes/comment_form.html); the
+        error summary links to those. Clause and parent are hidden, and a reply has no organization: their errors
+        link to the comment box."""
+        suffix = (clause.key if clause else "general") + (f"-r{parent.pk}" if parent else "")
+        ids = {"body": f"body-{suffix}", "on_behalf_of": f"behalf-{suffix}" if parent is None else f"body-{suffix}"}
+        for name, field in self.fields.items():
+            field.widget.attrs["id"] = ids.get(name, ids["body"])
 
 
 class ReportForm(forms.Form):
@@ -233,3 +248,14 @@ class FinalForm(CheckAnswersForm):
             statements[key] = {"text": self.cleaned_data.get(f"statement-{key}", ""), "comments": ids}
         self.cleaned_data["statements"] = statements
         return self.cleaned_data
+
+    def check_page(self, version) -> dict[str, str]:
+        """The check page's words before `version` is published as final."""
+        return {
+            "title": f"Check the final version {version.number}",
+            "button": "Publish the final version",
+            "warning": "Once published, this version is final and the previous final version is superseded.",
+        }
+
+    def arguments(self) -> dict:
+        return {key: self.cleaned_data[key] for key in ("summary_of_changes", "statements")}

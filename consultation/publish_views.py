@@ -98,18 +98,19 @@ def import_draft(request, org: str, slug: str):
     form = ImportForm(request.POST or None, request.FILES or None)
     if form.is_valid():
         values = {key: form.cleaned_data[key] for key in ("markdown", "summary_of_changes")}
-        version = run_service(
-            form, lambda: drafting.import_draft_from_markdown(guideline=guideline, **values, by=request.user)
-        )
+        import_markdown = partial(drafting.import_draft_from_markdown, guideline=guideline, **values, by=request.user)
+        version = run_service(form, import_markdown)
         if version:
-            n = version.clauses.count()
-            imported = ngettext(
-                "Imported %(n)d clause into draft %(v)d.", "Imported %(n)d clauses into draft %(v)d.", n
-            )
-            messages.success(request, imported % {"n": n, "v": version.number})
+            messages.success(request, _imported(version))
             return redirect(_manage_url(version))
     context = {"guideline": guideline, "form": form}
     return render(request, "consultation/publish/import.html", context, status=400 if form.errors else 200)
+
+
+def _imported(version: GuidelineVersion) -> str:
+    n = version.clauses.count()
+    imported = ngettext("Imported %(n)d clause into draft %(v)d.", "Imported %(n)d clauses into draft %(v)d.", n)
+    return imported % {"n": n, "v": version.number}
 
 
 @login_required
@@ -119,11 +120,17 @@ def publish_version(request, org: str, slug: str, number: int):
 
 def _version_page(request, version: GuidelineVersion, refused: dict[str, forms.Form] | None = None):
     """The publisher's page of one version; after a refused action, that form's errors sit next to its fields."""
+    page_forms = {"add": AddClauseForm(), "schedule": PeriodForm(), "extend": ExtensionForm(), **(refused or {})}
+    context = {**_version_context(version), "forms": page_forms}
+    refused_now = any(form.errors for form in (refused or {}).values())
+    return render(request, "consultation/publish/version.html", context, status=400 if refused_now else 200)
+
+
+def _version_context(version: GuidelineVersion) -> dict:
     version = GuidelineVersion.objects.select_related("guideline__organization", "comment_period", "based_on").get(
         pk=version.pk
     )
-    page_forms = {"add": AddClauseForm(), "schedule": PeriodForm(), "extend": ExtensionForm(), **(refused or {})}
-    context = {
+    return {
         "version": version,
         "guideline": version.guideline,
         "period": version.period,
@@ -131,10 +138,7 @@ def _version_page(request, version: GuidelineVersion, refused: dict[str, forms.F
         "answered": selectors.answered_counts(version),
         "can_publish_final": version.can_be_published_as_final,
         "min_days": settings.CONSULTATION_MIN_DAYS,
-        "forms": page_forms,
     }
-    refused_now = any(form.errors for form in (refused or {}).values())
-    return render(request, "consultation/publish/version.html", context, status=400 if refused_now else 200)
 
 
 def _act(request, version: GuidelineVersion, name: str, form: forms.Form, action, success: str):
@@ -258,25 +262,29 @@ def _respond(version: GuidelineVersion, *, comment, clause, disposition: str, te
 
 @login_required
 def publish_final(request, org: str, slug: str, number: int):
+    version = _final_draft(request, org, slug, number)
+    kinds = selectors.clause_kinds(version.based_on, version)
+    form = FinalForm(request.POST or None, keys=list(kinds))
+    page = partial(_final_page, request, version, form, kinds)
+    if request.method == "GET":
+        return page()
+    check = check_answers(request, form, show_form=page, **form.check_page(version))
+    if check:
+        return check
+    if run_service(form, lambda: closing.publish_final_version(version=version, **form.arguments(), by=request.user)):
+        messages.success(request, f"Version {version.number} is published as final.")
+        return redirect(version.get_absolute_url())
+    return page()
+
+
+def _final_draft(request, org: str, slug: str, number: int) -> GuidelineVersion:
     version = _publisher_version(request, org, slug, number)
     if version.is_public or version.based_on is None:
         raise Http404("Only a draft that follows a consultation is published as final.")
-    kinds = selectors.clause_kinds(version.based_on, version)
-    form = FinalForm(request.POST or None, keys=list(kinds))
+    return version
+
+
+def _final_page(request, version: GuidelineVersion, form: FinalForm, kinds: dict[str, str]):
     context = {"version": version, "guideline": version.guideline, "consultation": version.based_on,
                "clauses": form.clause_fields(kinds), "form": form}  # fmt: skip
-    page = partial(render, request, "consultation/publish/final_form.html", context)
-    if request.method == "GET":
-        return page()
-    check = check_answers(
-        request, form, show_form=lambda: page(status=400 if form.errors else 200),
-        title=f"Check the final version {version.number}", button="Publish the final version",
-        warning="Once published, this version is final and the previous final version is superseded.",
-    )  # fmt: skip
-    if check:
-        return check
-    values = {key: form.cleaned_data[key] for key in ("summary_of_changes", "statements")}
-    if run_service(form, lambda: closing.publish_final_version(version=version, **values, by=request.user)):
-        messages.success(request, f"Version {version.number} is published as final.")
-        return redirect(version.get_absolute_url())
-    return page(status=400)
+    return render(request, "consultation/publish/final_form.html", context, status=400 if form.errors else 200)

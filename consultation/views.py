@@ -121,15 +121,20 @@ def post_comment(request, org: str, slug: str, number: int):
     if request.method != "POST":
         return _comment_page(request, version, CommentForm(request.GET, version=version), show_errors=False)
     form = CommentForm(request.POST, version=version)
-    posted = form.is_valid() and run_service(
-        form, lambda: service.post_comment(version=version, **form.cleaned_data, by=request.user)
-    )
+    posted = _posted(form, version, by=request.user)
     if request.htmx:
         return _thread_fragment(request, version, form, posted=posted or None)
     if not posted:
         return _comment_page(request, version, form, show_errors=True)
     messages.success(request, "Your comment is posted.")
     return redirect(f"{version.get_absolute_url()}#comment-{posted.pk}")
+
+
+def _posted(form: CommentForm, version: GuidelineVersion, *, by) -> Comment | None:
+    """The comment stored from a valid form, or None with the reason on the form."""
+    if not form.is_valid():
+        return None
+    return run_service(form, lambda: service.post_comment(version=version, **form.cleaned_data, by=by))
 
 
 def _comment_page(request, version: GuidelineVersion, form: CommentForm, *, show_errors: bool):

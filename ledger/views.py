@@ -18,16 +18,18 @@ def record(request):
     if not before and "before" in request.GET:
         raise Http404("No such page of the record.")
     entries, older = selectors.record_page(before=before or None)
-    context = {
-        "entries": entries,
-        "older": older,
+    return render(request, "ledger/record.html", {"entries": entries, "older": older, **_record_context()})
+
+
+def _record_context() -> dict:
+    """What a reader needs beside the entries to check the record: the last run, the checkpoint and the keys."""
+    return {
         "last_verification": VerificationRun.objects.first(),
         "checkpoint": latest_checkpoint(),
         "witnesses": Witness.objects.filter(active=True),
         "verifier_key": site_signer().verifier,
         "site_url": settings.SITE_URL,
     }
-    return render(request, "ledger/record.html", context)
 
 
 @cache_control(no_cache=True)

@@ -135,6 +135,27 @@ def test_an_empty_comment_shows_the_error_next_to_the_field(client, citizen, ver
     assert not Comment.objects.exists()
 
 
+def test_an_empty_comment_shows_the_error_summary_linking_to_its_box(client, citizen, version):
+    client.force_login(citizen)
+    response = client.post(f"{version.get_absolute_url()}comments/new/", {"clause": "R-1.1", "body": ""})
+    page = response.content.decode()
+    assert response.status_code == 400 and "There is a problem" in page
+    assert '<a href="#body-R-1.1">Your comment: Your comment cannot be empty.</a>' in page
+    assert '<textarea id="body-R-1.1"' in page
+    assert not Comment.objects.exists()
+
+
+def test_an_empty_reply_in_place_links_the_summary_to_the_reply_box(client, citizen, version):
+    comment = CommentFactory(version=version, clause=version.clauses.get(key="R-1.1"))
+    client.force_login(citizen)
+    data = {"clause": "R-1.1", "parent": comment.pk, "body": ""}
+    response = client.post(f"{version.get_absolute_url()}comments/new/", data, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert "There is a problem" in page and f'href="#body-R-1.1-r{comment.pk}"' in page
+    assert f'<textarea id="body-R-1.1-r{comment.pk}"' in page
+    assert Comment.objects.count() == 1
+
+
 def test_htmx_posting_answers_the_clause_section(client, citizen, version):
     client.force_login(citizen)
     url = f"{version.get_absolute_url()}comments/new/"
