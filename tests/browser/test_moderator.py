@@ -53,8 +53,8 @@ def test_a_moderator_hides_a_reported_comment_and_admits_an_appeal(new_person, w
     assert appeal.status == Appeal.AWAITING_REVIEW
 
 
-def test_a_moderator_dismisses_reports_and_restores_a_hidden_comment(new_person, work, moderator):
-    reported, _ = work
+def test_a_moderator_dismisses_restores_redacts_and_declares_inadmissible(new_person, work, moderator):
+    reported, appeal = work
     hidden = CommentFactory(version=reported.version, body="Hidden by mistake: a fair question.")
     hide_comment(comment=hidden, reason="spam", by=moderator)
     mod = signed_in(new_person(), moderator.email, PASSWORD)
@@ -71,11 +71,6 @@ def test_a_moderator_dismisses_reports_and_restores_a_hidden_comment(new_person,
     hidden.refresh_from_db()
     assert hidden.status == Comment.PUBLISHED
 
-
-def test_a_moderator_redacts_an_appeal_and_declares_it_inadmissible(new_person, work, moderator):
-    _, appeal = work
-    mod = signed_in(new_person(), moderator.email, PASSWORD)
-    page = mod.page
     mod.follow(page.get_by_role("link", name="Appeals to screen"))
     mod.follow(page.get_by_role("link", name=appeal.public_id))
     mod.fill(field(page, "Public prompt excerpt"), "What is the usual dose for [redacted]?")
