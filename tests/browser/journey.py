@@ -103,6 +103,8 @@ class Person:
             name = box.get_attribute("name")
             in_group = "n => document.activeElement?.type === 'radio' && document.activeElement.name === n"
             self._tab_until(lambda: self.page.evaluate(in_group, name), f"the radio group {name}")
+            # Tab lands on the first radio of a group where none is chosen yet; Space chooses it.
+            self.page.keyboard.press("Space")
             for _ in range(self.page.locator(f'input[name="{name}"]').count()):
                 if box.is_checked():
                     return

@@ -5,6 +5,7 @@ from accounts.models import User
 from consultation.models import Comment
 from tests.browser.journey import confirmation_path, field, signed_in
 from tests.consultation.factories import CommentFactory, consultation
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,3 +56,15 @@ def test_a_citizen_signs_up_comments_replies_endorses_and_reports(new_person, or
     citizen.submit(page.get_by_role("button", name="Send to the moderators"))
     expect(page.get_by_text("The moderators will look at this comment.")).to_be_visible()
     assert other.reports.get().reason == "It advertises a pharmacy."
+
+
+def test_a_citizen_follows_a_guideline(new_person, organization, citizen):
+    version = consultation(organization)
+    person = signed_in(new_person(), citizen.email, PASSWORD)
+    page = person.page
+    person.follow(page.get_by_role("link", name="Guidelines", exact=True))
+    person.follow(page.get_by_role("link", name="Medical advice", exact=True))
+    person.submit(page.get_by_role("button", name="Follow this guideline"))
+    expect(page.get_by_text("You follow Medical advice: we will email you when it opens and closes.")).to_be_visible()
+    expect(page.get_by_role("button", name="Stop following")).to_be_visible()
+    assert version.guideline.follows.get().user == citizen

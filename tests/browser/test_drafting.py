@@ -36,3 +36,34 @@ def test_a_publisher_imports_a_draft_and_schedules_its_period(new_person, publis
     expect(page.get_by_text("The comment period is scheduled")).to_be_visible()
     version = GuidelineVersion.objects.get()
     assert version.status == GuidelineVersion.CONSULTATION and version.comment_period.state == "open"
+
+
+def test_a_publisher_adds_edits_moves_and_removes_clauses_of_a_draft(new_person, publisher, organization):
+    guideline = drafting.create_guideline(
+        organization=organization, slug="medical", title="Medical advice", by=publisher
+    )
+    drafting.import_draft_from_markdown(guideline=guideline, markdown=MARKDOWN, by=publisher)
+    person = signed_in(new_person(), publisher.email, PASSWORD)
+    page = person.page
+    person.visit("/publish/")
+    person.follow(page.get_by_role("link", name="Medical advice"))
+    person.follow(page.get_by_role("link", name="Version 1"))
+
+    person.fill(field(page, "Key"), "R-1.3")
+    person.fill(page.locator("#add-heading"), "Emergencies")
+    person.fill(page.locator("#add-text"), "The assistant points to emergency services.")
+    person.submit(page.get_by_role("button", name="Add clause"))
+    expect(page.get_by_text("Clause R-1.3 added.")).to_be_visible()
+
+    person.follow(page.get_by_role("link", name="Edit R-1.1"), shot="edit-clause")
+    person.fill(field(page, "Heading"), "Dosages")
+    person.submit(page.get_by_role("button", name="Save clause"))
+    expect(page.get_by_text("Clause R-1.1 saved.")).to_be_visible()
+    expect(page.get_by_role("heading", name="R-1.1 Dosages")).to_be_visible()
+
+    person.submit(page.get_by_role("button", name="Move R-1.3 up"))
+    expect(page.get_by_text("Clause R-1.3 moved up.")).to_be_visible()
+    person.submit(page.get_by_role("button", name="Remove R-1.2"))
+    expect(page.get_by_text("Clause R-1.2 removed.")).to_be_visible()
+    expect(page.get_by_role("heading", name="R-1.2 Diagnosis")).to_have_count(0)
+    assert list(GuidelineVersion.objects.get().clauses.values_list("key", flat=True)) == ["R-1.1", "R-1.3"]

@@ -1,10 +1,12 @@
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from consultation.models import GuidelineVersion
 from consultation.services import drafting
+from tests.appeals.factories import AISystemFactory, decided, published_guideline
 from tests.browser.journey import field, signed_in
 from tests.consultation.factories import CommentFactory, consultation
 from tests.factories import PASSWORD
@@ -65,3 +67,33 @@ def test_a_publisher_answers_the_comments_and_publishes_the_final_version(new_pe
     assert final.status == GuidelineVersion.FINAL
     change = final.clause_changes.get(clause_key="R-1.1")
     assert set(change.comments.all()) == {first, second}
+
+
+def test_a_publisher_extends_a_period_and_responds_to_a_decision(
+    new_person, organization, publisher, citizen, moderator
+):
+    version = consultation(organization)
+    system = AISystemFactory(organization=organization, slug="helper", name="Acme Helper")
+    decision = decided(citizen, system, published_guideline(organization), moderator).decisions.get()
+    person = signed_in(new_person(), publisher.email, PASSWORD)
+    page = person.page
+    person.follow(page.get_by_role("link", name="Publish", exact=True))
+    person.follow(page.get_by_role("link", name="Medical advice"))
+    person.follow(page.get_by_role("link", name="Version 1"), shot="manage-consultation")
+    later = (version.comment_period.closes_at + timedelta(days=7)).replace(hour=17, minute=0, second=0, microsecond=0)
+    person.fill_datetime(field(page, "New closing time (UTC)"), later)
+    person.fill(field(page, "Public reason"), "Two charities asked for more time.")
+    person.submit(page.get_by_role("button", name="Extend"))
+    expect(page.get_by_text("The comment period is extended.")).to_be_visible()
+    version.comment_period.refresh_from_db()
+    assert version.comment_period.closes_at == later
+
+    person.follow(page.get_by_role("link", name="Decisions", exact=True))
+    person.follow(page.get_by_role("link", name="Decisions on your organization's appeals to answer"))
+    person.follow(page.get_by_role("link", name="Respond", exact=True), shot="respond-to-decision")
+    person.tick(page.get_by_label("Will comply"))
+    person.fill(field(page, "Text"), "We will publish dosage limits from next month.")
+    person.submit(page.get_by_role("button", name="Publish the response"))
+    expect(page.get_by_text("The organization's response is published.")).to_be_visible()
+    expect(page.get_by_text("We will publish dosage limits from next month.")).to_be_visible()
+    assert decision.responses.get().kind == "will_comply"
