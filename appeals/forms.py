@@ -2,6 +2,7 @@
 the model fields share one definition of each."""
 
 from datetime import timedelta
+from functools import partial
 
 from django import forms
 from django.conf import settings
@@ -30,7 +31,7 @@ from appeals.models import (
     OrganizationResponse,
 )
 from consultation.models import Guideline
-from core.forms import CheckAnswersForm, SiteForm, add_service_errors
+from core.forms import CheckAnswersForm, SiteForm, run_service
 from core.ids import parse_id
 
 CLOCK_SKEW = timedelta(minutes=5)  # a device clock a little ahead is not "the future"
@@ -60,12 +61,8 @@ def at_most_attachments(files):
 
 
 def call_service(form: forms.Form, service, **arguments):
-    """Run `service`; on a ValidationError show it on `form` (then `form.errors` is set) and return None."""
-    try:
-        return service(**arguments)
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
+    """Run `service`; a ValidationError is shown on `form`, a refusal stays a 403 (appeals' pages answer it so)."""
+    return run_service(form, partial(service, **arguments), shown=(ValidationError,))
 
 
 def act_and_tell(request, form: "ServiceForm", service, **arguments) -> bool:

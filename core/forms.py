@@ -25,11 +25,19 @@ def add_service_errors(form: forms.Form, error: ValidationError | PermissionDeni
         form.add_error(None, error)
 
 
-def run_service(form: forms.Form, action: Callable[[], T]) -> T | None:
-    """`action()`'s result, or None with its refusal added to `form` (then `form.errors` says why)."""
+def run_service(
+    form: forms.Form,
+    action: Callable[[], T],
+    *,
+    shown: tuple[type[Exception], ...] = (ValidationError, PermissionDenied),
+) -> T | None:
+    """`action()`'s result, or None with its refusal added to `form` (then `form.errors` says why).
+
+    `shown` names the refusals that belong on the form; any other (say, PermissionDenied where the page should be a
+    403) goes up to the caller."""
     try:
         return action()
-    except (ValidationError, PermissionDenied) as error:
+    except shown as error:
         add_service_errors(form, error)
         return None
 
