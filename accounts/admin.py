@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from accounts.models import Membership, Organization, ReviewerProfile, User
+from accounts.models import AuditorProfile, Membership, Organization, ReviewerProfile, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -39,3 +39,15 @@ class ReviewerProfileAdmin(admin.ModelAdmin):
     search_fields = ["handle", "user__email"]
     filter_horizontal = ["affiliations"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(AuditorProfile)
+class AuditorProfileAdmin(admin.ModelAdmin):
+    list_display = ["label", "user", "active", "created_at"]
+    list_filter = ["active"]
+    search_fields = ["label", "user__email"]
+    autocomplete_fields = ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The label is already on audits and in the record: renaming would make them disagree.
+        return ["label"] if obj else []

@@ -9,4 +9,5 @@ def roles(request):
     return {
         "user_is_moderator": SimpleLazyObject(lambda: permissions.is_moderator(user)),
         "user_is_reviewer": SimpleLazyObject(lambda: permissions.is_reviewer(user)),
+        "user_is_auditor": SimpleLazyObject(lambda: permissions.is_auditor(user)),
     }

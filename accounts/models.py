@@ -101,3 +101,25 @@ class ReviewerProfile(models.Model):
 
     def __str__(self) -> str:
         return self.handle
+
+
+class AuditorProfileQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class AuditorProfile(models.Model):
+    """A vetted outside auditor or researcher, named publicly: every read they make of private data is on the record
+    under this label, so the public knows who looked."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="auditor_profile")
+    label = models.CharField(
+        max_length=120, unique=True, help_text="The public name on audits and in the record, e.g. 'Jo Roe, Audit Lab'."
+    )
+    active = models.BooleanField(default=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuditorProfileQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return self.label

@@ -2,7 +2,7 @@
 
 from allauth.account.models import EmailAddress
 
-from accounts.models import Membership, Organization, ReviewerProfile
+from accounts.models import AuditorProfile, Membership, Organization, ReviewerProfile
 
 
 def has_verified_email(user) -> bool:
@@ -22,6 +22,10 @@ def is_moderator(user) -> bool:
 
 def is_reviewer(user) -> bool:
     return user.is_authenticated and user.is_active and ReviewerProfile.objects.active().filter(user=user).exists()
+
+
+def is_auditor(user) -> bool:
+    return user.is_authenticated and user.is_active and AuditorProfile.objects.active().filter(user=user).exists()
 
 
 def can_publish_for(user, organization: Organization) -> bool:

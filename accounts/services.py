@@ -2,9 +2,9 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.models import Membership, Organization, ReviewerProfile, User
+from accounts.models import AuditorProfile, Membership, Organization, ReviewerProfile, User
 
-ROLES = ("citizen", "publisher", "moderator", "reviewer")
+ROLES = ("citizen", "publisher", "moderator", "reviewer", "auditor")
 
 
 class AccountError(ValueError):
@@ -43,6 +43,8 @@ def create_account(
         raise AccountError("A publisher needs an organization (--organization SLUG).")
     if User.objects.filter(email__iexact=email).exists():
         raise AccountError(f"An account with the email {email} already exists.")
+    if role == "auditor" and AuditorProfile.objects.filter(label=display_name or email.split("@")[0]).exists():
+        raise AccountError("Another auditor is named so; auditors are named publicly, so give a distinct --name.")
     user = User.objects.create_user(
         email, password, display_name=display_name or email.split("@")[0], is_moderator=role == "moderator"
     )
@@ -51,6 +53,8 @@ def create_account(
         Membership.objects.create(user=user, organization=organization, role=Membership.PUBLISHER)
     if role == "reviewer":
         ReviewerProfile.objects.create(user=user, handle=_free_handle(user), expertise=expertise or [])
+    if role == "auditor":
+        AuditorProfile.objects.create(user=user, label=user.display_name)
     return user
 
 

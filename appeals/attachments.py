@@ -52,6 +52,22 @@ def check_upload(upload) -> str:
     return mime
 
 
+def check_pdf_upload(upload, *, limit: int) -> None:
+    """A PDF of at most `limit` bytes, held to the same checks as an appeal's PDF; ValidationError otherwise."""
+    name = upload.name or "file"
+    if upload.size > limit:
+        raise ValidationError(f"{name} is larger than {limit // (1024 * 1024)} MB.")
+    if upload.size == 0:
+        raise ValidationError(f"{name} is empty.")
+    data = _read_all(upload)
+    guessed = filetype.guess(data[:8192])
+    if guessed is None or guessed.mime != "application/pdf":
+        raise ValidationError(f"{name} is not a PDF file.")
+    if PurePath(name).suffix.lower() != ".pdf":
+        raise ValidationError(f"{name} is a PDF but its name says otherwise. Rename it and try again.")
+    _check_pdf(name, data)
+
+
 def _read_all(upload) -> bytes:
     upload.seek(0)
     data = upload.read()

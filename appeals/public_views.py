@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 
 from accounts import permissions
 from appeals import forms, selectors
-from appeals.models import Decision
+from appeals.models import Attachment, Decision
 from core.ratelimit import EXPORT_LIMIT_MESSAGE, too_many_exports
 from core.streaming import csv_response
 
@@ -33,6 +33,11 @@ def attachment(request, public_id: str, pk: int):
     item = get_object_or_404(appeal.attachments, pk=pk)
     if not item.can_be_seen_by(request.user):
         raise Http404("No such attachment.")
+    return attachment_response(item)
+
+
+def attachment_response(item: Attachment) -> FileResponse:
+    """The file under its neutral name; never cached where it is private."""
     response = FileResponse(item.file.open("rb"), content_type=item.content_type)
     response["Content-Disposition"] = f'inline; filename="{item.public_name}"'
     response["X-Content-Type-Options"] = "nosniff"

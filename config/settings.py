@@ -372,3 +372,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Audits: outside auditors read non-public appeal data within a declared audit (docs/decisions-audits.md).
+INSTALLED_APPS += ["audits"]
+# An audit report's PDF may be larger than an appeal's attachment; it must still fit under REQUEST_MAX_BYTES.
+AUDIT_REPORT_MAX_BYTES = env_int("AUDIT_REPORT_MAX_BYTES", 10 * 1024 * 1024)

@@ -12,7 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("--password", required=True)
         parser.add_argument("--role", required=True, help=f"One of: {', '.join(ROLES)}")
         parser.add_argument("--organization", help="Slug of the organization (publishers)")
-        parser.add_argument("--name", default="", help="Public display name")
+        parser.add_argument("--name", default="", help="Public display name (for auditors, the name on the record)")
         parser.add_argument("--expertise", default="", help="Comma-separated tags (reviewers)")
 
     def handle(self, *args, **options):
