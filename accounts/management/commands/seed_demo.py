@@ -9,6 +9,7 @@ from django.test.utils import override_settings
 from accounts.models import Organization, User
 from accounts.services import create_account, create_organization
 from appeals.demo import APPELLANTS, REVIEWERS, create_demo_appeals
+from audits.demo import create_demo_audit
 from consultation.demo import create_demo_consultations
 from ledger.checkpoints import publish_checkpoint
 
@@ -24,6 +25,7 @@ DEMO_ACCOUNTS = [
         "display_name": "Rae Reviewer",
         "expertise": ["medical", "security"],
     },
+    {"email": "auditor@demo.whodecides.test", "role": "auditor", "display_name": "Ines Auditor, Open Audit Lab"},
 ]
 
 
@@ -70,6 +72,7 @@ class Command(BaseCommand):
                     create_account(password=DEMO_PASSWORD, organization=organization, **account)
             create_demo_consultations(organization=organization)
             create_demo_appeals(organization=organization, password=DEMO_PASSWORD)
+            create_demo_audit(organization=organization)
         # No beat process runs on the embedded default, so the demo record is signed here.
         publish_checkpoint()
 
