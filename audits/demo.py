@@ -18,11 +18,11 @@ substance of the appeal, and whether the outcomes are consistent across similar 
 
 We read the original excerpts and grounds of the appeals in scope. We will publish our findings here and
 quote nothing that identifies an appellant."""
-REPORT = """## Summary
+REPORT = """### Summary
 
 We read the originals of {count} appeals against {name} filed in the audit's period.
 
-## Findings
+### Findings
 
 1. **Clause citations.** In every appeal we read, the refusal cited the clause it was appealed under; the
    clauses on *medication and dosage* (R-1.1) drew the most appeals.
@@ -31,7 +31,7 @@ We read the originals of {count} appeals against {name} filed in the audit's per
 3. **Consistency.** Similar dosage questions were refused and later overturned; the guideline's wording does
    not separate general safety information from individual advice.
 
-## Recommendation
+### Recommendation
 
 Reword R-1.1 so that general, label-level safety information is not refused.
 """

@@ -45,7 +45,12 @@ class CloseAuditForm(CheckAnswersForm, ServiceForm):
 
 
 class ReportForm(ServiceForm):
-    body = forms.CharField(label="Report (Markdown)", max_length=REPORT_MAX, widget=forms.Textarea(attrs={"rows": 16}))
+    body = forms.CharField(
+        label="Report (Markdown)",
+        max_length=REPORT_MAX,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text="Headings start at ### (the page has its own). Quote nothing that identifies an appellant.",
+    )
     pdf = forms.FileField(
         label="The report as a PDF (optional)",
         required=False,

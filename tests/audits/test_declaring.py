@@ -142,7 +142,11 @@ def test_the_auditor_closes_the_audit_on_the_record(client, auditor, audit):
     assert response.url == audit.get_absolute_url()
     assert AuditClosure.objects.get(audit=audit).note == "Fieldwork done."
     entry = Entry.objects.get(kind="audit.closed")
-    assert json.loads(entry.payload) == {"audit": audit.pk, "auditor": "Jo Roe, Open Audit Lab", "note": "Fieldwork done."}
+    assert json.loads(entry.payload) == {
+        "audit": audit.pk,
+        "auditor": "Jo Roe, Open Audit Lab",
+        "note": "Fieldwork done.",
+    }
     page = client.get(audit.get_absolute_url()).text
     assert ">Closed</strong>" in page and "Fieldwork done." in page
 

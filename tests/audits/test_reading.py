@@ -2,7 +2,6 @@
 public record; every other request is refused before anything is recorded."""
 
 import json
-
 import re
 
 import pytest
