@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import URLResolver, get_resolver
 
 from appeals.models import Appeal, Assignment, Attachment, Decision
+from audits.models import Audit, AuditReport
 from consultation.models import Comment
 from ledger.models import Entry
 
@@ -40,9 +41,11 @@ def demo_path_values() -> dict:
         "decisions": Decision.objects.order_by("pk").first().pk,
         "reviewing": Assignment.objects.order_by("pk").first().pk,
         "attachments": Attachment.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
+        "audits": Audit.objects.order_by("pk").first().pk,
     }
     size = Entry.objects.count()
-    ints = {"number": version.number, "other": version.number, "seq": 1, "size": size, "tree_size": size}
+    ints = {"number": version.number, "other": version.number, "seq": 1, "size": size, "tree_size": size,
+            "report": AuditReport.objects.order_by("pk").first().pk, "attachment": by_kind["attachments"]}  # fmt: skip
     first_clause = version.clauses.order_by("position").first()
     return {
         "slug": lambda name, route: version.guideline.organization.slug if name == "org" else version.guideline.slug,
@@ -55,4 +58,4 @@ def demo_path_values() -> dict:
 
 
 def _kind_of(route: str) -> str:
-    return next(kind for kind in ["attachments", "comments", "decisions", "reviewing"] if kind in route)
+    return next(kind for kind in ["audits", "attachments", "comments", "decisions", "reviewing"] if kind in route)
