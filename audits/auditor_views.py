@@ -18,7 +18,7 @@ from appeals.forms import act_and_tell, call_service
 from appeals.public_views import attachment_response
 from audits import forms, selectors, services
 from audits.models import Audit
-from core.forms import check_answers
+from core.forms import check_answers, first_error
 
 APPEALS_PER_PAGE = 50
 
@@ -70,6 +70,9 @@ def declare_audit(request):
 def close_audit(request, pk: int):
     audit = _own_audit(request, pk)
     form = forms.CloseAuditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(audit)
     check = check_answers(
         request,
         form,
