@@ -25,7 +25,7 @@ POLICY = {
 INLINE = re.compile(
     r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>|<style\b|\sstyle=|\son[a-z]+=|javascript:", re.I
 )
-ROLES = ["citizen", "publisher", "moderator", "reviewer"]
+ROLES = ["citizen", "publisher", "moderator", "reviewer", "auditor"]
 # ReDoc writes its styles at run time; that page alone may have inline styles, never inline scripts.
 EXCEPTIONS = {"/api/redoc/": {"style-src": "'self' 'unsafe-inline'"}}
 
