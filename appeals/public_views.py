@@ -47,8 +47,9 @@ def decisions(request):
     page = list(selectors.listed_decisions(form.search())[: DECISIONS_PER_PAGE + 1])
     context = {
         "form": form,
-        "decisions": page[:DECISIONS_PER_PAGE],
-        "older": page[DECISIONS_PER_PAGE - 1].pk if len(page) > DECISIONS_PER_PAGE else None,
+        "decisions": selectors.with_headlines(page[:DECISIONS_PER_PAGE], form.cleaned_query()),
+        "older": page[DECISIONS_PER_PAGE - 1].page_key if len(page) > DECISIONS_PER_PAGE else None,
+        "ranked": bool(page) and hasattr(page[0], "search_key"),
         "query": form.query_without_page(),
         "is_publisher": permissions.publisher_organizations(request.user).exists(),
     }

@@ -3,9 +3,10 @@ the decision database, the moderator queue."""
 
 from datetime import datetime
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import BigIntegerField, Count, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast, Floor
 
 from accounts.models import Organization, ReviewerProfile, User
 from appeals.models import (
@@ -18,8 +19,13 @@ from appeals.models import (
     OrganizationResponse,
     Vote,
 )
-from appeals.search import MARK_START, MARK_STOP
 from consultation.models import Clause, Guideline, GuidelineVersion
+from core.search import CONFIG as SEARCH_CONFIG
+from core.search import HEADLINE_OPTIONS, search_query
+
+# A search's ordering key is rank * ID_SCALE + id: six digits of rank above eleven of id stays within 18 digits,
+# what a cursor (core.ids.parse_id) and a bigint hold.
+RANK_SCALE, ID_SCALE = 1_000_000, 10**11
 
 
 def version_in_force(*, guideline: Guideline, at: datetime) -> GuidelineVersion | None:
@@ -163,11 +169,14 @@ def search_decisions(
     system: str = "",
     clause: str = "",
     outcome: str = "",
+    before: int | None = None,
 ) -> QuerySet[Decision]:
     """The public decision database: every filter is an indexed column. `q` searches each decision's DecisionSearch
-    document (rationale, public excerpts, clause keys and headings, organization, system), full-text with a marked
-    headline on PostgreSQL, as a phrase on SQLite; each match gets `highlight` for Decision.search_match.
-    A clause key means something only within its guideline, so `clause` is best given with `guideline`."""
+    (rationale, public excerpts, clause keys and headings, organization, system): on PostgreSQL through the GIN
+    index of its stored vector, best match first (`search_key` orders and pages them), on SQLite as a phrase.
+    `with_headlines` marks where the decisions of one page matched. A clause key means something only within its
+    guideline, so `clause` is best given with `guideline`. `before` is the cursor: the `page_key` of the last
+    decision of the page before."""
     decisions = public_decisions()
     if organization:
         decisions = decisions.filter(organization__slug=organization)
@@ -180,19 +189,35 @@ def search_decisions(
     if outcome:
         decisions = decisions.filter(outcome=outcome)
     if q and connection.vendor == "postgresql":
-        query = SearchQuery(q, config="english", search_type="websearch")
-        # The same expression as the GIN index of migration 0008, on the index's own table, so the planner can use it.
-        found = DecisionSearch.objects.annotate(found=SearchVector("document", config="english")).filter(found=query)
-        decisions = decisions.filter(pk__in=found.values("decision_id"))
-        decisions = decisions.annotate(
-            highlight=SearchHeadline(
-                "search__document", query, config="english", start_sel=MARK_START, stop_sel=MARK_STOP,
-                max_fragments=2, max_words=20, min_words=8,
-            )
-        )  # fmt: skip
-    elif q:
+        query = search_query(q)
+        # Rank with the score mapped into [0, 1) (normalization 32) and kept to six digits, then the id: one
+        # unique, exact whole number, so a cursor can page through the ranked results (see docs/decisions-search.md).
+        rank = Floor(SearchRank(F("search__vector"), query, normalization=32) * RANK_SCALE)
+        # Stated as a bigint: Django would otherwise take it for the id's type and drop a larger cursor as overflow.
+        key = ExpressionWrapper(Cast(rank, BigIntegerField()) * ID_SCALE + F("pk"), output_field=BigIntegerField())
+        decisions = decisions.filter(search__vector=query).annotate(search_key=key)
+        return decisions.order_by("-search_key").filter(**({"search_key__lt": before} if before else {}))
+    if q:
         decisions = decisions.filter(search__document__icontains=q)
-        decisions = decisions.annotate(highlight=F("search__document"), searched=Value(q))
+    if before:
+        decisions = decisions.filter(pk__lt=before)
+    return decisions
+
+
+def with_headlines(decisions: list[Decision], q: str) -> list[Decision]:
+    """Give each of `decisions` (one page, found by `q`) its `highlight` for Decision.search_match: one query, and
+    PostgreSQL's headline is computed for these rows only, never for every match."""
+    if not q or not decisions:
+        return decisions
+    documents = DecisionSearch.objects.filter(decision__in=decisions)
+    if connection.vendor == "postgresql":
+        headline = SearchHeadline("document", search_query(q), config=SEARCH_CONFIG, **HEADLINE_OPTIONS)
+        documents = documents.annotate(highlight=headline)
+    else:
+        documents = documents.annotate(highlight=F("document"))
+    highlights = dict(documents.values_list("decision_id", "highlight"))
+    for decision in decisions:
+        decision.highlight, decision.searched = highlights.get(decision.pk, ""), q
     return decisions
 
 
