@@ -22,7 +22,7 @@ from appeals.models import (
     Vote,
 )
 from consultation.models import Guideline
-from core.api import CursorPagination
+from core.api import CursorPagination, RankedCursorPagination
 from core.search import QUERY_MAX
 
 
@@ -244,12 +244,6 @@ class AppealDetail(APIView):
     @extend_schema(responses=AppealOutput)
     def get(self, request, public_id: str):
         return Response(AppealOutput(_appeal_for_output(public_id), context={"request": request}).data)
-
-
-class RankedCursorPagination(CursorPagination):
-    """A search's best matches first: `search_key` is unique and exact, so the cursor is a plain keyset."""
-
-    ordering = "-search_key"
 
 
 @extend_schema(

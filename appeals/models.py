@@ -461,11 +461,6 @@ class Decision(AppendOnlyModel):
 
     objects = DecisionQuerySet.as_manager()
 
-    @property
-    def page_key(self) -> int:
-        """Where the next page of a list starts after this decision: its search key in a ranked search, else its id."""
-        return getattr(self, "search_key", self.pk)
-
     def search_match(self) -> SafeString:
         """Where this decision matched the search it was found by, marked; empty outside a search."""
         return marked(getattr(self, "highlight", ""), getattr(self, "searched", ""))

@@ -7,6 +7,7 @@ from accounts import permissions
 from appeals import forms, selectors
 from appeals.models import Decision
 from core.ratelimit import EXPORT_LIMIT_MESSAGE, too_many_exports
+from core.search import page_key
 from core.streaming import csv_response
 
 DECISIONS_PER_PAGE = 20
@@ -48,7 +49,7 @@ def decisions(request):
     context = {
         "form": form,
         "decisions": selectors.with_headlines(page[:DECISIONS_PER_PAGE], form.cleaned_query()),
-        "older": page[DECISIONS_PER_PAGE - 1].page_key if len(page) > DECISIONS_PER_PAGE else None,
+        "older": page_key(page[DECISIONS_PER_PAGE - 1]) if len(page) > DECISIONS_PER_PAGE else None,
         "ranked": bool(page) and hasattr(page[0], "search_key"),
         "query": form.query_without_page(),
         "is_publisher": permissions.publisher_organizations(request.user).exists(),

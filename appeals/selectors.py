@@ -3,10 +3,8 @@ the decision database, the moderator queue."""
 
 from datetime import datetime
 
-from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.db import connection
-from django.db.models import BigIntegerField, Count, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Cast, Floor
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import Organization, ReviewerProfile, User
 from appeals.models import (
@@ -20,12 +18,7 @@ from appeals.models import (
     Vote,
 )
 from consultation.models import Clause, Guideline, GuidelineVersion
-from core.search import CONFIG as SEARCH_CONFIG
-from core.search import HEADLINE_OPTIONS, search_query
-
-# A search's ordering key is rank * ID_SCALE + id: six digits of rank above eleven of id stays within 18 digits,
-# what a cursor (core.ids.parse_id) and a bigint hold.
-RANK_SCALE, ID_SCALE = 1_000_000, 10**11
+from core.search import headlines, ranked
 
 
 def version_in_force(*, guideline: Guideline, at: datetime) -> GuidelineVersion | None:
@@ -189,14 +182,7 @@ def search_decisions(
     if outcome:
         decisions = decisions.filter(outcome=outcome)
     if q and connection.vendor == "postgresql":
-        query = search_query(q)
-        # Rank with the score mapped into [0, 1) (normalization 32) and kept to six digits, then the id: one
-        # unique, exact whole number, so a cursor can page through the ranked results (see docs/decisions-search.md).
-        rank = Floor(SearchRank(F("search__vector"), query, normalization=32) * RANK_SCALE)
-        # Stated as a bigint: Django would otherwise take it for the id's type and drop a larger cursor as overflow.
-        key = ExpressionWrapper(Cast(rank, BigIntegerField()) * ID_SCALE + F("pk"), output_field=BigIntegerField())
-        decisions = decisions.filter(search__vector=query).annotate(search_key=key)
-        return decisions.order_by("-search_key").filter(**({"search_key__lt": before} if before else {}))
+        return ranked(decisions, vector="search__vector", q=q, before=before)
     if q:
         decisions = decisions.filter(search__document__icontains=q)
     if before:
@@ -209,13 +195,7 @@ def with_headlines(decisions: list[Decision], q: str) -> list[Decision]:
     PostgreSQL's headline is computed for these rows only, never for every match."""
     if not q or not decisions:
         return decisions
-    documents = DecisionSearch.objects.filter(decision__in=decisions)
-    if connection.vendor == "postgresql":
-        headline = SearchHeadline("document", search_query(q), config=SEARCH_CONFIG, **HEADLINE_OPTIONS)
-        documents = documents.annotate(highlight=headline)
-    else:
-        documents = documents.annotate(highlight=F("document"))
-    highlights = dict(documents.values_list("decision_id", "highlight"))
+    highlights = headlines(DecisionSearch.objects.filter(decision__in=decisions), text="document", q=q)
     for decision in decisions:
         decision.highlight, decision.searched = highlights.get(decision.pk, ""), q
     return decisions
