@@ -1,8 +1,11 @@
 """Reads that are more than a filter: the version in force, duplicates, eligible reviewers, clause pressure,
 the decision database, the moderator queue."""
 
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
@@ -96,21 +99,103 @@ def contested_clauses(appeal: Appeal) -> list[Clause]:
     return [clauses[key] for key in keys if key in clauses]
 
 
-def clause_pressure(guideline: Guideline) -> dict[str, dict[str, int]]:
-    """For each clause key of `guideline`: how many appeals contested it, and how many of those were overturned
-    (fully or partly, by the decision in force). One query."""
-    overturned = Q(
-        appeal__decisions__outcome__in=[Decision.OVERTURNED, Decision.PARTIAL],
-        appeal__decisions__superseded_by__isnull=True,
+@dataclass(frozen=True)
+class ClausePressure:
+    """How refusals under one clause fared on appeal since its wording came into force."""
+
+    appealed: int
+    decided: int
+    overturned: int
+    since: GuidelineVersion
+    text: str
+
+    @property
+    def flagged(self) -> bool:
+        """Overturned (fully or partly) in at least CLAUSE_PRESSURE_FLAG_SHARE of enough decided appeals that the
+        publisher drafting the next version must answer it."""
+        return (
+            self.decided >= settings.CLAUSE_PRESSURE_MIN_DECISIONS
+            and self.overturned >= settings.CLAUSE_PRESSURE_FLAG_SHARE * self.decided
+        )
+
+
+def clause_pressure(guideline: Guideline, *, version: GuidelineVersion | None = None) -> dict[str, ClausePressure]:
+    """For each clause key in force at `version`: the appeals that contested it since its wording came into force,
+    how many of those were decided and how many overturned (fully or partly, by the decision in force). Two queries,
+    whatever the number of clauses, versions or appeals; the one selector behind every page that shows it.
+
+    A final (or superseded) version is in force itself; for a draft or a consultation, it is the final version
+    before it that is in force, as its clauses are what the appeals are about. A clause "came into force" in the
+    earliest public version from which its text has not changed: appeals about an earlier wording do not count."""
+    public = list(
+        Clause.objects.filter(version__guideline=guideline, version__status__in=PUBLIC_STATUSES)
+        .select_related("version")
+        .only("key", "text", "version__number", "version__status", "version__published_at")
+        .order_by("-version__number")
     )
+    versions = list({c.version.number: c.version for c in public}.values())  # newest first
+    in_force = _version_in_force_at(versions, version)
+    if in_force is None:
+        return {}
+    texts = {(c.version.number, c.key): c.text for c in public}
+    # Appeals are filed against the versions that were in force: final ones, and consultations before the first.
+    first_final = min((v.number for v in versions if v.status != GuidelineVersion.CONSULTATION), default=None)
+    were_in_force = [v for v in versions if v.status != GuidelineVersion.CONSULTATION or first_final is None
+                     or v.number < first_final]  # fmt: skip
+    spans: dict[str, tuple[list[int], GuidelineVersion]] = {}
+    for key in [c.key for c in public if c.version.number == in_force.number]:
+        text, numbers, since = texts[(in_force.number, key)], [], in_force
+        for candidate in (v for v in were_in_force if v.number <= in_force.number):
+            if texts.get((candidate.number, key)) != text:
+                break
+            numbers.append(candidate.number)
+            since = candidate
+        spans[key] = (numbers, since)
+    in_force_decision = Q(appeal__decisions__superseded_by__isnull=True, appeal__decisions__isnull=False)
+    overturned = Q(in_force_decision, appeal__decisions__outcome__in=[Decision.OVERTURNED, Decision.PARTIAL])
     rows = (
-        ContestedClause.objects.filter(guideline=guideline)
+        ContestedClause.objects.filter(guideline=guideline, key__in=spans)
         .exclude(appeal__status=Appeal.WITHDRAWN)
-        .values("key")
-        .annotate(appealed=Count("appeal", distinct=True), overturned=Count("appeal", filter=overturned, distinct=True))
-        .order_by("key")
+        .values("key", "appeal__version__number")
+        .annotate(
+            appealed=Count("appeal", distinct=True),
+            decided=Count("appeal", filter=in_force_decision, distinct=True),
+            overturned=Count("appeal", filter=overturned, distinct=True),
+        )
+        .order_by()
     )
-    return {row["key"]: {"appealed": row["appealed"], "overturned": row["overturned"]} for row in rows}
+    counts = {key: Counter() for key in spans}
+    for row in rows:
+        if row["appeal__version__number"] in spans[row["key"]][0]:
+            counts[row["key"]].update({name: row[name] for name in ("appealed", "decided", "overturned")})
+    return {
+        key: ClausePressure(
+            appealed=counts[key]["appealed"],
+            decided=counts[key]["decided"],
+            overturned=counts[key]["overturned"],
+            since=spans[key][1],
+            text=texts[(in_force.number, key)],
+        )
+        for key in spans
+    }
+
+
+FINAL_STATUSES = [GuidelineVersion.FINAL, GuidelineVersion.SUPERSEDED]
+PUBLIC_STATUSES = [GuidelineVersion.CONSULTATION, *FINAL_STATUSES]
+
+
+def _version_in_force_at(versions: list[GuidelineVersion], version: GuidelineVersion | None) -> GuidelineVersion | None:
+    """Of `versions` (public, newest first), the one whose clauses were in force while `version` was current: a final
+    (or superseded) version itself; for a consultation or a draft, the newest final version before it, else the
+    consultation itself, else for a draft the newest public version before it. No `version`: the newest public one."""
+    version = version or next(iter(versions), None)
+    if version is None or version.status in FINAL_STATUSES:
+        return version
+    earlier = [v for v in versions if v.number < version.number]
+    final = next((v for v in earlier if v.status in FINAL_STATUSES), None)
+    if final or version.status == GuidelineVersion.CONSULTATION:
+        return final or version
+    return next(iter(earlier), None)
 
 
 def public_decisions() -> QuerySet[Decision]:

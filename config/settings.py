@@ -372,3 +372,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Clause pressure (docs/decisions-search.md): a clause overturned on appeal in at least this share of its decided
+# appeals, with at least this many decided, is flagged when the next version is drafted and must be answered.
+CLAUSE_PRESSURE_FLAG_SHARE = float(env("CLAUSE_PRESSURE_FLAG_SHARE", "0.5"))
+CLAUSE_PRESSURE_MIN_DECISIONS = env_int("CLAUSE_PRESSURE_MIN_DECISIONS", 3)

@@ -72,14 +72,6 @@ def newest_public_version(versions: list[GuidelineVersion]) -> GuidelineVersion 
     return next((v for v in versions if v.is_public), None)
 
 
-def clauses_with_pressure(version: GuidelineVersion | None, pressure: dict) -> list[Clause]:
-    """The version's clauses, each with `.pressure`: how its refusals fared on appeal."""
-    clauses = list(version.clauses.all()) if version else []
-    for clause in clauses:
-        clause.pressure = pressure.get(clause.key)
-    return clauses
-
-
 def is_taking_comments(version: GuidelineVersion) -> bool:
     """Asked of the database, not of a possibly stale object: the period may have just closed or been extended."""
     return (

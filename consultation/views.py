@@ -71,7 +71,8 @@ def guideline_detail(request, org: str, slug: str):
         "guideline": guideline,
         "versions": versions,
         "current": current,
-        "clauses": selectors.clauses_with_pressure(current, clause_pressure(guideline)),
+        "clauses": list(current.clauses.all()) if current else [],
+        "pressure": clause_pressure(guideline, version=current),
         "following": selectors.is_following(request.user, guideline),
         "can_publish": can_publish_for(request.user, guideline.organization),
     }
@@ -91,6 +92,7 @@ def version_detail(request, org: str, slug: str, number: int):
         changes=list(version.clause_changes.prefetch_related("comments")) if version.is_public else [],
         following=selectors.is_following(request.user, version.guideline),
         can_publish=can_publish_for(request.user, version.guideline.organization),
+        pressure=clause_pressure(version.guideline, version=version),
     )
     return render(request, "consultation/version_detail.html", context)
 
@@ -101,7 +103,8 @@ def clause_comments(request, org: str, slug: str, number: int, key: str):
     clause = _clause(version, key)
     page = Paginator(selectors.newest_comments(version, clause), COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     thread = selectors.clause_thread(version, clause, request.user, list(page.object_list))
-    context = _page_context(request, version, thread=thread, page=page)
+    pressure = clause_pressure(version.guideline, version=version) if clause else {}
+    context = _page_context(request, version, thread=thread, page=page, pressure=pressure)
     return render(request, "consultation/clause_comments.html", context)
 
 
