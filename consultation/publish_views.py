@@ -289,5 +289,6 @@ def _final_draft(request, org: str, slug: str, number: int) -> GuidelineVersion:
 
 def _final_page(request, version: GuidelineVersion, form: FinalForm, kinds: dict[str, str]):
     context = {"version": version, "guideline": version.guideline, "consultation": version.based_on,
-               "clauses": form.clause_fields(kinds), "form": form}  # fmt: skip
+               "clauses": form.clause_fields(kinds), "form": form,
+               "pressure": clause_pressure(version.guideline, version=version)}  # fmt: skip
     return render(request, "consultation/publish/final_form.html", context, status=400 if form.errors else 200)
