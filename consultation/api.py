@@ -88,6 +88,15 @@ class ClauseChangeOutput(serializers.Serializer):
     kind = serializers.CharField()
     statement = serializers.CharField()
     comments = serializers.SerializerMethodField()
+    clause_pressure = serializers.SerializerMethodField(
+        help_text="When appeals had flagged the clause as this version was published: its decided and overturned "
+        "appeals then (the statement answers it); else null."
+    )
+
+    def get_clause_pressure(self, change) -> dict | None:
+        if change.pressure_decided is None:
+            return None
+        return {"decided": change.pressure_decided, "overturned": change.pressure_overturned}
 
     def get_comments(self, change) -> list[int]:
         return [comment.pk for comment in change.comments.all()]

@@ -154,6 +154,9 @@ def test_a_statement_answers_it_publicly_and_on_the_record(client, publisher, dr
     page = client.get(draft.get_absolute_url()).text
     assert "Clauses appeals had flagged" in page and why in page
     assert "overturned in 3 of 3 decided appeals" in page
+    api = client.get(reverse("api-version", args=["acme", "assistant-refusals", draft.number])).json()
+    answered = {c["clause_key"]: c["clause_pressure"] for c in api["statement_of_changes"]}
+    assert answered["R-1.1"] == {"decided": 3, "overturned": 3} and answered["R-2.1"] is None
 
 
 def test_changing_the_clause_answers_it(publisher, draft):
