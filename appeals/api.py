@@ -22,7 +22,8 @@ from appeals.models import (
     Vote,
 )
 from consultation.models import Guideline
-from core.api import CursorPagination
+from core.api import CursorPagination, RankedCursorPagination
+from core.search import QUERY_MAX
 
 
 class AppealInput(serializers.Serializer):
@@ -68,7 +69,13 @@ class AppealInput(serializers.Serializer):
 
 
 class DecisionFilter(serializers.Serializer):
-    q = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    q = serializers.CharField(
+        max_length=QUERY_MAX,
+        required=False,
+        default="",
+        allow_blank=True,
+        error_messages={"max_length": f"Search for at most {QUERY_MAX} characters: a few words find more."},
+    )
     organization = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
     guideline = serializers.CharField(max_length=80, required=False, default="", allow_blank=True)
     system = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
@@ -98,6 +105,9 @@ class DecisionOutput(serializers.ModelSerializer):
     supersedes = serializers.IntegerField(source="supersedes_id", allow_null=True)
     superseded = serializers.BooleanField(source="corrected")
     url = serializers.SerializerMethodField()
+    snippet = serializers.SerializerMethodField(
+        help_text="In a search: where the decision matched, as HTML whose only tags are <mark>; else empty."
+    )
 
     class Meta:
         model = Decision
@@ -114,10 +124,14 @@ class DecisionOutput(serializers.ModelSerializer):
             "superseded",
             "correction_note",
             "url",
+            "snippet",
         ]
 
     def get_url(self, decision) -> str:
         return self.context["request"].build_absolute_uri(decision.get_absolute_url())
+
+    def get_snippet(self, decision) -> str:
+        return str(decision.search_match()) if getattr(decision, "highlight", "") else ""
 
 
 class AppealDecisionOutput(DecisionOutput):
@@ -239,11 +253,17 @@ class AppealDetail(APIView):
         OpenApiParameter("system", str, description="AI system slug."),
         OpenApiParameter("clause", str, description="A clause key the decision cites, such as R-4.2."),
         OpenApiParameter("outcome", str, enum=[c for c, _ in Decision.OUTCOME_CHOICES]),
-        OpenApiParameter("q", str, description="Full-text search in the rationale."),
+        OpenApiParameter(
+            "q",
+            str,
+            description="Full-text search (quoted phrases, `or`, `-word`) in the rationale, public excerpts, clause "
+            "keys and headings, organization and system; the best matches come first.",
+        ),
     ]
 )
 class DecisionList(generics.ListAPIView):
-    """The public decision database, newest first, cursor-paginated."""
+    """The public decision database, newest first, cursor-paginated; a search (`q`) lists the best matches first,
+    each with a `snippet` of where it matched."""
 
     serializer_class = DecisionOutput
     pagination_class = CursorPagination
@@ -251,4 +271,11 @@ class DecisionList(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Decision]:
         filters = DecisionFilter(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return selectors.search_decisions(**filters.validated_data)
+        self.searched = filters.validated_data["q"]
+        decisions = selectors.search_decisions(**filters.validated_data)
+        if "search_key" in decisions.query.annotations:
+            self.pagination_class = RankedCursorPagination
+        return decisions
+
+    def paginate_queryset(self, queryset):
+        return selectors.with_headlines(super().paginate_queryset(queryset), self.searched)

@@ -33,6 +33,7 @@ from appeals.models import (
 from consultation.models import Guideline
 from core.forms import CheckAnswersForm, SiteForm, run_service
 from core.ids import parse_id
+from core.search import QUERY_MAX
 
 CLOCK_SKEW = timedelta(minutes=5)  # a device clock a little ahead is not "the future"
 WEB_ADDRESS = URLValidator(
@@ -339,7 +340,12 @@ class ResponseForm(ServiceForm):
 
 
 class DecisionSearchForm(SiteForm):
-    q = forms.CharField(label="Search", required=False, max_length=200)
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=QUERY_MAX,
+        error_messages={"max_length": f"Search for at most {QUERY_MAX} characters: a few words find more."},
+    )
     organization = forms.ChoiceField(label="Organization", required=False)
     guideline = forms.ChoiceField(label="Guideline", required=False)
     system = forms.ChoiceField(label="System", required=False)
@@ -364,6 +370,10 @@ class DecisionSearchForm(SiteForm):
             raise ValidationError("No such page of decisions.", code="no_such_page")
         return parse_id(before) if before else None
 
+    def cleaned_query(self) -> str:
+        """The words searched for, or "" when there is no valid search."""
+        return getattr(self, "cleaned_data", {}).get("q", "")
+
     def query_without_page(self) -> str:
         """The filters as a query string, for the link to older decisions."""
         cleaned = getattr(self, "cleaned_data", {})
@@ -375,6 +385,4 @@ class DecisionSearchForm(SiteForm):
         if self.is_bound and not self.is_valid():
             return Decision.objects.none()
         filters = {key: value for key, value in (self.cleaned_data if self.is_bound else {}).items() if value}
-        before = filters.pop("before", None)
-        found = selectors.search_decisions(**filters)
-        return found.filter(pk__lt=before) if before else found
+        return selectors.search_decisions(**filters)

@@ -7,6 +7,7 @@ from accounts import permissions
 from appeals import forms, selectors
 from appeals.models import Attachment, Decision
 from core.ratelimit import EXPORT_LIMIT_MESSAGE, too_many_exports
+from core.search import page_key
 from core.streaming import csv_response
 
 DECISIONS_PER_PAGE = 20
@@ -52,8 +53,9 @@ def decisions(request):
     page = list(selectors.listed_decisions(form.search())[: DECISIONS_PER_PAGE + 1])
     context = {
         "form": form,
-        "decisions": page[:DECISIONS_PER_PAGE],
-        "older": page[DECISIONS_PER_PAGE - 1].pk if len(page) > DECISIONS_PER_PAGE else None,
+        "decisions": selectors.with_headlines(page[:DECISIONS_PER_PAGE], form.cleaned_query()),
+        "older": page_key(page[DECISIONS_PER_PAGE - 1]) if len(page) > DECISIONS_PER_PAGE else None,
+        "ranked": bool(page) and hasattr(page[0], "search_key"),
         "query": form.query_without_page(),
         "is_publisher": permissions.publisher_organizations(request.user).exists(),
     }

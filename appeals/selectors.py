@@ -1,11 +1,13 @@
 """Reads that are more than a filter: the version in force, duplicates, eligible reviewers, clause pressure,
 the decision database, the moderator queue."""
 
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
+from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import Organization, ReviewerProfile, User
 from appeals.models import (
@@ -18,8 +20,8 @@ from appeals.models import (
     OrganizationResponse,
     Vote,
 )
-from appeals.search import MARK_START, MARK_STOP
 from consultation.models import Clause, Guideline, GuidelineVersion
+from core.search import headlines, ranked
 
 
 def version_in_force(*, guideline: Guideline, at: datetime) -> GuidelineVersion | None:
@@ -97,21 +99,103 @@ def contested_clauses(appeal: Appeal) -> list[Clause]:
     return [clauses[key] for key in keys if key in clauses]
 
 
-def clause_pressure(guideline: Guideline) -> dict[str, dict[str, int]]:
-    """For each clause key of `guideline`: how many appeals contested it, and how many of those were overturned
-    (fully or partly, by the decision in force). One query."""
-    overturned = Q(
-        appeal__decisions__outcome__in=[Decision.OVERTURNED, Decision.PARTIAL],
-        appeal__decisions__superseded_by__isnull=True,
+@dataclass(frozen=True)
+class ClausePressure:
+    """How refusals under one clause fared on appeal since its wording came into force."""
+
+    appealed: int
+    decided: int
+    overturned: int
+    since: GuidelineVersion
+    text: str
+
+    @property
+    def flagged(self) -> bool:
+        """Overturned (fully or partly) in at least CLAUSE_PRESSURE_FLAG_SHARE of enough decided appeals that the
+        publisher drafting the next version must answer it."""
+        return (
+            self.decided >= settings.CLAUSE_PRESSURE_MIN_DECISIONS
+            and self.overturned >= settings.CLAUSE_PRESSURE_FLAG_SHARE * self.decided
+        )
+
+
+def clause_pressure(guideline: Guideline, *, version: GuidelineVersion | None = None) -> dict[str, ClausePressure]:
+    """For each clause key in force at `version`: the appeals that contested it since its wording came into force,
+    how many of those were decided and how many overturned (fully or partly, by the decision in force). Two queries,
+    whatever the number of clauses, versions or appeals; the one selector behind every page that shows it.
+
+    A final (or superseded) version is in force itself; for a draft or a consultation, it is the final version
+    before it that is in force, as its clauses are what the appeals are about. A clause "came into force" in the
+    earliest public version from which its text has not changed: appeals about an earlier wording do not count."""
+    public = list(
+        Clause.objects.filter(version__guideline=guideline, version__status__in=PUBLIC_STATUSES)
+        .select_related("version")
+        .only("key", "text", "version__number", "version__status", "version__published_at")
+        .order_by("-version__number")
     )
+    versions = list({c.version.number: c.version for c in public}.values())  # newest first
+    in_force = _version_in_force_at(versions, version)
+    if in_force is None:
+        return {}
+    texts = {(c.version.number, c.key): c.text for c in public}
+    # Appeals are filed against the versions that were in force: final ones, and consultations before the first.
+    first_final = min((v.number for v in versions if v.status != GuidelineVersion.CONSULTATION), default=None)
+    were_in_force = [v for v in versions if v.status != GuidelineVersion.CONSULTATION or first_final is None
+                     or v.number < first_final]  # fmt: skip
+    spans: dict[str, tuple[list[int], GuidelineVersion]] = {}
+    for key in [c.key for c in public if c.version.number == in_force.number]:
+        text, numbers, since = texts[(in_force.number, key)], [], in_force
+        for candidate in (v for v in were_in_force if v.number <= in_force.number):
+            if texts.get((candidate.number, key)) != text:
+                break
+            numbers.append(candidate.number)
+            since = candidate
+        spans[key] = (numbers, since)
+    in_force_decision = Q(appeal__decisions__superseded_by__isnull=True, appeal__decisions__isnull=False)
+    overturned = Q(in_force_decision, appeal__decisions__outcome__in=[Decision.OVERTURNED, Decision.PARTIAL])
     rows = (
-        ContestedClause.objects.filter(guideline=guideline)
+        ContestedClause.objects.filter(guideline=guideline, key__in=spans)
         .exclude(appeal__status=Appeal.WITHDRAWN)
-        .values("key")
-        .annotate(appealed=Count("appeal", distinct=True), overturned=Count("appeal", filter=overturned, distinct=True))
-        .order_by("key")
+        .values("key", "appeal__version__number")
+        .annotate(
+            appealed=Count("appeal", distinct=True),
+            decided=Count("appeal", filter=in_force_decision, distinct=True),
+            overturned=Count("appeal", filter=overturned, distinct=True),
+        )
+        .order_by()
     )
-    return {row["key"]: {"appealed": row["appealed"], "overturned": row["overturned"]} for row in rows}
+    counts = {key: Counter() for key in spans}
+    for row in rows:
+        if row["appeal__version__number"] in spans[row["key"]][0]:
+            counts[row["key"]].update({name: row[name] for name in ("appealed", "decided", "overturned")})
+    return {
+        key: ClausePressure(
+            appealed=counts[key]["appealed"],
+            decided=counts[key]["decided"],
+            overturned=counts[key]["overturned"],
+            since=spans[key][1],
+            text=texts[(in_force.number, key)],
+        )
+        for key in spans
+    }
+
+
+FINAL_STATUSES = [GuidelineVersion.FINAL, GuidelineVersion.SUPERSEDED]
+PUBLIC_STATUSES = [GuidelineVersion.CONSULTATION, *FINAL_STATUSES]
+
+
+def _version_in_force_at(versions: list[GuidelineVersion], version: GuidelineVersion | None) -> GuidelineVersion | None:
+    """Of `versions` (public, newest first), the one whose clauses were in force while `version` was current: a final
+    (or superseded) version itself; for a consultation or a draft, the newest final version before it, else the
+    consultation itself, else for a draft the newest public version before it. No `version`: the newest public one."""
+    version = version or next(iter(versions), None)
+    if version is None or version.status in FINAL_STATUSES:
+        return version
+    earlier = [v for v in versions if v.number < version.number]
+    final = next((v for v in earlier if v.status in FINAL_STATUSES), None)
+    if final or version.status == GuidelineVersion.CONSULTATION:
+        return final or version
+    return next(iter(earlier), None)
 
 
 def public_decisions() -> QuerySet[Decision]:
@@ -163,11 +247,14 @@ def search_decisions(
     system: str = "",
     clause: str = "",
     outcome: str = "",
+    before: int | None = None,
 ) -> QuerySet[Decision]:
     """The public decision database: every filter is an indexed column. `q` searches each decision's DecisionSearch
-    document (rationale, public excerpts, clause keys and headings, organization, system), full-text with a marked
-    headline on PostgreSQL, as a phrase on SQLite; each match gets `highlight` for Decision.search_match.
-    A clause key means something only within its guideline, so `clause` is best given with `guideline`."""
+    (rationale, public excerpts, clause keys and headings, organization, system): on PostgreSQL through the GIN
+    index of its stored vector, best match first (`search_key` orders and pages them), on SQLite as a phrase.
+    `with_headlines` marks where the decisions of one page matched. A clause key means something only within its
+    guideline, so `clause` is best given with `guideline`. `before` is the cursor: the `page_key` of the last
+    decision of the page before."""
     decisions = public_decisions()
     if organization:
         decisions = decisions.filter(organization__slug=organization)
@@ -180,19 +267,22 @@ def search_decisions(
     if outcome:
         decisions = decisions.filter(outcome=outcome)
     if q and connection.vendor == "postgresql":
-        query = SearchQuery(q, config="english", search_type="websearch")
-        # The same expression as the GIN index of migration 0008, on the index's own table, so the planner can use it.
-        found = DecisionSearch.objects.annotate(found=SearchVector("document", config="english")).filter(found=query)
-        decisions = decisions.filter(pk__in=found.values("decision_id"))
-        decisions = decisions.annotate(
-            highlight=SearchHeadline(
-                "search__document", query, config="english", start_sel=MARK_START, stop_sel=MARK_STOP,
-                max_fragments=2, max_words=20, min_words=8,
-            )
-        )  # fmt: skip
-    elif q:
+        return ranked(decisions, vector="search__vector", q=q, before=before)
+    if q:
         decisions = decisions.filter(search__document__icontains=q)
-        decisions = decisions.annotate(highlight=F("search__document"), searched=Value(q))
+    if before:
+        decisions = decisions.filter(pk__lt=before)
+    return decisions
+
+
+def with_headlines(decisions: list[Decision], q: str) -> list[Decision]:
+    """Give each of `decisions` (one page, found by `q`) its `highlight` for Decision.search_match: one query, and
+    PostgreSQL's headline is computed for these rows only, never for every match."""
+    if not q or not decisions:
+        return decisions
+    highlights = headlines(DecisionSearch.objects.filter(decision__in=decisions), text="document", q=q)
+    for decision in decisions:
+        decision.highlight, decision.searched = highlights.get(decision.pk, ""), q
     return decisions
 
 

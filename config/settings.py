@@ -377,3 +377,7 @@ LOGGING = {
 INSTALLED_APPS += ["audits"]
 # An audit report's PDF may be larger than an appeal's attachment; it must still fit under REQUEST_MAX_BYTES.
 AUDIT_REPORT_MAX_BYTES = env_int("AUDIT_REPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Clause pressure (docs/decisions-search.md): a clause overturned on appeal in at least this share of its decided
+# appeals, with at least this many decided, is flagged when the next version is drafted and must be answered.
+CLAUSE_PRESSURE_FLAG_SHARE = float(env("CLAUSE_PRESSURE_FLAG_SHARE", "0.5"))
+CLAUSE_PRESSURE_MIN_DECISIONS = env_int("CLAUSE_PRESSURE_MIN_DECISIONS", 3)

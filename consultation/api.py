@@ -33,7 +33,8 @@ from consultation.models import (
 from consultation.models import Response as Answer
 from consultation.services import closing, drafting, periods
 from consultation.services import comments as commenting
-from core.api import CursorPagination
+from core.api import CursorPagination, RankedCursorPagination
+from core.search import QUERY_MAX
 
 
 class OldestFirst(CursorPagination):
@@ -87,6 +88,15 @@ class ClauseChangeOutput(serializers.Serializer):
     kind = serializers.CharField()
     statement = serializers.CharField()
     comments = serializers.SerializerMethodField()
+    clause_pressure = serializers.SerializerMethodField(
+        help_text="When appeals had flagged the clause as this version was published: its decided and overturned "
+        "appeals then (the statement answers it); else null."
+    )
+
+    def get_clause_pressure(self, change) -> dict | None:
+        if change.pressure_decided is None:
+            return None
+        return {"decided": change.pressure_decided, "overturned": change.pressure_overturned}
 
     def get_comments(self, change) -> list[int]:
         return [comment.pk for comment in change.comments.all()]
@@ -131,6 +141,9 @@ class CommentOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
     endorsements = serializers.IntegerField(source="endorsement_count", default=0)
     response = serializers.SerializerMethodField()
+    snippet = serializers.SerializerMethodField(
+        help_text="In a search (`q`): where the comment matched, as HTML whose only tags are <mark>; else empty."
+    )
 
     def get_author(self, comment) -> str | None:
         return None if comment.is_hidden else comment.author.public_name
@@ -144,6 +157,9 @@ class CommentOutput(serializers.Serializer):
     def get_tombstone(self, comment) -> str | None:
         return comment.tombstone if comment.is_hidden else None
 
+    def get_snippet(self, comment) -> str:
+        return str(getattr(comment, "snippet", ""))
+
     def get_response(self, comment) -> dict | None:
         try:
             return ResponseOutput(comment.response).data
@@ -152,6 +168,16 @@ class CommentOutput(serializers.Serializer):
 
 
 # Input shapes -------------------------------------------------------------------------------------------------------
+
+
+class CommentSearchInput(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=QUERY_MAX,
+        required=False,
+        default="",
+        allow_blank=True,
+        error_messages={"max_length": f"Search for at most {QUERY_MAX} characters: a few words find more."},
+    )
 
 
 class GuidelineInput(serializers.Serializer):
@@ -325,9 +351,20 @@ class VersionDetail(APIView):
         return Response(VersionOutput(version).data)
 
 
-@extend_schema(parameters=[OpenApiParameter("clause", OpenApiTypes.STR, description="A clause key, or 'general'.")])
+@extend_schema(
+    parameters=[
+        OpenApiParameter("clause", OpenApiTypes.STR, description="A clause key, or 'general'."),
+        OpenApiParameter(
+            "q",
+            OpenApiTypes.STR,
+            description="Full-text search (quoted phrases, `or`, `-word`) in the published comments and replies; "
+            "the best matches come first, each with a `snippet`. Hidden comments are never found.",
+        ),
+    ]
+)
 class CommentList(generics.ListAPIView):
-    """A version's comments, oldest first. Citizens post comments and replies here while the period is open."""
+    """A version's comments, oldest first (a search: best match first). Citizens post comments and replies here
+    while the period is open."""
 
     serializer_class = CommentOutput
     pagination_class = OldestFirst
@@ -335,11 +372,23 @@ class CommentList(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Comment]:
         version = _version(self.request, self.kwargs["org"], self.kwargs["slug"], self.kwargs["number"])
-        comments = version.comments.for_display()
+        search = CommentSearchInput(data=self.request.query_params)
+        search.is_valid(raise_exception=True)
+        self.searched = search.validated_data["q"]
+        if self.searched:
+            comments = selectors.search_comments(version, q=self.searched).for_display()
+            if "search_key" in comments.query.annotations:
+                self.pagination_class = RankedCursorPagination
+        else:
+            comments = version.comments.for_display()
         key = self.request.query_params.get("clause")
         if key:
             comments = comments.on_clause(_clause_or_error(version, key))
         return comments
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return selectors.with_snippets(page, self.searched) if self.searched else page
 
     @extend_schema(request=CommentInput, responses={201: CommentOutput})
     def post(self, request, org: str, slug: str, number: int):

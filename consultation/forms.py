@@ -20,8 +20,9 @@ from consultation.models import (
     Response,
     validate_clause_key,
 )
-from core.forms import CheckAnswersForm
+from core.forms import CheckAnswersForm, SiteForm
 from core.ids import parse_id
+from core.search import QUERY_MAX
 
 DISPOSITION_ERRORS = dict.fromkeys(["required", "invalid_choice"], Response.DISPOSITION_REFUSAL)
 DATE_TIME_ERRORS = {"invalid": "Give a date and time such as 2026-12-01 09:00."}
@@ -259,3 +260,21 @@ class FinalForm(CheckAnswersForm):
 
     def arguments(self) -> dict:
         return {key: self.cleaned_data[key] for key in ("summary_of_changes", "statements")}
+
+
+class CommentSearchForm(SiteForm):
+    q = forms.CharField(
+        label="Search the comments",
+        max_length=QUERY_MAX,
+        error_messages={
+            "required": "Enter the words to search for.",
+            "max_length": f"Search for at most {QUERY_MAX} characters: a few words find more.",
+        },
+    )
+    before = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_before(self) -> int | None:
+        before = self.cleaned_data["before"]
+        if before and parse_id(before) is None:
+            raise forms.ValidationError("No such page of comments.", code="no_such_page")
+        return parse_id(before) if before else None

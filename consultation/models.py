@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -10,6 +11,8 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from accounts.permissions import moderation_conflict
+from core.search import CONFIG as SEARCH_CONFIG
+from core.search import SearchIndex, StoredSearchVector
 from core.status import StatusTag
 
 # Limits on what people write, each defined here once and used by the models, forms, API serializers and services.
@@ -338,6 +341,15 @@ class Comment(models.Model):
     hidden_note = models.TextField(max_length=NOTE_LENGTH, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Computed by PostgreSQL on every write, so however a comment is stored it is searchable, and NULL while it is
+    # hidden, so a hidden comment's words are not even in the index (restoring it computes them again).
+    search_vector = models.GeneratedField(
+        expression=models.Case(
+            models.When(status=PUBLISHED, then=StoredSearchVector("body", config=SEARCH_CONFIG)), default=None
+        ),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -349,6 +361,7 @@ class Comment(models.Model):
             models.Index(fields=["author", "-created_at"]),
             models.Index(fields=["version", "status"]),
             models.Index(fields=["status", "-hidden_at"]),
+            SearchIndex(fields=["search_vector"], name="comment_search_vector"),
         ]
 
     def __str__(self) -> str:
@@ -462,6 +475,10 @@ class ClauseChange(models.Model):
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
     statement = models.TextField(max_length=LONG_TEXT_LENGTH, blank=True)
     comments = models.ManyToManyField(Comment, blank=True, related_name="led_to")
+    # Set when the clause was flagged for clause pressure as the version was published: its appeals overturned and
+    # decided then, so the public sees what the statement answers even after more decisions come in.
+    pressure_overturned = models.PositiveIntegerField(null=True, blank=True)
+    pressure_decided = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["version", "pk"]

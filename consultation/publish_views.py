@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_publish_for, publisher_organizations
+from appeals.selectors import clause_pressure
 from consultation import selectors
 from consultation.forms import (
     AddClauseForm,
@@ -138,6 +139,7 @@ def _version_context(version: GuidelineVersion) -> dict:
         "answered": selectors.answered_counts(version),
         "can_publish_final": version.can_be_published_as_final,
         "min_days": settings.CONSULTATION_MIN_DAYS,
+        "pressure": clause_pressure(version.guideline, version=version),
     }
 
 
@@ -171,7 +173,8 @@ def edit_clause(request, org: str, slug: str, number: int, key: str):
         if not form.errors:
             messages.success(request, f"Clause {clause.key} saved.")
             return redirect(_manage_url(version))
-    context = {"version": version, "guideline": version.guideline, "clause": clause, "form": form}
+    pressure = clause_pressure(version.guideline, version=version)
+    context = {"version": version, "guideline": version.guideline, "clause": clause, "form": form, "pressure": pressure}
     return render(request, "consultation/publish/clause_form.html", context, status=400 if form.errors else 200)
 
 
@@ -286,5 +289,6 @@ def _final_draft(request, org: str, slug: str, number: int) -> GuidelineVersion:
 
 def _final_page(request, version: GuidelineVersion, form: FinalForm, kinds: dict[str, str]):
     context = {"version": version, "guideline": version.guideline, "consultation": version.based_on,
-               "clauses": form.clause_fields(kinds), "form": form}  # fmt: skip
+               "clauses": form.clause_fields(kinds), "form": form,
+               "pressure": clause_pressure(version.guideline, version=version)}  # fmt: skip
     return render(request, "consultation/publish/final_form.html", context, status=400 if form.errors else 200)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
@@ -18,6 +19,7 @@ from consultation.models import (
     Guideline,
     GuidelineVersion,
 )
+from core.search import headlines, marked, ranked
 
 REPLIES_SHOWN = 20
 
@@ -68,14 +70,6 @@ def versions_shown_to(user, guideline: Guideline) -> list[GuidelineVersion]:
 def newest_public_version(versions: list[GuidelineVersion]) -> GuidelineVersion | None:
     """The newest public version of a list ordered newest first: the text the public reads as current."""
     return next((v for v in versions if v.is_public), None)
-
-
-def clauses_with_pressure(version: GuidelineVersion | None, pressure: dict) -> list[Clause]:
-    """The version's clauses, each with `.pressure`: how its refusals fared on appeal."""
-    clauses = list(version.clauses.all()) if version else []
-    for clause in clauses:
-        clause.pressure = pressure.get(clause.key)
-    return clauses
 
 
 def is_taking_comments(version: GuidelineVersion) -> bool:
@@ -266,3 +260,22 @@ def activity_for(user) -> QuerySet[Comment]:
         .select_related("version__guideline__organization", "clause", "response", "parent")
         .order_by("-created_at", "-pk")
     )
+
+
+def search_comments(version: GuidelineVersion, *, q: str, before: int | None = None) -> QuerySet[Comment]:
+    """The version's published comments and replies that match `q`: on PostgreSQL through the GIN index of their
+    stored vector, best match first (`search_key` orders and pages them), on SQLite as a phrase, newest first.
+    A hidden comment is never found: its vector is NULL, and only published comments are searched at all."""
+    comments = version.comments.published().select_related("author", "clause")
+    if connection.vendor == "postgresql":
+        return ranked(comments, vector="search_vector", q=q, before=before)
+    comments = comments.filter(body__icontains=q).order_by("-pk")
+    return comments.filter(pk__lt=before) if before else comments
+
+
+def with_snippets(comments: list[Comment], q: str) -> list[Comment]:
+    """Give each comment of one page of a search its `snippet`: where it matched, marked and escaped (one query)."""
+    passages = headlines(Comment.objects.filter(pk__in=[c.pk for c in comments]), text="body", q=q)
+    for comment in comments:
+        comment.snippet = marked(passages.get(comment.pk, ""), q)
+    return comments

@@ -13,6 +13,7 @@ urlpatterns = [
     path(f"{version}diff/<int:other>/", views.version_diff, name="guideline-version-diff"),
     path(f"{version}clauses/<str:key>/", views.clause_comments, name="clause-comments"),
     path(f"{version}comments/new/", views.post_comment, name="comment-new"),
+    path(f"{version}comments/", views.comment_search, name="comment-search"),
     path(f"{version}comments/<int:pk>/", views.comment_detail, name="comment"),
     path(f"{version}comments/<int:pk>/endorse/", views.endorse_comment, name="comment-endorse"),
     path(f"{version}comments/<int:pk>/report/", views.report_comment, name="comment-report"),

@@ -14,11 +14,12 @@ from accounts.permissions import can_publish_for, is_moderator
 from appeals.selectors import clause_pressure
 from consultation import selectors
 from consultation.diff import diff_versions
-from consultation.forms import CommentForm, FollowForm, ReportForm
+from consultation.forms import CommentForm, CommentSearchForm, FollowForm, ReportForm
 from consultation.models import Clause, ClauseChange, Comment, Guideline, GuidelineVersion
 from consultation.services import comments as service
 from core.forms import first_error, run_service
 from core.redirects import next_url
+from core.search import page_key
 
 COMMENTS_PER_PAGE = 50
 GUIDELINES_PER_PAGE = 50
@@ -70,7 +71,8 @@ def guideline_detail(request, org: str, slug: str):
         "guideline": guideline,
         "versions": versions,
         "current": current,
-        "clauses": selectors.clauses_with_pressure(current, clause_pressure(guideline)),
+        "clauses": list(current.clauses.all()) if current else [],
+        "pressure": clause_pressure(guideline, version=current),
         "following": selectors.is_following(request.user, guideline),
         "can_publish": can_publish_for(request.user, guideline.organization),
     }
@@ -90,6 +92,7 @@ def version_detail(request, org: str, slug: str, number: int):
         changes=list(version.clause_changes.prefetch_related("comments")) if version.is_public else [],
         following=selectors.is_following(request.user, version.guideline),
         can_publish=can_publish_for(request.user, version.guideline.organization),
+        pressure=clause_pressure(version.guideline, version=version),
     )
     return render(request, "consultation/version_detail.html", context)
 
@@ -100,8 +103,25 @@ def clause_comments(request, org: str, slug: str, number: int, key: str):
     clause = _clause(version, key)
     page = Paginator(selectors.newest_comments(version, clause), COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     thread = selectors.clause_thread(version, clause, request.user, list(page.object_list))
-    context = _page_context(request, version, thread=thread, page=page)
+    pressure = clause_pressure(version.guideline, version=version) if clause else {}
+    context = _page_context(request, version, thread=thread, page=page, pressure=pressure)
     return render(request, "consultation/clause_comments.html", context)
+
+
+def comment_search(request, org: str, slug: str, number: int):
+    """Search within one version's comments, best match first, a page at a time."""
+    version = _version(request, org, slug, number)
+    form = CommentSearchForm(request.GET or None)
+    found, q = [], ""
+    if form.is_bound and form.is_valid():
+        q = form.cleaned_data["q"]
+        found = list(
+            selectors.search_comments(version, q=q, before=form.cleaned_data["before"])[: COMMENTS_PER_PAGE + 1]
+        )
+    more = page_key(found[COMMENTS_PER_PAGE - 1]) if len(found) > COMMENTS_PER_PAGE else None
+    comments = selectors.with_snippets(found[:COMMENTS_PER_PAGE], q)
+    context = _page_context(request, version, form=form, comments=comments, q=q, more=more)
+    return render(request, "consultation/comment_search.html", context, status=400 if form.errors else 200)
 
 
 def comment_detail(request, org: str, slug: str, number: int, pk: int):

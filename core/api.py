@@ -43,6 +43,13 @@ class CursorPagination(pagination.CursorPagination):
         return parameters
 
 
+class RankedCursorPagination(CursorPagination):
+    """A search's best matches first (core.search.ranked): `search_key` is unique and exact, so the cursor is a
+    plain keyset however many matches tie on rank."""
+
+    ordering = "-search_key"
+
+
 def exception_handler(exc, context):
     """Every error is {"detail": a human message, "errors": {field: [messages]}}."""
     if isinstance(exc, DjangoValidationError):

@@ -13,6 +13,7 @@ def index_decisions(*, appeal: Appeal) -> None:
     refusal = appeal.refusal
     for decision in decisions:
         keys = list(dict.fromkeys([*contested, *(c.key for c in decision.cited_clauses.all())]))
+        clauses = [f"{key} {headings.get(key, '')}" for key in keys]
         document = [
             appeal.public_id,
             decision.get_outcome_display(),
@@ -22,6 +23,8 @@ def index_decisions(*, appeal: Appeal) -> None:
             appeal.guideline.title,
             refusal.public_prompt_excerpt,
             refusal.public_refusal_excerpt,
-            *(f"{key} {headings.get(key, '')}" for key in keys),
+            *clauses,
         ]
-        DecisionSearch.objects.update_or_create(decision=decision, defaults={"document": "\n".join(document)})
+        DecisionSearch.objects.update_or_create(
+            decision=decision, defaults={"document": "\n".join(document), "clauses": "\n".join(clauses)}
+        )

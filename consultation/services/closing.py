@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from appeals.selectors import clause_pressure
 from consultation.models import LONG_TEXT_LENGTH, Clause, ClauseChange, Comment, GuidelineVersion, Response
 from consultation.selectors import clause_kinds
 from consultation.services.common import clean_text, frozen_text, locked_draft, require_publisher
@@ -92,14 +93,24 @@ def publish_final_version(
     kinds = clause_kinds(consultation, version)
     statements = statements or {}
     _check_statements(statements, kinds, consultation)
-    for key, kind in kinds.items():
-        statement = statements.get(key, {})
-        text = clean_text(
-            statement.get("text", ""), field="statements", label=f"The statement for {key}",
-            max_length=LONG_TEXT_LENGTH, required=False,
+    texts = {
+        key: clean_text(
+            statements.get(key, {}).get("text", ""),
+            field="statements",
+            label=f"The statement for {key}",
+            max_length=LONG_TEXT_LENGTH,
+            required=False,
         )  # fmt: skip
-        change = ClauseChange.objects.create(version=version, clause_key=key, kind=kind, statement=text)
-        change.comments.set([int(pk) for pk in statement.get("comments") or []])
+        for key in kinds
+    }
+    answers = _answer_clause_pressure(version, texts)
+    for key, kind in kinds.items():
+        flagged = answers.get(key, {})
+        change = ClauseChange.objects.create(
+            version=version, clause_key=key, kind=kind, statement=texts[key],
+            pressure_overturned=flagged.get("overturned"), pressure_decided=flagged.get("decided"),
+        )  # fmt: skip
+        change.comments.set([int(pk) for pk in statements.get(key, {}).get("comments") or []])
     for previous in version.guideline.versions.filter(status=GuidelineVersion.FINAL):
         previous.status = GuidelineVersion.SUPERSEDED
         previous.save(update_fields=["status"])
@@ -114,11 +125,34 @@ def publish_final_version(
             "after_consultation_on": consultation.number,
             "summary_of_changes": summary,
             "changes": kinds,
+            "clause_pressure": answers,
             "clauses": frozen_text(version),
         },
     )
     enqueue("consultation.tasks.notify_final_published", version.pk)
     return version
+
+
+def _answer_clause_pressure(version: GuidelineVersion, texts: dict[str, str]) -> dict[str, dict]:
+    """Refuse the publication unless every clause appeals flagged (see appeals.selectors.ClausePressure.flagged) is
+    changed from the wording in force, or its statement says why it stays; else what the ledger records of each."""
+    drafted = dict(version.clauses.values_list("key", "text"))
+    flagged = {key: p for key, p in clause_pressure(version.guideline, version=version).items() if p.flagged}
+    answers, unanswered = {}, []
+    for key, pressure in sorted(flagged.items()):
+        changed = drafted.get(key) != pressure.text
+        if not changed and not texts.get(key):
+            unanswered.append(
+                f"{key} was overturned in {pressure.overturned} of {pressure.decided} decided appeals since "
+                f"v{pressure.since.number}: change it, or say in its statement why it stays as it is."
+            )
+        answers[key] = {
+            "appealed": pressure.appealed, "decided": pressure.decided, "overturned": pressure.overturned,
+            "since": pressure.since.number, "changed": changed, "answer": texts.get(key, ""),
+        }  # fmt: skip
+    if unanswered:
+        raise ValidationError(unanswered)
+    return answers
 
 
 def _check_statements(statements: dict[str, dict], kinds: dict[str, str], consultation: GuidelineVersion) -> None:

@@ -1,10 +1,13 @@
 """Searching decisions: by clause heading, public excerpt, rationale, organization and system, with highlighting."""
 
+import re
+
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from appeals import services
+from appeals import public_views, services
 from appeals.selectors import search_decisions
 from consultation.models import Clause
 from tests.appeals.factories import decided
@@ -42,10 +45,93 @@ def test_the_highlight_escapes_what_the_decision_says(client, citizen, system, g
 
 
 def test_postgresql_search_uses_the_gin_index(medication):
-    """`enable_seqscan = off` makes the planner's choice deterministic: on a handful of rows a sequential scan is
-    rightly cheaper. What this proves is that the query's expression matches the index, so it can be chosen."""
+    """`enable_seqscan = off` (for this test's transaction only) makes the planner's choice deterministic: on a
+    handful of rows a sequential scan is rightly cheaper. What this proves is that the search reads the stored
+    vector the index is built on, so the index can be chosen as the table grows."""
     require_postgres()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = search_decisions(q="dosage").explain()
-    assert "appeals_decisionsearch_gin" in plan
+    assert "Bitmap Index Scan on decision_search_vector" in plan
+
+
+def test_a_word_nobody_used_is_answered_from_the_index_alone(medication):
+    require_postgres()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = search_decisions(q="xylophone").explain()
+    assert "decision_search_vector" in plan and "Seq Scan on appeals_decisionsearch" not in plan
+
+
+def test_the_decision_that_says_it_most_comes_first(citizen, system, guideline, moderator):
+    require_postgres()
+    older = decided(citizen, system, guideline, moderator, handle="rae", refusal_excerpt="a",
+                    rationale="The leaflet, the leaflet and again the leaflet say so.")  # fmt: skip
+    newer = decided(citizen, system, guideline, moderator, handle="sam", refusal_excerpt="b",
+                    rationale="Nothing here but one leaflet among many other words about other things.")  # fmt: skip
+    assert [d.appeal_id for d in search_decisions(q="leaflet")] == [older.pk, newer.pk]
+
+
+def test_ranked_results_page_by_cursor_on_the_page_and_in_the_api(client, citizen, system, guideline, moderator):
+    require_postgres()
+    for n, handle in enumerate(["rae", "sam", "kim"]):
+        decided(citizen, system, guideline, moderator, handle=handle, refusal_excerpt=f"r{n}",
+                rationale="leaflet " * (n + 1) + "and other words")  # fmt: skip
+    seen, url = [], reverse("api-decisions") + "?q=leaflet&page_size=1"
+    while url:
+        page = client.get(url).json()
+        seen += [d["appeal"] for d in page["results"]]
+        url = page["next"]
+    assert seen == [d.appeal.public_id for d in search_decisions(q="leaflet")]
+    assert len(set(seen)) == 3
+
+
+def test_the_page_follows_the_ranking_to_the_next_page(client, monkeypatch, citizen, system, guideline, moderator):
+    require_postgres()
+    monkeypatch.setattr(public_views, "DECISIONS_PER_PAGE", 1)
+    best = decided(citizen, system, guideline, moderator, handle="rae", refusal_excerpt="a",
+                   rationale="leaflet leaflet leaflet")  # fmt: skip
+    next_best = decided(citizen, system, guideline, moderator, handle="sam", refusal_excerpt="b",
+                        rationale="one leaflet among many more words")  # fmt: skip
+    first = client.get(reverse("decisions"), {"q": "leaflet"}).text
+    assert best.public_id in first and next_best.public_id not in first
+    more = re.search(r'href="\?([^"]*)" rel="next">More matches', first).group(1).replace("&amp;", "&")
+    second = client.get(reverse("decisions") + "?" + more).text
+    assert next_best.public_id in second and best.public_id not in second
+
+
+def test_the_api_gives_a_snippet_whose_only_tags_are_marks(client, citizen, system, guideline, moderator):
+    decided(citizen, system, guideline, moderator, rationale='Tom & Jerry <img src=x onerror="alert(1)"> dosage.')
+    [result] = client.get(reverse("api-decisions"), {"q": "dosage"}).json()["results"]
+    assert "<mark>dosage</mark>" in result["snippet"] and "Tom &amp; Jerry" in result["snippet"]
+    assert set(re.findall(r"</?(\w+)", result["snippet"])) == {"mark"}
+
+
+def test_without_a_search_the_api_gives_no_snippet(client, medication):
+    [result] = client.get(reverse("api-decisions")).json()["results"]
+    assert result["snippet"] == ""
+
+
+@pytest.mark.parametrize("q", ['"unclosed', "or or -", "!:*&|()", "the", "dosage & | ! <-> :*"])
+def test_any_search_text_is_answered_without_an_error(client, medication, q):
+    assert client.get(reverse("decisions"), {"q": q}).status_code == 200
+    assert client.get(reverse("api-decisions"), {"q": q}).status_code == 200
+
+
+def test_an_enormous_search_is_refused_with_a_clear_message(client, medication):
+    page = client.get(reverse("decisions"), {"q": "dosage " * 100})
+    assert "Search for at most 200 characters" in page.text and medication.public_id not in page.text
+    api = client.get(reverse("api-decisions"), {"q": "dosage " * 100})
+    assert api.status_code == 400 and "Search for at most 200 characters" in api.json()["detail"]
+
+
+def test_a_search_page_takes_a_constant_number_of_queries(client, citizen, system, guideline, moderator):
+    decided(citizen, system, guideline, moderator, handle="rae", refusal_excerpt="a")
+    with CaptureQueriesContext(connection) as first:
+        client.get(reverse("decisions"), {"q": "dosage"})
+    for handle in ["sam", "kim", "lou"]:
+        decided(citizen, system, guideline, moderator, handle=handle, refusal_excerpt=handle)
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(reverse("decisions"), {"q": "dosage"}).text
+    assert len(more.captured_queries) == len(first.captured_queries)
+    assert page.count("<mark>") >= 4
