@@ -372,3 +372,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Recommendations: how long an organization has to answer a panel's recommendation, the reminders its publishers
+# get before that deadline (days before it), and how often the beat task sends them and flags overdue answers.
+RECOMMENDATION_RESPONSE_DAYS = env_int("RECOMMENDATION_RESPONSE_DAYS", 60)
+RECOMMENDATION_REMINDER_DAYS = sorted({int(days) for days in env_list("RECOMMENDATION_REMINDER_DAYS", "14,3")})
+CELERY_BEAT_SCHEDULE["appeals-recommendation-deadlines"] = {
+    "task": "appeals.tasks.check_recommendation_deadlines",
+    "schedule": env_int("RECOMMENDATION_DEADLINES_EVERY_SECONDS", 3600),
+}
