@@ -43,7 +43,8 @@ def answer_recommendation(request, pk: int):
     recommendation = get_object_or_404(selectors.recommendations_with_steps().select_related("decision__appeal"), pk=pk)
     if not recommendation.can_be_answered_by(request.user):
         raise PermissionDenied("Only the organization's publishers can answer its recommendations.")
-    form = forms.AnswerRecommendationForm(request.POST or None, recommendation=recommendation)
+    data = request.POST if request.method == "POST" else None
+    form = forms.AnswerRecommendationForm(data, recommendation=recommendation)
     if request.method == "POST" and form.is_valid():
         arguments = {"recommendation": recommendation, "by": request.user, **form.arguments()}
         if step := forms.call_service(form, services.answer_recommendation, **arguments):
