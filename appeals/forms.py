@@ -323,11 +323,13 @@ class DecisionForm(CheckAnswersForm, ServiceForm):
     def __init__(self, *args, appeal: Appeal, **kwargs):
         super().__init__(*args, **kwargs)
         days = settings.RECOMMENDATION_RESPONSE_DAYS
-        self.fields["recommendations"].help_text = (
-            f"Changes to the rules or their use that {appeal.guideline.organization.name} should make. One "
-            f"recommendation per paragraph, with a blank line between them: at most {RECOMMENDATIONS_MAX}, each up "
-            f"to {RECOMMENDATION_MAX:,} characters. The organization must answer each in public within {days} days."
-        )
+        if recommendations := self.fields.get("recommendations"):  # a correction has none
+            recommendations.help_text = (
+                f"Changes to the rules or their use that {appeal.guideline.organization.name} should make. One "
+                f"recommendation per paragraph, with a blank line between them: at most {RECOMMENDATIONS_MAX}, each "
+                f"up to {RECOMMENDATION_MAX:,} characters. The organization must answer each in public within {days} "
+                "days."
+            )
         clauses = selectors.clauses_in_force(appeal)
         self.fields["cited_clause_keys"].choices = [(c.key, f"{c.key} {c.heading}") for c in clauses]
         self.earlier = selectors.earlier_decisions(appeal)

@@ -233,6 +233,9 @@ def test_a_correction_leaves_the_recommendations_with_the_decision_they_were_mad
     client, recommendation, moderator
 ):
     decision = recommendation.decision
+    client.force_login(moderator)
+    correcting = client.get(reverse("correct-decision", args=[decision.pk]))
+    assert correcting.status_code == 200 and "Recommendations to the organization" not in correcting.text
     services.correct_decision(
         decision=decision, by=moderator, outcome="upheld", rationale="On reflection.", cited_clause_keys=["R-1.1"],
         note="Wrong outcome.",
