@@ -243,3 +243,20 @@ def test_a_correction_leaves_the_recommendations_with_the_decision_they_were_mad
     page = client.get(decision.appeal.get_absolute_url())
     assert page.text.count(f'id="{recommendation.public_id}"') == 1
     assert "Recommendations to answer" not in page.text
+
+
+def test_the_demo_shows_a_recommendation_in_each_state_once(client, db, settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open(tmp_path / "out.txt", "w"))  # noqa: SIM115
+    assert set(Recommendation.objects.values_list("state", flat=True)) == {s for s, _ in Recommendation.STATE_CHOICES}
+    page = client.get("/organizations/acme-ai/")
+    assert "Overdue responses: 1" in page.text
+    assert {row.view for row in page.context["tracker"].rows() if row.count} == {
+        view for view, _ in Recommendation.VIEW_CHOICES
+    }
+    assert any(r.was_late for r in Recommendation.objects.all())
+    count = Recommendation.objects.count()
+    call_command("seed_demo", stdout=open(tmp_path / "again.txt", "w"))  # noqa: SIM115
+    assert Recommendation.objects.count() == count
