@@ -167,10 +167,10 @@ def _refused_transition(recommendation: Recommendation, kind: str) -> str:
 def check_evidence(url: str, organization: Organization) -> str:
     """A web address (http or https), or a page of this site (a full address or a path starting with /); a page
     of this site must be a published guideline version, or a guideline, of the organization itself. Pages of this
-    site are stored as paths, so the link works wherever the site runs."""
+    site are stored as paths (with the #key of a clause, if given), so the link works wherever the site runs."""
     parts = urlsplit(url)
     site = urlsplit(settings.SITE_URL)
-    on_site = url.startswith("/") and not url.startswith("//") or parts.netloc == site.netloc
+    on_site = (url.startswith("/") and not url.startswith("//")) or parts.netloc == site.netloc
     if not on_site:
         URLValidator(schemes=["http", "https"], message="Give a full web address starting with https://.")(url)
         return url
@@ -188,7 +188,7 @@ def check_evidence(url: str, organization: Organization) -> str:
         versions = versions.filter(number=match.kwargs["number"])
     if not versions.exists():
         raise ValidationError("There is no published guideline version at that address.")
-    return parts.path
+    return f"{parts.path}#{parts.fragment}" if parts.fragment else parts.path  # the fragment names a clause
 
 
 def remind_about_recommendations(*, now: datetime | None = None) -> int:

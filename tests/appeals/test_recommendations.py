@@ -252,6 +252,10 @@ def test_a_full_address_of_this_site_is_checked_and_stored_as_a_path(recommendat
     )
     recommendation.refresh_from_db()
     assert recommendation.evidence_url == own_version_path(guideline)
+    answer(recommendation, publisher, IMPLEMENTED, implemented_on=timezone.localdate(),
+           evidence_url=f"{own_version_path(guideline)}?from=mail#R-1.1")  # fmt: skip
+    recommendation.refresh_from_db()
+    assert recommendation.evidence_url == f"{own_version_path(guideline)}#R-1.1"
 
 
 def test_a_final_answer_takes_no_further_steps(recommendation, publisher):
