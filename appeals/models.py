@@ -711,6 +711,7 @@ class Recommendation(models.Model):
             models.Index(fields=["organization", "state", "-id"]),
             models.Index(fields=["organization", "response", "-id"]),
             models.Index(fields=["state", "respond_by"]),
+            models.Index(fields=["organization", "state", "respond_by"]),
         ]
 
     def __str__(self) -> str:
@@ -735,6 +736,15 @@ class Recommendation(models.Model):
     def next_states(self) -> tuple[str, ...]:
         return self.NEXT_STATES.get(self.state, ())
 
+    def figures(self) -> set[str]:
+        """The tracker's figures this recommendation counts in now (all but overdue, which time changes)."""
+        figures = {RecommendationTally.MADE}
+        if self.response:
+            figures |= {self.RESPONDED, self.response}
+        if self.state in (self.AWAITING, self.IN_PROGRESS, self.IMPLEMENTED):
+            figures.add(self.state)
+        return figures
+
     def can_be_answered_by(self, user) -> bool:
         return permissions.can_publish_for(user, self.organization)
 
@@ -742,6 +752,23 @@ class Recommendation(models.Model):
         if self.is_overdue:
             return StatusTag("Overdue", "red")
         return StatusTag(self.get_state_display(), RECOMMENDATION_TAG_COLOURS[self.state])
+
+
+class RecommendationTally(models.Model):
+    """How many of an organization's recommendations one figure of its tracker counts. Kept by the services that
+    move recommendations, in their transaction, so the tracker reads a few rows instead of counting them all."""
+
+    MADE = "made"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    figure = models.CharField(max_length=20)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "figure"], name="one_tally_per_figure")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.figure}: {self.count}"
 
 
 RECOMMENDATION_TAG_COLOURS = {

@@ -19,6 +19,7 @@ from appeals.models import (
     OrganizationResponse,
     Recommendation,
     RecommendationStep,
+    RecommendationTally,
     Vote,
 )
 from appeals.search import MARK_START, MARK_STOP
@@ -314,7 +315,7 @@ class Tracker:
 
     @property
     def made(self) -> int:
-        return self.counts["made"]
+        return self.counts[RecommendationTally.MADE]
 
     @property
     def overdue(self) -> int:
@@ -329,23 +330,16 @@ class Tracker:
 
 
 def recommendation_tracker(organization: Organization, now: datetime) -> Tracker:
-    """How the organization has answered the recommendations made to it, counted in one query on its index.
+    """How the organization has answered the recommendations made to it: the counts the services keep
+    (RecommendationTally), and the overdue ones now, counted on the (organization, state, respond_by) index.
 
     The responses (accepted, partly, declined, already done) are the organization's first answers, whatever came
     after; in progress and implemented are where the accepted ones are now. Each figure counts exactly the rows
     of the view of the same name (RecommendationQuerySet.in_view)."""
-    views = {
-        "made": Q(),
-        Recommendation.RESPONDED: ~Q(response=""),
-        **{response: Q(response=response) for response in Recommendation.RESPONSES},
-        Recommendation.IN_PROGRESS: Q(state=Recommendation.IN_PROGRESS),
-        Recommendation.IMPLEMENTED: Q(state=Recommendation.IMPLEMENTED),
-        Recommendation.AWAITING: Q(state=Recommendation.AWAITING),
-        Recommendation.OVERDUE: Q(state=Recommendation.AWAITING, respond_by__lt=now),
-    }
-    counts = Recommendation.objects.filter(organization=organization).aggregate(
-        **{name: Count("pk", filter=condition) for name, condition in views.items()}
-    )
+    tallies = RecommendationTally.objects.filter(organization=organization).values_list("figure", "count")
+    figures = [RecommendationTally.MADE, *(view for view, _ in Recommendation.VIEW_CHOICES)]
+    counts = dict.fromkeys(figures, 0) | dict(tallies)
+    counts[Recommendation.OVERDUE] = Recommendation.objects.filter(organization=organization).overdue(now).count()
     return Tracker(counts)
 
 

@@ -13,11 +13,19 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import F
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from appeals.models import RECOMMENDATION_MAX, RECOMMENDATIONS_MAX, Decision, Recommendation, RecommendationStep
+from appeals.models import (
+    RECOMMENDATION_MAX,
+    RECOMMENDATIONS_MAX,
+    Decision,
+    Recommendation,
+    RecommendationStep,
+    RecommendationTally,
+)
 from consultation.models import GuidelineVersion
 from core.queue import enqueue
 from ledger import services as ledger
@@ -68,6 +76,7 @@ def make_recommendations(*, decision: Decision, texts: list[str]) -> list[Recomm
             respond_by=respond_by,
         )
         _step(recommendation, RecommendationStep.MADE, actor="the panel", note=text)
+        _tally(recommendation, before=set())
         recommendations.append(recommendation)
     return recommendations
 
@@ -93,6 +102,7 @@ def answer_recommendation(
         )
         note = note.strip()
         evidence_url = _check_answer(recommendation, kind, note, implemented_on, evidence_url.strip())
+        before = recommendation.figures()
         fields = ["state"]
         if kind in Recommendation.RESPONSES:
             recommendation.response, recommendation.responded_at = kind, timezone.now()
@@ -105,6 +115,7 @@ def answer_recommendation(
             fields.append("evidence_url")
         recommendation.state = kind
         recommendation.save(update_fields=fields)
+        _tally(recommendation, before=before)
         return _step(
             recommendation,
             kind,
@@ -231,6 +242,17 @@ def flag_overdue_recommendations(*, now: datetime | None = None) -> int:
 def check_recommendation_deadlines(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     return {"reminded": remind_about_recommendations(now=now), "overdue": flag_overdue_recommendations(now=now)}
+
+
+def _tally(recommendation: Recommendation, *, before: set[str]) -> None:
+    """Move the tracker's counts from the figures the recommendation counted in `before` to those it counts in now."""
+    after = recommendation.figures()
+    changes = dict.fromkeys(after - before, 1) | dict.fromkeys(before - after, -1)
+    for figure, change in sorted(changes.items()):
+        tally, _ = RecommendationTally.objects.get_or_create(
+            organization_id=recommendation.organization_id, figure=figure
+        )
+        RecommendationTally.objects.filter(pk=tally.pk).update(count=F("count") + change)
 
 
 def _step(

@@ -69,6 +69,21 @@ def test_the_tracker_counts_each_answer_and_links_to_its_list(client, citizen, s
     ]
 
 
+def test_the_tracker_follows_each_step_without_counting_every_row(recommendation, publisher, django_assert_num_queries):
+    from appeals.selectors import recommendation_tracker
+
+    answer(recommendation, publisher, "accepted")
+    answer(recommendation, publisher, "in_progress")
+    answer(
+        recommendation, publisher, "implemented", implemented_on=timezone.localdate(), evidence_url="https://a.example"
+    )
+    with django_assert_num_queries(2):  # the kept counts, and the overdue ones now
+        counts = recommendation_tracker(recommendation.organization, timezone.now()).counts
+    assert {figure: count for figure, count in counts.items() if count} == {
+        "made": 1, "responded": 1, "accepted": 1, "implemented": 1,
+    }  # fmt: skip
+
+
 def test_overdue_responses_are_listed_first_and_marked(client, citizen, system, guideline, moderator):
     late, on_time = several(citizen, system, guideline, moderator, 2)
     Recommendation.objects.filter(pk=late.pk).update(respond_by=timezone.now() - timedelta(days=2))
