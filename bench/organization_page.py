@@ -45,6 +45,18 @@ SELECT r.decision_id, r.organization_id, 'B-' || (%(start)s + g) || '-R1', 'Copy
 FROM generate_series(1, %(n)s) AS g,
      (SELECT * FROM appeals_recommendation WHERE organization_id = %(org)s ORDER BY id LIMIT 1) AS r
 """
+# What the services keep as they go, recounted for the copied rows.
+RECOUNT = """
+DELETE FROM appeals_recommendationtally WHERE organization_id = %(org)s;
+INSERT INTO appeals_recommendationtally (organization_id, figure, count)
+SELECT %(org)s, figure, count(*) FROM (
+    SELECT 'made' AS figure FROM appeals_recommendation WHERE organization_id = %(org)s
+    UNION ALL SELECT 'responded' FROM appeals_recommendation WHERE organization_id = %(org)s AND response <> ''
+    UNION ALL SELECT response FROM appeals_recommendation WHERE organization_id = %(org)s AND response <> ''
+    UNION ALL SELECT state FROM appeals_recommendation WHERE organization_id = %(org)s
+        AND state IN ('awaiting_response', 'in_progress', 'implemented')
+) AS figures GROUP BY figure
+"""
 PAGES = ["/organizations/acme-ai/", "/organizations/acme-ai/?state=declined", "/organizations/acme-ai/?state=overdue"]
 API = "/api/v1/organizations/acme-ai/recommendations/?state=implemented"
 
@@ -55,7 +67,9 @@ def grow_to(size: int) -> None:
     if have >= size:
         return
     with connection.cursor() as cursor:
-        cursor.execute(COPY, {"start": have, "n": size - have, "org": organization_id[0]["organization_id"]})
+        organization = organization_id[0]["organization_id"]
+        cursor.execute(COPY, {"start": have, "n": size - have, "org": organization})
+        cursor.execute(RECOUNT, {"org": organization})
         cursor.execute("ANALYZE appeals_recommendation")
 
 
