@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from appeals.models import AISystem, Appeal, Assignment, Decision
+from appeals.models import AISystem, Appeal, Assignment, Decision, Recommendation
 from core.admin import ReadOnlyAdmin
 
 
@@ -31,3 +31,10 @@ class AssignmentAdmin(ReadOnlyAdmin):
 class DecisionAdmin(ReadOnlyAdmin):
     list_display = ["pk", "appeal", "outcome", "decided_at"]
     list_filter = ["outcome", "organization"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(ReadOnlyAdmin):
+    list_display = ["public_id", "organization", "state", "response", "respond_by", "overdue_flagged_at"]
+    list_filter = ["state", "response", "organization"]
+    search_fields = ["public_id"]

@@ -1,5 +1,6 @@
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -14,11 +15,14 @@ from appeals.models import (
     EXCERPT_MAX,
     GROUNDS_MAX,
     LANGUAGE_MAX,
+    RESPONSE_MAX,
     URL_MAX,
     AISystem,
     Appeal,
     Decision,
     OrganizationResponse,
+    Recommendation,
+    RecommendationStep,
     Vote,
 )
 from consultation.models import Guideline
@@ -98,12 +102,51 @@ class VoteOutput(serializers.ModelSerializer):
         fields = ["reviewer", "outcome", "dissent"]
 
 
+class RecommendationStepOutput(serializers.ModelSerializer):
+    class Meta:
+        model = RecommendationStep
+        fields = ["kind", "actor", "note", "implemented_on", "evidence_url", "at"]
+
+
+class RecommendationOutput(serializers.ModelSerializer):
+    """A recommendation, where its answers have brought it (`state`), and every step."""
+
+    organization = serializers.CharField(source="organization.slug")
+    overdue = serializers.BooleanField(source="is_overdue")
+    steps = RecommendationStepOutput(many=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "public_id",
+            "organization",
+            "decision",
+            "text",
+            "state",
+            "response",
+            "made_at",
+            "respond_by",
+            "responded_at",
+            "overdue",
+            "overdue_flagged_at",
+            "implemented_on",
+            "evidence_url",
+            "url",
+            "steps",
+        ]
+
+    def get_url(self, recommendation) -> str:
+        return self.context["request"].build_absolute_uri(recommendation.get_absolute_url())
+
+
 class DecisionOutput(serializers.ModelSerializer):
     appeal = serializers.CharField(source="appeal.public_id")
     organization = serializers.CharField(source="organization.slug")
     system = serializers.CharField(source="system.slug")
     supersedes = serializers.IntegerField(source="supersedes_id", allow_null=True)
     superseded = serializers.BooleanField(source="corrected")
+    recommendations = RecommendationOutput(many=True)
     url = serializers.SerializerMethodField()
     snippet = serializers.SerializerMethodField(
         help_text="In a search: where the decision matched, as HTML whose only tags are <mark>; else empty."
@@ -123,6 +166,7 @@ class DecisionOutput(serializers.ModelSerializer):
             "supersedes",
             "superseded",
             "correction_note",
+            "recommendations",
             "url",
             "snippet",
         ]
@@ -272,10 +316,67 @@ class DecisionList(generics.ListAPIView):
         filters = DecisionFilter(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         self.searched = filters.validated_data["q"]
-        decisions = selectors.search_decisions(**filters.validated_data)
+        recommendations = Prefetch("recommendations", queryset=selectors.recommendations_with_steps().order_by("pk"))
+        decisions = selectors.search_decisions(**filters.validated_data).prefetch_related(recommendations)
         if "search_key" in decisions.query.annotations:
             self.pagination_class = RankedCursorPagination
         return decisions
 
     def paginate_queryset(self, queryset):
         return selectors.with_headlines(super().paginate_queryset(queryset), self.searched)
+
+
+class RecommendationFilter(serializers.Serializer):
+    state = serializers.ChoiceField(choices=Recommendation.VIEW_CHOICES, required=False, allow_blank=True)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "state",
+            str,
+            enum=[value for value, _ in Recommendation.VIEW_CHOICES],
+            description="One figure of the tracker: responded, a response, in_progress, implemented, "
+            "awaiting_response, or overdue (awaiting a response past its deadline).",
+        )
+    ]
+)
+class OrganizationRecommendationList(generics.ListAPIView):
+    """The recommendations made to an organization and its answers, newest first, cursor-paginated."""
+
+    serializer_class = RecommendationOutput
+    pagination_class = CursorPagination
+
+    def get_queryset(self) -> QuerySet[Recommendation]:
+        organization = get_object_or_404(Organization, slug=self.kwargs["org"])
+        filters = RecommendationFilter(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        recommendations = selectors.recommendations_with_steps().filter(organization=organization)
+        if state := filters.validated_data.get("state"):
+            recommendations = recommendations.in_view(state, timezone.now())
+        return recommendations.select_related("decision__appeal")
+
+
+class AnswerInput(serializers.Serializer):
+    """The same fields and limits as the answer form; which steps are allowed when is the service's rule."""
+
+    kind = serializers.ChoiceField(choices=Recommendation.STATE_CHOICES[1:])
+    note = serializers.CharField(max_length=RESPONSE_MAX, required=False, allow_blank=True, default="")
+    implemented_on = serializers.DateField(required=False, allow_null=True, default=None)
+    evidence_url = serializers.CharField(max_length=URL_MAX, required=False, allow_blank=True, default="")
+
+
+class RecommendationAnswer(APIView):
+    """The organization's next step on a recommendation (its publishers only): accepted, partly_accepted,
+    declined or already_done, then in_progress and implemented (with implemented_on and evidence_url)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=AnswerInput, responses={201: RecommendationOutput})
+    def post(self, request, public_id: str):
+        recommendation = get_object_or_404(Recommendation, public_id=public_id)
+        data = AnswerInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.answer_recommendation(recommendation=recommendation, by=request.user, **data.validated_data)
+        answered = selectors.recommendations_with_steps().select_related("decision__appeal").get(pk=recommendation.pk)
+        return Response(RecommendationOutput(answered, context={"request": request}).data, status=201)

@@ -7,4 +7,14 @@ urlpatterns = [
     path("appeals/", api.AppealCreate.as_view(), name="api-appeals"),
     path("appeals/<public_id:public_id>/", api.AppealDetail.as_view(), name="api-appeal"),
     path("decisions/", api.DecisionList.as_view(), name="api-decisions"),
+    path(
+        "organizations/<slug:org>/recommendations/",
+        api.OrganizationRecommendationList.as_view(),
+        name="api-organization-recommendations",
+    ),
+    path(
+        "recommendations/<str:public_id>/steps/",
+        api.RecommendationAnswer.as_view(),
+        name="api-recommendation-answer",
+    ),
 ]

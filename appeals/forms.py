@@ -23,13 +23,17 @@ from appeals.models import (
     LANGUAGE_MAX,
     NOTE_MAX,
     RATIONALE_MAX,
+    RECOMMENDATION_MAX,
+    RECOMMENDATIONS_MAX,
     RESPONSE_MAX,
     URL_MAX,
     AISystem,
     Appeal,
     Decision,
     OrganizationResponse,
+    Recommendation,
 )
+from appeals.services import recommending
 from consultation.models import Guideline
 from core.forms import CheckAnswersForm, SiteForm, run_service
 from core.ids import parse_id
@@ -309,9 +313,24 @@ class DecisionForm(CheckAnswersForm, ServiceForm):
     cited_decision_ids = forms.TypedMultipleChoiceField(
         label="Earlier decisions it cites", required=False, widget=forms.CheckboxSelectMultiple, choices=(), coerce=int
     )
+    recommendations = forms.CharField(
+        label="Recommendations to the organization (optional)",
+        required=False,
+        # Room for every recommendation, so that too many or too long is said as such, not as a length in total.
+        max_length=(RECOMMENDATION_MAX + 2) * (RECOMMENDATIONS_MAX + 5),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
 
     def __init__(self, *args, appeal: Appeal, **kwargs):
         super().__init__(*args, **kwargs)
+        days = settings.RECOMMENDATION_RESPONSE_DAYS
+        if recommendations := self.fields.get("recommendations"):  # a correction has none
+            recommendations.help_text = (
+                f"Changes to the rules or their use that {appeal.guideline.organization.name} should make. One "
+                f"recommendation per paragraph, with a blank line between them: at most {RECOMMENDATIONS_MAX}, each "
+                f"up to {RECOMMENDATION_MAX:,} characters. The organization must answer each in public within {days} "
+                "days."
+            )
         clauses = selectors.clauses_in_force(appeal)
         self.fields["cited_clause_keys"].choices = [(c.key, f"{c.key} {c.heading}") for c in clauses]
         self.earlier = selectors.earlier_decisions(appeal)
@@ -319,8 +338,19 @@ class DecisionForm(CheckAnswersForm, ServiceForm):
             (str(d.pk), f"Decision {d.pk} on {d.appeal.public_id}: {d.get_outcome_display()}") for d in self.earlier
         ]
 
+    def clean_recommendations(self) -> str:
+        text = self.cleaned_data["recommendations"]
+        recommending.check_recommendations(recommending.split_recommendations(text))
+        return text
+
+    def arguments(self) -> dict:
+        values = dict(self.cleaned_data)
+        values["recommendations"] = recommending.split_recommendations(values["recommendations"])
+        return values
+
 
 class CorrectionForm(DecisionForm):
+    recommendations = None  # they stay with the decision they were made with; a correction does not repeat them
     note = forms.CharField(
         label="What the correction fixes", max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -333,10 +363,85 @@ class CorrectionForm(DecisionForm):
         }
         super().__init__(*args, appeal=decision.appeal, initial=initial, **kwargs)
 
+    def arguments(self) -> dict:
+        return dict(self.cleaned_data)
+
 
 class ResponseForm(ServiceForm):
     kind = forms.ChoiceField(label="Response", choices=OrganizationResponse.KIND_CHOICES, widget=forms.RadioSelect)
     text = forms.CharField(label="Text", max_length=RESPONSE_MAX, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class RecommendationStepField(forms.ChoiceField):
+    """Offers the steps a recommendation may take now, and lets any step through to the service, whose rule
+    it is, so that a step out of turn is refused with the reason."""
+
+    def valid_value(self, value) -> bool:
+        return value in dict(Recommendation.STATE_CHOICES)
+
+
+class AnswerRecommendationForm(ServiceForm):
+    """The organization's next step on a recommendation."""
+
+    kind = RecommendationStepField(
+        label="Your answer",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose an answer.", "invalid_choice": "Choose one of the answers offered."},
+    )
+    note = forms.CharField(
+        label="Explanation",
+        required=False,
+        max_length=RESPONSE_MAX,
+        help_text="Required when you decline (your reasons), accept in part (which part) or say it is already done.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    implemented_on = forms.DateField(
+        label="Date it was implemented",
+        required=False,
+        help_text="Only when it is implemented.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Give the date as a day, month and year, such as 2026-03-31."},
+    )
+    evidence_url = forms.CharField(
+        label="Link to the evidence",
+        required=False,
+        max_length=URL_MAX,
+        help_text="The guideline version of yours that implements it (its address on this site), or a public web "
+        "page. Required when it is implemented.",
+    )
+
+    def __init__(self, *args, recommendation: Recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Recommendation.STATE_CHOICES)
+        self.fields["kind"].choices = [(state, labels[state]) for state in recommendation.next_states()]
+
+
+class RecommendationFilterForm(SiteForm):
+    """The organization page's list of recommendations: one view of the tracker, newest first, a page at a time."""
+
+    state = forms.ChoiceField(
+        label="Show", required=False, choices=[("", "All recommendations"), *Recommendation.VIEW_CHOICES]
+    )
+    before = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_before(self) -> int | None:
+        before = self.cleaned_data["before"]
+        if before and parse_id(before) is None:
+            raise ValidationError("No such page of recommendations.", code="no_such_page")
+        return parse_id(before) if before else None
+
+    def query_without_page(self) -> str:
+        state = getattr(self, "cleaned_data", {}).get("state")
+        return urlencode({"state": state}) if state else ""
+
+    def filter(self, recommendations, *, now):
+        """The rows of the chosen view, older than the page's cursor; none when the choice is not valid."""
+        if self.is_bound and not self.is_valid():
+            return recommendations.none()
+        cleaned = self.cleaned_data if self.is_bound else {}
+        if cleaned.get("state"):
+            recommendations = recommendations.in_view(cleaned["state"], now)
+        return recommendations.filter(pk__lt=cleaned["before"]) if cleaned.get("before") else recommendations
 
 
 class DecisionSearchForm(SiteForm):

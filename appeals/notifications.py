@@ -3,7 +3,7 @@ so a redelivered task never mails anyone twice."""
 
 from django.conf import settings
 
-from appeals.models import Appeal, Assignment, Decision
+from appeals.models import Appeal, Assignment, Decision, Recommendation
 from core.mail import send_once
 
 REVIEWER_NEWS = {"offer", "reminder", "expired", "withdrawn"}
@@ -44,5 +44,18 @@ def publishers_of_decision(decision: Decision) -> int:
             to=email,
             template="appeals/email/decision_publishers",
             context={"decision": decision},
+        )
+    return sent
+
+
+def recommendation_reminder(recommendation: Recommendation, *, days: int) -> int:
+    """Each publisher of the organization is reminded, once per reminder, of a recommendation still unanswered."""
+    sent = 0
+    for user_id, email in recommendation.organization.memberships.values_list("user_id", "user__email"):
+        sent += send_once(
+            key=f"recommendation:{recommendation.pk}:reminder-{days}:publisher:{user_id}",
+            to=email,
+            template="appeals/email/recommendation_reminder",
+            context={"recommendation": recommendation, "days": days},
         )
     return sent

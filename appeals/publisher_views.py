@@ -1,4 +1,5 @@
-"""Publishers' pages: the decisions on their organization's appeals, and answering them."""
+"""Publishers' pages: the decisions on their organization's appeals and the recommendations made to it, and
+answering them."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,10 @@ def decisions_to_answer(request):
     organizations = permissions.publisher_organizations(request.user)
     if not organizations.exists():
         raise PermissionDenied("Only publishers answer decisions, for their own organization.")
-    context = {"decisions": selectors.decisions_to_answer(organizations)}
+    context = {
+        "decisions": selectors.decisions_to_answer(organizations),
+        "recommendations": selectors.recommendations_to_answer(organizations),
+    }
     return render(request, "appeals/decisions_to_answer.html", context)
 
 
@@ -32,3 +36,19 @@ def respond_to_decision(request, pk: int):
             return redirect(decision.get_absolute_url())
     context = {"decision": decision, "form": form, "responses": list(decision.responses.all())}
     return render(request, "appeals/respond.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def answer_recommendation(request, pk: int):
+    recommendation = get_object_or_404(selectors.recommendations_with_steps().select_related("decision__appeal"), pk=pk)
+    if not recommendation.can_be_answered_by(request.user):
+        raise PermissionDenied("Only the organization's publishers can answer its recommendations.")
+    data = request.POST if request.method == "POST" else None
+    form = forms.AnswerRecommendationForm(data, recommendation=recommendation)
+    if request.method == "POST" and form.is_valid():
+        arguments = {"recommendation": recommendation, "by": request.user, **form.arguments()}
+        if step := forms.call_service(form, services.answer_recommendation, **arguments):
+            messages.success(request, f"Your answer is published: {step.get_kind_display().lower()}.")
+            return redirect(recommendation.get_absolute_url())
+    context = {"recommendation": recommendation, "form": form}
+    return render(request, "appeals/answer_recommendation.html", context, status=400 if form.errors else 200)

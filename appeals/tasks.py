@@ -4,7 +4,7 @@ routing leaves a full panel alone, and every email is sent once by its key."""
 from celery import shared_task
 
 from appeals import notifications, services
-from appeals.models import Appeal, Assignment, Decision
+from appeals.models import Appeal, Assignment, Decision, Recommendation
 
 
 @shared_task(name="appeals.tasks.route_appeal", acks_late=True, bind=True, max_retries=8)
@@ -34,6 +34,11 @@ def sweep_unrouted_appeals() -> int:
     return services.sweep_unrouted_appeals()
 
 
+@shared_task(name="appeals.tasks.check_recommendation_deadlines", acks_late=True)
+def check_recommendation_deadlines() -> dict:
+    return services.check_recommendation_deadlines()
+
+
 MAIL_RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5, "acks_late": True}
 
 
@@ -59,3 +64,13 @@ def notify_publishers(decision_id: int) -> int:
     if decision is None:
         return 0
     return notifications.publishers_of_decision(decision)
+
+
+@shared_task(name="appeals.tasks.notify_recommendation_reminder", **MAIL_RETRY)
+def notify_recommendation_reminder(recommendation_id: int, days: int) -> int:
+    recommendation = (
+        Recommendation.objects.select_related("organization", "decision__appeal").filter(pk=recommendation_id).first()
+    )
+    if recommendation is None or recommendation.state != Recommendation.AWAITING:
+        return 0
+    return notifications.recommendation_reminder(recommendation, days=days)

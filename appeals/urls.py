@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from appeals import filing_views, moderation_views, public_views, publisher_views, reviewing_views
+from appeals import filing_views, moderation_views, organization_views, public_views, publisher_views, reviewing_views
 
 
 class PublicIdConverter:
@@ -27,6 +27,8 @@ urlpatterns = [
     path("decisions/to-answer/", publisher_views.decisions_to_answer, name="decisions-to-answer"),
     path("decisions/<int:pk>/respond/", publisher_views.respond_to_decision, name="respond-to-decision"),
     path("decisions/<int:pk>/correct/", reviewing_views.correct_decision, name="correct-decision"),
+    path("recommendations/<int:pk>/answer/", publisher_views.answer_recommendation, name="answer-recommendation"),
+    path("organizations/<slug:org>/", organization_views.organization, name="organization"),
     path("moderation/appeals/", moderation_views.moderation_queue, name="appeal-screening-queue"),
     path("moderation/appeals/<public_id:public_id>/", moderation_views.screen_appeal, name="screen-appeal"),
     path("moderation/appeals/<public_id:public_id>/start/", moderation_views.start_screening, name="start-screening"),

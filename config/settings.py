@@ -381,3 +381,11 @@ AUDIT_REPORT_MAX_BYTES = env_int("AUDIT_REPORT_MAX_BYTES", 10 * 1024 * 1024)
 # appeals, with at least this many decided, is flagged when the next version is drafted and must be answered.
 CLAUSE_PRESSURE_FLAG_SHARE = float(env("CLAUSE_PRESSURE_FLAG_SHARE", "0.5"))
 CLAUSE_PRESSURE_MIN_DECISIONS = env_int("CLAUSE_PRESSURE_MIN_DECISIONS", 3)
+# Recommendations: how long an organization has to answer a panel's recommendation, the reminders its publishers
+# get before that deadline (days before it), and how often the beat task sends them and flags overdue answers.
+RECOMMENDATION_RESPONSE_DAYS = env_int("RECOMMENDATION_RESPONSE_DAYS", 60)
+RECOMMENDATION_REMINDER_DAYS = sorted({int(days) for days in env_list("RECOMMENDATION_REMINDER_DAYS", "14,3")})
+CELERY_BEAT_SCHEDULE["appeals-recommendation-deadlines"] = {
+    "task": "appeals.tasks.check_recommendation_deadlines",
+    "schedule": env_int("RECOMMENDATION_DEADLINES_EVERY_SECONDS", 3600),
+}

@@ -6,7 +6,7 @@ import re
 from django.core.management import call_command
 from django.urls import URLResolver, get_resolver
 
-from appeals.models import Appeal, Assignment, Attachment, Decision
+from appeals.models import Appeal, Assignment, Attachment, Decision, Recommendation
 from audits.models import Audit, AuditReport
 from consultation.models import Comment
 from ledger.models import Entry
@@ -42,15 +42,18 @@ def demo_path_values() -> dict:
         "reviewing": Assignment.objects.order_by("pk").first().pk,
         "attachments": Attachment.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
         "audits": Audit.objects.order_by("pk").first().pk,
+        "recommendations": Recommendation.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
     }
     size = Entry.objects.count()
     ints = {"number": version.number, "other": version.number, "seq": 1, "size": size, "tree_size": size,
             "report": AuditReport.objects.order_by("pk").first().pk, "attachment": by_kind["attachments"]}  # fmt: skip
     first_clause = version.clauses.order_by("position").first()
+    recommendation = Recommendation.objects.order_by("pk").values_list("public_id", flat=True).first() or "A-1-R1"
+    strings = {"key": first_clause.key, "public_id": recommendation}
     return {
         "slug": lambda name, route: version.guideline.organization.slug if name == "org" else version.guideline.slug,
         "int": lambda name, route: ints.get(name) or by_kind[_kind_of(route)],
-        "str": lambda name, route: first_clause.key if name == "key" else "entries.csv",
+        "str": lambda name, route: strings.get(name, "entries.csv"),
         "path": lambda name, route: "1",
         "public_id": lambda name, route: Appeal.objects.order_by("pk").first().public_id,
         "regex": lambda name, route: {"app_label": "accounts", "url": "", "uidb36": "1"}.get(name, "key"),
@@ -58,4 +61,5 @@ def demo_path_values() -> dict:
 
 
 def _kind_of(route: str) -> str:
-    return next(kind for kind in ["audits", "attachments", "comments", "decisions", "reviewing"] if kind in route)
+    kinds = ["audits", "attachments", "comments", "decisions", "reviewing", "recommendations"]
+    return next(kind for kind in kinds if kind in route)

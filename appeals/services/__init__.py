@@ -6,6 +6,7 @@ are queued through core.queue.enqueue, after commit. The acting person is always
 
 from appeals.services.deciding import correct_decision, decide_appeal, respond_to_decision
 from appeals.services.filing import file_appeal, withdraw_appeal
+from appeals.services.recommending import answer_recommendation, check_recommendation_deadlines
 from appeals.services.routing import (
     RoutingResult,
     accept_assignment,
@@ -23,7 +24,9 @@ __all__ = [
     "RoutingResult",
     "accept_assignment",
     "admit_appeal",
+    "answer_recommendation",
     "assign_reviewer_by_hand",
+    "check_recommendation_deadlines",
     "correct_decision",
     "decide_appeal",
     "declare_inadmissible",

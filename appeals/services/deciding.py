@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.models import User
 from appeals.models import Appeal, Assignment, CitedClause, Decision, OrganizationResponse, Vote
-from appeals.services import steps
+from appeals.services import recommending, steps
 from appeals.services.indexing import index_decisions
 from consultation.models import Clause
 
@@ -22,11 +22,18 @@ def decide_appeal(
     rationale: str,
     cited_clause_keys: list[str],
     cited_decision_ids: list[int] | tuple = (),
+    recommendations: list[str] | tuple = (),
 ) -> Decision | None:
     """Cast the reviewer's vote; when the whole panel has voted, the majority decides and dissent is kept.
+    `recommendations` are what the reviewer recommends the organization to change; the decision carries those of
+    the majority's votes.
 
     Returns the decision once there is one, None while the panel is still voting.
     """
+    try:
+        recommendations = recommending.check_recommendations(list(recommendations))
+    except ValidationError as error:
+        raise ValidationError({"recommendations": error.messages}) from error
     with transaction.atomic():
         appeal, assignment = steps.lock_own_assignment(assignment, by)
         if assignment.status != Assignment.ACCEPTED:
@@ -35,7 +42,11 @@ def decide_appeal(
             raise ValidationError(f"This appeal is {appeal.get_status_display().lower()}.")
         keys, cited = _check_citations(appeal, cited_clause_keys, cited_decision_ids)
         vote = Vote.objects.create(
-            assignment=assignment, outcome=outcome, rationale=rationale, cited_decision_ids=[d.pk for d in cited]
+            assignment=assignment,
+            outcome=outcome,
+            rationale=rationale,
+            cited_decision_ids=[d.pk for d in cited],
+            recommendations=recommendations,
         )
         CitedClause.objects.bulk_create(CitedClause(vote=vote, key=key) for key in keys)
         assignment.status, assignment.completed_at = Assignment.COMPLETED, timezone.now()
@@ -64,6 +75,8 @@ def _decide(appeal: Appeal, votes: list[Vote]) -> Decision:
     keys = list(dict.fromkeys(key for vote in majority for key in vote.cited_clause_keys))
     cited_ids = list(dict.fromkeys(pk for vote in majority for pk in vote.cited_decision_ids))
     decision = _create_decision(appeal, outcome=outcome, rationale=rationale, keys=keys, cited_ids=cited_ids)
+    texts = list(dict.fromkeys(text for vote in majority for text in vote.recommendations))
+    made = recommending.make_recommendations(decision=decision, texts=texts)
     Vote.objects.filter(pk__in=[vote.pk for vote in votes]).attach_to(decision)
     steps.set_status(appeal, Appeal.DECIDED)
     dissent = [vote.assignment.reviewer.handle for vote in votes if vote.outcome != outcome]
@@ -78,6 +91,7 @@ def _decide(appeal: Appeal, votes: list[Vote]) -> Decision:
             "outcome": outcome,
             "cited_clauses": keys,
             "votes": [{"reviewer": v.assignment.reviewer.handle, "outcome": v.outcome} for v in votes],
+            "recommendations": [recommendation.public_id for recommendation in made],
         },
     )
     steps.notify_appellant(appeal, event)

@@ -9,6 +9,7 @@ from django.test.utils import override_settings
 from accounts.models import Organization, User
 from accounts.services import create_account, create_organization
 from appeals.demo import APPELLANTS, REVIEWERS, create_demo_appeals
+from appeals.demo_recommendations import create_demo_recommendations
 from audits.demo import create_demo_audit
 from consultation.demo import create_demo_consultations
 from ledger.checkpoints import publish_checkpoint
@@ -73,6 +74,7 @@ class Command(BaseCommand):
             create_demo_consultations(organization=organization)
             create_demo_appeals(organization=organization, password=DEMO_PASSWORD)
             create_demo_audit(organization=organization)
+            create_demo_recommendations(organization=organization)
         # No beat process runs on the embedded default, so the demo record is signed here.
         publish_checkpoint()
 
