@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from appeals import selectors
+from appeals.selectors import OVERTURNED_ANY
 from appeals.models import (
     CLAUSE_KEY_MAX,
     CLAUSES_MAX,
@@ -33,6 +34,7 @@ from appeals.models import (
 from consultation.models import Guideline
 from core.forms import CheckAnswersForm, SiteForm, run_service
 from core.ids import parse_id
+from core.periods import PERIOD_HELP, period_fields_clean
 
 CLOCK_SKEW = timedelta(minutes=5)  # a device clock a little ahead is not "the future"
 WEB_ADDRESS = URLValidator(
@@ -344,11 +346,23 @@ class DecisionSearchForm(SiteForm):
     guideline = forms.ChoiceField(label="Guideline", required=False)
     system = forms.ChoiceField(label="System", required=False)
     clause = forms.CharField(label="Clause key", required=False, max_length=CLAUSE_KEY_MAX)
-    outcome = forms.ChoiceField(label="Outcome", required=False, choices=[("", "Any")] + Decision.OUTCOME_CHOICES)
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        required=False,
+        choices=[("", "Any"), *Decision.OUTCOME_CHOICES, (OVERTURNED_ANY, "Overturned fully or partly")],
+    )
+    topic = forms.CharField(label="Topic of a cited clause", required=False, max_length=40)
+    in_force = forms.ChoiceField(
+        label="Corrected decisions",
+        required=False,
+        choices=[("", "Show them too"), ("yes", "Only decisions in force")],
+    )
     before = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["from"] = forms.CharField(label="Decided from", required=False, max_length=10, help_text=PERIOD_HELP)
+        self.fields["to"] = forms.CharField(label="Decided up to", required=False, max_length=10, help_text=PERIOD_HELP)
         systems = list(AISystem.objects.select_related("organization"))  # one query fills both lists
         organizations = {system.organization.slug: system.organization.name for system in systems}
         self.fields["organization"].choices = [("", "Any organization"), *organizations.items()]
@@ -364,10 +378,19 @@ class DecisionSearchForm(SiteForm):
             raise ValidationError("No such page of decisions.", code="no_such_page")
         return parse_id(before) if before else None
 
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["first"], cleaned["last"] = period_fields_clean(cleaned)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.add_error(name, messages)
+        return cleaned
+
     def query_without_page(self) -> str:
         """The filters as a query string, for the link to older decisions."""
         cleaned = getattr(self, "cleaned_data", {})
-        filters = {key: value for key, value in cleaned.items() if value and key != "before"}
+        filters = {key: value for key, value in cleaned.items() if value and key not in ("before", "first", "last")}
         return urlencode(filters)
 
     def search(self):
@@ -376,5 +399,6 @@ class DecisionSearchForm(SiteForm):
             return Decision.objects.none()
         filters = {key: value for key, value in (self.cleaned_data if self.is_bound else {}).items() if value}
         before = filters.pop("before", None)
+        filters.pop("from", None), filters.pop("to", None)
         found = selectors.search_decisions(**filters)
         return found.filter(pk__lt=before) if before else found

@@ -1,7 +1,7 @@
 """Reads that are more than a filter: the version in force, duplicates, eligible reviewers, clause pressure,
 the decision database, the moderator queue."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
 from django.db import connection
@@ -18,8 +18,12 @@ from appeals.models import (
     OrganizationResponse,
     Vote,
 )
+from appeals.listing import cited_topic
 from appeals.search import MARK_START, MARK_STOP
 from consultation.models import Clause, Guideline, GuidelineVersion
+from core.periods import moment_range
+
+OVERTURNED_ANY = "overturned_any"  # the outcome filter for both kinds of overturn, as the overturn share counts
 
 
 def version_in_force(*, guideline: Guideline, at: datetime) -> GuidelineVersion | None:
@@ -163,11 +167,16 @@ def search_decisions(
     system: str = "",
     clause: str = "",
     outcome: str = "",
+    topic: str = "",
+    in_force: str = "",
+    first: date | None = None,
+    last: date | None = None,
 ) -> QuerySet[Decision]:
     """The public decision database: every filter is an indexed column. `q` searches each decision's DecisionSearch
     document (rationale, public excerpts, clause keys and headings, organization, system), full-text with a marked
     headline on PostgreSQL, as a phrase on SQLite; each match gets `highlight` for Decision.search_match.
-    A clause key means something only within its guideline, so `clause` is best given with `guideline`."""
+    A clause key means something only within its guideline, so `clause` is best given with `guideline`.
+    `topic`, `in_force` and the months `first`..`last` (of the decision) filter as the statistics count."""
     decisions = public_decisions()
     if organization:
         decisions = decisions.filter(organization__slug=organization)
@@ -177,8 +186,16 @@ def search_decisions(
         decisions = decisions.filter(system__slug=system)
     if clause:
         decisions = decisions.filter(cited_clauses__key=clause)
-    if outcome:
+    if outcome == OVERTURNED_ANY:
+        decisions = decisions.filter(outcome__in=[Decision.OVERTURNED, Decision.PARTIAL])
+    elif outcome:
         decisions = decisions.filter(outcome=outcome)
+    if topic:
+        decisions = decisions.filter(cited_topic(topic.lower()))
+    if in_force:
+        decisions = decisions.filter(superseded_by__isnull=True)
+    if bounds := moment_range(first, last):
+        decisions = decisions.filter(**{f"decided_at__{op}": moment for op, moment in bounds.items()})
     if q and connection.vendor == "postgresql":
         query = SearchQuery(q, config="english", search_type="websearch")
         # The same expression as the GIN index of migration 0008, on the index's own table, so the planner can use it.

@@ -16,4 +16,5 @@ urlpatterns = [
     path("record/consistency/", ledger_api.ConsistencyProof.as_view(), name="api-record-consistency"),
     path("", include("consultation.api_urls")),
     path("", include("appeals.api_urls")),
+    path("", include("transparency.api_urls")),
 ]

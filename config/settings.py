@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ledger",
     "consultation",
     "appeals",
+    "transparency",
 ]
 
 MIDDLEWARE = [
@@ -371,4 +372,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+}
+
+# Transparency statistics: how often the beat task folds new record entries into the monthly tallies, how many
+# entries one transaction folds, and how long a commit waits before its fold (so a burst of commits queues one).
+STATISTICS_FOLD_EVERY_SECONDS = env_int("STATISTICS_FOLD_EVERY_SECONDS", 60)
+STATISTICS_FOLD_BATCH = env_int("STATISTICS_FOLD_BATCH", 2000)
+STATISTICS_FOLD_DEBOUNCE_SECONDS = env_int("STATISTICS_FOLD_DEBOUNCE_SECONDS", 5)
+CELERY_BEAT_SCHEDULE["transparency-fold-record"] = {
+    "task": "transparency.tasks.fold_record",
+    "schedule": STATISTICS_FOLD_EVERY_SECONDS,
+    "options": {"expires": STATISTICS_FOLD_EVERY_SECONDS},
 }

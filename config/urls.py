@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("ledger.urls")),
     path("", include("consultation.urls")),
     path("", include("appeals.urls")),
+    path("", include("transparency.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

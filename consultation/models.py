@@ -349,6 +349,7 @@ class Comment(models.Model):
             models.Index(fields=["author", "-created_at"]),
             models.Index(fields=["version", "status"]),
             models.Index(fields=["status", "-hidden_at"]),
+            models.Index(fields=["created_at"]),  # the comment list's period filter
         ]
 
     def __str__(self) -> str:
