@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0001_initial'),
         ('appeals', '0010_remove_decision_search_document'),
-        ('consultation', '0006_index_filing_and_decision_dates_for_statistics_lists'),
+        ('consultation', '0006_index_comment_dates_for_statistics_lists'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
