@@ -43,6 +43,7 @@ def demo_path_values() -> dict:
     }
     size = Entry.objects.count()
     ints = {"number": version.number, "other": version.number, "seq": 1, "size": size, "tree_size": size}
+    ints |= {"year": comment.created_at.year, "quarter": (comment.created_at.month - 1) // 3 + 1}
     first_clause = version.clauses.order_by("position").first()
     return {
         "slug": lambda name, route: version.guideline.organization.slug if name == "org" else version.guideline.slug,
