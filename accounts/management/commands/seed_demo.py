@@ -11,6 +11,7 @@ from accounts.services import create_account, create_organization
 from appeals.demo import APPELLANTS, REVIEWERS, create_demo_appeals
 from consultation.demo import create_demo_consultations
 from ledger.checkpoints import publish_checkpoint
+from transparency.demo import create_demo_statistics
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_ORGANIZATION = {"slug": "acme-ai", "name": "Acme AI", "website": "https://acme-ai.example"}
@@ -70,6 +71,7 @@ class Command(BaseCommand):
                     create_account(password=DEMO_PASSWORD, organization=organization, **account)
             create_demo_consultations(organization=organization)
             create_demo_appeals(organization=organization, password=DEMO_PASSWORD)
+            create_demo_statistics(password=DEMO_PASSWORD)
         # No beat process runs on the embedded default, so the demo record is signed here.
         publish_checkpoint()
 
