@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from appeals import selectors
-from appeals.selectors import OVERTURNED_ANY
 from appeals.models import (
     CLAUSE_KEY_MAX,
     CLAUSES_MAX,
@@ -31,6 +30,7 @@ from appeals.models import (
     Decision,
     OrganizationResponse,
 )
+from appeals.selectors import OVERTURNED_ANY
 from consultation.models import Guideline
 from core.forms import CheckAnswersForm, SiteForm, run_service
 from core.ids import parse_id
@@ -361,7 +361,9 @@ class DecisionSearchForm(SiteForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["from"] = forms.CharField(label="Decided from", required=False, max_length=10, help_text=PERIOD_HELP)
+        self.fields["from"] = forms.CharField(
+            label="Decided from", required=False, max_length=10, help_text=PERIOD_HELP
+        )
         self.fields["to"] = forms.CharField(label="Decided up to", required=False, max_length=10, help_text=PERIOD_HELP)
         systems = list(AISystem.objects.select_related("organization"))  # one query fills both lists
         organizations = {system.organization.slug: system.organization.name for system in systems}

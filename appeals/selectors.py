@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 
 from accounts.models import Organization, ReviewerProfile, User
+from appeals.listing import cited_topic
 from appeals.models import (
     AISystem,
     Appeal,
@@ -18,7 +19,6 @@ from appeals.models import (
     OrganizationResponse,
     Vote,
 )
-from appeals.listing import cited_topic
 from appeals.search import MARK_START, MARK_STOP
 from consultation.models import Clause, Guideline, GuidelineVersion
 from core.periods import moment_range

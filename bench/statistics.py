@@ -75,11 +75,20 @@ def add_decided(appellant, orgs, start: int, stop: int) -> None:
         for g, refusal in zip(numbers, refusals, strict=True):
             org, guideline, version, systems = orgs[g % 3]
             filed = refusal.happened_at
-            appeals.append(Appeal(
-                public_id=f"A-1999-{g:06d}", appellant=appellant, refusal=refusal, guideline=guideline,
-                version=version, grounds="g", status=Appeal.DECIDED, filed_at=filed, deadline=filed + timedelta(days=90),
-                closed_at=filed + timedelta(days=g % 120),
-            ))  # fmt: skip
+            appeals.append(
+                Appeal(
+                    public_id=f"A-1999-{g:06d}",
+                    appellant=appellant,
+                    refusal=refusal,
+                    guideline=guideline,
+                    version=version,
+                    grounds="g",
+                    status=Appeal.DECIDED,
+                    filed_at=filed,
+                    deadline=filed + timedelta(days=90),
+                    closed_at=filed + timedelta(days=g % 120),
+                )
+            )
         Appeal.objects.bulk_create(appeals)
         keys = {appeal.pk: list(TOPICS)[g % 4] for g, appeal in zip(numbers, appeals, strict=True)}
         ContestedClause.objects.bulk_create(
@@ -93,8 +102,9 @@ def add_decided(appellant, orgs, start: int, stop: int) -> None:
         Decision.objects.bulk_create(decisions)
         CitedClause.objects.bulk_create(CitedClause(decision=d, key=keys[d.appeal_id]) for d in decisions)
         for appeal, decision in zip(appeals, decisions, strict=True):
-            for kind, payload in [("appeal.filed", {}), ("appeal.decided", {"decision": decision.pk,
-                                  "outcome": decision.outcome, "votes": [{"reviewer": "bench", "outcome": decision.outcome}]})]:  # fmt: skip
+            vote = {"reviewer": "bench", "outcome": decision.outcome}
+            decided = {"decision": decision.pk, "outcome": decision.outcome, "votes": [vote]}
+            for kind, payload in [("appeal.filed", {}), ("appeal.decided", decided)]:
                 seq += 1
                 entries.append(Entry(
                     seq=seq, at=now, kind=kind, subject=appeal.subject, prev_hash=f"{seq:064x}",

@@ -68,9 +68,7 @@ def public_comments(
     **ignored,
 ) -> QuerySet[Comment]:
     comments = (
-        Comment.objects.published()
-        .top_level()
-        .select_related("version__guideline__organization", "clause", "response")
+        Comment.objects.published().top_level().select_related("version__guideline__organization", "clause", "response")
     )
     if organization:
         comments = comments.filter(version__guideline__organization__slug=organization)

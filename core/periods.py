@@ -49,7 +49,9 @@ def quarter_label(month: date) -> str:
     return f"{month.year}-Q{(month.month - 1) // 3 + 1}"
 
 
-def period_fields_clean(cleaned: dict, *, from_field: str = "from", to_field: str = "to") -> tuple[date | None, date | None]:
+def period_fields_clean(
+    cleaned: dict, *, from_field: str = "from", to_field: str = "to"
+) -> tuple[date | None, date | None]:
     """Check a form's `from` and `to` (raw strings) and return the first and last months; raises with field errors."""
     errors, first, last = {}, None, None
     if raw := cleaned.get(from_field):

@@ -14,6 +14,7 @@ from core.periods import PERIOD_HELP, month_label
 from transparency import selectors
 from transparency.forms import PeriodForm
 
+
 def _share(help_text: str = "From 0 to 1; null when there is nothing to divide by.") -> serializers.FloatField:
     return serializers.FloatField(allow_null=True, help_text=help_text)
 

@@ -96,7 +96,9 @@ def _organization(slug, name, systems, password, start, appellants) -> tuple[Gui
             organization=organization, slug="model-refusals", title="Model refusals", by=publisher
         )
         draft = drafting.import_draft_from_markdown(guideline=guideline, markdown=GUIDELINE, by=publisher)
-        periods.schedule_comment_period(version=draft, opens_at=None, closes_at=start + timedelta(days=31), by=publisher)
+        periods.schedule_comment_period(
+            version=draft, opens_at=None, closes_at=start + timedelta(days=31), by=publisher
+        )
     posted = []
     for n, (key, body) in enumerate([("P-1.1", "This stops me drafting a leaflet for my own campaign."),
                                      ("P-1.1", "Explaining a candidate's record is not persuasion."),
@@ -104,7 +106,9 @@ def _organization(slug, name, systems, password, start, appellants) -> tuple[Gui
                                      (None, "The whole draft should say how refusals can be appealed.")]):  # fmt: skip
         with demo_clock(start + timedelta(days=2 + n)):
             clause = draft.clauses.get(key=key) if key else None
-            posted.append(comments.post_comment(version=draft, clause=clause, body=body, by=appellants[n % len(appellants)]))
+            posted.append(
+                comments.post_comment(version=draft, clause=clause, body=body, by=appellants[n % len(appellants)])
+            )
     with demo_clock(start + timedelta(days=40)):
         for comment, disposition in zip(posted[:3], ["adopted", "not_adopted", "partially_adopted"], strict=True):
             text = f"We have {disposition.replace('_', ' ')} this: see the final version."
@@ -121,7 +125,7 @@ def _organization(slug, name, systems, password, start, appellants) -> tuple[Gui
 
 def _appeals(guideline: Guideline, systems: list[AISystem], appellants: list[User], moderator: User) -> None:
     keys = list(OUTCOMES)
-    cycle = {key: 0 for key in keys}
+    cycle = dict.fromkeys(keys, 0)
     for month in range(MONTHS_BACK, 0, -1):
         for n in range(4):
             filed_at = timezone.now() - timedelta(days=30 * month - 3 * n)

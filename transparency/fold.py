@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from appeals.models import Appeal, Assignment, CitedClause, Decision
+from appeals.models import Appeal, Assignment, Decision
 from consultation.models import Clause, Comment
 from core.periods import month_of
 from ledger.models import Entry
@@ -72,7 +72,9 @@ class _Counter:
         if not wanted:
             return
         existing = Tally.objects.select_for_update().filter(
-            dimension__in={d for d, _, _ in wanted}, key__in={k for _, k, _ in wanted}, month__in={m for *_, m in wanted}
+            dimension__in={d for d, _, _ in wanted},
+            key__in={k for _, k, _ in wanted},
+            month__in={m for *_, m in wanted},
         )
         changed = []
         for tally in existing:
@@ -81,7 +83,10 @@ class _Counter:
                 changed.append(tally)
         Tally.objects.bulk_update(changed, ["counts"], batch_size=500)
         Tally.objects.bulk_create(
-            [Tally(dimension=d, key=k, scope=s, month=m, counts=_merged({}, c)) for (d, k, m), (s, c) in wanted.items()],
+            [
+                Tally(dimension=d, key=k, scope=s, month=m, counts=_merged({}, c))
+                for (d, k, m), (s, c) in wanted.items()
+            ],
             batch_size=500,
         )
 
@@ -127,7 +132,9 @@ class _Batch:
             self.first_decided.setdefault(decision.appeal_id, decision)
         self.completed = {
             (a.appeal_id, a.reviewer.handle): a
-            for a in Assignment.objects.filter(appeal_id__in=pks, status=Assignment.COMPLETED).select_related("reviewer")
+            for a in Assignment.objects.filter(appeal_id__in=pks, status=Assignment.COMPLETED).select_related(
+                "reviewer"
+            )
         }
         versions = {appeal.version_id for appeal in self.appeals.values()}
         self.tags: dict[tuple[int, str], list[str]] = {
@@ -145,7 +152,10 @@ class _Batch:
     # Appeals, decisions and reviewing.
 
     def _appeal_buckets(self, appeal: Appeal, keys: list[str] | None = None) -> list[tuple[str, str, str]]:
-        org, guideline = appeal.guideline.organization.slug, f"{appeal.guideline.organization.slug}/{appeal.guideline.slug}"
+        org, guideline = (
+            appeal.guideline.organization.slug,
+            f"{appeal.guideline.organization.slug}/{appeal.guideline.slug}",
+        )
         buckets = [
             (Tally.ALL, "", ""),
             (Tally.ORGANIZATION, org, ""),
@@ -208,7 +218,10 @@ class _Batch:
         if comment.parent_id is not None:
             return  # replies are conversation, not comments the publisher must answer
         version = comment.version
-        org, guideline = version.guideline.organization.slug, f"{version.guideline.organization.slug}/{version.guideline.slug}"
+        org, guideline = (
+            version.guideline.organization.slug,
+            f"{version.guideline.organization.slug}/{version.guideline.slug}",
+        )
         buckets = [
             (Tally.ALL, "", ""),
             (Tally.ORGANIZATION, org, ""),
@@ -255,4 +268,3 @@ def statistics_are_behind() -> bool:
     """Whether entries wait to be folded (shown on the pages, so nobody mistakes a lag for a fact)."""
     mark = FoldMark.objects.filter(name=RECORD).values_list("seq", flat=True).first() or 0
     return Entry.objects.after(mark).exists()
-

@@ -91,7 +91,9 @@ def overall() -> Subject:
 def for_organization(organization: Organization) -> Subject:
     org = organization.slug
     names = {f"{org}/{s}": n for s, n in AISystem.objects.filter(organization=organization).values_list("slug", "name")}
-    names |= {f"{org}/{s}": t for s, t in Guideline.objects.filter(organization=organization).values_list("slug", "title")}
+    names |= {
+        f"{org}/{s}": t for s, t in Guideline.objects.filter(organization=organization).values_list("slug", "title")
+    }
     return Subject(
         Tally.ORGANIZATION,
         org,
@@ -187,7 +189,9 @@ def statistics(subject: Subject, *, first: date | None = None, last: date | None
             for (dimension, key), counts in grouped.items()
             if dimension == breakdown.dimension
         ]
-        breakdowns.append((breakdown, sorted(rows, key=lambda row: (-row.figures.filed - row.figures.decided, row.label))))
+        breakdowns.append(
+            (breakdown, sorted(rows, key=lambda row: (-row.figures.filed - row.figures.decided, row.label)))
+        )
     return Statistics(subject, Figures(own, links, overdue), months, breakdowns, first, last)
 
 

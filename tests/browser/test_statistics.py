@@ -28,9 +28,13 @@ def test_a_visitor_reads_the_statistics_at_desktop_and_phone_widths(new_person, 
     visitor = new_person()
     page = visitor.page
     visitor.visit("/")
-    visitor.follow(page.get_by_role("navigation", name="Main").get_by_role("link", name="Statistics"), shot="statistics")
+    visitor.follow(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Statistics"), shot="statistics"
+    )
     expect(page.get_by_role("heading", name="Statistics: All organizations")).to_be_visible()
-    expect(page.get_by_role("table", name="Outcomes of the 3 decisions in force since the platform began")).to_be_visible()
+    expect(
+        page.get_by_role("table", name="Outcomes of the 3 decisions in force since the platform began")
+    ).to_be_visible()
     if visitor.keyboard:
         page.set_viewport_size(PHONE)
         audit(page)

@@ -32,7 +32,7 @@ def system(organization):
 @pytest.fixture
 def record(citizen, organization, system, guideline, moderator, publisher):
     """A small public record with one of everything the statistics count, folded into the tallies."""
-    overturned = decided(citizen, system, guideline, moderator, handle="rae", outcome=Decision.OVERTURNED)
+    decided(citizen, system, guideline, moderator, handle="rae", outcome=Decision.OVERTURNED)
     decided(citizen, system, guideline, moderator, handle="sam", outcome=Decision.UPHELD, clause_keys=["R-2.1"])
     corrected = decided(citizen, system, guideline, moderator, handle="kit", outcome=Decision.UPHELD)
     services.correct_decision(

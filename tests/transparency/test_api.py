@@ -28,7 +28,9 @@ def test_the_api_has_a_page_per_organization_system_guideline_clause_and_topic(c
 def test_a_bad_period_is_a_400_naming_it(client, record):
     response = client.get(reverse("api-statistics"), {"to": "Q3"})
     assert response.status_code == 400
-    assert response.json()["errors"]["to"] == ["'Q3' is not a month or a quarter. Use a month such as 2026-03 or a quarter such as 2026-Q1."]
+    assert response.json()["errors"]["to"] == [
+        "'Q3' is not a month or a quarter. Use a month such as 2026-03 or a quarter such as 2026-Q1."
+    ]
 
 
 def test_a_period_is_echoed(client, record):

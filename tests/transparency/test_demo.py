@@ -13,7 +13,7 @@ def test_the_demo_gives_the_statistics_months_organizations_and_topics(db, setti
     page = client.get(reverse("statistics"))
     text = page.content.decode()
     assert all(name in text for name in ["Acme AI", "Globex Labs", "Initech", "political", "religious"])
-    assert text.count("<th scope=\"row\">20") >= 6  # months
+    assert text.count('<th scope="row">20') >= 6  # months
     shown = figures(page)
     assert shown["decided"][0] >= 30 and shown["overdue_now"][0] >= 1 and shown["answered"][0] >= 6
     assert check_chain().ok

@@ -1,6 +1,7 @@
 import csv
 import io
 
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,3 +47,12 @@ def test_there_is_no_fifth_quarter_or_unknown_organization(client, record):
 def test_the_quarters_with_figures_are_listed_for_the_organization_page(record):
     year, quarter = this_quarter()
     assert organization_quarters(record["globex"]) == [f"{year}-Q{quarter}"]
+
+
+def test_the_organization_page_can_list_its_reports(record):
+    year, quarter = this_quarter()
+    html = Template("{% load statistics_tags %}{% transparency_reports org %}").render(
+        Context({"org": record["globex"]})
+    )
+    assert f'href="/organizations/globex/reports/{year}-Q{quarter}/"' in html
+    assert f'href="/organizations/globex/reports/{year}-Q{quarter}.csv"' in html

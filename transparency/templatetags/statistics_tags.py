@@ -1,5 +1,7 @@
 from django import template
 
+from transparency.selectors import organization_quarters
+
 register = template.Library()
 
 
@@ -20,3 +22,9 @@ def days(value: int | None) -> str:
     if value is None:
         return "–"
     return "1 day" if value == 1 else f"{value} days"
+
+
+@register.inclusion_tag("transparency/includes/report_list.html")
+def transparency_reports(organization):
+    """The organization's quarterly reports, newest first, for its page: `{% transparency_reports organization %}`."""
+    return {"organization": organization, "quarters": organization_quarters(organization)}
