@@ -14,6 +14,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max, Subquery
 from django.utils import timezone
 
 from appeals.models import Appeal, Assignment, Decision
@@ -264,7 +265,9 @@ class _Batch:
         self.counter.add(buckets, month_of(entry.at), changes)
 
 
-def statistics_are_behind() -> bool:
-    """Whether entries wait to be folded (shown on the pages, so nobody mistakes a lag for a fact)."""
-    mark = FoldMark.objects.filter(name=RECORD).values_list("seq", flat=True).first() or 0
-    return Entry.objects.after(mark).exists()
+def record_position() -> tuple[int, int]:
+    """How far the tallies are folded, and how far the record goes: pages cite the first, and say so when the second
+    is further (a lag is not a fact). One query."""
+    folded = FoldMark.objects.filter(name=RECORD).values("seq")[:1]
+    position = Entry.objects.aggregate(last=Max("seq"), folded=Subquery(folded))
+    return position["folded"] or 0, position["last"] or 0

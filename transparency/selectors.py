@@ -15,6 +15,7 @@ from appeals.models import AISystem, Appeal
 from consultation.models import Guideline
 from core.periods import month_label, quarter_label
 from transparency.figures import Figures, Links
+from transparency.fold import record_position
 from transparency.models import Tally
 
 
@@ -55,6 +56,13 @@ class Statistics:
     breakdowns: list[tuple[Breakdown, list[Row]]]
     first: date | None = None
     last: date | None = None
+    folded_seq: int = 0
+    record_seq: int = 0
+
+    @property
+    def behind_by(self) -> int:
+        """Entries of the record not counted yet."""
+        return max(self.record_seq - self.folded_seq, 0)
 
     @property
     def period_text(self) -> str:
@@ -160,7 +168,7 @@ def for_topic(topic: str) -> Subject:
 
 
 def statistics(subject: Subject, *, first: date | None = None, last: date | None = None) -> Statistics:
-    """Two queries (tallies, overdue count), whatever the number of appeals."""
+    """Three queries (tallies, overdue count, the record's position), whatever the number of appeals."""
     wanted = Q(dimension=subject.dimension, key=subject.key)
     for breakdown in subject.breakdowns:
         wanted |= Q(dimension=breakdown.dimension, scope=breakdown.scope)
@@ -181,7 +189,8 @@ def statistics(subject: Subject, *, first: date | None = None, last: date | None
             _add(grouped[(dimension, key)], counts)
     overdue = _overdue_now(subject.overdue) if subject.overdue is not None else None
     links = Links(subject.filters, first, last)
-    months = [(month_label(m), Figures(by_month[m], links)) for m in sorted(by_month)]
+    # A month's numbers link to the lists of that month alone.
+    months = [(month_label(m), Figures(by_month[m], Links(subject.filters, m, m))) for m in sorted(by_month)]
     breakdowns = []
     for breakdown in subject.breakdowns:
         rows = [
@@ -192,7 +201,8 @@ def statistics(subject: Subject, *, first: date | None = None, last: date | None
         breakdowns.append(
             (breakdown, sorted(rows, key=lambda row: (-row.figures.filed - row.figures.decided, row.label)))
         )
-    return Statistics(subject, Figures(own, links, overdue), months, breakdowns, first, last)
+    folded_seq, record_seq = record_position()
+    return Statistics(subject, Figures(own, links, overdue), months, breakdowns, first, last, folded_seq, record_seq)
 
 
 OPEN_STATUSES = [status for status, _ in Appeal.STATUS_CHOICES if status not in Appeal.CLOSED_STATUSES]

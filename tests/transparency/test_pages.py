@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.appeals.factories import decided
+from ledger.models import Entry
+from tests.appeals.factories import decided, file
 from transparency.fold import fold_record
 
 FIGURE = re.compile(r'data-figure="([^"]+)">(?:<a href="([^"]+)">)?(\d+)')
@@ -98,3 +99,22 @@ def test_bars_need_no_inline_style(client, record):
     text = client.get(reverse("statistics-organization", args=["acme"])).content.decode()
     assert '<rect class="bar-value" width="' in text
     assert "style=" not in text
+
+
+def test_each_month_links_to_the_lists_of_that_month(client, record):
+    text = client.get(reverse("statistics")).content.decode()
+    month = timezone.localdate().strftime("%Y-%m")
+    assert f"from={month}&amp;to={month}" in text
+
+
+def test_the_lists_run_a_constant_number_of_queries(client, record, django_assert_max_num_queries):
+    for name in ["appeal-list", "comment-list"]:
+        with django_assert_max_num_queries(4):
+            client.get(reverse(name))
+
+
+def test_the_page_says_how_far_into_the_record_it_counted(client, record, citizen, system, guideline):
+    last = Entry.objects.order_by("-seq").first().seq
+    assert f"Counted up to entry #{last} of" in client.get(reverse("statistics")).content.decode()
+    file(citizen, system, guideline)
+    assert "1 newer entry will be counted within a minute" in client.get(reverse("statistics")).content.decode()
