@@ -14,7 +14,8 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Subquery
+from django.db.models import Count, Max, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from appeals.models import Appeal, Assignment, Decision
@@ -267,7 +268,8 @@ class _Batch:
 
 def record_position() -> tuple[int, int]:
     """How far the tallies are folded, and how far the record goes: pages cite the first, and say so when the second
-    is further (a lag is not a fact). One query."""
-    folded = FoldMark.objects.filter(name=RECORD).values("seq")[:1]
-    position = Entry.objects.aggregate(last=Max("seq"), folded=Subquery(folded))
-    return position["folded"] or 0, position["last"] or 0
+    is further (a lag is not a fact). One query, counting only the entries after the watermark."""
+    folded = Coalesce(Subquery(FoldMark.objects.filter(name=RECORD).values("seq")[:1]), 0)
+    position = Entry.objects.aggregate(last=Max("seq"), behind=Count("seq", filter=Q(seq__gt=folded)))
+    last = position["last"] or 0
+    return last - position["behind"], last

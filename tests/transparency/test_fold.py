@@ -1,9 +1,12 @@
-from django.db import connection
+import threading
+
+import pytest
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from appeals.models import Decision
 from ledger.models import Entry
-from tests.appeals.factories import decided
+from tests.appeals.factories import decided, file
 from transparency.fold import fold_record
 from transparency.models import FoldMark, Tally
 
@@ -66,3 +69,30 @@ def test_a_fold_runs_a_fixed_number_of_queries_per_batch(record, citizen, system
     with CaptureQueriesContext(connection) as queries:
         fold_record()
     assert len(queries) == few
+
+
+def test_a_commit_queues_a_fold(citizen, system, guideline, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        file(citizen, system, guideline)
+    assert tally(Tally.ALL, "")["filed"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_folds_at_the_same_time_count_each_entry_once(citizen, system, guideline, moderator):
+    for n in range(3):
+        file(citizen, system, guideline, prompt_excerpt=f"Request {n}")
+    Tally.objects.all().delete()
+    FoldMark.objects.all().delete()
+
+    def fold():
+        try:
+            fold_record()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=fold) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert tally(Tally.ALL, "")["filed"] == 3
