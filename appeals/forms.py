@@ -33,10 +33,12 @@ from appeals.models import (
     OrganizationResponse,
     Recommendation,
 )
+from appeals.selectors import OVERTURNED_ANY
 from appeals.services import recommending
 from consultation.models import Guideline
 from core.forms import CheckAnswersForm, SiteForm, run_service
 from core.ids import parse_id
+from core.periods import PERIOD_HELP, period_fields_clean
 from core.search import QUERY_MAX
 
 CLOCK_SKEW = timedelta(minutes=5)  # a device clock a little ahead is not "the future"
@@ -455,11 +457,25 @@ class DecisionSearchForm(SiteForm):
     guideline = forms.ChoiceField(label="Guideline", required=False)
     system = forms.ChoiceField(label="System", required=False)
     clause = forms.CharField(label="Clause key", required=False, max_length=CLAUSE_KEY_MAX)
-    outcome = forms.ChoiceField(label="Outcome", required=False, choices=[("", "Any")] + Decision.OUTCOME_CHOICES)
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        required=False,
+        choices=[("", "Any"), *Decision.OUTCOME_CHOICES, (OVERTURNED_ANY, "Overturned fully or partly")],
+    )
+    topic = forms.CharField(label="Topic of a cited clause", required=False, max_length=40)
+    in_force = forms.ChoiceField(
+        label="Corrected decisions",
+        required=False,
+        choices=[("", "Show them too"), ("yes", "Only decisions in force")],
+    )
     before = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["from"] = forms.CharField(
+            label="Decided from", required=False, max_length=10, help_text=PERIOD_HELP
+        )
+        self.fields["to"] = forms.CharField(label="Decided up to", required=False, max_length=10, help_text=PERIOD_HELP)
         systems = list(AISystem.objects.select_related("organization"))  # one query fills both lists
         organizations = {system.organization.slug: system.organization.name for system in systems}
         self.fields["organization"].choices = [("", "Any organization"), *organizations.items()]
@@ -479,10 +495,19 @@ class DecisionSearchForm(SiteForm):
         """The words searched for, or "" when there is no valid search."""
         return getattr(self, "cleaned_data", {}).get("q", "")
 
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["first"], cleaned["last"] = period_fields_clean(cleaned)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.add_error(name, messages)
+        return cleaned
+
     def query_without_page(self) -> str:
         """The filters as a query string, for the link to older decisions."""
         cleaned = getattr(self, "cleaned_data", {})
-        filters = {key: value for key, value in cleaned.items() if value and key != "before"}
+        filters = {key: value for key, value in cleaned.items() if value and key not in ("before", "first", "last")}
         return urlencode(filters)
 
     def search(self):
@@ -490,4 +515,5 @@ class DecisionSearchForm(SiteForm):
         if self.is_bound and not self.is_valid():
             return Decision.objects.none()
         filters = {key: value for key, value in (self.cleaned_data if self.is_bound else {}).items() if value}
+        filters.pop("from", None), filters.pop("to", None)
         return selectors.search_decisions(**filters)

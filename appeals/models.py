@@ -187,6 +187,9 @@ class Appeal(models.Model):
             models.Index(fields=["status", "filed_at"]),
             models.Index(fields=["appellant", "filed_at"]),
             models.Index(fields=["status", "deadline"]),
+            # The public appeal list's period and reason filters, which the statistics link to.
+            models.Index(fields=["filed_at"]),
+            models.Index(fields=["inadmissible_reason", "filed_at"]),
         ]
 
     def __str__(self) -> str:
@@ -475,6 +478,7 @@ class Decision(AppendOnlyModel):
             models.Index(fields=["system", "-id"]),
             models.Index(fields=["outcome", "-id"]),
             models.Index(fields=["appeal", "decided_at"]),
+            models.Index(fields=["decided_at"]),  # the decision list's period filter
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequ
 from django.shortcuts import get_object_or_404, render
 
 from accounts import permissions
-from appeals import forms, selectors
+from appeals import forms, listing, selectors
 from appeals.models import Attachment, Decision
 from core.ratelimit import EXPORT_LIMIT_MESSAGE, too_many_exports
 from core.search import page_key
@@ -72,3 +72,21 @@ def decisions_export(request):
         return HttpResponseBadRequest(form.errors.as_text(), content_type=PLAIN_TEXT)
     rows = (decision.export_row() for decision in found.iterator(chunk_size=500))
     return csv_response(header=Decision.EXPORT_HEADER, rows=rows, filename="decisions.csv")
+
+
+APPEALS_PER_PAGE = 50
+
+
+def appeal_list(request):
+    """Every appeal's public facts, filtered as the statistics count them; newest first, paged by id."""
+    form = listing.AppealListForm(request.GET or None)
+    if form.has_error("before"):
+        raise Http404("No such page of appeals.")
+    page = list(form.appeals()[: APPEALS_PER_PAGE + 1])
+    context = {
+        "form": form,
+        "appeals": page[:APPEALS_PER_PAGE],
+        "older": page[APPEALS_PER_PAGE - 1].pk if len(page) > APPEALS_PER_PAGE else None,
+        "query": form.query_without_page(),
+    }
+    return render(request, "appeals/appeal_list.html", context, status=400 if form.errors else 200)

@@ -3,13 +3,14 @@ the decision database, the moderator queue."""
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from accounts.models import Organization, ReviewerProfile, User
+from appeals.listing import cited_topic
 from appeals.models import (
     AISystem,
     Appeal,
@@ -24,7 +25,10 @@ from appeals.models import (
     Vote,
 )
 from consultation.models import Clause, Guideline, GuidelineVersion
+from core.periods import moment_range
 from core.search import headlines, ranked
+
+OVERTURNED_ANY = "overturned_any"  # the outcome filter for both kinds of overturn, as the overturn share counts
 
 
 def version_in_force(*, guideline: Guideline, at: datetime) -> GuidelineVersion | None:
@@ -251,14 +255,19 @@ def search_decisions(
     system: str = "",
     clause: str = "",
     outcome: str = "",
+    topic: str = "",
+    in_force: str = "",
+    first: date | None = None,
+    last: date | None = None,
     before: int | None = None,
 ) -> QuerySet[Decision]:
     """The public decision database: every filter is an indexed column. `q` searches each decision's DecisionSearch
     (rationale, public excerpts, clause keys and headings, organization, system): on PostgreSQL through the GIN
     index of its stored vector, best match first (`search_key` orders and pages them), on SQLite as a phrase.
     `with_headlines` marks where the decisions of one page matched. A clause key means something only within its
-    guideline, so `clause` is best given with `guideline`. `before` is the cursor: the `page_key` of the last
-    decision of the page before."""
+    guideline, so `clause` is best given with `guideline`. `topic`, `in_force` and the months `first`..`last` (of
+    the decision) filter as the statistics count. `before` is the cursor: the `page_key` of the last decision of
+    the page before."""
     decisions = public_decisions()
     if organization:
         decisions = decisions.filter(organization__slug=organization)
@@ -268,8 +277,16 @@ def search_decisions(
         decisions = decisions.filter(system__slug=system)
     if clause:
         decisions = decisions.filter(cited_clauses__key=clause)
-    if outcome:
+    if outcome == OVERTURNED_ANY:
+        decisions = decisions.filter(outcome__in=[Decision.OVERTURNED, Decision.PARTIAL])
+    elif outcome:
         decisions = decisions.filter(outcome=outcome)
+    if topic:
+        decisions = decisions.filter(cited_topic(topic.lower()))
+    if in_force:
+        decisions = decisions.filter(superseded_by__isnull=True)
+    if bounds := moment_range(first, last):
+        decisions = decisions.filter(**{f"decided_at__{op}": moment for op, moment in bounds.items()})
     if q and connection.vendor == "postgresql":
         return ranked(decisions, vector="search__vector", q=q, before=before)
     if q:

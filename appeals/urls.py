@@ -16,6 +16,7 @@ class PublicIdConverter:
 register_converter(PublicIdConverter, "public_id")
 
 urlpatterns = [
+    path("appeals/", public_views.appeal_list, name="appeal-list"),
     path("appeals/new/", filing_views.file_appeal, name="file-appeal"),
     path("appeals/mine/", filing_views.my_appeals, name="my-appeals"),
     path("appeals/<public_id:public_id>/", public_views.appeal_detail, name="appeal"),

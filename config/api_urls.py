@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("consultation.api_urls")),
     path("", include("appeals.api_urls")),
     path("", include("audits.api_urls")),
+    path("", include("transparency.api_urls")),
 ]

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ledger",
     "consultation",
     "appeals",
+    "transparency",
 ]
 
 MIDDLEWARE = [
@@ -388,4 +389,14 @@ RECOMMENDATION_REMINDER_DAYS = sorted({int(days) for days in env_list("RECOMMEND
 CELERY_BEAT_SCHEDULE["appeals-recommendation-deadlines"] = {
     "task": "appeals.tasks.check_recommendation_deadlines",
     "schedule": env_int("RECOMMENDATION_DEADLINES_EVERY_SECONDS", 3600),
+}
+# Transparency statistics: how often the beat task folds new record entries into the monthly tallies, how many
+# entries one transaction folds, and how long a commit waits before its fold (so a burst of commits queues one).
+STATISTICS_FOLD_EVERY_SECONDS = env_int("STATISTICS_FOLD_EVERY_SECONDS", 60)
+STATISTICS_FOLD_BATCH = env_int("STATISTICS_FOLD_BATCH", 2000)
+STATISTICS_FOLD_DEBOUNCE_SECONDS = env_int("STATISTICS_FOLD_DEBOUNCE_SECONDS", 5)
+CELERY_BEAT_SCHEDULE["transparency-fold-record"] = {
+    "task": "transparency.tasks.fold_record",
+    "schedule": STATISTICS_FOLD_EVERY_SECONDS,
+    "options": {"expires": STATISTICS_FOLD_EVERY_SECONDS},
 }

@@ -362,6 +362,7 @@ class Comment(models.Model):
             models.Index(fields=["version", "status"]),
             models.Index(fields=["status", "-hidden_at"]),
             SearchIndex(fields=["search_vector"], name="comment_search_vector"),
+            models.Index(fields=["created_at"]),  # the comment list's period filter
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ urlpatterns = [
     path(f"{version}comments/<int:pk>/endorse/", views.endorse_comment, name="comment-endorse"),
     path(f"{version}comments/<int:pk>/report/", views.report_comment, name="comment-report"),
     path("activity/", views.activity, name="activity"),
+    path("comments/", views.comment_list, name="comment-list"),
     path("feeds/consultations/", feeds.ConsultationsFeed(), name="feed-consultations"),
     path("publish/", publish_views.publish_home, name="publish-home"),
     path(publish, publish_views.publish_guideline, name="publish-guideline"),

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import Organization
 from accounts.permissions import can_publish_for, is_moderator
 from appeals.selectors import clause_pressure
-from consultation import selectors
+from consultation import listing, selectors
 from consultation.diff import diff_versions
 from consultation.forms import CommentForm, CommentSearchForm, FollowForm, ReportForm
 from consultation.models import Clause, ClauseChange, Comment, Guideline, GuidelineVersion
@@ -253,3 +254,21 @@ def activity(request):
     page = Paginator(selectors.activity_for(request.user), COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     follows = request.user.follows.select_related("guideline__organization").order_by("guideline__title")
     return render(request, "consultation/activity.html", {"page": page, "follows": follows})
+
+
+COMMENTS_PER_PAGE = 50
+
+
+def comment_list(request):
+    """Published comments across every consultation, filtered as the statistics count them; newest first."""
+    form = listing.CommentListForm(request.GET or None)
+    if form.has_error("before"):
+        raise Http404("No such page of comments.")
+    page = list(form.comments()[: COMMENTS_PER_PAGE + 1])
+    context = {
+        "form": form,
+        "comments": page[:COMMENTS_PER_PAGE],
+        "older": page[COMMENTS_PER_PAGE - 1].pk if len(page) > COMMENTS_PER_PAGE else None,
+        "query": form.query_without_page(),
+    }
+    return render(request, "consultation/comment_list.html", context, status=400 if form.errors else 200)

@@ -13,6 +13,7 @@ from appeals.demo_recommendations import create_demo_recommendations
 from audits.demo import create_demo_audit
 from consultation.demo import create_demo_consultations
 from ledger.checkpoints import publish_checkpoint
+from transparency.demo import create_demo_statistics
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_ORGANIZATION = {"slug": "acme-ai", "name": "Acme AI", "website": "https://acme-ai.example"}
@@ -75,6 +76,7 @@ class Command(BaseCommand):
             create_demo_appeals(organization=organization, password=DEMO_PASSWORD)
             create_demo_audit(organization=organization)
             create_demo_recommendations(organization=organization)
+            create_demo_statistics(password=DEMO_PASSWORD)
         # No beat process runs on the embedded default, so the demo record is signed here.
         publish_checkpoint()
 

@@ -1,0 +1,126 @@
+"""The public list of appeals, which the statistics link to for what decisions cannot show: appeals filed, admitted,
+found inadmissible (by reason), withdrawn, and overdue now. Public fields only; every filter is an indexed column
+or a keyed subquery."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.http import urlencode
+
+from appeals.models import CLAUSE_KEY_MAX, Appeal, CitedClause, ContestedClause
+from consultation.models import Clause
+from core.forms import SiteForm
+from core.ids import parse_id
+from core.periods import PERIOD_HELP, moment_range, period_fields_clean
+
+OVERDUE = "overdue"
+STATUS_CHOICES = [("", "Any status"), *Appeal.STATUS_CHOICES, (OVERDUE, "Overdue now (open, past its deadline)")]
+
+
+def tagged(topic: str, *, version_ref: str, key_ref: str = "key"):
+    """Clauses of the referenced version, under the referenced key, carrying `topic` (tags are stored lower-case)."""
+    return Clause.objects.filter(version=OuterRef(version_ref), key=OuterRef(key_ref), tags__contains=[topic])
+
+
+def contested_topic(topic: str):
+    """Appeals contesting a clause with this topic, as the statistics count them."""
+    contested = ContestedClause.objects.filter(appeal=OuterRef("pk")).filter(
+        Exists(tagged(topic, version_ref="appeal__version"))
+    )
+    return Exists(contested)
+
+
+def cited_topic(topic: str):
+    """Decisions citing a clause with this topic (in the version the appeal was under)."""
+    cited = CitedClause.objects.filter(decision=OuterRef("pk")).filter(
+        Exists(tagged(topic, version_ref="decision__appeal__version"))
+    )
+    return Exists(cited)
+
+
+class AppealListForm(SiteForm):
+    organization = forms.SlugField(label="Organization", required=False)
+    system = forms.SlugField(label="AI system", required=False)
+    guideline = forms.SlugField(label="Guideline", required=False)
+    clause = forms.CharField(label="Clause key", required=False, max_length=CLAUSE_KEY_MAX)
+    topic = forms.CharField(label="Topic", required=False, max_length=40)
+    status = forms.ChoiceField(label="Status", required=False, choices=STATUS_CHOICES)
+    reason = forms.ChoiceField(
+        label="Inadmissible because", required=False, choices=[("", "Any reason"), *Appeal.INADMISSIBLE_REASONS]
+    )
+    admitted = forms.ChoiceField(label="Admitted", required=False, choices=[("", "Either"), ("yes", "Admitted")])
+    before = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = forms.CharField(label="Filed from", required=False, max_length=10, help_text=PERIOD_HELP)
+        self.fields["to"] = forms.CharField(label="Filed up to", required=False, max_length=10, help_text=PERIOD_HELP)
+
+    def clean_before(self) -> int | None:
+        before = self.cleaned_data["before"]
+        if before and parse_id(before) is None:
+            raise ValidationError("No such page of appeals.", code="no_such_page")
+        return parse_id(before) if before else None
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["first"], cleaned["last"] = period_fields_clean(cleaned)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.add_error(name, messages)
+        return cleaned
+
+    def query_without_page(self) -> str:
+        cleaned = getattr(self, "cleaned_data", {})
+        skip = {"before", "first", "last"}
+        return urlencode({key: value for key, value in cleaned.items() if value and key not in skip})
+
+    def appeals(self) -> QuerySet[Appeal]:
+        """The matching appeals, newest first, or none when a filter is not valid (the form then says why)."""
+        if self.is_bound and not self.is_valid():
+            return Appeal.objects.none()
+        return public_appeals(**(self.cleaned_data if self.is_bound else {}))
+
+
+def public_appeals(
+    *,
+    organization: str = "",
+    system: str = "",
+    guideline: str = "",
+    clause: str = "",
+    topic: str = "",
+    status: str = "",
+    reason: str = "",
+    admitted: str = "",
+    first=None,
+    last=None,
+    before: int | None = None,
+    **ignored,
+) -> QuerySet[Appeal]:
+    appeals = Appeal.objects.select_related("guideline__organization", "refusal__system").prefetch_related(
+        "contested_clauses"
+    )
+    if organization:
+        appeals = appeals.filter(guideline__organization__slug=organization)
+    if system:
+        appeals = appeals.filter(refusal__system__slug=system)
+    if guideline:
+        appeals = appeals.filter(guideline__slug=guideline)
+    if clause:
+        appeals = appeals.filter(Exists(ContestedClause.objects.filter(appeal=OuterRef("pk"), key=clause)))
+    if topic:
+        appeals = appeals.filter(contested_topic(topic.lower()))
+    if status == OVERDUE:
+        appeals = appeals.overdue()
+    elif status:
+        appeals = appeals.filter(status=status)
+    if reason:
+        appeals = appeals.filter(inadmissible_reason=reason)
+    if admitted:
+        appeals = appeals.filter(admitted_by__isnull=False)
+    if bounds := moment_range(first, last):
+        appeals = appeals.filter(**{f"filed_at__{op}": moment for op, moment in bounds.items()})
+    if before:
+        appeals = appeals.filter(pk__lt=before)
+    return appeals.order_by("-pk")

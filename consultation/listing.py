@@ -1,0 +1,89 @@
+"""The public list of comments across versions, which the statistics link to: published top-level comments (the
+ones a publisher answers), filtered by organization, guideline, version, clause, disposition, answered, month."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.http import urlencode
+
+from consultation.models import KEY_LENGTH, Comment, Response
+from core.forms import SiteForm
+from core.ids import parse_id
+from core.periods import PERIOD_HELP, moment_range, period_fields_clean
+
+
+class CommentListForm(SiteForm):
+    organization = forms.SlugField(label="Organization", required=False)
+    guideline = forms.SlugField(label="Guideline", required=False)
+    version = forms.IntegerField(label="Version number", required=False, min_value=1, max_value=100_000)
+    clause = forms.CharField(label="Clause key", required=False, max_length=KEY_LENGTH)
+    disposition = forms.ChoiceField(
+        label="Answer", required=False, choices=[("", "Any answer"), *Response.DISPOSITION_CHOICES]
+    )
+    answered = forms.ChoiceField(label="Answered", required=False, choices=[("", "Either"), ("yes", "Answered")])
+    before = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = forms.CharField(label="Posted from", required=False, max_length=10, help_text=PERIOD_HELP)
+        self.fields["to"] = forms.CharField(label="Posted up to", required=False, max_length=10, help_text=PERIOD_HELP)
+
+    def clean_before(self) -> int | None:
+        before = self.cleaned_data["before"]
+        if before and parse_id(before) is None:
+            raise ValidationError("No such page of comments.", code="no_such_page")
+        return parse_id(before) if before else None
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["first"], cleaned["last"] = period_fields_clean(cleaned)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.add_error(name, messages)
+        return cleaned
+
+    def query_without_page(self) -> str:
+        cleaned = getattr(self, "cleaned_data", {})
+        skip = {"before", "first", "last"}
+        return urlencode({key: value for key, value in cleaned.items() if value and key not in skip})
+
+    def comments(self) -> QuerySet[Comment]:
+        if self.is_bound and not self.is_valid():
+            return Comment.objects.none()
+        return public_comments(**(self.cleaned_data if self.is_bound else {}))
+
+
+def public_comments(
+    *,
+    organization: str = "",
+    guideline: str = "",
+    version: int | None = None,
+    clause: str = "",
+    disposition: str = "",
+    answered: str = "",
+    first=None,
+    last=None,
+    before: int | None = None,
+    **ignored,
+) -> QuerySet[Comment]:
+    comments = (
+        Comment.objects.published().top_level().select_related("version__guideline__organization", "clause", "response")
+    )
+    if organization:
+        comments = comments.filter(version__guideline__organization__slug=organization)
+    if guideline:
+        comments = comments.filter(version__guideline__slug=guideline)
+    if version:
+        comments = comments.filter(version__number=version)
+    if clause:
+        comments = comments.filter(clause__key=clause)
+    if disposition:
+        comments = comments.filter(response__disposition=disposition)
+    if answered:
+        comments = comments.filter(response__isnull=False)
+    if bounds := moment_range(first, last):
+        comments = comments.filter(**{f"created_at__{op}": moment for op, moment in bounds.items()})
+    if before:
+        comments = comments.filter(pk__lt=before)
+    return comments.order_by("-pk")

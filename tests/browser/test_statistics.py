@@ -1,0 +1,60 @@
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import ReviewerProfile
+from appeals.models import Decision
+from tests.appeals.factories import AISystemFactory, decided, published_guideline
+from tests.browser.journey import audit
+from tests.factories import UserFactory
+from transparency.fold import fold_record
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def statistics_site(organization, moderator, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT, settings.APPEALS_PER_DAY = tmp_path / "private", 1000
+    guideline = published_guideline(organization)
+    system = AISystemFactory(organization=organization, slug="helper", name="Acme Helper")
+    for handle, outcome in [("rae", Decision.OVERTURNED), ("sam", Decision.UPHELD), ("kit", Decision.PARTIAL)]:
+        decided(UserFactory(), system, guideline, moderator, handle=handle, outcome=outcome)
+        # Routing runs on commit here: stand the reviewer down so the next appeal goes to the next reviewer.
+        ReviewerProfile.objects.filter(handle=handle).update(active=False)
+    fold_record()
+
+
+def test_a_visitor_reads_the_statistics_at_desktop_and_phone_widths(new_person, statistics_site):
+    visitor = new_person()
+    page = visitor.page
+    visitor.visit("/")
+    visitor.follow(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Statistics"), shot="statistics"
+    )
+    expect(page.get_by_role("heading", name="Statistics: All organizations")).to_be_visible()
+    expect(
+        page.get_by_role("table", name="Outcomes of the 3 decisions in force since the platform began")
+    ).to_be_visible()
+    if visitor.keyboard:
+        page.set_viewport_size(PHONE)
+        audit(page)
+    visitor.follow(page.get_by_role("link", name="Acme AI"), shot="statistics-organization")
+    expect(page.get_by_role("heading", name="Statistics: Acme AI")).to_be_visible()
+    if visitor.keyboard:
+        page.set_viewport_size(PHONE)
+        audit(page)
+
+    visitor.fill(page.get_by_label("From"), "spring")
+    visitor.submit(page.get_by_role("button", name="Show"))
+    expect(page.get_by_text("'spring' is not a month or a quarter.").first).to_be_visible()
+
+    visitor.follow(page.locator('[data-figure="decided"] a'), shot="statistics-decisions")
+    expect(page.locator(".decision-item")).to_have_count(3)
+
+
+def test_the_statistics_print_without_the_site_shell(page, statistics_site):
+    page.goto("/statistics/")
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.get_by_role("button", name="Show")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Statistics: All organizations")).to_be_visible()
