@@ -9,7 +9,8 @@ which every page carries, so a new kind of public change can be slow but never s
 
 What time alone changes (a period opening at 09:00) and what changes outside the ledger (a checkpoint, an admin's
 edit) is bounded by each page's lifetime: PAGE_CACHE_SECONDS, or PAGE_CACHE_SHORT_SECONDS for pages whose freshness
-matters less than their load (the home page and the record, which would otherwise be renewed by every comment).
+matters less than their load (the home page and the record, which would otherwise be renewed by every comment;
+the record is still renewed at once by a checkpoint, a cosignature or a verification run, through `renew_after_commit`).
 """
 
 import hashlib
@@ -24,7 +25,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date, quote_etag, urlencode
+from django.utils.http import http_date, parse_http_date, quote_etag, urlencode
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ PAGES: dict[str, Page] = {
     "comment": Page(tags=(GUIDELINE,)),
     "decisions": Page(tags=("decisions",), params=DECISION_FILTERS),
     "appeal": Page(tags=("appeal:{public_id}",)),
-    "record": Page(params=("before",), short=True),
+    "record": Page(tags=("record",), params=("before",), short=True),
 }
 
 # Every page carries it; renewed by a ledger subject no app claimed.
@@ -80,6 +81,11 @@ def tags_for_entry(*, subject: str, payload: dict) -> set[str]:
 def invalidate_after_commit(*, subject: str, payload: dict) -> None:
     """After the change is committed (never before: a reader in between would cache the old state as new)."""
     transaction.on_commit(lambda: renew(*tags_for_entry(subject=subject, payload=payload)), robust=True)
+
+
+def renew_after_commit(*tags: str) -> None:
+    """For a public change that is not a ledger entry (a checkpoint, a cosignature, a verification run)."""
+    transaction.on_commit(lambda: renew(*tags), robust=True)
 
 
 def renew(*tags: str) -> None:
@@ -200,7 +206,8 @@ class PageCacheMiddleware:
             if not _can_store(response):
                 return response
             _store(key, response, _lifetime(page, newest))
-        return get_conditional_response(request, etag=response["ETag"], response=response)
+        stored_at = parse_http_date(response["Last-Modified"])
+        return get_conditional_response(request, etag=response["ETag"], last_modified=stored_at, response=response)
 
 
 def _private(response: HttpResponse) -> HttpResponse:

@@ -4,8 +4,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.caching import invalidate_after_commit
-
+from core.caching import invalidate_after_commit, renew_after_commit
 from ledger import merkle, selectors
 from ledger.models import GENESIS_HASH, Checkpoint, Entry, TreeNode, VerificationRun, canonical_json
 from ledger.notes import NoteError, site_signer, verify_note
@@ -133,9 +132,11 @@ def _problem_with(entry: Entry, expected_seq: int, expected_prev: str) -> str:
 
 def verify_record() -> VerificationRun:
     report = check_chain()
-    return VerificationRun.objects.create(
+    run = VerificationRun.objects.create(
         entries_checked=report.entries_checked,
         ok=report.ok,
         first_bad_seq=report.first_bad_seq,
         problem=report.problem,
     )
+    renew_after_commit("record")
+    return run

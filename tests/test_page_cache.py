@@ -1,13 +1,19 @@
 """Anonymous pages come from the cache until something they show changes; signed-in readers always get fresh ones."""
 
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import path
 
 from appeals.models import Decision
 from consultation.models import Guideline
@@ -16,6 +22,7 @@ from ledger.services import append
 from tests.appeals.factories import AISystemFactory, decided, published_guideline
 from tests.consultation.factories import consultation
 from tests.factories import OrganizationFactory
+from tests.real_services import require_redis_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +127,12 @@ def test_a_conditional_request_for_an_unchanged_page_is_answered_304(client, ver
     assert response.content == b""
 
 
+def test_a_request_for_a_page_unchanged_since_a_date_is_answered_304(client, version):
+    stored_at = client.get(version.get_absolute_url())["Last-Modified"]
+    response = client.get(version.get_absolute_url(), headers={"If-Modified-Since": stored_at})
+    assert response.status_code == 304
+
+
 def test_a_conditional_request_after_a_change_gets_the_new_page(client, version, citizen,
                                                                 django_capture_on_commit_callbacks):  # fmt: skip
     etag = client.get(version.get_absolute_url())["ETag"]
@@ -193,6 +206,30 @@ def test_an_emptied_cache_is_refilled(client, version, django_assert_num_queries
     client.get(version.get_absolute_url())
     with django_assert_num_queries(0):
         assert client.get(version.get_absolute_url()).status_code == 200
+
+
+def form_page(request):
+    return HttpResponse(f'<form method="post"><input name="csrfmiddlewaretoken" value="{get_token(request)}"></form>')
+
+
+urlpatterns = [path("", form_page, name="home")]
+
+
+@pytest.mark.urls(__name__)
+def test_a_page_that_hands_out_a_csrf_token_is_never_cached(client):
+    first, second = client.get("/"), client.get("/")
+    assert "csrftoken" in second.cookies
+    assert first.content != second.content
+    assert not second.has_header("ETag")
+
+
+@pytest.mark.services
+def test_a_renewal_in_another_process_reaches_this_one_through_redis(client, version):
+    require_redis_cache()
+    client.get(version.get_absolute_url())
+    renew = "from core.caching import renew; renew('guideline:acme/medical')"
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", renew], cwd=settings.BASE_DIR, check=True, timeout=60)
+    assert rendered(client, version.get_absolute_url())
 
 
 def rendered(client, url: str) -> bool:

@@ -23,7 +23,10 @@ def replica(settings):
 
 def queries(client, url: str, **kwargs) -> tuple[int, int]:
     """How many queries the request sent to the primary and to the replica."""
-    with CaptureQueriesContext(connections["default"]) as primary, CaptureQueriesContext(connections["replica"]) as copy:
+    with (
+        CaptureQueriesContext(connections["default"]) as primary,
+        CaptureQueriesContext(connections["replica"]) as copy,
+    ):
         response = client.get(url, **kwargs)
     assert response.status_code == 200
     return len(primary), len(copy)
