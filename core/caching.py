@@ -7,10 +7,11 @@ the transaction commits: the pages that showed the old state are never found aga
 subject touches with `@tags_for_subject("comment")` in their `caching.py`; a subject nobody claimed renews `site`,
 which every page carries, so a new kind of public change can be slow but never stale.
 
-What time alone changes (a period opening at 09:00) and what changes outside the ledger (a checkpoint, an admin's
-edit) is bounded by each page's lifetime: PAGE_CACHE_SECONDS, or PAGE_CACHE_SHORT_SECONDS for pages whose freshness
-matters less than their load (the home page and the record, which would otherwise be renewed by every comment;
-the record is still renewed at once by a checkpoint, a cosignature or a verification run, through `renew_after_commit`).
+What time alone changes (a period opening at 09:00) and what changes outside the ledger without calling
+`renew_after_commit` (an admin's edit) is bounded by each page's lifetime: PAGE_CACHE_SECONDS, or
+PAGE_CACHE_SHORT_SECONDS for pages whose freshness matters less than their load (the home page and the record, which
+would otherwise be renewed by every comment; the record is still renewed at once by a checkpoint, a cosignature or a
+verification run).
 """
 
 import hashlib
@@ -20,7 +21,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
@@ -75,7 +78,10 @@ def tags_for_subject(prefix: str):
 def tags_for_entry(*, subject: str, payload: dict) -> set[str]:
     prefix, _, name = subject.partition(":")
     resolver = _SUBJECT_TAGS.get(prefix)
-    return set(resolver(name, payload)) if resolver else {SITE}
+    try:
+        return set(resolver(name, payload)) if resolver else {SITE}
+    except ObjectDoesNotExist:  # a subject its app cannot place: renewing everything is slow but never stale
+        return {SITE}
 
 
 def invalidate_after_commit(*, subject: str, payload: dict) -> None:
@@ -120,7 +126,7 @@ def _cached_page(request: HttpRequest) -> tuple[Page, dict] | None:
     if request.method != "GET" or "HTTP_HX_REQUEST" in request.META:
         return None
     # A pending message is shown once, to this reader, and deleted with a cookie.
-    if "messages" in request.COOKIES:
+    if CookieStorage.cookie_name in request.COOKIES:
         return None
     try:
         match = resolve(request.path_info)

@@ -58,6 +58,7 @@ def test_the_lists_are_cached_too(client, version, name, django_assert_num_queri
 def test_a_comment_renews_its_version_page_once_committed(client, version, citizen,
                                                           django_capture_on_commit_callbacks):  # fmt: skip
     client.get(version.get_absolute_url())
+    assert not rendered(client, version.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
         comment(version, citizen)
     assert "Please keep the dosage clause." in client.get(version.get_absolute_url()).text
@@ -76,6 +77,7 @@ def test_hiding_a_comment_removes_it_from_the_cached_clause_page(client, version
         posted = comment(version, citizen, body="Buy cheap watches at spam.example")
     url = f"{version.get_absolute_url()}clauses/{posted.clause.key}/"
     assert "Buy cheap watches" in client.get(url).text
+    assert not rendered(client, url)
     with django_capture_on_commit_callbacks(execute=True):
         hide_comment(comment=posted, reason="spam", by=moderator)
     assert "Buy cheap watches" not in client.get(url).text
@@ -94,6 +96,7 @@ def test_a_change_to_another_guideline_leaves_the_page_cached(client, version, c
 
 def test_a_new_version_renews_the_guideline_list(client, organization, django_capture_on_commit_callbacks):
     client.get("/guidelines/")
+    assert not rendered(client, "/guidelines/")
     with django_capture_on_commit_callbacks(execute=True):
         consultation(OrganizationFactory(slug="initech", name="Initech"))
         guideline = Guideline.objects.get(organization__slug="initech")
@@ -106,6 +109,7 @@ def test_a_decision_renews_the_decision_list_and_its_appeal_page(client, organiz
     system = AISystemFactory(organization=organization)
     guideline = published_guideline(organization)
     client.get("/decisions/")
+    assert not rendered(client, "/decisions/")
     with django_capture_on_commit_callbacks(execute=True):
         appeal = decided(citizen, system, guideline, moderator, outcome=Decision.OVERTURNED)
     assert appeal.public_id in client.get("/decisions/").text
@@ -116,6 +120,13 @@ def test_an_unknown_kind_of_public_change_renews_every_page(client, version, dja
     client.get(version.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
         append(kind="cluster.answered", subject="cluster:7", payload={})
+    assert rendered(client, version.get_absolute_url())
+
+
+def test_a_subject_its_app_cannot_place_renews_every_page(client, version, django_capture_on_commit_callbacks):
+    client.get(version.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        append(kind="comment.hidden", subject="comment:999999", payload={})
     assert rendered(client, version.get_absolute_url())
 
 
