@@ -57,6 +57,8 @@ PAGES: dict[str, Page] = {
     "record": Page(tags=("record",), params=("before",), short=True),
 }
 
+# Longer than any render; a process that died rendering holds the page's lock no longer than this.
+RENDER_LOCK_SECONDS = 30
 # Every page carries it; renewed by a ledger subject no app claimed.
 SITE = "site"
 _SUBJECT_TAGS: dict[str, Callable[[str, dict], Iterable[str]]] = {}
@@ -140,13 +142,15 @@ def _cached_page(request: HttpRequest) -> tuple[Page, dict] | None:
     return page, match.kwargs
 
 
-def _key(request: HttpRequest, page: Page, kwargs: dict) -> tuple[str, int]:
-    """The page's key, and the newest generation it depends on."""
-    tags = [SITE, *(tag.format(**kwargs) for tag in page.tags)]
-    generations = _generations(tags)
+def page_address(request: HttpRequest) -> str:
     query = urlencode(sorted(request.GET.items()))
-    parts = [request.scheme, request.get_host(), request.path, query, *map(str, generations)]
-    return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest(), max(generations)
+    return hashlib.sha256("\n".join([request.scheme, request.get_host(), request.path, query]).encode()).hexdigest()
+
+
+def _key(address: str, page: Page, kwargs: dict) -> tuple[str, int]:
+    """The page's key, and the newest generation it depends on."""
+    generations = _generations([SITE, *(tag.format(**kwargs) for tag in page.tags)])
+    return f"page:{address}:" + ".".join(map(str, generations)), max(generations)
 
 
 def _can_store(response: HttpResponse) -> bool:
@@ -166,13 +170,23 @@ def _lifetime(page: Page, newest_generation: int) -> int:
     return seconds
 
 
-def _store(key: str, response: HttpResponse, seconds: int) -> None:
+def _store(key: str, address: str, response: HttpResponse, seconds: int) -> None:
+    """Under its key, and as the address's latest copy, which readers get while the next one is being rendered."""
     response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
     response["Last-Modified"] = http_date()
     patch_cache_control(
         response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE, s_maxage=settings.PAGE_CACHE_S_MAXAGE
     )
-    cache.set(key, (response.content, list(response.items())), timeout=seconds)
+    stored = (response.content, list(response.items()))
+    cache.set_many({key: stored, _latest_key(address): stored}, timeout=seconds)
+
+
+def _latest_key(address: str) -> str:
+    return f"pagelatest:{address}"
+
+
+def rendering_lock_key(address: str) -> str:
+    return f"pagelock:{address}"
 
 
 def _from_cache(key: str) -> HttpResponse | None:
@@ -205,15 +219,36 @@ class PageCacheMiddleware:
         if found is None:
             return self.get_response(request)
         page, kwargs = found
-        key, newest = _key(request, page, kwargs)
+        address = page_address(request)
+        key, newest = _key(address, page, kwargs)
         response = _from_cache(key)
         if response is None:
-            response = self.get_response(request)
-            if not _can_store(response):
+            response, cached = self._render(request, address, key, _lifetime(page, newest))
+            if not cached:
                 return response
-            _store(key, response, _lifetime(page, newest))
         stored_at = parse_http_date(response["Last-Modified"])
         return get_conditional_response(request, etag=response["ETag"], last_modified=stored_at, response=response)
+
+    def _render(self, request: HttpRequest, address: str, key: str, seconds: int) -> tuple[HttpResponse, bool]:
+        """The page rendered (and stored if it may be), or the copy it replaces while another request renders it.
+
+        Without that copy, a page renewed more often than it takes to render (a flood of comments on one guideline)
+        would be rendered by every reader at once and hardly ever served from the cache.
+        """
+        lock = rendering_lock_key(address)
+        if not cache.add(lock, 1, timeout=RENDER_LOCK_SECONDS):
+            latest = _from_cache(_latest_key(address))
+            if latest is not None:
+                return latest, True
+            return self.get_response(request), False
+        try:
+            response = self.get_response(request)
+            if not _can_store(response):
+                return response, False
+            _store(key, address, response, seconds)
+            return response, True
+        finally:
+            cache.delete(lock)
 
 
 def _private(response: HttpResponse) -> HttpResponse:

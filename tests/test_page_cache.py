@@ -18,6 +18,7 @@ from django.urls import path
 from appeals.models import Decision
 from consultation.models import Guideline
 from consultation.services.comments import hide_comment, post_comment
+from core.caching import page_address, rendering_lock_key
 from ledger.services import append
 from tests.appeals.factories import AISystemFactory, decided, published_guideline
 from tests.consultation.factories import consultation
@@ -62,6 +63,22 @@ def test_a_comment_renews_its_version_page_once_committed(client, version, citiz
     with django_capture_on_commit_callbacks(execute=True):
         comment(version, citizen)
     assert "Please keep the dosage clause." in client.get(version.get_absolute_url()).text
+
+
+def test_while_one_request_renders_a_renewed_page_the_others_get_the_copy_it_replaces(
+    client, version, citizen, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    url = version.get_absolute_url()
+    before = client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment(version, citizen)
+    lock = rendering_lock_key(page_address(RequestFactory().get(url)))
+    cache.add(lock, 1)  # another request is rendering the renewed page
+    with django_assert_num_queries(0):
+        during = client.get(url)
+    cache.delete(lock)
+    assert during.content == before.content
+    assert "Please keep the dosage clause." in client.get(url).text
 
 
 def test_a_change_not_yet_committed_leaves_the_page_as_it_was(client, version, citizen):
