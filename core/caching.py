@@ -15,6 +15,7 @@ verification run).
 """
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
@@ -29,6 +30,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date, quote_etag, urlencode
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -218,7 +222,14 @@ class PageCacheMiddleware:
         found = _cached_page(request)
         if found is None:
             return self.get_response(request)
-        page, kwargs = found
+        try:
+            return self._cached(request, *found)
+        except RedisError:
+            # The site keeps answering without its cache, every page rendered (once more, if Redis failed mid-way).
+            logger.exception("The page cache is unreachable; serving %s uncached", request.path)
+            return self.get_response(request)
+
+    def _cached(self, request: HttpRequest, page: Page, kwargs: dict) -> HttpResponse:
         address = page_address(request)
         key, newest = _key(address, page, kwargs)
         response = _from_cache(key)

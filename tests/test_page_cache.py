@@ -267,6 +267,16 @@ def rendered(client, url: str) -> bool:
     return len(queries) > 0
 
 
+def test_pages_are_still_served_when_the_cache_is_unreachable(client, version, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    response = client.get(version.get_absolute_url())
+    assert response.status_code == 200
+    assert "Medical advice" in response.text
+    assert not response.has_header("ETag")
+
+
 def _message_cookie(text: str) -> str:
     storage = CookieStorage(RequestFactory().get("/"))
     storage.add(messages.SUCCESS, text)
