@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "core.middleware.RefuseHostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.OwnNotFoundPageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -118,7 +119,8 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'whodecides.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -400,3 +402,27 @@ CELERY_BEAT_SCHEDULE["transparency-fold-record"] = {
     "schedule": STATISTICS_FOLD_EVERY_SECONDS,
     "options": {"expires": STATISTICS_FOLD_EVERY_SECONDS},
 }
+# Caching (core/caching.py): anonymous pages in the cache, renewed by the ledger entries that change them; each
+# page kept at most PAGE_CACHE_SECONDS (PAGE_CACHE_SHORT_SECONDS for the home page and the record), since some of what
+# they show changes with time alone. Browsers revalidate (max-age) against the ETag; a proxy or CDN may keep a page
+# for s-maxage, which is how stale it may be after a change.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+PAGE_CACHE_SHORT_SECONDS = env_int("PAGE_CACHE_SHORT_SECONDS", 10)
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 0)
+PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 1)
+# A read replica (PostgreSQL streaming replication): anonymous GET requests read from it (core.caching.ReplicaRouter).
+# In tests it mirrors the default database. A page rendered within DATABASE_REPLICA_LAG_SECONDS of a change it shows
+# is cached only that long, in case the replica had not replayed the change yet.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=DATABASES["default"]["CONN_HEALTH_CHECKS"],
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+PAGE_READS_FROM_REPLICA = bool(DATABASE_REPLICA_URL)
+DATABASE_REPLICA_LAG_SECONDS = env_int("DATABASE_REPLICA_LAG_SECONDS", 2)
+DATABASE_ROUTERS = ["core.caching.ReplicaRouter"]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 
+from core.caching import renew_after_commit
 from ledger.models import Checkpoint, Cosignature, Witness
 from ledger.notes import NoteError, parse_signature_line, record_origin, sign_note, verify_cosignature
 from ledger.selectors import root_at, tree_size
@@ -33,6 +34,7 @@ def publish_checkpoint() -> Checkpoint | None:
     root = root_at(size)
     try:
         with transaction.atomic():
+            renew_after_commit("record")
             return Checkpoint.objects.create(
                 size=size,
                 root_hash=base64.b64encode(root).decode(),
@@ -63,6 +65,7 @@ def add_cosignature(*, checkpoint: Checkpoint, line: str) -> tuple[Cosignature, 
     if timestamp > time.time() + COSIGNATURE_CLOCK_SKEW_SECONDS:
         raise ValidationError({"cosignature": ["This cosignature is dated in the future; check the witness's clock."]})
     with transaction.atomic():
+        renew_after_commit("record")
         return Cosignature.objects.get_or_create(
             checkpoint=checkpoint, witness=witness, defaults={"line": signature.line}
         )

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.caching import invalidate_after_commit, renew_after_commit
 from ledger import merkle, selectors
 from ledger.models import GENESIS_HASH, Checkpoint, Entry, TreeNode, VerificationRun, canonical_json
 from ledger.notes import NoteError, site_signer, verify_note
@@ -18,7 +19,8 @@ def append(*, kind: str, subject: str, payload: dict) -> Entry:
     Call it inside the transaction of the state change it records, so that both
     are stored or neither. On PostgreSQL a transaction-scoped advisory lock
     serializes appends, so concurrent writers never fork the chain or leave gaps;
-    SQLite serializes writers by itself.
+    SQLite serializes writers by itself. Once committed, the cached pages showing
+    the subject are renewed (core.caching).
     """
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -36,6 +38,7 @@ def append(*, kind: str, subject: str, payload: dict) -> Entry:
         entry.hash = entry.compute_hash()
         entry.save()
         _grow_tree(entry)
+    invalidate_after_commit(subject=subject, payload=payload)
     return entry
 
 
@@ -129,9 +132,11 @@ def _problem_with(entry: Entry, expected_seq: int, expected_prev: str) -> str:
 
 def verify_record() -> VerificationRun:
     report = check_chain()
-    return VerificationRun.objects.create(
+    run = VerificationRun.objects.create(
         entries_checked=report.entries_checked,
         ok=report.ok,
         first_bad_seq=report.first_bad_seq,
         problem=report.problem,
     )
+    renew_after_commit("record")
+    return run

@@ -9,8 +9,11 @@ from tests.factories import MembershipFactory, OrganizationFactory, ReviewerProf
 def fast_tests(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    # Rate limits count in the cache; each test starts with a clean slate.
+    # Rate limits and cached pages live in the cache; each test starts with a clean slate.
     cache.clear()
+    # A replica is another connection, which cannot see the rows of a test's uncommitted transaction;
+    # tests/test_replica.py turns reading from it on, with committed rows.
+    settings.PAGE_READS_FROM_REPLICA = False
 
 
 @pytest.fixture(scope="session")

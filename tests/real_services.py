@@ -38,3 +38,17 @@ def chromium_path() -> str:
     found = next((path for path in CHROMIUM_CANDIDATES if Path(path).exists()), None) or shutil.which("chromium")
     _require(bool(found), "no Chromium found (apt-get install chromium)")
     return found
+
+
+def require_replica() -> None:
+    _require(
+        connection.vendor == "postgresql" and "replica" in settings.DATABASES,
+        "this test needs a replica alias (set DATABASE_REPLICA_URL, which mirrors the default database in tests)",
+    )
+
+
+def require_redis_cache() -> None:
+    _require(
+        settings.CACHES["default"]["BACKEND"].endswith("RedisCache"),
+        "this test needs Redis as the cache (set REDIS_URL=redis://...)",
+    )

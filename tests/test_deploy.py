@@ -37,3 +37,11 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_database_connections_are_persistent_and_checked_by_default(tmp_path):
+    """A new connection per request costs more than a small page; a stale one is replaced before it is used."""
+    settings_dict = "from django.db import connection; d = connection.settings_dict; "
+    show = settings_dict + "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    result = manage("shell", "--verbosity", "0", "-c", show, env={**PRODUCTION_ENV, "VAR_DIR": str(tmp_path)})
+    assert result.stdout.split() == ["60", "True"], result.stderr
