@@ -372,3 +372,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Benchmarks and health (bench/, core/health.py): /healthz answers load balancers over plain HTTP, and the
+# one-insert baseline at /bench/insert/ exists only when BENCH_ENDPOINTS is on (bench/run.sh; never in production).
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -87,34 +87,31 @@ def _markdown(clauses: int) -> str:
 
 
 def _bulk_comments(version: GuidelineVersion, count: int, authors: list[User]) -> None:
-    """Top-level comments spread over the clauses, every tenth a reply to one before it on the same clause."""
+    """Top-level comments spread over the clauses, every tenth a reply to the comment before it on its clause."""
     clauses = list(version.clauses.order_by("position"))
     start = timezone.now() - timedelta(microseconds=count)
-    written = 0
-    top_level: dict[int, list[Comment]] = {}
-    while written < count:
-        batch = []
-        for n in range(written, min(written + BATCH, count)):
+    latest: dict[int, Comment] = {}  # the newest top-level comment of each clause, to reply to
+    for first in range(0, count, BATCH):
+        top_level, replies = [], []
+        for n in range(first, min(first + BATCH, count)):
             clause = clauses[n % len(clauses)]
-            siblings = top_level.get(clause.pk, [])
-            parent = siblings[n % len(siblings)] if n % 10 == 9 and siblings else None
-            batch.append(
-                Comment(
-                    version=version,
-                    clause=clause,
-                    parent=parent,
-                    author=authors[n % len(authors)],
-                    body=f"{ARGUMENTS[n % len(ARGUMENTS)]} (comment {n + 1} on {clause.key})",
-                    created_at=start + timedelta(microseconds=n),
-                )
+            parent = latest.get(clause.pk) if n % 10 == 9 else None
+            comment = Comment(
+                version=version,
+                clause=clause,
+                parent=parent,
+                author=authors[n % len(authors)],
+                body=f"{ARGUMENTS[n % len(ARGUMENTS)]} (comment {n + 1} on {clause.key})",
+                created_at=start + timedelta(microseconds=n),
             )
-        Comment.objects.bulk_create(batch)
-        for comment in batch:
-            if comment.parent is None:
-                # A few recent ones per clause to reply to, not every comment in memory.
-                top_level[comment.clause_id] = [*top_level.get(comment.clause_id, [])[-9:], comment]
+            (replies if parent else top_level).append(comment)
+            if not parent:
+                latest[clause.pk] = comment
+        # Parents first, so the replies' parent ids exist when they are written.
+        Comment.objects.bulk_create(top_level)
+        Comment.objects.bulk_create(replies)
+        batch = sorted(top_level + replies, key=lambda comment: comment.created_at)
         append_many((_posted(version, comment) for comment in batch), start=batch[0].created_at)
-        written += len(batch)
 
 
 def _posted(version: GuidelineVersion, comment: Comment) -> tuple[str, str, dict]:
