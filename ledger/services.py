@@ -2,8 +2,10 @@ import base64
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ledger import merkle, selectors
@@ -72,8 +74,15 @@ def check_chain() -> ChainReport:
     pinned = dict(Checkpoint.objects.values_list("size", "root_hash"))
     # Appends store tree nodes in exactly the order this loop creates them, numbered 0, 1, 2... (Go's tlog order).
     stored = TreeNode.objects.order_by("index").values_list("index", "hash").iterator(chunk_size=20_000)
-    fields = ("seq", "at", "kind", "subject", "payload", "prev_hash", "hash")
-    rows = Entry.objects.order_by("seq").values_list(*fields).iterator(chunk_size=20_000)
+    entries = Entry.objects.order_by("seq")
+    if connection.vendor == "postgresql":
+        # The time as Python's isoformat() writes it, by the database: parsing a datetime per row cost more than
+        # hashing the row.
+        entries = entries.annotate(at_iso=RawSQL(_AT_ISOFORMAT, []))
+        fields = ("seq", "at_iso", "kind", "subject", "payload", "prev_hash", "hash")
+    else:
+        fields = ("seq", "at", "kind", "subject", "payload", "prev_hash", "hash")
+    rows = entries.values_list(*fields).iterator(chunk_size=20_000)
     sha256, encode, fromhex = hashlib.sha256, json.encoder.encode_basestring, bytes.fromhex
     right_edge: list[bytes] = []  # the last complete subtree of each size, largest first
     expected_prev, node_index, size = GENESIS_HASH, 0, 0
@@ -84,11 +93,12 @@ def check_chain() -> ChainReport:
         elif prev_hash != expected_prev:
             problem = "its prev_hash does not match the hash of the entry before it"
         else:
+            if at.__class__ is not str:
+                at = at.isoformat()
             # The stored payload is canonical JSON already, so the hashed content is spelled out around it; a
             # payload stored in another spelling of the same JSON is re-encoded before it counts as altered.
             content = (
-                f'{{"at":"{at.isoformat()}","kind":{encode(kind)},"payload":{payload},"seq":{seq},'
-                f'"subject":{encode(subject)}}}'
+                f'{{"at":"{at}","kind":{encode(kind)},"payload":{payload},"seq":{seq},"subject":{encode(subject)}}}'
             )
             if (
                 sha256((prev_hash + content).encode()).hexdigest() != hash_
@@ -123,8 +133,16 @@ def check_chain() -> ChainReport:
     return _check_latest_checkpoint(size) or ChainReport(entries_checked=size)
 
 
-def _content_hash(seq: int, at, kind: str, subject: str, payload: str, prev_hash: str) -> str:
-    entry = Entry(seq=seq, at=at, kind=kind, subject=subject, payload=payload, prev_hash=prev_hash)
+_AT_ISOFORMAT = (
+    """regexp_replace(to_char("ledger_entry"."at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), """
+    """'\\.000000$', '') || '+00:00'"""
+)
+
+
+def _content_hash(seq: int, at: str, kind: str, subject: str, payload: str, prev_hash: str) -> str:
+    entry = Entry(
+        seq=seq, at=datetime.fromisoformat(at), kind=kind, subject=subject, payload=payload, prev_hash=prev_hash
+    )
     return entry.compute_hash()
 
 
