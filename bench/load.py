@@ -185,6 +185,12 @@ def ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else float("nan")
 
 
+def cells(results: list[dict]) -> str:
+    if not median(results, "requests"):
+        return "no answer within a run | – | –"
+    return f"{median(results, 'rps'):.1f} | {median(results, 'p50_ms'):.1f} | {median(results, 'p95_ms'):.1f}"
+
+
 def render(targets, rows_before, rows_after, checks, routing, verification, args) -> str:
     by_name = {t.name: t for t in targets}
     lines = [
@@ -198,10 +204,7 @@ def render(targets, rows_before, rows_after, checks, routing, verification, args
     for t in targets:
         d, g = t.results["demo"], t.results["large"]
         p95_ratio = ratio(median(g, "p95_ms"), median(d, "p95_ms"))
-        lines.append(
-            f"| {t.name} | {median(d, 'rps'):.1f} | {median(d, 'p50_ms'):.1f} | {median(d, 'p95_ms'):.1f} "
-            f"| {median(g, 'rps'):.1f} | {median(g, 'p50_ms'):.1f} | {median(g, 'p95_ms'):.1f} | {p95_ratio:.2f} |"
-        )
+        lines.append(f"| {t.name} | {cells(d)} | {cells(g)} | {p95_ratio:.2f} |")
     lines += ["", "| goal | measured | target | met |", "| --- | ---: | ---: | --- |"]
 
     def goal(text: str, value: float, target: float, higher: bool = True) -> None:
