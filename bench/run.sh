@@ -49,7 +49,7 @@ prepare() {  # database, then seed_scale's arguments
     DEBUG=1 DATABASE_URL="$BENCH_PG/$db" "$BIN/python" manage.py migrate --noinput -v 0
   fi
   DEBUG=1 DATABASE_URL="$BENCH_PG/$db" "$BIN/python" manage.py shell -v 0 \
-    -c "from django.db import connection; from core.bench_views import CREATE_TABLE; connection.cursor().execute(CREATE_TABLE)"
+    -c "from core.bench_views import create_table; create_table()"
 }
 
 # Demo data plus one version of 200 clauses and 10,000 comments (the version page), and the same

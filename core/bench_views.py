@@ -9,7 +9,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 # Not a model: the table exists only in databases that bench/run.sh (or a test) prepared.
-CREATE_TABLE = "CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, at timestamptz NOT NULL)"
+CREATE_TABLE = "CREATE TABLE IF NOT EXISTS bench_insert (id {primary_key}, at timestamp NOT NULL)"
+
+
+def create_table() -> None:
+    primary_key = "bigserial PRIMARY KEY" if connection.vendor == "postgresql" else "integer PRIMARY KEY"
+    with connection.cursor() as cursor:
+        cursor.execute(CREATE_TABLE.format(primary_key=primary_key))
 
 
 @csrf_exempt
@@ -17,5 +23,5 @@ CREATE_TABLE = "CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KE
 def insert_one(request):
     """One INSERT, the least a write can cost through this stack: the baseline for the comment POST."""
     with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO bench_insert (at) VALUES (now())")
+        cursor.execute("INSERT INTO bench_insert (at) VALUES (CURRENT_TIMESTAMP)")
     return JsonResponse({"inserted": 1}, status=201)

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, clear_url_caches, reverse
 
-from core.bench_views import CREATE_TABLE
+from core.bench_views import create_table
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +54,7 @@ def test_the_one_insert_endpoint_is_absent_by_default(client):
 
 
 def test_the_one_insert_endpoint_inserts_one_row_when_turned_on(client, bench_urls):
-    with connection.cursor() as cursor:
-        cursor.execute(CREATE_TABLE)
+    create_table()
     with CaptureQueriesContext(connection) as queries:
         response = client.post(reverse("bench-insert"))
     assert response.status_code == 201
