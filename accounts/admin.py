@@ -34,7 +34,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(ReviewerProfile)
 class ReviewerProfileAdmin(admin.ModelAdmin):
-    list_display = ["handle", "user", "capacity", "active", "last_assigned_at"]
+    list_display = ["handle", "user", "capacity", "open_assignments", "active", "last_assigned_at"]
     list_filter = ["active"]
     search_fields = ["handle", "user__email"]
     filter_horizontal = ["affiliations"]

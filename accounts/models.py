@@ -96,6 +96,12 @@ class ReviewerProfile(models.Model):
     )
     active = models.BooleanField(default=True, db_index=True)
     last_assigned_at = models.DateTimeField(null=True, blank=True)
+    open_assignments = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Offered and accepted assignments, kept by appeals.services.steps in the transaction that changes "
+        "one, so routing reads a reviewer's load without counting their history.",
+    )
 
     objects = ReviewerProfileQuerySet.as_manager()
 

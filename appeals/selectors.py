@@ -68,8 +68,7 @@ def eligible_reviewers(appeal: Appeal) -> QuerySet[ReviewerProfile]:
     screeners = {appeal.screened_by_id, appeal.admitted_by_id} - {None}
     if screeners:
         reviewers = reviewers.exclude(user_id__in=screeners)
-    open_load = Count("assignments", filter=Q(assignments__status__in=Assignment.OPEN_STATUSES))
-    return reviewers.annotate(open_load=open_load).filter(open_load__lt=F("capacity")).select_related("user")
+    return reviewers.filter(open_assignments__lt=F("capacity")).select_related("user")
 
 
 def ineligibility_reason(appeal: Appeal, reviewer: ReviewerProfile) -> str:

@@ -426,3 +426,7 @@ if DATABASE_REPLICA_URL:
 PAGE_READS_FROM_REPLICA = bool(DATABASE_REPLICA_URL)
 DATABASE_REPLICA_LAG_SECONDS = env_int("DATABASE_REPLICA_LAG_SECONDS", 2)
 DATABASE_ROUTERS = ["core.caching.ReplicaRouter"]
+# Benchmarks and health (bench/, core/health.py): /healthz answers load balancers over plain HTTP, and the
+# one-insert baseline at /bench/insert/ exists only when BENCH_ENDPOINTS is on (bench/run.sh; never in production).
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -1,9 +1,11 @@
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from config import views
+from core import bench_views, health
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -31,6 +33,13 @@ urlpatterns = [
         name="api-redoc",
     ),
 ]
+
+# Health check for load balancers: one SELECT 1 (core/health.py).
+urlpatterns += [path("healthz", health.healthz, name="healthz")]
+
+# Baselines for bench/run.sh only; absent unless BENCH_ENDPOINTS is on.
+if settings.BENCH_ENDPOINTS:
+    urlpatterns += [path("bench/insert/", bench_views.insert_one, name="bench-insert")]
 
 handler404 = views.not_found
 handler500 = views.server_error

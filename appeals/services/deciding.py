@@ -49,8 +49,8 @@ def decide_appeal(
             recommendations=recommendations,
         )
         CitedClause.objects.bulk_create(CitedClause(vote=vote, key=key) for key in keys)
-        assignment.status, assignment.completed_at = Assignment.COMPLETED, timezone.now()
-        assignment.save(update_fields=["status", "completed_at"])
+        assignment.completed_at = timezone.now()
+        steps.set_assignment_status(assignment, Assignment.COMPLETED, "completed_at")
         handle = assignment.reviewer.handle
         votes = list(
             Vote.objects.filter(assignment__appeal=appeal)

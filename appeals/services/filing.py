@@ -168,9 +168,8 @@ def withdraw_appeal(*, appeal: Appeal, by: User) -> Appeal:
                 f"This appeal is {appeal.get_status_display().lower()}; it can no longer be withdrawn."
             )
         for assignment in appeal.assignments.open().select_for_update():
-            assignment.status = Assignment.EXPIRED
             assignment.responded_at = timezone.now()
-            assignment.save(update_fields=["status", "responded_at"])
+            steps.set_assignment_status(assignment, Assignment.EXPIRED, "responded_at")
             steps.notify_reviewer(assignment, "withdrawn")
         steps.set_status(appeal, Appeal.WITHDRAWN)
         event = steps.record(appeal, "withdrawn", actor=appeal.appellant_label)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import ReviewerProfile, User
@@ -54,7 +55,7 @@ def route_appeal(*, appeal: Appeal, reviewer: ReviewerProfile | None = None) -> 
             if locked is None:
                 result.contended = True
                 continue
-            load = locked.assignments.open().count()
+            load = locked.open_assignments
             if load >= locked.capacity:
                 continue
             reason = _reason(tags, locked, load, by_hand=bool(reviewer))
@@ -75,7 +76,7 @@ def _ranking(tags: set[str]):
 
     def key(reviewer: ReviewerProfile):
         matches = len(tags & {str(tag).lower() for tag in reviewer.expertise or []})
-        return (-matches, reviewer.open_load, reviewer.last_assigned_at or never, reviewer.pk)
+        return (-matches, reviewer.open_assignments, reviewer.last_assigned_at or never, reviewer.pk)
 
     return key
 
@@ -110,7 +111,8 @@ def _offer(appeal: Appeal, reviewer: ReviewerProfile, *, reason: str, by_hand: b
         by_hand=by_hand,
     )
     reviewer.last_assigned_at = now
-    reviewer.save(update_fields=["last_assigned_at"])
+    reviewer.open_assignments = F("open_assignments") + 1
+    reviewer.save(update_fields=["last_assigned_at", "open_assignments"])
     steps.record(appeal, "offered", actor=f"reviewer {reviewer.handle}", payload={"reviewer": reviewer.handle})
     steps.notify_reviewer(assignment, "offer")
     return assignment
@@ -124,9 +126,8 @@ def accept_assignment(*, assignment: Assignment, by: User) -> Assignment:
         now = timezone.now()
         if assignment.offer_expires_at < now:
             raise ValidationError("This offer has run out.")
-        assignment.status, assignment.responded_at = Assignment.ACCEPTED, now
-        assignment.due_at = now + timedelta(days=settings.REVIEW_DAYS)
-        assignment.save(update_fields=["status", "responded_at", "due_at"])
+        assignment.responded_at, assignment.due_at = now, now + timedelta(days=settings.REVIEW_DAYS)
+        steps.set_assignment_status(assignment, Assignment.ACCEPTED, "responded_at", "due_at")
         handle = assignment.reviewer.handle
         steps.record(appeal, "accepted", actor=f"reviewer {handle}", payload={"reviewer": handle})
         if appeal.status == Appeal.AWAITING_REVIEW:
@@ -141,9 +142,8 @@ def decline_assignment(*, assignment: Assignment, by: User, reason: str) -> Assi
         appeal, assignment = steps.lock_own_assignment(assignment, by)
         if assignment.status != Assignment.OFFERED:
             raise ValidationError(f"This offer is {assignment.get_status_display().lower()}; it can't be declined.")
-        assignment.status, assignment.responded_at = Assignment.DECLINED, timezone.now()
-        assignment.decline_reason = reason
-        assignment.save(update_fields=["status", "responded_at", "decline_reason"])
+        assignment.responded_at, assignment.decline_reason = timezone.now(), reason
+        steps.set_assignment_status(assignment, Assignment.DECLINED, "responded_at", "decline_reason")
         handle = assignment.reviewer.handle
         steps.record(appeal, "declined", actor=f"reviewer {handle}", payload={"reviewer": handle})
         steps.queue_routing(appeal)
@@ -198,8 +198,8 @@ def _reminders_due(assignment: Assignment, now: datetime) -> int:
 
 def _expire(appeal: Appeal, assignment: Assignment, now: datetime, *, note: str) -> None:
     was_accepted = assignment.status == Assignment.ACCEPTED
-    assignment.status, assignment.responded_at = Assignment.EXPIRED, assignment.responded_at or now
-    assignment.save(update_fields=["status", "responded_at"])
+    assignment.responded_at = assignment.responded_at or now
+    steps.set_assignment_status(assignment, Assignment.EXPIRED, "responded_at")
     handle = assignment.reviewer.handle
     steps.record(appeal, "expired", actor=f"reviewer {handle}", note=note, payload={"reviewer": handle})
     steps.notify_reviewer(assignment, "expired")

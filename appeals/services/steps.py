@@ -1,9 +1,10 @@
 """The steps every appeal workflow shares: locking, the public timeline and record, status, mail and routing queued."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ReviewerProfile, User
 from appeals.models import Appeal, AppealEvent, Assignment, Decision
 from core.queue import enqueue
 from ledger import services as ledger
@@ -42,6 +43,21 @@ def set_status(appeal: Appeal, status: str, *fields: str) -> None:
     if status in Appeal.CLOSED_STATUSES:
         appeal.closed_at = timezone.now()
     appeal.save(update_fields=["status", "closed_at", *fields])
+
+
+def set_assignment_status(assignment: Assignment, status: str, *fields: str) -> None:
+    """Every assignment changes status here, so the reviewer's open-assignment count moves with it.
+
+    F() makes the count right whatever the caller read; the UPDATE locks the reviewer row after the appeal and the
+    assignment, the one lock order everywhere (routing locks the reviewer with SKIP LOCKED, so it never waits).
+    """
+    was_open = assignment.status in Assignment.OPEN_STATUSES
+    assignment.status = status
+    assignment.save(update_fields=["status", *fields])
+    change = (status in Assignment.OPEN_STATUSES) - was_open
+    if change:
+        reviewers = ReviewerProfile.objects.filter(pk=assignment.reviewer_id)
+        reviewers.update(open_assignments=F("open_assignments") + change)
 
 
 def record(appeal: Appeal, kind: str, *, actor: str = "", note: str = "", payload: dict | None = None) -> AppealEvent:

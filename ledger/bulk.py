@@ -1,0 +1,76 @@
+"""Appending many events to the record at once, for seeding large sites (manage.py seed_scale, bench/).
+
+Each entry is hashed and its tree nodes computed exactly as `ledger.services.append` does, in Python, and
+written in batches (COPY on PostgreSQL), so the chain and the stored Merkle tree stay valid: `verify_record`
+passes afterwards. Not for requests: one append per state change stays in `services.append`.
+"""
+
+import itertools
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ledger import merkle
+from ledger.models import GENESIS_HASH, Entry, TreeNode, canonical_json
+from ledger.services import _APPEND_LOCK_KEY
+
+Event = tuple[str, str, dict]  # kind, subject, payload
+
+
+def append_many(events: Iterable[Event], *, start: datetime | None = None, batch: int = 20_000) -> int:
+    """Add `events` in order, the first at `start` (default now) and each a millisecond after the one before.
+
+    Holds the append lock for the whole transaction, so no request appends in between. Returns how many.
+    """
+    added = 0
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_APPEND_LOCK_KEY])
+        last = Entry.objects.order_by("-seq").only("seq", "hash").first()
+        size, prev_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+        edge_nodes = merkle.stored_nodes(0, size)
+        stored = dict(
+            TreeNode.objects.filter(index__in=[merkle.stored_hash_index(*node) for node in edge_nodes]).values_list(
+                "index", "hash"
+            )
+        )
+        tree = merkle.Frontier(size, {node: bytes(stored[merkle.stored_hash_index(*node)]) for node in edge_nodes})
+        at = start or timezone.now()
+        events = iter(events)
+        while chunk := list(itertools.islice(events, batch)):
+            entries, nodes = [], []
+            for kind, subject, payload in chunk:
+                size += 1
+                entry = Entry(
+                    seq=size,
+                    at=at + timedelta(milliseconds=added),
+                    kind=kind,
+                    subject=subject,
+                    payload=canonical_json(payload),
+                    prev_hash=prev_hash,
+                )
+                entry.hash = prev_hash = entry.compute_hash()
+                entries.append(entry)
+                for node, value in tree.append(merkle.leaf_hash(entry.hash)).items():
+                    nodes.append(TreeNode(index=merkle.stored_hash_index(*node), hash=value))
+                added += 1
+            _write(entries, nodes)
+    return added
+
+
+def _write(entries: list[Entry], nodes: list[TreeNode]) -> None:
+    if connection.vendor != "postgresql":
+        Entry.objects.bulk_create(entries)
+        TreeNode.objects.bulk_create(nodes)
+        return
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        with cursor.copy("COPY ledger_entry (seq, at, kind, subject, payload, prev_hash, hash) FROM STDIN") as copy:
+            for e in entries:
+                copy.write_row((e.seq, e.at, e.kind, e.subject, e.payload, e.prev_hash, e.hash))
+        with cursor.copy('COPY ledger_treenode ("index", hash) FROM STDIN') as copy:
+            for node in nodes:
+                copy.write_row((node.index, node.hash))

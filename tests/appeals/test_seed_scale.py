@@ -1,0 +1,79 @@
+"""manage.py seed_scale: large data through bulk paths that keep every invariant of the site and its record."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import ReviewerProfile
+from appeals.models import Appeal, AppealCounter, Assignment, Decision, DecisionSearch, Vote
+from appeals.selectors import search_decisions
+from consultation.models import Comment
+from ledger.models import Entry
+from ledger.services import check_chain
+
+pytestmark = pytest.mark.django_db
+
+SMALL = ["--clauses", "5", "--comments", "200", "--appeals", "20", "--assignments", "60", "--entries", "600"]
+
+
+@pytest.fixture
+def seeded(settings):
+    settings.DEBUG = True
+    settings.APPEALS_PER_DAY = 1000
+    out = io.StringIO()
+    call_command("seed_scale", *SMALL, stdout=out)
+    return out.getvalue().splitlines()
+
+
+def test_it_writes_the_sizes_asked_for(seeded):
+    large = Comment.objects.filter(version__guideline__slug="scale-5-clauses-200-comments")
+    assert large.count() == 200
+    assert large.values("clause").distinct().count() == 5
+    assert large.filter(parent__isnull=False).count() == 20
+    generated = Appeal.objects.filter(assignments__reason__contains="seed_scale").distinct()
+    assert generated.count() == 20
+    assert Assignment.objects.filter(appeal__in=generated).count() == 60
+    assert Entry.objects.count() == 600
+    assert search_decisions(q="translation").exists()
+    assert DecisionSearch.objects.count() == Decision.objects.count()
+    assert Vote.objects.filter(decision__isnull=False).count() >= 20
+
+
+def test_the_record_verifies_and_is_signed(seeded):
+    report = check_chain()
+    assert report.ok, report.problem
+    assert report.entries_checked == 600
+    assert Entry.objects.filter(kind="comment.posted").count() >= 200
+    assert Entry.objects.filter(
+        kind="appeal.decided", subject__in=[f"appeal:{a.public_id}" for a in Appeal.objects.all()]
+    ).exists()
+
+
+def test_the_counters_stay_right(seeded):
+    numbers = [int(public_id[-6:]) for public_id in Appeal.objects.values_list("public_id", flat=True)]
+    assert AppealCounter.objects.get().last == max(numbers) == len(numbers)
+    for reviewer in ReviewerProfile.objects.all():
+        recount = reviewer.assignments.filter(status__in=Assignment.OPEN_STATUSES).count()
+        assert reviewer.open_assignments == recount
+
+
+def test_the_last_line_is_the_large_version_page(seeded, client):
+    path = seeded[-1]
+    assert path == "/guidelines/acme-ai/scale-5-clauses-200-comments/v1/"
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "R-1.5" in response.text
+
+
+def test_running_it_again_keeps_the_record_valid(seeded):
+    call_command("seed_scale", "--clauses", "5", "--comments", "200", "--appeals", "3", stdout=io.StringIO())
+    assert check_chain().ok
+    assert Comment.objects.filter(version__guideline__slug="scale-5-clauses-200-comments").count() == 200
+
+
+def test_it_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only runs with DEBUG on"):
+        call_command("seed_scale", *SMALL, stdout=io.StringIO())
+    assert not Entry.objects.exists()
