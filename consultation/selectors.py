@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
@@ -51,7 +52,39 @@ def visible_version(user, *, org: str, slug: str, number: int) -> GuidelineVersi
         .filter(guideline__organization__slug=org, guideline__slug=slug, number=number)
         .first()
     )
-    if version is None or not (version.is_public or can_publish_for(user, version.guideline.organization)):
+    if version is None:
+        raise Http404("No such version.")
+    return _seen(user, version)
+
+
+def comment_target(
+    user, *, org: str, slug: str, number: int, clause_key: str | None, parent_id: int | None
+) -> tuple[GuidelineVersion, Clause | None, Comment | None]:
+    """The version a new comment goes to, with its clause or the comment it replies to: one query when they exist.
+
+    Raises Http404 for a version the person may not see, and ValidationError naming the field for a clause or
+    parent that is not on it.
+    """
+    related = ["version__guideline__organization", "version__comment_period", "version__based_on"]
+    on_version = {"version__guideline__organization__slug": org, "version__guideline__slug": slug,
+                  "version__number": number}  # fmt: skip
+    if parent_id:
+        parent = Comment.objects.select_related("clause", *related).filter(pk=parent_id, **on_version).first()
+        if parent is None:
+            visible_version(user, org=org, slug=slug, number=number)  # a 404 first, when the version is not seen
+            raise ValidationError({"parent": "No comment with this id on this version."})
+        return _seen(user, parent.version), parent.clause, parent
+    if clause_key and clause_key != "general":
+        clause = Clause.objects.select_related(*related).filter(key=clause_key, **on_version).first()
+        if clause is None:
+            version = visible_version(user, org=org, slug=slug, number=number)
+            raise ValidationError({"clause": f"There is no clause {clause_key} in version {version.number}."})
+        return _seen(user, clause.version), clause, None
+    return visible_version(user, org=org, slug=slug, number=number), None, None
+
+
+def _seen(user, version: GuidelineVersion) -> GuidelineVersion:
+    if not (version.is_public or can_publish_for(user, version.guideline.organization)):
         raise Http404("No such version.")
     return version
 

@@ -1,7 +1,7 @@
 import random
-from datetime import timedelta
 import re
 import tracemalloc
+from datetime import timedelta
 
 import pytest
 from django.db import connection
