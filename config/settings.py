@@ -106,7 +106,6 @@ TEMPLATES = [
                 "accounts.context_processors.roles",
                 "consultation.context_processors.publishing",
             ],
-            "builtins": ["core.templatetags.markdown"],
         },
     },
 ]

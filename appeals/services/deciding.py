@@ -12,6 +12,7 @@ from appeals.models import Appeal, Assignment, CitedClause, Decision, Organizati
 from appeals.services import steps
 from appeals.services.indexing import index_decisions
 from consultation.models import Clause
+from core.markdown import render_markdown
 
 
 def decide_appeal(
@@ -35,7 +36,11 @@ def decide_appeal(
             raise ValidationError(f"This appeal is {appeal.get_status_display().lower()}.")
         keys, cited = _check_citations(appeal, cited_clause_keys, cited_decision_ids)
         vote = Vote.objects.create(
-            assignment=assignment, outcome=outcome, rationale=rationale, cited_decision_ids=[d.pk for d in cited]
+            assignment=assignment,
+            outcome=outcome,
+            rationale=rationale,
+            rationale_html=render_markdown(rationale),
+            cited_decision_ids=[d.pk for d in cited],
         )
         CitedClause.objects.bulk_create(CitedClause(vote=vote, key=key) for key in keys)
         assignment.status, assignment.completed_at = Assignment.COMPLETED, timezone.now()
@@ -95,6 +100,7 @@ def _create_decision(
         system=system,
         outcome=outcome,
         rationale=rationale,
+        rationale_html=render_markdown(rationale),
         **extra,
     )
     CitedClause.objects.bulk_create(CitedClause(decision=decision, key=key) for key in keys)
