@@ -166,6 +166,7 @@ def upcoming_consultations() -> QuerySet[CommentPeriod]:
 
 
 MOST_ENDORSED, ANSWERED = 2, 1  # of the comments a clause shows on the version page; the rest are the newest
+REPLIES_ON_VERSION_PAGE = 2  # the newest replies under each comment shown there; all of them are one click away
 COMMENTS_PER_PAGE = 50
 
 
@@ -195,14 +196,16 @@ def thread_of(version: GuidelineVersion, clause: Clause | None, pressure: dict |
     return Thread(clause=clause, total=clause.comment_count, endorsements=clause.endorsement_count, pressure=pressure)
 
 
-def _attach_replies(comments: list[Comment], user) -> None:
-    """Give each comment `.shown_replies` and `.endorsed_by_me` in two queries (its `reply_count` is on its row)."""
+def _attach_replies(comments: list[Comment], user, *, newest: int = 0) -> None:
+    """Give each comment `.shown_replies` (its first REPLIES_SHOWN, or its `newest` few) and `.endorsed_by_me`, in
+    two queries; its `reply_count` is on its row."""
     ids = [c.pk for c in comments]
+    order = [F("created_at").desc(), F("pk").desc()] if newest else [F("created_at"), F("pk")]
     replies = (
         Comment.objects.filter(parent_id__in=ids)
         .for_display()
-        .annotate(rank=Window(RowNumber(), partition_by=[F("parent_id")], order_by=[F("created_at"), F("pk")]))
-        .filter(rank__lte=REPLIES_SHOWN)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("parent_id")], order_by=order))
+        .filter(rank__lte=newest or REPLIES_SHOWN)
         .order_by("created_at", "pk")
     )
     by_parent: dict[int, list[Comment]] = {}
@@ -281,8 +284,8 @@ def _reason(comment: Comment, answered: list[Comment], endorsed: list[Comment]) 
 def version_threads(version: GuidelineVersion, user, pressure: dict | None = None) -> list[Thread]:
     """Every clause with its counts and a few comments chosen to be useful, the general comments first.
 
-    Three queries (clauses, comments, the reader's endorsements) for 2 clauses or 500 and for 10 comments or a
-    million: the counts are kept on the rows, and the comments come from one windowed query.
+    Four queries (clauses, comments, their newest replies, the reader's endorsements) for 2 clauses or 500 and for
+    10 comments or a million: the counts are kept on the rows, and comments and replies come from windowed queries.
     """
     pressure = pressure or {}
     threads = [thread_of(version, None)]
@@ -290,7 +293,7 @@ def version_threads(version: GuidelineVersion, user, pressure: dict | None = Non
     picked = _picked(version.comments.all(), settings.CONSULTATION_COMMENTS_PER_CLAUSE)
     for thread in threads:
         thread.comments = picked.get(thread.clause.pk if thread.clause else None, [])
-    _mark_endorsed([c for thread in threads for c in thread.comments], user)
+    _attach_replies([c for thread in threads for c in thread.comments], user, newest=REPLIES_ON_VERSION_PAGE)
     return threads
 
 
@@ -304,7 +307,7 @@ def clause_window(version: GuidelineVersion, clause: Clause | None, user) -> Thr
     thread = thread_of(version, clause)
     picked = _picked(version.comments.on_clause(clause), settings.CONSULTATION_COMMENTS_PER_CLAUSE)
     thread.comments = picked.get(clause.pk if clause else None, [])
-    _mark_endorsed(thread.comments, user)
+    _attach_replies(thread.comments, user, newest=REPLIES_ON_VERSION_PAGE)
     return thread
 
 
