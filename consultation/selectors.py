@@ -166,6 +166,7 @@ def upcoming_consultations() -> QuerySet[CommentPeriod]:
 
 
 MOST_ENDORSED, ANSWERED = 2, 1  # of the comments a clause shows on the version page; the rest are the newest
+COMMENTS_PER_VERSION_PAGE = 200  # at most, across its clauses (at least one a clause)
 REPLIES_ON_VERSION_PAGE = 2  # the newest replies under each comment shown there; all of them are one click away
 COMMENTS_PER_PAGE = 50
 
@@ -226,18 +227,17 @@ def _mark_endorsed(comments: list[Comment], user) -> None:
 
 
 def _picked(comments: QuerySet[Comment], per_clause: int) -> dict[int | None, list[Comment]]:
-    """Per clause, the comments worth a reader's time: the newest answer of the publisher, the most endorsed, then
-    the newest, at most `per_clause` in all.
+    """Per clause, the comments worth a reader's time: the publisher's newest answer, the most endorsed, then the
+    newest, at most `per_clause` in all.
 
-    One query: window functions rank each clause's original comments three ways (over the `comment_thread_window`
-    index), and only the first few of each ranking leave the database, so the page's size and query count are the
-    same for 10 comments or a million.
+    One query: window functions rank each clause's original comments three ways over the narrow columns of the
+    `comment_thread_window` index, and only the first few ids of each ranking are joined to what a page shows, so
+    the page's size and query count are the same for 10 comments or a million.
     """
     published = Q(status=Comment.PUBLISHED)
     by_clause = [F("clause_id")]
-    ranked = (
+    firsts = (
         comments.top_level()
-        .for_display()
         .annotate(
             newest=Window(RowNumber(), partition_by=by_clause, order_by=[F("created_at").desc(), F("pk").desc()]),
             endorsed=Window(
@@ -256,19 +256,19 @@ def _picked(comments: QuerySet[Comment], per_clause: int) -> dict[int | None, li
             | (published & Q(endorsed__lte=MOST_ENDORSED, endorsement_count__gt=0))
             | (published & Q(answered__lte=ANSWERED, response__isnull=False))
         )
-        .order_by("-created_at", "-pk")
+        .values("pk")
     )
     candidates: dict[int | None, list[Comment]] = {}
-    for comment in ranked:
+    for comment in Comment.objects.filter(pk__in=firsts).for_display().order_by("-created_at", "-pk"):
         candidates.setdefault(comment.clause_id, []).append(comment)
     picked = {}
-    for clause_id, found in candidates.items():
-        answered = [c for c in found if c.answered <= ANSWERED and c.is_answered and not c.is_hidden]
-        endorsed = sorted(
-            (c for c in found if c.endorsed <= MOST_ENDORSED and c.endorsement_count and not c.is_hidden),
-            key=lambda c: c.endorsed,
-        )
-        chosen = list({c.pk: c for c in [*answered, *endorsed, *found]}.values())[:per_clause]
+    for clause_id, newest in candidates.items():
+        # The same three rankings, over the few candidates that are the top of each.
+        shown = [c for c in newest if not c.is_hidden]
+        answered = sorted((c for c in shown if c.is_answered), key=lambda c: c.response.created_at, reverse=True)
+        endorsed = sorted((c for c in shown if c.endorsement_count), key=lambda c: -c.endorsement_count)
+        answered, endorsed = answered[:ANSWERED], endorsed[:MOST_ENDORSED]
+        chosen = list({c.pk: c for c in [*answered, *endorsed, *newest]}.values())[:per_clause]
         for comment in chosen:
             comment.picked_because = _reason(comment, answered, endorsed)
         picked[clause_id] = chosen
@@ -290,7 +290,9 @@ def version_threads(version: GuidelineVersion, user, pressure: dict | None = Non
     pressure = pressure or {}
     threads = [thread_of(version, None)]
     threads += [thread_of(version, clause, pressure.get(clause.key)) for clause in version.clauses.all()]
-    picked = _picked(version.comments.all(), settings.CONSULTATION_COMMENTS_PER_CLAUSE)
+    # A long guideline shows fewer comments per clause, so the page stays readable and its size bounded.
+    per_clause = max(1, min(settings.CONSULTATION_COMMENTS_PER_CLAUSE, COMMENTS_PER_VERSION_PAGE // len(threads)))
+    picked = _picked(version.comments.all(), per_clause)
     for thread in threads:
         thread.comments = picked.get(thread.clause.pk if thread.clause else None, [])
     _attach_replies([c for thread in threads for c in thread.comments], user, newest=REPLIES_ON_VERSION_PAGE)

@@ -77,6 +77,8 @@ def test_the_version_page_costs_the_same_queries_for_2_or_200_clauses(client, or
     page = response.content.decode()
     assert page.count('class="clause"') == 202
     assert "All " in page and "comments on S-" in page  # each clause shows a few and links to the rest
+    # so many clauses leave room for one comment each (COMMENTS_PER_VERSION_PAGE), with its newest replies
+    assert page.count('<article class="comment') <= 202 * (1 + REPLIES_ON_VERSION_PAGE)
 
 
 def test_the_version_page_is_the_same_size_and_cost_for_10_or_200_comments_a_clause(client, organization, citizen):
