@@ -445,6 +445,7 @@ class Decision(AppendOnlyModel):
     system = models.ForeignKey(AISystem, on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(max_length=30, choices=OUTCOME_CHOICES)
     rationale = models.TextField(max_length=RATIONALE_MAX, help_text="Markdown.")
+    rationale_html = models.TextField(blank=True, editable=False, help_text="The rationale, rendered when decided.")
     cited_decisions = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="cited_by")
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
@@ -594,6 +595,7 @@ class Vote(AppendOnlyModel):
     decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="votes")
     outcome = models.CharField(max_length=30, choices=Decision.OUTCOME_CHOICES)
     rationale = models.TextField(max_length=RATIONALE_MAX)
+    rationale_html = models.TextField(blank=True, editable=False, help_text="The rationale, rendered when cast.")
     cited_decision_ids = models.JSONField(default=list)
     recommendations = models.JSONField(default=list, blank=True, help_text="The texts this member recommends.")
     cast_at = models.DateTimeField(default=timezone.now)

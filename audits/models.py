@@ -52,6 +52,7 @@ class Audit(AppendOnlyModel):
     auditor = models.ForeignKey(AuditorProfile, on_delete=models.PROTECT, related_name="audits")
     title = models.CharField(max_length=TITLE_MAX)
     purpose = models.TextField(max_length=PURPOSE_MAX, help_text="Markdown.")
+    purpose_html = models.TextField(default="", editable=False, help_text="The purpose rendered and sanitised once.")
     period_from = models.DateField(help_text="Appeals filed on or after this day.")
     period_to = models.DateField(help_text="Appeals filed on or before this day.")
     declared_at = models.DateTimeField(default=timezone.now)
@@ -183,6 +184,7 @@ class AuditReport(AppendOnlyModel):
 
     audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="reports")
     body = models.TextField(max_length=REPORT_MAX, help_text="Markdown.")
+    body_html = models.TextField(default="", editable=False, help_text="The body rendered and sanitised once.")
     pdf = models.FileField(storage=private_storage, upload_to="audit-reports/%Y/%m/", blank=True)
     pdf_size = models.PositiveIntegerField(default=0)
     published_at = models.DateTimeField(default=timezone.now)
@@ -209,6 +211,7 @@ class AuditResponse(AppendOnlyModel):
     audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="responses")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(max_length=RESPONSE_MAX, help_text="Markdown.")
+    body_html = models.TextField(default="", editable=False, help_text="The body rendered and sanitised once.")
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     responded_at = models.DateTimeField(default=timezone.now)
 

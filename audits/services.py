@@ -16,6 +16,7 @@ from accounts.models import AuditorProfile, Organization, User
 from appeals.attachments import check_pdf_upload, stored_name
 from appeals.models import Appeal, Attachment
 from audits.models import Audit, AuditClosure, AuditRead, AuditReport, AuditResponse, AuditScope
+from core.markdown import render_markdown
 from ledger import services as ledger
 
 
@@ -34,7 +35,12 @@ def declare_audit(
         raise ValidationError({"period_from": "The period must start today or earlier: no appeals are filed later."})
     with transaction.atomic():
         audit = Audit.objects.create(
-            auditor=auditor, title=title, purpose=purpose, period_from=period_from, period_to=period_to
+            auditor=auditor,
+            title=title,
+            purpose=purpose,
+            purpose_html=render_markdown(purpose),
+            period_from=period_from,
+            period_to=period_to,
         )
         AuditScope.objects.bulk_create(AuditScope(audit=audit, organization=o) for o in organizations)
         ledger.append(
@@ -101,7 +107,7 @@ def publish_report(*, audit: Audit, by: User, body: str, pdf=None) -> AuditRepor
         pdf_data = pdf.read()
     with transaction.atomic():
         _lock(audit)
-        report = AuditReport(audit=audit, body=body, pdf_size=len(pdf_data))
+        report = AuditReport(audit=audit, body=body, body_html=render_markdown(body), pdf_size=len(pdf_data))
         if pdf_data:
             report.pdf.save(stored_name("application/pdf"), ContentFile(pdf_data), save=False)
         report.save()
@@ -128,7 +134,9 @@ def respond_to_audit(*, audit: Audit, organization: Organization, by: User, body
         _lock(audit)
         if not audit.reports.exists():
             raise ValidationError("There is no report to respond to yet.")
-        response = AuditResponse.objects.create(audit=audit, organization=organization, body=body, responded_by=by)
+        response = AuditResponse.objects.create(
+            audit=audit, organization=organization, body=body, body_html=render_markdown(body), responded_by=by
+        )
         ledger.append(
             kind="audit.responded",
             subject=audit.subject,

@@ -108,7 +108,6 @@ TEMPLATES = [
                 "accounts.context_processors.roles",
                 "consultation.context_processors.publishing",
             ],
-            "builtins": ["core.templatetags.markdown"],
         },
     },
 ]
@@ -229,7 +228,7 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so a bad token is answered 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

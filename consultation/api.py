@@ -256,15 +256,6 @@ def _clause_or_error(version: GuidelineVersion, key: str | None, field: str = "c
     return clause
 
 
-def _parent_or_error(version: GuidelineVersion, pk: int | None) -> Comment | None:
-    if not pk:
-        return None
-    parent = version.comments.filter(pk=pk).first()
-    if parent is None:
-        raise ValidationError({"parent": ["No comment with this id on this version."]})
-    return parent
-
-
 def _create_version(guideline: Guideline, values: dict, *, by) -> GuidelineVersion:
     """From the clauses given, else from the Markdown given, else as a copy of the latest version."""
     clauses, markdown = values.pop("clauses", None), values.pop("markdown", "")
@@ -392,16 +383,14 @@ class CommentList(generics.ListAPIView):
 
     @extend_schema(request=CommentInput, responses={201: CommentOutput})
     def post(self, request, org: str, slug: str, number: int):
-        version = _version(request, org, slug, number)
         data = CommentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        values = {
-            **data.validated_data,
-            "clause": _clause_or_error(version, data.validated_data.get("clause")),
-            "parent": _parent_or_error(version, data.validated_data.get("parent")),
-        }
-        comment = commenting.post_comment(version=version, **values, by=request.user)
-        comment = version.comments.for_display().get(pk=comment.pk)
+        values = dict(data.validated_data)
+        version, clause, parent = selectors.comment_target(
+            request.user, org=org, slug=slug, number=number, clause_key=values.pop("clause", None),
+            parent_id=values.pop("parent", None),
+        )  # fmt: skip
+        comment = commenting.post_comment(version=version, clause=clause, parent=parent, **values, by=request.user)
         return Response(CommentOutput(comment).data, status=status.HTTP_201_CREATED)
 
 

@@ -9,15 +9,15 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from consultation.models import GuidelineVersion
-from core.markdown import render_markdown
 
 TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 BLOCK_END = re.compile(r"</(?:p|li|h\d|blockquote|pre|tr)>|<br ?/?>")
 
 
-def plain_text(markdown: str) -> str:
-    """What a reader sees of Markdown, as text: diffing the source would show `**` around changed words."""
-    rendered = BLOCK_END.sub("\n", render_markdown(markdown).replace("<li>", "<li>• "))
+def plain_text(stored_html: str) -> str:
+    """What a reader sees of a clause's stored HTML, as text: diffing the Markdown would show `**` around changed
+    words."""
+    rendered = BLOCK_END.sub("\n", stored_html.replace("<li>", "<li>• "))
     return re.sub(r"\n{3,}", "\n\n", html.unescape(strip_tags(rendered))).strip()
 
 
@@ -51,12 +51,13 @@ def diff_versions(older: GuidelineVersion, newer: GuidelineVersion) -> list[Clau
     for key in list(after) + [k for k in before if k not in after]:
         old, new = before.get(key), after.get(key)
         if old is None:
-            result.append(ClauseDiff(key, "added", new.heading, plain_text(new.text)))
+            result.append(ClauseDiff(key, "added", new.heading, plain_text(new.text_html)))
         elif new is None:
-            result.append(ClauseDiff(key, "removed", old.heading, plain_text(old.text)))
+            result.append(ClauseDiff(key, "removed", old.heading, plain_text(old.text_html)))
         elif (old.heading, old.text) != (new.heading, new.text):
-            text = word_diff(plain_text(old.text), plain_text(new.text))
+            text = word_diff(plain_text(old.text_html), plain_text(new.text_html))
             result.append(ClauseDiff(key, "changed", word_diff(old.heading, new.heading), text))
         else:
-            result.append(ClauseDiff(key, "unchanged", new.heading, new.text))
+            stored = mark_safe(new.text_html)  # noqa: S308 (sanitised by core.markdown when the clause was written)
+            result.append(ClauseDiff(key, "unchanged", new.heading, stored))
     return result

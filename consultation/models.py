@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -101,9 +100,15 @@ class GuidelineVersion(models.Model):
     number = models.PositiveIntegerField()
     status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=DRAFT)
     summary_of_changes = models.TextField(blank=True, max_length=LONG_TEXT_LENGTH)
+    summary_html = models.TextField(blank=True, editable=False, help_text="summary_of_changes, rendered when written.")
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The general comments' counts (see Clause for why they are kept on rows).
+    general_comment_count = models.PositiveIntegerField(default=0, editable=False)
+    general_hidden_count = models.PositiveIntegerField(default=0, editable=False)
+    general_answered_count = models.PositiveIntegerField(default=0, editable=False)
+    general_endorsement_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = GuidelineVersionQuerySet.as_manager()
 
@@ -166,8 +171,16 @@ class Clause(models.Model):
     key = models.CharField(max_length=KEY_LENGTH, validators=[validate_clause_key])
     heading = models.CharField(max_length=HEADING_LENGTH)
     text = models.TextField(max_length=CLAUSE_TEXT_LENGTH, help_text="Markdown.")
+    text_html = models.TextField(blank=True, editable=False, help_text="The text, rendered and sanitised when written.")
     position = models.PositiveIntegerField(default=0)
     tags = models.JSONField(default=list, blank=True, help_text="Topics, used to match reviewers' expertise.")
+    # Counts of its original comments, kept by the services that change them (in the same transaction, with F()),
+    # so a page shows them without counting a million rows: all of them, the hidden ones, the published ones that
+    # were answered, and the endorsements of its comments and replies.
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    hidden_count = models.PositiveIntegerField(default=0, editable=False)
+    answered_count = models.PositiveIntegerField(default=0, editable=False)
+    endorsement_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["version", "position", "pk"]
@@ -300,18 +313,8 @@ class CommentQuerySet(models.QuerySet):
     def unanswered(self):
         return self.filter(response__isnull=True)
 
-    def with_endorsement_count(self):
-        counts = (
-            Endorsement.objects.filter(comment=models.OuterRef("pk"))
-            .order_by()
-            .values("comment")
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
-        return self.annotate(endorsement_count=Coalesce(models.Subquery(counts), 0))
-
     def for_display(self):
-        return self.select_related("author", "clause", "response").with_endorsement_count()
+        return self.select_related("author", "clause", "response")
 
 
 class Comment(models.Model):
@@ -336,6 +339,9 @@ class Comment(models.Model):
         max_length=ON_BEHALF_OF_LENGTH, blank=True, help_text="An organization the author speaks for."
     )
     body = models.TextField(max_length=MAX_LENGTH)
+    body_html = models.TextField(blank=True, editable=False, help_text="The body, rendered and sanitised when posted.")
+    endorsement_count = models.PositiveIntegerField(default=0, editable=False)
+    reply_count = models.PositiveIntegerField(default=0, editable=False)
     status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=PUBLISHED)
     hidden_reason = models.CharField(max_length=30, choices=HIDDEN_REASONS, blank=True)
     hidden_note = models.TextField(max_length=NOTE_LENGTH, blank=True)
@@ -363,6 +369,15 @@ class Comment(models.Model):
             models.Index(fields=["status", "-hidden_at"]),
             SearchIndex(fields=["search_vector"], name="comment_search_vector"),
             models.Index(fields=["created_at"]),  # the comment list's period filter
+            # The window of original comments each clause shows, newest first, and the clause page's cursor.
+            models.Index(
+                "version",
+                "clause",
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                condition=models.Q(parent__isnull=True),
+                name="comment_thread_window",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -386,6 +401,10 @@ class Comment(models.Model):
     @property
     def is_reply(self) -> bool:
         return self.parent_id is not None
+
+    @property
+    def is_answered(self) -> bool:
+        return hasattr(self, "response")  # no query when the response was selected with the comment
 
     @property
     def tombstone(self) -> str:
@@ -441,6 +460,7 @@ class Response(models.Model):
     comment = models.OneToOneField(Comment, on_delete=models.PROTECT, related_name="response")
     disposition = models.CharField(max_length=20, choices=DISPOSITION_CHOICES)
     text = models.TextField(max_length=LONG_TEXT_LENGTH)
+    text_html = models.TextField(blank=True, editable=False, help_text="The text, rendered and sanitised when written.")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,11 +1,13 @@
 """Reads that are more than a filter: what the public pages show, in a constant number of queries."""
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import F, Q, QuerySet, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 
 from accounts.permissions import can_publish_for, is_citizen
@@ -52,7 +54,39 @@ def visible_version(user, *, org: str, slug: str, number: int) -> GuidelineVersi
         .filter(guideline__organization__slug=org, guideline__slug=slug, number=number)
         .first()
     )
-    if version is None or not (version.is_public or can_publish_for(user, version.guideline.organization)):
+    if version is None:
+        raise Http404("No such version.")
+    return _seen(user, version)
+
+
+def comment_target(
+    user, *, org: str, slug: str, number: int, clause_key: str | None, parent_id: int | None
+) -> tuple[GuidelineVersion, Clause | None, Comment | None]:
+    """The version a new comment goes to, with its clause or the comment it replies to: one query when they exist.
+
+    Raises Http404 for a version the person may not see, and ValidationError naming the field for a clause or
+    parent that is not on it.
+    """
+    related = ["version__guideline__organization", "version__comment_period", "version__based_on"]
+    on_version = {"version__guideline__organization__slug": org, "version__guideline__slug": slug,
+                  "version__number": number}  # fmt: skip
+    if parent_id:
+        parent = Comment.objects.select_related("clause", *related).filter(pk=parent_id, **on_version).first()
+        if parent is None:
+            visible_version(user, org=org, slug=slug, number=number)  # a 404 first, when the version is not seen
+            raise ValidationError({"parent": "No comment with this id on this version."})
+        return _seen(user, parent.version), parent.clause, parent
+    if clause_key and clause_key != "general":
+        clause = Clause.objects.select_related(*related).filter(key=clause_key, **on_version).first()
+        if clause is None:
+            version = visible_version(user, org=org, slug=slug, number=number)
+            raise ValidationError({"clause": f"There is no clause {clause_key} in version {version.number}."})
+        return _seen(user, clause.version), clause, None
+    return visible_version(user, org=org, slug=slug, number=number), None, None
+
+
+def _seen(user, version: GuidelineVersion) -> GuidelineVersion:
+    if not (version.is_public or can_publish_for(user, version.guideline.organization)):
         raise Http404("No such version.")
     return version
 
@@ -125,13 +159,21 @@ def upcoming_consultations() -> QuerySet[CommentPeriod]:
     return CommentPeriod.objects.scheduled().select_related("version__guideline__organization").order_by("opens_at")
 
 
+MOST_ENDORSED, ANSWERED = 2, 1  # of the comments a clause shows on the version page; the rest are the newest
+COMMENTS_PER_VERSION_PAGE = 200  # at most, across its clauses (at least one a clause)
+REPLIES_ON_VERSION_PAGE = 2  # the newest replies under each comment shown there; all of them are one click away
+COMMENTS_PER_PAGE = 50
+
+
 @dataclass
 class Thread:
-    """One clause's (or the general) comments as a page shows them."""
+    """One clause's (or the general) comments as a page shows them, with the counts kept on its row."""
 
     clause: Clause | None
     comments: list[Comment] = field(default_factory=list)
     total: int = 0
+    endorsements: int = 0
+    pressure: dict | None = None
 
     @property
     def key(self) -> str:
@@ -142,82 +184,181 @@ class Thread:
         return self.total - len(self.comments)
 
 
-def _attach_replies(comments: list[Comment], user) -> None:
-    """Give each comment `.shown_replies`, `.reply_count` and `.endorsed_by_me` in three queries."""
+def thread_of(version: GuidelineVersion, clause: Clause | None, pressure: dict | None = None) -> Thread:
+    """A thread with no comments yet, its counts read from the clause's row (or the version's, for general ones)."""
+    if clause is None:
+        return Thread(clause=None, total=version.general_comment_count, endorsements=version.general_endorsement_count)
+    return Thread(clause=clause, total=clause.comment_count, endorsements=clause.endorsement_count, pressure=pressure)
+
+
+def _attach_replies(comments: list[Comment], user, *, newest: int = 0) -> None:
+    """Give each comment `.shown_replies` (its first REPLIES_SHOWN, or its `newest` few) and `.endorsed_by_me`, in
+    two queries; its `reply_count` is on its row."""
     ids = [c.pk for c in comments]
+    order = [F("created_at").desc(), F("pk").desc()] if newest else [F("created_at"), F("pk")]
     replies = (
         Comment.objects.filter(parent_id__in=ids)
         .for_display()
-        .annotate(rank=Window(RowNumber(), partition_by=[F("parent_id")], order_by=[F("created_at"), F("pk")]))
-        .filter(rank__lte=REPLIES_SHOWN)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("parent_id")], order_by=order))
+        .filter(rank__lte=newest or REPLIES_SHOWN)
         .order_by("created_at", "pk")
     )
     by_parent: dict[int, list[Comment]] = {}
     for reply in replies if ids else []:
         by_parent.setdefault(reply.parent_id, []).append(reply)
-    counts = dict(
-        Comment.objects.filter(parent_id__in=ids).order_by().values_list("parent_id").annotate(n=Count("pk"))
-        if ids
-        else []
-    )
-    everything = ids + [r.pk for rs in by_parent.values() for r in rs]
-    endorsed = set()
-    if user.is_authenticated and everything:
-        endorsed = set(
-            Endorsement.objects.filter(user=user, comment_id__in=everything).values_list("comment_id", flat=True)
-        )
     for comment in comments:
         comment.shown_replies = by_parent.get(comment.pk, [])
-        comment.reply_count = counts.get(comment.pk, 0)
-        for item in [comment, *comment.shown_replies]:
-            item.endorsed_by_me = item.pk in endorsed
+    _mark_endorsed(comments + [r for rs in by_parent.values() for r in rs], user)
 
 
-def version_threads(version: GuidelineVersion, user, per_clause: int | None = None) -> list[Thread]:
-    """Every clause with its newest comments (a few each), plus the general comments first.
-
-    Window functions pick the first `per_clause` comments of every clause in one query, so
-    the page costs the same number of queries for 2 clauses or 200 and for 10 or 10,000 comments.
-    """
-    per_clause = per_clause or settings.CONSULTATION_COMMENTS_PER_CLAUSE
-    clauses = list(version.clauses.all())
-    top = (
-        version.comments.top_level()
-        .for_display()
-        .annotate(rank=Window(RowNumber(), partition_by=[F("clause_id")], order_by=[F("created_at").desc(), F("pk")]))
-        .filter(rank__lte=per_clause)
-        .order_by("-created_at", "pk")
-    )
-    comments = list(top)
-    _attach_replies(comments, user)
-    totals = dict(version.comments.top_level().order_by().values_list("clause_id").annotate(n=Count("pk")))
-    threads = {None: Thread(clause=None, total=totals.get(None, 0))}
-    for clause in clauses:
-        threads[clause.pk] = Thread(clause=clause, total=totals.get(clause.pk, 0))
+def _mark_endorsed(comments: list[Comment], user) -> None:
+    endorsed = set()
+    if user.is_authenticated and comments:
+        ids = [c.pk for c in comments]
+        endorsed = set(Endorsement.objects.filter(user=user, comment_id__in=ids).values_list("comment_id", flat=True))
     for comment in comments:
-        if comment.clause_id in threads:
-            threads[comment.clause_id].comments.append(comment)
-    return list(threads.values())
+        comment.endorsed_by_me = comment.pk in endorsed
+
+
+def _picked(comments: QuerySet[Comment], per_clause: int) -> dict[int | None, list[Comment]]:
+    """Per clause, the comments worth a reader's time: the publisher's newest answer, the most endorsed, then the
+    newest, at most `per_clause` in all.
+
+    One query: window functions rank each clause's original comments three ways over the narrow columns of the
+    `comment_thread_window` index, and only the first few ids of each ranking are joined to what a page shows, so
+    the page's size and query count are the same for 10 comments or a million.
+    """
+    published = Q(status=Comment.PUBLISHED)
+    by_clause = [F("clause_id")]
+    firsts = (
+        comments.top_level()
+        .annotate(
+            newest=Window(RowNumber(), partition_by=by_clause, order_by=[F("created_at").desc(), F("pk").desc()]),
+            endorsed=Window(
+                RowNumber(),
+                partition_by=[*by_clause, F("status")],
+                order_by=[F("endorsement_count").desc(), F("created_at").desc(), F("pk").desc()],
+            ),
+            answered=Window(
+                RowNumber(),
+                partition_by=[*by_clause, F("status")],
+                order_by=[F("response__created_at").desc(nulls_last=True), F("pk").desc()],
+            ),
+        )
+        .filter(
+            Q(newest__lte=per_clause)
+            | (published & Q(endorsed__lte=MOST_ENDORSED, endorsement_count__gt=0))
+            | (published & Q(answered__lte=ANSWERED, response__isnull=False))
+        )
+        .values("pk")
+    )
+    candidates: dict[int | None, list[Comment]] = {}
+    for comment in Comment.objects.filter(pk__in=firsts).for_display().order_by("-created_at", "-pk"):
+        candidates.setdefault(comment.clause_id, []).append(comment)
+    picked = {}
+    for clause_id, newest in candidates.items():
+        # The same three rankings, over the few candidates that are the top of each.
+        shown = [c for c in newest if not c.is_hidden]
+        answered = sorted((c for c in shown if c.is_answered), key=lambda c: c.response.created_at, reverse=True)
+        endorsed = sorted((c for c in shown if c.endorsement_count), key=lambda c: -c.endorsement_count)
+        answered, endorsed = answered[:ANSWERED], endorsed[:MOST_ENDORSED]
+        chosen = list({c.pk: c for c in [*answered, *endorsed, *newest]}.values())[:per_clause]
+        for comment in chosen:
+            comment.picked_because = _reason(comment, answered, endorsed)
+        picked[clause_id] = chosen
+    return picked
+
+
+def _reason(comment: Comment, answered: list[Comment], endorsed: list[Comment]) -> str:
+    if comment in answered:
+        return "answered"
+    return "most endorsed" if comment in endorsed else "recent"
+
+
+def version_threads(version: GuidelineVersion, user, pressure: dict | None = None) -> list[Thread]:
+    """Every clause with its counts and a few comments chosen to be useful, the general comments first.
+
+    Four queries (clauses, comments, their newest replies, the reader's endorsements) for 2 clauses or 500 and for
+    10 comments or a million: the counts are kept on the rows, and comments and replies come from windowed queries.
+    """
+    pressure = pressure or {}
+    threads = [thread_of(version, None)]
+    threads += [thread_of(version, clause, pressure.get(clause.key)) for clause in version.clauses.all()]
+    # A long guideline shows fewer comments per clause, so the page stays readable and its size bounded.
+    per_clause = max(1, min(settings.CONSULTATION_COMMENTS_PER_CLAUSE, COMMENTS_PER_VERSION_PAGE // len(threads)))
+    picked = _picked(version.comments.all(), per_clause)
+    for thread in threads:
+        thread.comments = picked.get(thread.clause.pk if thread.clause else None, [])
+    _attach_replies([c for thread in threads for c in thread.comments], user, newest=REPLIES_ON_VERSION_PAGE)
+    return threads
+
+
+def clause_window(version: GuidelineVersion, clause: Clause | None, user) -> Thread:
+    """One clause's section of the version page, as it looks after a comment was posted on it."""
+    # Counts as they are now, not as they were when the page's objects were loaded before the comment.
+    if clause is None:
+        version = GuidelineVersion.objects.get(pk=version.pk)
+    else:
+        clause = Clause.objects.get(pk=clause.pk)
+    thread = thread_of(version, clause)
+    picked = _picked(version.comments.on_clause(clause), settings.CONSULTATION_COMMENTS_PER_CLAUSE)
+    thread.comments = picked.get(clause.pk if clause else None, [])
+    _attach_replies(thread.comments, user, newest=REPLIES_ON_VERSION_PAGE)
+    return thread
 
 
 def newest_comments(version: GuidelineVersion, clause: Clause | None) -> QuerySet[Comment]:
     """The original comments on one clause (or the general ones), newest first, ready to show."""
-    return version.comments.top_level().on_clause(clause).for_display().order_by("-created_at", "pk")
+    return version.comments.top_level().on_clause(clause).for_display().order_by("-created_at", "-pk")
+
+
+CURSOR_FORMAT = "%Y%m%dT%H%M%S.%f"
+
+
+def clause_page(
+    version: GuidelineVersion, clause: Clause | None, user, *, after: str = "", size: int = COMMENTS_PER_PAGE
+) -> tuple[Thread, str]:
+    """A page of the full thread, newest first, from the cursor `after` (the last comment of the page before), and
+    the cursor of the next page ("" when this is the last). Keyset pagination over the `comment_thread_window`
+    index: page 1,000 costs what page 1 does, and no count of the rows is needed."""
+    comments = newest_comments(version, clause)
+    cursor = _parse_cursor(after)
+    if cursor:
+        at, pk = cursor
+        comments = comments.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
+    page = list(comments[: size + 1])
+    thread = thread_of(version, clause)
+    thread.comments = page[:size]
+    _attach_replies(thread.comments, user)
+    last = page[size - 1] if len(page) > size else None
+    return thread, (f"{last.created_at.astimezone(UTC):{CURSOR_FORMAT}}~{last.pk}" if last else "")
+
+
+def _parse_cursor(value: str) -> tuple[datetime, int] | None:
+    """A cursor this site made, or None for anything else (which shows the first page)."""
+    at, _, pk = (value or "").partition("~")
+    try:
+        return datetime.strptime(at, CURSOR_FORMAT).replace(tzinfo=UTC), int(pk)
+    except ValueError:
+        return None
 
 
 def clause_thread(version: GuidelineVersion, clause: Clause | None, user, comments: list[Comment]) -> Thread:
     _attach_replies(comments, user)
-    total = version.comments.top_level().on_clause(clause).count()
-    return Thread(clause=clause, comments=comments, total=total)
+    thread = thread_of(version, clause)
+    thread.comments = comments
+    return thread
 
 
 def answered_counts(version: GuidelineVersion) -> dict[str, int]:
-    """ "answered N of M": published original comments, and how many have a response."""
-    return (
-        version.comments.published()
-        .top_level()
-        .aggregate(total=Count("pk"), answered=Count("pk", filter=Q(response__isnull=False)))
+    """ "answered N of M": published original comments, and how many have a response, from the kept counts."""
+    sums = version.clauses.aggregate(
+        total=Coalesce(Sum(F("comment_count") - F("hidden_count")), 0), answered=Coalesce(Sum("answered_count"), 0)
     )
+    return {
+        "total": sums["total"] + version.general_comment_count - version.general_hidden_count,
+        "answered": sums["answered"] + version.general_answered_count,
+    }
 
 
 def is_following(user, guideline) -> bool:

@@ -1,7 +1,6 @@
 """Public consultation pages and the citizen actions on them (comment, reply, endorse, report, follow)."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -22,7 +21,7 @@ from core.forms import first_error, run_service
 from core.redirects import next_url
 from core.search import page_key
 
-COMMENTS_PER_PAGE = 50
+COMMENTS_PER_PAGE = selectors.COMMENTS_PER_PAGE
 GUIDELINES_PER_PAGE = 50
 
 
@@ -88,7 +87,7 @@ def version_detail(request, org: str, slug: str, number: int):
         version,
         period=period,
         extensions=list(period.extensions.all()) if period else [],
-        threads=selectors.version_threads(version, request.user),
+        threads=selectors.version_threads(version, request.user, clause_pressure(version.guideline)),
         answered=selectors.answered_counts(version),
         changes=list(version.clause_changes.prefetch_related("comments")) if version.is_public else [],
         following=selectors.is_following(request.user, version.guideline),
@@ -99,13 +98,13 @@ def version_detail(request, org: str, slug: str, number: int):
 
 
 def clause_comments(request, org: str, slug: str, number: int, key: str):
-    """All comments on one clause (or the general ones), a page at a time."""
+    """All comments on one clause (or the general ones), newest first, a page at a time from a cursor."""
     version = _version(request, org, slug, number)
     clause = _clause(version, key)
-    page = Paginator(selectors.newest_comments(version, clause), COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
-    thread = selectors.clause_thread(version, clause, request.user, list(page.object_list))
+    after = request.GET.get("after", "")
+    thread, next_cursor = selectors.clause_page(version, clause, request.user, after=after)
     pressure = clause_pressure(version.guideline, version=version) if clause else {}
-    context = _page_context(request, version, thread=thread, page=page, pressure=pressure)
+    context = _page_context(request, version, thread=thread, after=after, next_cursor=next_cursor, pressure=pressure)
     return render(request, "consultation/clause_comments.html", context)
 
 
@@ -172,10 +171,9 @@ def _comment_page(request, version: GuidelineVersion, form: CommentForm, *, show
 def _thread_fragment(request, version: GuidelineVersion, form: CommentForm, *, posted: Comment | None):
     """The clause's section after a comment: with the new comment, or with the form and why it was refused."""
     clause = posted.clause if posted else form.cleaned_data.get("clause")
-    comments = list(selectors.newest_comments(version, clause)[: settings.CONSULTATION_COMMENTS_PER_CLAUSE])
     parent = None if posted else form.cleaned_data.get("parent")
     context = _page_context(
-        request, version, thread=selectors.clause_thread(version, clause, request.user, comments),
+        request, version, thread=selectors.clause_window(version, clause, request.user),
         comment_form=None if posted else form, error_parent=parent.pk if parent else None,
         notice="Your comment is posted." if posted else "",
     )  # fmt: skip
@@ -201,7 +199,7 @@ def endorse_comment(request, org: str, slug: str, number: int, pk: int):
 
 
 def _endorse_fragment(request, version: GuidelineVersion, pk: int, error: str):
-    comment = version.comments.with_endorsement_count().get(pk=pk)
+    comment = version.comments.get(pk=pk)
     comment.endorsed_by_me = comment.endorsements.filter(user=request.user).exists()
     context = _page_context(request, version, comment=comment, endorse_error=error)
     return render(request, "consultation/includes/endorse.html", context)

@@ -68,7 +68,7 @@ PAGES: dict[str, Page] = {
     "guideline": Page(tags=(GUIDELINE,)),
     "guideline-version": Page(tags=(GUIDELINE,)),
     "guideline-version-diff": Page(tags=(GUIDELINE,)),
-    "clause-comments": Page(tags=(GUIDELINE,), params=("page",)),
+    "clause-comments": Page(tags=(GUIDELINE,), params=("after",)),
     "comment": Page(tags=(GUIDELINE,)),
     "decisions": Page(tags=("decisions",), params=DECISION_FILTERS),
     "appeal": Page(tags=("appeal:{public_id}",)),

@@ -13,8 +13,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ledger import merkle
-from ledger.models import GENESIS_HASH, Entry, TreeNode, canonical_json
-from ledger.services import _APPEND_LOCK_KEY
+from ledger.models import Entry, TreeNode, canonical_json
+from ledger.services import _locked_head
 
 Event = tuple[str, str, dict]  # kind, subject, payload
 
@@ -22,22 +22,14 @@ Event = tuple[str, str, dict]  # kind, subject, payload
 def append_many(events: Iterable[Event], *, start: datetime | None = None, batch: int = 20_000) -> int:
     """Add `events` in order, the first at `start` (default now) and each a millisecond after the one before.
 
-    Holds the append lock for the whole transaction, so no request appends in between. Returns how many.
+    Holds the record's head row locked for the whole transaction, so no request appends in between, and leaves
+    it at the new end. Returns how many.
     """
     added = 0
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_APPEND_LOCK_KEY])
-        last = Entry.objects.order_by("-seq").only("seq", "hash").first()
-        size, prev_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
-        edge_nodes = merkle.stored_nodes(0, size)
-        stored = dict(
-            TreeNode.objects.filter(index__in=[merkle.stored_hash_index(*node) for node in edge_nodes]).values_list(
-                "index", "hash"
-            )
-        )
-        tree = merkle.Frontier(size, {node: bytes(stored[merkle.stored_hash_index(*node)]) for node in edge_nodes})
+        head = _locked_head()
+        size, prev_hash = head.size, head.last_hash
+        tree = merkle.unpack_edge(head.size, head.edge)
         at = start or timezone.now()
         events = iter(events)
         while chunk := list(itertools.islice(events, batch)):
@@ -58,6 +50,8 @@ def append_many(events: Iterable[Event], *, start: datetime | None = None, batch
                     nodes.append(TreeNode(index=merkle.stored_hash_index(*node), hash=value))
                 added += 1
             _write(entries, nodes)
+        head.size, head.last_hash, head.edge = tree.size, prev_hash, merkle.pack_edge(tree)
+        head.save(update_fields=["size", "last_hash", "edge"])
     return added
 
 

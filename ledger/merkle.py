@@ -133,6 +133,21 @@ class Frontier:
         return fold([self.last[level][1] for level in levels]) if levels else EMPTY_ROOT
 
 
+def right_edge(size: int) -> list[Node]:
+    """The complete subtrees that make up a tree of `size` leaves, largest first: all a next append can need."""
+    return stored_nodes(0, size)
+
+
+def pack_edge(frontier: "Frontier") -> bytes:
+    """The right edge of a frontier as the hashes of right_edge(size), concatenated: what the record's head keeps."""
+    return b"".join(frontier.last[level][1] for level, _ in right_edge(frontier.size))
+
+
+def unpack_edge(size: int, packed: bytes) -> "Frontier":
+    nodes = right_edge(size)
+    return Frontier(size, {node: bytes(packed[32 * i : 32 * (i + 1)]) for i, node in enumerate(nodes)})
+
+
 def root_of(leaves: Iterable[bytes]) -> bytes:
     frontier = Frontier()
     for leaf in leaves:

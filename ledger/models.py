@@ -94,6 +94,24 @@ class TreeNode(models.Model):
         return f"stored hash {self.index}"
 
 
+class Head(models.Model):
+    """The record's current end, one row: its size, its last hash and the right edge of its Merkle tree.
+
+    Appends lock this row and rewrite it, so an append reads one row and writes three whatever the record's size.
+    It is derived state, rebuilt from the entries and stored nodes whenever it is missing (see ledger.services).
+    """
+
+    ONLY = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=ONLY)
+    size = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)
+    edge = models.BinaryField(help_text="The hashes of merkle.right_edge(size), concatenated.")
+
+    def __str__(self) -> str:
+        return f"head of the record at {self.size}"
+
+
 class Checkpoint(AppendOnlyModel):
     """A signed statement of the tree's size and root (c2sp.org/tlog-checkpoint), which outsiders can pin."""
 

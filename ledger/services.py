@@ -10,50 +10,88 @@ from django.utils import timezone
 
 from core.caching import invalidate_after_commit, renew_after_commit
 from ledger import merkle, selectors
-from ledger.models import GENESIS_HASH, Checkpoint, Entry, TreeNode, VerificationRun, canonical_json
+from ledger.models import GENESIS_HASH, Checkpoint, Entry, Head, TreeNode, VerificationRun, canonical_json
 from ledger.notes import NoteError, site_signer, verify_note
-
-# Any constant works; it only has to be the same for every process appending.
-_APPEND_LOCK_KEY = 7_261_984_031
+from ledger.signals import entry_appended
 
 
 def append(*, kind: str, subject: str, payload: dict) -> Entry:
     """Add an event to the public record, in the caller's transaction.
 
     Call it inside the transaction of the state change it records, so that both
-    are stored or neither. On PostgreSQL a transaction-scoped advisory lock
-    serializes appends, so concurrent writers never fork the chain or leave gaps;
-    SQLite serializes writers by itself. Once committed, the cached pages showing
-    the subject are renewed (core.caching).
+    are stored or neither. The record's head row is locked first (FOR UPDATE on
+    PostgreSQL; SQLite serializes writers by itself), so concurrent writers never
+    fork the chain or leave gaps, and it holds everything the append needs: one
+    read and one write on PostgreSQL, whatever the record's size. Once committed,
+    the cached pages showing the subject are renewed (core.caching).
     """
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_APPEND_LOCK_KEY])
-        last = Entry.objects.order_by("-seq").only("seq", "hash").first()
+    with transaction.atomic(savepoint=False):
+        head = _locked_head()
         entry = Entry(
-            seq=last.seq + 1 if last else 1,
+            seq=head.size + 1,
             at=timezone.now(),
             kind=kind,
             subject=subject,
             payload=canonical_json(payload),
-            prev_hash=last.hash if last else GENESIS_HASH,
+            prev_hash=head.last_hash,
         )
         entry.hash = entry.compute_hash()
-        entry.save()
-        _grow_tree(entry)
+        tree = merkle.unpack_edge(head.size, head.edge)
+        nodes = [
+            TreeNode(index=merkle.stored_hash_index(*node), hash=value)
+            for node, value in tree.append(merkle.leaf_hash(entry.hash)).items()
+        ]
+        head.size, head.last_hash, head.edge = tree.size, entry.hash, merkle.pack_edge(tree)
+        _store(entry, nodes, head)
     invalidate_after_commit(subject=subject, payload=payload)
+    # Sent by hand: on PostgreSQL the entry is written by one raw statement, so no post_save fires.
+    entry_appended.send(sender=Entry, entry=entry)
     return entry
 
 
-def _grow_tree(entry: Entry) -> None:
-    """Store the complete subtrees this entry completes: one read of at most log2(n) nodes, one insert."""
-    index = entry.seq - 1
-    siblings = selectors.stored_nodes(merkle.left_siblings_of(index))
-    created = merkle.new_nodes(index, merkle.leaf_hash(entry.hash), siblings)
-    TreeNode.objects.bulk_create(
-        TreeNode(index=merkle.stored_hash_index(*node), hash=value) for node, value in created.items()
-    )
+def _locked_head() -> Head:
+    head = Head.objects.select_for_update().filter(pk=Head.ONLY).first()
+    if head is None:
+        # A concurrent first append may insert it too: the loser's insert does nothing and it locks the winner's.
+        Head.objects.bulk_create([refreshed_head()], ignore_conflicts=True)
+        head = Head.objects.select_for_update().get(pk=Head.ONLY)
+    return head
+
+
+def refreshed_head() -> Head:
+    """The head as the stored entries and tree nodes say it is; bulk loaders save it after writing the record."""
+    size = selectors.tree_size()
+    last_hash = Entry.objects.filter(seq=size).values_list("hash", flat=True).first() or GENESIS_HASH
+    edge = merkle.right_edge(size)
+    stored = selectors.stored_nodes(edge)
+    return Head(size=size, last_hash=last_hash, edge=b"".join(stored[node] for node in edge))
+
+
+_STORE_SQL = """
+WITH entry AS (
+    INSERT INTO ledger_entry (seq, at, kind, subject, payload, prev_hash, hash)
+    VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id
+), nodes AS (
+    INSERT INTO ledger_treenode ("index", hash) VALUES {nodes}
+)
+UPDATE ledger_head SET size = %s, last_hash = %s, edge = %s WHERE id = %s RETURNING (SELECT id FROM entry)
+"""
+
+
+def _store(entry: Entry, nodes: list[TreeNode], head: Head) -> None:
+    """Write the entry, the tree nodes it completes and the new head: one statement on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        entry.save()
+        TreeNode.objects.bulk_create(nodes)
+        head.save(update_fields=["size", "last_hash", "edge"])
+        return
+    fields = [entry.seq, entry.at, entry.kind, entry.subject, entry.payload, entry.prev_hash, entry.hash]
+    values = [value for node in nodes for value in (node.index, node.hash)]
+    sql = _STORE_SQL.format(nodes=", ".join(["(%s, %s)"] * len(nodes)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*fields, *values, head.size, head.last_hash, head.edge, head.pk])
+        entry.pk = cursor.fetchone()[0]
+    entry._state.adding, entry._state.db = False, connection.alias
 
 
 @dataclass

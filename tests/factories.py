@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organization, ReviewerProfile, User
 from consultation.models import Clause, Guideline, GuidelineVersion
+from core.markdown import render_markdown
 
 PASSWORD = "correct-horse-battery"
 
@@ -82,4 +83,5 @@ class ClauseFactory(factory.django.DjangoModelFactory):
     key = factory.Sequence(lambda n: f"R-{n + 1}.1")
     heading = factory.Sequence(lambda n: f"Clause {n + 1}")
     text = "The assistant declines requests for **dangerous** instructions."
+    text_html = factory.LazyAttribute(lambda clause: render_markdown(clause.text))
     position = factory.Sequence(lambda n: n)

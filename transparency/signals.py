@@ -5,10 +5,9 @@ from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from ledger.models import Entry
+from ledger.signals import entry_appended
 
 QUEUED_KEY = "transparency:fold-queued"
 
@@ -22,7 +21,6 @@ def _queue_fold() -> None:
         fold_record.apply_async(countdown=settings.STATISTICS_FOLD_DEBOUNCE_SECONDS)
 
 
-@receiver(post_save, sender=Entry, dispatch_uid="transparency-fold-on-commit")
-def fold_after_commit(sender, instance: Entry, created: bool, **kwargs) -> None:
-    if created:
-        transaction.on_commit(_queue_fold)
+@receiver(entry_appended, dispatch_uid="transparency-fold-on-commit")
+def fold_after_commit(sender, entry, **kwargs) -> None:
+    transaction.on_commit(_queue_fold)

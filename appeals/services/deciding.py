@@ -12,6 +12,7 @@ from appeals.models import Appeal, Assignment, CitedClause, Decision, Organizati
 from appeals.services import recommending, steps
 from appeals.services.indexing import index_decisions
 from consultation.models import Clause
+from core.markdown import render_markdown
 
 
 def decide_appeal(
@@ -45,6 +46,7 @@ def decide_appeal(
             assignment=assignment,
             outcome=outcome,
             rationale=rationale,
+            rationale_html=render_markdown(rationale),
             cited_decision_ids=[d.pk for d in cited],
             recommendations=recommendations,
         )
@@ -109,6 +111,7 @@ def _create_decision(
         system=system,
         outcome=outcome,
         rationale=rationale,
+        rationale_html=render_markdown(rationale),
         **extra,
     )
     CitedClause.objects.bulk_create(CitedClause(decision=decision, key=key) for key in keys)

@@ -8,7 +8,8 @@ from accounts.models import User
 from appeals.selectors import clause_pressure
 from consultation.models import LONG_TEXT_LENGTH, Clause, ClauseChange, Comment, GuidelineVersion, Response
 from consultation.selectors import clause_kinds
-from consultation.services.common import clean_text, frozen_text, locked_draft, require_publisher
+from consultation.services.common import clean_text, count_thread, frozen_text, locked_draft, require_publisher
+from core.markdown import render_markdown
 from core.queue import enqueue
 from ledger.services import append
 
@@ -24,7 +25,9 @@ def _check_response(by: User, version: GuidelineVersion, disposition: str, text:
 
 
 def _answer(by: User, comment: Comment, disposition: str, text: str) -> Response:
-    response = Response.objects.create(comment=comment, disposition=disposition, text=text, author=by)
+    response = Response.objects.create(
+        comment=comment, disposition=disposition, text=text, text_html=render_markdown(text), author=by
+    )
     append(kind="comment.answered", subject=comment.subject, payload={"disposition": disposition, "text": text})
     enqueue("consultation.tasks.notify_comment_answered", comment.pk)
     return response
@@ -43,6 +46,7 @@ def respond_to_comment(*, comment: Comment, disposition: str, text: str, by: Use
         raise ValidationError("A hidden comment is not answered.")
     if Response.objects.filter(comment=comment).exists():
         raise ValidationError("This comment has already been answered; a response is never rewritten.")
+    count_thread(version_id=version.pk, clause_id=comment.clause_id, answered_count=1)
     return _answer(by, comment, disposition, text)
 
 
@@ -67,6 +71,7 @@ def respond_to_clause_comments(
         raise ValidationError("Every comment here has already been answered.")
     for comment in comments:
         _answer(by, comment, disposition, text)
+    count_thread(version_id=version.pk, clause_id=clause.pk if clause else None, answered_count=len(comments))
     return len(comments)
 
 
@@ -116,7 +121,8 @@ def publish_final_version(
         previous.save(update_fields=["status"])
         append(kind="version.superseded", subject=previous.subject, payload={"by": version.number})
     version.status, version.published_at, version.summary_of_changes = GuidelineVersion.FINAL, timezone.now(), summary
-    version.save(update_fields=["status", "published_at", "summary_of_changes"])
+    version.summary_html = render_markdown(summary)
+    version.save(update_fields=["status", "published_at", "summary_of_changes", "summary_html"])
     append(
         kind="version.final_published",
         subject=version.subject,

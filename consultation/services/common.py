@@ -3,14 +3,31 @@
 import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, F, QuerySet
 
 from accounts.models import Organization, User
 from accounts.permissions import can_publish_for, is_citizen
-from consultation.models import MAX_TAGS, TAG_LENGTH, GuidelineVersion
+from consultation.models import MAX_TAGS, TAG_LENGTH, Clause, GuidelineVersion
 
 
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def thread_counts(*, version_id: int, clause_id: int | None) -> tuple[QuerySet, str]:
+    """The row that holds the counts of a clause's original comments (or the general ones), and its fields' prefix."""
+    if clause_id is None:
+        return GuidelineVersion.objects.filter(pk=version_id), "general_"
+    return Clause.objects.filter(pk=clause_id), ""
+
+
+def count_thread(*, version_id: int, clause_id: int | None, only_if: Exists | None = None, **changes: int) -> int:
+    """Add to the counts of a clause's (or the general) comments in the caller's transaction; F() so that concurrent
+    writers add up instead of overwriting each other. Returns how many rows changed: 0 when `only_if` is false."""
+    counted, prefix = thread_counts(version_id=version_id, clause_id=clause_id)
+    if only_if is not None:
+        counted = counted.filter(only_if)
+    return counted.update(**{f"{prefix}{name}": F(f"{prefix}{name}") + n for name, n in changes.items()})
 
 
 def require_publisher(by: User, organization: Organization) -> None:

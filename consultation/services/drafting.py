@@ -22,6 +22,7 @@ from consultation.models import (
     validate_clause_key,
 )
 from consultation.services.common import clean_tags, clean_text, locked_draft, require_publisher
+from core.markdown import render_markdown
 
 CLAUSE_HEADING = re.compile(r"^##\s+(\S+)\s+(.+?)\s*#*\s*$")
 TAGS_LINE = re.compile(r"^tags:\s*(.*)$", re.IGNORECASE)
@@ -55,6 +56,7 @@ def _new_draft(guideline: Guideline, summary_of_changes: str) -> GuidelineVersio
         number=(latest.number + 1) if latest else 1,
         based_on=latest,
         summary_of_changes=summary,
+        summary_html=render_markdown(summary),
     )
 
 
@@ -65,7 +67,15 @@ def create_draft_version(*, guideline: Guideline, summary_of_changes: str = "", 
     version = _new_draft(guideline, summary_of_changes)
     if version.based_on:
         Clause.objects.bulk_create(
-            Clause(version=version, key=c.key, heading=c.heading, text=c.text, position=c.position, tags=c.tags)
+            Clause(
+                version=version,
+                key=c.key,
+                heading=c.heading,
+                text=c.text,
+                text_html=c.text_html,
+                position=c.position,
+                tags=c.tags,
+            )  # fmt: skip
             for c in version.based_on.clauses.all()
         )
     return version
@@ -79,7 +89,10 @@ def create_version_with_clauses(
     require_publisher(by, guideline.organization)
     rows = _validated_clauses(clauses)
     version = _new_draft(guideline, summary_of_changes)
-    Clause.objects.bulk_create(Clause(version=version, position=index, **row) for index, row in enumerate(rows))
+    Clause.objects.bulk_create(
+        Clause(version=version, position=index, text_html=render_markdown(row["text"]), **row)
+        for index, row in enumerate(rows)
+    )
     return version
 
 
@@ -176,11 +189,13 @@ def add_clause(
     if version.clauses.count() >= MAX_CLAUSES:
         raise ValidationError(f"A version has at most {MAX_CLAUSES} clauses.")
     position = (version.clauses.aggregate(last=Max("position"))["last"] or 0) + 1
+    text = clean_text(text, field="text", label="The text", max_length=CLAUSE_TEXT_LENGTH)
     return Clause.objects.create(
         version=version,
         key=key,
         heading=clean_text(heading, field="heading", label="The heading", max_length=HEADING_LENGTH),
-        text=clean_text(text, field="text", label="The text", max_length=CLAUSE_TEXT_LENGTH),
+        text=text,
+        text_html=render_markdown(text),
         tags=clean_tags(tags),
         position=position,
     )
@@ -193,8 +208,9 @@ def edit_clause(*, clause: Clause, heading: str, text: str, tags: str | list[str
     locked_draft(clause.version)
     clause.heading = clean_text(heading, field="heading", label="The heading", max_length=HEADING_LENGTH)
     clause.text = clean_text(text, field="text", label="The text", max_length=CLAUSE_TEXT_LENGTH)
+    clause.text_html = render_markdown(clause.text)
     clause.tags = clean_tags(tags)
-    clause.save(update_fields=["heading", "text", "tags"])
+    clause.save(update_fields=["heading", "text", "text_html", "tags"])
     return clause
 
 

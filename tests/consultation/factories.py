@@ -1,10 +1,13 @@
 from datetime import timedelta
 
 import factory
+from django.db.models import F
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from consultation.models import Comment, CommentPeriod, GuidelineVersion
+from consultation.services.common import count_thread
+from core.markdown import render_markdown
 from tests.factories import ClauseFactory, GuidelineFactory, GuidelineVersionFactory, UserFactory
 
 
@@ -26,6 +29,18 @@ class CommentFactory(factory.django.DjangoModelFactory):
     version = factory.SubFactory(GuidelineVersionFactory, status=GuidelineVersion.CONSULTATION)
     author = factory.SubFactory(UserFactory)
     body = factory.Sequence(lambda n: f"Comment number {n}: this clause is too broad.")
+    body_html = factory.LazyAttribute(lambda comment: render_markdown(comment.body))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Keep the counts that post_comment keeps, so the pages show a factory's comment as they would a real one."""
+        comment = super()._create(model_class, *args, **kwargs)
+        if comment.parent_id:
+            Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + 1)
+        else:
+            count_thread(version_id=comment.version_id, clause_id=comment.clause_id, comment_count=1,
+                         hidden_count=int(comment.is_hidden))  # fmt: skip
+        return comment
 
 
 def consultation(organization, *, clauses: int = 2, opens_in: timedelta | None = None, closed: bool = False):

@@ -123,10 +123,10 @@ def reported(organization, citizen):
 
     def make(action: str, **fields) -> Comment:
         version = consultation(organization)
+        if action == "restore":
+            fields.update(status=Comment.HIDDEN, hidden_reason="spam")
         comment = CommentFactory(version=version, clause=version.clauses.first(), **fields)
         CommentReport.objects.create(comment=comment, reporter=citizen, reason="Spam")
-        if action == "restore":
-            Comment.objects.filter(pk=comment.pk).update(status=Comment.HIDDEN, hidden_reason="spam")
         return Comment.objects.get(pk=comment.pk)
 
     return make

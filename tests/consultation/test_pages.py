@@ -4,6 +4,7 @@ import pytest
 
 from consultation.diff import word_diff
 from consultation.selectors import open_consultations
+from core.markdown import render_markdown
 from tests.consultation.factories import CommentFactory, consultation
 from tests.factories import ClauseFactory, GuidelineVersionFactory
 
@@ -53,7 +54,8 @@ def test_word_diff_marks_changed_words_and_escapes():
 
 def test_the_diff_page_shows_text_not_markdown_with_the_changed_words_marked(client, organization):
     older = consultation(organization)
-    older.clauses.filter(key="R-1.1").update(text="Refuse **all** dosage questions.\n\n- for children")
+    text = "Refuse **all** dosage questions.\n\n- for children"
+    older.clauses.filter(key="R-1.1").update(text=text, text_html=render_markdown(text))  # as drafting stores it
     newer = GuidelineVersionFactory(guideline=older.guideline, number=2, status="final", based_on=older)
     ClauseFactory(
         version=newer, key="R-1.1", heading="Clause 1", text="Refuse **most** dosage questions.\n\n- for children"

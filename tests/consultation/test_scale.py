@@ -1,5 +1,7 @@
 import random
+import re
 import tracemalloc
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -7,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consultation.models import Clause, Comment, Endorsement, Guideline, Response
+from consultation.selectors import REPLIES_ON_VERSION_PAGE
+from consultation.services.counting import recount_threads
 from tests.consultation.factories import consultation
 from tests.factories import UserFactory
 
@@ -29,6 +33,7 @@ def fill(version, *, clauses: int, comments: int, authors) -> None:
                 clause=rng.choice(targets),
                 author=rng.choice(authors),
                 body=f"Comment {n}",
+                body_html=f"<p>Comment {n}</p>",
                 created_at=now,
                 status="hidden" if n % 500 == 0 else "published",
                 hidden_reason="spam" if n % 500 == 0 else "",
@@ -47,6 +52,7 @@ def fill(version, *, clauses: int, comments: int, authors) -> None:
     Response.objects.bulk_create(
         Response(comment=c, disposition="noted", text="Thanks", author=authors[0]) for c in top[1000:1200]
     )
+    recount_threads(version=version)
 
 
 def count_queries(client, url: str) -> int:
@@ -71,16 +77,80 @@ def test_the_version_page_costs_the_same_queries_for_2_or_200_clauses(client, or
     page = response.content.decode()
     assert page.count('class="clause"') == 202
     assert "All " in page and "comments on S-" in page  # each clause shows a few and links to the rest
+    # so many clauses leave room for one comment each (COMMENTS_PER_VERSION_PAGE), with its newest replies
+    assert page.count('<article class="comment') <= 202 * (1 + REPLIES_ON_VERSION_PAGE)
 
 
-def test_a_clause_pages_its_comments(client, organization):
+def test_the_version_page_is_the_same_size_and_cost_for_10_or_200_comments_a_clause(client, organization, citizen):
+    version = consultation(organization, clauses=0)
+    authors = [UserFactory() for _ in range(5)]
+    fill(version, clauses=20, comments=20 * 10, authors=authors)
+    client.force_login(citizen)
+    url = version.get_absolute_url()
+    queries, size = count_queries(client, url), len(client.get(url).content)
+
+    fill(version, clauses=0, comments=20 * 190, authors=authors)
+    assert version.comments.top_level().count() == 20 * 200
+    assert count_queries(client, url) == queries
+    page = client.get(url).content.decode()
+    # Each clause still shows at most CONSULTATION_COMMENTS_PER_CLAUSE comments with a few replies each; only the
+    # counts and ids grow.
+    assert len(page) < size * 1.1
+    assert page.count('<article class="comment') <= 21 * 5 * (1 + REPLIES_ON_VERSION_PAGE)
+    clause = version.clauses.get(key="S-3.1")
+    assert f"{clause.comment_count} comments · {clause.endorsement_count} endorsement" in page
+
+
+def test_the_version_page_shows_the_most_endorsed_and_the_answered_comments(client, organization):
+    closed_version = consultation(organization, closed=True)
+    authors = [UserFactory() for _ in range(3)]
+    clause = closed_version.clauses.first()
+    old = timezone.now() - timedelta(days=3)
+    endorsed, answered = (
+        Comment.objects.create(
+            version=closed_version,
+            clause=clause,
+            author=authors[0],
+            body=text,
+            body_html=f"<p>{text}</p>",
+            created_at=old,
+        )  # fmt: skip
+        for text in ["Much endorsed", "Answered one"]
+    )
+    Endorsement.objects.bulk_create(Endorsement(comment=endorsed, user=user) for user in authors[1:])
+    Response.objects.create(comment=answered, disposition="noted", text="We read it", text_html="<p>We read it</p>",
+                            author=authors[0])  # fmt: skip
+    Comment.objects.bulk_create(
+        Comment(version=closed_version, clause=clause, author=authors[2], body=f"New {n}", body_html=f"<p>New {n}</p>")
+        for n in range(20)
+    )
+    recount_threads(version=closed_version)
+    page = client.get(closed_version.get_absolute_url()).content.decode()
+    assert "Much endorsed" in page and "Most endorsed" in page
+    assert "Answered one" in page and "We read it" in page
+    assert "New 19" in page and "New 0" not in page
+
+
+def test_a_clause_pages_its_comments_with_a_cursor(client, organization):
     version = consultation(organization)
     fill(version, clauses=1, comments=300, authors=[UserFactory(), UserFactory()])
     clause = version.clauses.get(key="S-0.1")
-    total = version.comments.top_level().filter(clause=clause).count()
-    page = client.get(f"{version.get_absolute_url()}clauses/S-0.1/").content.decode()
-    assert f"of {(total + 49) // 50}" in page
-    assert client.get(f"{version.get_absolute_url()}clauses/S-0.1/?page=999").status_code == 200
+    expected = list(version.comments.top_level().filter(clause=clause).order_by("-created_at", "-pk"))
+    url, seen, queries = f"{version.get_absolute_url()}clauses/S-0.1/", [], set()
+    while url:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        queries.add(len(captured))
+        seen += [
+            int(id_)
+            for id_ in re.findall(r'<article class="comment[^"]*" id="comment-(\d+)"', response.content.decode())
+        ]
+        cursor = response.context["next_cursor"]
+        url = f"{version.get_absolute_url()}clauses/S-0.1/?after={cursor}" if cursor else ""
+    top_ids = {c.pk for c in expected}
+    assert [pk for pk in seen if pk in top_ids] == [c.pk for c in expected]  # each once, newest first
+    assert len(queries) == 1  # the last page costs what the first does
+    assert client.get(f"{version.get_absolute_url()}clauses/S-0.1/?after=nonsense").status_code == 200
     assert client.get(f"{version.get_absolute_url()}clauses/NOPE-1/").status_code == 404
 
 
@@ -99,8 +169,6 @@ def test_the_export_streams_with_flat_memory(client, organization):
 def grow(organization, rounds: int) -> None:
     """Each round: another guideline, and another consultation + final pair (with clauses, comments,
     responses, an extension and a statement of changes) on guideline g0."""
-    from datetime import timedelta
-
     from consultation.models import ClauseChange, CommentReport, GuidelineVersion, PeriodExtension
     from tests.consultation.factories import CommentFactory, CommentPeriodFactory
     from tests.factories import ClauseFactory, GuidelineFactory, GuidelineVersionFactory

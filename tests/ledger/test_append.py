@@ -1,8 +1,9 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from core.models import AppendOnlyError
-from ledger.models import GENESIS_HASH, Entry
+from ledger.models import GENESIS_HASH, Entry, Head
 from ledger.services import append, check_chain
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +56,30 @@ def test_two_entries_cannot_claim_the_same_place_in_the_chain():
     fork = Entry(seq=2, at=first.at, kind="fork", subject="x", payload="{}", prev_hash=first.prev_hash, hash="f" * 64)
     with pytest.raises(IntegrityError), transaction.atomic():
         fork.save()
+
+
+def appending_costs() -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        append(kind="test.created", subject="thing:1", payload={})
+    return len(queries), [q["sql"].split()[0] for q in queries]
+
+
+def test_an_append_costs_the_same_queries_at_size_1_and_at_size_1000():
+    append(kind="test.created", subject="thing:0", payload={})
+    small = appending_costs()
+    for n in range(998):
+        append(kind="test.created", subject=f"thing:{n}", payload={})
+    assert Entry.objects.count() == 1000
+    assert appending_costs() == small
+    # one read of the locked head, then on PostgreSQL one statement that writes entry, tree nodes and head
+    assert small[0] == (2 if connection.vendor == "postgresql" else 4)
+    assert check_chain().ok
+
+
+def test_a_missing_head_is_rebuilt_from_the_record():
+    for n in range(13):
+        append(kind="test.created", subject=f"thing:{n}", payload={})
+    Head.objects.all().delete()
+    append(kind="test.created", subject="thing:13", payload={})
+    assert Head.objects.get().size == 14
+    assert check_chain().ok

@@ -20,7 +20,7 @@ from tests.real_services import require_postgres
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TABLES = ["ledger_entry", "ledger_treenode", "ledger_checkpoint", "ledger_cosignature"]
+TABLES = ["ledger_entry", "ledger_treenode", "ledger_checkpoint", "ledger_cosignature", "ledger_head"]
 
 
 @pytest.fixture
