@@ -372,3 +372,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Mass campaigns: clustering near-identical comments (consultation/services/campaigns.py), rate limits on sign-up
+# and commenting per account, address and email domain, and the moderators' burst page. See README "Mass campaigns".
+CLUSTERING_NUM_PERM = env_int("CLUSTERING_NUM_PERM", 128)
+CLUSTERING_THRESHOLD = float(env("CLUSTERING_THRESHOLD", "0.4"))
+CLUSTERING_SHINGLE_WORDS = env_int("CLUSTERING_SHINGLE_WORDS", 2)
+CLUSTERING_BATCH_SIZE = env_int("CLUSTERING_BATCH_SIZE", 500)
+CLUSTERING_QUEUE_MARKER_SECONDS = env_int("CLUSTERING_QUEUE_MARKER_SECONDS", 300)
+CLUSTERING_SWEEP_EVERY_SECONDS = env_int("CLUSTERING_SWEEP_EVERY_SECONDS", 300)
+CLUSTER_MEMBERS_PER_PAGE = env_int("CLUSTER_MEMBERS_PER_PAGE", 50)
+CELERY_BEAT_SCHEDULE["sweep-unclustered-comments"] = {
+    "task": "consultation.tasks.sweep_unclustered",
+    "schedule": CLUSTERING_SWEEP_EVERY_SECONDS,
+    "options": {"expires": CLUSTERING_SWEEP_EVERY_SECONDS},
+}

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from consultation import notifications
 from consultation.models import Comment, CommentPeriod, GuidelineVersion
+from consultation.services import campaigns
 
 MAIL_TASK = {"acks_late": True, "autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 5}
 
@@ -51,3 +52,16 @@ def notify_comment_hidden(comment_id: int) -> int:
 def notify_comment_restored(comment_id: int) -> int:
     comment = _comment(comment_id)
     return notifications.notify_comment_restored(comment=comment) if comment else 0
+
+
+@shared_task(name="consultation.tasks.cluster_comments", acks_late=True)
+def cluster_comments(version_id: int) -> int:
+    campaigns.clustering_started(version_id)
+    version = GuidelineVersion.objects.filter(pk=version_id).first()
+    return campaigns.cluster_pending_comments(version=version) if version else 0
+
+
+@shared_task(name="consultation.tasks.sweep_unclustered", acks_late=True)
+def sweep_unclustered() -> int:
+    """The safety net under `cluster_comments`: comments whose request was lost, or stored by a bulk path."""
+    return sum(cluster_comments(version_id) for version_id in campaigns.versions_with_unclustered_comments())

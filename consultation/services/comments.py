@@ -20,6 +20,7 @@ from consultation.models import (
     GuidelineVersion,
 )
 from consultation.selectors import is_taking_comments
+from consultation.services.campaigns import cluster_after_commit, text_hash
 from consultation.services.common import clean_text, require_citizen, sha256
 from core.queue import enqueue
 from core.ratelimit import over_limit
@@ -63,8 +64,10 @@ def post_comment(
             {"body": "You have posted a lot of comments in a short time. Please wait a while before posting again."}
         )
     comment = Comment.objects.create(
-        version=version, clause=clause, parent=parent, author=by, body=body, on_behalf_of=on_behalf_of
-    )
+        version=version, clause=clause, parent=parent, author=by, body=body, on_behalf_of=on_behalf_of,
+        text_hash=text_hash(body),
+    )  # fmt: skip
+    cluster_after_commit(version)
     append(
         kind="comment.posted",
         subject=comment.subject,
