@@ -2,17 +2,8 @@
 
 import random
 
-WORDS = (
-    "refusal model answer question safety medical advice dosage clinic patient doctor law lawyer court rule clause "
-    "guideline company policy harm risk child school teacher research science chemistry history war news journalist "
-    "privacy data person address phone account password security software code exploit bug report user customer "
-    "language translation poem story fiction violence weapon hunting kitchen knife recipe food allergy drug pharmacy "
-    "bank money loan tax election vote candidate government city river weather storm farm animal veterinarian dog "
-    "horse museum art music song film book library student exam homework essay university job interview work union "
-    "strike factory energy power nuclear solar climate ocean fishing boat travel visa border migrant refugee family "
-    "parent baby pregnancy health mental therapy suicide prevention crisis hotline emergency fire police crime victim"
-).split()
-CONNECTORS = "the a of to and in that is for it with as on be this should not when why how can must would".split()
+WORDS = ["refusal", "model", "answer", "question", "safety", "medical", "advice", "dosage", "clinic", "patient", "doctor", "law", "lawyer", "court", "rule", "clause", "guideline", "company", "policy", "harm", "risk", "child", "school", "teacher", "research", "science", "chemistry", "history", "war", "news", "journalist", "privacy", "data", "person", "address", "phone", "account", "password", "security", "software", "code", "exploit", "bug", "report", "user", "customer", "language", "translation", "poem", "story", "fiction", "violence", "weapon", "hunting", "kitchen", "knife", "recipe", "food", "allergy", "drug", "pharmacy", "bank", "money", "loan", "tax", "election", "vote", "candidate", "government", "city", "river", "weather", "storm", "farm", "animal", "veterinarian", "dog", "horse", "museum", "art", "music", "song", "film", "book", "library", "student", "exam", "homework", "essay", "university", "job", "interview", "work", "union", "strike", "factory", "energy", "power", "nuclear", "solar", "climate", "ocean", "fishing", "boat", "travel", "visa", "border", "migrant", "refugee", "family", "parent", "baby", "pregnancy", "health", "mental", "therapy", "suicide", "prevention", "crisis", "hotline", "emergency", "fire", "police", "crime", "victim"]
+CONNECTORS = ["the", "a", "of", "to", "and", "in", "that", "is", "for", "it", "with", "as", "on", "be", "this", "should", "not", "when", "why", "how", "can", "must", "would"]
 
 TEMPLATE = (
     "I am writing to oppose the proposed change to this clause. Refusing to answer questions about medication "
