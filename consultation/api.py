@@ -131,6 +131,12 @@ class CommentOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
     endorsements = serializers.IntegerField(source="endorsement_count", default=0)
     response = serializers.SerializerMethodField()
+    cluster = serializers.IntegerField(
+        source="cluster_id", allow_null=True, help_text="Its cluster of near-identical comments (null until clustered)."
+    )
+    cluster_size = serializers.IntegerField(
+        source="cluster.size", allow_null=True, default=None, help_text="How many comments the cluster holds."
+    )
 
     def get_author(self, comment) -> str | None:
         return None if comment.is_hidden else comment.author.public_name

@@ -259,3 +259,12 @@ class FinalForm(CheckAnswersForm):
 
     def arguments(self) -> dict:
         return {key: self.cleaned_data[key] for key in ("summary_of_changes", "statements")}
+
+
+class ClusterPageForm(forms.Form):
+    """The cursor of a cluster's page of members: the id of the last comment already seen."""
+
+    after = forms.IntegerField(min_value=0, max_value=2**63 - 1, required=False)
+
+    def after_id(self) -> int:
+        return (self.cleaned_data.get("after") or 0) if self.is_valid() else 0

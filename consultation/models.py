@@ -488,7 +488,8 @@ class ClauseChange(models.Model):
 
 
 class CommentCluster(models.Model):
-    """Comments on one version that say the same thing in (nearly) the same words: a mass campaign, or a single
+    """Comments on one clause of one version (or its general comments) that say the same thing in (nearly) the same
+    words: a mass campaign, or a single
     distinct comment (size 1).
 
     Its id is its representative's id, the first comment of the cluster, so "show each cluster once" is

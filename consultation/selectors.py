@@ -12,6 +12,7 @@ from consultation.models import (
     Clause,
     ClauseChange,
     Comment,
+    CommentCluster,
     CommentPeriod,
     Endorsement,
     Follow,
@@ -189,6 +190,7 @@ def version_threads(version: GuidelineVersion, user, per_clause: int | None = No
     clauses = list(version.clauses.all())
     top = (
         version.comments.top_level()
+        .one_per_cluster()
         .for_display()
         .annotate(rank=Window(RowNumber(), partition_by=[F("clause_id")], order_by=[F("created_at").desc(), F("pk")]))
         .filter(rank__lte=per_clause)
@@ -208,7 +210,7 @@ def version_threads(version: GuidelineVersion, user, per_clause: int | None = No
 
 def newest_comments(version: GuidelineVersion, clause: Clause | None) -> QuerySet[Comment]:
     """The original comments on one clause (or the general ones), newest first, ready to show."""
-    return version.comments.top_level().on_clause(clause).for_display().order_by("-created_at", "pk")
+    return version.comments.top_level().on_clause(clause).one_per_cluster().for_display().order_by("-created_at", "pk")
 
 
 def clause_thread(version: GuidelineVersion, clause: Clause | None, user, comments: list[Comment]) -> Thread:
@@ -266,3 +268,19 @@ def activity_for(user) -> QuerySet[Comment]:
         .select_related("version__guideline__organization", "clause", "response", "parent")
         .order_by("-created_at", "-pk")
     )
+
+
+# Mass campaigns ------------------------------------------------------------------------------------------------------
+
+
+def cluster_members(cluster: CommentCluster, *, after: int = 0, limit: int) -> tuple[list[Comment], int | None]:
+    """A page of a cluster's members in the order they were posted, after comment id `after` (a cursor, so the
+    hundredth page costs what the first does: the index on (cluster, id)), and the cursor of the next page."""
+    members = list(cluster.members.filter(pk__gt=after).for_display().order_by("pk")[: limit + 1])
+    return members[:limit], members[limit - 1].pk if len(members) > limit else None
+
+
+def distinct_arguments(version: GuidelineVersion) -> int:
+    """How many different things were said: one per cluster of near-identical comments, plus each comment the
+    clustering task has not reached yet (counted as distinct until it has)."""
+    return version.clusters.count() + version.comments.filter(cluster__isnull=True).count()

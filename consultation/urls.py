@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"{version}clauses/<str:key>/", views.clause_comments, name="clause-comments"),
     path(f"{version}comments/new/", views.post_comment, name="comment-new"),
     path(f"{version}comments/<int:pk>/", views.comment_detail, name="comment"),
+    path(f"{version}clusters/<int:pk>/", views.comment_cluster, name="comment-cluster"),
     path(f"{version}comments/<int:pk>/endorse/", views.endorse_comment, name="comment-endorse"),
     path(f"{version}comments/<int:pk>/report/", views.report_comment, name="comment-report"),
     path("activity/", views.activity, name="activity"),

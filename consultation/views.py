@@ -14,8 +14,8 @@ from accounts.permissions import can_publish_for, is_moderator
 from appeals.selectors import clause_pressure
 from consultation import selectors
 from consultation.diff import diff_versions
-from consultation.forms import CommentForm, FollowForm, ReportForm
-from consultation.models import Clause, ClauseChange, Comment, Guideline, GuidelineVersion
+from consultation.forms import ClusterPageForm, CommentForm, FollowForm, ReportForm
+from consultation.models import Clause, ClauseChange, Comment, CommentCluster, Guideline, GuidelineVersion
 from consultation.services import comments as service
 from core.forms import first_error, run_service
 from core.redirects import next_url
@@ -102,6 +102,16 @@ def clause_comments(request, org: str, slug: str, number: int, key: str):
     thread = selectors.clause_thread(version, clause, request.user, list(page.object_list))
     context = _page_context(request, version, thread=thread, page=page)
     return render(request, "consultation/clause_comments.html", context)
+
+
+def comment_cluster(request, org: str, slug: str, number: int, pk: int):
+    """Every comment of one cluster of near-identical comments, a page at a time by cursor."""
+    version = _version(request, org, slug, number)
+    cluster = get_object_or_404(CommentCluster.objects.select_related("representative__clause"), pk=pk, version=version)
+    after = ClusterPageForm(request.GET).after_id()
+    members, next_after = selectors.cluster_members(cluster, after=after, limit=settings.CLUSTER_MEMBERS_PER_PAGE)
+    context = _page_context(request, version, cluster=cluster, members=members, after=after, next_after=next_after)
+    return render(request, "consultation/comment_cluster.html", context)
 
 
 def comment_detail(request, org: str, slug: str, number: int, pk: int):

@@ -6,7 +6,8 @@ shingles (datasketch), split into LSH bands whose keys are stored in `CommentBan
 new comment's candidates are the comments sharing a band, in any process and after any restart. A candidate is
 accepted when the signatures' estimated Jaccard similarity reaches CLUSTERING_THRESHOLD; the comment joins the
 most similar candidate's cluster, or starts its own. Clusters are never merged or split: a comment's cluster is
-assigned once. The parameters and how they were tuned are in docs/decisions-campaigns.md.
+assigned once. A cluster holds comments on one version and one clause (or the general comments), so a page about
+a clause can show each of its clusters once. The parameters and how they were tuned are in docs/decisions-campaigns.md.
 """
 
 import hashlib
@@ -63,12 +64,11 @@ def signatures(texts: list[str]) -> list[np.ndarray]:
     return [h.hashvalues.astype(np.uint32) for h in hashes]
 
 
-def band_keys(version_id: int, signature: np.ndarray) -> list[int]:
+def band_keys(scope: str, signature: np.ndarray) -> list[int]:
+    """The signature's LSH band keys within `scope` (a version and clause), so one index serves every scope."""
     keys = []
     for number, (start, end) in enumerate(_bands()):
-        digest = hashlib.blake2b(
-            f"{version_id}:{number}:".encode() + signature[start:end].tobytes(), digest_size=8
-        ).digest()
+        digest = hashlib.blake2b(f"{scope}:{number}:".encode() + signature[start:end].tobytes(), digest_size=8).digest()
         keys.append(int.from_bytes(digest, "big", signed=True))
     return keys
 
@@ -118,7 +118,7 @@ class _Batch:
 
     def __init__(self, version_id: int):
         self.version_id = version_id
-        self.by_hash: dict[str, int] = {}  # text hash -> cluster id
+        self.by_hash: dict[tuple[int | None, str], int] = {}  # (clause id, text hash) -> cluster id
         self.by_key: dict[int, list[int]] = {}  # band key -> comment ids with a fingerprint
         self.fingerprints: dict[int, tuple[np.ndarray, int]] = {}  # comment id -> (signature, cluster id)
         self.assigned: dict[int, int] = {}  # comment id -> cluster id
@@ -160,19 +160,19 @@ def _cluster_batch(version_id: int, size: int) -> int:
     pending = list(
         Comment.objects.filter(version_id=version_id, cluster__isnull=True)
         .order_by("pk")
-        .values_list("pk", "text_hash", "body")[:size]
+        .values_list("pk", "clause_id", "text_hash", "body")[:size]
     )
     if not pending:
         return 0
     state = _Batch(version_id)
-    _load_known_texts(state, {hashed for _, hashed, _ in pending if hashed})
+    _load_known_texts(state, {hashed for _, _, hashed, _ in pending if hashed})
     # An exact duplicate of a text clustered before needs no signature.
-    needed = [(pk, body) for pk, hashed, body in pending if not hashed or hashed not in state.by_hash]
-    computed = dict(zip([pk for pk, _ in needed], signatures([body for _, body in needed]), strict=True))
-    keys = {pk: band_keys(version_id, signature) for pk, signature in computed.items()}
+    needed = [(pk, clause, body) for pk, clause, hashed, body in pending if (clause, hashed) not in state.by_hash]
+    computed = dict(zip([pk for pk, _, _ in needed], signatures([body for _, _, body in needed]), strict=True))
+    keys = {pk: band_keys(f"{version_id}:{clause}", computed[pk]) for pk, clause, _ in needed}
     _load_band_holders(state, {key for some in keys.values() for key in some})
-    for pk, hashed, _ in pending:
-        cluster_id = state.by_hash.get(hashed) if hashed else None
+    for pk, clause, hashed, _ in pending:
+        cluster_id = state.by_hash.get((clause, hashed)) if hashed else None
         if cluster_id is None:
             cluster_id = state.best_match(computed[pk], keys[pk])
             if cluster_id is None:
@@ -180,7 +180,7 @@ def _cluster_batch(version_id: int, size: int) -> int:
                 state.new_clusters.append(pk)
             state.remember(pk, cluster_id, computed[pk], keys[pk])
         if hashed:
-            state.by_hash.setdefault(hashed, cluster_id)
+            state.by_hash.setdefault((clause, hashed), cluster_id)
         state.assigned[pk] = cluster_id
     _store(state)
     return len(pending)
@@ -190,9 +190,11 @@ def _load_known_texts(state: _Batch, hashes: set[str]) -> None:
     known = (
         Comment.objects.filter(version_id=state.version_id, text_hash__in=hashes, cluster__isnull=False)
         .order_by("-pk")
-        .values_list("text_hash", "cluster_id")
+        .values_list("clause_id", "text_hash", "cluster_id")
     )
-    state.by_hash.update(dict(known))  # newest first, so the oldest comment's cluster is the one kept
+    state.by_hash.update(
+        {(clause, hashed): cluster_id for clause, hashed, cluster_id in known}
+    )  # newest first, so the oldest comment's cluster is the one kept
 
 
 def _load_band_holders(state: _Batch, keys: set[int]) -> None:

@@ -7,14 +7,18 @@ from consultation.models import Comment, CommentCluster
 from consultation.services.campaigns import cluster_pending_comments, text_hash
 from consultation.services.comments import post_comment
 from tests.consultation.campaign_text import campaign_comment, distinct_comment
+from tests.consultation.factories import CommentPeriodFactory, consultation
 from tests.factories import UserFactory
 from tests.workers import running_workers, wait_for
 
 
-def _bulk_comments(version, author, bodies):
+def _bulk_comments(version, author, bodies, clause=None):
     """Comments stored as post_comment stores them (with their text hash), without 10,000 requests."""
     return Comment.objects.bulk_create(
-        [Comment(version=version, author=author, body=body, text_hash=text_hash(body)) for body in bodies],
+        [
+            Comment(version=version, clause=clause, author=author, body=body, text_hash=text_hash(body))
+            for body in bodies
+        ],
         batch_size=1000,
     )
 
@@ -73,16 +77,17 @@ def test_clustering_again_changes_nothing_and_later_comments_join_existing_clust
     assert CommentCluster.objects.get(pk=late.cluster_id).size == 21
 
 
-def test_clusters_belong_to_one_version(version, organization, citizen):
-    from tests.consultation.factories import CommentPeriodFactory
-
+def test_clusters_belong_to_one_version_and_one_clause(version, citizen):
     other = CommentPeriodFactory().version
-    (here,) = _bulk_comments(version, citizen, ["The same words on two versions."])
-    (there,) = _bulk_comments(other, citizen, ["The same words on two versions."])
+    words = "The same words, posted on two versions and on two clauses of one version."
+    (here,) = _bulk_comments(version, citizen, [words])
+    (on_clause,) = _bulk_comments(version, citizen, [words], clause=version.clauses.first())
+    (there,) = _bulk_comments(other, citizen, [words])
     cluster_pending_comments(version=version)
     cluster_pending_comments(version=other)
-    here.refresh_from_db(), there.refresh_from_db()
-    assert (here.cluster_id, there.cluster_id) == (here.pk, there.pk)
+    for comment in (here, on_clause, there):
+        comment.refresh_from_db()
+        assert comment.cluster_id == comment.pk
 
 
 @pytest.mark.services
@@ -103,6 +108,4 @@ def test_a_real_worker_clusters_posted_comments(celery_worker_process_for_cluste
 
 @pytest.fixture
 def celery_worker_process_for_clustering(transactional_db, organization):
-    from tests.consultation.factories import consultation
-
     return consultation(organization), UserFactory.create_batch(4)
