@@ -34,6 +34,7 @@ from consultation.models import Response as Answer
 from consultation.services import closing, drafting, periods
 from consultation.services import comments as commenting
 from core.api import CursorPagination
+from core.ratelimit import client_ip
 
 
 class OldestFirst(CursorPagination):
@@ -206,6 +207,10 @@ class ResponseInput(serializers.Serializer):
     text = serializers.CharField(max_length=LONG_TEXT_LENGTH, allow_blank=True)
 
 
+class ClusterResponseInput(ResponseInput):
+    cluster = serializers.IntegerField(min_value=1, help_text="A cluster's id: the id of its first comment.")
+
+
 class ClauseResponseInput(ResponseInput):
     clause = serializers.CharField(max_length=KEY_LENGTH, help_text="A clause key, or 'general'.")
 
@@ -357,7 +362,7 @@ class CommentList(generics.ListAPIView):
             "clause": _clause_or_error(version, data.validated_data.get("clause")),
             "parent": _parent_or_error(version, data.validated_data.get("parent")),
         }
-        comment = commenting.post_comment(version=version, **values, by=request.user)
+        comment = commenting.post_comment(version=version, **values, ip=client_ip(request), by=request.user)
         comment = version.comments.for_display().get(pk=comment.pk)
         return Response(CommentOutput(comment).data, status=status.HTTP_201_CREATED)
 
@@ -432,6 +437,23 @@ class ClauseRespond(APIView):
         data.is_valid(raise_exception=True)
         values = {**data.validated_data, "clause": _clause_or_error(version, data.validated_data["clause"])}
         count = closing.respond_to_clause_comments(version=version, **values, by=request.user)
+        return Response({"answered": count}, status=status.HTTP_201_CREATED)
+
+
+class ClusterRespond(APIView):
+    """Publishers: give every unanswered comment of a cluster of near-identical comments the same answer."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    @extend_schema(request=ClusterResponseInput, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, org: str, slug: str, number: int):
+        version = _version(request, org, slug, number)
+        data = ClusterResponseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        cluster = version.clusters.filter(pk=data.validated_data.pop("cluster")).first()
+        if cluster is None:
+            raise ValidationError({"cluster": [f"There is no such cluster of comments on version {version.number}."]})
+        count = closing.respond_to_cluster(cluster=cluster, **data.validated_data, by=request.user)
         return Response({"answered": count}, status=status.HTTP_201_CREATED)
 
 

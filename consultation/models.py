@@ -307,6 +307,18 @@ class CommentQuerySet(models.QuerySet):
         )
         return self.annotate(endorsement_count=Coalesce(models.Subquery(counts), 0))
 
+    def first_unanswered_of_cluster(self):
+        """Of each cluster, only its earliest published, unanswered original comment: what a publisher answering
+        a campaign needs to read once (the index on (cluster, id) finds the earlier ones)."""
+        earlier = Comment.objects.filter(
+            cluster_id=models.OuterRef("cluster_id"),
+            pk__lt=models.OuterRef("pk"),
+            status=Comment.PUBLISHED,
+            parent__isnull=True,
+            response__isnull=True,
+        )
+        return self.filter(models.Q(cluster__isnull=True) | ~models.Exists(earlier))
+
     def for_display(self):
         return self.select_related("author", "clause", "response", "cluster").with_endorsement_count()
 
@@ -361,6 +373,7 @@ class Comment(models.Model):
             models.Index(fields=["version", "status"]),
             models.Index(fields=["status", "-hidden_at"]),
             models.Index(fields=["version", "text_hash"], name="comment_text_hash"),
+            models.Index(fields=["created_at"], name="comment_created_at"),
             models.Index(fields=["cluster", "id"], name="comment_cluster_members"),
             models.Index(
                 fields=["version", "id"], condition=models.Q(cluster__isnull=True), name="comment_unclustered"

@@ -4,9 +4,10 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from accounts.models import User
 from consultation import notifications
 from consultation.models import Comment, CommentPeriod, GuidelineVersion
-from consultation.services import campaigns
+from consultation.services import bursts, campaigns
 
 MAIL_TASK = {"acks_late": True, "autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 5}
 
@@ -65,3 +66,11 @@ def cluster_comments(version_id: int) -> int:
 def sweep_unclustered() -> int:
     """The safety net under `cluster_comments`: comments whose request was lost, or stored by a bulk path."""
     return sum(cluster_comments(version_id) for version_id in campaigns.versions_with_unclustered_comments())
+
+
+@shared_task(name="consultation.tasks.hide_burst_comments", acks_late=True)
+def hide_burst_comments(comment_ids: list[int], reason: str, note: str, moderator_id: int) -> int:
+    moderator = User.objects.filter(pk=moderator_id).first()
+    return (
+        bursts.hide_burst_comments(comment_ids=comment_ids, reason=reason, note=note, by=moderator) if moderator else 0
+    )

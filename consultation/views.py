@@ -18,6 +18,7 @@ from consultation.forms import ClusterPageForm, CommentForm, FollowForm, ReportF
 from consultation.models import Clause, ClauseChange, Comment, CommentCluster, Guideline, GuidelineVersion
 from consultation.services import comments as service
 from core.forms import first_error, run_service
+from core.ratelimit import client_ip
 from core.redirects import next_url
 
 COMMENTS_PER_PAGE = 50
@@ -131,7 +132,7 @@ def post_comment(request, org: str, slug: str, number: int):
     if request.method != "POST":
         return _comment_page(request, version, CommentForm(request.GET, version=version), show_errors=False)
     form = CommentForm(request.POST, version=version)
-    posted = _posted(form, version, by=request.user)
+    posted = _posted(form, version, ip=client_ip(request), by=request.user)
     if request.htmx:
         return _thread_fragment(request, version, form, posted=posted or None)
     if not posted:
@@ -140,11 +141,11 @@ def post_comment(request, org: str, slug: str, number: int):
     return redirect(f"{version.get_absolute_url()}#comment-{posted.pk}")
 
 
-def _posted(form: CommentForm, version: GuidelineVersion, *, by) -> Comment | None:
+def _posted(form: CommentForm, version: GuidelineVersion, *, ip: str, by) -> Comment | None:
     """The comment stored from a valid form, or None with the reason on the form."""
     if not form.is_valid():
         return None
-    return run_service(form, lambda: service.post_comment(version=version, **form.cleaned_data, by=by))
+    return run_service(form, lambda: service.post_comment(version=version, **form.cleaned_data, ip=ip, by=by))
 
 
 def _comment_page(request, version: GuidelineVersion, form: CommentForm, *, show_errors: bool):

@@ -23,7 +23,7 @@ from consultation.selectors import is_taking_comments
 from consultation.services.campaigns import cluster_after_commit, text_hash
 from consultation.services.common import clean_text, require_citizen, sha256
 from core.queue import enqueue
-from core.ratelimit import over_limit
+from core.ratelimit import counts_per_domain, email_domain, over_limit, refuse_when_over
 from ledger.services import append
 
 
@@ -35,6 +35,7 @@ def post_comment(
     clause: Clause | None = None,
     parent: Comment | None = None,
     on_behalf_of: str = "",
+    ip: str = "",
     by: User,
 ) -> Comment:
     require_citizen(by)
@@ -54,15 +55,7 @@ def post_comment(
         if parent.is_hidden:
             raise ValidationError({"parent": "This comment was hidden by moderators and takes no replies."})
         clause = parent.clause
-    if over_limit(
-        action="comment",
-        who=str(by.pk),
-        limit=settings.CONSULTATION_COMMENT_LIMIT,
-        per_seconds=settings.CONSULTATION_COMMENT_WINDOW_SECONDS,
-    ):
-        raise ValidationError(
-            {"body": "You have posted a lot of comments in a short time. Please wait a while before posting again."}
-        )
+    _refuse_too_many_comments(by, ip)
     comment = Comment.objects.create(
         version=version, clause=clause, parent=parent, author=by, body=body, on_behalf_of=on_behalf_of,
         text_hash=text_hash(body),
@@ -81,6 +74,24 @@ def post_comment(
         },
     )
     return comment
+
+
+def _refuse_too_many_comments(by: User, ip: str) -> None:
+    """Per account, per network address and per email domain, so a campaign run from many fresh accounts on one
+    address or one domain is slowed as much as one person posting too fast."""
+    domain = email_domain(by.email)
+    limits = [("account", str(by.pk), settings.CONSULTATION_COMMENT_LIMIT)]
+    if ip:
+        limits.append(("ip", ip, settings.CONSULTATION_COMMENT_IP_LIMIT))
+    if counts_per_domain(domain):
+        limits.append(("domain", domain, settings.CONSULTATION_COMMENT_DOMAIN_LIMIT))
+    refuse_when_over(
+        action="comment",
+        limits=limits,
+        per_seconds=settings.CONSULTATION_COMMENT_WINDOW_SECONDS,
+        message="Many comments have been posted {by} in a short time. Please wait a while before posting again.",
+        field="body",
+    )
 
 
 @transaction.atomic
