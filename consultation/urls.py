@@ -37,6 +37,8 @@ urlpatterns = [
     path(f"{publish}v<int:number>/final/", publish_views.publish_final, name="publish-final"),
     path("moderation/comments/", moderation_views.queue, name="comment-moderation-queue"),
     path("moderation/comments/<int:pk>/hide/", moderation_views.hide, name="moderation-hide"),
+    path("moderation/bursts/", moderation_views.burst_list, name="comment-moderation-bursts"),
+    path("moderation/bursts/<int:pk>/hide/", moderation_views.hide_burst, name="moderation-hide-burst"),
     path("moderation/comments/<int:pk>/restore/", moderation_views.restore, name="moderation-restore"),
     path("moderation/comments/<int:pk>/dismiss/", moderation_views.dismiss, name="moderation-dismiss"),
 ]

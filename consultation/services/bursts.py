@@ -18,7 +18,7 @@ def hide_burst(*, cluster: CommentCluster, reason: str, note: str = "", by: User
 
     Each comment is still hidden by `hide_comment`, with its own tombstone, ledger entry and notice to its author;
     a burst can hold thousands, so that runs in a task, on the comments of the burst as found now."""
-    conflict = moderation_conflict(by, organization=cluster.version.guideline.organization)
+    conflict = moderation_conflict(by, organization=cluster.version.guideline.organization, author_id=None)
     if conflict:
         raise PermissionDenied(conflict)
     if reason not in dict(Comment.HIDDEN_REASONS):
