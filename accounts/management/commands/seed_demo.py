@@ -9,7 +9,7 @@ from django.test.utils import override_settings
 from accounts.models import Organization, User
 from accounts.services import create_account, create_organization
 from appeals.demo import APPELLANTS, REVIEWERS, create_demo_appeals
-from consultation.demo import create_demo_consultations
+from consultation.demo import create_demo_campaign, create_demo_consultations
 from ledger.checkpoints import publish_checkpoint
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -69,6 +69,7 @@ class Command(BaseCommand):
                 if not User.objects.filter(email=account["email"]).exists():
                     create_account(password=DEMO_PASSWORD, organization=organization, **account)
             create_demo_consultations(organization=organization)
+            create_demo_campaign(organization=organization)
             create_demo_appeals(organization=organization, password=DEMO_PASSWORD)
         # No beat process runs on the embedded default, so the demo record is signed here.
         publish_checkpoint()
