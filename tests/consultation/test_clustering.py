@@ -6,6 +6,7 @@ import pytest
 from consultation.models import Comment, CommentCluster
 from consultation.services.campaigns import cluster_pending_comments, text_hash
 from consultation.services.comments import post_comment
+from consultation.tasks import sweep_unclustered
 from tests.consultation.campaign_text import campaign_comment, distinct_comment
 from tests.consultation.factories import CommentPeriodFactory, consultation
 from tests.factories import UserFactory
@@ -109,3 +110,21 @@ def test_a_real_worker_clusters_posted_comments(celery_worker_process_for_cluste
 @pytest.fixture
 def celery_worker_process_for_clustering(transactional_db, organization):
     return consultation(organization), UserFactory.create_batch(4)
+
+
+def test_a_posted_comment_is_hashed_and_clustered_once_stored(version, citizen, reviewer,
+                                                               django_capture_on_commit_callbacks):  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        first = post_comment(version=version, body="Withdraw this clause, please.", by=citizen)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = post_comment(version=version, body="WITHDRAW this clause please", by=reviewer)
+    first.refresh_from_db(), second.refresh_from_db()
+    assert first.text_hash == second.text_hash == text_hash("withdraw this clause please")
+    assert (first.cluster_id, second.cluster_id) == (first.pk, first.pk)
+
+
+def test_the_sweep_clusters_comments_whose_task_was_lost(version, citizen):
+    _bulk_comments(version, citizen, ["One text.", "one text", "Another text entirely, about something else."])
+    assert sweep_unclustered() == 3
+    assert not Comment.objects.filter(cluster__isnull=True).exists()
+    assert CommentCluster.objects.filter(version=version).count() == 2
