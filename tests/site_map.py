@@ -40,6 +40,8 @@ def demo_path_values() -> dict:
         "decisions": Decision.objects.order_by("pk").first().pk,
         "reviewing": Assignment.objects.order_by("pk").first().pk,
         "attachments": Attachment.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
+        "clusters": comment.cluster_id,
+        "bursts": comment.cluster_id,
     }
     size = Entry.objects.count()
     ints = {"number": version.number, "other": version.number, "seq": 1, "size": size, "tree_size": size}
@@ -55,4 +57,6 @@ def demo_path_values() -> dict:
 
 
 def _kind_of(route: str) -> str:
-    return next(kind for kind in ["attachments", "comments", "decisions", "reviewing"] if kind in route)
+    return next(
+        kind for kind in ["attachments", "comments", "decisions", "reviewing", "clusters", "bursts"] if kind in route
+    )
