@@ -300,17 +300,19 @@ class Burst:
     comments: list[Comment] = field(default_factory=list)
 
 
-def bursts(*, now: datetime | None = None) -> list[Burst]:
+def bursts(*, cluster: CommentCluster | None = None, now: datetime | None = None) -> list[Burst]:
     """Clusters with at least BURST_MIN_ACCOUNTS comments from new accounts (joined less than
     BURST_NEW_ACCOUNT_HOURS before posting) within some BURST_WINDOW_MINUTES, where new accounts wrote at least
     BURST_NEW_SHARE of that window's comments; over the last BURST_LOOKBACK_DAYS, largest first.
 
     Counted per minute in SQL (an index on created_at), so the page reads at most one row per cluster and minute,
-    then slides the window in Python; the accounts shown are read in one more query."""
+    then slides the window in Python; the accounts shown are read in one more query. With `cluster`, only its
+    burst (if it is one)."""
     now = now or timezone.now()
     new_account = Q(author__date_joined__gte=F("created_at") - timedelta(hours=settings.BURST_NEW_ACCOUNT_HOURS))
+    comments = cluster.members.all() if cluster else Comment.objects.all()
     minutes = (
-        Comment.objects.published()
+        comments.published()
         .filter(created_at__gte=now - timedelta(days=settings.BURST_LOOKBACK_DAYS))
         .filter(cluster__size__gte=settings.BURST_MIN_ACCOUNTS)
         .annotate(minute=TruncMinute("created_at"))

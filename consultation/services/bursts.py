@@ -24,7 +24,7 @@ def hide_burst(*, cluster: CommentCluster, reason: str, note: str = "", by: User
     if reason not in dict(Comment.HIDDEN_REASONS):
         raise ValidationError({"reason": "Choose one of the listed reasons."})
     note = clean_text(note, field="note", label="The note", max_length=NOTE_LENGTH, required=False)
-    burst = next((b for b in selectors.bursts() if b.cluster.pk == cluster.pk), None)
+    burst = next(iter(selectors.bursts(cluster=cluster)), None)
     if burst is None:
         raise ValidationError("This cluster is no longer a burst: its comments are hidden or were not new accounts'.")
     ids = list(selectors.burst_comments(cluster, burst.starts_at, burst.ends_at).values_list("pk", flat=True))
@@ -33,11 +33,12 @@ def hide_burst(*, cluster: CommentCluster, reason: str, note: str = "", by: User
 
 
 def hide_burst_comments(*, comment_ids: list[int], reason: str, note: str, by: User) -> int:
-    """The task's half of `hide_burst`: one transaction per comment, so a rerun skips what is already hidden."""
+    """The task's half of `hide_burst`: one transaction per comment, so a rerun skips what is already hidden; a
+    comment the moderator may not moderate (their own) is left for another moderator."""
     hidden = 0
-    for comment in (
-        Comment.objects.published().filter(pk__in=comment_ids).select_related("version__guideline__organization")
-    ):
-        hide_comment(comment=comment, reason=reason, note=note, by=by)
-        hidden += 1
+    comments = Comment.objects.published().filter(pk__in=comment_ids).select_related("version__guideline__organization")
+    for comment in comments:
+        if not comment.moderation_conflict(by):
+            hide_comment(comment=comment, reason=reason, note=note, by=by)
+            hidden += 1
     return hidden

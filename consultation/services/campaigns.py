@@ -132,7 +132,7 @@ class _Batch:
         for pk in sorted(candidates):
             candidate, cluster_id = self.fingerprints[pk]
             score = similarity(signature, candidate)
-            if score > best_score or (score == best_score and best is None):
+            if score > best_score or (score == best_score and (best is None or cluster_id < best)):
                 best, best_score = cluster_id, score
         return best
 
