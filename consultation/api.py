@@ -34,6 +34,7 @@ from consultation.models import Response as Answer
 from consultation.services import closing, drafting, periods
 from consultation.services import comments as commenting
 from core.api import CursorPagination
+from core.ids import parse_id
 from core.ratelimit import client_ip
 
 
@@ -336,7 +337,12 @@ class VersionDetail(APIView):
         return Response(VersionOutput(version).data)
 
 
-@extend_schema(parameters=[OpenApiParameter("clause", OpenApiTypes.STR, description="A clause key, or 'general'.")])
+@extend_schema(
+    parameters=[
+        OpenApiParameter("clause", OpenApiTypes.STR, description="A clause key, or 'general'."),
+        OpenApiParameter("cluster", OpenApiTypes.INT, description="Only the comments of this cluster."),
+    ]
+)
 class CommentList(generics.ListAPIView):
     """A version's comments, oldest first. Citizens post comments and replies here while the period is open."""
 
@@ -350,6 +356,13 @@ class CommentList(generics.ListAPIView):
         key = self.request.query_params.get("clause")
         if key:
             comments = comments.on_clause(_clause_or_error(version, key))
+        cluster = self.request.query_params.get("cluster")
+        if cluster:
+            if parse_id(cluster) is None:
+                raise ValidationError(
+                    {"cluster": ["A cluster is named by a whole number, the id of its first comment."]}
+                )
+            comments = comments.filter(cluster_id=parse_id(cluster))
         return comments
 
     @extend_schema(request=CommentInput, responses={201: CommentOutput})

@@ -102,6 +102,15 @@ def test_the_api_and_exports_carry_the_cluster_and_its_size(client, version):
     assert data["comments"][0]["cluster"] == first.pk
 
 
+def test_the_api_lists_one_cluster_s_comments(client, version):
+    first, *_ = make_campaign(version, 3)
+    CommentFactory(version=version, body="Apart.", text_hash=text_hash("Apart."))
+    cluster_pending_comments(version=version)
+    assert len(client.get(f"{API}?cluster={first.pk}").json()["results"]) == 3
+    refused = client.get(f"{API}?cluster=abc")
+    assert refused.status_code == 400 and "whole number" in refused.json()["errors"]["cluster"][0]
+
+
 def test_a_comment_not_clustered_yet_has_no_cluster(client, version):
     CommentFactory(version=version)
     (comment,) = client.get(API).json()["results"]
