@@ -378,6 +378,17 @@ class Comment(models.Model):
             models.Index(
                 fields=["version", "id"], condition=models.Q(cluster__isnull=True), name="comment_unclustered"
             ),
+            # The comments a page shows: originals, each cluster once (see CommentQuerySet.one_per_cluster), so the
+            # newest few of a clause are found without stepping over a campaign's thousands of members.
+            models.Index(
+                "version",
+                "clause",
+                models.F("created_at").desc(),
+                "id",
+                condition=models.Q(parent__isnull=True)
+                & (models.Q(cluster__isnull=True) | models.Q(cluster_id=models.F("id"))),
+                name="comment_shown_once",
+            ),
         ]
 
     def __str__(self) -> str:
