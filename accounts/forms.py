@@ -1,16 +1,43 @@
+from allauth.core import context
 from django import forms
+from django.conf import settings
 
 from accounts.models import DISPLAY_NAME_LENGTH
+from core.ratelimit import RateLimited, client_ip, counts_per_domain, email_domain, refuse_when_over
 
 
 class SignupForm(forms.Form):
-    """Extra fields for allauth's sign-up form."""
+    """Extra fields for allauth's sign-up form, and the sign-up rate limits."""
 
     display_name = forms.CharField(
         max_length=DISPLAY_NAME_LENGTH,
         help_text="Shown next to your comments. It does not need to be your legal name.",
     )
 
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.errors and context.request is not None:
+            try:
+                refuse_too_many_signups(email=cleaned_data.get("email", ""), ip=client_ip(context.request))
+            except RateLimited as refusal:
+                self.add_error(None, refusal)
+        return cleaned_data
+
     def signup(self, request, user):
         user.display_name = self.cleaned_data["display_name"].strip()
         user.save(update_fields=["display_name"])
+
+
+def refuse_too_many_signups(*, email: str, ip: str) -> None:
+    """Many accounts from one network address or one email domain in a short time is how campaigns of fake
+    commenters start; only a valid sign-up is counted."""
+    domain = email_domain(email)
+    limits = [("ip", ip, settings.SIGNUP_IP_LIMIT)]
+    if counts_per_domain(domain):
+        limits.append(("domain", domain, settings.SIGNUP_DOMAIN_LIMIT))
+    refuse_when_over(
+        action="signup",
+        limits=limits,
+        per_seconds=settings.SIGNUP_WINDOW_SECONDS,
+        message="Many accounts have been created {by} in a short time. Please try again later.",
+    )

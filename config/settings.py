@@ -429,3 +429,40 @@ DATABASE_ROUTERS = ["core.caching.ReplicaRouter"]
 # one-insert baseline at /bench/insert/ exists only when BENCH_ENDPOINTS is on (bench/run.sh; never in production).
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Mass campaigns: clustering near-identical comments (consultation/services/campaigns.py), rate limits on sign-up
+# and commenting per account, address and email domain, and the moderators' burst page. See README "Mass campaigns".
+CLUSTERING_NUM_PERM = env_int("CLUSTERING_NUM_PERM", 128)
+CLUSTERING_THRESHOLD = float(env("CLUSTERING_THRESHOLD", "0.4"))
+CLUSTERING_SHINGLE_WORDS = env_int("CLUSTERING_SHINGLE_WORDS", 2)
+CLUSTERING_BATCH_SIZE = env_int("CLUSTERING_BATCH_SIZE", 500)
+CLUSTERING_QUEUE_MARKER_SECONDS = env_int("CLUSTERING_QUEUE_MARKER_SECONDS", 300)
+CLUSTERING_SWEEP_EVERY_SECONDS = env_int("CLUSTERING_SWEEP_EVERY_SECONDS", 300)
+CLUSTER_MEMBERS_PER_PAGE = env_int("CLUSTER_MEMBERS_PER_PAGE", 50)
+CELERY_BEAT_SCHEDULE["sweep-unclustered-comments"] = {
+    "task": "consultation.tasks.sweep_unclustered",
+    "schedule": CLUSTERING_SWEEP_EVERY_SECONDS,
+    "options": {"expires": CLUSTERING_SWEEP_EVERY_SECONDS},
+}
+# Rate limits (core/ratelimit.py): per account (CONSULTATION_COMMENT_LIMIT above), per network address and per
+# email domain, counted in the cache over each window. Domains many strangers share are counted per account and
+# address only.
+CONSULTATION_COMMENT_IP_LIMIT = env_int("CONSULTATION_COMMENT_IP_LIMIT", 60)
+CONSULTATION_COMMENT_DOMAIN_LIMIT = env_int("CONSULTATION_COMMENT_DOMAIN_LIMIT", 200)
+SIGNUP_IP_LIMIT = env_int("SIGNUP_IP_LIMIT", 10)
+SIGNUP_DOMAIN_LIMIT = env_int("SIGNUP_DOMAIN_LIMIT", 50)
+SIGNUP_WINDOW_SECONDS = env_int("SIGNUP_WINDOW_SECONDS", 3600)
+RATE_LIMIT_SHARED_EMAIL_DOMAINS = env_list(
+    "RATE_LIMIT_SHARED_EMAIL_DOMAINS",
+    "gmail.com,googlemail.com,outlook.com,hotmail.com,live.com,yahoo.com,icloud.com,me.com,proton.me,protonmail.com,"
+    "gmx.net,gmx.de,web.de,aol.com,mail.ru,yandex.ru,qq.com,163.com",
+)
+# Bursts shown to moderators (consultation.selectors.bursts): at least BURST_MIN_ACCOUNTS comments of one cluster
+# from accounts younger than BURST_NEW_ACCOUNT_HOURS within BURST_WINDOW_MINUTES, new accounts being at least
+# BURST_NEW_SHARE of that window's comments, over the last BURST_LOOKBACK_DAYS.
+BURST_NEW_ACCOUNT_HOURS = env_int("BURST_NEW_ACCOUNT_HOURS", 48)
+BURST_WINDOW_MINUTES = env_int("BURST_WINDOW_MINUTES", 10)
+BURST_MIN_ACCOUNTS = env_int("BURST_MIN_ACCOUNTS", 5)
+BURST_NEW_SHARE = float(env("BURST_NEW_SHARE", "0.5"))
+BURST_LOOKBACK_DAYS = env_int("BURST_LOOKBACK_DAYS", 7)
+BURSTS_SHOWN = env_int("BURSTS_SHOWN", 20)
+BURST_ACCOUNTS_SHOWN = env_int("BURST_ACCOUNTS_SHOWN", 50)

@@ -34,6 +34,8 @@ from consultation.models import Response as Answer
 from consultation.services import closing, drafting, periods
 from consultation.services import comments as commenting
 from core.api import CursorPagination, RankedCursorPagination
+from core.ids import parse_id
+from core.ratelimit import client_ip
 from core.search import QUERY_MAX
 
 
@@ -144,6 +146,12 @@ class CommentOutput(serializers.Serializer):
     snippet = serializers.SerializerMethodField(
         help_text="In a search (`q`): where the comment matched, as HTML whose only tags are <mark>; else empty."
     )
+    cluster = serializers.IntegerField(
+        source="cluster_id", allow_null=True, help_text="Its cluster of near-identical comments (null until clustered)."
+    )
+    cluster_size = serializers.IntegerField(
+        source="cluster.size", allow_null=True, default=None, help_text="How many comments the cluster holds."
+    )
 
     def get_author(self, comment) -> str | None:
         return None if comment.is_hidden else comment.author.public_name
@@ -224,6 +232,10 @@ class ResponseInput(serializers.Serializer):
         choices=Answer.DISPOSITION_CHOICES, error_messages={"invalid_choice": Answer.DISPOSITION_REFUSAL}
     )
     text = serializers.CharField(max_length=LONG_TEXT_LENGTH, allow_blank=True)
+
+
+class ClusterResponseInput(ResponseInput):
+    cluster = serializers.IntegerField(min_value=1, help_text="A cluster's id: the id of its first comment.")
 
 
 class ClauseResponseInput(ResponseInput):
@@ -351,6 +363,7 @@ class VersionDetail(APIView):
             description="Full-text search (quoted phrases, `or`, `-word`) in the published comments and replies; "
             "the best matches come first, each with a `snippet`. Hidden comments are never found.",
         ),
+        OpenApiParameter("cluster", OpenApiTypes.INT, description="Only the comments of this cluster."),
     ]
 )
 class CommentList(generics.ListAPIView):
@@ -375,6 +388,13 @@ class CommentList(generics.ListAPIView):
         key = self.request.query_params.get("clause")
         if key:
             comments = comments.on_clause(_clause_or_error(version, key))
+        cluster = self.request.query_params.get("cluster")
+        if cluster:
+            if parse_id(cluster) is None:
+                raise ValidationError(
+                    {"cluster": ["A cluster is named by a whole number, the id of its first comment."]}
+                )
+            comments = comments.filter(cluster_id=parse_id(cluster))
         return comments
 
     def paginate_queryset(self, queryset):
@@ -390,7 +410,9 @@ class CommentList(generics.ListAPIView):
             request.user, org=org, slug=slug, number=number, clause_key=values.pop("clause", None),
             parent_id=values.pop("parent", None),
         )  # fmt: skip
-        comment = commenting.post_comment(version=version, clause=clause, parent=parent, **values, by=request.user)
+        comment = commenting.post_comment(
+            version=version, clause=clause, parent=parent, **values, ip=client_ip(request), by=request.user
+        )
         return Response(CommentOutput(comment).data, status=status.HTTP_201_CREATED)
 
 
@@ -464,6 +486,23 @@ class ClauseRespond(APIView):
         data.is_valid(raise_exception=True)
         values = {**data.validated_data, "clause": _clause_or_error(version, data.validated_data["clause"])}
         count = closing.respond_to_clause_comments(version=version, **values, by=request.user)
+        return Response({"answered": count}, status=status.HTTP_201_CREATED)
+
+
+class ClusterRespond(APIView):
+    """Publishers: give every unanswered comment of a cluster of near-identical comments the same answer."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    @extend_schema(request=ClusterResponseInput, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, org: str, slug: str, number: int):
+        version = _version(request, org, slug, number)
+        data = ClusterResponseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        cluster = version.clusters.filter(pk=data.validated_data.pop("cluster")).first()
+        if cluster is None:
+            raise ValidationError({"cluster": [f"There is no such cluster of comments on version {version.number}."]})
+        count = closing.respond_to_cluster(cluster=cluster, **data.validated_data, by=request.user)
         return Response({"answered": count}, status=status.HTTP_201_CREATED)
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path(f"{version}comments/<int:pk>/endorsements/", api.CommentEndorse.as_view(), name="api-comment-endorse"),
     path(f"{version}comments/<int:pk>/response/", api.CommentRespond.as_view(), name="api-comment-response"),
     path(f"{version}responses/", api.ClauseRespond.as_view(), name="api-clause-responses"),
+    path(f"{version}cluster-responses/", api.ClusterRespond.as_view(), name="api-cluster-responses"),
     path(f"{version}period/", api.PeriodSchedule.as_view(), name="api-period"),
     path(f"{version}period/extensions/", api.PeriodExtend.as_view(), name="api-period-extensions"),
     path(f"{version}final/", api.PublishFinal.as_view(), name="api-final"),

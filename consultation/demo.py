@@ -6,14 +6,16 @@ with comments still to answer and a draft ready, so the publisher's closing jour
 walked at once. Safe to run again: each is made only once.
 """
 
+import secrets
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from accounts.services import create_account
 from consultation.models import CommentPeriod, Guideline, GuidelineVersion
-from consultation.services import closing, comments, drafting, periods
+from consultation.services import campaigns, closing, comments, drafting, periods
 
 MEDICAL = """# Medical and health advice
 
@@ -232,3 +234,38 @@ def _closed_to_answer(organization, publisher, citizen, reviewer) -> None:
         tags=["privacy"],
         by=publisher,
     )  # fmt: skip
+
+
+CAMPAIGN_TEXT = (
+    "{greeting} I work in IT security and I ask you to change R-4.2. Defenders need to see working exploit code to "
+    "test their own systems, and refusing it only slows down {who}. Please allow proofs of concept for "
+    "authorized testing. {closing}, {name}"
+)
+CAMPAIGNERS = ["Avery", "Bo", "Cass", "Dana", "Eli", "Flo", "Gus", "Hana"]
+
+
+def create_demo_campaign(*, organization: Organization) -> None:
+    """A small mass campaign on the open consultation: eight new accounts posting one template with small edits
+    within minutes, so the version page shows a cluster and the moderators' burst page shows a burst."""
+    version = GuidelineVersion.objects.filter(
+        guideline__organization=organization, guideline__slug="cybersecurity", number=1
+    ).first()
+    if version is None or User.objects.filter(email=f"{CAMPAIGNERS[0].lower()}@campaign.demo.whodecides.test").exists():
+        return
+    clause = version.clauses.get(key="R-4.2")
+    greetings, closings = ["Hello,", "Dear Acme,", "Hi,", ""], ["Thanks", "Regards", "Best"]
+    who = ["the defenders", "defenders", "the people who protect us", "security teams"]
+    with transaction.atomic():
+        for index, name in enumerate(CAMPAIGNERS):
+            person = create_account(
+                email=f"{name.lower()}@campaign.demo.whodecides.test", password=secrets.token_urlsafe(), role="citizen",
+                display_name=name,
+            )  # fmt: skip
+            body = CAMPAIGN_TEXT.format(
+                greeting=greetings[index % 4], who=who[index % 4], closing=closings[index % 3], name=name
+            )
+            comments.post_comment(version=version, clause=clause, body=body, by=person)
+        # Here rather than in the queued task, so the demo is clustered however tasks run (the seed's own
+        # transaction may hold back on-commit hooks).
+        for pending in GuidelineVersion.objects.filter(pk__in=campaigns.versions_with_unclustered_comments()):
+            campaigns.cluster_pending_comments(version=pending)

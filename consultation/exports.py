@@ -11,7 +11,7 @@ from core.streaming import csv_response
 
 COLUMNS = [
     "id", "created_at", "clause", "parent", "status", "author", "on_behalf_of", "body", "hidden_reason",
-    "endorsements", "disposition", "response",
+    "endorsements", "disposition", "response", "cluster", "cluster_size",
 ]  # fmt: skip
 
 
@@ -35,6 +35,8 @@ def comment_row(comment: Comment) -> dict:
         "endorsements": comment.endorsement_count,
         "disposition": response.disposition if response else None,
         "response": response.text if response else None,
+        "cluster": comment.cluster_id,
+        "cluster_size": comment.cluster.size if comment.cluster_id else None,
     }
 
 

@@ -16,6 +16,7 @@ from consultation.models import (
     TITLE_LENGTH,
     Clause,
     Comment,
+    CommentCluster,
     GuidelineVersion,
     Response,
     validate_clause_key,
@@ -199,9 +200,11 @@ class ExtensionForm(forms.Form):
 
 
 class ResponseForm(VersionForm):
-    """An answer to one comment (`comment`), or to every unanswered comment on a clause (`clause`, or general)."""
+    """An answer to one comment (`comment`), to every unanswered comment of a cluster of near-identical comments
+    (`cluster`), or to every unanswered comment on a clause (`clause`, or general)."""
 
     comment = forms.CharField(max_length=40, required=False)
+    cluster = forms.CharField(max_length=40, required=False)
     clause = forms.CharField(max_length=KEY_LENGTH, required=False)
     disposition = forms.ChoiceField(choices=Response.DISPOSITION_CHOICES, error_messages=DISPOSITION_ERRORS)
     text = forms.CharField(max_length=LONG_TEXT_LENGTH, required=False)
@@ -211,6 +214,15 @@ class ResponseForm(VersionForm):
 
     def clean_clause(self) -> Clause | None:
         return self.clause_named(self.cleaned_data["clause"])
+
+    def clean_cluster(self) -> CommentCluster | None:
+        value = self.cleaned_data["cluster"]
+        if not value:
+            return None
+        cluster = self.version.clusters.filter(pk=parse_id(value) or 0).first()
+        if cluster is None:
+            raise forms.ValidationError("There is no such cluster of comments on this version.")
+        return cluster
 
 
 class FinalForm(CheckAnswersForm):
@@ -278,3 +290,12 @@ class CommentSearchForm(SiteForm):
         if before and parse_id(before) is None:
             raise forms.ValidationError("No such page of comments.", code="no_such_page")
         return parse_id(before) if before else None
+
+
+class ClusterPageForm(forms.Form):
+    """The cursor of a cluster's page of members: the id of the last comment already seen."""
+
+    after = forms.IntegerField(min_value=0, max_value=2**63 - 1, required=False)
+
+    def after_id(self) -> int:
+        return (self.cleaned_data.get("after") or 0) if self.is_valid() else 0

@@ -313,8 +313,25 @@ class CommentQuerySet(models.QuerySet):
     def unanswered(self):
         return self.filter(response__isnull=True)
 
+    def first_unanswered_of_cluster(self):
+        """Of each cluster, only its earliest published, unanswered original comment: what a publisher answering
+        a campaign needs to read once (the index on (cluster, id) finds the earlier ones)."""
+        earlier = Comment.objects.filter(
+            cluster_id=models.OuterRef("cluster_id"),
+            pk__lt=models.OuterRef("pk"),
+            status=Comment.PUBLISHED,
+            parent__isnull=True,
+            response__isnull=True,
+        )
+        return self.filter(models.Q(cluster__isnull=True) | ~models.Exists(earlier))
+
     def for_display(self):
-        return self.select_related("author", "clause", "response")
+        return self.select_related("author", "clause", "response", "cluster")
+
+    def one_per_cluster(self):
+        """A cluster of near-identical comments shows once, as its representative (whose id is the cluster's id);
+        comments not clustered yet show as themselves."""
+        return self.filter(models.Q(cluster__isnull=True) | models.Q(cluster_id=models.F("pk")))
 
 
 class Comment(models.Model):
@@ -356,6 +373,12 @@ class Comment(models.Model):
         output_field=SearchVectorField(null=True),
         db_persist=True,
     )
+    # The normalised text's hash, set when the comment is written, so exact duplicates cluster without MinHash.
+    text_hash = models.CharField(max_length=32, blank=True, editable=False)
+    # Set once by the clustering task and never changed: NULL means "not clustered yet".
+    cluster = models.ForeignKey(
+        "CommentCluster", null=True, blank=True, on_delete=models.PROTECT, related_name="members", editable=False
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -368,15 +391,23 @@ class Comment(models.Model):
             models.Index(fields=["version", "status"]),
             models.Index(fields=["status", "-hidden_at"]),
             SearchIndex(fields=["search_vector"], name="comment_search_vector"),
-            models.Index(fields=["created_at"]),  # the comment list's period filter
-            # The window of original comments each clause shows, newest first, and the clause page's cursor.
+            models.Index(fields=["version", "text_hash"], name="comment_text_hash"),
+            models.Index(fields=["created_at"], name="comment_created_at"),  # the comment list's period filter
+            models.Index(fields=["cluster", "id"], name="comment_cluster_members"),
+            models.Index(
+                fields=["version", "id"], condition=models.Q(cluster__isnull=True), name="comment_unclustered"
+            ),
+            # The original comments a page shows, each cluster once (see CommentQuerySet.one_per_cluster), newest
+            # first per clause: the version page's window and the clause page's cursor, without stepping over a
+            # campaign's thousands of members.
             models.Index(
                 "version",
                 "clause",
                 models.F("created_at").desc(),
                 models.F("id").desc(),
-                condition=models.Q(parent__isnull=True),
-                name="comment_thread_window",
+                condition=models.Q(parent__isnull=True)
+                & (models.Q(cluster__isnull=True) | models.Q(cluster_id=models.F("id"))),
+                name="comment_shown_once",
             ),
         ]
 
@@ -507,3 +538,65 @@ class ClauseChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clause_key} {self.kind} in {self.version}"
+
+
+class CommentCluster(models.Model):
+    """Comments on one clause of one version (or its general comments) that say the same thing in (nearly) the same
+    words: a mass campaign, or a single
+    distinct comment (size 1).
+
+    Its id is its representative's id, the first comment of the cluster, so "show each cluster once" is
+    `cluster_id = id` without a join. Members are only ever added; `size` counts them and is kept by the clustering
+    task in the same transaction that assigns them.
+    """
+
+    representative = models.OneToOneField(Comment, primary_key=True, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(GuidelineVersion, on_delete=models.PROTECT, related_name="clusters")
+    size = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-size", "pk"]
+        indexes = [models.Index(fields=["version", "-size"], name="cluster_version_size")]
+
+    def __str__(self) -> str:
+        return f"Cluster {self.pk} of {self.size} on {self.version_id}"
+
+    def get_absolute_url(self) -> str:
+        version = self.version
+        guideline = version.guideline
+        return reverse("comment-cluster", args=[guideline.organization.slug, guideline.slug, version.number, self.pk])
+
+    @property
+    def others(self) -> int:
+        return self.size - 1
+
+    @property
+    def is_campaign(self) -> bool:
+        return self.size > 1
+
+
+class CommentFingerprint(models.Model):
+    """A clustered comment's MinHash signature, kept so later comments can be compared with it in another process."""
+
+    comment = models.OneToOneField(Comment, primary_key=True, on_delete=models.PROTECT, related_name="fingerprint")
+    cluster = models.ForeignKey(CommentCluster, on_delete=models.PROTECT, related_name="+")
+    signature = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"Fingerprint of comment {self.comment_id}"
+
+
+class CommentBand(models.Model):
+    """One LSH band of a fingerprint: comments sharing a band key are candidates for near-duplicates.
+
+    The key hashes the version, the band's number and its values, so one index on `key` serves every version."""
+
+    key = models.BigIntegerField()
+    fingerprint = models.ForeignKey(CommentFingerprint, on_delete=models.PROTECT, related_name="bands")
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="comment_band_key")]
+
+    def __str__(self) -> str:
+        return f"Band {self.key}"

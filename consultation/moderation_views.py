@@ -1,6 +1,7 @@
 """The moderators' queue of reported comments, and hiding and restoring. Never open to publishers."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +13,8 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import is_moderator
 from consultation import selectors
 from consultation.forms import HideForm
-from consultation.models import Comment
+from consultation.models import Comment, CommentCluster
+from consultation.services import bursts
 from consultation.services.comments import dismiss_reports, hide_comment, restore_comment
 from core.forms import first_error, run_service
 from core.redirects import next_url
@@ -51,6 +53,36 @@ def _moderate(request, pk: int, form: forms.Form, action, success: str):
     else:
         messages.success(request, success)
     return redirect(next_url(request, reverse("comment-moderation-queue")))
+
+
+@login_required
+def burst_list(request):
+    """Many new accounts posting the same text within minutes, with the accounts and one action on each burst."""
+    _require_moderator(request)
+    context = {
+        "bursts": selectors.bursts(),
+        "hidden_reasons": Comment.HIDDEN_REASONS,
+        "new_account_hours": settings.BURST_NEW_ACCOUNT_HOURS,
+        "window_minutes": settings.BURST_WINDOW_MINUTES,
+        "min_accounts": settings.BURST_MIN_ACCOUNTS,
+        "lookback_days": settings.BURST_LOOKBACK_DAYS,
+    }
+    return render(request, "consultation/moderation/bursts.html", context)
+
+
+@require_POST
+@login_required
+def hide_burst(request, pk: int):
+    _require_moderator(request)
+    cluster = get_object_or_404(CommentCluster.objects.select_related("version__guideline__organization"), pk=pk)
+    form = HideForm(request.POST)
+    if form.is_valid():
+        count = run_service(form, lambda: bursts.hide_burst(cluster=cluster, **form.cleaned_data, by=request.user))
+    if form.errors:
+        messages.error(request, first_error(form))
+    else:
+        messages.success(request, f"The {count} comments of the burst are being hidden; their authors will be told.")
+    return redirect("comment-moderation-bursts")
 
 
 @require_POST

@@ -243,7 +243,7 @@ def responses(request, org: str, slug: str, number: int):
 @require_POST
 @login_required
 def respond(request, org: str, slug: str, number: int):
-    """Answer one comment, or every unanswered comment on a clause at once."""
+    """Answer one comment, every unanswered comment of a cluster, or every unanswered comment on a clause at once."""
     version = _publisher_version(request, org, slug, number)
     form = ResponseForm(request.POST, version=version)
     if form.is_valid():
@@ -256,10 +256,12 @@ def respond(request, org: str, slug: str, number: int):
     return redirect("publish-responses", org, slug, number)
 
 
-def _respond(version: GuidelineVersion, *, comment, clause, disposition: str, text: str, by) -> int | None:
+def _respond(version: GuidelineVersion, *, comment, cluster, clause, disposition: str, text: str, by) -> int | None:
     if comment is not None:
         closing.respond_to_comment(comment=comment, disposition=disposition, text=text, by=by)
         return None
+    if cluster is not None:
+        return closing.respond_to_cluster(cluster=cluster, disposition=disposition, text=text, by=by)
     return closing.respond_to_clause_comments(version=version, clause=clause, disposition=disposition, text=text, by=by)
 
 

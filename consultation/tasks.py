@@ -4,8 +4,10 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from accounts.models import User
 from consultation import notifications
 from consultation.models import Comment, CommentPeriod, GuidelineVersion
+from consultation.services import bursts, campaigns
 
 MAIL_TASK = {"acks_late": True, "autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 5}
 
@@ -51,3 +53,24 @@ def notify_comment_hidden(comment_id: int) -> int:
 def notify_comment_restored(comment_id: int) -> int:
     comment = _comment(comment_id)
     return notifications.notify_comment_restored(comment=comment) if comment else 0
+
+
+@shared_task(name="consultation.tasks.cluster_comments", acks_late=True)
+def cluster_comments(version_id: int) -> int:
+    campaigns.clustering_started(version_id)
+    version = GuidelineVersion.objects.filter(pk=version_id).first()
+    return campaigns.cluster_pending_comments(version=version) if version else 0
+
+
+@shared_task(name="consultation.tasks.sweep_unclustered", acks_late=True)
+def sweep_unclustered() -> int:
+    """The safety net under `cluster_comments`: comments whose request was lost, or stored by a bulk path."""
+    return sum(cluster_comments(version_id) for version_id in campaigns.versions_with_unclustered_comments())
+
+
+@shared_task(name="consultation.tasks.hide_burst_comments", acks_late=True)
+def hide_burst_comments(comment_ids: list[int], reason: str, note: str, moderator_id: int) -> int:
+    moderator = User.objects.filter(pk=moderator_id).first()
+    return (
+        bursts.hide_burst_comments(comment_ids=comment_ids, reason=reason, note=note, by=moderator) if moderator else 0
+    )

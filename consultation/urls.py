@@ -15,6 +15,7 @@ urlpatterns = [
     path(f"{version}comments/new/", views.post_comment, name="comment-new"),
     path(f"{version}comments/", views.comment_search, name="comment-search"),
     path(f"{version}comments/<int:pk>/", views.comment_detail, name="comment"),
+    path(f"{version}clusters/<int:pk>/", views.comment_cluster, name="comment-cluster"),
     path(f"{version}comments/<int:pk>/endorse/", views.endorse_comment, name="comment-endorse"),
     path(f"{version}comments/<int:pk>/report/", views.report_comment, name="comment-report"),
     path("activity/", views.activity, name="activity"),
@@ -38,6 +39,8 @@ urlpatterns = [
     path(f"{publish}v<int:number>/final/", publish_views.publish_final, name="publish-final"),
     path("moderation/comments/", moderation_views.queue, name="comment-moderation-queue"),
     path("moderation/comments/<int:pk>/hide/", moderation_views.hide, name="moderation-hide"),
+    path("moderation/bursts/", moderation_views.burst_list, name="comment-moderation-bursts"),
+    path("moderation/bursts/<int:pk>/hide/", moderation_views.hide_burst, name="moderation-hide-burst"),
     path("moderation/comments/<int:pk>/restore/", moderation_views.restore, name="moderation-restore"),
     path("moderation/comments/<int:pk>/dismiss/", moderation_views.dismiss, name="moderation-dismiss"),
 ]

@@ -1,6 +1,7 @@
 """Public consultation pages and the citizen actions on them (comment, reply, endorse, report, follow)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -14,10 +15,11 @@ from accounts.permissions import can_publish_for, is_moderator
 from appeals.selectors import clause_pressure
 from consultation import listing, selectors
 from consultation.diff import diff_versions
-from consultation.forms import CommentForm, CommentSearchForm, FollowForm, ReportForm
-from consultation.models import Clause, ClauseChange, Comment, Guideline, GuidelineVersion
+from consultation.forms import ClusterPageForm, CommentForm, CommentSearchForm, FollowForm, ReportForm
+from consultation.models import Clause, ClauseChange, Comment, CommentCluster, Guideline, GuidelineVersion
 from consultation.services import comments as service
 from core.forms import first_error, run_service
+from core.ratelimit import client_ip
 from core.redirects import next_url
 from core.search import page_key
 
@@ -124,6 +126,16 @@ def comment_search(request, org: str, slug: str, number: int):
     return render(request, "consultation/comment_search.html", context, status=400 if form.errors else 200)
 
 
+def comment_cluster(request, org: str, slug: str, number: int, pk: int):
+    """Every comment of one cluster of near-identical comments, a page at a time by cursor."""
+    version = _version(request, org, slug, number)
+    cluster = get_object_or_404(CommentCluster.objects.select_related("representative__clause"), pk=pk, version=version)
+    after = ClusterPageForm(request.GET).after_id()
+    members, next_after = selectors.cluster_members(cluster, after=after, limit=settings.CLUSTER_MEMBERS_PER_PAGE)
+    context = _page_context(request, version, cluster=cluster, members=members, after=after, next_after=next_after)
+    return render(request, "consultation/comment_cluster.html", context)
+
+
 def comment_detail(request, org: str, slug: str, number: int, pk: int):
     version = _version(request, org, slug, number)
     comment = get_object_or_404(version.comments.for_display(), pk=pk)
@@ -141,7 +153,7 @@ def post_comment(request, org: str, slug: str, number: int):
     if request.method != "POST":
         return _comment_page(request, version, CommentForm(request.GET, version=version), show_errors=False)
     form = CommentForm(request.POST, version=version)
-    posted = _posted(form, version, by=request.user)
+    posted = _posted(form, version, ip=client_ip(request), by=request.user)
     if request.htmx:
         return _thread_fragment(request, version, form, posted=posted or None)
     if not posted:
@@ -150,11 +162,11 @@ def post_comment(request, org: str, slug: str, number: int):
     return redirect(f"{version.get_absolute_url()}#comment-{posted.pk}")
 
 
-def _posted(form: CommentForm, version: GuidelineVersion, *, by) -> Comment | None:
+def _posted(form: CommentForm, version: GuidelineVersion, *, ip: str, by) -> Comment | None:
     """The comment stored from a valid form, or None with the reason on the form."""
     if not form.is_valid():
         return None
-    return run_service(form, lambda: service.post_comment(version=version, **form.cleaned_data, by=by))
+    return run_service(form, lambda: service.post_comment(version=version, **form.cleaned_data, ip=ip, by=by))
 
 
 def _comment_page(request, version: GuidelineVersion, form: CommentForm, *, show_errors: bool):

@@ -5,8 +5,11 @@ import re
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.ratelimit import RateLimited
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -52,6 +55,10 @@ class RankedCursorPagination(CursorPagination):
 
 def exception_handler(exc, context):
     """Every error is {"detail": a human message, "errors": {field: [messages]}}."""
+    if isinstance(exc, RateLimited):
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {}
+        body = {"detail": exc.messages[0], "errors": errors}
+        return Response(body, status=status.HTTP_429_TOO_MANY_REQUESTS, headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 
 
 def over_limit(*, action: str, who: str, limit: int, per_seconds: int) -> bool:
@@ -23,3 +24,44 @@ def too_many_exports(request) -> bool:
     """Exports are the costliest reads: a few per hour per person (or address, when signed out)."""
     who = f"user:{request.user.pk}" if request.user.is_authenticated else f"ip:{request.META.get('REMOTE_ADDR', '')}"
     return over_limit(action="export", who=who, limit=settings.CONSULTATION_EXPORTS_PER_HOUR, per_seconds=3600)
+
+
+class RateLimited(ValidationError):
+    """Someone did something too often. Forms show it like any refusal; the API answers it with 429."""
+
+    def __init__(self, message: str, *, field: str | None = None, retry_after: int):
+        super().__init__({field: message} if field else message)
+        self.retry_after = retry_after
+
+
+def client_ip(request) -> str:
+    """The address a request came from, trusting as many proxies as ALLAUTH_TRUSTED_PROXY_COUNT says (the same
+    rule allauth's own limits use)."""
+    from allauth.account.adapter import get_adapter
+
+    return get_adapter().get_client_ip(request)
+
+
+def email_domain(email: str) -> str:
+    return email.rpartition("@")[2].strip().casefold()
+
+
+def counts_per_domain(domain: str) -> bool:
+    """Webmail domains are shared by millions of unrelated people: counting them together would refuse strangers
+    for each other, so only the per-account and per-address limits apply to them."""
+    return bool(domain) and domain not in settings.RATE_LIMIT_SHARED_EMAIL_DOMAINS
+
+
+def refuse_when_over(
+    *, action: str, limits: list[tuple[str, str, int]], per_seconds: int, message: str, field: str | None = None
+) -> None:
+    """Count one attempt of `action` against each (kind, who, limit) in `limits` (say, the account, the address
+    and the email domain), and raise RateLimited naming the first limit passed. Every limit counts the attempt,
+    so an address cannot slip past by spreading its attempts over many accounts."""
+    passed = [kind for kind, who, limit in limits if over_limit(action=f"{action}:{kind}", who=who, limit=limit,
+                                                                per_seconds=per_seconds)]  # fmt: skip
+    if passed:
+        raise RateLimited(message.format(by=LIMIT_WORDS[passed[0]]), field=field, retry_after=per_seconds)
+
+
+LIMIT_WORDS = {"account": "from your account", "ip": "from your network address", "domain": "from your email domain"}

@@ -43,6 +43,8 @@ def demo_path_values() -> dict:
         "attachments": Attachment.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
         "audits": Audit.objects.order_by("pk").first().pk,
         "recommendations": Recommendation.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
+        "clusters": comment.cluster_id,
+        "bursts": comment.cluster_id,
     }
     size = Entry.objects.count()
     ints = {"number": version.number, "other": version.number, "seq": 1, "size": size, "tree_size": size,
@@ -62,5 +64,5 @@ def demo_path_values() -> dict:
 
 
 def _kind_of(route: str) -> str:
-    kinds = ["audits", "attachments", "comments", "decisions", "reviewing", "recommendations"]
+    kinds = ["audits", "attachments", "comments", "decisions", "reviewing", "recommendations", "clusters", "bursts"]
     return next(kind for kind in kinds if kind in route)

@@ -6,7 +6,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from appeals.selectors import clause_pressure
-from consultation.models import LONG_TEXT_LENGTH, Clause, ClauseChange, Comment, GuidelineVersion, Response
+from consultation.models import (
+    LONG_TEXT_LENGTH,
+    Clause,
+    ClauseChange,
+    Comment,
+    CommentCluster,
+    GuidelineVersion,
+    Response,
+)
 from consultation.selectors import clause_kinds
 from consultation.services.common import clean_text, count_thread, frozen_text, locked_draft, require_publisher
 from core.markdown import render_markdown
@@ -72,6 +80,24 @@ def respond_to_clause_comments(
     for comment in comments:
         _answer(by, comment, disposition, text)
     count_thread(version_id=version.pk, clause_id=clause.pk if clause else None, answered_count=len(comments))
+    return len(comments)
+
+
+@transaction.atomic
+def respond_to_cluster(*, cluster: CommentCluster, disposition: str, text: str, by: User) -> int:
+    """Give every unanswered comment of a cluster of near-identical comments the same response.
+
+    Each member gets its own response row and ledger entry, exactly as if answered one by one, so the comment's
+    page, the exports, the open data and "answered N of M" need nothing new."""
+    version = GuidelineVersion.objects.select_related("guideline__organization", "comment_period").get(
+        pk=cluster.version_id
+    )
+    text = _check_response(by, version, disposition, text)
+    comments = list(cluster.members.published().top_level().unanswered().select_for_update(of=("self",)).order_by("pk"))
+    if not comments:
+        raise ValidationError("Every comment of this cluster has already been answered.")
+    for comment in comments:
+        _answer(by, comment, disposition, text)
     return len(comments)
 
 

@@ -23,10 +23,11 @@ from consultation.models import (
     Response,
 )
 from consultation.selectors import is_taking_comments
+from consultation.services.campaigns import cluster_after_commit, text_hash
 from consultation.services.common import clean_text, count_thread, require_citizen, sha256
 from core.markdown import render_markdown
 from core.queue import enqueue
-from core.ratelimit import over_limit
+from core.ratelimit import counts_per_domain, email_domain, over_limit, refuse_when_over
 from ledger.services import append
 
 
@@ -38,6 +39,7 @@ def post_comment(
     clause: Clause | None = None,
     parent: Comment | None = None,
     on_behalf_of: str = "",
+    ip: str = "",
     by: User,
 ) -> Comment:
     """Store a comment or a reply with its ledger entry: six queries in all on PostgreSQL, with the caller's lookups.
@@ -59,15 +61,7 @@ def post_comment(
         if parent.is_hidden:
             raise ValidationError({"parent": "This comment was hidden by moderators and takes no replies."})
         clause = parent.clause
-    if over_limit(
-        action="comment",
-        who=str(by.pk),
-        limit=settings.CONSULTATION_COMMENT_LIMIT,
-        per_seconds=settings.CONSULTATION_COMMENT_WINDOW_SECONDS,
-    ):
-        raise ValidationError(
-            {"body": "You have posted a lot of comments in a short time. Please wait a while before posting again."}
-        )
+    _refuse_too_many_comments(by, ip)
     open_now = Exists(CommentPeriod.objects.open().filter(version_id=version.pk, version__status=version.CONSULTATION))
     if parent is not None:
         counted = Comment.objects.filter(pk=parent.pk).filter(open_now).update(reply_count=F("reply_count") + 1)
@@ -84,8 +78,11 @@ def post_comment(
         body=body,
         body_html=render_markdown(body),
         on_behalf_of=on_behalf_of,
+        text_hash=text_hash(body),
     )
     Comment.response.related.set_cached_value(comment, None)  # a new comment has no response: no need to ask
+    Comment.cluster.field.set_cached_value(comment, None)  # nor a cluster yet: the serializer need not ask either
+    cluster_after_commit(version)
     append(
         kind="comment.posted",
         subject=comment.subject,
@@ -99,6 +96,24 @@ def post_comment(
         },
     )
     return comment
+
+
+def _refuse_too_many_comments(by: User, ip: str) -> None:
+    """Per account, per network address and per email domain, so a campaign run from many fresh accounts on one
+    address or one domain is slowed as much as one person posting too fast."""
+    domain = email_domain(by.email)
+    limits = [("account", str(by.pk), settings.CONSULTATION_COMMENT_LIMIT)]
+    if ip:
+        limits.append(("ip", ip, settings.CONSULTATION_COMMENT_IP_LIMIT))
+    if counts_per_domain(domain):
+        limits.append(("domain", domain, settings.CONSULTATION_COMMENT_DOMAIN_LIMIT))
+    refuse_when_over(
+        action="comment",
+        limits=limits,
+        per_seconds=settings.CONSULTATION_COMMENT_WINDOW_SECONDS,
+        message="Many comments have been posted {by} in a short time. Please wait a while before posting again.",
+        field="body",
+    )
 
 
 @transaction.atomic

@@ -250,6 +250,12 @@ DATASETS: tuple[Dataset, ...] = (
             Field("endorsements", "How many people endorsed it."),
             Field("disposition", "The organization's answer: adopted, partially_adopted, not_adopted or noted."),
             Field("response", "The text of the organization's answer."),
+            Field(
+                "cluster",
+                "Its cluster of near-identical comments: the number of the cluster's first comment (itself when it "
+                "is distinct); empty until clustered, moments after posting.",
+            ),
+            Field("cluster_size", "How many comments its cluster held when this file was written."),
         ),
         rows=_comment_rows,
     ),

@@ -39,3 +39,13 @@ def test_the_demo_has_a_closed_consultation_whose_publisher_can_answer_and_publi
     response = client.post("/publish/acme-ai/data-protection/v2/final/", {**answers, "confirm": "1"})
     assert response.status_code == 302
     assert GuidelineVersion.objects.get(guideline__slug="data-protection", number=2).status == GuidelineVersion.FINAL
+
+
+def test_the_demo_shows_a_campaign_as_one_cluster_and_a_burst(settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    version = GuidelineVersion.objects.get(guideline__slug="cybersecurity", number=1)
+    assert "This comment and 7 near-identical ones" in client.get(version.get_absolute_url()).text
+    client.login(email="moderator@demo.whodecides.test", password="demo-pass-2026")
+    assert "8 new accounts" in client.get("/moderation/bursts/").text

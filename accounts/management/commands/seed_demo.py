@@ -11,7 +11,7 @@ from accounts.services import create_account, create_organization
 from appeals.demo import APPELLANTS, REVIEWERS, create_demo_appeals
 from appeals.demo_recommendations import create_demo_recommendations
 from audits.demo import create_demo_audit
-from consultation.demo import create_demo_consultations
+from consultation.demo import create_demo_campaign, create_demo_consultations
 from ledger.checkpoints import publish_checkpoint
 from transparency.demo import create_demo_statistics
 
@@ -73,6 +73,7 @@ class Command(BaseCommand):
                 if not User.objects.filter(email=account["email"]).exists():
                     create_account(password=DEMO_PASSWORD, organization=organization, **account)
             create_demo_consultations(organization=organization)
+            create_demo_campaign(organization=organization)
             create_demo_appeals(organization=organization, password=DEMO_PASSWORD)
             create_demo_audit(organization=organization)
             create_demo_recommendations(organization=organization)
