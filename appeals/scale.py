@@ -27,6 +27,7 @@ from appeals.models import (
     Vote,
 )
 from consultation.models import Guideline, GuidelineVersion
+from core.markdown import render_markdown
 from ledger.bulk import append_many
 
 BATCH = 2_000
@@ -144,6 +145,7 @@ def _write_batch(*, numbers, offset, version, clauses, system, moderator, appell
             system=system,
             outcome=OUTCOMES[(offset + n) % 3],
             rationale=_rationale(offset + n),
+            rationale_html=render_markdown(_rationale(offset + n)),
             decided_at=filed_at + timedelta(days=10),
         )
         for n, appeal in enumerate(appeals)
@@ -152,7 +154,11 @@ def _write_batch(*, numbers, offset, version, clauses, system, moderator, appell
         CitedClause(decision=decision, key=clause.key) for decision, clause in zip(decisions, keys, strict=True)
     )
     DecisionSearch.objects.bulk_create(
-        DecisionSearch(decision=decision, document=_document(appeal, decision, clause, system))
+        DecisionSearch(
+            decision=decision,
+            document=_document(appeal, decision, clause, system),
+            clauses=f"{clause.key} {clause.heading}",
+        )
         for appeal, decision, clause in zip(appeals, decisions, keys, strict=True)
     )
     history = Assignment.objects.bulk_create(
@@ -175,6 +181,7 @@ def _write_batch(*, numbers, offset, version, clauses, system, moderator, appell
             decision=decision,
             outcome=decision.outcome,
             rationale=decision.rationale,
+            rationale_html=decision.rationale_html,
             cast_at=decision.decided_at,
         )
         for assignment, decision in zip(history[::per_appeal], decisions, strict=True)

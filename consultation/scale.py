@@ -14,7 +14,10 @@ from django.utils import timezone
 from accounts.models import Organization, User
 from consultation.models import Comment, CommentPeriod, GuidelineVersion
 from consultation.services import drafting, periods
+from consultation.services.campaigns import text_hash
 from consultation.services.common import sha256
+from consultation.services.counting import recount_threads
+from core.markdown import render_markdown
 from ledger.bulk import append_many
 
 BATCH = 5_000
@@ -96,12 +99,15 @@ def _bulk_comments(version: GuidelineVersion, count: int, authors: list[User]) -
         for n in range(first, min(first + BATCH, count)):
             clause = clauses[n % len(clauses)]
             parent = latest.get(clause.pk) if n % 10 == 9 else None
+            body = f"{ARGUMENTS[n % len(ARGUMENTS)]} (comment {n + 1} on {clause.key})"
             comment = Comment(
                 version=version,
                 clause=clause,
                 parent=parent,
                 author=authors[n % len(authors)],
-                body=f"{ARGUMENTS[n % len(ARGUMENTS)]} (comment {n + 1} on {clause.key})",
+                body=body,
+                body_html=render_markdown(body),
+                text_hash=text_hash(body),
                 created_at=start + timedelta(microseconds=n),
             )
             (replies if parent else top_level).append(comment)
@@ -112,6 +118,9 @@ def _bulk_comments(version: GuidelineVersion, count: int, authors: list[User]) -
         Comment.objects.bulk_create(replies)
         batch = sorted(top_level + replies, key=lambda comment: comment.created_at)
         append_many((_posted(version, comment) for comment in batch), start=batch[0].created_at)
+    # The counts post_comment keeps, set once for all; clustering is left to the beat task that sweeps up
+    # comments written by bulk paths (consultation.tasks.sweep_unclustered).
+    recount_threads(version=version)
 
 
 def _posted(version: GuidelineVersion, comment: Comment) -> tuple[str, str, dict]:

@@ -14,7 +14,7 @@ from ledger.services import check_chain
 
 pytestmark = pytest.mark.django_db
 
-SMALL = ["--clauses", "5", "--comments", "200", "--appeals", "20", "--assignments", "60", "--entries", "600"]
+SMALL = ["--clauses", "5", "--comments", "200", "--appeals", "20", "--assignments", "60", "--entries", "1500"]
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_it_writes_the_sizes_asked_for(seeded):
     generated = Appeal.objects.filter(assignments__reason__contains="seed_scale").distinct()
     assert generated.count() == 20
     assert Assignment.objects.filter(appeal__in=generated).count() == 60
-    assert Entry.objects.count() == 600
+    assert Entry.objects.count() == 1500
     assert search_decisions(q="translation").exists()
     assert DecisionSearch.objects.count() == Decision.objects.count()
     assert Vote.objects.filter(decision__isnull=False).count() >= 20
@@ -43,7 +43,7 @@ def test_it_writes_the_sizes_asked_for(seeded):
 def test_the_record_verifies_and_is_signed(seeded):
     report = check_chain()
     assert report.ok, report.problem
-    assert report.entries_checked == 600
+    assert report.entries_checked == 1500
     assert Entry.objects.filter(kind="comment.posted").count() >= 200
     assert Entry.objects.filter(
         kind="appeal.decided", subject__in=[f"appeal:{a.public_id}" for a in Appeal.objects.all()]
