@@ -33,6 +33,7 @@ mkdir -p "$VAR_DIR"
 # The load test measures the pages, not the limits that keep one person from flooding them.
 export API_ANON_RATE=100000000/minute API_USER_RATE=100000000/minute API_TOKEN_RATE=100000000/minute
 export LOGIN_FAILED_RATE=100000/m/ip APPEALS_PER_DAY=100000000 CONSULTATION_COMMENT_LIMIT=100000000
+export CONSULTATION_COMMENT_IP_LIMIT=100000000 CONSULTATION_COMMENT_DOMAIN_LIMIT=100000000
 
 database_exists() {
   psql "$BENCH_PG/postgres" -Atc "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1
