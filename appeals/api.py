@@ -103,6 +103,10 @@ class VoteOutput(serializers.ModelSerializer):
 
 
 class RecommendationStepOutput(serializers.ModelSerializer):
+    evidence_url = serializers.CharField(
+        read_only=True, help_text="An http(s) address, or a path on this site (one of the organization's guidelines)."
+    )
+
     class Meta:
         model = RecommendationStep
         fields = ["kind", "actor", "note", "implemented_on", "evidence_url", "at"]
@@ -110,6 +114,10 @@ class RecommendationStepOutput(serializers.ModelSerializer):
 
 class RecommendationOutput(serializers.ModelSerializer):
     """A recommendation, where its answers have brought it (`state`), and every step."""
+
+    evidence_url = serializers.CharField(
+        read_only=True, help_text="An http(s) address, or a path on this site (one of the organization's guidelines)."
+    )
 
     organization = serializers.CharField(source="organization.slug")
     overdue = serializers.BooleanField(source="is_overdue")
