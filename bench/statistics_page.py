@@ -1,6 +1,6 @@
 """/statistics/ at 1,000 and at 100,000 decided appeals: the page reads monthly tallies, so it should cost the same.
 
-    DEBUG=1 DATABASE_URL=postgres://.../throwaway python bench/statistics.py [small] [large] [requests]
+    DEBUG=1 DATABASE_URL=postgres://.../throwaway python bench/statistics_page.py [small] [large] [requests]
 
 Point it at an empty, migrated database you can throw away. It bulk-creates `small` decided appeals (1,000 by
 default) over the past 13 months, across 3 organizations, 6 systems and 4 topics, with their `appeal.filed` and
