@@ -11,7 +11,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.http import urlencode
 
 from appeals import selectors
 from appeals.models import (
@@ -36,9 +35,7 @@ from appeals.models import (
 from appeals.selectors import OVERTURNED_ANY
 from appeals.services import recommending
 from consultation.models import Guideline
-from core.forms import CheckAnswersForm, SiteForm, run_service
-from core.ids import parse_id
-from core.periods import PERIOD_HELP, period_fields_clean
+from core.forms import CheckAnswersForm, ListFilterForm, SiteForm, run_service
 from core.search import QUERY_MAX
 
 CLOCK_SKEW = timedelta(minutes=5)  # a device clock a little ahead is not "the future"
@@ -418,23 +415,14 @@ class AnswerRecommendationForm(ServiceForm):
         self.fields["kind"].choices = [(state, labels[state]) for state in recommendation.next_states()]
 
 
-class RecommendationFilterForm(SiteForm):
+class RecommendationFilterForm(ListFilterForm):
     """The organization page's list of recommendations: one view of the tracker, newest first, a page at a time."""
+
+    no_such_page = "No such page of recommendations."
 
     state = forms.ChoiceField(
         label="Show", required=False, choices=[("", "All recommendations"), *Recommendation.VIEW_CHOICES]
     )
-    before = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def clean_before(self) -> int | None:
-        before = self.cleaned_data["before"]
-        if before and parse_id(before) is None:
-            raise ValidationError("No such page of recommendations.", code="no_such_page")
-        return parse_id(before) if before else None
-
-    def query_without_page(self) -> str:
-        state = getattr(self, "cleaned_data", {}).get("state")
-        return urlencode({"state": state}) if state else ""
 
     def filter(self, recommendations, *, now):
         """The rows of the chosen view, older than the page's cursor; none when the choice is not valid."""
@@ -446,7 +434,10 @@ class RecommendationFilterForm(SiteForm):
         return recommendations.filter(pk__lt=cleaned["before"]) if cleaned.get("before") else recommendations
 
 
-class DecisionSearchForm(SiteForm):
+class DecisionSearchForm(ListFilterForm):
+    no_such_page = "No such page of decisions."
+    period_label = "Decided"
+
     q = forms.CharField(
         label="Search",
         required=False,
@@ -468,14 +459,9 @@ class DecisionSearchForm(SiteForm):
         required=False,
         choices=[("", "Show them too"), ("yes", "Only decisions in force")],
     )
-    before = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["from"] = forms.CharField(
-            label="Decided from", required=False, max_length=10, help_text=PERIOD_HELP
-        )
-        self.fields["to"] = forms.CharField(label="Decided up to", required=False, max_length=10, help_text=PERIOD_HELP)
         systems = list(AISystem.objects.select_related("organization"))  # one query fills both lists
         organizations = {system.organization.slug: system.organization.name for system in systems}
         self.fields["organization"].choices = [("", "Any organization"), *organizations.items()]
@@ -485,30 +471,9 @@ class DecisionSearchForm(SiteForm):
         labels = dict.fromkeys((g.slug, f"{g.title} ({g.organization.name})") for g in guidelines)
         self.fields["guideline"].choices = [("", "Any guideline"), *labels]
 
-    def clean_before(self) -> int | None:
-        before = self.cleaned_data["before"]
-        if before and parse_id(before) is None:
-            raise ValidationError("No such page of decisions.", code="no_such_page")
-        return parse_id(before) if before else None
-
     def cleaned_query(self) -> str:
         """The words searched for, or "" when there is no valid search."""
         return getattr(self, "cleaned_data", {}).get("q", "")
-
-    def clean(self):
-        cleaned = super().clean()
-        try:
-            cleaned["first"], cleaned["last"] = period_fields_clean(cleaned)
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                self.add_error(name, messages)
-        return cleaned
-
-    def query_without_page(self) -> str:
-        """The filters as a query string, for the link to older decisions."""
-        cleaned = getattr(self, "cleaned_data", {})
-        filters = {key: value for key, value in cleaned.items() if value and key not in ("before", "first", "last")}
-        return urlencode(filters)
 
     def search(self):
         """The matching decisions, or none when a filter is not valid (the form then says why)."""

@@ -3,15 +3,12 @@ found inadmissible (by reason), withdrawn, and overdue now. Public fields only; 
 or a keyed subquery."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils.http import urlencode
 
 from appeals.models import CLAUSE_KEY_MAX, Appeal, CitedClause, ContestedClause
 from consultation.models import Clause
-from core.forms import SiteForm
-from core.ids import parse_id
-from core.periods import PERIOD_HELP, moment_range, period_fields_clean
+from core.forms import ListFilterForm
+from core.periods import moment_range
 
 OVERDUE = "overdue"
 STATUS_CHOICES = [("", "Any status"), *Appeal.STATUS_CHOICES, (OVERDUE, "Overdue now (open, past its deadline)")]
@@ -38,7 +35,10 @@ def cited_topic(topic: str):
     return Exists(cited)
 
 
-class AppealListForm(SiteForm):
+class AppealListForm(ListFilterForm):
+    no_such_page = "No such page of appeals."
+    period_label = "Filed"
+
     organization = forms.SlugField(label="Organization", required=False)
     system = forms.SlugField(label="AI system", required=False)
     guideline = forms.SlugField(label="Guideline", required=False)
@@ -49,32 +49,6 @@ class AppealListForm(SiteForm):
         label="Inadmissible because", required=False, choices=[("", "Any reason"), *Appeal.INADMISSIBLE_REASONS]
     )
     admitted = forms.ChoiceField(label="Admitted", required=False, choices=[("", "Either"), ("yes", "Admitted")])
-    before = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["from"] = forms.CharField(label="Filed from", required=False, max_length=10, help_text=PERIOD_HELP)
-        self.fields["to"] = forms.CharField(label="Filed up to", required=False, max_length=10, help_text=PERIOD_HELP)
-
-    def clean_before(self) -> int | None:
-        before = self.cleaned_data["before"]
-        if before and parse_id(before) is None:
-            raise ValidationError("No such page of appeals.", code="no_such_page")
-        return parse_id(before) if before else None
-
-    def clean(self):
-        cleaned = super().clean()
-        try:
-            cleaned["first"], cleaned["last"] = period_fields_clean(cleaned)
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                self.add_error(name, messages)
-        return cleaned
-
-    def query_without_page(self) -> str:
-        cleaned = getattr(self, "cleaned_data", {})
-        skip = {"before", "first", "last"}
-        return urlencode({key: value for key, value in cleaned.items() if value and key not in skip})
 
     def appeals(self) -> QuerySet[Appeal]:
         """The matching appeals, newest first, or none when a filter is not valid (the form then says why)."""

@@ -21,7 +21,7 @@ from consultation.models import (
     Response,
     validate_clause_key,
 )
-from core.forms import CheckAnswersForm, SiteForm
+from core.forms import CheckAnswersForm, ListFilterForm
 from core.ids import parse_id
 from core.search import QUERY_MAX
 
@@ -274,7 +274,9 @@ class FinalForm(CheckAnswersForm):
         return {key: self.cleaned_data[key] for key in ("summary_of_changes", "statements")}
 
 
-class CommentSearchForm(SiteForm):
+class CommentSearchForm(ListFilterForm):
+    no_such_page = "No such page of comments."
+
     q = forms.CharField(
         label="Search the comments",
         max_length=QUERY_MAX,
@@ -283,13 +285,6 @@ class CommentSearchForm(SiteForm):
             "max_length": f"Search for at most {QUERY_MAX} characters: a few words find more.",
         },
     )
-    before = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def clean_before(self) -> int | None:
-        before = self.cleaned_data["before"]
-        if before and parse_id(before) is None:
-            raise forms.ValidationError("No such page of comments.", code="no_such_page")
-        return parse_id(before) if before else None
 
 
 class ClusterPageForm(forms.Form):

@@ -2,17 +2,17 @@
 ones a publisher answers), filtered by organization, guideline, version, clause, disposition, answered, month."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils.http import urlencode
 
 from consultation.models import KEY_LENGTH, Comment, Response
-from core.forms import SiteForm
-from core.ids import parse_id
-from core.periods import PERIOD_HELP, moment_range, period_fields_clean
+from core.forms import ListFilterForm
+from core.periods import moment_range
 
 
-class CommentListForm(SiteForm):
+class CommentListForm(ListFilterForm):
+    no_such_page = "No such page of comments."
+    period_label = "Posted"
+
     organization = forms.SlugField(label="Organization", required=False)
     guideline = forms.SlugField(label="Guideline", required=False)
     version = forms.IntegerField(label="Version number", required=False, min_value=1, max_value=100_000)
@@ -21,32 +21,6 @@ class CommentListForm(SiteForm):
         label="Answer", required=False, choices=[("", "Any answer"), *Response.DISPOSITION_CHOICES]
     )
     answered = forms.ChoiceField(label="Answered", required=False, choices=[("", "Either"), ("yes", "Answered")])
-    before = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["from"] = forms.CharField(label="Posted from", required=False, max_length=10, help_text=PERIOD_HELP)
-        self.fields["to"] = forms.CharField(label="Posted up to", required=False, max_length=10, help_text=PERIOD_HELP)
-
-    def clean_before(self) -> int | None:
-        before = self.cleaned_data["before"]
-        if before and parse_id(before) is None:
-            raise ValidationError("No such page of comments.", code="no_such_page")
-        return parse_id(before) if before else None
-
-    def clean(self):
-        cleaned = super().clean()
-        try:
-            cleaned["first"], cleaned["last"] = period_fields_clean(cleaned)
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                self.add_error(name, messages)
-        return cleaned
-
-    def query_without_page(self) -> str:
-        cleaned = getattr(self, "cleaned_data", {})
-        skip = {"before", "first", "last"}
-        return urlencode({key: value for key, value in cleaned.items() if value and key not in skip})
 
     def comments(self) -> QuerySet[Comment]:
         if self.is_bound and not self.is_valid():

@@ -10,6 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
+
+from core.ids import parse_id
+from core.periods import PERIOD_HELP, period_fields_clean
 
 T = TypeVar("T")
 
@@ -56,6 +60,45 @@ class SiteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+class ListFilterForm(SiteForm):
+    """The filters of a public list paged by id: `before`, the cursor (refused with `no_such_page` when it is not an
+    id), and, when `period_label` is set, `from` and `to` as months or quarters, cleaned into `first` and `last`."""
+
+    no_such_page = "No such page."
+    period_label = ""  # "Filed" gives the fields "Filed from" and "Filed up to"
+    before = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.period_label:
+            for name, label in [("from", f"{self.period_label} from"), ("to", f"{self.period_label} up to")]:
+                self.fields[name] = forms.CharField(label=label, required=False, max_length=10, help_text=PERIOD_HELP)
+
+    def clean_before(self) -> int | None:
+        before = self.cleaned_data["before"]
+        if before and parse_id(before) is None:
+            raise ValidationError(self.no_such_page, code="no_such_page")
+        return parse_id(before) if before else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.period_label:
+            try:
+                cleaned["first"], cleaned["last"] = period_fields_clean(cleaned)
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    self.add_error(name, messages)
+        return cleaned
+
+    def query_without_page(self) -> str:
+        """The filters as a query string, for the link to the next page."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return urlencode({key: value for key, value in cleaned.items() if value and key not in PAGE_KEYS})
+
+
+PAGE_KEYS = {"before", "first", "last"}  # the cursor, and what `from` and `to` were cleaned into
 
 
 class CheckAnswersForm(SiteForm):
