@@ -120,10 +120,9 @@ def parse_signer(skey: str) -> Signer:
             "A signing key looks like PRIVATE+KEY+name+keyid+base64key (make one with manage.py record_key)."
         )
     name, hex_id, material = parts[2:]
-    try:
-        decoded = base64.b64decode(material, validate=True)
-    except binascii.Error:
-        raise NoteError("The signing key's last part is not base64.") from None
+    decoded = _strict_b64decode(material)
+    if decoded is None:
+        raise NoteError("The signing key's last part is not base64.")
     if not valid_name(name) or len(decoded) != 33 or decoded[0] != ED25519:
         raise NoteError("The signing key is not an Ed25519 note key.")
     signer = Signer(name=name, private_key=Ed25519PrivateKey.from_private_bytes(decoded[1:]))
@@ -149,10 +148,7 @@ def parse_signature_line(line: str) -> Signature:
     prefix = DASH + " "
     body = line[len(prefix) : -1]
     name, _, encoded = body.partition(" ")
-    try:
-        decoded = base64.b64decode(encoded, validate=True)
-    except binascii.Error:
-        decoded = b""
+    decoded = _strict_b64decode(encoded) or b""
     if not line.startswith(prefix) or not valid_name(name) or len(decoded) < 5 or "\n" in body:
         raise NoteError(f"A signature line is '{DASH} <name> <base64 signature>'; this one is not.")
     return Signature(name=name, key_id=decoded[:4], signature=decoded[4:])
@@ -224,3 +220,12 @@ def site_signer() -> Signer:
 def sign_note(text: str) -> str:
     """The note `text` signed with the record key: text, a blank line, the site's signature line."""
     return site_signer().sign(text)
+
+
+def _strict_b64decode(text: str) -> bytes | None:
+    """The bytes `text` encodes in standard base64, or None when it is not that (including non-ASCII text, which
+    base64 refuses with a plain ValueError rather than binascii.Error)."""
+    try:
+        return base64.b64decode(text, validate=True)
+    except ValueError:
+        return None

@@ -73,7 +73,14 @@ def test_a_cosignature_of_another_checkpoint_is_a_400(checkpoint, witness, witne
 
 
 @pytest.mark.parametrize(
-    "line", ["", "hello", "— witness.example.org/w1 not-base64!", "- witness.example.org/w1 AAAAAAAA"]
+    "line",
+    [
+        "",
+        "hello",
+        "— witness.example.org/w1 not-base64!",
+        "- witness.example.org/w1 AAAAAAAA",
+        "— witness.example.org/w1 (╯°□°）╯︵ ┻━┻",  # non-ASCII: base64 refuses it with a plain ValueError
+    ],
 )
 def test_a_malformed_cosignature_is_a_400(checkpoint, witness, line):
     response = post(3, line)
