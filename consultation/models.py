@@ -334,6 +334,10 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(models.Q(cluster__isnull=True) | models.Q(cluster_id=models.F("pk")))
 
 
+# Original comments, each cluster once (see CommentQuerySet.one_per_cluster): what the public pages list.
+SHOWN_ONCE = models.Q(parent__isnull=True) & (models.Q(cluster__isnull=True) | models.Q(cluster_id=models.F("id")))
+
+
 class Comment(models.Model):
     """A citizen's comment on one clause or on the whole version. Immutable once posted."""
 
@@ -379,6 +383,9 @@ class Comment(models.Model):
     cluster = models.ForeignKey(
         "CommentCluster", null=True, blank=True, on_delete=models.PROTECT, related_name="members", editable=False
     )
+    # The time of the publisher's response, kept on the row like the counts, so the version page finds a clause's
+    # newest answer in an index instead of joining every response of the version.
+    answered_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -405,9 +412,26 @@ class Comment(models.Model):
                 "clause",
                 models.F("created_at").desc(),
                 models.F("id").desc(),
-                condition=models.Q(parent__isnull=True)
-                & (models.Q(cluster__isnull=True) | models.Q(cluster_id=models.F("id"))),
+                condition=SHOWN_ONCE,
                 name="comment_shown_once",
+            ),
+            # The version page's other two picks per clause, each read with a LIMIT (consultation.selectors._picked).
+            models.Index(
+                "version",
+                "clause",
+                models.F("endorsement_count").desc(),
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                condition=SHOWN_ONCE & models.Q(status="published", endorsement_count__gt=0),
+                name="comment_most_endorsed",
+            ),
+            models.Index(
+                "version",
+                "clause",
+                models.F("answered_at").desc(),
+                models.F("id").desc(),
+                condition=SHOWN_ONCE & models.Q(status="published", answered_at__isnull=False),
+                name="comment_newest_answered",
             ),
         ]
 

@@ -223,18 +223,95 @@ def _mark_endorsed(comments: list[Comment], user) -> None:
         comment.endorsed_by_me = comment.pk in endorsed
 
 
-def _picked(comments: QuerySet[Comment], per_clause: int) -> dict[int | None, list[Comment]]:
-    """Per clause, the comments worth a reader's time: the publisher's newest answer, the most endorsed, then the
-    newest, at most `per_clause` in all.
+def _picked(
+    version: GuidelineVersion, clause_ids: list[int | None], per_clause: int
+) -> dict[int | None, list[Comment]]:
+    """Per clause (None: the general comments), the comments worth a reader's time: the publisher's newest answer,
+    the most endorsed, then the newest, at most `per_clause` in all.
 
-    One query: window functions rank each clause's original comments three ways over the narrow columns of the
-    `comment_shown_once` index, and only the first few ids of each ranking are joined to what a page shows, so
-    the page's size and query count are the same for 10 comments or a million.
+    Two queries whatever the number of comments: the first few ids of each ranking, then those comments with what
+    a page shows.
     """
+    if connection.vendor == "postgresql":
+        firsts = _first_ids_per_clause(version.pk, clause_ids, per_clause)
+    else:
+        firsts = _first_ids_windowed(version, clause_ids, per_clause)
+    candidates: dict[int | None, list[Comment]] = {}
+    for comment in Comment.objects.filter(pk__in=firsts).for_display().order_by("-created_at", "-pk"):
+        candidates.setdefault(comment.clause_id, []).append(comment)
+    picked = {}
+    for clause_id, newest in candidates.items():
+        # The same three rankings, over the few candidates that are the top of each.
+        shown = [c for c in newest if not c.is_hidden]
+        answered = sorted((c for c in shown if c.answered_at), key=lambda c: (c.answered_at, c.pk), reverse=True)
+        endorsed = sorted((c for c in shown if c.endorsement_count), key=lambda c: -c.endorsement_count)
+        answered, endorsed = answered[:ANSWERED], endorsed[:MOST_ENDORSED]
+        chosen = list({c.pk: c for c in [*answered, *endorsed, *newest]}.values())[:per_clause]
+        for comment in chosen:
+            comment.picked_because = _reason(comment, answered, endorsed)
+        picked[clause_id] = chosen
+    return picked
+
+
+# Per clause, three index scans that stop after a few rows (comment_shown_once, comment_most_endorsed and
+# comment_newest_answered): the cost depends on the number of clauses, not of comments. The orders start with the
+# clause, which changes nothing within one clause but lets PostgreSQL read the general comments (clause IS NULL,
+# which it does not treat as an equality) in index order too, instead of sorting them all.
+_FIRSTS_OF_A_CLAUSE = """
+    (SELECT c.id FROM consultation_comment c WHERE {shown}
+      ORDER BY c.clause_id, c.created_at DESC, c.id DESC LIMIT %(newest)s)
+    UNION
+    (SELECT c.id FROM consultation_comment c WHERE {shown} AND c.status = 'published' AND c.endorsement_count > 0
+      ORDER BY c.clause_id, c.endorsement_count DESC, c.created_at DESC, c.id DESC LIMIT %(endorsed)s)
+    UNION
+    (SELECT c.id FROM consultation_comment c WHERE {shown} AND c.status = 'published' AND c.answered_at IS NOT NULL
+      ORDER BY c.clause_id, c.answered_at DESC, c.id DESC LIMIT %(answered)s)
+"""
+_SHOWN_ON = (
+    "c.version_id = %(version)s AND {on_clause} AND c.parent_id IS NULL"
+    " AND (c.cluster_id IS NULL OR c.cluster_id = c.id)"
+)
+_FIRSTS_ON_CLAUSES = (
+    "SELECT picked.id FROM unnest(%(clauses)s::bigint[]) AS clause(id) CROSS JOIN LATERAL ({}) AS picked"
+)
+
+
+def _first_ids_per_clause(version_id: int, clause_ids: list[int | None], per_clause: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(*first_ids_query(version_id, clause_ids, per_clause))
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def first_ids_query(version_id: int, clause_ids: list[int | None], per_clause: int) -> tuple[str, dict]:
+    """PostgreSQL's query for the first ids of each ranking, per clause, and its parameters."""
+    parts = []
+    if any(pk is not None for pk in clause_ids):
+        shown = _SHOWN_ON.format(on_clause="c.clause_id = clause.id")
+        parts.append(_FIRSTS_ON_CLAUSES.format(_FIRSTS_OF_A_CLAUSE.format(shown=shown)))
+    if None in clause_ids:
+        parts.append(_FIRSTS_OF_A_CLAUSE.format(shown=_SHOWN_ON.format(on_clause="c.clause_id IS NULL")))
+    params = {
+        "version": version_id,
+        "clauses": [pk for pk in clause_ids if pk is not None],
+        "newest": per_clause,
+        "endorsed": MOST_ENDORSED,
+        "answered": ANSWERED,
+    }
+    return " UNION ".join(f"({part})" for part in parts), params
+
+
+def _first_ids_windowed(version: GuidelineVersion, clause_ids: list[int | None], per_clause: int) -> QuerySet:
+    """The same ids in one portable query (SQLite has no LATERAL): window functions rank every original comment of
+    the clauses three ways, over the narrow columns of the comment_shown_once index."""
+    on_clauses = Q(clause_id__in=[pk for pk in clause_ids if pk is not None])
+    if None in clause_ids:
+        on_clauses |= Q(clause__isnull=True)
     published = Q(status=Comment.PUBLISHED)
     by_clause = [F("clause_id")]
-    firsts = (
-        comments.top_level()
+    return (
+        version.comments.top_level()
+        .one_per_cluster()
+        .filter(on_clauses)
         .annotate(
             newest=Window(RowNumber(), partition_by=by_clause, order_by=[F("created_at").desc(), F("pk").desc()]),
             endorsed=Window(
@@ -245,31 +322,16 @@ def _picked(comments: QuerySet[Comment], per_clause: int) -> dict[int | None, li
             answered=Window(
                 RowNumber(),
                 partition_by=[*by_clause, F("status")],
-                order_by=[F("response__created_at").desc(nulls_last=True), F("pk").desc()],
+                order_by=[F("answered_at").desc(nulls_last=True), F("pk").desc()],
             ),
         )
         .filter(
             Q(newest__lte=per_clause)
             | (published & Q(endorsed__lte=MOST_ENDORSED, endorsement_count__gt=0))
-            | (published & Q(answered__lte=ANSWERED, response__isnull=False))
+            | (published & Q(answered__lte=ANSWERED, answered_at__isnull=False))
         )
-        .values("pk")
+        .values_list("pk", flat=True)
     )
-    candidates: dict[int | None, list[Comment]] = {}
-    for comment in Comment.objects.filter(pk__in=firsts).for_display().order_by("-created_at", "-pk"):
-        candidates.setdefault(comment.clause_id, []).append(comment)
-    picked = {}
-    for clause_id, newest in candidates.items():
-        # The same three rankings, over the few candidates that are the top of each.
-        shown = [c for c in newest if not c.is_hidden]
-        answered = sorted((c for c in shown if c.is_answered), key=lambda c: c.response.created_at, reverse=True)
-        endorsed = sorted((c for c in shown if c.endorsement_count), key=lambda c: -c.endorsement_count)
-        answered, endorsed = answered[:ANSWERED], endorsed[:MOST_ENDORSED]
-        chosen = list({c.pk: c for c in [*answered, *endorsed, *newest]}.values())[:per_clause]
-        for comment in chosen:
-            comment.picked_because = _reason(comment, answered, endorsed)
-        picked[clause_id] = chosen
-    return picked
 
 
 def _reason(comment: Comment, answered: list[Comment], endorsed: list[Comment]) -> str:
@@ -289,7 +351,7 @@ def version_threads(version: GuidelineVersion, user, pressure: dict | None = Non
     threads += [thread_of(version, clause, pressure.get(clause.key)) for clause in version.clauses.all()]
     # A long guideline shows fewer comments per clause, so the page stays readable and its size bounded.
     per_clause = max(1, min(settings.CONSULTATION_COMMENTS_PER_CLAUSE, COMMENTS_PER_VERSION_PAGE // len(threads)))
-    picked = _picked(version.comments.one_per_cluster(), per_clause)
+    picked = _picked(version, [thread.clause.pk if thread.clause else None for thread in threads], per_clause)
     for thread in threads:
         thread.comments = picked.get(thread.clause.pk if thread.clause else None, [])
     _attach_replies([c for thread in threads for c in thread.comments], user, newest=REPLIES_ON_VERSION_PAGE)
@@ -304,7 +366,7 @@ def clause_window(version: GuidelineVersion, clause: Clause | None, user) -> Thr
     else:
         clause = Clause.objects.get(pk=clause.pk)
     thread = thread_of(version, clause)
-    picked = _picked(version.comments.on_clause(clause).one_per_cluster(), settings.CONSULTATION_COMMENTS_PER_CLAUSE)
+    picked = _picked(version, [clause.pk if clause else None], settings.CONSULTATION_COMMENTS_PER_CLAUSE)
     thread.comments = picked.get(clause.pk if clause else None, [])
     _attach_replies(thread.comments, user, newest=REPLIES_ON_VERSION_PAGE)
     return thread

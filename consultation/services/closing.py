@@ -36,6 +36,8 @@ def _answer(by: User, comment: Comment, disposition: str, text: str) -> Response
     response = Response.objects.create(
         comment=comment, disposition=disposition, text=text, text_html=render_markdown(text), author=by
     )
+    comment.answered_at = response.created_at
+    Comment.objects.filter(pk=comment.pk).update(answered_at=response.created_at)
     append(kind="comment.answered", subject=comment.subject, payload={"disposition": disposition, "text": text})
     enqueue("consultation.tasks.notify_comment_answered", comment.pk)
     return response

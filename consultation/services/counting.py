@@ -22,6 +22,7 @@ def recount_threads(*, version: GuidelineVersion) -> None:
     comments.update(
         endorsement_count=_count(endorsements, comment=OuterRef("pk")),
         reply_count=_count(comments, parent=OuterRef("pk")),
+        answered_at=Subquery(Response.objects.filter(comment=OuterRef("pk")).values("created_at")[:1]),
     )
     top = comments.filter(parent__isnull=True)
     hidden = top.filter(status=Comment.HIDDEN)
