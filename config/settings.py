@@ -409,6 +409,10 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 PAGE_CACHE_SHORT_SECONDS = env_int("PAGE_CACHE_SHORT_SECONDS", 10)
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 0)
 PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 1)
+# While one request renders a renewed or expired page, the others get the copy it replaces, kept this long after it
+# expired; on an empty cache they wait up to PAGE_RENDER_WAIT_SECONDS for that one render instead of each rendering.
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 86_400)
+PAGE_RENDER_WAIT_SECONDS = env_int("PAGE_RENDER_WAIT_SECONDS", 3)
 # A read replica (PostgreSQL streaming replication): anonymous GET requests read from it (core.caching.ReplicaRouter).
 # In tests it mirrors the default database. A page rendered within DATABASE_REPLICA_LAG_SECONDS of a change it shows
 # is cached only that long, in case the replica had not replayed the change yet.

@@ -90,6 +90,7 @@ PAGES: dict[str, Page] = {
 
 # Longer than any render; a process that died rendering holds the page's lock no longer than this.
 RENDER_LOCK_SECONDS = 30
+RENDER_POLL_SECONDS = 0.05
 # Every page carries it; renewed by a ledger subject no app claimed.
 SITE = "site"
 _SUBJECT_TAGS: dict[str, Callable[[str, dict], Iterable[str]]] = {}
@@ -209,7 +210,9 @@ def _store(key: str, address: str, response: HttpResponse, seconds: int) -> None
         response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE, s_maxage=settings.PAGE_CACHE_S_MAXAGE
     )
     stored = (response.content, list(response.items()))
-    cache.set_many({key: stored, _latest_key(address): stored}, timeout=seconds)
+    cache.set(key, stored, timeout=seconds)
+    # Outlives the page, so a page that expired (not only one renewed) is re-rendered by one reader, not by all.
+    cache.set(_latest_key(address), stored, timeout=seconds + settings.PAGE_CACHE_STALE_SECONDS)
 
 
 def _latest_key(address: str) -> str:
@@ -226,6 +229,16 @@ def _from_cache(key: str) -> HttpResponse | None:
         return None
     content, headers = stored
     return HttpResponse(content, headers=dict(headers))
+
+
+def _latest_copy(address: str) -> HttpResponse | None:
+    """The copy of the page another request is replacing; on an empty cache (a first visit, a restarted cache), the
+    one it is rendering, once stored, so a crowd arriving at once costs one render. After PAGE_RENDER_WAIT_SECONDS
+    (a render that failed, or a page that is not stored) the reader's own request renders it."""
+    deadline = time.monotonic() + settings.PAGE_RENDER_WAIT_SECONDS
+    while (latest := _from_cache(_latest_key(address))) is None and time.monotonic() < deadline:
+        time.sleep(RENDER_POLL_SECONDS)
+    return latest
 
 
 class PageCacheMiddleware:
@@ -275,7 +288,7 @@ class PageCacheMiddleware:
         """
         lock = rendering_lock_key(address)
         if not cache.add(lock, 1, timeout=RENDER_LOCK_SECONDS):
-            latest = _from_cache(_latest_key(address))
+            latest = _latest_copy(address)
             if latest is not None:
                 return latest, True
             return self.get_response(request), False

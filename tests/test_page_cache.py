@@ -2,6 +2,8 @@
 
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 from django.conf import settings
@@ -14,6 +16,7 @@ from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
+from django.utils.http import http_date
 
 from appeals.models import Decision
 from consultation.models import Guideline
@@ -79,6 +82,42 @@ def test_while_one_request_renders_a_renewed_page_the_others_get_the_copy_it_rep
     cache.delete(lock)
     assert during.content == before.content
     assert "Please keep the dosage clause." in client.get(url).text
+
+
+def test_a_page_that_expired_is_rendered_by_one_reader_while_the_others_get_the_old_copy(
+    client, version, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 1
+    url = version.get_absolute_url()
+    before = client.get(url)
+    time.sleep(1.2)  # the page itself has expired; the copy readers get during its next render has not
+    lock = rendering_lock_key(page_address(RequestFactory().get(url)))
+    cache.add(lock, 1)
+    with django_assert_num_queries(0):
+        during = client.get(url)
+    cache.delete(lock)
+    assert during.content == before.content
+
+
+def test_on_an_empty_cache_readers_wait_for_the_one_render_instead_of_each_rendering(
+    client, version, django_assert_num_queries
+):
+    url = version.get_absolute_url()
+    address = page_address(RequestFactory().get(url))
+    cache.add(rendering_lock_key(address), 1)  # another request is rendering the page for the first time
+    headers = [("Content-Type", "text/html"), ("ETag", '"other"'), ("Last-Modified", http_date())]
+    rendered_elsewhere = (b"<p>The page as the other request rendered it</p>", headers)
+    threading.Timer(0.3, cache.set, [f"pagelatest:{address}", rendered_elsewhere]).start()
+    with django_assert_num_queries(0):
+        waited = client.get(url)
+    assert waited.content == rendered_elsewhere[0]
+
+
+def test_a_reader_renders_the_page_itself_when_the_other_render_never_comes(client, version, settings):
+    settings.PAGE_RENDER_WAIT_SECONDS = 0
+    url = version.get_absolute_url()
+    cache.add(rendering_lock_key(page_address(RequestFactory().get(url))), 1)  # a process that died rendering
+    assert version.guideline.title in client.get(url).text
 
 
 def test_a_change_not_yet_committed_leaves_the_page_as_it_was(client, version, citizen):
