@@ -1,20 +1,33 @@
 """A fixed-window rate limit in the cache, for anything a person can do too often."""
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
+
+from core.cache import RedisCache
 
 
 def over_limit(*, action: str, who: str, limit: int, per_seconds: int) -> bool:
     """Count one attempt of `action` by `who`; True when it goes past `limit` in the window."""
-    key = f"ratelimit:{action}:{who}"
+    return _count_attempts([f"ratelimit:{action}:{who}"], per_seconds=per_seconds)[0] > limit
+
+
+def _count_attempts(keys: list[str], *, per_seconds: int) -> list[int]:
+    """One more attempt on each key, in a fixed window that starts at the key's first attempt; the counts so far."""
+    backend = caches["default"]  # the backend itself, which the `cache` proxy hides from isinstance
+    if isinstance(backend, RedisCache):
+        return backend.count_in_windows(keys, seconds=per_seconds)  # one round trip for all of them
+    return [_count_attempt(key, per_seconds=per_seconds) for key in keys]
+
+
+def _count_attempt(key: str, *, per_seconds: int) -> int:
     if cache.add(key, 1, timeout=per_seconds):
-        return limit < 1
+        return 1
     try:
-        return cache.incr(key) > limit
+        return cache.incr(key)
     except ValueError:  # the window expired between add and incr
         cache.add(key, 1, timeout=per_seconds)
-        return limit < 1
+        return 1
 
 
 EXPORT_LIMIT_MESSAGE = "You have downloaded many exports in the last hour. Please try again later."
@@ -58,8 +71,8 @@ def refuse_when_over(
     """Count one attempt of `action` against each (kind, who, limit) in `limits` (say, the account, the address
     and the email domain), and raise RateLimited naming the first limit passed. Every limit counts the attempt,
     so an address cannot slip past by spreading its attempts over many accounts."""
-    passed = [kind for kind, who, limit in limits if over_limit(action=f"{action}:{kind}", who=who, limit=limit,
-                                                                per_seconds=per_seconds)]  # fmt: skip
+    counts = _count_attempts([f"ratelimit:{action}:{kind}:{who}" for kind, who, _ in limits], per_seconds=per_seconds)
+    passed = [kind for (kind, _, limit), count in zip(limits, counts, strict=True) if count > limit]
     if passed:
         raise RateLimited(message.format(by=LIMIT_WORDS[passed[0]]), field=field, retry_after=per_seconds)
 

@@ -307,9 +307,7 @@ def rendered(client, url: str) -> bool:
 
 
 def test_pages_are_still_served_when_the_cache_is_unreachable(client, version, settings):
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
-    }
+    settings.CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
     response = client.get(version.get_absolute_url())
     assert response.status_code == 200
     assert "Medical advice" in response.text
