@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber, TruncMinute
 from django.http import Http404
@@ -234,8 +234,9 @@ def _picked(
     Two queries whatever the number of comments: the first few ids of each ranking, then those comments with what
     a page shows.
     """
-    if connection.vendor == "postgresql":
-        firsts = _first_ids_per_clause(version.pk, clause_ids, per_clause)
+    reads = connections[router.db_for_read(Comment)]  # a replica, for an anonymous page (core.caching)
+    if reads.vendor == "postgresql":
+        firsts = _first_ids_per_clause(reads, version.pk, clause_ids, per_clause)
     else:
         firsts = _first_ids_windowed(version, clause_ids, per_clause)
     candidates: dict[int | None, list[Comment]] = {}
@@ -278,8 +279,8 @@ _FIRSTS_ON_CLAUSES = (
 )
 
 
-def _first_ids_per_clause(version_id: int, clause_ids: list[int | None], per_clause: int) -> list[int]:
-    with connection.cursor() as cursor:
+def _first_ids_per_clause(reads, version_id: int, clause_ids: list[int | None], per_clause: int) -> list[int]:
+    with reads.cursor() as cursor:
         cursor.execute(*first_ids_query(version_id, clause_ids, per_clause))
         return [pk for (pk,) in cursor.fetchall()]
 

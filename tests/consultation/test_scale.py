@@ -150,7 +150,7 @@ def test_postgresql_picks_per_clause_exactly_what_the_portable_window_picks(orga
     Comment.objects.bulk_update(comments, ["endorsement_count", "answered_at", "created_at"])
     clause_ids = [None, *version.clauses.values_list("pk", flat=True)]
     for per_clause in [1, 3, 5]:
-        fast = selectors._first_ids_per_clause(version.pk, clause_ids, per_clause)
+        fast = selectors._first_ids_per_clause(connection, version.pk, clause_ids, per_clause)
         portable = selectors._first_ids_windowed(version, clause_ids, per_clause)
         assert sorted(fast) == sorted(portable)
         assert len(fast) >= len(clause_ids)  # every clause has comments here, so each shows at least one
