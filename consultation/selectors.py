@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, router
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber, TruncMinute
 from django.http import Http404
 from django.utils import timezone
@@ -200,20 +201,37 @@ def _attach_replies(comments: list[Comment], user, *, newest: int = 0) -> None:
     """Give each comment `.shown_replies` (its first REPLIES_SHOWN, or its `newest` few) and `.endorsed_by_me`, in
     two queries; its `reply_count` is on its row."""
     ids = [c.pk for c in comments]
-    order = [F("created_at").desc(), F("pk").desc()] if newest else [F("created_at"), F("pk")]
-    replies = (
-        Comment.objects.filter(parent_id__in=ids)
-        .for_display()
-        .annotate(rank=Window(RowNumber(), partition_by=[F("parent_id")], order_by=order))
-        .filter(rank__lte=newest or REPLIES_SHOWN)
-        .order_by("created_at", "pk")
-    )
+    replies = Comment.objects.filter(pk__in=_first_replies(ids, newest)).for_display().order_by("created_at", "pk")
     by_parent: dict[int, list[Comment]] = {}
     for reply in replies if ids else []:
         by_parent.setdefault(reply.parent_id, []).append(reply)
     for comment in comments:
         comment.shown_replies = by_parent.get(comment.pk, [])
     _mark_endorsed(comments + [r for rs in by_parent.values() for r in rs], user)
+
+
+def _first_replies(parent_ids: list[int], newest: int):
+    """The ids of each comment's first REPLIES_SHOWN replies, or of its `newest` few: on PostgreSQL an index scan per
+    comment that stops at its LIMIT, so a comment with 5,000 replies costs what one with 5 does."""
+    if _reads_postgresql():
+        order = "r.created_at DESC, r.id DESC" if newest else "r.created_at, r.id"
+        return RawSQL(_FIRST_REPLIES.format(order=order), [parent_ids, newest or REPLIES_SHOWN])
+    order = [F("created_at").desc(), F("pk").desc()] if newest else [F("created_at"), F("pk")]
+    return (
+        Comment.objects.filter(parent_id__in=parent_ids)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("parent_id")], order_by=order))
+        .filter(rank__lte=newest or REPLIES_SHOWN)
+        .values_list("pk", flat=True)
+    )
+
+
+_FIRST_REPLIES = """SELECT reply.id FROM unnest(%s::bigint[]) AS parent(id) CROSS JOIN LATERAL (
+    SELECT r.id FROM consultation_comment r WHERE r.parent_id = parent.id ORDER BY {order} LIMIT %s) AS reply"""
+
+
+def _reads_postgresql() -> bool:
+    """Whether the database reads go to (a replica, for an anonymous page) is PostgreSQL, which has LATERAL."""
+    return connections[router.db_for_read(Comment)].vendor == "postgresql"
 
 
 def _mark_endorsed(comments: list[Comment], user) -> None:
@@ -231,12 +249,10 @@ def _picked(
     """Per clause (None: the general comments), the comments worth a reader's time: the publisher's newest answer,
     the most endorsed, then the newest, at most `per_clause` in all.
 
-    Two queries whatever the number of comments: the first few ids of each ranking, then those comments with what
-    a page shows.
+    One query whatever the number of comments: the first few ids of each ranking, joined to what a page shows.
     """
-    reads = connections[router.db_for_read(Comment)]  # a replica, for an anonymous page (core.caching)
-    if reads.vendor == "postgresql":
-        firsts = _first_ids_per_clause(reads, version.pk, clause_ids, per_clause)
+    if _reads_postgresql():
+        firsts = RawSQL(*first_ids_query(version.pk, clause_ids, per_clause))
     else:
         firsts = _first_ids_windowed(version, clause_ids, per_clause)
     candidates: dict[int | None, list[Comment]] = {}
@@ -262,44 +278,31 @@ def _picked(
 # which it does not treat as an equality) in index order too, instead of sorting them all.
 _FIRSTS_OF_A_CLAUSE = """
     (SELECT c.id FROM consultation_comment c WHERE {shown}
-      ORDER BY c.clause_id, c.created_at DESC, c.id DESC LIMIT %(newest)s)
+      ORDER BY c.clause_id, c.created_at DESC, c.id DESC LIMIT %s)
     UNION
     (SELECT c.id FROM consultation_comment c WHERE {shown} AND c.status = 'published' AND c.endorsement_count > 0
-      ORDER BY c.clause_id, c.endorsement_count DESC, c.created_at DESC, c.id DESC LIMIT %(endorsed)s)
+      ORDER BY c.clause_id, c.endorsement_count DESC, c.created_at DESC, c.id DESC LIMIT %s)
     UNION
     (SELECT c.id FROM consultation_comment c WHERE {shown} AND c.status = 'published' AND c.answered_at IS NOT NULL
-      ORDER BY c.clause_id, c.answered_at DESC, c.id DESC LIMIT %(answered)s)
+      ORDER BY c.clause_id, c.answered_at DESC, c.id DESC LIMIT %s)
 """
 _SHOWN_ON = (
-    "c.version_id = %(version)s AND {on_clause} AND c.parent_id IS NULL"
-    " AND (c.cluster_id IS NULL OR c.cluster_id = c.id)"
+    "c.version_id = %s AND {on_clause} AND c.parent_id IS NULL AND (c.cluster_id IS NULL OR c.cluster_id = c.id)"
 )
-_FIRSTS_ON_CLAUSES = (
-    "SELECT picked.id FROM unnest(%(clauses)s::bigint[]) AS clause(id) CROSS JOIN LATERAL ({}) AS picked"
-)
+_FIRSTS_ON_CLAUSES = "SELECT picked.id FROM unnest(%s::bigint[]) AS clause(id) CROSS JOIN LATERAL ({}) AS picked"
 
 
-def _first_ids_per_clause(reads, version_id: int, clause_ids: list[int | None], per_clause: int) -> list[int]:
-    with reads.cursor() as cursor:
-        cursor.execute(*first_ids_query(version_id, clause_ids, per_clause))
-        return [pk for (pk,) in cursor.fetchall()]
-
-
-def first_ids_query(version_id: int, clause_ids: list[int | None], per_clause: int) -> tuple[str, dict]:
+def first_ids_query(version_id: int, clause_ids: list[int | None], per_clause: int) -> tuple[str, list]:
     """PostgreSQL's query for the first ids of each ranking, per clause, and its parameters."""
-    parts = []
-    if any(pk is not None for pk in clause_ids):
+    per_ranking = [value for limit in [per_clause, MOST_ENDORSED, ANSWERED] for value in (version_id, limit)]
+    parts, params = [], []
+    if clauses := [pk for pk in clause_ids if pk is not None]:
         shown = _SHOWN_ON.format(on_clause="c.clause_id = clause.id")
         parts.append(_FIRSTS_ON_CLAUSES.format(_FIRSTS_OF_A_CLAUSE.format(shown=shown)))
+        params += [clauses, *per_ranking]
     if None in clause_ids:
         parts.append(_FIRSTS_OF_A_CLAUSE.format(shown=_SHOWN_ON.format(on_clause="c.clause_id IS NULL")))
-    params = {
-        "version": version_id,
-        "clauses": [pk for pk in clause_ids if pk is not None],
-        "newest": per_clause,
-        "endorsed": MOST_ENDORSED,
-        "answered": ANSWERED,
-    }
+        params += per_ranking
     return " UNION ".join(f"({part})" for part in parts), params
 
 

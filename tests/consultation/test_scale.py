@@ -150,7 +150,9 @@ def test_postgresql_picks_per_clause_exactly_what_the_portable_window_picks(orga
     Comment.objects.bulk_update(comments, ["endorsement_count", "answered_at", "created_at"])
     clause_ids = [None, *version.clauses.values_list("pk", flat=True)]
     for per_clause in [1, 3, 5]:
-        fast = selectors._first_ids_per_clause(connection, version.pk, clause_ids, per_clause)
+        with connection.cursor() as cursor:
+            cursor.execute(*selectors.first_ids_query(version.pk, clause_ids, per_clause))
+            fast = [pk for (pk,) in cursor.fetchall()]
         portable = selectors._first_ids_windowed(version, clause_ids, per_clause)
         assert sorted(fast) == sorted(portable)
         assert len(fast) >= len(clause_ids)  # every clause has comments here, so each shows at least one
@@ -173,6 +175,20 @@ def test_postgresql_picks_from_the_indexes_without_reading_every_comment(organiz
     for index in ["comment_shown_once", "comment_most_endorsed", "comment_newest_answered"]:
         assert f"Index Scan using {index}" in plan or f"Index Only Scan using {index}" in plan, plan
     assert "Sort" not in plan, plan  # each LIMIT stops an index scan in the index's order: no ranking sort
+
+
+def test_postgresql_reads_a_comments_newest_replies_without_reading_them_all(organization):
+    """A popular comment's 5,000 replies must not cost the version page 5,000 rows: each comment's few replies are an
+    index scan that stops at its LIMIT, where the portable window ranked every reply."""
+    require_postgres()
+    version = consultation(organization)
+    parent = Comment.objects.create(version=version, author=UserFactory(), body="Popular", body_html="<p>Popular</p>")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE consultation_comment")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    for newest in [REPLIES_ON_VERSION_PAGE, 0]:
+        plan = Comment.objects.filter(pk__in=selectors._first_replies([parent.pk], newest)).explain()
+        assert "Limit" in plan and "WindowAgg" not in plan, plan
 
 
 def test_a_clause_pages_its_comments_with_a_cursor(client, organization):
