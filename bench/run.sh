@@ -4,7 +4,7 @@
 #
 #   bench/run.sh                    # small: a few minutes once seeded (50,000 comments, 5,000 decisions, ...)
 #   BENCH_SIZE=full bench/run.sh    # the sizes: 1,000,000 comments, 100,000 decisions and assignments,
-#                                   # 1,000,000 ledger entries (seeding takes about an hour on two cores)
+#                                   # 1,000,000 ledger entries (seeding takes about 10 minutes on two cores)
 #
 # Needs: PostgreSQL reachable at BENCH_PG (postgres://postgres@127.0.0.1:5432), where it creates and keeps the
 # databases BENCH_DB_DEMO and BENCH_DB_LARGE (reseeded when BENCH_RESEED=1 or when missing; migrated every run,
