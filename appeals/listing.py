@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from appeals.models import CLAUSE_KEY_MAX, Appeal, CitedClause, ContestedClause
 from consultation.models import Clause
 from core.forms import ListFilterForm
-from core.periods import moment_range
+from core.periods import within_months
 
 OVERDUE = "overdue"
 STATUS_CHOICES = [("", "Any status"), *Appeal.STATUS_CHOICES, (OVERDUE, "Overdue now (open, past its deadline)")]
@@ -93,8 +93,7 @@ def public_appeals(
         appeals = appeals.filter(inadmissible_reason=reason)
     if admitted:
         appeals = appeals.filter(admitted_by__isnull=False)
-    if bounds := moment_range(first, last):
-        appeals = appeals.filter(**{f"filed_at__{op}": moment for op, moment in bounds.items()})
+    appeals = appeals.filter(within_months("filed_at", first, last))
     if before:
         appeals = appeals.filter(pk__lt=before)
     return appeals.order_by("-pk")

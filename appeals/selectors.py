@@ -25,7 +25,7 @@ from appeals.models import (
     Vote,
 )
 from consultation.models import Clause, Guideline, GuidelineVersion
-from core.periods import moment_range
+from core.periods import within_months
 from core.search import headlines, ranked
 
 OVERTURNED_ANY = "overturned_any"  # the outcome filter for both kinds of overturn, as the overturn share counts
@@ -284,8 +284,7 @@ def search_decisions(
         decisions = decisions.filter(cited_topic(topic.lower()))
     if in_force:
         decisions = decisions.filter(superseded_by__isnull=True)
-    if bounds := moment_range(first, last):
-        decisions = decisions.filter(**{f"decided_at__{op}": moment for op, moment in bounds.items()})
+    decisions = decisions.filter(within_months("decided_at", first, last))
     if q and connection.vendor == "postgresql":
         return ranked(decisions, vector="search__vector", q=q, before=before)
     if q:

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from consultation.models import KEY_LENGTH, Comment, Response
 from core.forms import ListFilterForm
-from core.periods import moment_range
+from core.periods import within_months
 
 
 class CommentListForm(ListFilterForm):
@@ -56,8 +56,7 @@ def public_comments(
         comments = comments.filter(response__disposition=disposition)
     if answered:
         comments = comments.filter(response__isnull=False)
-    if bounds := moment_range(first, last):
-        comments = comments.filter(**{f"created_at__{op}": moment for op, moment in bounds.items()})
+    comments = comments.filter(within_months("created_at", first, last))
     if before:
         comments = comments.filter(pk__lt=before)
     return comments.order_by("-pk")

@@ -5,6 +5,7 @@ import re
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 PERIOD_HELP = "Use a month such as 2026-03 or a quarter such as 2026-Q1."
@@ -71,11 +72,11 @@ def period_fields_clean(
     return first, last
 
 
-def moment_range(first: date | None, last: date | None) -> dict[str, datetime]:
-    """`gte`/`lt` bounds in time for the months first..last (both included), for filtering a DateTimeField."""
-    bounds = {}
+def within_months(field: str, first: date | None, last: date | None) -> Q:
+    """The rows whose DateTimeField `field` falls in the months first..last (both included; either may be open)."""
+    bounds = Q()
     if first:
-        bounds["gte"] = month_start(first)
+        bounds &= Q(**{f"{field}__gte": month_start(first)})
     if last:
-        bounds["lt"] = month_start(next_month(last))
+        bounds &= Q(**{f"{field}__lt": month_start(next_month(last))})
     return bounds
