@@ -35,10 +35,15 @@ def hide_burst(*, cluster: CommentCluster, reason: str, note: str = "", by: User
 def hide_burst_comments(*, comment_ids: list[int], reason: str, note: str, by: User) -> int:
     """The task's half of `hide_burst`: one transaction per comment, so a rerun skips what is already hidden; a
     comment the moderator may not moderate (their own) is left for another moderator."""
-    hidden = 0
-    comments = Comment.objects.published().filter(pk__in=comment_ids).select_related("version__guideline__organization")
+    comments = list(
+        Comment.objects.published()
+        .filter(pk__in=comment_ids)
+        .exclude(author=by)
+        .select_related("version__guideline__organization")
+    )
+    # One burst is one cluster, so one organization: whether the moderator may act there is asked once, not per row.
+    if not comments or moderation_conflict(by, organization=comments[0].version.guideline.organization, author_id=None):
+        return 0
     for comment in comments:
-        if not comment.moderation_conflict(by):
-            hide_comment(comment=comment, reason=reason, note=note, by=by)
-            hidden += 1
-    return hidden
+        hide_comment(comment=comment, reason=reason, note=note, by=by)
+    return len(comments)
