@@ -197,6 +197,10 @@ class CommentPeriodQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.filter(opens_at__lte=now, closes_at__gt=now)
 
+    def taking_comments(self, version_id: int):
+        """The version's period, if it is open now and the version is under consultation."""
+        return self.open().filter(version_id=version_id, version__status=GuidelineVersion.CONSULTATION)
+
     def scheduled(self, now=None):
         return self.filter(opens_at__gt=now or timezone.now())
 
@@ -456,10 +460,6 @@ class Comment(models.Model):
     @property
     def is_reply(self) -> bool:
         return self.parent_id is not None
-
-    @property
-    def is_answered(self) -> bool:
-        return hasattr(self, "response")  # no query when the response was selected with the comment
 
     @property
     def tombstone(self) -> str:

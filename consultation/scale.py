@@ -15,7 +15,7 @@ from accounts.models import Organization, User
 from consultation.models import Comment, CommentPeriod, GuidelineVersion
 from consultation.services import drafting, periods
 from consultation.services.campaigns import text_hash
-from consultation.services.common import sha256
+from consultation.services.comments import posted_payload
 from consultation.services.counting import recount_threads
 from core.markdown import render_markdown
 from ledger.bulk import append_many
@@ -117,19 +117,11 @@ def _bulk_comments(version: GuidelineVersion, count: int, authors: list[User]) -
         Comment.objects.bulk_create(top_level)
         Comment.objects.bulk_create(replies)
         batch = sorted(top_level + replies, key=lambda comment: comment.created_at)
-        append_many((_posted(version, comment) for comment in batch), start=batch[0].created_at)
+        append_many((_posted(comment) for comment in batch), start=batch[0].created_at)
     # The counts post_comment keeps, set once for all; clustering is left to the beat task that sweeps up
     # comments written by bulk paths (consultation.tasks.sweep_unclustered).
     recount_threads(version=version)
 
 
-def _posted(version: GuidelineVersion, comment: Comment) -> tuple[str, str, dict]:
-    payload = {
-        "version": version.subject,
-        "clause": comment.clause.key if comment.clause else None,
-        "parent": comment.parent_id,
-        "author": comment.author.public_name,
-        "on_behalf_of": comment.on_behalf_of,
-        "body_sha256": sha256(comment.body),
-    }
-    return "comment.posted", comment.subject, payload
+def _posted(comment: Comment) -> tuple[str, str, dict]:
+    return "comment.posted", comment.subject, posted_payload(comment)

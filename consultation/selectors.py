@@ -113,11 +113,7 @@ def newest_public_version(versions: list[GuidelineVersion]) -> GuidelineVersion 
 
 def is_taking_comments(version: GuidelineVersion) -> bool:
     """Asked of the database, not of a possibly stale object: the period may have just closed or been extended."""
-    return (
-        CommentPeriod.objects.open()
-        .filter(version_id=version.pk, version__status=GuidelineVersion.CONSULTATION)
-        .exists()
-    )
+    return CommentPeriod.objects.taking_comments(version.pk).exists()
 
 
 def clause_kinds(previous: GuidelineVersion, version: GuidelineVersion) -> dict[str, str]:
@@ -179,7 +175,6 @@ class Thread:
     comments: list[Comment] = field(default_factory=list)
     total: int = 0
     endorsements: int = 0
-    pressure: dict | None = None
 
     @property
     def key(self) -> str:
@@ -190,11 +185,11 @@ class Thread:
         return self.total - len(self.comments)
 
 
-def thread_of(version: GuidelineVersion, clause: Clause | None, pressure: dict | None = None) -> Thread:
+def thread_of(version: GuidelineVersion, clause: Clause | None) -> Thread:
     """A thread with no comments yet, its counts read from the clause's row (or the version's, for general ones)."""
     if clause is None:
         return Thread(clause=None, total=version.general_comment_count, endorsements=version.general_endorsement_count)
-    return Thread(clause=clause, total=clause.comment_count, endorsements=clause.endorsement_count, pressure=pressure)
+    return Thread(clause=clause, total=clause.comment_count, endorsements=clause.endorsement_count)
 
 
 def _attach_replies(comments: list[Comment], user, *, newest: int = 0) -> None:
@@ -346,15 +341,14 @@ def _reason(comment: Comment, answered: list[Comment], endorsed: list[Comment]) 
     return "most endorsed" if comment in endorsed else "recent"
 
 
-def version_threads(version: GuidelineVersion, user, pressure: dict | None = None) -> list[Thread]:
+def version_threads(version: GuidelineVersion, user) -> list[Thread]:
     """Every clause with its counts and a few comments chosen to be useful, the general comments first.
 
     Four queries (clauses, comments, their newest replies, the reader's endorsements) for 2 clauses or 500 and for
     10 comments or a million: the counts are kept on the rows, and comments and replies come from windowed queries.
     """
-    pressure = pressure or {}
     threads = [thread_of(version, None)]
-    threads += [thread_of(version, clause, pressure.get(clause.key)) for clause in version.clauses.all()]
+    threads += [thread_of(version, clause) for clause in version.clauses.all()]
     # A long guideline shows fewer comments per clause, so the page stays readable and its size bounded.
     per_clause = max(1, min(settings.CONSULTATION_COMMENTS_PER_CLAUSE, COMMENTS_PER_VERSION_PAGE // len(threads)))
     picked = _picked(version, [thread.clause.pk if thread.clause else None for thread in threads], per_clause)

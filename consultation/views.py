@@ -89,7 +89,7 @@ def version_detail(request, org: str, slug: str, number: int):
         version,
         period=period,
         extensions=list(period.extensions.all()) if period else [],
-        threads=selectors.version_threads(version, request.user, clause_pressure(version.guideline)),
+        threads=selectors.version_threads(version, request.user),
         answered=selectors.answered_counts(version),
         changes=list(version.clause_changes.prefetch_related("comments")) if version.is_public else [],
         following=selectors.is_following(request.user, version.guideline),
@@ -264,9 +264,6 @@ def activity(request):
     page = Paginator(selectors.activity_for(request.user), COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     follows = request.user.follows.select_related("guideline__organization").order_by("guideline__title")
     return render(request, "consultation/activity.html", {"page": page, "follows": follows})
-
-
-COMMENTS_PER_PAGE = 50
 
 
 def comment_list(request):

@@ -20,7 +20,6 @@ from consultation.models import (
     Follow,
     Guideline,
     GuidelineVersion,
-    Response,
 )
 from consultation.selectors import is_taking_comments
 from consultation.services.campaigns import cluster_after_commit, text_hash
@@ -62,7 +61,7 @@ def post_comment(
             raise ValidationError({"parent": "This comment was hidden by moderators and takes no replies."})
         clause = parent.clause
     _refuse_too_many_comments(by, ip)
-    open_now = Exists(CommentPeriod.objects.open().filter(version_id=version.pk, version__status=version.CONSULTATION))
+    open_now = Exists(CommentPeriod.objects.taking_comments(version.pk))
     if parent is not None:
         counted = Comment.objects.filter(pk=parent.pk).filter(open_now).update(reply_count=F("reply_count") + 1)
     else:
@@ -83,19 +82,20 @@ def post_comment(
     Comment.response.related.set_cached_value(comment, None)  # a new comment has no response: no need to ask
     Comment.cluster.field.set_cached_value(comment, None)  # nor a cluster yet: the serializer need not ask either
     cluster_after_commit(version)
-    append(
-        kind="comment.posted",
-        subject=comment.subject,
-        payload={
-            "version": version.subject,
-            "clause": clause.key if clause else None,
-            "parent": parent.pk if parent else None,
-            "author": by.public_name,
-            "on_behalf_of": on_behalf_of,
-            "body_sha256": sha256(body),
-        },
-    )
+    append(kind="comment.posted", subject=comment.subject, payload=posted_payload(comment))
     return comment
+
+
+def posted_payload(comment: Comment) -> dict:
+    """What the record keeps of a new comment; bulk loaders (consultation.scale) record the same."""
+    return {
+        "version": comment.version.subject,
+        "clause": comment.clause.key if comment.clause else None,
+        "parent": comment.parent_id,
+        "author": comment.author.public_name,
+        "on_behalf_of": comment.on_behalf_of,
+        "body_sha256": sha256(comment.body),
+    }
 
 
 def _refuse_too_many_comments(by: User, ip: str) -> None:
@@ -221,7 +221,7 @@ def _count_moderation(comment: Comment, *, hidden: int) -> None:
     """A hidden original comment no longer counts as published, nor as answered if it was."""
     if comment.is_reply:
         return
-    answered = -hidden if Response.objects.filter(comment=comment).exists() else 0
+    answered = -hidden if comment.answered_at else 0  # kept on the row the caller locked
     count_thread(version_id=comment.version_id, clause_id=comment.clause_id, hidden_count=hidden,
                  answered_count=answered)  # fmt: skip
 
