@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from appeals import selectors
@@ -482,3 +482,32 @@ class DecisionSearchForm(ListFilterForm):
         filters = {key: value for key, value in (self.cleaned_data if self.is_bound else {}).items() if value}
         filters.pop("from", None), filters.pop("to", None)
         return selectors.search_decisions(**filters)
+
+
+APPEAL_STATUS_CHOICES = [
+    ("", "Any status"),
+    *Appeal.STATUS_CHOICES,
+    (selectors.OVERDUE, "Overdue now (open, past its deadline)"),
+]
+
+
+class AppealListForm(ListFilterForm):
+    no_such_page = "No such page of appeals."
+    period_label = "Filed"
+
+    organization = forms.SlugField(label="Organization", required=False)
+    system = forms.SlugField(label="AI system", required=False)
+    guideline = forms.SlugField(label="Guideline", required=False)
+    clause = forms.CharField(label="Clause key", required=False, max_length=CLAUSE_KEY_MAX)
+    topic = forms.CharField(label="Topic", required=False, max_length=40)
+    status = forms.ChoiceField(label="Status", required=False, choices=APPEAL_STATUS_CHOICES)
+    reason = forms.ChoiceField(
+        label="Inadmissible because", required=False, choices=[("", "Any reason"), *Appeal.INADMISSIBLE_REASONS]
+    )
+    admitted = forms.ChoiceField(label="Admitted", required=False, choices=[("", "Either"), ("yes", "Admitted")])
+
+    def appeals(self) -> QuerySet[Appeal]:
+        """The matching appeals, newest first, or none when a filter is not valid (the form then says why)."""
+        if self.is_bound and not self.is_valid():
+            return Appeal.objects.none()
+        return selectors.public_appeals(**(self.cleaned_data if self.is_bound else {}))

@@ -4,7 +4,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequ
 from django.shortcuts import get_object_or_404, render
 
 from accounts import permissions
-from appeals import forms, listing, selectors
+from appeals import forms, selectors
 from appeals.models import Attachment, Decision
 from core.ratelimit import EXPORT_LIMIT_MESSAGE, too_many_exports
 from core.search import page_key
@@ -79,7 +79,7 @@ APPEALS_PER_PAGE = 50
 
 def appeal_list(request):
     """Every appeal's public facts, filtered as the statistics count them; newest first, paged by id."""
-    form = listing.AppealListForm(request.GET or None)
+    form = forms.AppealListForm(request.GET or None)
     if form.has_error("before"):
         raise Http404("No such page of appeals.")
     page = list(form.appeals()[: APPEALS_PER_PAGE + 1])

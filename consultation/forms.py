@@ -1,8 +1,10 @@
 """Every form of the consultation pages. Limits come from consultation.models; the rules stay in the services."""
 
 from django import forms
+from django.db.models import QuerySet
 
 from accounts.models import Organization
+from consultation import selectors
 from consultation.models import (
     CLAUSE_TEXT_LENGTH,
     HEADING_LENGTH,
@@ -294,3 +296,22 @@ class ClusterPageForm(forms.Form):
 
     def after_id(self) -> int:
         return (self.cleaned_data.get("after") or 0) if self.is_valid() else 0
+
+
+class CommentListForm(ListFilterForm):
+    no_such_page = "No such page of comments."
+    period_label = "Posted"
+
+    organization = forms.SlugField(label="Organization", required=False)
+    guideline = forms.SlugField(label="Guideline", required=False)
+    version = forms.IntegerField(label="Version number", required=False, min_value=1, max_value=100_000)
+    clause = forms.CharField(label="Clause key", required=False, max_length=KEY_LENGTH)
+    disposition = forms.ChoiceField(
+        label="Answer", required=False, choices=[("", "Any answer"), *Response.DISPOSITION_CHOICES]
+    )
+    answered = forms.ChoiceField(label="Answered", required=False, choices=[("", "Either"), ("yes", "Answered")])
+
+    def comments(self) -> QuerySet[Comment]:
+        if self.is_bound and not self.is_valid():
+            return Comment.objects.none()
+        return selectors.public_comments(**(self.cleaned_data if self.is_bound else {}))

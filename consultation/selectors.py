@@ -24,6 +24,7 @@ from consultation.models import (
     Guideline,
     GuidelineVersion,
 )
+from core.periods import within_months
 from core.search import headlines, marked, ranked
 
 REPLIES_SHOWN = 20
@@ -592,3 +593,37 @@ def _attach_burst_comments(found: list[Burst], new_account: Q) -> None:
     by_cluster = {burst.cluster.pk: burst for burst in found}
     for comment in shown:
         by_cluster[comment.cluster_id].comments.append(comment)
+
+
+def public_comments(
+    *,
+    organization: str = "",
+    guideline: str = "",
+    version: int | None = None,
+    clause: str = "",
+    disposition: str = "",
+    answered: str = "",
+    first=None,
+    last=None,
+    before: int | None = None,
+    **ignored,
+) -> QuerySet[Comment]:
+    comments = (
+        Comment.objects.published().top_level().select_related("version__guideline__organization", "clause", "response")
+    )
+    if organization:
+        comments = comments.filter(version__guideline__organization__slug=organization)
+    if guideline:
+        comments = comments.filter(version__guideline__slug=guideline)
+    if version:
+        comments = comments.filter(version__number=version)
+    if clause:
+        comments = comments.filter(clause__key=clause)
+    if disposition:
+        comments = comments.filter(response__disposition=disposition)
+    if answered:
+        comments = comments.filter(response__isnull=False)
+    comments = comments.filter(within_months("created_at", first, last))
+    if before:
+        comments = comments.filter(pk__lt=before)
+    return comments.order_by("-pk")

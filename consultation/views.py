@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Organization
 from accounts.permissions import can_publish_for, is_moderator
 from appeals.selectors import clause_pressure
-from consultation import listing, selectors
+from consultation import selectors
 from consultation.diff import diff_versions
-from consultation.forms import ClusterPageForm, CommentForm, CommentSearchForm, FollowForm, ReportForm
+from consultation.forms import ClusterPageForm, CommentForm, CommentListForm, CommentSearchForm, FollowForm, ReportForm
 from consultation.models import Clause, ClauseChange, Comment, CommentCluster, Guideline, GuidelineVersion
 from consultation.services import comments as service
 from core.forms import first_error, run_service
@@ -268,7 +268,7 @@ def activity(request):
 
 def comment_list(request):
     """Published comments across every consultation, filtered as the statistics count them; newest first."""
-    form = listing.CommentListForm(request.GET or None)
+    form = CommentListForm(request.GET or None)
     if form.has_error("before"):
         raise Http404("No such page of comments.")
     page = list(form.comments()[: COMMENTS_PER_PAGE + 1])
