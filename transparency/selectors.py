@@ -8,7 +8,6 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import Organization
 from appeals.models import AISystem, Appeal
@@ -187,7 +186,7 @@ def statistics(subject: Subject, *, first: date | None = None, last: date | None
             _add(by_month[month], counts)
         else:
             _add(grouped[(dimension, key)], counts)
-    overdue = _overdue_now(subject.overdue) if subject.overdue is not None else None
+    overdue = subject.overdue.overdue().count() if subject.overdue is not None else None
     links = Links(subject.filters, first, last)
     # A month's numbers link to the lists of that month alone.
     months = [(month_label(m), Figures(by_month[m], Links(subject.filters, m, m))) for m in sorted(by_month)]
@@ -203,15 +202,6 @@ def statistics(subject: Subject, *, first: date | None = None, last: date | None
         )
     folded_seq, record_seq = record_position()
     return Statistics(subject, Figures(own, links, overdue), months, breakdowns, first, last, folded_seq, record_seq)
-
-
-OPEN_STATUSES = [status for status, _ in Appeal.STATUS_CHOICES if status not in Appeal.CLOSED_STATUSES]
-
-
-def _overdue_now(appeals: QuerySet) -> int:
-    """Named open statuses rather than "not closed", so the (status, deadline) index answers it without reading the
-    decided appeals, however many there are."""
-    return appeals.filter(status__in=OPEN_STATUSES, deadline__lt=timezone.now()).count()
 
 
 def _add(total: dict, counts: dict) -> None:
