@@ -100,15 +100,6 @@ def new_nodes(index: int, leaf: bytes, left_siblings: dict[Node, bytes]) -> dict
     return created
 
 
-def left_siblings_of(index: int) -> list[Node]:
-    """The stored nodes appending leaf `index` needs: one per level where it completes a subtree."""
-    needed, level, position = [], 0, index
-    while position % 2:
-        needed.append((level, position - 1))
-        level, position = level + 1, position // 2
-    return needed
-
-
 class Frontier:
     """The right edge of a tree built leaf by leaf in memory: the last node of each level, O(log n) hashes.
 
