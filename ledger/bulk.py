@@ -1,6 +1,6 @@
 """Appending many events to the record at once, for seeding large sites (manage.py seed_scale, bench/).
 
-Each entry is hashed and its tree nodes computed exactly as `ledger.services.append` does, in Python, and
+Each entry is made by `ledger.services.chained`, as `ledger.services.append` makes it, in Python, and
 written in batches (COPY on PostgreSQL), so the chain and the stored Merkle tree stay valid: `verify_record`
 passes afterwards. Not for requests: one append per state change stays in `services.append`.
 """
@@ -13,8 +13,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ledger import merkle
-from ledger.models import Entry, TreeNode, canonical_json
-from ledger.services import _locked_head
+from ledger.models import Entry, TreeNode
+from ledger.services import chained, locked_head
 
 Event = tuple[str, str, dict]  # kind, subject, payload
 
@@ -27,27 +27,19 @@ def append_many(events: Iterable[Event], *, start: datetime | None = None, batch
     """
     added = 0
     with transaction.atomic():
-        head = _locked_head()
-        size, prev_hash = head.size, head.last_hash
+        head = locked_head()
+        prev_hash = head.last_hash
         tree = merkle.unpack_edge(head.size, head.edge)
         at = start or timezone.now()
         events = iter(events)
         while chunk := list(itertools.islice(events, batch)):
             entries, nodes = [], []
             for kind, subject, payload in chunk:
-                size += 1
-                entry = Entry(
-                    seq=size,
-                    at=at + timedelta(milliseconds=added),
-                    kind=kind,
-                    subject=subject,
-                    payload=canonical_json(payload),
-                    prev_hash=prev_hash,
-                )
-                entry.hash = prev_hash = entry.compute_hash()
+                moment = at + timedelta(milliseconds=added)
+                entry, completed = chained(tree, prev_hash, at=moment, kind=kind, subject=subject, payload=payload)
                 entries.append(entry)
-                for node, value in tree.append(merkle.leaf_hash(entry.hash)).items():
-                    nodes.append(TreeNode(index=merkle.stored_hash_index(*node), hash=value))
+                nodes += completed
+                prev_hash = entry.hash
                 added += 1
             _write(entries, nodes)
         head.size, head.last_hash, head.edge = tree.size, prev_hash, merkle.pack_edge(tree)

@@ -26,21 +26,9 @@ def append(*, kind: str, subject: str, payload: dict) -> Entry:
     the cached pages showing the subject are renewed (core.caching).
     """
     with transaction.atomic(savepoint=False):
-        head = _locked_head()
-        entry = Entry(
-            seq=head.size + 1,
-            at=timezone.now(),
-            kind=kind,
-            subject=subject,
-            payload=canonical_json(payload),
-            prev_hash=head.last_hash,
-        )
-        entry.hash = entry.compute_hash()
+        head = locked_head()
         tree = merkle.unpack_edge(head.size, head.edge)
-        nodes = [
-            TreeNode(index=merkle.stored_hash_index(*node), hash=value)
-            for node, value in tree.append(merkle.leaf_hash(entry.hash)).items()
-        ]
+        entry, nodes = chained(tree, head.last_hash, at=timezone.now(), kind=kind, subject=subject, payload=payload)
         head.size, head.last_hash, head.edge = tree.size, entry.hash, merkle.pack_edge(tree)
         _store(entry, nodes, head)
     invalidate_after_commit(subject=subject, payload=payload)
@@ -49,7 +37,23 @@ def append(*, kind: str, subject: str, payload: dict) -> Entry:
     return entry
 
 
-def _locked_head() -> Head:
+def chained(
+    tree: merkle.Frontier, prev_hash: str, *, at: datetime, kind: str, subject: str, payload: dict
+) -> tuple[Entry, list[TreeNode]]:
+    """The next entry after `prev_hash`, hashed, and the tree nodes its leaf completes (added to `tree`): how every
+    entry is made, one at a time by `append` or many at once by `ledger.bulk.append_many`."""
+    entry = Entry(
+        seq=tree.size + 1, at=at, kind=kind, subject=subject, payload=canonical_json(payload), prev_hash=prev_hash
+    )
+    entry.hash = entry.compute_hash()
+    nodes = [
+        TreeNode(index=merkle.stored_hash_index(*node), hash=value)
+        for node, value in tree.append(merkle.leaf_hash(entry.hash)).items()
+    ]
+    return entry, nodes
+
+
+def locked_head() -> Head:
     head = Head.objects.select_for_update().filter(pk=Head.ONLY).first()
     if head is None:
         # A concurrent first append may insert it too: the loser's insert does nothing and it locks the winner's.
