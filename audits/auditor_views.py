@@ -32,7 +32,7 @@ def _audit_to_read(request, pk: int) -> Audit:
 
 def _own_audit(request, pk: int) -> Audit:
     audit = get_object_or_404(Audit.objects.for_pages(), pk=pk)
-    if not (permissions.is_auditor(request.user) and audit.is_declared_by(request.user)):
+    if not audit.is_managed_by(request.user):
         raise PermissionDenied("Only the auditor who declared this audit may do this.")
     return audit
 

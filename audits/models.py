@@ -29,9 +29,6 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 class AuditQuerySet(AppendOnlyQuerySet):
-    def open(self):
-        return self.filter(closure__isnull=True)
-
     def covering(self, organization: Organization):
         return self.filter(scopes__organization=organization)
 
@@ -97,6 +94,15 @@ class Audit(AppendOnlyModel):
     def is_declared_by(self, user) -> bool:
         return user.is_authenticated and self.auditor.user_id == user.pk
 
+    def is_managed_by(self, user) -> bool:
+        """The auditor who declared it, while they are still an auditor: who reports on it and closes it."""
+        return self.is_declared_by(user) and permissions.is_auditor(user)
+
+    def organizations_published_by(self, user) -> list[Organization]:
+        """The audited organizations `user` publishes for (one query, however many the audit covers)."""
+        mine = set(permissions.publisher_organizations(user).values_list("pk", flat=True))
+        return [organization for organization in self.organizations if organization.pk in mine]
+
     def read_refusal(self, user, appeal: Appeal | None = None) -> str:
         """Why `user` may not read non-public data of `appeal` under this audit (or any appeal, without one);
         "" when they may. The one rule every auditor page and download asks."""
@@ -121,7 +127,7 @@ class Audit(AppendOnlyModel):
 
     def can_be_answered_by(self, user) -> bool:
         """A publisher of an audited organization (the service also waits for a report to answer)."""
-        return any(permissions.can_publish_for(user, organization) for organization in self.organizations)
+        return bool(self.organizations_published_by(user))
 
 
 class AuditScope(AppendOnlyModel):

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
-from accounts import permissions
 from appeals.forms import call_service
 from audits import forms, services
 from audits.models import Audit
@@ -15,7 +14,7 @@ from core.forms import check_answers
 @login_required
 def respond_to_audit(request, pk: int):
     audit = get_object_or_404(Audit.objects.for_pages(), pk=pk)
-    organizations = [o for o in audit.organizations if permissions.can_publish_for(request.user, o)]
+    organizations = audit.organizations_published_by(request.user)
     if not organizations:
         raise PermissionDenied("Only the publishers of an audited organization respond to an audit.")
     form = forms.AuditResponseForm(request.POST or None, organizations=organizations)

@@ -3,7 +3,6 @@
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 
-from accounts import permissions
 from audits import selectors
 from audits.forms import CloseAuditForm, page_query
 from audits.models import Audit, AuditReport
@@ -27,7 +26,7 @@ def audit_detail(request, pk: int):
         "reads": reads,
         "older": older,
         "may_read": not audit.read_refusal(request.user),
-        "may_report": permissions.is_auditor(request.user) and audit.is_declared_by(request.user),
+        "may_report": audit.is_managed_by(request.user),
         "may_respond": bool(audit.reports.all()) and audit.can_be_answered_by(request.user),
         "close_form": CloseAuditForm(),
     }
