@@ -1,7 +1,6 @@
-"""Fold soon after a change: each commit that appended to the record queues one fold, at most one every few seconds
-(the beat task catches anything a lost message missed)."""
+"""Fold soon after a change: the first commit that appended to the record after a fold started queues the next one,
+as the clustering of comments is queued (the beat task catches anything a lost message missed)."""
 
-from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -14,11 +13,14 @@ QUEUED_KEY = "transparency:fold-queued"
 
 
 def _queue_fold() -> None:
-    # Through the outbox, so a broker that is away costs the request nothing (the relay hands it over later). Run
-    # in-process (the embedded default), every commit folds at once: nothing else would run a later fold.
-    eager = current_app.conf.task_always_eager
-    if eager or cache.add(QUEUED_KEY, 1, timeout=settings.STATISTICS_FOLD_DEBOUNCE_SECONDS):
+    # Through the outbox, so a broker that is away costs the request nothing (the relay hands it over later). The
+    # marker is cleared by the fold when it starts, so a commit after that queues the next fold.
+    if cache.add(QUEUED_KEY, 1, timeout=settings.STATISTICS_FOLD_DEBOUNCE_SECONDS):
         enqueue("transparency.tasks.fold_record")
+
+
+def fold_started() -> None:
+    cache.delete(QUEUED_KEY)
 
 
 @receiver(entry_appended, dispatch_uid="transparency-fold-on-commit")
