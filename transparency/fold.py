@@ -26,7 +26,7 @@ from transparency.models import FoldMark, Tally
 
 RECORD = "record"
 Bucket = tuple[str, str, str, date]  # dimension, key, scope, month
-REVIEW_KINDS = {"offered": "offered", "accepted": "accepted", "declined": "declined", "expired": "expired"}
+REVIEW_KINDS = {"offered", "accepted", "declined", "expired"}
 APPEAL_KINDS = {"appeal.filed", "appeal.admitted", "appeal.inadmissible", "appeal.withdrawn", "appeal.decided",
                 "appeal.corrected"} | {f"appeal.{kind}" for kind in REVIEW_KINDS}  # fmt: skip
 COMMENT_KINDS = {"comment.posted", "comment.hidden", "comment.restored", "comment.answered"}
@@ -193,7 +193,7 @@ class _Batch:
             self._count_decision(appeal, decision, +1)
         elif kind in REVIEW_KINDS and data.get("reviewer"):
             buckets = [*self._appeal_buckets(appeal), (Tally.REVIEWER, data["reviewer"], "")]
-            self.counter.add(buckets, month_of(entry.at), {REVIEW_KINDS[kind]: 1})
+            self.counter.add(buckets, month_of(entry.at), {kind: 1})
 
     def _count_decision(self, appeal: Appeal, decision: Decision, sign: int) -> None:
         first = self.first_decided[appeal.pk]
