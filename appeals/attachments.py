@@ -29,22 +29,12 @@ def check_upload(upload) -> str:
     An image is decoded and its content replaced by a re-encoded copy without metadata: screenshots carry EXIF
     and GPS data, which are personal data, and what is stored is then exactly what was checked.
     """
-    name = upload.name or "file"
-    limit = settings.APPEAL_ATTACHMENT_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(f"{name} is larger than {limit // (1024 * 1024)} MB.")
-    if upload.size == 0:
-        raise ValidationError(f"{name} is empty.")
-    data = _read_all(upload)
-    guessed = filetype.guess(data[:8192])
-    mime = guessed.mime if guessed else None
-    if mime not in TYPES:
-        raise ValidationError(f"{name} is not a PNG, JPEG or PDF file. Attach a screenshot or a PDF.")
-    extension = PurePath(name).suffix.lower()
-    if extension not in TYPES[mime]["extensions"]:
-        raise ValidationError(
-            f"{name} is a {TYPES[mime]['label']} but its name says otherwise. Rename it and try again."
-        )
+    name, mime, data = _read_checked(
+        upload,
+        limit=settings.APPEAL_ATTACHMENT_MAX_BYTES,
+        types=TYPES,
+        not_allowed="{name} is not a PNG, JPEG or PDF file. Attach a screenshot or a PDF.",
+    )
     if mime == "application/pdf":
         _check_pdf(name, data)
     else:
@@ -54,6 +44,13 @@ def check_upload(upload) -> str:
 
 def check_pdf_upload(upload, *, limit: int) -> None:
     """A PDF of at most `limit` bytes, held to the same checks as an appeal's PDF; ValidationError otherwise."""
+    pdf_only = {"application/pdf": TYPES["application/pdf"]}
+    name, _, data = _read_checked(upload, limit=limit, types=pdf_only, not_allowed="{name} is not a PDF file.")
+    _check_pdf(name, data)
+
+
+def _read_checked(upload, *, limit: int, types: dict, not_allowed: str) -> tuple[str, str, bytes]:
+    """The upload's name, content type (judged by its content) and bytes, once its size, type and name agree."""
     name = upload.name or "file"
     if upload.size > limit:
         raise ValidationError(f"{name} is larger than {limit // (1024 * 1024)} MB.")
@@ -61,11 +58,14 @@ def check_pdf_upload(upload, *, limit: int) -> None:
         raise ValidationError(f"{name} is empty.")
     data = _read_all(upload)
     guessed = filetype.guess(data[:8192])
-    if guessed is None or guessed.mime != "application/pdf":
-        raise ValidationError(f"{name} is not a PDF file.")
-    if PurePath(name).suffix.lower() != ".pdf":
-        raise ValidationError(f"{name} is a PDF but its name says otherwise. Rename it and try again.")
-    _check_pdf(name, data)
+    mime = guessed.mime if guessed else None
+    if mime not in types:
+        raise ValidationError(not_allowed.format(name=name))
+    if PurePath(name).suffix.lower() not in types[mime]["extensions"]:
+        raise ValidationError(
+            f"{name} is a {types[mime]['label']} but its name says otherwise. Rename it and try again."
+        )
+    return name, mime, data
 
 
 def _read_all(upload) -> bytes:
