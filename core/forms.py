@@ -62,7 +62,29 @@ class SiteForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class ListFilterForm(SiteForm):
+class MonthsForm(SiteForm):
+    """`from` and `to` as months or quarters (`?from=2026-01&to=2026-03`, `?from=2026-Q1`), both ends included,
+    cleaned into `first` and `last`; a subclass may leave them out (`period_labels = None`)."""
+
+    period_labels: tuple[str, str] | None = ("From", "To")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in zip(["from", "to"], self.period_labels or [], strict=False):
+            self.fields[name] = forms.CharField(label=label, required=False, max_length=10, help_text=PERIOD_HELP)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.period_labels:
+            try:
+                cleaned["first"], cleaned["last"] = period_fields_clean(cleaned)
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    self.add_error(name, messages)
+        return cleaned
+
+
+class ListFilterForm(MonthsForm):
     """The filters of a public list paged by id: `before`, the cursor (refused with `no_such_page` when it is not an
     id), and, when `period_label` is set, `from` and `to` as months or quarters, cleaned into `first` and `last`."""
 
@@ -70,27 +92,15 @@ class ListFilterForm(SiteForm):
     period_label = ""  # "Filed" gives the fields "Filed from" and "Filed up to"
     before = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.period_label:
-            for name, label in [("from", f"{self.period_label} from"), ("to", f"{self.period_label} up to")]:
-                self.fields[name] = forms.CharField(label=label, required=False, max_length=10, help_text=PERIOD_HELP)
+    @property
+    def period_labels(self) -> tuple[str, str] | None:
+        return (f"{self.period_label} from", f"{self.period_label} up to") if self.period_label else None
 
     def clean_before(self) -> int | None:
         before = self.cleaned_data["before"]
         if before and parse_id(before) is None:
             raise ValidationError(self.no_such_page, code="no_such_page")
         return parse_id(before) if before else None
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.period_label:
-            try:
-                cleaned["first"], cleaned["last"] = period_fields_clean(cleaned)
-            except ValidationError as error:
-                for name, messages in error.message_dict.items():
-                    self.add_error(name, messages)
-        return cleaned
 
     def query_without_page(self) -> str:
         """The filters as a query string, for the link to the next page."""
