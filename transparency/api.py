@@ -8,8 +8,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organization
-from appeals.models import AISystem
-from consultation.models import Guideline
 from core.periods import PERIOD_HELP, month_label
 from transparency import selectors
 from transparency.forms import PeriodForm
@@ -138,24 +136,19 @@ class OrganizationStatistics(StatisticsView):
 
 class SystemStatistics(StatisticsView):
     def subject(self, *, org: str, system: str):
-        found = get_object_or_404(AISystem.objects.select_related("organization"), organization__slug=org, slug=system)
-        return selectors.for_system(found)
+        return selectors.for_system(selectors.system_named(org, system))
 
 
 class GuidelineStatistics(StatisticsView):
     def subject(self, *, org: str, guideline: str):
-        return selectors.for_guideline(_guideline(org, guideline))
+        return selectors.for_guideline(selectors.guideline_named(org, guideline))
 
 
 class ClauseStatistics(StatisticsView):
     def subject(self, *, org: str, guideline: str, key: str):
-        return selectors.for_clause(_guideline(org, guideline), key)
+        return selectors.for_clause(selectors.guideline_named(org, guideline), key)
 
 
 class TopicStatistics(StatisticsView):
     def subject(self, *, topic: str):
         return selectors.for_topic(topic.lower())
-
-
-def _guideline(org: str, slug: str) -> Guideline:
-    return get_object_or_404(Guideline.objects.select_related("organization"), organization__slug=org, slug=slug)

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from accounts.models import Organization
@@ -93,6 +94,16 @@ def overall() -> Subject:
         Appeal.objects.all(),
         organizations,
     )
+
+
+def system_named(org: str, system: str) -> AISystem:
+    """The AI system a statistics URL names, or a 404."""
+    return get_object_or_404(AISystem.objects.select_related("organization"), organization__slug=org, slug=system)
+
+
+def guideline_named(org: str, slug: str) -> Guideline:
+    """The guideline a statistics URL names, or a 404."""
+    return get_object_or_404(Guideline.objects.select_related("organization"), organization__slug=org, slug=slug)
 
 
 def for_organization(organization: Organization) -> Subject:

@@ -4,8 +4,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from accounts.models import Organization
-from appeals.models import AISystem
-from consultation.models import Guideline
 from core.periods import quarter_months
 from core.streaming import csv_response
 from transparency import report, selectors
@@ -28,18 +26,15 @@ def organization(request, org: str):
 
 
 def system(request, org: str, system: str):
-    found = get_object_or_404(AISystem.objects.select_related("organization"), organization__slug=org, slug=system)
-    return _page(request, selectors.for_system(found))
+    return _page(request, selectors.for_system(selectors.system_named(org, system)))
 
 
 def guideline(request, org: str, guideline: str):
-    found = get_object_or_404(Guideline.objects.select_related("organization"), organization__slug=org, slug=guideline)
-    return _page(request, selectors.for_guideline(found))
+    return _page(request, selectors.for_guideline(selectors.guideline_named(org, guideline)))
 
 
 def clause(request, org: str, guideline: str, key: str):
-    found = get_object_or_404(Guideline.objects.select_related("organization"), organization__slug=org, slug=guideline)
-    return _page(request, selectors.for_clause(found, key))
+    return _page(request, selectors.for_clause(selectors.guideline_named(org, guideline), key))
 
 
 def topic(request, topic: str):
