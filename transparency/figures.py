@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from appeals.models import Appeal, Decision
+from appeals.selectors import OVERDUE, OVERTURNED_ANY
 from consultation.models import Response
 from core.periods import month_label
 
@@ -140,39 +141,33 @@ class Figures:
         return share(self.accepted, self.offered)
 
     def outcomes(self) -> list[dict]:
-        return [
-            {
-                "outcome": outcome,
-                "label": label,
-                "count": (n := self.counts.get(f"outcome:{outcome}", 0)),
-                "share": share(n, self.decided),
-                "url": self.links.decisions(outcome=outcome),
-            }
-            for outcome, label in OUTCOME_LABELS.items()
-        ]
+        return self._split(
+            "outcome", "outcome", OUTCOME_LABELS, self.decided, lambda v: self.links.decisions(outcome=v)
+        )
 
     def inadmissible_reasons(self) -> list[dict]:
-        return [
-            {
-                "reason": reason,
-                "label": label,
-                "count": (n := self.counts.get(f"inadmissible:{reason}", 0)),
-                "share": share(n, self.inadmissible),
-                "url": self.links.appeals(status=Appeal.INADMISSIBLE, reason=reason),
-            }
-            for reason, label in REASON_LABELS.items()
-        ]
+        def url(reason):
+            return self.links.appeals(status=Appeal.INADMISSIBLE, reason=reason)
+
+        return self._split("reason", "inadmissible", REASON_LABELS, self.inadmissible, url)
 
     def dispositions(self) -> list[dict]:
+        def url(disposition):
+            return self.links.comments(disposition=disposition)
+
+        return self._split("disposition", "disposition", DISPOSITION_LABELS, self.answered, url)
+
+    def _split(self, name: str, counted_as: str, labels: dict, whole: int, url) -> list[dict]:
+        """One row per value: its count (kept as "<counted_as>:<value>"), its share of `whole`, the list it links to."""
         return [
             {
-                "disposition": disposition,
+                name: value,
                 "label": label,
-                "count": (n := self.counts.get(f"disposition:{disposition}", 0)),
-                "share": share(n, self.answered),
-                "url": self.links.comments(disposition=disposition),
+                "count": (n := self.counts.get(f"{counted_as}:{value}", 0)),
+                "share": share(n, whole),
+                "url": url(value),
             }
-            for disposition, label in DISPOSITION_LABELS.items()
+            for value, label in labels.items()
         ]
 
     @cached_property
@@ -184,9 +179,9 @@ class Figures:
             "admitted": links.appeals(admitted="yes"),
             "inadmissible": links.appeals(status=Appeal.INADMISSIBLE),
             "withdrawn": links.appeals(status=Appeal.WITHDRAWN),
-            "overdue_now": links.appeals(dated=False, status="overdue"),
+            "overdue_now": links.appeals(dated=False, status=OVERDUE),
             "decided": links.decisions(),
-            "overturned": links.decisions(outcome="overturned_any"),
+            "overturned": links.decisions(outcome=OVERTURNED_ANY),
             "comments": links.comments(),
             "answered": links.comments(answered="yes"),
         }
