@@ -26,6 +26,7 @@ from appeals.models import (
     Refusal,
     Vote,
 )
+from appeals.services.indexing import search_document
 from consultation.models import Guideline, GuidelineVersion
 from core.markdown import render_markdown
 from ledger.bulk import append_many
@@ -156,7 +157,14 @@ def _write_batch(*, numbers, offset, version, clauses, system, moderator, appell
     DecisionSearch.objects.bulk_create(
         DecisionSearch(
             decision=decision,
-            document=_document(appeal, decision, clause, system),
+            document=search_document(
+                appeal,
+                decision,
+                organization=system.organization,
+                system=system,
+                refusal=appeal.refusal,
+                clauses=[f"{clause.key} {clause.heading}"],
+            ),
             clauses=f"{clause.key} {clause.heading}",
         )
         for appeal, decision, clause in zip(appeals, decisions, keys, strict=True)
@@ -201,23 +209,6 @@ def _rationale(n: int) -> str:
     about = WORDS[n % 10]
     extra = " The dosage on the label is public." if n % 1000 == 0 else ""
     return f"Decision {n} about {about}: the clause was applied as written, for reasons of *{about}*.{extra}"
-
-
-def _document(appeal: Appeal, decision: Decision, clause, system: AISystem) -> str:
-    """What `appeals.services.indexing.index_decisions` writes for one decision."""
-    return "\n".join(
-        [
-            appeal.public_id,
-            decision.get_outcome_display(),
-            decision.rationale,
-            system.organization.name,
-            system.name,
-            appeal.guideline.title,
-            appeal.refusal.public_prompt_excerpt,
-            appeal.refusal.public_refusal_excerpt,
-            f"{clause.key} {clause.heading}",
-        ]
-    )
 
 
 def _events(appeals, decisions, clauses, system):

@@ -14,17 +14,32 @@ def index_decisions(*, appeal: Appeal) -> None:
     for decision in decisions:
         keys = list(dict.fromkeys([*contested, *(c.key for c in decision.cited_clauses.all())]))
         clauses = [f"{key} {headings.get(key, '')}" for key in keys]
-        document = [
+        document = search_document(
+            appeal,
+            decision,
+            organization=decision.organization,
+            system=decision.system,
+            refusal=refusal,
+            clauses=clauses,
+        )
+        DecisionSearch.objects.update_or_create(
+            decision=decision, defaults={"document": document, "clauses": "\n".join(clauses)}
+        )
+
+
+def search_document(appeal: Appeal, decision: Decision, *, organization, system, refusal, clauses: list[str]) -> str:
+    """What a decision is found by: its public text, its organization and system, and its clauses' keys and
+    headings (which bulk loaders write the same way, appeals.scale)."""
+    return "\n".join(
+        [
             appeal.public_id,
             decision.get_outcome_display(),
             decision.rationale,
-            decision.organization.name,
-            decision.system.name,
+            organization.name,
+            system.name,
             appeal.guideline.title,
             refusal.public_prompt_excerpt,
             refusal.public_refusal_excerpt,
             *clauses,
         ]
-        DecisionSearch.objects.update_or_create(
-            decision=decision, defaults={"document": "\n".join(document), "clauses": "\n".join(clauses)}
-        )
+    )
