@@ -332,13 +332,13 @@ class CommentQuerySet(models.QuerySet):
     def for_display(self):
         return self.select_related("author", "clause", "response", "cluster")
 
-    def one_per_cluster(self):
-        """A cluster of near-identical comments shows once, as its representative (whose id is the cluster's id);
-        comments not clustered yet show as themselves."""
-        return self.filter(models.Q(cluster__isnull=True) | models.Q(cluster_id=models.F("pk")))
+    def shown_once(self):
+        """Original comments as the public pages list them: a cluster of near-identical comments once, as its
+        representative (whose id is the cluster's id); comments not clustered yet as themselves. The condition of
+        the indexes that serve those pages, so a query filtered this way can use them."""
+        return self.filter(SHOWN_ONCE)
 
 
-# Original comments, each cluster once (see CommentQuerySet.one_per_cluster): what the public pages list.
 SHOWN_ONCE = models.Q(parent__isnull=True) & (models.Q(cluster__isnull=True) | models.Q(cluster_id=models.F("id")))
 
 
@@ -408,7 +408,7 @@ class Comment(models.Model):
             models.Index(
                 fields=["version", "id"], condition=models.Q(cluster__isnull=True), name="comment_unclustered"
             ),
-            # The original comments a page shows, each cluster once (see CommentQuerySet.one_per_cluster), newest
+            # The original comments a page shows, each cluster once (see CommentQuerySet.shown_once), newest
             # first per clause: the version page's window and the clause page's cursor, without stepping over a
             # campaign's thousands of members.
             models.Index(

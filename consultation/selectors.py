@@ -311,8 +311,7 @@ def _first_ids_windowed(version: GuidelineVersion, clause_ids: list[int | None],
     published = Q(status=Comment.PUBLISHED)
     by_clause = [F("clause_id")]
     return (
-        version.comments.top_level()
-        .one_per_cluster()
+        version.comments.shown_once()
         .filter(on_clauses)
         .annotate(
             newest=Window(RowNumber(), partition_by=by_clause, order_by=[F("created_at").desc(), F("pk").desc()]),
@@ -375,7 +374,7 @@ def clause_window(version: GuidelineVersion, clause: Clause | None, user) -> Thr
 
 def newest_comments(version: GuidelineVersion, clause: Clause | None) -> QuerySet[Comment]:
     """The original comments on one clause (or the general ones), newest first, ready to show."""
-    return version.comments.top_level().on_clause(clause).one_per_cluster().for_display().order_by("-created_at", "-pk")
+    return version.comments.shown_once().on_clause(clause).for_display().order_by("-created_at", "-pk")
 
 
 CURSOR_FORMAT = "%Y%m%dT%H%M%S.%f"
