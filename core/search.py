@@ -85,8 +85,9 @@ def marked(text: str, phrase: str = "") -> SafeString:
         if first < 0:
             return mark_safe("")
         start = max(0, first - CONTEXT)
-        window = text[start : first + len(phrase) + CONTEXT]
-        text = re.sub(re.escape(phrase), lambda m: MARK_START + m.group(0) + MARK_STOP, window, flags=re.IGNORECASE)
-        text = ("…" if start else "") + text + ("…" if first + len(phrase) + CONTEXT < len(text) else "")
+        end = first + len(phrase) + CONTEXT
+        more = end < len(text)
+        text = re.sub(re.escape(phrase), lambda m: MARK_START + m.group(0) + MARK_STOP, text[start:end], flags=re.I)
+        text = ("…" if start else "") + text + ("…" if more else "")
     html = escape(" ".join(text.split())).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
     return mark_safe(html)  # noqa: S308 (escaped above; only our own markers become tags)
