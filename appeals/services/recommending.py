@@ -210,9 +210,10 @@ def remind_about_recommendations(*, now: datetime | None = None) -> int:
     for days in sorted(settings.RECOMMENDATION_REMINDER_DAYS):
         for pk in list(Recommendation.objects.to_remind(now, days).values_list("pk", flat=True)):
             with transaction.atomic():
-                recommendation = Recommendation.objects.select_for_update().get(pk=pk)
-                if not Recommendation.objects.to_remind(now, days).filter(pk=pk).exists():
-                    continue  # answered or reminded by another run meanwhile
+                # Asked again under the lock: it may have been answered or reminded by another run meanwhile.
+                recommendation = Recommendation.objects.to_remind(now, days).select_for_update().filter(pk=pk).first()
+                if recommendation is None:
+                    continue
                 recommendation.reminded_days = days
                 recommendation.save(update_fields=["reminded_days"])
                 enqueue("appeals.tasks.notify_recommendation_reminder", recommendation.pk, days)
