@@ -36,7 +36,7 @@ def version_in_force(*, guideline: Guideline, at: datetime) -> GuidelineVersion 
     published = GuidelineVersion.objects.published_for(guideline.organization).filter(
         guideline=guideline, published_at__lte=at
     )
-    in_force = published.filter(status__in=[GuidelineVersion.FINAL, GuidelineVersion.SUPERSEDED])
+    in_force = published.filter(status__in=GuidelineVersion.FINAL_STATUSES)
     return in_force.order_by("-published_at", "-number").first() or published.order_by("-published_at").first()
 
 
@@ -134,7 +134,7 @@ def clause_pressure(guideline: Guideline, *, version: GuidelineVersion | None = 
     before it that is in force, as its clauses are what the appeals are about. A clause "came into force" in the
     earliest public version from which its text has not changed: appeals about an earlier wording do not count."""
     public = list(
-        Clause.objects.filter(version__guideline=guideline, version__status__in=PUBLIC_STATUSES)
+        Clause.objects.filter(version__guideline=guideline, version__status__in=GuidelineVersion.PUBLIC_STATUSES)
         .select_related("version")
         .only("key", "text", "version__number", "version__status", "version__published_at")
         .order_by("-version__number")
@@ -186,19 +186,15 @@ def clause_pressure(guideline: Guideline, *, version: GuidelineVersion | None = 
     }
 
 
-FINAL_STATUSES = [GuidelineVersion.FINAL, GuidelineVersion.SUPERSEDED]
-PUBLIC_STATUSES = [GuidelineVersion.CONSULTATION, *FINAL_STATUSES]
-
-
 def _version_in_force_at(versions: list[GuidelineVersion], version: GuidelineVersion | None) -> GuidelineVersion | None:
     """Of `versions` (public, newest first), the one whose clauses were in force while `version` was current: a final
     (or superseded) version itself; for a consultation or a draft, the newest final version before it, else the
     consultation itself, else for a draft the newest public version before it. No `version`: the newest public one."""
     version = version or next(iter(versions), None)
-    if version is None or version.status in FINAL_STATUSES:
+    if version is None or version.status in GuidelineVersion.FINAL_STATUSES:
         return version
     earlier = [v for v in versions if v.number < version.number]
-    final = next((v for v in earlier if v.status in FINAL_STATUSES), None)
+    final = next((v for v in earlier if v.status in GuidelineVersion.FINAL_STATUSES), None)
     if final or version.status == GuidelineVersion.CONSULTATION:
         return final or version
     return next(iter(earlier), None)

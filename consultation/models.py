@@ -94,6 +94,8 @@ class GuidelineVersionQuerySet(models.QuerySet):
 class GuidelineVersion(models.Model):
     DRAFT, CONSULTATION, FINAL, SUPERSEDED = "draft", "consultation", "final", "superseded"
     PUBLIC_STATUS_CHOICES = [(CONSULTATION, "Consultation"), (FINAL, "Final"), (SUPERSEDED, "Superseded")]
+    PUBLIC_STATUSES = (CONSULTATION, FINAL, SUPERSEDED)
+    FINAL_STATUSES = (FINAL, SUPERSEDED)  # adopted: the version in force, or one that was
     STATUS_CHOICES = [(DRAFT, "Draft"), *PUBLIC_STATUS_CHOICES]
 
     guideline = models.ForeignKey(Guideline, on_delete=models.PROTECT, related_name="versions")
