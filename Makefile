@@ -3,11 +3,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrate clean fuzz
+.PHONY: run test test-all lint format migrate clean fuzz
 
 # The Makefile is for development and CI: debug on (embedded defaults, no SECRET_KEY needed) unless the
-# environment says otherwise. Production runs manage.py itself with DEBUG unset or 0.
+# environment says otherwise. Production runs manage.py itself with DEBUG unset or 0. With no DATABASE_URL, every
+# command here runs on the embedded PostgreSQL (config/embedded_postgres.py), started and stopped as needed.
 export DEBUG ?= 1
+# Test processes: this machine's two cores. Each has its own test database and Redis databases (tests/conftest.py).
+PYTEST_WORKERS ?= 2
 
 # Reinstall only when requirements.txt changes, so second runs are fast.
 $(STAMP): requirements.txt
@@ -33,7 +36,12 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Every group `make test` may skip: a Redis of its own for the cache and the broker when none is set, Chromium and
+# nginx when installed (CI installs them and fails on anything missing).
+test-all: $(STAMP)
+	bash tools/test_all.sh
 
 # Schemathesis against the live API schema (needs DATABASE_URL and REDIS_URL; FUZZ_SECONDS per identity).
 fuzz: $(STAMP)

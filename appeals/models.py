@@ -2,7 +2,8 @@ import os
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
@@ -15,7 +16,7 @@ from accounts.models import Organization, ReviewerProfile
 from consultation.models import Guideline, GuidelineVersion
 from core.models import AppendOnlyModel, AppendOnlyQuerySet
 from core.search import CONFIG as SEARCH_CONFIG
-from core.search import SearchIndex, StoredSearchVector, marked
+from core.search import marked
 from core.status import StatusTag
 
 # Each limit is defined once: the model fields, the forms and the API serializer all use these.
@@ -473,7 +474,7 @@ class Decision(AppendOnlyModel):
 
     def search_match(self) -> SafeString:
         """Where this decision matched the search it was found by, marked; empty outside a search."""
-        return marked(getattr(self, "highlight", ""), getattr(self, "searched", ""))
+        return marked(getattr(self, "highlight", ""))
 
     class Meta:
         ordering = ["-pk"]
@@ -544,14 +545,14 @@ class DecisionSearch(models.Model):
     document = models.TextField()
     clauses = models.TextField(blank=True, default="")
     vector = models.GeneratedField(
-        expression=StoredSearchVector("clauses", config=SEARCH_CONFIG, weight="A")
-        + StoredSearchVector("document", config=SEARCH_CONFIG, weight="B"),
+        expression=SearchVector("clauses", config=SEARCH_CONFIG, weight="A")
+        + SearchVector("document", config=SEARCH_CONFIG, weight="B"),
         output_field=SearchVectorField(null=True),
         db_persist=True,
     )
 
     class Meta:
-        indexes = [SearchIndex(fields=["vector"], name="decision_search_vector")]
+        indexes = [GinIndex(fields=["vector"], name="decision_search_vector")]
 
     def __str__(self) -> str:
         return f"Search document of decision {self.decision_id}"

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from accounts.models import Organization, ReviewerProfile, User
@@ -281,10 +280,8 @@ def search_decisions(
     if in_force:
         decisions = decisions.filter(superseded_by__isnull=True)
     decisions = decisions.filter(within_months("decided_at", first, last))
-    if q and connection.vendor == "postgresql":
-        return ranked(decisions, vector="search__vector", q=q, before=before)
     if q:
-        decisions = decisions.filter(search__document__icontains=q)
+        return ranked(decisions, vector="search__vector", q=q, before=before)
     if before:
         decisions = decisions.filter(pk__lt=before)
     return decisions

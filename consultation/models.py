@@ -2,7 +2,8 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -11,7 +12,6 @@ from django.utils import timezone
 from accounts.models import Organization
 from accounts.permissions import moderation_conflict
 from core.search import CONFIG as SEARCH_CONFIG
-from core.search import SearchIndex, StoredSearchVector
 from core.status import StatusTag
 
 # Limits on what people write, each defined here once and used by the models, forms, API serializers and services.
@@ -378,7 +378,7 @@ class Comment(models.Model):
     # hidden, so a hidden comment's words are not even in the index (restoring it computes them again).
     search_vector = models.GeneratedField(
         expression=models.Case(
-            models.When(status=PUBLISHED, then=StoredSearchVector("body", config=SEARCH_CONFIG)), default=None
+            models.When(status=PUBLISHED, then=SearchVector("body", config=SEARCH_CONFIG)), default=None
         ),
         output_field=SearchVectorField(null=True),
         db_persist=True,
@@ -403,7 +403,7 @@ class Comment(models.Model):
             models.Index(fields=["author", "-created_at"]),
             models.Index(fields=["version", "status"]),
             models.Index(fields=["status", "-hidden_at"]),
-            SearchIndex(fields=["search_vector"], name="comment_search_vector"),
+            GinIndex(fields=["search_vector"], name="comment_search_vector"),
             models.Index(fields=["version", "text_hash"], name="comment_text_hash"),
             models.Index(fields=["created_at"], name="comment_created_at"),  # the comment list's period filter
             models.Index(fields=["cluster", "id"], name="comment_cluster_members"),

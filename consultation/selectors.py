@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, router
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber, TruncMinute
@@ -207,27 +206,14 @@ def _attach_replies(comments: list[Comment], user, *, newest: int = 0) -> None:
 
 
 def _first_replies(parent_ids: list[int], newest: int):
-    """The ids of each comment's first REPLIES_SHOWN replies, or of its `newest` few: on PostgreSQL an index scan per
-    comment that stops at its LIMIT, so a comment with 5,000 replies costs what one with 5 does."""
-    if _reads_postgresql():
-        order = "r.created_at DESC, r.id DESC" if newest else "r.created_at, r.id"
-        return RawSQL(_FIRST_REPLIES.format(order=order), [parent_ids, newest or REPLIES_SHOWN])
-    order = [F("created_at").desc(), F("pk").desc()] if newest else [F("created_at"), F("pk")]
-    return (
-        Comment.objects.filter(parent_id__in=parent_ids)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("parent_id")], order_by=order))
-        .filter(rank__lte=newest or REPLIES_SHOWN)
-        .values_list("pk", flat=True)
-    )
+    """The ids of each comment's first REPLIES_SHOWN replies, or of its `newest` few: an index scan per comment that
+    stops at its LIMIT, so a comment with 5,000 replies costs what one with 5 does."""
+    order = "r.created_at DESC, r.id DESC" if newest else "r.created_at, r.id"
+    return RawSQL(_FIRST_REPLIES.format(order=order), [parent_ids, newest or REPLIES_SHOWN])
 
 
 _FIRST_REPLIES = """SELECT reply.id FROM unnest(%s::bigint[]) AS parent(id) CROSS JOIN LATERAL (
     SELECT r.id FROM consultation_comment r WHERE r.parent_id = parent.id ORDER BY {order} LIMIT %s) AS reply"""
-
-
-def _reads_postgresql() -> bool:
-    """Whether the database reads go to (a replica, for an anonymous page) is PostgreSQL, which has LATERAL."""
-    return connections[router.db_for_read(Comment)].vendor == "postgresql"
 
 
 def _mark_endorsed(comments: list[Comment], user) -> None:
@@ -247,10 +233,7 @@ def _picked(
 
     One query whatever the number of comments: the first few ids of each ranking, joined to what a page shows.
     """
-    if _reads_postgresql():
-        firsts = RawSQL(*first_ids_query(version.pk, clause_ids, per_clause))
-    else:
-        firsts = _first_ids_windowed(version, clause_ids, per_clause)
+    firsts = RawSQL(*first_ids_query(version.pk, clause_ids, per_clause))
     candidates: dict[int | None, list[Comment]] = {}
     for comment in Comment.objects.filter(pk__in=firsts).for_display().order_by("-created_at", "-pk"):
         candidates.setdefault(comment.clause_id, []).append(comment)
@@ -302,39 +285,6 @@ def first_ids_query(version_id: int, clause_ids: list[int | None], per_clause: i
     return " UNION ".join(f"({part})" for part in parts), params
 
 
-def _first_ids_windowed(version: GuidelineVersion, clause_ids: list[int | None], per_clause: int) -> QuerySet:
-    """The same ids in one portable query (SQLite has no LATERAL): window functions rank every original comment of
-    the clauses three ways, over the narrow columns of the comment_shown_once index."""
-    on_clauses = Q(clause_id__in=[pk for pk in clause_ids if pk is not None])
-    if None in clause_ids:
-        on_clauses |= Q(clause__isnull=True)
-    published = Q(status=Comment.PUBLISHED)
-    by_clause = [F("clause_id")]
-    return (
-        version.comments.shown_once()
-        .filter(on_clauses)
-        .annotate(
-            newest=Window(RowNumber(), partition_by=by_clause, order_by=[F("created_at").desc(), F("pk").desc()]),
-            endorsed=Window(
-                RowNumber(),
-                partition_by=[*by_clause, F("status")],
-                order_by=[F("endorsement_count").desc(), F("created_at").desc(), F("pk").desc()],
-            ),
-            answered=Window(
-                RowNumber(),
-                partition_by=[*by_clause, F("status")],
-                order_by=[F("answered_at").desc(nulls_last=True), F("pk").desc()],
-            ),
-        )
-        .filter(
-            Q(newest__lte=per_clause)
-            | (published & Q(endorsed__lte=MOST_ENDORSED, endorsement_count__gt=0))
-            | (published & Q(answered__lte=ANSWERED, answered_at__isnull=False))
-        )
-        .values_list("pk", flat=True)
-    )
-
-
 def _reason(comment: Comment, answered: list[Comment], endorsed: list[Comment]) -> str:
     if comment in answered:
         return "answered"
@@ -345,7 +295,7 @@ def version_threads(version: GuidelineVersion, user) -> list[Thread]:
     """Every clause with its counts and a few comments chosen to be useful, the general comments first.
 
     Four queries (clauses, comments, their newest replies, the reader's endorsements) for 2 clauses or 500 and for
-    10 comments or a million: the counts are kept on the rows, and comments and replies come from windowed queries.
+    10 comments or a million: the counts are kept on the rows, and comments and replies come from LATERAL queries.
     """
     threads = [thread_of(version, None)]
     threads += [thread_of(version, clause) for clause in version.clauses.all()]
@@ -469,21 +419,18 @@ def activity_for(user) -> QuerySet[Comment]:
 
 
 def search_comments(version: GuidelineVersion, *, q: str, before: int | None = None) -> QuerySet[Comment]:
-    """The version's published comments and replies that match `q`: on PostgreSQL through the GIN index of their
-    stored vector, best match first (`search_key` orders and pages them), on SQLite as a phrase, newest first.
-    A hidden comment is never found: its vector is NULL, and only published comments are searched at all."""
+    """The version's published comments and replies that match `q`, through the GIN index of their stored vector,
+    best match first (`search_key` orders and pages them). A hidden comment is never found: its vector is NULL, and
+    only published comments are searched at all."""
     comments = version.comments.published().select_related("author", "clause")
-    if connection.vendor == "postgresql":
-        return ranked(comments, vector="search_vector", q=q, before=before)
-    comments = comments.filter(body__icontains=q).order_by("-pk")
-    return comments.filter(pk__lt=before) if before else comments
+    return ranked(comments, vector="search_vector", q=q, before=before)
 
 
 def with_snippets(comments: list[Comment], q: str) -> list[Comment]:
     """Give each comment of one page of a search its `snippet`: where it matched, marked and escaped (one query)."""
     passages = headlines(Comment.objects.filter(pk__in=[c.pk for c in comments]), text="body", q=q)
     for comment in comments:
-        comment.snippet = marked(passages.get(comment.pk, ""), q)
+        comment.snippet = marked(passages.get(comment.pk, ""))
     return comments
 
 

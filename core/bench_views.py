@@ -13,9 +13,8 @@ CREATE_TABLE = "CREATE TABLE IF NOT EXISTS bench_insert (id {primary_key}, at ti
 
 
 def create_table() -> None:
-    primary_key = "bigserial PRIMARY KEY" if connection.vendor == "postgresql" else "integer PRIMARY KEY"
     with connection.cursor() as cursor:
-        cursor.execute(CREATE_TABLE.format(primary_key=primary_key))
+        cursor.execute(CREATE_TABLE)
 
 
 @csrf_exempt

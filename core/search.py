@@ -1,16 +1,11 @@
 """Full-text search shared by the decision database and the comments of a consultation.
 
-On PostgreSQL the text is indexed in a stored `tsvector` column with a GIN index and searched with
-`websearch_to_tsquery`; headlines mark the matched words. The embedded SQLite default has no full-text search:
-its fallback matches the phrase with `icontains`, and the stored vector is NULL there.
+The text is indexed in a stored `tsvector` column with a GIN index and searched with `websearch_to_tsquery`;
+headlines mark the matched words.
 """
 
-import re
-
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db import connection
-from django.db.models import BigIntegerField, ExpressionWrapper, F, Index, QuerySet
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import BigIntegerField, ExpressionWrapper, F, QuerySet
 from django.db.models.functions import Cast, Floor
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -20,27 +15,10 @@ CONFIG = "english"
 QUERY_MAX = 200
 # Control characters never survive the input cleaning, so they cannot come from a document itself.
 MARK_START, MARK_STOP = "\x02", "\x03"
-CONTEXT = 80
 HEADLINE_OPTIONS = {"start_sel": MARK_START, "stop_sel": MARK_STOP, "max_fragments": 2, "max_words": 20, "min_words": 8}
 # A search's ordering key is rank * ID_SCALE + id: six digits of rank above eleven of id stay within 18 digits,
 # what a cursor (core.ids.parse_id) and a bigint hold.
 RANK_SCALE, ID_SCALE = 1_000_000, 10**11
-
-
-class StoredSearchVector(SearchVector):
-    """`to_tsvector` for a generated column; NULL on SQLite, which has no tsvector and searches the text instead."""
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return "NULL", []
-
-
-class SearchIndex(GinIndex):
-    """A GIN index on PostgreSQL; a plain index elsewhere, where `USING gin` is not SQL."""
-
-    def create_sql(self, model, schema_editor, using="", **kwargs):
-        if schema_editor.connection.vendor != "postgresql":
-            return Index.create_sql(self, model, schema_editor, using=using, **kwargs)
-        return super().create_sql(model, schema_editor, using=using, **kwargs)
 
 
 def search_query(q: str) -> SearchQuery:
@@ -69,25 +47,12 @@ def page_key(row) -> int:
 def headlines(rows: QuerySet, *, text: str, q: str) -> dict[int, str]:
     """{pk: the passage of `text` where it matched `q`} for `rows`, which should be one page: PostgreSQL's headline
     is costly, so it is computed for those rows only. Show them through `marked`."""
-    if connection.vendor == "postgresql":
-        rows = rows.annotate(passage=SearchHeadline(text, search_query(q), config=CONFIG, **HEADLINE_OPTIONS))
-    else:
-        rows = rows.annotate(passage=F(text))
+    rows = rows.annotate(passage=SearchHeadline(text, search_query(q), config=CONFIG, **HEADLINE_OPTIONS))
     return dict(rows.order_by().values_list("pk", "passage"))
 
 
-def marked(text: str, phrase: str = "") -> SafeString:
-    """`text` escaped, with <mark> around the matches: PostgreSQL's markers, or else each occurrence of `phrase`
-    within a window around the first one. Everything else PostgreSQL's headline returns is escaped, so only our
-    own <mark> tags are ever HTML."""
-    if MARK_START not in text and phrase:
-        first = text.casefold().find(phrase.casefold())
-        if first < 0:
-            return mark_safe("")
-        start = max(0, first - CONTEXT)
-        end = first + len(phrase) + CONTEXT
-        more = end < len(text)
-        text = re.sub(re.escape(phrase), lambda m: MARK_START + m.group(0) + MARK_STOP, text[start:end], flags=re.I)
-        text = ("…" if start else "") + text + ("…" if more else "")
+def marked(text: str) -> SafeString:
+    """A headline escaped, with <mark> around the matches. Everything else PostgreSQL's headline returns is escaped,
+    so only our own <mark> tags are ever HTML."""
     html = escape(" ".join(text.split())).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
     return mark_safe(html)  # noqa: S308 (escaped above; only our own markers become tags)

@@ -48,10 +48,6 @@ def append_many(events: Iterable[Event], *, start: datetime | None = None, batch
 
 
 def _write(entries: list[Entry], nodes: list[TreeNode]) -> None:
-    if connection.vendor != "postgresql":
-        Entry.objects.bulk_create(entries)
-        TreeNode.objects.bulk_create(nodes)
-        return
     connection.ensure_connection()
     with connection.connection.cursor() as cursor:
         with cursor.copy("COPY ledger_entry (seq, at, kind, subject, payload, prev_hash, hash) FROM STDIN") as copy:

@@ -83,12 +83,7 @@ UPDATE ledger_head SET size = %s, last_hash = %s, edge = %s WHERE id = %s RETURN
 
 
 def _store(entry: Entry, nodes: list[TreeNode], head: Head) -> None:
-    """Write the entry, the tree nodes it completes and the new head: one statement on PostgreSQL."""
-    if connection.vendor != "postgresql":
-        entry.save()
-        TreeNode.objects.bulk_create(nodes)
-        head.save(update_fields=["size", "last_hash", "edge"])
-        return
+    """Write the entry, the tree nodes it completes and the new head: one statement."""
     fields = [entry.seq, entry.at, entry.kind, entry.subject, entry.payload, entry.prev_hash, entry.hash]
     values = [value for node in nodes for value in (node.index, node.hash)]
     sql = _STORE_SQL.format(nodes=", ".join(["(%s, %s)"] * len(nodes)))
@@ -119,13 +114,9 @@ def check_chain() -> ChainReport:
     pinned = dict(Checkpoint.objects.values_list("size", "root_hash"))
     # Appends store tree nodes in exactly the order this loop creates them, numbered 0, 1, 2... (Go's tlog order).
     stored = TreeNode.objects.order_by("index").values_list("index", "hash").iterator(chunk_size=20_000)
-    entries = Entry.objects.order_by("seq")
-    if connection.vendor == "postgresql":
-        # The time as text from the database: parsing a datetime per row cost more than hashing the row.
-        entries = entries.annotate(at_iso=RawSQL(_AT_ISOFORMAT, []))
-        fields = ("seq", "at_iso", "kind", "subject", "payload", "prev_hash", "hash")
-    else:
-        fields = ("seq", "at", "kind", "subject", "payload", "prev_hash", "hash")
+    # The time as text from the database: parsing a datetime per row cost more than hashing the row.
+    entries = Entry.objects.order_by("seq").annotate(at_iso=RawSQL(_AT_ISOFORMAT, []))
+    fields = ("seq", "at_iso", "kind", "subject", "payload", "prev_hash", "hash")
     rows = entries.values_list(*fields).iterator(chunk_size=20_000)
     sha256, encode, fromhex = hashlib.sha256, json.encoder.encode_basestring, bytes.fromhex
     right_edge: list[bytes] = []  # the last complete subtree of each size, largest first

@@ -1,8 +1,55 @@
+import os
+import re
+from collections import Counter
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from config.celery import app as celery_app
 from tests.factories import MembershipFactory, OrganizationFactory, ReviewerProfileFactory, UserFactory
+from tests.real_services import GROUPS, skipped_group
+
+
+def _mirror_replica() -> None:
+    """Every run has a read-replica alias: a second connection to the test database (a TEST MIRROR), so replica
+    routing is tested on every machine, not only where DATABASE_REPLICA_URL names one."""
+    if "replica" not in settings.DATABASES:
+        default = settings.DATABASES["default"]
+        settings.DATABASES["replica"] = {**default, "TEST": {**default.get("TEST", {}), "MIRROR": "default"}}
+
+
+def _own_redis_databases() -> None:
+    """Under pytest-xdist each worker has its own test database (pytest-django's suffix) and its own Redis
+    databases, so one worker's cache.clear() or Celery worker never touches another's. Set before anything
+    connects, and in the environment for the worker processes the tests start."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return
+    shift = 2 * (int(worker[2:]) + 1)  # the broker's and the cache's databases side by side, past CI's 0 and 1
+
+    def shifted(url: str) -> str:
+        return re.sub(r"/(\d+)$", lambda m: f"/{int(m.group(1)) + shift}", url) if url else url
+
+    if settings.CELERY_BROKER_URL:
+        settings.CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"] = shifted(settings.CELERY_BROKER_URL)
+        celery_app.conf.broker_url = settings.CELERY_BROKER_URL
+    if settings.REDIS_URL:
+        settings.REDIS_URL = os.environ["REDIS_URL"] = shifted(settings.REDIS_URL)
+        settings.CACHES["default"]["LOCATION"] = settings.REDIS_URL
+
+
+_mirror_replica()
+_own_redis_databases()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line naming the groups of tests this run skipped for want of a service, and what brings each in."""
+    reasons = [str(report.longrepr) for report in terminalreporter.stats.get("skipped", [])]
+    counts = Counter(group for group in map(skipped_group, reasons) if group)
+    if counts:
+        skipped = ", ".join(f"{group} ({count}: {GROUPS[group]})" for group, count in counts.items())
+        terminalreporter.write_line(f"Skipped for want of a service: {skipped}. `make test-all` runs them.")
 
 
 @pytest.fixture(autouse=True)
@@ -18,15 +65,17 @@ def fast_tests(settings):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Let Django's flush between transactional tests empty the record, which PostgreSQL otherwise refuses."""
+    """Let Django's flush between transactional tests empty the record, which PostgreSQL otherwise refuses, and
+    commit without waiting for the disk."""
     from django.db import connection
 
-    with django_db_blocker.unblock():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                name = connection.ops.quote_name(connection.settings_dict["NAME"])
-                cursor.execute(f"ALTER DATABASE {name} SET ledger.allow_truncate = 'on'")
-                cursor.execute("SET ledger.allow_truncate = 'on'")
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        name = connection.ops.quote_name(connection.settings_dict["NAME"])
+        cursor.execute(f"ALTER DATABASE {name} SET ledger.allow_truncate = 'on'")
+        cursor.execute("SET ledger.allow_truncate = 'on'")
+        # A test database needs no durability: commits (transactional tests, real workers) return at once.
+        cursor.execute(f"ALTER DATABASE {name} SET synchronous_commit = off")
+        cursor.execute("SET synchronous_commit = off")
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,8 @@
-"""Which real services this run has: PostgreSQL, Redis, Chromium (external servers, not our app's services).
+"""Which outside services this run has beyond PostgreSQL (always there: the embedded server or DATABASE_URL):
+Redis as the cache, Redis as the Celery broker for a real worker, Chromium, and nginx to check deploy/nginx.conf.
 
-A test that needs one it lacks is skipped with the reason, except when
-REQUIRE_SERVICES=1 (as in CI), where the missing service fails the test instead.
+A test that needs one it lacks is skipped with a reason that names its group, so that `make test` can say in one
+line which groups it left out; with REQUIRE_SERVICES=1 (as in CI) the missing service fails the test instead.
 """
 
 import os
@@ -10,45 +11,46 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+# The groups a run may skip, each with what brings it in.
+GROUPS = {
+    "redis": "REDIS_URL=redis://...",
+    "worker": "CELERY_BROKER_URL=redis://... (a real Celery worker)",
+    "chromium": "apt-get install chromium",
+    "nginx": "apt-get install nginx",
+}
 
 
-def _require(available: bool, reason: str) -> None:
+def _require(available: bool, group: str) -> None:
     if available:
         return
+    reason = f"[{group}] this test needs {GROUPS[group]}"
     if os.environ.get("REQUIRE_SERVICES") == "1":
         pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
     pytest.skip(reason)
 
 
-def require_postgres() -> None:
-    _require(connection.vendor == "postgresql", "this test needs PostgreSQL (set DATABASE_URL=postgres://...)")
+def skipped_group(reason: str) -> str | None:
+    """The group a skip reason names, if it is one of ours."""
+    return next((group for group in GROUPS if f"[{group}]" in reason), None)
 
 
 def require_broker() -> None:
-    _require(
-        settings.CELERY_BROKER_URL.startswith("redis://"),
-        "this test needs Redis as the Celery broker (set CELERY_BROKER_URL=redis://...)",
-    )
+    _require(settings.CELERY_BROKER_URL.startswith("redis://"), "worker")
 
 
 def chromium_path() -> str:
     found = next((path for path in CHROMIUM_CANDIDATES if Path(path).exists()), None) or shutil.which("chromium")
-    _require(bool(found), "no Chromium found (apt-get install chromium)")
+    _require(bool(found), "chromium")
     return found
 
 
-def require_replica() -> None:
-    _require(
-        connection.vendor == "postgresql" and "replica" in settings.DATABASES,
-        "this test needs a replica alias (set DATABASE_REPLICA_URL, which mirrors the default database in tests)",
-    )
-
-
 def require_redis_cache() -> None:
-    _require(
-        settings.CACHES["default"]["BACKEND"].endswith("RedisCache"),
-        "this test needs Redis as the cache (set REDIS_URL=redis://...)",
-    )
+    _require(settings.CACHES["default"]["BACKEND"].endswith("RedisCache"), "redis")
+
+
+def nginx_path() -> str:
+    found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    _require(bool(found), "nginx")
+    return found

@@ -1,25 +1,23 @@
 """deploy/nginx.conf: valid for nginx, and in step with the settings it mirrors."""
 
 import re
-import shutil
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 
+from tests.real_services import nginx_path
+
 CONF = Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf"
 
 
 def test_nginx_accepts_the_configuration(tmp_path):
-    nginx = shutil.which("nginx")
-    if not nginx:
-        pytest.skip("nginx is not installed")
+    nginx = nginx_path()
     write_certificate(tmp_path)
     text = CONF.read_text()
     for path in ["/etc/ssl/whodecides", "/var/cache/nginx/whodecides", "/srv/whodecides/static", "/var/log/nginx"]:

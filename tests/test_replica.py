@@ -1,7 +1,7 @@
 """Anonymous page reads go to the read replica; everything a signed-in person does, and every write, to the primary.
 
-The replica alias is a TEST MIRROR of the default database (DATABASE_REPLICA_URL), a second connection to it: the
-rows have to be committed for it to see them, hence transactional tests.
+The replica alias is a TEST MIRROR of the default database (tests/conftest.py adds it where DATABASE_REPLICA_URL is
+not set), a second connection to it: the rows have to be committed for it to see them, hence transactional tests.
 """
 
 import pytest
@@ -10,14 +10,12 @@ from django.test.utils import CaptureQueriesContext
 
 from consultation.services.comments import post_comment
 from tests.consultation.factories import consultation
-from tests.real_services import require_replica
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, databases=["default", "replica"])]
+pytestmark = [pytest.mark.django_db(transaction=True, databases=["default", "replica"])]
 
 
 @pytest.fixture(autouse=True)
 def replica(settings):
-    require_replica()
     settings.PAGE_READS_FROM_REPLICA = True
 
 

@@ -11,7 +11,7 @@ from django.db import connection
 
 from config.celery import app as celery_app
 from core import outbox
-from tests.real_services import require_broker, require_postgres
+from tests.real_services import require_broker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_database_url() -> str:
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    if db["HOST"].startswith("/"):  # the embedded server's Unix socket
+        return f"postgres://{db['USER']}{password}@/{db['NAME']}?host={db['HOST']}"
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
@@ -39,7 +41,6 @@ def _start_worker(number: int, *, beat_schedule: Path | None = None, **extra_env
 @contextlib.contextmanager
 def running_workers(count: int):
     """Start `count` worker processes; tasks the test enqueues go to them, not in-process."""
-    require_postgres()
     require_broker()
     celery_app.control.purge()
     workers = [_start_worker(number) for number in range(count)]
@@ -90,7 +91,6 @@ class Workers:
 @contextlib.contextmanager
 def workers_with_beat(tmp_path: Path, count: int = 1, **env: str):
     """Tasks the test queues go to the broker; the workers start when the test says (`.start()`)."""
-    require_postgres()
     require_broker()
     celery_app.control.purge()
     celery_app.conf.task_always_eager = False

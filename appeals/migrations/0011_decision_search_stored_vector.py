@@ -1,7 +1,7 @@
 import django.contrib.postgres.search
 from django.db import migrations, models
 
-import core.search
+import django.contrib.postgres.indexes
 
 # The expression index of 0008 is replaced by the GIN index on the stored vector: searches read the column.
 DROP_OLD = "DROP INDEX IF EXISTS appeals_decisionsearch_gin"
@@ -12,13 +12,11 @@ CREATE_OLD = (
 
 
 def drop_old_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_OLD)
+    schema_editor.execute(DROP_OLD)
 
 
 def create_old_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE_OLD)
+    schema_editor.execute(CREATE_OLD)
 
 
 def fill_clauses(apps, schema_editor):
@@ -56,9 +54,9 @@ class Migration(migrations.Migration):
             field=models.GeneratedField(
                 db_persist=True,
                 expression=django.contrib.postgres.search.CombinedSearchVector(
-                    core.search.StoredSearchVector("clauses", config="english", weight="A"),
+                    django.contrib.postgres.search.SearchVector("clauses", config="english", weight="A"),
                     "||",
-                    core.search.StoredSearchVector("document", config="english", weight="B"),
+                    django.contrib.postgres.search.SearchVector("document", config="english", weight="B"),
                     django.contrib.postgres.search.SearchConfig("english"),
                 ),
                 output_field=django.contrib.postgres.search.SearchVectorField(null=True),
@@ -66,7 +64,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="decisionsearch",
-            index=core.search.SearchIndex(fields=["vector"], name="decision_search_vector"),
+            index=django.contrib.postgres.indexes.GinIndex(fields=["vector"], name="decision_search_vector"),
         ),
         migrations.RunPython(fill_clauses, migrations.RunPython.noop),
     ]

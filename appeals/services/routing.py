@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -82,10 +82,7 @@ def _ranking(tags: set[str]):
 
 
 def _lock_reviewer(pk: int) -> ReviewerProfile | None:
-    reviewers = ReviewerProfile.objects.filter(pk=pk, active=True)
-    if connection.vendor == "postgresql":
-        return reviewers.select_for_update(skip_locked=True).first()
-    return reviewers.select_for_update().first()  # SQLite serializes writers by itself
+    return ReviewerProfile.objects.filter(pk=pk, active=True).select_for_update(skip_locked=True).first()
 
 
 def _reason(tags: set[str], reviewer: ReviewerProfile, load: int, *, by_hand: bool) -> str:

@@ -149,9 +149,8 @@ class _Batch:
 
 def _lock_version(version_id: int) -> None:
     # Two workers clustering one version at once would each start a cluster for the same campaign.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_CLUSTER_LOCK_NAMESPACE, version_id])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_CLUSTER_LOCK_NAMESPACE, version_id])
 
 
 @transaction.atomic

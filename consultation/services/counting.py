@@ -17,11 +17,10 @@ def _count(rows: QuerySet, **where) -> Coalesce:
 def recount_threads(*, version: GuidelineVersion) -> None:
     """Set every count the services keep for one version (its comments, its clauses, its general comments) from
     the rows, as post_comment, endorse_comment, hide_comment, restore_comment and the responses would have."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # Called right after a bulk load: without fresh statistics the planner takes a million new comments for
-            # a few thousand and answers each row's count by scanning all of the version's comments again.
-            cursor.execute("ANALYZE consultation_comment, consultation_endorsement")
+    with connection.cursor() as cursor:
+        # Called right after a bulk load: without fresh statistics the planner takes a million new comments for
+        # a few thousand and answers each row's count by scanning all of the version's comments again.
+        cursor.execute("ANALYZE consultation_comment, consultation_endorsement")
     comments = Comment.objects.filter(version=version)
     endorsements = Endorsement.objects.filter(comment__version=version)
     comments.update(

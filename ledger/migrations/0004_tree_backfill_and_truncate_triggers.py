@@ -46,19 +46,17 @@ def build_tree(apps, schema_editor):
 
 
 def create_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE_FUNCTION)
-        schema_editor.execute(_triggers("ledger_entry", rows=False))
-        for table in APPEND_ONLY_TABLES:
-            schema_editor.execute(_triggers(table, rows=True))
+    schema_editor.execute(CREATE_FUNCTION)
+    schema_editor.execute(_triggers("ledger_entry", rows=False))
+    for table in APPEND_ONLY_TABLES:
+        schema_editor.execute(_triggers(table, rows=True))
 
 
 def drop_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for table in ["ledger_entry", *APPEND_ONLY_TABLES]:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};")
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
-        schema_editor.execute("DROP FUNCTION IF EXISTS ledger_is_append_only();")
+    for table in ["ledger_entry", *APPEND_ONLY_TABLES]:
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};")
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
+    schema_editor.execute("DROP FUNCTION IF EXISTS ledger_is_append_only();")
 
 
 class Migration(migrations.Migration):

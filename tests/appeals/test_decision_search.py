@@ -12,7 +12,6 @@ from appeals import public_views, services
 from appeals.selectors import search_decisions
 from consultation.models import Clause
 from tests.appeals.factories import decided
-from tests.real_services import require_postgres
 
 
 @pytest.fixture
@@ -49,7 +48,6 @@ def test_postgresql_search_uses_the_gin_index(medication):
     """`enable_seqscan = off` (for this test's transaction only) makes the planner's choice deterministic: on a
     handful of rows a sequential scan is rightly cheaper. What this proves is that the search reads the stored
     vector the index is built on, so the index can be chosen as the table grows."""
-    require_postgres()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = search_decisions(q="dosage").explain()
@@ -57,7 +55,6 @@ def test_postgresql_search_uses_the_gin_index(medication):
 
 
 def test_a_word_nobody_used_is_answered_from_the_index_alone(medication):
-    require_postgres()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = search_decisions(q="xylophone").explain()
@@ -65,7 +62,6 @@ def test_a_word_nobody_used_is_answered_from_the_index_alone(medication):
 
 
 def test_the_decision_that_says_it_most_comes_first(citizen, system, guideline, moderator):
-    require_postgres()
     older = decided(citizen, system, guideline, moderator, handle="rae", refusal_excerpt="a",
                     rationale="The leaflet, the leaflet and again the leaflet say so.")  # fmt: skip
     newer = decided(citizen, system, guideline, moderator, handle="sam", refusal_excerpt="b",
@@ -74,7 +70,6 @@ def test_the_decision_that_says_it_most_comes_first(citizen, system, guideline, 
 
 
 def test_ranked_results_page_by_cursor_on_the_page_and_in_the_api(client, citizen, system, guideline, moderator):
-    require_postgres()
     for n, handle in enumerate(["rae", "sam", "kim"]):
         decided(citizen, system, guideline, moderator, handle=handle, refusal_excerpt=f"r{n}",
                 rationale="leaflet " * (n + 1) + "and other words")  # fmt: skip
@@ -88,7 +83,6 @@ def test_ranked_results_page_by_cursor_on_the_page_and_in_the_api(client, citize
 
 
 def test_the_page_follows_the_ranking_to_the_next_page(client, monkeypatch, citizen, system, guideline, moderator):
-    require_postgres()
     monkeypatch.setattr(public_views, "DECISIONS_PER_PAGE", 1)
     best = decided(citizen, system, guideline, moderator, handle="rae", refusal_excerpt="a",
                    rationale="leaflet leaflet leaflet")  # fmt: skip

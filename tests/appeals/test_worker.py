@@ -12,7 +12,7 @@ from config.celery import app as celery_app
 from ledger.services import check_chain
 from tests.appeals.factories import AISystemFactory, file, make_reviewer, published_guideline
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
-from tests.real_services import require_broker, require_postgres
+from tests.real_services import require_broker
 from tests.workers import running_workers, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -119,7 +119,6 @@ def workers_idle(count: int = 2) -> bool:
 
 
 def test_two_workers_route_200_appeals_once_without_overbooking_anyone(monkeypatch):
-    require_postgres()
     require_broker()  # before building the data, so a run without the services skips at once
     organization = OrganizationFactory(slug="acme")
     reviewers = [make_reviewer(f"r{n}", capacity=9, expertise=["medical"] if n % 2 else []) for n in range(30)]

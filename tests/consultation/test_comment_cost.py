@@ -14,7 +14,7 @@ URL = "/api/v1/guidelines/acme/medical/versions/1/comments/"
 # PostgreSQL: the token with the person and whether their email is verified; the clause (or parent) with its
 # version and period; the thread's count, which also asks whether the period is open; the comment; the ledger's
 # locked head; the entry, its tree nodes and the new head in one statement. SQLite writes those three separately.
-MOST = 6 if connection.vendor == "postgresql" else 8
+MOST = 6
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,6 @@ from consultation.models import Comment
 from consultation.selectors import search_comments
 from consultation.services import comments
 from tests.consultation.factories import CommentFactory
-from tests.real_services import require_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +56,6 @@ def test_another_versions_comments_are_not_searched(client, version, organizatio
 
 
 def test_the_stored_vector_is_null_while_hidden_so_the_index_holds_no_hidden_words(version, moderator):
-    require_postgres()
     comment = CommentFactory(version=version, body="Dosage words.")
     comments.hide_comment(comment=comment, reason="spam", by=moderator)
     comment.refresh_from_db()
@@ -68,7 +66,6 @@ def test_postgresql_finds_a_rare_word_among_many_comments_through_the_gin_index(
     """Realistic statistics instead of a switched-off planner: in a version with thousands of comments a rare word
     is looked up in the GIN index, not by reading every comment of the version. The index's list of pending
     entries is merged first, as autovacuum does on a live table (VACUUM itself cannot run in a test's transaction)."""
-    require_postgres()
     Comment.objects.bulk_create(
         Comment(version=version, author=citizen, body=f"Comment {n} about the scope of this clause.")
         for n in range(3000)
@@ -82,7 +79,6 @@ def test_postgresql_finds_a_rare_word_among_many_comments_through_the_gin_index(
 
 
 def test_the_comment_that_says_it_most_comes_first_and_the_cursor_follows(client, version):
-    require_postgres()
     once = CommentFactory(version=version, body="One leaflet among many other words about other things.")
     thrice = CommentFactory(version=version, body="The leaflet, the leaflet and the leaflet.")
     assert list(search_comments(version, q="leaflet")) == [thrice, once]

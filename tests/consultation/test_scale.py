@@ -14,7 +14,6 @@ from consultation.selectors import REPLIES_ON_VERSION_PAGE
 from consultation.services.counting import recount_threads
 from tests.consultation.factories import consultation
 from tests.factories import UserFactory
-from tests.real_services import require_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +136,6 @@ def test_postgresql_picks_per_clause_exactly_what_the_portable_window_picks(orga
     """Two ways to the same comments: PostgreSQL reads a few rows per clause from each index (LATERAL … LIMIT),
     and the window functions SQLite uses rank every comment. On varied data (endorsed, answered, hidden,
     general) they must choose the same comments for the same reasons."""
-    require_postgres()
     version = consultation(organization, clauses=0)
     authors = [UserFactory() for _ in range(5)]
     fill(version, clauses=12, comments=1_500, authors=authors)
@@ -162,7 +160,6 @@ def test_postgresql_picks_from_the_indexes_without_reading_every_comment(organiz
     """Fresh statistics and `enable_seqscan = off` make the planner's choice deterministic on a test's few rows;
     what this proves is that each pick is an index scan that stops after its LIMIT, never a sort of the clause's
     comments, so its cost does not grow with them."""
-    require_postgres()
     version = consultation(organization, clauses=0)
     fill(version, clauses=10, comments=2_000, authors=[UserFactory() for _ in range(3)])
     clause_ids = [None, *version.clauses.values_list("pk", flat=True)]
@@ -180,7 +177,6 @@ def test_postgresql_picks_from_the_indexes_without_reading_every_comment(organiz
 def test_postgresql_reads_a_comments_newest_replies_without_reading_them_all(organization):
     """A popular comment's 5,000 replies must not cost the version page 5,000 rows: each comment's few replies are an
     index scan that stops at its LIMIT, where the portable window ranked every reply."""
-    require_postgres()
     version = consultation(organization)
     parent = Comment.objects.create(version=version, author=UserFactory(), body="Popular", body_html="<p>Popular</p>")
     with connection.cursor() as cursor:

@@ -5,7 +5,6 @@ from django.db import close_old_connections, connection
 
 from ledger.models import Entry
 from ledger.services import append, check_chain
-from tests.real_services import require_postgres
 
 WRITERS = 8
 APPENDS_EACH = 25
@@ -13,7 +12,6 @@ APPENDS_EACH = 25
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_appends_never_fork_or_leave_gaps():
-    require_postgres()
     barrier = threading.Barrier(WRITERS)
     errors = []
 

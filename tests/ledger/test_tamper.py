@@ -16,7 +16,6 @@ from django.db import connection, transaction
 from ledger.checkpoints import publish_checkpoint
 from ledger.models import Cosignature, Witness
 from ledger.services import append
-from tests.real_services import require_postgres
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,7 +24,6 @@ TABLES = ["ledger_entry", "ledger_treenode", "ledger_checkpoint", "ledger_cosign
 
 @pytest.fixture
 def saved_state(live_server, record_key, tmp_path):
-    require_postgres()
     for n in range(5):
         append(kind="test.event", subject=f"thing:{n}", payload={"n": n})
     publish_checkpoint()

@@ -13,11 +13,9 @@ pytestmark = pytest.mark.django_db
 def tamper(sql: str, params: list) -> None:
     """Change a row behind the application's back, as an intruder with database access would."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE ledger_entry DISABLE TRIGGER ledger_entry_append_only")
+        cursor.execute("ALTER TABLE ledger_entry DISABLE TRIGGER ledger_entry_append_only")
         cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE ledger_entry ENABLE TRIGGER ledger_entry_append_only")
+        cursor.execute("ALTER TABLE ledger_entry ENABLE TRIGGER ledger_entry_append_only")
 
 
 def record_three():
@@ -86,11 +84,9 @@ def test_verify_record_catches_a_tampered_stored_tree():
     record_three()
     publish_checkpoint()
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE ledger_treenode DISABLE TRIGGER USER")
+        cursor.execute("ALTER TABLE ledger_treenode DISABLE TRIGGER USER")
         cursor.execute('UPDATE ledger_treenode SET hash = %s WHERE "index" = 2', [b"\x00" * 32])
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE ledger_treenode ENABLE TRIGGER USER")
+        cursor.execute("ALTER TABLE ledger_treenode ENABLE TRIGGER USER")
     with pytest.raises(CommandError, match=r"Entry #2 is bad: the stored Merkle tree does not match its hash"):
         call_command("verify_record")
 
