@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0002_auditor_profile'),
+        ('accounts', '0002_auditor_profile_and_open_assignments'),
         ('appeals', '0010_remove_decision_search_document'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

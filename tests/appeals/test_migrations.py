@@ -1,8 +1,13 @@
-"""Migrations that move data: clause key lists become rows (0005), decisions get search documents (0009)."""
+"""Migrations that move data: clause key lists become rows (0005), decisions get search documents (0009); and the
+squashed migrations that replaced the merge tangles of accounts, appeals and consultation."""
+
+import re
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from tests.appeals.factories import AISystemFactory, published_guideline
@@ -73,3 +78,71 @@ def test_decisions_taken_before_the_search_table_get_their_search_document(back_
     apps = migrate([("appeals", "0009_decision_search_documents")])
     document = apps.get_model("appeals", "DecisionSearch").objects.get().document
     assert "R-1.1 Heading R-1.1" in document and "Acme Helper" in document and "Acme AI" in document
+
+
+# Each squash and every name it replaced, as a database migrated before the squash recorded them.
+SQUASHED = {
+    ("accounts", "0002_auditor_profile_and_open_assignments"): [
+        "0002_auditor_profile",
+        "0002_reviewer_open_assignments",
+        "0003_merge_auditors_and_open_assignments",
+    ],
+    ("appeals", "0011_recommendations_search_vector_and_stored_html"): [
+        "0011_count_open_assignments",
+        "0011_decision_search_stored_vector",
+        "0011_index_filing_and_decision_dates_for_statistics_lists",
+        "0011_recommendations",
+        "0011_stored_rationale_html",
+        "0012_fill_stored_rationale_html",
+        "0012_recommendation_tally",
+        "0013_merge_search_and_recommendations",
+        "0014_merge_statistics_indexes",
+        "0015_merge_open_assignments",
+        "0016_merge_stored_rationale_html",
+    ],
+    ("consultation", "0006_search_counters_clusters_and_pick_indexes"): [
+        "0006_comment_clusters",
+        "0006_comment_search_and_clause_pressure_answers",
+        "0006_index_comment_dates_for_statistics_lists",
+        "0006_stored_html_and_thread_counters",
+        "0007_fill_stored_html_and_thread_counters",
+        "0007_merge_statistics_indexes",
+        "0008_merge_stored_html_and_counters",
+        "0009_merge_clusters",
+        "0010_one_window_index_for_shown_comments",
+        "0011_comment_answered_at_and_pick_indexes",
+    ],
+}
+
+
+@pytest.mark.parametrize("app", ["accounts", "appeals", "consultation"])
+def test_migrations_are_numbered_in_order_with_no_merges(app):
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    names = sorted(name for label, name in loader.disk_migrations if label == app)
+    assert [int(re.match(r"\d{4}", name)[0]) for name in names] == list(range(1, len(names) + 1))
+    for name in names:
+        migration = loader.disk_migrations[app, name]
+        assert migration.operations, f"{app}.{name} is an empty merge"
+        assert len([dep for dep in migration.dependencies if dep[0] == app]) <= 1, f"{app}.{name} merges"
+
+
+def test_each_squash_replaces_every_old_name():
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    for (app, name), old in SQUASHED.items():
+        assert sorted(loader.disk_migrations[app, name].replaces) == [(app, old_name) for old_name in old]
+
+
+@pytest.mark.django_db
+def test_a_database_migrated_before_the_squashes_has_nothing_to_apply():
+    recorder = MigrationRecorder(connection)
+    for (app, name), old in SQUASHED.items():
+        recorder.record_unapplied(app, name)
+        for old_name in old:
+            recorder.record_applied(app, old_name)
+    executor = MigrationExecutor(connection)
+    executor.loader.check_consistent_history(connection)
+    targets = executor.loader.graph.leaf_nodes()
+    assert executor.migration_plan(targets) == []
+    executor.check_replacements()  # what migrate does: the squashes are recorded as applied
+    applied = recorder.applied_migrations()
+    assert all(key in applied for key in SQUASHED)
