@@ -438,7 +438,8 @@ DATABASE_ROUTERS = ["core.caching.ReplicaRouter"]
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Mass campaigns: clustering near-identical comments (consultation/services/campaigns.py), rate limits on sign-up
-# and commenting per account, address and email domain, and the moderators' burst page. See docs/explanations/mass-campaigns.md.
+# and commenting per account, address and email domain, and the moderators' burst page. See
+# docs/explanations/mass-campaigns.md.
 CLUSTERING_NUM_PERM = env_int("CLUSTERING_NUM_PERM", 128)
 CLUSTERING_THRESHOLD = float(env("CLUSTERING_THRESHOLD", "0.4"))
 CLUSTERING_SHINGLE_WORDS = env_int("CLUSTERING_SHINGLE_WORDS", 2)

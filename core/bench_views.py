@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 # Not a model: the table exists only in databases that bench/run.sh (or a test) prepared.
-CREATE_TABLE = "CREATE TABLE IF NOT EXISTS bench_insert (id {primary_key}, at timestamp NOT NULL)"
+CREATE_TABLE = "CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, at timestamp NOT NULL)"
 
 
 def create_table() -> None:

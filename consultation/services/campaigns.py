@@ -7,7 +7,8 @@ new comment's candidates are the comments sharing a band, in any process and aft
 accepted when the signatures' estimated Jaccard similarity reaches CLUSTERING_THRESHOLD; the comment joins the
 most similar candidate's cluster, or starts its own. Clusters are never merged or split: a comment's cluster is
 assigned once. A cluster holds comments on one version and one clause (or the general comments), so a page about
-a clause can show each of its clusters once. The parameters and how they were tuned are in docs/explanations/mass-campaigns.md.
+a clause can show each of its clusters once. The parameters and how they were tuned are in
+docs/explanations/mass-campaigns.md.
 """
 
 import hashlib

@@ -132,30 +132,6 @@ def test_the_version_page_shows_the_most_endorsed_and_the_answered_comments(clie
     assert "New 19" in page and "New 0" not in page
 
 
-def test_postgresql_picks_per_clause_exactly_what_the_portable_window_picks(organization):
-    """Two ways to the same comments: PostgreSQL reads a few rows per clause from each index (LATERAL … LIMIT),
-    and the window functions SQLite uses rank every comment. On varied data (endorsed, answered, hidden,
-    general) they must choose the same comments for the same reasons."""
-    version = consultation(organization, clauses=0)
-    authors = [UserFactory() for _ in range(5)]
-    fill(version, clauses=12, comments=1_500, authors=authors)
-    rng = random.Random(9)
-    comments = list(version.comments.top_level().order_by("pk"))
-    for comment in rng.sample(comments, 300):
-        comment.endorsement_count = rng.choice([1, 2, 2, 3, 7])
-        comment.answered_at = timezone.now() - timedelta(minutes=rng.randrange(1_000)) if rng.random() < 0.2 else None
-        comment.created_at = timezone.now() - timedelta(minutes=rng.randrange(1_000))
-    Comment.objects.bulk_update(comments, ["endorsement_count", "answered_at", "created_at"])
-    clause_ids = [None, *version.clauses.values_list("pk", flat=True)]
-    for per_clause in [1, 3, 5]:
-        with connection.cursor() as cursor:
-            cursor.execute(*selectors.first_ids_query(version.pk, clause_ids, per_clause))
-            fast = [pk for (pk,) in cursor.fetchall()]
-        portable = selectors._first_ids_windowed(version, clause_ids, per_clause)
-        assert sorted(fast) == sorted(portable)
-        assert len(fast) >= len(clause_ids)  # every clause has comments here, so each shows at least one
-
-
 def test_postgresql_picks_from_the_indexes_without_reading_every_comment(organization):
     """Fresh statistics and `enable_seqscan = off` make the planner's choice deterministic on a test's few rows;
     what this proves is that each pick is an index scan that stops after its LIMIT, never a sort of the clause's
@@ -171,12 +147,14 @@ def test_postgresql_picks_from_the_indexes_without_reading_every_comment(organiz
         plan = "\n".join(line for (line,) in cursor.fetchall())
     for index in ["comment_shown_once", "comment_most_endorsed", "comment_newest_answered"]:
         assert f"Index Scan using {index}" in plan or f"Index Only Scan using {index}" in plan, plan
-    assert "Sort" not in plan, plan  # each LIMIT stops an index scan in the index's order: no ranking sort
+    # Each LIMIT stops an index scan in the index's order: nothing sorts comments by a ranking. (PostgreSQL 18 may sort
+    # the few ids the three scans return to take out duplicates: a sort on the id alone.)
+    assert "Sort Key: c." not in plan, plan
 
 
 def test_postgresql_reads_a_comments_newest_replies_without_reading_them_all(organization):
     """A popular comment's 5,000 replies must not cost the version page 5,000 rows: each comment's few replies are an
-    index scan that stops at its LIMIT, where the portable window ranked every reply."""
+    index scan that stops at its LIMIT, never a window that ranks every reply."""
     version = consultation(organization)
     parent = Comment.objects.create(version=version, author=UserFactory(), body="Popular", body_html="<p>Popular</p>")
     with connection.cursor() as cursor:
