@@ -12,6 +12,7 @@ but with PostgreSQL 18 instead of 16.2, and releases in 2026 instead of none sin
 
 import warnings
 from pathlib import Path
+from urllib.parse import quote
 
 DATABASE = "whodecides"
 
@@ -32,4 +33,6 @@ def embedded_database_url(var_dir: Path) -> str:
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone()
         if not exists:
             connection.execute(f"CREATE DATABASE {DATABASE}")
-    return server.get_uri(database=DATABASE)
+    # The socket's directory as the host, so that HOST says where the server is, as it does for a server on a port.
+    socket_dir = quote(str(server.get_postmaster_info().socket_dir), safe="")
+    return f"postgres://postgres@{socket_dir}/{DATABASE}"
