@@ -22,7 +22,7 @@ from tests.appeals.factories import AISystemFactory, file, make_reviewer, publis
 from tests.consultation.factories import CommentFactory
 from tests.consultation.factories import consultation as open_consultation
 from tests.factories import UserFactory
-from tests.workers import broker_unreachable, wait_for, workers_with_beat
+from tests.workers import broker_queue_is_empty, broker_unreachable, wait_for, workers_with_beat
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -116,7 +116,7 @@ def test_with_the_broker_away_nobody_sees_an_error_and_no_task_or_email_is_lost(
             f"\nbroker away: {sum(statuses.values())} requests {dict(statuses)}, {sum(queued.values())} tasks; "
             f"{expected} emails delivered {time.monotonic() - started:.1f}s after the worker started"
         )
-        time.sleep(2)  # a duplicate would show up now
+        wait_for(broker_queue_is_empty, timeout=30)  # then the workers stop after the task each runs
 
     mail = Counter(subject_kind(m) for m in sent_mail(tmp_path / "mail"))
     assert mail == {"received": 50, "status": appellant_mail - 50, "offer": 50, "hidden": 50}
@@ -160,7 +160,7 @@ def test_workers_killed_mid_task_lose_and_double_nothing(worker_env, tmp_path, m
             f"\nkill -9 with {left} tasks not done: every appeal routed {routed:.1f}s and every email sent "
             f"{time.monotonic() - started:.1f}s after the restart"
         )
-        time.sleep(2)  # a duplicate would show up now
+        wait_for(broker_queue_is_empty, timeout=30)  # then the workers stop after the task each runs
 
     assert sorted(Counter(Assignment.objects.values_list("appeal_id", flat=True)).values()) == [1] * 200
     hidden = Counter(m["To"] for m in sent_mail(tmp_path / "mail") if subject_kind(m) == "hidden")

@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -119,6 +120,17 @@ def wait_for(condition, timeout: float = 60, interval: float = 0.2):
             return result
         time.sleep(interval)
     raise AssertionError(f"gave up after {timeout}s waiting for {condition.__doc__ or condition}")
+
+
+def broker_queue_is_empty() -> bool:
+    """No task waiting in the workers' broker. Stopping the workers then lets each finish the one it runs (a warm
+    shutdown), so nothing is left that could still run twice. (A killed worker's unacknowledged messages wait out the
+    visibility timeout, an hour: the outbox hands those over again.)"""
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    try:
+        return client.llen("celery") == 0
+    finally:
+        client.close()
 
 
 @contextlib.contextmanager
