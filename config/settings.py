@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "appeals",
     "transparency",
     "opendata",
+    "demo",
 ]
 
 MIDDLEWARE = [

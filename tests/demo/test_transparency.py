@@ -1,0 +1,19 @@
+from django.core.management import call_command
+from django.urls import reverse
+
+from ledger.services import check_chain
+from tests.transparency.test_pages import figures
+from transparency.fold import fold_record
+
+
+def test_the_demo_gives_the_statistics_months_organizations_and_topics(db, settings, tmp_path, client):
+    settings.DEBUG, settings.PRIVATE_MEDIA_ROOT = True, tmp_path / "private"
+    call_command("seed_demo", stdout=open(tmp_path / "out.txt", "w"))  # noqa: SIM115
+    fold_record()  # seeding commits in the test's transaction, so its on-commit fold waits
+    page = client.get(reverse("statistics"))
+    text = page.content.decode()
+    assert all(name in text for name in ["Acme AI", "Globex Labs", "Initech", "political", "religious"])
+    assert text.count('<th scope="row">20') >= 6  # months
+    shown = figures(page)
+    assert shown["decided"][0] >= 30 and shown["overdue_now"][0] >= 1 and shown["answered"][0] >= 6
+    assert check_chain().ok
