@@ -33,6 +33,7 @@ run: migrate
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run

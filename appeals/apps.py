@@ -6,3 +6,8 @@ class AppealsConfig(AppConfig):
 
     def ready(self) -> None:
         from appeals import caching  # noqa: F401  (registers the cached pages a ledger subject touches)
+        from appeals.selectors import clause_pressure
+        from consultation.pressure import provide_clause_pressure
+
+        # Consultation shows clause pressure but sits below appeals: it reads it through this provider.
+        provide_clause_pressure(clause_pressure)

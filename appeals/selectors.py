@@ -5,7 +5,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.conf import settings
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from accounts.models import Organization, ReviewerProfile, User
@@ -24,6 +23,7 @@ from appeals.models import (
     Vote,
 )
 from consultation.models import Clause, Guideline, GuidelineVersion
+from consultation.pressure import ClausePressure
 from core.periods import within_months
 from core.search import headlines, ranked
 
@@ -102,26 +102,6 @@ def contested_clauses(appeal: Appeal) -> list[Clause]:
     keys = appeal.clause_keys
     clauses = {c.key: c for c in Clause.objects.filter(version=appeal.version_id, key__in=keys)}
     return [clauses[key] for key in keys if key in clauses]
-
-
-@dataclass(frozen=True)
-class ClausePressure:
-    """How refusals under one clause fared on appeal since its wording came into force."""
-
-    appealed: int
-    decided: int
-    overturned: int
-    since: GuidelineVersion
-    text: str
-
-    @property
-    def flagged(self) -> bool:
-        """Overturned (fully or partly) in at least CLAUSE_PRESSURE_FLAG_SHARE of enough decided appeals that the
-        publisher drafting the next version must answer it."""
-        return (
-            self.decided >= settings.CLAUSE_PRESSURE_MIN_DECISIONS
-            and self.overturned >= settings.CLAUSE_PRESSURE_FLAG_SHARE * self.decided
-        )
 
 
 def clause_pressure(guideline: Guideline, *, version: GuidelineVersion | None = None) -> dict[str, ClausePressure]:

@@ -27,8 +27,8 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import ReviewerProfile, User  # noqa: E402
 from appeals.models import Appeal, Assignment, ContestedClause, Refusal  # noqa: E402
-from appeals.scale import _reserve_public_ids  # noqa: E402
 from appeals.services import route_appeal  # noqa: E402
+from demo.scale_appeals import _reserve_public_ids  # noqa: E402
 
 
 def awaiting_review(count: int) -> list[Appeal]:

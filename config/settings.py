@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "consultation",
     "appeals",
     "transparency",
+    "opendata",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -337,7 +339,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # At night, when the site is quiet: the export reads every table.
     "export-open-data": {
-        "task": "ledger.tasks.export_open_data",
+        "task": "opendata.tasks.export_open_data",
         "schedule": crontab(hour=env_int("OPEN_DATA_HOUR", 3), minute=15),
     },
 }

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("appeals.urls")),
     path("", include("audits.urls")),
     path("", include("transparency.urls")),
+    path("", include("opendata.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

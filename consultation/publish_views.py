@@ -14,7 +14,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_publish_for, publisher_organizations
-from appeals.selectors import clause_pressure
 from consultation import selectors
 from consultation.forms import (
     AddClauseForm,
@@ -28,6 +27,7 @@ from consultation.forms import (
     ResponseForm,
 )
 from consultation.models import Clause, Guideline, GuidelineVersion, Response
+from consultation.pressure import clause_pressure
 from consultation.services import closing, drafting, periods
 from core.forms import check_answers, first_error, run_service
 

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Organization
 from accounts.permissions import can_publish_for, is_moderator
-from appeals.selectors import clause_pressure
 from consultation import selectors
 from consultation.diff import diff_versions
 from consultation.forms import ClusterPageForm, CommentForm, CommentListForm, CommentSearchForm, FollowForm, ReportForm
 from consultation.models import Clause, ClauseChange, Comment, CommentCluster, Guideline, GuidelineVersion
+from consultation.pressure import clause_pressure
 from consultation.services import comments as service
 from core.forms import first_error, run_service
 from core.ratelimit import client_ip

@@ -1,7 +1,6 @@
 from celery import shared_task
 
 from ledger import checkpoints, services
-from ledger.opendata import writing
 
 
 @shared_task(name="ledger.tasks.verify_record")
@@ -13,10 +12,3 @@ def verify_record() -> bool:
 def publish_checkpoint() -> int | None:
     checkpoint = checkpoints.publish_checkpoint()
     return checkpoint.size if checkpoint else None
-
-
-@shared_task(name="ledger.tasks.export_open_data")
-def export_open_data() -> int | None:
-    """Nightly; running it twice for the same checkpoint writes nothing the second time."""
-    export = writing.export_open_data()
-    return export.tree_size if export else None

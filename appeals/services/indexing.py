@@ -29,7 +29,7 @@ def index_decisions(*, appeal: Appeal) -> None:
 
 def search_document(appeal: Appeal, decision: Decision, *, organization, system, refusal, clauses: list[str]) -> str:
     """What a decision is found by: its public text, its organization and system, and its clauses' keys and
-    headings (which bulk loaders write the same way, appeals.scale)."""
+    headings (which bulk loaders write the same way, demo.scale_appeals)."""
     return "\n".join(
         [
             appeal.public_id,

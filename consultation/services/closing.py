@@ -5,7 +5,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from appeals.selectors import clause_pressure
 from consultation.models import (
     LONG_TEXT_LENGTH,
     Clause,
@@ -15,6 +14,7 @@ from consultation.models import (
     GuidelineVersion,
     Response,
 )
+from consultation.pressure import clause_pressure
 from consultation.selectors import clause_kinds
 from consultation.services.common import clean_text, count_thread, frozen_text, locked_draft, require_publisher
 from core.markdown import render_markdown
@@ -168,7 +168,7 @@ def publish_final_version(
 
 
 def _answer_clause_pressure(version: GuidelineVersion, texts: dict[str, str]) -> dict[str, dict]:
-    """Refuse the publication unless every clause appeals flagged (see appeals.selectors.ClausePressure.flagged) is
+    """Refuse the publication unless every clause appeals flagged (see consultation.pressure.ClausePressure.flagged) is
     changed from the wording in force, or its statement says why it stays; else what the ledger records of each."""
     drafted = dict(version.clauses.values_list("key", "text"))
     flagged = {key: p for key, p in clause_pressure(version.guideline, version=version).items() if p.flagged}

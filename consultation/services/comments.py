@@ -87,7 +87,7 @@ def post_comment(
 
 
 def posted_payload(comment: Comment) -> dict:
-    """What the record keeps of a new comment; bulk loaders (consultation.scale) record the same."""
+    """What the record keeps of a new comment; bulk loaders (demo.scale_consultation) record the same."""
     return {
         "version": comment.version.subject,
         "clause": comment.clause.key if comment.clause else None,

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appeals.models import Decision
-from appeals.selectors import ClausePressure, clause_pressure
+from appeals.selectors import clause_pressure
 from consultation.models import ClauseChange, GuidelineVersion
+from consultation.pressure import ClausePressure
 from consultation.services import closing, drafting
 from ledger.models import Entry
 from tests.appeals.factories import decided

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ledger.opendata.writing import export_open_data
+from opendata.writing import export_open_data
 
 
 class Command(BaseCommand):

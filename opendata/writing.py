@@ -21,9 +21,9 @@ from core.streaming import csv_lines
 from ledger.checkpoints import latest_checkpoint, publish_checkpoint
 from ledger.models import Checkpoint, canonical_json
 from ledger.notes import sign_note
-from ledger.opendata import files
-from ledger.opendata.datasets import DATASETS, Dataset
-from ledger.opendata.files import SUMS, Export, PublishedFile
+from opendata import files
+from opendata.datasets import DATASETS, Dataset
+from opendata.files import SUMS, Export, PublishedFile
 
 FORMATS = ("jsonl", "csv")
 # Lines gathered before each write to gzip: fewer, larger writes are quicker, and a batch is still small.

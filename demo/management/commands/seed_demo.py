@@ -8,12 +8,12 @@ from django.test.utils import override_settings
 
 from accounts.models import Organization, User
 from accounts.services import create_account, create_organization
-from appeals.demo import APPELLANTS, REVIEWERS, create_demo_appeals
-from appeals.demo_recommendations import create_demo_recommendations
-from audits.demo import create_demo_audit
-from consultation.demo import create_demo_campaign, create_demo_consultations
+from demo.appeals import APPELLANTS, REVIEWERS, create_demo_appeals
+from demo.audits import create_demo_audit
+from demo.consultation import create_demo_campaign, create_demo_consultations
+from demo.recommendations import create_demo_recommendations
+from demo.transparency import create_demo_statistics
 from ledger.checkpoints import publish_checkpoint
-from transparency.demo import create_demo_statistics
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_ORGANIZATION = {"slug": "acme-ai", "name": "Acme AI", "website": "https://acme-ai.example"}

@@ -16,11 +16,11 @@ from consultation.models import GuidelineVersion
 from ledger.checkpoints import latest_checkpoint, publish_checkpoint
 from ledger.models import Checkpoint, Entry
 from ledger.notes import site_signer, verify_note
-from ledger.opendata.datasets import DATASETS
-from ledger.opendata.files import latest_export, open_data_storage, path_of
-from ledger.opendata.writing import export_open_data, write_dataset
 from ledger.services import append
-from ledger.tasks import export_open_data as export_open_data_task
+from opendata.datasets import DATASETS
+from opendata.files import latest_export, open_data_storage, path_of
+from opendata.tasks import export_open_data as export_open_data_task
+from opendata.writing import export_open_data, write_dataset
 from tests.appeals.factories import AISystemFactory, decided, file, published_guideline
 from tests.consultation.factories import CommentFactory, consultation
 from tests.factories import ClauseFactory, GuidelineVersionFactory, UserFactory
@@ -235,7 +235,7 @@ def test_any_storage_backend_holds_the_files(settings, client):
 
 
 def test_the_command_and_the_nightly_task_export_once(settings, capsys):
-    assert settings.CELERY_BEAT_SCHEDULE["export-open-data"]["task"] == "ledger.tasks.export_open_data"
+    assert settings.CELERY_BEAT_SCHEDULE["export-open-data"]["task"] == "opendata.tasks.export_open_data"
     call_command("export_open_data")
     assert "The record is empty" in capsys.readouterr().out
     append(kind="test.event", subject="thing:1", payload={})

@@ -1,8 +1,8 @@
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
-from ledger.opendata import files
-from ledger.opendata.datasets import DATASETS
+from opendata import files
+from opendata.datasets import DATASETS
 
 # A checkpoint's files never change, so browsers and caches may keep them for good.
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -15,7 +15,7 @@ def open_data(request):
         "export": export,
         "datasets": [(dataset, export.files_of(dataset.name) if export else []) for dataset in DATASETS],
     }
-    return render(request, "ledger/open_data.html", context)
+    return render(request, "opendata/open_data.html", context)
 
 
 def open_data_file(request, tree_size: int, name: str):

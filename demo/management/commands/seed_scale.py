@@ -5,12 +5,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from accounts.management.commands.seed_demo import DEMO_ORGANIZATION, quiet_logs
 from accounts.models import Organization, User
 from appeals.models import AISystem
-from appeals.scale import create_decided_appeals
 from consultation.models import Guideline, GuidelineVersion
-from consultation.scale import create_large_consultation, scale_users
+from demo.management.commands.seed_demo import DEMO_ORGANIZATION, quiet_logs
+from demo.scale_appeals import create_decided_appeals
+from demo.scale_consultation import create_large_consultation, scale_users
 from ledger.bulk import append_many
 from ledger.checkpoints import publish_checkpoint
 from ledger.models import Entry
@@ -47,9 +47,8 @@ class Command(BaseCommand):
         with quiet_logs("celery", "kombu"):
             version = self._seed(organization, options)
         publish_checkpoint()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # bulk loads leave the planner's statistics behind
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # bulk loads leave the planner's statistics behind
         self.stdout.write(f"The record has {Entry.objects.count():,} entries.")
         self.stdout.write(version.get_absolute_url())
 
