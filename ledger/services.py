@@ -27,7 +27,7 @@ def append(*, kind: EntryKind, subject: str, payload: dict) -> Entry:
     the cached pages showing the subject are renewed (core.caching). A kind or a payload that ledger.kinds does
     not declare raises UnknownKind or IncompletePayload, before anything is locked.
     """
-    kind = check_payload(kind, payload)
+    check_payload(kind, payload)
     with transaction.atomic(savepoint=False):
         head = locked_head()
         tree = merkle.unpack_edge(head.size, head.edge)

@@ -9,7 +9,8 @@ Needs only Python 3.11+ and the `cryptography` package. Exits 0 when everything 
 entry or broken proof, 2 when the site cannot be read. The checkpoint is saved in --state only when it checks,
 so the next run proves the record only grew since: a rewritten history, even one re-signed consistently, fails
 there. Run from a checkout of the site's source, it also notes each entry whose kind or payload the record's
-vocabulary (ledger/kinds.py) does not declare. Formats: c2sp.org/signed-note, c2sp.org/tlog-checkpoint, c2sp.org/tlog-cosignature, RFC 9162 proofs.
+vocabulary (ledger/kinds.py) does not declare. Formats: c2sp.org/signed-note, c2sp.org/tlog-checkpoint,
+c2sp.org/tlog-cosignature, RFC 9162 proofs.
 """
 
 import argparse
@@ -379,7 +380,7 @@ def run(args) -> str:
         state.write_text(json.dumps({"checkpoint": checkpoint.note}, indent=1) + "\n")
     witnessed = f", cosigned by {', '.join(w.name for w in witnesses)}" if witnesses else ""
     grew = f", consistent with your saved checkpoint of {saved.size}" if saved else ""
-    unknown = f" {len(notes)} entries are not of the record's declared vocabulary (see the notes)." if notes else ""
+    unknown = f" Entries not of the record's declared vocabulary: {len(notes)} (see the notes)." if notes else ""
     return (
         f"OK: {count} entries, hash chain intact, Merkle root matches the checkpoint of {checkpoint.size} "
         f"signed by {key.name}{witnessed}{grew}.{unknown}"
