@@ -18,6 +18,7 @@ from appeals.models import Appeal, Attachment
 from audits.models import Audit, AuditClosure, AuditRead, AuditReport, AuditResponse, AuditScope
 from core.markdown import render_markdown
 from ledger import services as ledger
+from ledger.kinds import EntryKind
 
 
 def declare_audit(
@@ -45,7 +46,7 @@ def declare_audit(
         )
         AuditScope.objects.bulk_create(AuditScope(audit=audit, organization=o) for o in organizations)
         ledger.append(
-            kind="audit.declared",
+            kind=EntryKind.AUDIT_DECLARED,
             subject=audit.subject,
             payload={
                 "audit": audit.pk,
@@ -68,7 +69,7 @@ def close_audit(*, audit: Audit, by: User, note: str = "") -> AuditClosure:
             raise ValidationError("This audit is already closed.")
         closure = AuditClosure.objects.create(audit=audit, note=note)
         ledger.append(
-            kind="audit.closed",
+            kind=EntryKind.AUDIT_CLOSED,
             subject=audit.subject,
             payload={"audit": audit.pk, "auditor": audit.auditor.label, "note": note},
         )
@@ -90,7 +91,7 @@ def record_read(*, audit: Audit, appeal: Appeal, by: User, attachment: Attachmen
         payload = {"audit": audit.pk, "auditor": audit.auditor.label, "appeal": appeal.public_id, "data": data}
         if attachment is not None:
             payload["attachment"] = attachment.pk
-        entry = ledger.append(kind="audit.read", subject=audit.subject, payload=payload)
+        entry = ledger.append(kind=EntryKind.AUDIT_READ, subject=audit.subject, payload=payload)
         return AuditRead.objects.create(audit=audit, appeal=appeal, data=data, attachment=attachment, seq=entry.seq)
 
 
@@ -113,7 +114,7 @@ def publish_report(*, audit: Audit, by: User, body: str, pdf=None) -> AuditRepor
             report.pdf.save(stored_name("application/pdf"), ContentFile(pdf_data), save=False)
         report.save()
         ledger.append(
-            kind="audit.report_published",
+            kind=EntryKind.AUDIT_REPORT_PUBLISHED,
             subject=audit.subject,
             payload={
                 "audit": audit.pk,
@@ -139,7 +140,7 @@ def respond_to_audit(*, audit: Audit, organization: Organization, by: User, body
             audit=audit, organization=organization, body=body, body_html=render_markdown(body), responded_by=by
         )
         ledger.append(
-            kind="audit.responded",
+            kind=EntryKind.AUDIT_RESPONDED,
             subject=audit.subject,
             payload={
                 "audit": audit.pk,

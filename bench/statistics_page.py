@@ -30,6 +30,7 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import Organization, User  # noqa: E402
 from appeals.models import AISystem, Appeal, CitedClause, ContestedClause, Decision, Refusal  # noqa: E402
 from consultation.models import Clause, Guideline, GuidelineVersion  # noqa: E402
+from ledger.kinds import EntryKind  # noqa: E402
 from ledger.models import Entry, canonical_json  # noqa: E402
 from transparency.fold import fold_record  # noqa: E402
 
@@ -104,7 +105,7 @@ def add_decided(appellant, orgs, start: int, stop: int) -> None:
         for appeal, decision in zip(appeals, decisions, strict=True):
             vote = {"reviewer": "bench", "outcome": decision.outcome}
             decided = {"decision": decision.pk, "outcome": decision.outcome, "votes": [vote]}
-            for kind, payload in [("appeal.filed", {}), ("appeal.decided", decided)]:
+            for kind, payload in [(EntryKind.APPEAL_FILED, {}), (EntryKind.APPEAL_DECIDED, decided)]:
                 seq += 1
                 entries.append(Entry(
                     seq=seq, at=now, kind=kind, subject=appeal.subject, prev_hash=f"{seq:064x}",

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from consultation.models import Comment, CommentPeriod, Guideline, GuidelineVersion
 from core.mail import send_once
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 
 
@@ -82,7 +83,7 @@ def notify_comment_restored(*, comment: Comment) -> int:
     """Keyed by how many times the comment was restored, so each restore is told once."""
     if comment.is_hidden:
         return 0
-    restores = Entry.objects.about(comment.subject).filter(kind="comment.restored").count()
+    restores = Entry.objects.about(comment.subject).filter(kind=EntryKind.COMMENT_RESTORED).count()
     return send_once(
         key=f"restored:comment-{comment.pk}:{restores}",
         to=comment.author.email,

@@ -30,6 +30,7 @@ from appeals.services.indexing import search_document
 from consultation.models import Guideline, GuidelineVersion
 from core.markdown import render_markdown
 from ledger.bulk import append_many
+from ledger.kinds import EntryKind
 
 BATCH = 2_000
 OUTCOMES = [Decision.OVERTURNED, Decision.UPHELD, Decision.PARTIAL]
@@ -198,11 +199,12 @@ def _write_batch(*, numbers, offset, version, clauses, system, moderator, appell
         AppealEvent(appeal=appeal, at=at, kind=kind, actor=actor)
         for appeal, decision in zip(appeals, decisions, strict=True)
         for at, kind, actor in [
-            (appeal.filed_at, "filed", appeal.appellant_label),
-            (decision.decided_at, "decided", "reviewer"),
+            (appeal.filed_at, EntryKind.APPEAL_FILED.step, appeal.appellant_label),
+            (decision.decided_at, EntryKind.APPEAL_DECIDED.step, "reviewer"),
         ]
     )
-    append_many(_events(appeals, decisions, keys, system), start=now - timedelta(microseconds=2 * len(appeals)))
+    events = _events(appeals, decisions, keys, history[::per_appeal], system)
+    append_many(events, start=now - timedelta(microseconds=2 * len(appeals)))
 
 
 def _rationale(n: int) -> str:
@@ -211,11 +213,11 @@ def _rationale(n: int) -> str:
     return f"Decision {n} about {about}: the clause was applied as written, for reasons of *{about}*.{extra}"
 
 
-def _events(appeals, decisions, clauses, system):
-    for appeal, decision, clause in zip(appeals, decisions, clauses, strict=True):
+def _events(appeals, decisions, clauses, completed, system):
+    for appeal, decision, clause, assignment in zip(appeals, decisions, clauses, completed, strict=True):
         base = {"public_id": appeal.public_id}
         yield (
-            "appeal.filed",
+            EntryKind.APPEAL_FILED,
             appeal.subject,
             {
                 **base,
@@ -228,8 +230,17 @@ def _events(appeals, decisions, clauses, system):
                 "deadline": appeal.deadline.isoformat(),
             },
         )
+        vote = {"reviewer": assignment.reviewer.handle, "outcome": decision.outcome}
         yield (
-            "appeal.decided",
+            EntryKind.APPEAL_DECIDED,
             appeal.subject,
-            {**base, "status": Appeal.DECIDED, "decision": decision.pk, "outcome": decision.outcome},
+            {
+                **base,
+                "status": Appeal.DECIDED,
+                "decision": decision.pk,
+                "outcome": decision.outcome,
+                "cited_clauses": [clause.key],
+                "votes": [vote],
+                "recommendations": [],
+            },
         )

@@ -19,6 +19,7 @@ from consultation.services.comments import posted_payload
 from consultation.services.counting import recount_threads
 from core.markdown import render_markdown
 from ledger.bulk import append_many
+from ledger.kinds import EntryKind
 
 BATCH = 5_000
 TOPICS = ["medical", "security", "privacy", "crisis", "finance", "elections", "children", "weapons", "law", "work"]
@@ -123,5 +124,5 @@ def _bulk_comments(version: GuidelineVersion, count: int, authors: list[User]) -
     recount_threads(version=version)
 
 
-def _posted(comment: Comment) -> tuple[str, str, dict]:
-    return "comment.posted", comment.subject, posted_payload(comment)
+def _posted(comment: Comment) -> tuple[EntryKind, str, dict]:
+    return EntryKind.COMMENT_POSTED, comment.subject, posted_payload(comment)

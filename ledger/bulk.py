@@ -13,10 +13,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ledger import merkle
+from ledger.kinds import EntryKind
 from ledger.models import Entry, TreeNode
 from ledger.services import chained, locked_head
 
-Event = tuple[str, str, dict]  # kind, subject, payload
+Event = tuple[EntryKind, str, dict]  # kind, subject, payload
 
 
 def append_many(events: Iterable[Event], *, start: datetime | None = None, batch: int = 20_000) -> int:

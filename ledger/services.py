@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from core.caching import invalidate_after_commit, renew_after_commit
 from ledger import merkle, selectors
+from ledger.kinds import EntryKind, check_payload
 from ledger.models import GENESIS_HASH, Checkpoint, Entry, Head, TreeNode, VerificationRun, canonical_json
 from ledger.notes import NoteError, site_signer, verify_note
 from ledger.signals import entry_appended
 
 
-def append(*, kind: str, subject: str, payload: dict) -> Entry:
+def append(*, kind: EntryKind, subject: str, payload: dict) -> Entry:
     """Add an event to the public record, in the caller's transaction.
 
     Call it inside the transaction of the state change it records, so that both
@@ -23,8 +24,10 @@ def append(*, kind: str, subject: str, payload: dict) -> Entry:
     PostgreSQL; SQLite serializes writers by itself), so concurrent writers never
     fork the chain or leave gaps, and it holds everything the append needs: one
     read and one write on PostgreSQL, whatever the record's size. Once committed,
-    the cached pages showing the subject are renewed (core.caching).
+    the cached pages showing the subject are renewed (core.caching). A kind or a payload that ledger.kinds does
+    not declare raises UnknownKind or IncompletePayload, before anything is locked.
     """
+    check_payload(kind, payload)
     with transaction.atomic(savepoint=False):
         head = locked_head()
         tree = merkle.unpack_edge(head.size, head.edge)
@@ -38,12 +41,14 @@ def append(*, kind: str, subject: str, payload: dict) -> Entry:
 
 
 def chained(
-    tree: merkle.Frontier, prev_hash: str, *, at: datetime, kind: str, subject: str, payload: dict
+    tree: merkle.Frontier, prev_hash: str, *, at: datetime, kind: EntryKind, subject: str, payload: dict
 ) -> tuple[Entry, list[TreeNode]]:
     """The next entry after `prev_hash`, hashed, and the tree nodes its leaf completes (added to `tree`): how every
-    entry is made, one at a time by `append` or many at once by `ledger.bulk.append_many`."""
+    entry is made, one at a time by `append` or many at once by `ledger.bulk.append_many`, so both refuse a kind or
+    a payload that ledger.kinds does not declare."""
+    kind = check_payload(kind, payload)
     entry = Entry(
-        seq=tree.size + 1, at=at, kind=kind, subject=subject, payload=canonical_json(payload), prev_hash=prev_hash
+        seq=tree.size + 1, at=at, kind=kind.value, subject=subject, payload=canonical_json(payload), prev_hash=prev_hash
     )
     entry.hash = entry.compute_hash()
     nodes = [

@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from appeals.models import Appeal, CitedClause, ContestedClause, Decision
 from consultation.exports import comment_row
 from consultation.models import Clause, Comment, GuidelineVersion
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 
 # Rows read per database round trip: large enough to be quick, small enough that memory stays flat.
@@ -303,7 +304,7 @@ DATASETS: tuple[Dataset, ...] = (
         fields=(
             Field("seq", "The entry's number, from 1, without gaps."),
             Field("at", "When it was recorded (ISO 8601, UTC)."),
-            Field("kind", "What happened, such as appeal.filed or comment.hidden."),
+            Field("kind", f"What happened: one of {', '.join(EntryKind)}."),
             Field("subject", "What it happened to, such as comment:42."),
             Field("payload", "The details, as a JSON object (in CSV, as canonical JSON text)."),
             Field("prev_hash", "The hash of the entry before (64 zeros for the first)."),

@@ -1,3 +1,4 @@
+from ledger.kinds import EntryKind
 from ledger.models import VerificationRun
 from ledger.services import append
 from ledger.tasks import verify_record
@@ -5,7 +6,7 @@ from tests.workers import wait_for
 
 
 def test_a_real_worker_runs_a_task_against_the_database(celery_worker_process):
-    append(kind="test.event", subject="thing:1", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     verify_record.delay()
 
     def verification_stored():

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from appeals.models import Decision
+from ledger.kinds import EntryKind
 from ledger.services import append
 from tests.appeals.factories import AISystemFactory, decided, published_guideline
 from tests.consultation.factories import consultation
@@ -22,7 +23,7 @@ def test_the_home_page_is_honest_when_empty(client):
 
 
 def test_the_home_page_shows_the_latest_entries(client):
-    append(kind="test.event", subject="thing:1", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     page = client.get("/").text
     assert "thing:1" in page
     assert "Nothing has been recorded yet" not in page

@@ -22,6 +22,7 @@ from appeals.models import Decision
 from consultation.models import Guideline
 from consultation.services.comments import hide_comment, post_comment
 from core.caching import page_address, rendering_lock_key
+from ledger.kinds import EntryKind
 from ledger.services import append
 from tests.appeals.factories import AISystemFactory, decided, published_guideline
 from tests.consultation.factories import consultation
@@ -156,7 +157,11 @@ def test_a_new_version_renews_the_guideline_list(client, organization, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         consultation(OrganizationFactory(slug="initech", name="Initech"))
         guideline = Guideline.objects.get(organization__slug="initech")
-        append(kind="consultation.scheduled", subject=guideline.versions.get().subject, payload={})
+        append(
+            kind=EntryKind.CONSULTATION_SCHEDULED,
+            subject=guideline.versions.get().subject,
+            payload={"guideline": "Initech", "opens_at": "", "closes_at": "", "clauses": []},
+        )
     assert "Initech" in client.get("/guidelines/").text
 
 
@@ -172,17 +177,17 @@ def test_a_decision_renews_the_decision_list_and_its_appeal_page(client, organiz
     assert "Overturned" in client.get(appeal.get_absolute_url()).text
 
 
-def test_an_unknown_kind_of_public_change_renews_every_page(client, version, django_capture_on_commit_callbacks):
+def test_a_change_to_a_subject_no_app_places_renews_every_page(client, version, django_capture_on_commit_callbacks):
     client.get(version.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
-        append(kind="cluster.answered", subject="cluster:7", payload={})
+        append(kind=EntryKind.SCALE_FILLER, subject="cluster:7", payload={"n": 7})
     assert rendered(client, version.get_absolute_url())
 
 
 def test_a_subject_its_app_cannot_place_renews_every_page(client, version, django_capture_on_commit_callbacks):
     client.get(version.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
-        append(kind="comment.hidden", subject="comment:999999", payload={})
+        append(kind=EntryKind.COMMENT_HIDDEN, subject="comment:999999", payload={"reason": "spam"})
     assert rendered(client, version.get_absolute_url())
 
 

@@ -8,7 +8,9 @@ signed checkpoint, against what you saw last time.
 Needs only Python 3.11+ and the `cryptography` package. Exits 0 when everything checks, 1 naming the first bad
 entry or broken proof, 2 when the site cannot be read. The checkpoint is saved in --state only when it checks,
 so the next run proves the record only grew since: a rewritten history, even one re-signed consistently, fails
-there. Formats: c2sp.org/signed-note, c2sp.org/tlog-checkpoint, c2sp.org/tlog-cosignature, RFC 9162 proofs.
+there. Run from a checkout of the site's source, it also notes each entry whose kind or payload the record's
+vocabulary (ledger/kinds.py) does not declare. Formats: c2sp.org/signed-note, c2sp.org/tlog-checkpoint,
+c2sp.org/tlog-cosignature, RFC 9162 proofs.
 """
 
 import argparse
@@ -28,10 +30,19 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+# The record's vocabulary (ledger/kinds.py, which needs no Django), when this runs from a checkout of the site's
+# source: entries of kinds it does not declare are then reported. A copy of this file alone checks all the rest.
+sys.path.append(str(Path(__file__).resolve().parent.parent))
+try:
+    from ledger.kinds import check_payload
+except ImportError:
+    check_payload = None
+
 GENESIS_HASH = "0" * 64
 ED25519, COSIGNATURE_V1 = 0x01, 0x04
 DASH = "\u2014"
 USER_AGENT = "who-decides-verify-record/1"
+MAX_NOTES = 20
 
 
 class Failed(Exception):
@@ -292,8 +303,23 @@ def check_grew_from(site: Site, saved: Checkpoint, current: Checkpoint) -> None:
         )
 
 
-def check_entries(site: Site, checkpoint: Checkpoint, saved: Checkpoint | None, progress) -> int:
-    """Download every entry, recompute the chain and the tree; the number of entries checked, or Failed."""
+def vocabulary_problem(entry: dict) -> str:
+    """What is wrong with the entry's kind or payload by the record's vocabulary; not a failure, since a site newer
+    than this checkout may write kinds it does not know yet, and the hashes, not the kinds, prove the history."""
+    if check_payload is None:
+        return ""
+    try:
+        check_payload(entry["kind"], entry["payload"] if isinstance(entry["payload"], dict) else {})
+    except ValueError as error:
+        return str(error)
+    return ""
+
+
+def check_entries(
+    site: Site, checkpoint: Checkpoint, saved: Checkpoint | None, progress, notes: list[str] | None = None
+) -> int:
+    """Download every entry, recompute the chain and the tree; the number of entries checked, or Failed. Entries
+    the record's vocabulary does not declare are added to `notes`."""
     tree, prev_hash = Tree(), GENESIS_HASH
     pins = {checkpoint.size: ("the signed checkpoint", checkpoint.root)}
     if saved:
@@ -306,6 +332,8 @@ def check_entries(site: Site, checkpoint: Checkpoint, saved: Checkpoint | None, 
             raise Failed(f"Entry #{seq} is bad: its prev_hash is not the hash of entry #{seq - 1}.")
         if entry_hash(prev_hash, entry) != entry["hash"]:
             raise Failed(f"Entry #{seq} is bad: its contents do not match its hash (it was altered).")
+        if notes is not None and (problem := vocabulary_problem(entry)):
+            notes.append(f"Entry #{seq}: {problem}")
         tree.append(entry["hash"])
         prev_hash = entry["hash"]
         if tree.size in pins and tree.root() != pins[tree.size][1]:
@@ -343,15 +371,19 @@ def run(args) -> str:
             rate = count / max(time.monotonic() - started, 1e-6)
             print(f"\rchecked {count} of {checkpoint.size}+ entries ({rate:,.0f}/s)", end="", file=sys.stderr)
 
-    count = check_entries(site, checkpoint, saved, progress)
+    notes: list[str] = []
+    count = check_entries(site, checkpoint, saved, progress, notes)
     print(file=sys.stderr)
+    for note in notes[:MAX_NOTES]:
+        print(f"Note: {note}", file=sys.stderr)
     if state:
         state.write_text(json.dumps({"checkpoint": checkpoint.note}, indent=1) + "\n")
     witnessed = f", cosigned by {', '.join(w.name for w in witnesses)}" if witnesses else ""
     grew = f", consistent with your saved checkpoint of {saved.size}" if saved else ""
+    unknown = f" Entries not of the record's declared vocabulary: {len(notes)} (see the notes)." if notes else ""
     return (
         f"OK: {count} entries, hash chain intact, Merkle root matches the checkpoint of {checkpoint.size} "
-        f"signed by {key.name}{witnessed}{grew}."
+        f"signed by {key.name}{witnessed}{grew}.{unknown}"
     )
 
 

@@ -21,15 +21,32 @@ from django.utils import timezone
 from appeals.models import Appeal, Assignment, Decision
 from consultation.models import Clause, Comment
 from core.periods import month_of
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 from transparency.models import FoldMark, Tally
 
 RECORD = "record"
 Bucket = tuple[str, str, str, date]  # dimension, key, scope, month
-REVIEW_KINDS = {"offered", "accepted", "declined", "expired"}
-APPEAL_KINDS = {"appeal.filed", "appeal.admitted", "appeal.inadmissible", "appeal.withdrawn", "appeal.decided",
-                "appeal.corrected"} | {f"appeal.{kind}" for kind in REVIEW_KINDS}  # fmt: skip
-COMMENT_KINDS = {"comment.posted", "comment.hidden", "comment.restored", "comment.answered"}
+REVIEW_KINDS = {
+    EntryKind.APPEAL_OFFERED,
+    EntryKind.APPEAL_ACCEPTED,
+    EntryKind.APPEAL_DECLINED,
+    EntryKind.APPEAL_EXPIRED,
+}
+APPEAL_KINDS = REVIEW_KINDS | {
+    EntryKind.APPEAL_FILED,
+    EntryKind.APPEAL_ADMITTED,
+    EntryKind.APPEAL_INADMISSIBLE,
+    EntryKind.APPEAL_WITHDRAWN,
+    EntryKind.APPEAL_DECIDED,
+    EntryKind.APPEAL_CORRECTED,
+}
+COMMENT_KINDS = {
+    EntryKind.COMMENT_POSTED,
+    EntryKind.COMMENT_HIDDEN,
+    EntryKind.COMMENT_RESTORED,
+    EntryKind.COMMENT_ANSWERED,
+}
 
 
 def fold_record() -> int:
@@ -116,7 +133,7 @@ class _Batch:
                 self._fold_appeal(entry, data, self.appeals[data["public_id"]])
             elif entry.kind in COMMENT_KINDS and entry.subject in self.comments:
                 self._fold_comment(entry, self.comments[entry.subject])
-            elif entry.kind == "version.final_published":
+            elif entry.kind == EntryKind.VERSION_FINAL_PUBLISHED:
                 self._fold_final_version(entry, data)
 
     # Loading: a fixed number of queries per batch, whatever it holds.
@@ -173,27 +190,27 @@ class _Batch:
         return buckets
 
     def _fold_appeal(self, entry: Entry, data: dict, appeal: Appeal) -> None:
-        kind = entry.kind.removeprefix("appeal.")
+        kind = EntryKind(entry.kind)
         filed = self._appeal_buckets(appeal, [c.key for c in appeal.contested_clauses.all()])
-        if kind == "filed":
+        if kind == EntryKind.APPEAL_FILED:
             self.counter.add(filed, month_of(appeal.filed_at), {"filed": 1})
-        elif kind == "admitted":
+        elif kind == EntryKind.APPEAL_ADMITTED:
             self.counter.add(filed, month_of(appeal.filed_at), {"admitted": 1})
-        elif kind == "inadmissible":
+        elif kind == EntryKind.APPEAL_INADMISSIBLE:
             reason = data.get("reason", "")
             self.counter.add(filed, month_of(appeal.filed_at), {"inadmissible": 1, f"inadmissible:{reason}": 1})
-        elif kind == "withdrawn":
+        elif kind == EntryKind.APPEAL_WITHDRAWN:
             self.counter.add(filed, month_of(appeal.filed_at), {"withdrawn": 1})
-        elif kind == "decided" and (decision := self.decisions.get(data.get("decision"))):
+        elif kind == EntryKind.APPEAL_DECIDED and (decision := self.decisions.get(data.get("decision"))):
             self._count_decision(appeal, decision, +1)
             self._count_votes(entry, appeal, decision, data.get("votes", []))
-        elif kind == "corrected" and (decision := self.decisions.get(data.get("decision"))):
+        elif kind == EntryKind.APPEAL_CORRECTED and (decision := self.decisions.get(data.get("decision"))):
             if corrected := self.decisions.get(data.get("supersedes")):
                 self._count_decision(appeal, corrected, -1)
             self._count_decision(appeal, decision, +1)
         elif kind in REVIEW_KINDS and data.get("reviewer"):
             buckets = [*self._appeal_buckets(appeal), (Tally.REVIEWER, data["reviewer"], "")]
-            self.counter.add(buckets, month_of(entry.at), {kind: 1})
+            self.counter.add(buckets, month_of(entry.at), {kind.step: 1})
 
     def _count_decision(self, appeal: Appeal, decision: Decision, sign: int) -> None:
         first = self.first_decided[appeal.pk]

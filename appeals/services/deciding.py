@@ -13,6 +13,7 @@ from appeals.services import recommending, steps
 from appeals.services.indexing import index_decisions
 from consultation.models import Clause
 from core.markdown import render_markdown
+from ledger.kinds import EntryKind
 
 
 def decide_appeal(
@@ -60,7 +61,7 @@ def decide_appeal(
             .prefetch_related("cited_clauses")
         )
         if appeal.panel_size > 1:
-            steps.record(appeal, "voted", actor=f"reviewer {handle}", payload={"reviewer": handle})
+            steps.record(appeal, EntryKind.APPEAL_VOTED, actor=f"reviewer {handle}", payload={"reviewer": handle})
         if len(votes) < appeal.panel_size:
             return None
         return _decide(appeal, votes)
@@ -85,7 +86,7 @@ def _decide(appeal: Appeal, votes: list[Vote]) -> Decision:
     note = f"Dissent: {', '.join(dissent)}." if dissent else ""
     event = steps.record(
         appeal,
-        "decided",
+        EntryKind.APPEAL_DECIDED,
         actor=", ".join(f"reviewer {vote.assignment.reviewer.handle}" for vote in votes),
         note=f"{decision.get_outcome_display()}. {note}".strip(),
         payload={
@@ -168,7 +169,7 @@ def correct_decision(
         )
         event = steps.record(
             appeal,
-            "corrected",
+            EntryKind.APPEAL_CORRECTED,
             actor="the panel" if on_panel else "a moderator",
             note=note,
             payload={"decision": correction.pk, "supersedes": decision.pk, "outcome": outcome, "cited_clauses": keys},
@@ -186,7 +187,7 @@ def respond_to_decision(*, decision: Decision, by: User, kind: str, text: str) -
         response = OrganizationResponse.objects.create(decision=decision, kind=kind, text=text, responded_by=by)
         steps.record(
             appeal,
-            "responded",
+            EntryKind.APPEAL_RESPONDED,
             actor=decision.organization.name,
             note=response.get_kind_display(),
             payload={"decision": decision.pk, "kind": kind},

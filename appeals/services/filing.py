@@ -19,6 +19,7 @@ from appeals.redaction import KIND_LABELS, redact
 from appeals.services import steps
 from consultation.models import Guideline, GuidelineVersion
 from core.ratelimit import over_limit
+from ledger.kinds import EntryKind
 
 
 def file_appeal(
@@ -100,7 +101,7 @@ def file_appeal(
             "clauses": keys,
             "deadline": appeal.deadline.isoformat(),
         }
-        event = steps.record(appeal, "filed", actor=appeal.appellant_label, payload=payload)
+        event = steps.record(appeal, EntryKind.APPEAL_FILED, actor=appeal.appellant_label, payload=payload)
         steps.notify_appellant(appeal, event)
     return appeal
 
@@ -172,6 +173,6 @@ def withdraw_appeal(*, appeal: Appeal, by: User) -> Appeal:
             steps.set_assignment_status(assignment, Assignment.EXPIRED, "responded_at")
             steps.notify_reviewer(assignment, "withdrawn")
         steps.set_status(appeal, Appeal.WITHDRAWN)
-        event = steps.record(appeal, "withdrawn", actor=appeal.appellant_label)
+        event = steps.record(appeal, EntryKind.APPEAL_WITHDRAWN, actor=appeal.appellant_label)
         steps.notify_appellant(appeal, event)
     return appeal

@@ -29,6 +29,7 @@ from appeals.models import (
 from consultation.models import GuidelineVersion
 from core.queue import enqueue
 from ledger import services as ledger
+from ledger.kinds import EntryKind
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 EVIDENCE_PAGES = {"guideline-version", "guideline"}  # pages of this site that can show a change was made
@@ -259,11 +260,12 @@ def _tally(recommendation: Recommendation, *, before: set[str]) -> None:
 def _step(
     recommendation: Recommendation, kind: str, *, actor: str, by: User | None = None, **fields
 ) -> RecommendationStep:
-    """One public step: stored and in the ledger, in the caller's transaction."""
+    """One public step: stored and in the ledger, in the caller's transaction. `kind` is the step's own name (made,
+    or the state an answer moves to), so the entry's kind is looked up from it."""
     step = RecommendationStep.objects.create(recommendation=recommendation, kind=kind, actor=actor, by=by, **fields)
     implemented_on = fields.get("implemented_on")
     ledger.append(
-        kind=f"recommendation.{kind}",
+        kind=EntryKind.of("recommendation", kind),
         subject=recommendation.subject,
         payload={
             "public_id": recommendation.public_id,

@@ -13,6 +13,7 @@ from accounts.models import ReviewerProfile, User
 from appeals import selectors
 from appeals.models import Appeal, Assignment
 from appeals.services import steps
+from ledger.kinds import EntryKind
 
 
 @dataclass
@@ -110,7 +111,9 @@ def _offer(appeal: Appeal, reviewer: ReviewerProfile, *, reason: str, by_hand: b
     reviewer.last_assigned_at = now
     reviewer.open_assignments = F("open_assignments") + 1
     reviewer.save(update_fields=["last_assigned_at", "open_assignments"])
-    steps.record(appeal, "offered", actor=f"reviewer {reviewer.handle}", payload={"reviewer": reviewer.handle})
+    steps.record(
+        appeal, EntryKind.APPEAL_OFFERED, actor=f"reviewer {reviewer.handle}", payload={"reviewer": reviewer.handle}
+    )
     steps.notify_reviewer(assignment, "offer")
     return assignment
 
@@ -126,10 +129,10 @@ def accept_assignment(*, assignment: Assignment, by: User) -> Assignment:
         assignment.responded_at, assignment.due_at = now, now + timedelta(days=settings.REVIEW_DAYS)
         steps.set_assignment_status(assignment, Assignment.ACCEPTED, "responded_at", "due_at")
         handle = assignment.reviewer.handle
-        steps.record(appeal, "accepted", actor=f"reviewer {handle}", payload={"reviewer": handle})
+        steps.record(appeal, EntryKind.APPEAL_ACCEPTED, actor=f"reviewer {handle}", payload={"reviewer": handle})
         if appeal.status == Appeal.AWAITING_REVIEW:
             steps.set_status(appeal, Appeal.IN_REVIEW)
-            event = steps.record(appeal, "in_review", actor=f"reviewer {handle}")
+            event = steps.record(appeal, EntryKind.APPEAL_IN_REVIEW, actor=f"reviewer {handle}")
             steps.notify_appellant(appeal, event)
     return assignment
 
@@ -142,7 +145,7 @@ def decline_assignment(*, assignment: Assignment, by: User, reason: str) -> Assi
         assignment.responded_at, assignment.decline_reason = timezone.now(), reason
         steps.set_assignment_status(assignment, Assignment.DECLINED, "responded_at", "decline_reason")
         handle = assignment.reviewer.handle
-        steps.record(appeal, "declined", actor=f"reviewer {handle}", payload={"reviewer": handle})
+        steps.record(appeal, EntryKind.APPEAL_DECLINED, actor=f"reviewer {handle}", payload={"reviewer": handle})
         steps.queue_routing(appeal)
     return assignment
 
@@ -198,7 +201,7 @@ def _expire(appeal: Appeal, assignment: Assignment, now: datetime, *, note: str)
     assignment.responded_at = assignment.responded_at or now
     steps.set_assignment_status(assignment, Assignment.EXPIRED, "responded_at")
     handle = assignment.reviewer.handle
-    steps.record(appeal, "expired", actor=f"reviewer {handle}", note=note, payload={"reviewer": handle})
+    steps.record(appeal, EntryKind.APPEAL_EXPIRED, actor=f"reviewer {handle}", note=note, payload={"reviewer": handle})
     steps.notify_reviewer(assignment, "expired")
     if (
         was_accepted
@@ -207,7 +210,7 @@ def _expire(appeal: Appeal, assignment: Assignment, now: datetime, *, note: str)
     ):
         steps.set_status(appeal, Appeal.AWAITING_REVIEW)
         note = "Back to awaiting review while a new reviewer is found."
-        event = steps.record(appeal, "reassigned", actor="routing", note=note)
+        event = steps.record(appeal, EntryKind.APPEAL_REASSIGNED, actor="routing", note=note)
         steps.notify_appellant(appeal, event)
     steps.queue_routing(appeal)
 
@@ -223,7 +226,7 @@ def flag_overdue_appeals(*, now: datetime | None = None) -> int:
             appeal.overdue_flagged_at = now
             appeal.save(update_fields=["overdue_flagged_at"])
             note = f"Past its deadline of {appeal.deadline:%d %B %Y}."
-            steps.record(appeal, "overdue", actor="deadline", note=note)
+            steps.record(appeal, EntryKind.APPEAL_OVERDUE, actor="deadline", note=note)
             flagged += 1
     return flagged
 

@@ -10,6 +10,7 @@ from appeals.models import Appeal
 from appeals.redaction import KIND_LABELS, redact
 from appeals.services import steps
 from appeals.services.indexing import index_decisions
+from ledger.kinds import EntryKind
 
 
 def start_screening(*, appeal: Appeal, by: User) -> Appeal:
@@ -27,7 +28,7 @@ def _start_screening(appeal: Appeal, by: User) -> None:
         raise ValidationError(f"This appeal is {appeal.get_status_display().lower()}; it is no longer screened.")
     appeal.screened_by = by
     steps.set_status(appeal, Appeal.SCREENING, "screened_by")
-    event = steps.record(appeal, "screening", actor="a moderator")
+    event = steps.record(appeal, EntryKind.APPEAL_SCREENING, actor="a moderator")
     steps.notify_appellant(appeal, event)
 
 
@@ -63,7 +64,9 @@ def redact_refusal(
             appeal.attachments.update(public=False)
             appeal.attachments.filter(pk__in=public_attachment_ids).update(public=True)
         index_decisions(appeal=appeal)
-        steps.record(appeal, "redacted", actor="a moderator", note="A moderator redacted what is published.")
+        steps.record(
+            appeal, EntryKind.APPEAL_REDACTED, actor="a moderator", note="A moderator redacted what is published."
+        )
     return appeal
 
 
@@ -86,7 +89,9 @@ def admit_appeal(*, appeal: Appeal, by: User, significant: bool = False) -> Appe
         appeal.significant, appeal.admitted_by = significant, by
         steps.set_status(appeal, Appeal.AWAITING_REVIEW, "significant", "admitted_by")
         note = "Admitted for review by a panel of three." if significant else "Admitted for review."
-        event = steps.record(appeal, "admitted", actor="a moderator", note=note, payload={"significant": significant})
+        event = steps.record(
+            appeal, EntryKind.APPEAL_ADMITTED, actor="a moderator", note=note, payload={"significant": significant}
+        )
         steps.notify_appellant(appeal, event)
         steps.queue_routing(appeal)
     return appeal
@@ -101,7 +106,11 @@ def declare_inadmissible(*, appeal: Appeal, by: User, reason: str, public_note: 
         steps.set_status(appeal, Appeal.INADMISSIBLE, "inadmissible_reason", "public_note")
         label = appeal.get_inadmissible_reason_display()
         event = steps.record(
-            appeal, "inadmissible", actor="a moderator", note=f"{label}. {public_note}", payload={"reason": reason}
+            appeal,
+            EntryKind.APPEAL_INADMISSIBLE,
+            actor="a moderator",
+            note=f"{label}. {public_note}",
+            payload={"reason": reason},
         )
         steps.notify_appellant(appeal, event)
     return appeal

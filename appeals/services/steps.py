@@ -8,6 +8,7 @@ from accounts.models import ReviewerProfile, User
 from appeals.models import Appeal, AppealEvent, Assignment, Decision
 from core.queue import enqueue
 from ledger import services as ledger
+from ledger.kinds import EntryKind
 
 
 def lock(appeal: Appeal) -> Appeal:
@@ -60,11 +61,14 @@ def set_assignment_status(assignment: Assignment, status: str, *fields: str) -> 
         reviewers.update(open_assignments=F("open_assignments") + change)
 
 
-def record(appeal: Appeal, kind: str, *, actor: str = "", note: str = "", payload: dict | None = None) -> AppealEvent:
-    """One public step: on the appeal's timeline and in the ledger, in the caller's transaction."""
-    event = AppealEvent.objects.create(appeal=appeal, kind=kind, actor=actor, note=note)
+def record(
+    appeal: Appeal, kind: EntryKind, *, actor: str = "", note: str = "", payload: dict | None = None
+) -> AppealEvent:
+    """One public step: on the appeal's timeline (named as the kind names it, "decided" for appeal.decided) and in
+    the ledger, in the caller's transaction."""
+    event = AppealEvent.objects.create(appeal=appeal, kind=kind.step, actor=actor, note=note)
     ledger.append(
-        kind=f"appeal.{kind}",
+        kind=kind,
         subject=appeal.subject,
         payload={"public_id": appeal.public_id, "status": appeal.status, **(payload or {})},
     )

@@ -19,6 +19,7 @@ from consultation.selectors import clause_kinds
 from consultation.services.common import clean_text, count_thread, frozen_text, locked_draft, require_publisher
 from core.markdown import render_markdown
 from core.queue import enqueue
+from ledger.kinds import EntryKind
 from ledger.services import append
 
 
@@ -38,7 +39,7 @@ def _answer(by: User, comment: Comment, disposition: str, text: str) -> Response
     )
     comment.answered_at = response.created_at
     Comment.objects.filter(pk=comment.pk).update(answered_at=response.created_at)
-    append(kind="comment.answered", subject=comment.subject, payload={"disposition": disposition, "text": text})
+    append(kind=EntryKind.COMMENT_ANSWERED, subject=comment.subject, payload={"disposition": disposition, "text": text})
     enqueue("consultation.tasks.notify_comment_answered", comment.pk)
     return response
 
@@ -147,12 +148,12 @@ def publish_final_version(
     for previous in version.guideline.versions.filter(status=GuidelineVersion.FINAL):
         previous.status = GuidelineVersion.SUPERSEDED
         previous.save(update_fields=["status"])
-        append(kind="version.superseded", subject=previous.subject, payload={"by": version.number})
+        append(kind=EntryKind.VERSION_SUPERSEDED, subject=previous.subject, payload={"by": version.number})
     version.status, version.published_at, version.summary_of_changes = GuidelineVersion.FINAL, timezone.now(), summary
     version.summary_html = render_markdown(summary)
     version.save(update_fields=["status", "published_at", "summary_of_changes", "summary_html"])
     append(
-        kind="version.final_published",
+        kind=EntryKind.VERSION_FINAL_PUBLISHED,
         subject=version.subject,
         payload={
             "guideline": version.guideline.title,

@@ -27,6 +27,7 @@ from consultation.services.common import clean_text, count_thread, require_citiz
 from core.markdown import render_markdown
 from core.queue import enqueue
 from core.ratelimit import counts_per_domain, email_domain, over_limit, refuse_when_over
+from ledger.kinds import EntryKind
 from ledger.services import append
 
 
@@ -82,7 +83,7 @@ def post_comment(
     Comment.response.related.set_cached_value(comment, None)  # a new comment has no response: no need to ask
     Comment.cluster.field.set_cached_value(comment, None)  # nor a cluster yet: the serializer need not ask either
     cluster_after_commit(version)
-    append(kind="comment.posted", subject=comment.subject, payload=posted_payload(comment))
+    append(kind=EntryKind.COMMENT_POSTED, subject=comment.subject, payload=posted_payload(comment))
     return comment
 
 
@@ -131,7 +132,7 @@ def endorse_comment(*, comment: Comment, by: User) -> Endorsement:
     endorsement = _create_once(already, Endorsement, comment=comment, user=by)
     Comment.objects.filter(pk=comment.pk).update(endorsement_count=F("endorsement_count") + 1)
     count_thread(version_id=comment.version_id, clause_id=comment.clause_id, endorsement_count=1)
-    append(kind="comment.endorsed", subject=comment.subject, payload={"by": by.public_name})
+    append(kind=EntryKind.COMMENT_ENDORSED, subject=comment.subject, payload={"by": by.public_name})
     return endorsement
 
 
@@ -199,7 +200,7 @@ def hide_comment(*, comment: Comment, reason: str, note: str = "", by: User) -> 
     comment.save(update_fields=["status", "hidden_reason", "hidden_note", "hidden_at"])
     _count_moderation(comment, hidden=1)
     comment.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
-    append(kind="comment.hidden", subject=comment.subject, payload={"reason": reason})
+    append(kind=EntryKind.COMMENT_HIDDEN, subject=comment.subject, payload={"reason": reason})
     enqueue("consultation.tasks.notify_comment_hidden", comment.pk)
     return comment
 
@@ -212,7 +213,7 @@ def restore_comment(*, comment: Comment, by: User) -> Comment:
     comment.status, comment.hidden_reason, comment.hidden_note, comment.hidden_at = Comment.PUBLISHED, "", "", None
     comment.save(update_fields=["status", "hidden_reason", "hidden_note", "hidden_at"])
     _count_moderation(comment, hidden=-1)
-    append(kind="comment.restored", subject=comment.subject, payload={})
+    append(kind=EntryKind.COMMENT_RESTORED, subject=comment.subject, payload={})
     enqueue("consultation.tasks.notify_comment_restored", comment.pk)
     return comment
 

@@ -12,6 +12,7 @@ from accounts.models import User
 from consultation.models import NOTE_LENGTH, CommentPeriod, GuidelineVersion, PeriodExtension
 from consultation.services.common import clean_text, frozen_text, locked_draft, require_publisher
 from core.queue import enqueue
+from ledger.kinds import EntryKind
 from ledger.services import append
 
 
@@ -43,7 +44,7 @@ def schedule_comment_period(
     version.status, version.published_at = GuidelineVersion.CONSULTATION, now
     version.save(update_fields=["status", "published_at"])
     append(
-        kind="consultation.scheduled",
+        kind=EntryKind.CONSULTATION_SCHEDULED,
         subject=version.subject,
         payload={
             "guideline": version.guideline.title,
@@ -75,7 +76,7 @@ def extend_comment_period(*, period: CommentPeriod, closes_at: datetime, reason:
     period.closes_at = closes_at
     period.save(update_fields=["closes_at"])
     append(
-        kind="consultation.extended",
+        kind=EntryKind.CONSULTATION_EXTENDED,
         subject=period.version.subject,
         payload={
             "previous_closes_at": extension.previous_closes_at.isoformat(),

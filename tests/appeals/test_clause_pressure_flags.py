@@ -16,6 +16,7 @@ from appeals.selectors import clause_pressure
 from consultation.models import ClauseChange, GuidelineVersion
 from consultation.pressure import ClausePressure
 from consultation.services import closing, drafting
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 from tests.appeals.factories import decided
 from tests.consultation.factories import CommentPeriodFactory
@@ -131,7 +132,7 @@ def test_publishing_without_answering_a_flagged_clause_is_refused_and_changes_no
     assert "R-1.1 was overturned in 3 of 3 decided appeals since v1" in str(refused.value)
     draft.refresh_from_db()
     assert draft.status == GuidelineVersion.DRAFT and not ClauseChange.objects.exists()
-    assert not Entry.objects.filter(kind="version.final_published").exists()
+    assert not Entry.objects.filter(kind=EntryKind.VERSION_FINAL_PUBLISHED).exists()
 
 
 def test_the_final_form_says_why_it_was_refused(client, publisher, draft):
@@ -150,7 +151,7 @@ def test_a_statement_answers_it_publicly_and_on_the_record(client, publisher, dr
     change = ClauseChange.objects.get(version=draft, clause_key="R-1.1")
     assert (change.pressure_overturned, change.pressure_decided) == (3, 3)
     assert ClauseChange.objects.get(version=draft, clause_key="R-2.1").pressure_decided is None
-    recorded = Entry.objects.get(kind="version.final_published").data["clause_pressure"]
+    recorded = Entry.objects.get(kind=EntryKind.VERSION_FINAL_PUBLISHED).data["clause_pressure"]
     assert recorded == {"R-1.1": {"appealed": 3, "decided": 3, "overturned": 3, "since": 1, "changed": False,
                                   "answer": why}}  # fmt: skip
     page = client.get(draft.get_absolute_url()).text
@@ -166,7 +167,7 @@ def test_changing_the_clause_answers_it(publisher, draft):
     drafting.edit_clause(clause=clause, heading=clause.heading, text="Dosage facts printed on the box are given.",
                          by=publisher)  # fmt: skip
     closing.publish_final_version(version=draft, summary_of_changes="Narrowed R-1.1.", by=publisher)
-    recorded = Entry.objects.get(kind="version.final_published").data["clause_pressure"]
+    recorded = Entry.objects.get(kind=EntryKind.VERSION_FINAL_PUBLISHED).data["clause_pressure"]
     assert recorded["R-1.1"]["changed"] is True and recorded["R-1.1"]["answer"] == ""
 
 

@@ -5,6 +5,7 @@ from appeals import selectors, services
 from appeals.forms import DecisionForm, ResponseForm
 from appeals.models import Appeal, Assignment, Decision, OrganizationResponse, Vote
 from core.models import AppendOnlyError
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 from tests.appeals.factories import admitted, make_reviewer
 
@@ -48,7 +49,7 @@ def test_a_single_reviewer_decides(appeal, mailoutbox, publisher, django_capture
     appeal.refresh_from_db()
     assert appeal.status == Appeal.DECIDED
     assert decision.cited_clause_keys == ["R-1.1"]
-    assert Entry.objects.filter(kind="appeal.decided").count() == 1
+    assert Entry.objects.filter(kind=EntryKind.APPEAL_DECIDED).count() == 1
     assert any(publisher.email in m.to and "respond" in m.body for m in mailoutbox)
 
 

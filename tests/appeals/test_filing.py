@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from appeals.forms import AppealForm
 from appeals.models import CLAUSES_MAX, EXCERPT_MAX, GROUNDS_MAX, Appeal, Attachment, Refusal
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 from tests.appeals.factories import EXE_BYTES, PDF_BYTES, file, screenshot, upload
 from tests.factories import ClauseFactory
@@ -34,7 +35,7 @@ def test_filing_gives_a_public_id_records_it_and_mails_a_receipt(
     assert appeal.version.number == 1
     assert list(appeal.events.values_list("kind", flat=True)) == ["filed"]
     entry = Entry.objects.get()
-    assert (entry.kind, entry.subject) == ("appeal.filed", f"appeal:{appeal.public_id}")
+    assert (entry.kind, entry.subject) == (EntryKind.APPEAL_FILED, f"appeal:{appeal.public_id}")
     assert "paracetamol" not in entry.payload
     assert mailoutbox[0].to == [citizen.email]
     assert appeal.public_id in mailoutbox[0].subject

@@ -10,6 +10,7 @@ from appeals import services, tasks
 from appeals.forms import DecisionForm
 from appeals.models import RECOMMENDATION_MAX, RECOMMENDATIONS_MAX, Decision, Recommendation, RecommendationStep
 from core.models import AppendOnlyError
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 from tests.appeals.factories import admitted, make_reviewer
 from tests.factories import MembershipFactory, UserFactory
@@ -77,10 +78,10 @@ def test_a_decision_carries_the_panels_recommendations(citizen, system, guidelin
     assert [first.public_id, second.public_id] == [f"{appeal.public_id}-R1", f"{appeal.public_id}-R2"]
     assert first.state == Recommendation.AWAITING and first.organization == appeal.guideline.organization
     assert first.respond_by - first.made_at == timedelta(days=60)
-    assert kinds_on_record(first) == ["recommendation.made"]
+    assert kinds_on_record(first) == [EntryKind.RECOMMENDATION_MADE]
     made = Entry.objects.get(subject=second.subject).payload
     assert '"note":"Explain refusals."' in made and '"state":"awaiting_response"' in made
-    decided = Entry.objects.filter(kind="appeal.decided").get()
+    decided = Entry.objects.filter(kind=EntryKind.APPEAL_DECIDED).get()
     assert first.public_id in decided.payload and second.public_id in decided.payload
 
 
@@ -140,7 +141,7 @@ def test_the_organization_responds(recommendation, publisher, kind, note):
     recommendation.refresh_from_db()
     assert recommendation.state == recommendation.response == kind
     assert recommendation.responded_at and step.actor == "Acme AI" and step.note == note
-    assert kinds_on_record(recommendation) == ["recommendation.made", f"recommendation.{kind}"]
+    assert kinds_on_record(recommendation) == [EntryKind.RECOMMENDATION_MADE, f"recommendation.{kind}"]
 
 
 def test_an_accepted_recommendation_moves_through_in_progress_to_implemented(recommendation, publisher, guideline):
@@ -158,7 +159,7 @@ def test_an_accepted_recommendation_moves_through_in_progress_to_implemented(rec
     assert recommendation.implemented_on == timezone.localdate()
     assert recommendation.evidence_url == own_version_path(guideline)
     assert [s.kind for s in recommendation.steps.order_by("pk")] == ["made", ACCEPTED, IN_PROGRESS, IMPLEMENTED]
-    assert kinds_on_record(recommendation)[-1] == "recommendation.implemented"
+    assert kinds_on_record(recommendation)[-1] == EntryKind.RECOMMENDATION_IMPLEMENTED
 
 
 def test_a_partly_accepted_recommendation_can_be_implemented_directly(recommendation, publisher):
@@ -194,7 +195,7 @@ def test_a_wrong_answer_is_refused_and_changes_nothing(recommendation, publisher
     assert message in " ".join(refused.value.message_dict[field])
     recommendation.refresh_from_db()
     assert recommendation.state == Recommendation.AWAITING and not recommendation.response
-    assert recommendation.steps.count() == 1 and kinds_on_record(recommendation) == ["recommendation.made"]
+    assert recommendation.steps.count() == 1 and kinds_on_record(recommendation) == [EntryKind.RECOMMENDATION_MADE]
 
 
 def test_implemented_needs_a_date_not_in_the_future_and_evidence(recommendation, publisher):
@@ -341,7 +342,7 @@ def test_an_unanswered_recommendation_is_flagged_overdue_once(recommendation):
     assert services.check_recommendation_deadlines(now=after + timedelta(days=1))["overdue"] == 0
     recommendation.refresh_from_db()
     assert recommendation.overdue_flagged_at == after and recommendation.state == Recommendation.AWAITING
-    assert kinds_on_record(recommendation) == ["recommendation.made", "recommendation.overdue"]
+    assert kinds_on_record(recommendation) == [EntryKind.RECOMMENDATION_MADE, EntryKind.RECOMMENDATION_OVERDUE]
     assert [s.kind for s in recommendation.steps.order_by("pk")] == ["made", "overdue"]
 
 

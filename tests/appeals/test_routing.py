@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from appeals import services, tasks
 from appeals.models import Appeal, Assignment
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 from tests.appeals.factories import admitted, file, make_reviewer
 from tests.factories import MembershipFactory, UserFactory
@@ -32,7 +33,7 @@ def test_admitting_routes_the_appeal_after_commit(
     assert (assignment.status, assignment.reviewer.handle) == (Assignment.OFFERED, "rae")
     assert "expertise match" in assignment.reason
     assert any("asked to review" in message.subject for message in mailoutbox)
-    assert Entry.objects.filter(kind="appeal.offered").count() == 1
+    assert Entry.objects.filter(kind=EntryKind.APPEAL_OFFERED).count() == 1
 
 
 def test_expertise_matching_the_clause_tags_is_preferred(appeal):

@@ -14,6 +14,7 @@ from accounts.models import AuditorProfile, User
 from audits import services
 from audits.models import Audit, AuditClosure
 from core.models import AppendOnlyError
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 
 
@@ -62,7 +63,7 @@ def test_the_auditor_checks_then_declares_an_audit(client, auditor, organization
 
 
 def test_the_declaration_is_on_the_record(auditor, organization, audit):
-    entry = Entry.objects.get(kind="audit.declared")
+    entry = Entry.objects.get(kind=EntryKind.AUDIT_DECLARED)
     assert entry.subject == f"audit:{audit.pk}"
     assert json.loads(entry.payload) == {
         "audit": audit.pk,
@@ -141,7 +142,7 @@ def test_the_auditor_closes_the_audit_on_the_record(client, auditor, audit):
     response = client.post(reverse("close-audit", args=[audit.pk]), {"note": "Fieldwork done.", "confirm": "1"})
     assert response.url == audit.get_absolute_url()
     assert AuditClosure.objects.get(audit=audit).note == "Fieldwork done."
-    entry = Entry.objects.get(kind="audit.closed")
+    entry = Entry.objects.get(kind=EntryKind.AUDIT_CLOSED)
     assert json.loads(entry.payload) == {
         "audit": audit.pk,
         "auditor": "Jo Roe, Open Audit Lab",
@@ -162,7 +163,7 @@ def test_an_audit_is_closed_once(auditor, audit):
     services.close_audit(audit=audit, by=auditor)
     with pytest.raises(ValidationError, match="already closed"):
         services.close_audit(audit=audit, by=auditor)
-    assert Entry.objects.filter(kind="audit.closed").count() == 1
+    assert Entry.objects.filter(kind=EntryKind.AUDIT_CLOSED).count() == 1
 
 
 @pytest.mark.parametrize("person", ["other_auditor", "citizen", "publisher", "moderator"])
@@ -172,7 +173,7 @@ def test_only_its_auditor_closes_an_audit(client, request, person, audit):
     assert response.status_code == 403
     assert "Only the auditor who declared this audit may do this." in response.text
     assert not AuditClosure.objects.exists()
-    assert not Entry.objects.filter(kind="audit.closed").exists()
+    assert not Entry.objects.filter(kind=EntryKind.AUDIT_CLOSED).exists()
 
 
 def test_the_declaration_is_never_edited(audit):

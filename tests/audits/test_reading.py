@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from audits import auditor_views, services
 from audits.models import AuditRead
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 from tests.appeals.factories import AISystemFactory, file, published_guideline, screenshot
 from tests.audits.conftest import PRIVATE_GROUNDS, PRIVATE_PROMPT
@@ -24,7 +25,7 @@ def attachment_url(audit, appeal) -> str:
 
 
 def reads_recorded() -> list[dict]:
-    return [json.loads(entry.payload) for entry in Entry.objects.filter(kind="audit.read").order_by("seq")]
+    return [json.loads(entry.payload) for entry in Entry.objects.filter(kind=EntryKind.AUDIT_READ).order_by("seq")]
 
 
 def test_the_auditor_reads_the_originals_and_the_read_is_on_the_record(client, auditor, audit, appeal):
@@ -36,7 +37,7 @@ def test_the_auditor_reads_the_originals_and_the_read_is_on_the_record(client, a
     assert reads_recorded() == [
         {"appeal": appeal.public_id, "audit": audit.pk, "auditor": "Jo Roe, Open Audit Lab", "data": "appeal"}
     ]
-    entry = Entry.objects.get(kind="audit.read")
+    entry = Entry.objects.get(kind=EntryKind.AUDIT_READ)
     assert entry.subject == f"audit:{audit.pk}"
     assert "0612345678" not in entry.payload and "Secret Lane" not in entry.payload
 

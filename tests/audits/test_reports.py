@@ -15,6 +15,7 @@ from pypdf.actions import JavaScript
 from audits import services
 from audits.models import AuditReport, AuditResponse
 from core.models import AppendOnlyError
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 from tests.appeals.factories import PDF_BYTES, png_bytes
 from tests.factories import MembershipFactory
@@ -56,7 +57,7 @@ def test_the_auditor_publishes_a_report_with_a_pdf(client, auditor, audit):
 def test_the_report_is_fingerprinted_on_the_record(client, auditor, audit):
     client.force_login(auditor)
     publish(client, audit, pdf=pdf_upload())
-    entry = Entry.objects.get(kind="audit.report_published")
+    entry = Entry.objects.get(kind=EntryKind.AUDIT_REPORT_PUBLISHED)
     assert json.loads(entry.payload) == {
         "audit": audit.pk,
         "report": AuditReport.objects.get().pk,
@@ -72,7 +73,7 @@ def test_a_report_without_a_pdf_is_fine_and_a_closed_audit_still_reports(client,
     publish(client, audit)
     report = AuditReport.objects.get()
     assert not report.pdf
-    assert json.loads(Entry.objects.get(kind="audit.report_published").payload)["pdf_sha256"] is None
+    assert json.loads(Entry.objects.get(kind=EntryKind.AUDIT_REPORT_PUBLISHED).payload)["pdf_sha256"] is None
 
 
 def test_a_further_report_is_added_beside_the_first(client, auditor, audit):
@@ -102,7 +103,7 @@ def test_a_pdf_that_is_not_a_plain_pdf_is_refused_and_nothing_is_published(clien
     assert response.status_code == 400
     assert message in response.text
     assert not AuditReport.objects.exists()
-    assert not Entry.objects.filter(kind="audit.report_published").exists()
+    assert not Entry.objects.filter(kind=EntryKind.AUDIT_REPORT_PUBLISHED).exists()
 
 
 def test_a_pdf_over_the_limit_is_refused(client, auditor, audit, settings):
@@ -127,7 +128,7 @@ def test_only_its_auditor_publishes_the_report(client, request, person, audit):
     assert response.status_code == 403
     assert "Only the auditor who declared this audit may do this." in response.text
     assert not AuditReport.objects.exists()
-    assert not Entry.objects.filter(kind="audit.report_published").exists()
+    assert not Entry.objects.filter(kind=EntryKind.AUDIT_REPORT_PUBLISHED).exists()
 
 
 def test_the_report_pdf_of_a_report_without_one_is_not_found(client, auditor, audit):
@@ -159,7 +160,7 @@ def test_the_organization_responds_after_checking(client, publisher, organizatio
     assert response.url == reported.get_absolute_url()
     page = client.get(reported.get_absolute_url()).text
     assert "We accept the <strong>findings</strong> and will retrain." in page
-    entry = Entry.objects.get(kind="audit.responded")
+    entry = Entry.objects.get(kind=EntryKind.AUDIT_RESPONDED)
     assert json.loads(entry.payload) == {
         "audit": reported.pk,
         "response": AuditResponse.objects.get().pk,
@@ -174,7 +175,7 @@ def test_there_is_nothing_to_respond_to_before_a_report(client, publisher, organ
     response = respond(client, audit, organization, confirm="1")
     assert "There is no report to respond to yet." in response.text
     assert not AuditResponse.objects.exists()
-    assert not Entry.objects.filter(kind="audit.responded").exists()
+    assert not Entry.objects.filter(kind=EntryKind.AUDIT_RESPONDED).exists()
 
 
 def test_a_publisher_of_an_organization_outside_the_audit_is_refused(client, other_organization, reported):
@@ -192,7 +193,7 @@ def test_only_the_organizations_publishers_respond(client, request, person, orga
     response = respond(client, reported, organization, confirm="1")
     assert response.status_code == 403
     assert not AuditResponse.objects.exists()
-    assert not Entry.objects.filter(kind="audit.responded").exists()
+    assert not Entry.objects.filter(kind=EntryKind.AUDIT_RESPONDED).exists()
 
 
 def test_a_publisher_may_not_respond_for_another_organization(publisher, other_organization, reported):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from consultation.models import Comment
 from consultation.selectors import bursts
 from consultation.services.campaigns import cluster_pending_comments, text_hash
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 from tests.consultation.campaign_text import campaign_comment
 from tests.factories import MembershipFactory, UserFactory
@@ -92,7 +93,7 @@ def test_a_moderator_hides_a_burst_with_one_public_reason(
         response = client.post(f"{PAGE}{comments[0].pk}/hide/", {"reason": "spam", "note": "A bot campaign."})
     assert response.status_code == 302
     assert set(Comment.objects.values_list("status", "hidden_reason")) == {("hidden", "spam")}
-    assert Entry.objects.filter(kind="comment.hidden").count() == 5
+    assert Entry.objects.filter(kind=EntryKind.COMMENT_HIDDEN).count() == 5
     assert "No bursts" in client.get(PAGE).content.decode()
 
 

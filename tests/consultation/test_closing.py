@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from consultation.models import ClauseChange, GuidelineVersion, Response
 from consultation.services import closing, drafting
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 from tests.consultation.factories import CommentFactory, consultation
 from tests.factories import GuidelineVersionFactory
@@ -21,7 +22,7 @@ def test_answering_a_comment_after_the_period_closes(publisher, closed, mailoutb
     with django_capture_on_commit_callbacks(execute=True):
         closing.respond_to_comment(comment=comment, disposition="adopted", text="Narrowed it.", by=publisher)
     assert comment.response.disposition == "adopted"
-    assert Entry.objects.get(kind="comment.answered").data["disposition"] == "adopted"
+    assert Entry.objects.get(kind=EntryKind.COMMENT_ANSWERED).data["disposition"] == "adopted"
     assert mailoutbox[0].to == [comment.author.email] and "Narrowed it." in mailoutbox[0].body
 
 
@@ -121,7 +122,7 @@ def test_publishing_the_final_version(publisher, organization, client, django_ca
     kinds = dict(draft.clause_changes.values_list("clause_key", "kind"))
     assert kinds == {"R-1.1": "changed", "R-2.1": "removed", "R-3.1": "added"}
     assert list(ClauseChange.objects.get(clause_key="R-1.1").comments.all()) == [comment]
-    assert Entry.objects.filter(kind="version.final_published").exists()
+    assert Entry.objects.filter(kind=EntryKind.VERSION_FINAL_PUBLISHED).exists()
     page = client.get(draft.get_absolute_url()).content.decode()
     assert "Narrowed after comments." in page and f"comment {comment.pk}" in page
     diff = client.get(f"{draft.get_absolute_url()}diff/1/").content.decode()

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from consultation.models import CommentCluster, Response
 from consultation.services import closing
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 from tests.consultation.factories import CommentFactory, auth, consultation
 from tests.consultation.test_campaign_pages import make_campaign
@@ -24,7 +25,7 @@ def cluster(closed):
 def test_answering_a_cluster_answers_each_member_on_the_record(publisher, cluster):
     assert closing.respond_to_cluster(cluster=cluster, disposition="not_adopted", text="We keep it.", by=publisher) == 4
     assert list(Response.objects.values_list("comment__cluster_id", "text").distinct()) == [(cluster.pk, "We keep it.")]
-    assert Entry.objects.filter(kind="comment.answered").count() == 4
+    assert Entry.objects.filter(kind=EntryKind.COMMENT_ANSWERED).count() == 4
 
 
 def test_members_already_answered_or_hidden_keep_their_state(publisher, cluster):
@@ -43,7 +44,7 @@ def test_only_the_organizations_publishers_answer_a_cluster(moderator, outsider,
     for person in [moderator, outsider]:
         with pytest.raises(PermissionDenied, match="Only publishers of Acme AI"):
             closing.respond_to_cluster(cluster=cluster, disposition="noted", text="x", by=person)
-    assert not Response.objects.exists() and not Entry.objects.filter(kind="comment.answered").exists()
+    assert not Response.objects.exists() and not Entry.objects.filter(kind=EntryKind.COMMENT_ANSWERED).exists()
 
 
 def test_no_cluster_answer_while_the_period_is_open(publisher, organization):

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from consultation.models import Comment, Endorsement
 from consultation.services import comments
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 from tests.consultation.factories import CommentFactory, consultation
 from tests.factories import ClauseFactory, UserFactory
@@ -16,7 +17,7 @@ def test_a_citizen_comments_on_a_clause(citizen, version):
     clause = version.clauses.first()
     comment = comments.post_comment(version=version, clause=clause, body="Too broad.", by=citizen)
     assert (comment.clause, comment.status) == (clause, Comment.PUBLISHED)
-    entry = Entry.objects.get(kind="comment.posted")
+    entry = Entry.objects.get(kind=EntryKind.COMMENT_POSTED)
     assert entry.subject == f"comment:{comment.pk}" and entry.data["clause"] == "R-1.1"
     assert "Too broad" not in entry.payload  # only a hash of the text, so hiding it later leaves nothing behind
 
@@ -85,7 +86,7 @@ def test_endorsing_once_per_person(citizen, version):
     with pytest.raises(ValidationError, match="already endorsed"):
         comments.endorse_comment(comment=comment, by=citizen)
     assert Endorsement.objects.count() == 1
-    assert Entry.objects.filter(kind="comment.endorsed").count() == 1
+    assert Entry.objects.filter(kind=EntryKind.COMMENT_ENDORSED).count() == 1
 
 
 def test_a_double_click_that_passes_the_check_still_gets_the_clear_message(citizen, version):

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from consultation.models import Comment, CommentReport
 from consultation.services import comments
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 from tests.consultation.factories import CommentFactory, consultation
 from tests.factories import MembershipFactory
@@ -25,7 +26,7 @@ def test_a_moderator_hides_a_comment_behind_a_tombstone(moderator, comment, clie
     page = client.get(comment.version.get_absolute_url()).content.decode()
     assert "Hidden by moderators: Spam or advertising" in page
     assert "Buy cheap pills" not in page and "Link farm" not in page
-    entry = Entry.objects.get(kind="comment.hidden")
+    entry = Entry.objects.get(kind=EntryKind.COMMENT_HIDDEN)
     assert entry.data == {"reason": "spam"}
     assert mailoutbox[0].to == [comment.author.email] and "hidden" in mailoutbox[0].subject
 
@@ -71,7 +72,7 @@ def test_restoring_brings_the_comment_back_and_tells_the_author(moderator, comme
         comments.restore_comment(comment=comment, by=moderator)
     comment.refresh_from_db()
     assert comment.status == Comment.PUBLISHED and not comment.hidden_reason
-    assert Entry.objects.filter(kind="comment.restored").exists()
+    assert Entry.objects.filter(kind=EntryKind.COMMENT_RESTORED).exists()
     assert "restored" in mailoutbox[-1].subject
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from consultation.models import CommentPeriod, GuidelineVersion
 from consultation.services import periods
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 from tests.consultation.factories import consultation
 from tests.factories import ClauseFactory, GuidelineVersionFactory
@@ -29,7 +30,7 @@ def test_scheduling_makes_the_version_public_and_frozen(publisher, draft):
     draft.refresh_from_db()
     assert draft.status == GuidelineVersion.CONSULTATION and draft.is_public
     assert period.state == CommentPeriod.SCHEDULED
-    entry = Entry.objects.get(kind="consultation.scheduled")
+    entry = Entry.objects.get(kind=EntryKind.CONSULTATION_SCHEDULED)
     assert entry.subject == draft.subject and entry.data["clauses"][0]["key"] == "R-1.1"
 
 
@@ -104,7 +105,7 @@ def test_an_extension_is_public_and_keeps_the_history(publisher, organization):
     assert period.closes_at == old + timedelta(days=7)
     extension = period.extensions.get()
     assert (extension.previous_closes_at, extension.reason) == (old, "Late docs")
-    assert Entry.objects.get(kind="consultation.extended").data["reason"] == "Late docs"
+    assert Entry.objects.get(kind=EntryKind.CONSULTATION_EXTENDED).data["reason"] == "Late docs"
 
 
 def test_a_period_is_never_shortened(publisher, organization):

@@ -9,6 +9,7 @@ from accounts.models import ReviewerProfile
 from appeals.models import Appeal, AppealCounter, Assignment, Decision, DecisionSearch, Vote
 from appeals.selectors import search_decisions
 from consultation.models import Comment
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 from ledger.services import check_chain
 
@@ -44,9 +45,9 @@ def test_the_record_verifies_and_is_signed(seeded):
     report = check_chain()
     assert report.ok, report.problem
     assert report.entries_checked == 1500
-    assert Entry.objects.filter(kind="comment.posted").count() >= 200
+    assert Entry.objects.filter(kind=EntryKind.COMMENT_POSTED).count() >= 200
     assert Entry.objects.filter(
-        kind="appeal.decided", subject__in=[f"appeal:{a.public_id}" for a in Appeal.objects.all()]
+        kind=EntryKind.APPEAL_DECIDED, subject__in=[f"appeal:{a.public_id}" for a in Appeal.objects.all()]
     ).exists()
 
 

@@ -3,6 +3,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from core.models import AppendOnlyError
+from ledger.kinds import EntryKind
 from ledger.models import GENESIS_HASH, Entry, Head
 from ledger.services import append, check_chain
 
@@ -10,24 +11,24 @@ pytestmark = pytest.mark.django_db
 
 
 def test_entries_chain_by_hash():
-    first = append(kind="test.created", subject="thing:1", payload={"b": 2, "a": 1})
-    second = append(kind="test.changed", subject="thing:1", payload={"a": 2})
+    first = append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 1, "b": 2, "a": 1})
+    second = append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 2, "a": 2})
     assert (first.seq, second.seq) == (1, 2)
     assert first.prev_hash == GENESIS_HASH
     assert second.prev_hash == first.hash
-    assert first.payload == '{"a":1,"b":2}'
+    assert first.payload == '{"a":1,"b":2,"n":1}'
     assert check_chain().ok
 
 
 def test_an_entry_is_stored_with_its_state_change_or_not_at_all():
     with pytest.raises(RuntimeError), transaction.atomic():
-        append(kind="test.created", subject="thing:1", payload={})
+        append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
         raise RuntimeError("the state change failed")
     assert not Entry.objects.exists()
 
 
 def test_entries_cannot_be_updated_or_deleted_in_code():
-    entry = append(kind="test.created", subject="thing:1", payload={})
+    entry = append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     entry.kind = "rewritten"
     with pytest.raises(AppendOnlyError):
         entry.save()
@@ -37,36 +38,43 @@ def test_entries_cannot_be_updated_or_deleted_in_code():
         Entry.objects.filter(pk=entry.pk).update(kind="rewritten")
     with pytest.raises(AppendOnlyError):
         Entry.objects.all().delete()
-    assert Entry.objects.get().kind == "test.created"
+    assert Entry.objects.get().kind == EntryKind.SCALE_FILLER
 
 
 def test_postgresql_refuses_updates_and_deletes_even_in_raw_sql():
-
-    append(kind="test.created", subject="thing:1", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     for statement in ("UPDATE ledger_entry SET kind = 'rewritten'", "DELETE FROM ledger_entry"):
         with pytest.raises(Exception, match="never updated or deleted"), transaction.atomic(), connection.cursor() as c:
             c.execute(statement)
-    assert Entry.objects.get().kind == "test.created"
+    assert Entry.objects.get().kind == EntryKind.SCALE_FILLER
 
 
 def test_two_entries_cannot_claim_the_same_place_in_the_chain():
-    first = append(kind="test.created", subject="thing:1", payload={})
-    fork = Entry(seq=2, at=first.at, kind="fork", subject="x", payload="{}", prev_hash=first.prev_hash, hash="f" * 64)
+    first = append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
+    fork = Entry(
+        seq=2,
+        at=first.at,
+        kind=EntryKind.SCALE_FILLER,
+        subject="x",
+        payload="{}",
+        prev_hash=first.prev_hash,
+        hash="f" * 64,
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         fork.save()
 
 
 def appending_costs() -> tuple[int, list[str]]:
     with CaptureQueriesContext(connection) as queries:
-        append(kind="test.created", subject="thing:1", payload={})
+        append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     return len(queries), [q["sql"].split()[0] for q in queries]
 
 
 def test_an_append_costs_the_same_queries_at_size_1_and_at_size_1000():
-    append(kind="test.created", subject="thing:0", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:0", payload={"n": 0})
     small = appending_costs()
     for n in range(998):
-        append(kind="test.created", subject=f"thing:{n}", payload={})
+        append(kind=EntryKind.SCALE_FILLER, subject=f"thing:{n}", payload={"n": 0})
     assert Entry.objects.count() == 1000
     assert appending_costs() == small
     # one read of the locked head, then one statement that writes entry, tree nodes and head
@@ -76,8 +84,8 @@ def test_an_append_costs_the_same_queries_at_size_1_and_at_size_1000():
 
 def test_a_missing_head_is_rebuilt_from_the_record():
     for n in range(13):
-        append(kind="test.created", subject=f"thing:{n}", payload={})
+        append(kind=EntryKind.SCALE_FILLER, subject=f"thing:{n}", payload={"n": 0})
     Head.objects.all().delete()
-    append(kind="test.created", subject="thing:13", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:13", payload={"n": 0})
     assert Head.objects.get().size == 14
     assert check_chain().ok

@@ -3,6 +3,7 @@ import time
 import pytest
 
 from ledger.checkpoints import add_cosignature, publish_checkpoint
+from ledger.kinds import EntryKind
 from ledger.notes import cosign, parse_verifier, verify_note
 from ledger.services import append
 
@@ -17,9 +18,9 @@ def test_the_key_is_served_as_a_verifier_key(client, record_key):
 
 
 def test_the_latest_checkpoint_is_served_as_a_signed_note(client, record_key):
-    append(kind="test.event", subject="thing:1", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     publish_checkpoint()
-    append(kind="test.event", subject="thing:2", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:2", payload={"n": 0})
     publish_checkpoint()
     response = client.get("/record/checkpoint")
     assert response["Content-Type"] == "text/plain; charset=utf-8"
@@ -33,7 +34,7 @@ def test_without_a_checkpoint_the_page_says_so(client):
 
 def test_checkpoints_are_listed_oldest_first_in_constant_queries(client, django_assert_max_num_queries):
     for n in range(3):
-        append(kind="test.event", subject=f"thing:{n}", payload={})
+        append(kind=EntryKind.SCALE_FILLER, subject=f"thing:{n}", payload={"n": 0})
         publish_checkpoint()
     with django_assert_max_num_queries(2):
         body = client.get("/api/v1/record/checkpoints/").json()
@@ -42,7 +43,7 @@ def test_checkpoints_are_listed_oldest_first_in_constant_queries(client, django_
 
 
 def test_the_record_page_explains_how_to_check_it_with_the_key_and_checkpoint(client, record_key):
-    append(kind="test.event", subject="thing:1", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     checkpoint = publish_checkpoint()
     page = client.get("/record/").content.decode()
     assert "What it proves" in page and "Check it yourself" in page
@@ -52,7 +53,7 @@ def test_the_record_page_explains_how_to_check_it_with_the_key_and_checkpoint(cl
 
 def test_the_record_page_names_the_witnesses_and_whether_they_cosigned(client, witness, witness_key,
                                                                        django_capture_on_commit_callbacks):  # fmt: skip
-    append(kind="test.event", subject="thing:1", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     checkpoint = publish_checkpoint()
     assert "has not cosigned the current checkpoint yet" in client.get("/record/").content.decode()
     line = cosign(checkpoint.text, name=witness.name, private_key=witness_key, timestamp=int(time.time()))

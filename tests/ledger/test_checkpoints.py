@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from ledger.checkpoints import latest_checkpoint, publish_checkpoint
+from ledger.kinds import EntryKind
 from ledger.models import Checkpoint
 from ledger.notes import verify_note
 from ledger.selectors import root_at
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def record(count: int) -> None:
     for n in range(count):
-        append(kind="test.event", subject=f"thing:{n}", payload={"n": n})
+        append(kind=EntryKind.SCALE_FILLER, subject=f"thing:{n}", payload={"n": n})
 
 
 def test_a_checkpoint_is_a_signed_note_of_origin_size_and_root(record_key):

@@ -3,6 +3,7 @@ import threading
 import pytest
 from django.db import close_old_connections, connection
 
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 from ledger.services import append, check_chain
 
@@ -19,7 +20,7 @@ def test_concurrent_appends_never_fork_or_leave_gaps():
         try:
             barrier.wait()
             for n in range(APPENDS_EACH):
-                append(kind="test.concurrent", subject=f"writer:{number}", payload={"n": n})
+                append(kind=EntryKind.SCALE_FILLER, subject=f"writer:{number}", payload={"n": n})
         except Exception as error:  # surfaced by the assertion below
             errors.append(error)
         finally:

@@ -8,6 +8,7 @@ import pytest
 
 from ledger import merkle
 from ledger.api import CONSISTENCY_EXAMPLE, PROOF_EXAMPLE
+from ledger.kinds import EntryKind
 from ledger.models import Entry, TreeNode
 from ledger.selectors import consistency_proof, inclusion_proof, root_at
 from ledger.services import append
@@ -51,7 +52,7 @@ def reference(leaves: list[bytes]):
 @pytest.fixture
 def tree(db):
     for n in range(LEAVES):
-        append(kind="test.event", subject=f"thing:{n}", payload={"n": n})
+        append(kind=EntryKind.SCALE_FILLER, subject=f"thing:{n}", payload={"n": n})
     return reference([bytes.fromhex(h) for h in Entry.objects.values_list("hash", flat=True)])
 
 

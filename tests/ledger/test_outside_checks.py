@@ -2,11 +2,14 @@
 
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 
+from ledger import services
 from ledger.checkpoints import publish_checkpoint
+from ledger.kinds import EntryKind
 from ledger.models import Witness
 from ledger.notes import generate_signer
 from ledger.services import append
@@ -16,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def record(count: int, start: int = 0) -> None:
     for n in range(start, start + count):
-        append(kind="test.event", subject=f"thing:{n}", payload={"n": n, "text": "café — ünïcode"})
+        append(kind=EntryKind.SCALE_FILLER, subject=f"thing:{n}", payload={"n": n, "text": "café — ünïcode"})
 
 
 def run(tool: str, *args: str) -> subprocess.CompletedProcess:
@@ -46,6 +49,19 @@ def test_the_verifier_proves_the_record_only_grew_since_last_time(live_server, r
     result = verify(live_server, record_key, tmp_path / "state.json")
     assert result.returncode == 0, result.stderr
     assert "checkpoint of 9" in result.stdout and "consistent with your saved checkpoint of 5" in result.stdout
+
+
+def test_the_verifier_notes_an_entry_of_a_kind_the_record_does_not_declare(
+    live_server, record_key, tmp_path, monkeypatch
+):
+    # As a site newer than this checkout would write it: its hashes check, and its kind is pointed out.
+    monkeypatch.setattr(services, "check_payload", lambda kind, payload: SimpleNamespace(value=kind))
+    append(kind="comment.liked", subject="comment:1", payload={})
+    publish_checkpoint()
+    result = verify(live_server, record_key, tmp_path / "state.json")
+    assert result.returncode == 0, result.stderr
+    assert "Note: Entry #1: 'comment.liked' is not a kind of entry the record declares" in result.stderr
+    assert "Entries not of the record's declared vocabulary: 1" in result.stdout
 
 
 def test_the_verifier_refuses_a_checkpoint_signed_by_another_key(live_server, tmp_path, record_key):

@@ -3,6 +3,7 @@ import base64
 import pytest
 from rest_framework.test import APIClient
 
+from ledger.kinds import EntryKind
 from ledger.selectors import consistency_proof, inclusion_proof, root_at
 from ledger.services import append
 
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def seven(db):
     for n in range(7):
-        append(kind="test.event", subject=f"thing:{n}", payload={"n": n})
+        append(kind=EntryKind.SCALE_FILLER, subject=f"thing:{n}", payload={"n": n})
 
 
 def b64(hashes):

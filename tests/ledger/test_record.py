@@ -2,6 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from ledger.checkpoints import publish_checkpoint
+from ledger.kinds import EntryKind
 from ledger.services import append
 
 pytestmark = pytest.mark.django_db
@@ -9,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def record(count: int) -> None:
     for n in range(count):
-        append(kind="test.event", subject=f"thing:{n}", payload={"n": n, "text": "<b>bold</b>"})
+        append(kind=EntryKind.SCALE_FILLER, subject=f"thing:{n}", payload={"n": n, "text": "<b>bold</b>"})
 
 
 def test_the_api_lists_entries_oldest_first_with_their_hashes():
@@ -53,7 +54,7 @@ def test_an_unknown_api_address_is_a_json_404(client):
 
 
 def test_the_record_page_shows_entries_newest_first_and_escapes_them(client):
-    append(kind="test.event", subject="<script>alert(1)</script>", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="<script>alert(1)</script>", payload={"n": 0})
     record(2)
     page = client.get("/record/").content.decode()
     assert page.index("thing:1") < page.index("thing:0")

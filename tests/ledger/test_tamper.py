@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from ledger.checkpoints import publish_checkpoint
+from ledger.kinds import EntryKind
 from ledger.models import Cosignature, Witness
 from ledger.services import append
 
@@ -25,7 +26,7 @@ TABLES = ["ledger_entry", "ledger_treenode", "ledger_checkpoint", "ledger_cosign
 @pytest.fixture
 def saved_state(live_server, record_key, tmp_path):
     for n in range(5):
-        append(kind="test.event", subject=f"thing:{n}", payload={"n": n})
+        append(kind=EntryKind.SCALE_FILLER, subject=f"thing:{n}", payload={"n": n})
     publish_checkpoint()
     state = tmp_path / "state.json"
     assert outsider(live_server, record_key, state).returncode == 0
@@ -108,7 +109,7 @@ def test_a_consistently_rewritten_and_re_signed_record_is_caught_only_by_the_sav
 ):
     tamper(*(f"DELETE FROM {table}" for table in reversed(TABLES)))
     for n in range(6):
-        append(kind="test.event", subject=f"thing:{n}", payload={"n": n, "rewritten": True})
+        append(kind=EntryKind.SCALE_FILLER, subject=f"thing:{n}", payload={"n": n, "rewritten": True})
     publish_checkpoint()
 
     call_command("verify_record")
@@ -127,7 +128,7 @@ def test_a_witness_refuses_to_cosign_a_rewritten_record(live_server, record_key,
     assert tool("witness.py", *args).returncode == 0
     tamper(*(f"DELETE FROM {table}" for table in reversed(TABLES)))
     for n in range(6):
-        append(kind="test.event", subject=f"thing:{n}", payload={"n": n, "rewritten": True})
+        append(kind=EntryKind.SCALE_FILLER, subject=f"thing:{n}", payload={"n": n, "rewritten": True})
     publish_checkpoint()
 
     result = tool("witness.py", *args)

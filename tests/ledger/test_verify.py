@@ -3,6 +3,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from ledger.checkpoints import publish_checkpoint
+from ledger.kinds import EntryKind
 from ledger.models import Entry, VerificationRun
 from ledger.services import append, verify_record
 from ledger.tasks import verify_record as verify_record_task
@@ -20,7 +21,7 @@ def tamper(sql: str, params: list) -> None:
 
 def record_three():
     for n in range(3):
-        append(kind="test.event", subject=f"thing:{n}", payload={"n": n})
+        append(kind=EntryKind.SCALE_FILLER, subject=f"thing:{n}", payload={"n": n})
 
 
 def test_verify_record_reports_an_intact_chain(capsys):
@@ -99,7 +100,7 @@ def test_verify_record_accepts_a_payload_stored_in_another_spelling_of_the_same_
 
 
 def test_verify_record_checks_entries_written_at_a_whole_second(capsys):
-    append(kind="test.event", subject="thing:0", payload={"n": 0})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:0", payload={"n": 0})
     entry = Entry.objects.get()
     at = entry.at.replace(microsecond=0)
     rewritten = Entry(

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from ledger.checkpoints import publish_checkpoint
+from ledger.kinds import EntryKind
 from ledger.models import Cosignature, Witness
 from ledger.notes import cosign
 from ledger.services import append
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def checkpoint(db):
     for n in range(3):
-        append(kind="test.event", subject=f"thing:{n}", payload={"n": n})
+        append(kind=EntryKind.SCALE_FILLER, subject=f"thing:{n}", payload={"n": n})
     return publish_checkpoint()
 
 
@@ -67,7 +68,7 @@ def test_a_cosignature_by_the_wrong_key_is_a_400(checkpoint, witness):
 
 def test_a_cosignature_of_another_checkpoint_is_a_400(checkpoint, witness, witness_key):
     line = cosignature(checkpoint, witness_key)
-    append(kind="test.event", subject="thing:3", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:3", payload={"n": 0})
     publish_checkpoint()
     assert post(4, line).status_code == 400
 

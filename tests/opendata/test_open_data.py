@@ -14,6 +14,7 @@ from django.utils import timezone
 from appeals import services as appeals
 from consultation.models import GuidelineVersion
 from ledger.checkpoints import latest_checkpoint, publish_checkpoint
+from ledger.kinds import EntryKind
 from ledger.models import Checkpoint, Entry
 from ledger.notes import site_signer, verify_note
 from ledger.services import append
@@ -64,7 +65,7 @@ def test_the_data_page_says_when_nothing_is_exported_yet(client):
 
 def test_every_dataset_is_written_as_jsonl_and_csv_for_the_latest_checkpoint():
     for n in range(3):
-        append(kind="test.event", subject=f"thing:{n}", payload={"n": n})
+        append(kind=EntryKind.SCALE_FILLER, subject=f"thing:{n}", payload={"n": n})
     done = export_open_data()
     checkpoint = latest_checkpoint()
     assert (done.tree_size, done.root_hash) == (checkpoint.size, checkpoint.root_hash) == (3, checkpoint.root_hash)
@@ -76,7 +77,7 @@ def test_every_dataset_is_written_as_jsonl_and_csv_for_the_latest_checkpoint():
 
 
 def test_sha256sums_covers_every_file_and_is_signed_with_the_record_key():
-    append(kind="test.event", subject="thing:1", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     done = export_open_data()
     text = verify_note(stored(done, "SHA256SUMS").decode(), site_signer().verifier)
     origin, checkpoint, *sums = text.splitlines()
@@ -88,7 +89,7 @@ def test_sha256sums_covers_every_file_and_is_signed_with_the_record_key():
 
 
 def test_exporting_the_same_checkpoint_twice_writes_nothing_new(open_data_root):
-    append(kind="test.event", subject="thing:1", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     first = export_open_data()
     written = sorted((path.name, path.stat().st_mtime_ns) for path in open_data_root.rglob("*"))
     again = export_open_data()
@@ -97,9 +98,9 @@ def test_exporting_the_same_checkpoint_twice_writes_nothing_new(open_data_root):
 
 
 def test_a_grown_record_is_exported_under_a_new_checkpoint():
-    append(kind="test.event", subject="thing:1", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     first = export_open_data()
-    append(kind="test.event", subject="thing:2", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:2", payload={"n": 0})
     second = export_open_data()
     assert (first.tree_size, second.tree_size) == (1, 2)
     assert latest_export() == second
@@ -107,7 +108,7 @@ def test_a_grown_record_is_exported_under_a_new_checkpoint():
 
 
 def test_the_same_rows_always_give_the_same_bytes():
-    append(kind="test.event", subject="thing:1", payload={"text": "é"})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 1, "text": "é"})
     checkpoint = publish_checkpoint()
     record = DATASETS[-1]
     assert write_dataset(record, "jsonl", checkpoint) == write_dataset(record, "jsonl", checkpoint)
@@ -157,7 +158,7 @@ def test_hidden_comments_are_tombstones_without_text_or_author(organization):
     version = consultation(organization)
     CommentFactory(version=version, body="Visible", author__display_name="Vera Visible")
     CommentFactory(version=version, body="Secret text", author__display_name="Hal Hidden", status="hidden")
-    append(kind="test.event", subject="thing:1", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     done = export_open_data()
     assert [(row["body"], row["author"]) for row in rows(done, "comments")][0] == ("Visible", "Vera Visible")
     everything = gzip.decompress(stored(done, "comments.jsonl.gz")) + gzip.decompress(stored(done, "comments.csv.gz"))
@@ -168,7 +169,7 @@ def test_draft_versions_are_not_exported(organization):
     published = published_guideline(organization)
     draft = GuidelineVersionFactory(guideline=published, number=2, status=GuidelineVersion.DRAFT, published_at=None)
     ClauseFactory(version=draft, key="R-9.1", heading="=Draft only")
-    append(kind="test.event", subject="thing:1", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     done = export_open_data()
     assert [row["version"] for row in rows(done, "guideline-versions")] == [1]
     assert {row["key"] for row in rows(done, "clauses")} == {"R-1.1", "R-2.1", "R-3.1"}
@@ -178,7 +179,7 @@ def test_draft_versions_are_not_exported(organization):
 def test_csv_files_quote_formulas_and_jsonl_keeps_the_text(organization):
     version = consultation(organization)
     ClauseFactory(version=version, key="R-7.1", heading="=HYPERLINK(1)", position=9)
-    append(kind="test.event", subject="thing:1", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     done = export_open_data()
     assert rows(done, "clauses")[-1]["heading"] == "=HYPERLINK(1)"
     assert ",R-7.1,'=HYPERLINK(1)," in csv_text(done, "clauses")
@@ -187,7 +188,15 @@ def test_csv_files_quote_formulas_and_jsonl_keeps_the_text(organization):
 def test_memory_stays_flat_while_exporting_50000_rows():
     at = timezone.now() - timedelta(days=1)
     Entry.objects.bulk_create(
-        Entry(seq=n, at=at, kind="bulk.row", subject=f"row:{n}", payload="{}", prev_hash=f"{n:064x}", hash=f"{-n:064x}")
+        Entry(
+            seq=n,
+            at=at,
+            kind=EntryKind.SCALE_FILLER,
+            subject=f"row:{n}",
+            payload="{}",
+            prev_hash=f"{n:064x}",
+            hash=f"{-n:064x}",
+        )
         for n in range(1, 50_001)
     )
     tracemalloc.start()
@@ -199,7 +208,7 @@ def test_memory_stays_flat_while_exporting_50000_rows():
 
 
 def test_the_data_page_lists_files_with_size_date_checksum_and_fields(client):
-    append(kind="test.event", subject="thing:1", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     done = export_open_data()
     page = client.get(reverse("open-data")).text
     for item in done.files:
@@ -210,7 +219,7 @@ def test_the_data_page_lists_files_with_size_date_checksum_and_fields(client):
 
 
 def test_files_are_served_with_a_long_immutable_cache(client):
-    append(kind="test.event", subject="thing:1", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     done = export_open_data()
     response = client.get(reverse("open-data-file", args=[done.tree_size, "record.csv.gz"]))
     assert response.status_code == 200 and response["Content-Type"] == "application/gzip"
@@ -220,14 +229,14 @@ def test_files_are_served_with_a_long_immutable_cache(client):
 
 @pytest.mark.parametrize("size, name", [(1, "manifest.json"), (1, "nothing.csv.gz"), (2, "record.csv.gz")])
 def test_files_outside_an_export_are_404(client, size, name):
-    append(kind="test.event", subject="thing:1", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     export_open_data()
     assert client.get(reverse("open-data-file", args=[size, name])).status_code == 404
 
 
 def test_any_storage_backend_holds_the_files(settings, client):
     settings.STORAGES = {**settings.STORAGES, "open_data": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
-    append(kind="test.event", subject="thing:1", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     done = export_open_data()
     response = client.get(reverse("open-data-file", args=[done.tree_size, "SHA256SUMS"]))
     assert response.status_code == 200 and f"checkpoint 1 {done.root_hash}" in b"".join(response).decode()
@@ -238,7 +247,7 @@ def test_the_command_and_the_nightly_task_export_once(settings, capsys):
     assert settings.CELERY_BEAT_SCHEDULE["export-open-data"]["task"] == "opendata.tasks.export_open_data"
     call_command("export_open_data")
     assert "The record is empty" in capsys.readouterr().out
-    append(kind="test.event", subject="thing:1", payload={})
+    append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     call_command("export_open_data")
     assert "Open data for checkpoint 1" in capsys.readouterr().out
     assert export_open_data_task.delay().get() == 1

@@ -13,6 +13,7 @@ from demo.scale_appeals import create_decided_appeals
 from demo.scale_consultation import create_large_consultation, scale_users
 from ledger.bulk import append_many
 from ledger.checkpoints import publish_checkpoint
+from ledger.kinds import EntryKind
 from ledger.models import Entry
 
 
@@ -69,7 +70,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Wrote {written:,} decided appeals.")
         missing = options["entries"] - Entry.objects.count()
         if missing > 0:
-            filler = (("scale.filler", "seed_scale", {"n": n}) for n in range(missing))
+            filler = ((EntryKind.SCALE_FILLER, "seed_scale", {"n": n}) for n in range(missing))
             self.stdout.write(f"Topped the record up with {append_many(filler):,} entries.")
         return version
 

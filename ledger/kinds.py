@@ -1,0 +1,123 @@
+"""The record's vocabulary: every kind of entry, declared once with the payload fields it carries.
+
+Services and bulk loaders write members of `EntryKind`, the statistics fold and open data read them, and
+`ledger.services.append` refuses a kind or a payload that is not declared here, so a new event that forgot a field
+fails in a test instead of counting wrong in the statistics. Pure Python, standard library only, because
+tools/verify_record.py imports it outside Django to name an entry of a kind no code writes.
+
+Kinds and fields are only ever added: a kind's string and its payload are hashed into the record, so renaming one
+would leave every stored entry under a kind nobody reads. A payload may carry more than its declared fields
+(an audit read names the attachment when there is one); the declared ones are always there.
+"""
+
+from enum import StrEnum
+
+_APPEAL = ("public_id", "status")
+_REVIEWER = (*_APPEAL, "reviewer")
+_RECOMMENDATION = (
+    "public_id", "decision", "organization", "state", "respond_by", "note", "implemented_on", "evidence_url",
+)  # fmt: skip
+
+
+class UnknownKind(ValueError):
+    """A kind the record does not declare."""
+
+
+class IncompletePayload(ValueError):
+    """A payload without every field its kind declares."""
+
+
+class EntryKind(StrEnum):
+    fields: frozenset[str]
+
+    def __new__(cls, value: str, *fields: str) -> "EntryKind":
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.fields = frozenset(fields)
+        return member
+
+    @property
+    def topic(self) -> str:
+        """What the entry is about: "appeal" for appeal.decided."""
+        return self.partition(".")[0]
+
+    @property
+    def step(self) -> str:
+        """What happened, as the topic's own timeline names it: "decided" for appeal.decided (AppealEvent.kind)."""
+        return self.partition(".")[2]
+
+    # A guideline version's consultation and publication.
+    CONSULTATION_SCHEDULED = "consultation.scheduled", "guideline", "opens_at", "closes_at", "clauses"
+    CONSULTATION_EXTENDED = "consultation.extended", "previous_closes_at", "closes_at", "reason"
+    VERSION_FINAL_PUBLISHED = (
+        "version.final_published",
+        "guideline", "after_consultation_on", "summary_of_changes", "changes", "clause_pressure", "clauses",
+    )  # fmt: skip
+    VERSION_SUPERSEDED = "version.superseded", "by"
+
+    # Comments.
+    COMMENT_POSTED = "comment.posted", "version", "clause", "parent", "author", "on_behalf_of", "body_sha256"
+    COMMENT_ENDORSED = "comment.endorsed", "by"
+    COMMENT_HIDDEN = "comment.hidden", "reason"
+    COMMENT_RESTORED = "comment.restored"
+    COMMENT_ANSWERED = "comment.answered", "disposition", "text"
+
+    # An appeal's steps, the same as its public timeline (AppealEvent.kind is the part after "appeal.").
+    APPEAL_FILED = "appeal.filed", *_APPEAL, "organization", "system", "guideline", "version", "clauses", "deadline"
+    APPEAL_WITHDRAWN = "appeal.withdrawn", *_APPEAL
+    APPEAL_SCREENING = "appeal.screening", *_APPEAL
+    APPEAL_REDACTED = "appeal.redacted", *_APPEAL
+    APPEAL_ADMITTED = "appeal.admitted", *_APPEAL, "significant"
+    APPEAL_INADMISSIBLE = "appeal.inadmissible", *_APPEAL, "reason"
+    APPEAL_OFFERED = "appeal.offered", *_REVIEWER
+    APPEAL_ACCEPTED = "appeal.accepted", *_REVIEWER
+    APPEAL_DECLINED = "appeal.declined", *_REVIEWER
+    APPEAL_EXPIRED = "appeal.expired", *_REVIEWER
+    APPEAL_IN_REVIEW = "appeal.in_review", *_APPEAL
+    APPEAL_REASSIGNED = "appeal.reassigned", *_APPEAL
+    APPEAL_OVERDUE = "appeal.overdue", *_APPEAL
+    APPEAL_VOTED = "appeal.voted", *_REVIEWER
+    APPEAL_DECIDED = "appeal.decided", *_APPEAL, "decision", "outcome", "cited_clauses", "votes", "recommendations"
+    APPEAL_CORRECTED = "appeal.corrected", *_APPEAL, "decision", "supersedes", "outcome", "cited_clauses"
+    APPEAL_RESPONDED = "appeal.responded", *_APPEAL, "decision", "kind"
+
+    # A panel's recommendations and the organization's answers (RecommendationStep.kind after "recommendation.").
+    RECOMMENDATION_MADE = "recommendation.made", *_RECOMMENDATION
+    RECOMMENDATION_ACCEPTED = "recommendation.accepted", *_RECOMMENDATION
+    RECOMMENDATION_PARTLY_ACCEPTED = "recommendation.partly_accepted", *_RECOMMENDATION
+    RECOMMENDATION_DECLINED = "recommendation.declined", *_RECOMMENDATION
+    RECOMMENDATION_ALREADY_DONE = "recommendation.already_done", *_RECOMMENDATION
+    RECOMMENDATION_IN_PROGRESS = "recommendation.in_progress", *_RECOMMENDATION
+    RECOMMENDATION_IMPLEMENTED = "recommendation.implemented", *_RECOMMENDATION
+    RECOMMENDATION_OVERDUE = "recommendation.overdue", *_RECOMMENDATION
+
+    # Audits of non-public appeal data.
+    AUDIT_DECLARED = "audit.declared", "audit", "auditor", "title", "organizations", "period_from", "period_to"
+    AUDIT_READ = "audit.read", "audit", "auditor", "appeal", "data"
+    AUDIT_CLOSED = "audit.closed", "audit", "auditor", "note"
+    AUDIT_REPORT_PUBLISHED = "audit.report_published", "audit", "report", "auditor", "text_sha256", "pdf_sha256"
+    AUDIT_RESPONDED = "audit.responded", "audit", "response", "organization", "text_sha256"
+
+    # Not an event: manage.py seed_scale (and bench/) grows a record to a size with these, numbered.
+    SCALE_FILLER = "scale.filler", "n"
+
+    @classmethod
+    def of(cls, topic: str, step: str) -> "EntryKind":
+        """The kind recording `step` of a `topic`, where a model's own timeline names its steps (a recommendation's
+        answer is one of its states); UnknownKind when the record has no such kind."""
+        return checked_kind(f"{topic}.{step}")
+
+
+def checked_kind(kind: str) -> EntryKind:
+    try:
+        return EntryKind(kind)
+    except ValueError:
+        raise UnknownKind(f"{kind!r} is not a kind of entry the record declares (ledger.kinds.EntryKind).") from None
+
+
+def check_payload(kind: str, payload: dict) -> EntryKind:
+    """`kind` as declared, once `payload` has each of its fields: a set difference, cheap enough for every append."""
+    kind = checked_kind(kind)
+    if missing := kind.fields - payload.keys():
+        raise IncompletePayload(f"An entry of kind {kind} needs the payload fields {', '.join(sorted(missing))}.")
+    return kind
