@@ -2,11 +2,9 @@
 the model fields share one definition of each."""
 
 from datetime import timedelta
-from functools import partial
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Exists, OuterRef, QuerySet
@@ -35,7 +33,7 @@ from appeals.models import (
 from appeals.selectors import OVERTURNED_ANY
 from appeals.services import recommending
 from consultation.models import Guideline
-from core.forms import CheckAnswersForm, ListFilterForm, SiteForm, run_service
+from core.forms import CheckAnswersForm, ListFilterForm, ServiceForm, SiteForm
 from core.search import QUERY_MAX
 
 CLOCK_SKEW = timedelta(minutes=5)  # a device clock a little ahead is not "the future"
@@ -62,32 +60,6 @@ def at_most_clauses(keys):
 def at_most_attachments(files):
     if len(files) > settings.APPEAL_ATTACHMENTS_MAX:
         raise ValidationError(f"Attach at most {settings.APPEAL_ATTACHMENTS_MAX} files.")
-
-
-def call_service(form: forms.Form, service, **arguments):
-    """Run `service`; a ValidationError is shown on `form`, a refusal stays a 403 (appeals' pages answer it so)."""
-    return run_service(form, partial(service, **arguments), shown=(ValidationError,))
-
-
-def act_and_tell(request, form: "ServiceForm", service, **arguments) -> bool:
-    """For a button that returns to its page: run `service` by the signed-in person with the form's values, and
-    say in a message why it was refused, if it was."""
-    if form.is_valid():
-        call_service(form, service, by=request.user, **arguments, **form.arguments())
-    if form.errors:
-        messages.error(request, " ".join(message for problems in form.errors.values() for message in problems))
-    return not form.errors
-
-
-class ServiceForm(SiteForm):
-    """A form whose cleaned values are the keyword arguments of one service."""
-
-    def arguments(self) -> dict:
-        return dict(self.cleaned_data)
-
-
-class ConfirmForm(ServiceForm):
-    """A button with nothing to fill in."""
 
 
 class MultipleFileInput(forms.ClearableFileInput):
