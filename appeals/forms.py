@@ -32,7 +32,7 @@ from appeals.models import (
 )
 from appeals.selectors import OVERTURNED_ANY
 from appeals.services import recommending
-from consultation.models import Guideline
+from consultation.models import TAG_LENGTH, Guideline
 from core.forms import CheckAnswersForm, ListFilterForm, ServiceForm, SiteForm
 from core.search import QUERY_MAX
 
@@ -425,7 +425,7 @@ class DecisionSearchForm(ListFilterForm):
         required=False,
         choices=[("", "Any"), *Decision.OUTCOME_CHOICES, (OVERTURNED_ANY, "Overturned fully or partly")],
     )
-    topic = forms.CharField(label="Topic of a cited clause", required=False, max_length=40)
+    topic = forms.CharField(label="Topic of a cited clause", required=False, max_length=TAG_LENGTH)
     in_force = forms.ChoiceField(
         label="Corrected decisions",
         required=False,
@@ -451,9 +451,7 @@ class DecisionSearchForm(ListFilterForm):
         """The matching decisions, or none when a filter is not valid (the form then says why)."""
         if self.is_bound and not self.is_valid():
             return Decision.objects.none()
-        filters = {key: value for key, value in (self.cleaned_data if self.is_bound else {}).items() if value}
-        filters.pop("from", None), filters.pop("to", None)
-        return selectors.search_decisions(**filters)
+        return selectors.search_decisions(**{key: value for key, value in self.filters().items() if value})
 
 
 APPEAL_STATUS_CHOICES = [
@@ -471,7 +469,7 @@ class AppealListForm(ListFilterForm):
     system = forms.SlugField(label="AI system", required=False)
     guideline = forms.SlugField(label="Guideline", required=False)
     clause = forms.CharField(label="Clause key", required=False, max_length=CLAUSE_KEY_MAX)
-    topic = forms.CharField(label="Topic", required=False, max_length=40)
+    topic = forms.CharField(label="Topic", required=False, max_length=TAG_LENGTH)
     status = forms.ChoiceField(label="Status", required=False, choices=APPEAL_STATUS_CHOICES)
     reason = forms.ChoiceField(
         label="Inadmissible because", required=False, choices=[("", "Any reason"), *Appeal.INADMISSIBLE_REASONS]
@@ -482,4 +480,4 @@ class AppealListForm(ListFilterForm):
         """The matching appeals, newest first, or none when a filter is not valid (the form then says why)."""
         if self.is_bound and not self.is_valid():
             return Appeal.objects.none()
-        return selectors.public_appeals(**(self.cleaned_data if self.is_bound else {}))
+        return selectors.public_appeals(**self.filters())

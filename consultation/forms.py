@@ -314,4 +314,4 @@ class CommentListForm(ListFilterForm):
     def comments(self) -> QuerySet[Comment]:
         if self.is_bound and not self.is_valid():
             return Comment.objects.none()
-        return selectors.public_comments(**(self.cleaned_data if self.is_bound else {}))
+        return selectors.public_comments(**self.filters())

@@ -1,6 +1,6 @@
 """Showing a service's refusal on the form that asked for it, and checking answers before an irreversible act."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TypeVar
 
@@ -111,13 +111,34 @@ class MonthsForm(SiteForm):
         return cleaned
 
 
+def unknown_parameters(given: Iterable[str], known: Iterable[str]) -> str:
+    """ "Unknown parameter: topik" for the query parameters a list does not read, or "" when it reads them all: a
+    misspelt filter is refused rather than silently showing the whole list."""
+    unknown = sorted(set(given) - set(known))
+    if not unknown:
+        return ""
+    return f"Unknown parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}"
+
+
 class ListFilterForm(MonthsForm):
     """The filters of a public list paged by id: `before`, the cursor (refused with `no_such_page` when it is not an
-    id), and, when `period_label` is set, `from` and `to` as months or quarters, cleaned into `first` and `last`."""
+    id), and, when `period_label` is set, `from` and `to` as months or quarters, cleaned into `first` and `last`.
+    Any other query parameter is refused by name (`unknown_parameters`)."""
 
     no_such_page = "No such page."
     period_label = ""  # "Filed" gives the fields "Filed from" and "Filed up to"
     before = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if problem := unknown_parameters(self.data, self.fields):
+            raise ValidationError(problem, code="unknown_parameter")
+        return cleaned
+
+    def filters(self) -> dict:
+        """The cleaned filters as a list selector takes them: `first` and `last` rather than `from` and `to`."""
+        cleaned = self.cleaned_data if self.is_bound else {}
+        return {key: value for key, value in cleaned.items() if key not in ("from", "to")}
 
     @property
     def period_labels(self) -> tuple[str, str] | None:
