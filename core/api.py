@@ -70,7 +70,8 @@ class KnownParameters:
         super().initial(request, *args, **kwargs)
         if request.method not in ("GET", "HEAD"):
             return
-        pager = [getattr(self.paginator, name, None) for name in PAGER_PARAMETERS]
+        # The class, not self.paginator: that would fix the pager before get_queryset may choose a ranked one.
+        pager = [getattr(self.pagination_class, name, None) for name in PAGER_PARAMETERS]
         known = [*self.parameters, api_settings.URL_FORMAT_OVERRIDE, *filter(None, pager)]
         if problem := unknown_parameters(request.query_params, known):
             raise exceptions.ValidationError({"non_field_errors": [problem]})
