@@ -26,7 +26,7 @@ from appeals.models import (
     Vote,
 )
 from consultation.models import Guideline
-from core.api import CursorPagination, RankedCursorPagination
+from core.api import CursorPagination, KnownParameters, RankedCursorPagination
 from core.search import QUERY_MAX
 
 
@@ -72,6 +72,12 @@ class AppealInput(serializers.Serializer):
         return data
 
 
+def slug_filter(model) -> serializers.CharField:
+    """An optional filter by a slug of `model`, no longer than the slug may be."""
+    length = model._meta.get_field("slug").max_length
+    return serializers.CharField(max_length=length, required=False, default="", allow_blank=True)
+
+
 class DecisionFilter(serializers.Serializer):
     q = serializers.CharField(
         max_length=QUERY_MAX,
@@ -80,9 +86,9 @@ class DecisionFilter(serializers.Serializer):
         allow_blank=True,
         error_messages={"max_length": f"Search for at most {QUERY_MAX} characters: a few words find more."},
     )
-    organization = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
-    guideline = serializers.CharField(max_length=80, required=False, default="", allow_blank=True)
-    system = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
+    organization = slug_filter(Organization)
+    guideline = slug_filter(Guideline)
+    system = slug_filter(AISystem)
     clause = serializers.CharField(max_length=CLAUSE_KEY_MAX, required=False, default="", allow_blank=True)
     outcome = serializers.ChoiceField(choices=Decision.OUTCOME_CHOICES, required=False, default="", allow_blank=True)
 
@@ -313,10 +319,11 @@ class AppealDetail(APIView):
         ),
     ]
 )
-class DecisionList(generics.ListAPIView):
+class DecisionList(KnownParameters, generics.ListAPIView):
     """The public decision database, newest first, cursor-paginated; a search (`q`) lists the best matches first,
     each with a `snippet` of where it matched."""
 
+    parameters = tuple(DecisionFilter().fields)
     serializer_class = DecisionOutput
     pagination_class = CursorPagination
 
@@ -349,9 +356,10 @@ class RecommendationFilter(serializers.Serializer):
         )
     ]
 )
-class OrganizationRecommendationList(generics.ListAPIView):
+class OrganizationRecommendationList(KnownParameters, generics.ListAPIView):
     """The recommendations made to an organization and its answers, newest first, cursor-paginated."""
 
+    parameters = tuple(RecommendationFilter().fields)
     serializer_class = RecommendationOutput
     pagination_class = CursorPagination
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from appeals import forms, selectors, services
 from appeals.models import Appeal
+from core.forms import ConfirmForm, act_and_tell, run_service
 
 FILING_PAGE = "appeals/file_appeal.html"
 
@@ -20,7 +21,7 @@ def file_appeal(request):
     form = forms.AppealForm(request.POST or None, request.FILES or None, clauses=context["clauses"])
     if request.method == "POST" and form.is_valid():
         where = {"system": context["system"], "guideline": context["guideline"]}
-        if appeal := forms.call_service(form, services.file_appeal, by=request.user, **where, **form.arguments()):
+        if appeal := run_service(form, services.file_appeal, by=request.user, **where, **form.arguments()):
             return redirect("appeal-filed", appeal.public_id)
     context.update(form=form, duplicate=form.is_a_duplicate)
     return render(request, FILING_PAGE, context, status=400 if form.errors else 200)
@@ -44,6 +45,6 @@ def my_appeals(request):
 @login_required
 def withdraw_appeal(request, public_id: str):
     appeal = get_object_or_404(Appeal, public_id=public_id)
-    if forms.act_and_tell(request, forms.ConfirmForm(request.POST), services.withdraw_appeal, appeal=appeal):
+    if act_and_tell(request, ConfirmForm(request.POST), services.withdraw_appeal, appeal=appeal):
         messages.success(request, f"Appeal {appeal.public_id} is withdrawn.")
     return redirect(appeal)

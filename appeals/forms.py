@@ -2,11 +2,9 @@
 the model fields share one definition of each."""
 
 from datetime import timedelta
-from functools import partial
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Exists, OuterRef, QuerySet
@@ -34,8 +32,8 @@ from appeals.models import (
 )
 from appeals.selectors import OVERTURNED_ANY
 from appeals.services import recommending
-from consultation.models import Guideline
-from core.forms import CheckAnswersForm, ListFilterForm, SiteForm, run_service
+from consultation.models import TAG_LENGTH, Guideline
+from core.forms import CheckAnswersForm, ListFilterForm, ServiceForm, SiteForm
 from core.search import QUERY_MAX
 
 CLOCK_SKEW = timedelta(minutes=5)  # a device clock a little ahead is not "the future"
@@ -62,32 +60,6 @@ def at_most_clauses(keys):
 def at_most_attachments(files):
     if len(files) > settings.APPEAL_ATTACHMENTS_MAX:
         raise ValidationError(f"Attach at most {settings.APPEAL_ATTACHMENTS_MAX} files.")
-
-
-def call_service(form: forms.Form, service, **arguments):
-    """Run `service`; a ValidationError is shown on `form`, a refusal stays a 403 (appeals' pages answer it so)."""
-    return run_service(form, partial(service, **arguments), shown=(ValidationError,))
-
-
-def act_and_tell(request, form: "ServiceForm", service, **arguments) -> bool:
-    """For a button that returns to its page: run `service` by the signed-in person with the form's values, and
-    say in a message why it was refused, if it was."""
-    if form.is_valid():
-        call_service(form, service, by=request.user, **arguments, **form.arguments())
-    if form.errors:
-        messages.error(request, " ".join(message for problems in form.errors.values() for message in problems))
-    return not form.errors
-
-
-class ServiceForm(SiteForm):
-    """A form whose cleaned values are the keyword arguments of one service."""
-
-    def arguments(self) -> dict:
-        return dict(self.cleaned_data)
-
-
-class ConfirmForm(ServiceForm):
-    """A button with nothing to fill in."""
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -453,7 +425,7 @@ class DecisionSearchForm(ListFilterForm):
         required=False,
         choices=[("", "Any"), *Decision.OUTCOME_CHOICES, (OVERTURNED_ANY, "Overturned fully or partly")],
     )
-    topic = forms.CharField(label="Topic of a cited clause", required=False, max_length=40)
+    topic = forms.CharField(label="Topic of a cited clause", required=False, max_length=TAG_LENGTH)
     in_force = forms.ChoiceField(
         label="Corrected decisions",
         required=False,
@@ -479,9 +451,7 @@ class DecisionSearchForm(ListFilterForm):
         """The matching decisions, or none when a filter is not valid (the form then says why)."""
         if self.is_bound and not self.is_valid():
             return Decision.objects.none()
-        filters = {key: value for key, value in (self.cleaned_data if self.is_bound else {}).items() if value}
-        filters.pop("from", None), filters.pop("to", None)
-        return selectors.search_decisions(**filters)
+        return selectors.search_decisions(**{key: value for key, value in self.filters().items() if value})
 
 
 APPEAL_STATUS_CHOICES = [
@@ -499,7 +469,7 @@ class AppealListForm(ListFilterForm):
     system = forms.SlugField(label="AI system", required=False)
     guideline = forms.SlugField(label="Guideline", required=False)
     clause = forms.CharField(label="Clause key", required=False, max_length=CLAUSE_KEY_MAX)
-    topic = forms.CharField(label="Topic", required=False, max_length=40)
+    topic = forms.CharField(label="Topic", required=False, max_length=TAG_LENGTH)
     status = forms.ChoiceField(label="Status", required=False, choices=APPEAL_STATUS_CHOICES)
     reason = forms.ChoiceField(
         label="Inadmissible because", required=False, choices=[("", "Any reason"), *Appeal.INADMISSIBLE_REASONS]
@@ -510,4 +480,4 @@ class AppealListForm(ListFilterForm):
         """The matching appeals, newest first, or none when a filter is not valid (the form then says why)."""
         if self.is_bound and not self.is_valid():
             return Appeal.objects.none()
-        return selectors.public_appeals(**(self.cleaned_data if self.is_bound else {}))
+        return selectors.public_appeals(**self.filters())

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from appeals import forms, selectors, services
 from appeals.models import Appeal
-from core.forms import check_answers
+from core.forms import ConfirmForm, act_and_tell, check_answers
 
 
 def _appeal_to_moderate(request, public_id: str) -> Appeal:
@@ -52,7 +52,7 @@ def screen_appeal(request, public_id: str, inadmissible_form=None):
 @login_required
 def start_screening(request, public_id: str):
     appeal = _appeal_to_moderate(request, public_id)
-    if forms.act_and_tell(request, forms.ConfirmForm(request.POST), services.start_screening, appeal=appeal):
+    if act_and_tell(request, ConfirmForm(request.POST), services.start_screening, appeal=appeal):
         messages.success(request, "You are screening this appeal.")
     return redirect("screen-appeal", public_id)
 
@@ -62,7 +62,7 @@ def start_screening(request, public_id: str):
 def redact(request, public_id: str):
     appeal = _appeal_to_moderate(request, public_id)
     form = forms.RedactForm.for_appeal(appeal, request.POST)
-    if forms.act_and_tell(request, form, services.redact_refusal, appeal=appeal):
+    if act_and_tell(request, form, services.redact_refusal, appeal=appeal):
         messages.success(request, "The public excerpts and grounds are saved.")
     return redirect("screen-appeal", public_id)
 
@@ -71,7 +71,7 @@ def redact(request, public_id: str):
 @login_required
 def admit(request, public_id: str):
     appeal = _appeal_to_moderate(request, public_id)
-    if forms.act_and_tell(request, forms.AdmitForm(request.POST), services.admit_appeal, appeal=appeal):
+    if act_and_tell(request, forms.AdmitForm(request.POST), services.admit_appeal, appeal=appeal):
         messages.success(request, f"Appeal {appeal.public_id} is admitted and is being routed to reviewers.")
     return redirect("screen-appeal", public_id)
 
@@ -88,7 +88,7 @@ def inadmissible(request, public_id: str):
     )  # fmt: skip
     if check:
         return check
-    if forms.act_and_tell(request, form, services.declare_inadmissible, appeal=appeal):
+    if act_and_tell(request, form, services.declare_inadmissible, appeal=appeal):
         messages.success(request, f"Appeal {appeal.public_id} is declared inadmissible.")
     return redirect("screen-appeal", public_id)
 
@@ -98,6 +98,6 @@ def inadmissible(request, public_id: str):
 def route_by_hand(request, public_id: str):
     appeal = _appeal_to_moderate(request, public_id)
     form = forms.RouteForm(request.POST, appeal=appeal)
-    if forms.act_and_tell(request, form, services.assign_reviewer_by_hand, appeal=appeal):
+    if act_and_tell(request, form, services.assign_reviewer_by_hand, appeal=appeal):
         messages.success(request, f"Offered to {form.arguments()['reviewer'].handle}.")
     return redirect("screen-appeal", public_id)

@@ -34,4 +34,4 @@ def organization(request, org: str):
         "is_publisher": permissions.can_publish_for(request.user, organization),
         "response_days": settings.RECOMMENDATION_RESPONSE_DAYS,
     }
-    return render(request, "appeals/organization.html", context)
+    return render(request, "appeals/organization.html", context, status=400 if form.errors else 200)

@@ -59,7 +59,7 @@ def decisions(request):
         "query": form.query_without_page(),
         "is_publisher": permissions.publisher_organizations(request.user).exists(),
     }
-    return render(request, "appeals/decisions.html", context)
+    return render(request, "appeals/decisions.html", context, status=400 if form.errors else 200)
 
 
 def decisions_export(request):

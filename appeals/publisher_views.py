@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts import permissions
 from appeals import forms, selectors, services
+from core.forms import run_service
 
 
 @login_required
@@ -31,7 +32,7 @@ def respond_to_decision(request, pk: int):
     form = forms.ResponseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         arguments = {"decision": decision, "by": request.user, **form.arguments()}
-        if forms.call_service(form, services.respond_to_decision, **arguments):
+        if run_service(form, services.respond_to_decision, **arguments):
             messages.success(request, "The organization's response is published.")
             return redirect(decision.get_absolute_url())
     context = {"decision": decision, "form": form, "responses": list(decision.responses.all())}
@@ -47,7 +48,7 @@ def answer_recommendation(request, pk: int):
     form = forms.AnswerRecommendationForm(data, recommendation=recommendation)
     if request.method == "POST" and form.is_valid():
         arguments = {"recommendation": recommendation, "by": request.user, **form.arguments()}
-        if step := forms.call_service(form, services.answer_recommendation, **arguments):
+        if step := run_service(form, services.answer_recommendation, **arguments):
             messages.success(request, f"Your answer is published: {step.get_kind_display().lower()}.")
             return redirect(recommendation.get_absolute_url())
     context = {"recommendation": recommendation, "form": form}

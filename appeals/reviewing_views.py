@@ -13,7 +13,7 @@ from accounts import permissions
 from accounts.models import ReviewerProfile
 from appeals import forms, selectors, services
 from appeals.models import Appeal, Assignment, Decision
-from core.forms import check_answers
+from core.forms import ConfirmForm, act_and_tell, check_answers, run_service
 
 
 def _reviewer_or_403(request) -> ReviewerProfile:
@@ -67,7 +67,7 @@ def review(request, pk: int, decision_form=None, decline_form=None):
 @login_required
 def accept(request, pk: int):
     assignment = _own_assignment(request, pk)
-    if forms.act_and_tell(request, forms.ConfirmForm(request.POST), services.accept_assignment, assignment=assignment):
+    if act_and_tell(request, ConfirmForm(request.POST), services.accept_assignment, assignment=assignment):
         messages.success(request, f"You accepted appeal {assignment.appeal.public_id}.")
     return redirect("review", pk)
 
@@ -78,9 +78,7 @@ def decline(request, pk: int):
     assignment = _own_assignment(request, pk)
     form = forms.DeclineForm(request.POST)
     if form.is_valid():
-        forms.call_service(
-            form, services.decline_assignment, assignment=assignment, by=request.user, **form.arguments()
-        )
+        run_service(form, services.decline_assignment, assignment=assignment, by=request.user, **form.arguments())
     if form.errors:
         return review(request, pk, decline_form=form)
     messages.success(request, f"You declined appeal {assignment.appeal.public_id}. It goes to someone else.")
@@ -96,9 +94,7 @@ def decide(request, pk: int):
     check = check_answers(request, form, show_form=show_form, **_decision_check_page(assignment.appeal))
     if check:
         return check
-    decision = forms.call_service(
-        form, services.decide_appeal, assignment=assignment, by=request.user, **form.arguments()
-    )
+    decision = run_service(form, services.decide_appeal, assignment=assignment, by=request.user, **form.arguments())
     if form.errors:
         return show_form()
     return _after_deciding(request, assignment.appeal, decision)
@@ -129,7 +125,7 @@ def correct_decision(request, pk: int):
     form = forms.CorrectionForm(request.POST or None, decision=decision)
     if request.method == "POST" and form.is_valid():
         arguments = {"decision": decision, "by": request.user, **form.arguments()}
-        if correction := forms.call_service(form, services.correct_decision, **arguments):
+        if correction := run_service(form, services.correct_decision, **arguments):
             messages.success(request, "The correction is published; the original stays visible.")
             return redirect(correction.get_absolute_url())
     context = {"decision": decision, "form": form}

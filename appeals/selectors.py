@@ -476,7 +476,6 @@ def public_appeals(
     first=None,
     last=None,
     before: int | None = None,
-    **ignored,
 ) -> QuerySet[Appeal]:
     appeals = Appeal.objects.select_related("guideline__organization", "refusal__system").prefetch_related(
         "contested_clauses"

@@ -3,7 +3,7 @@ from rest_framework import generics, serializers
 
 from accounts.models import Organization
 from audits.models import Audit, AuditReport, AuditResponse
-from core.api import CursorPagination
+from core.api import CursorPagination, KnownParameters
 
 
 class AuditFilter(serializers.Serializer):
@@ -74,9 +74,10 @@ class AuditOutput(serializers.ModelSerializer):
 
 
 @extend_schema(parameters=[OpenApiParameter("organization", str, description="Organization slug.")])
-class AuditList(generics.ListAPIView):
+class AuditList(KnownParameters, generics.ListAPIView):
     """Every declared audit, newest first, cursor-paginated; with `organization`, those covering it."""
 
+    parameters = ("organization",)
     serializer_class = AuditOutput
     pagination_class = CursorPagination
 

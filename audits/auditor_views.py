@@ -3,8 +3,6 @@
 Every page or file of non-public data is recorded (audits.services.record_read) in the transaction that serves it;
 a refused request is refused before anything is recorded."""
 
-from functools import partial
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,11 +12,10 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from appeals import selectors as appeal_selectors
-from appeals.forms import act_and_tell, call_service
 from appeals.public_views import attachment_response
 from audits import forms, selectors, services
 from audits.models import Audit
-from core.forms import check_answers, first_error
+from core.forms import act_and_tell, check_answers, first_error, run_service
 
 APPEALS_PER_PAGE = 50
 
@@ -58,7 +55,7 @@ def declare_audit(request):
     )
     if check:
         return check
-    audit = call_service(form, services.declare_audit, by=request.user, **form.arguments())
+    audit = run_service(form, services.declare_audit, by=request.user, **form.arguments())
     if audit is None:
         return show_form()
     messages.success(request, "The audit is declared and on the public record.")
@@ -128,8 +125,8 @@ def audit_attachment(request, pk: int, public_id: str, attachment: int):
 def publish_report(request, pk: int):
     audit = _own_audit(request, pk)
     form = forms.ReportForm(request.POST or None, request.FILES or None)
-    publish = partial(call_service, form, services.publish_report, audit=audit, by=request.user)
-    if request.method == "POST" and form.is_valid() and publish(**form.arguments()):
+    publishing = request.method == "POST" and form.is_valid()
+    if publishing and run_service(form, services.publish_report, audit=audit, by=request.user, **form.arguments()):
         messages.success(request, "The report is published.")
         return redirect(audit)
     context = {"audit": audit, "form": form}

@@ -2,9 +2,8 @@ from django import forms
 from django.http import Http404
 
 from accounts.models import Organization
-from appeals.forms import ServiceForm
 from audits.models import NOTE_MAX, ORGANIZATIONS_MAX, PURPOSE_MAX, REPORT_MAX, RESPONSE_MAX, TITLE_MAX
-from core.forms import CheckAnswersForm
+from core.forms import CheckAnswersForm, ServiceForm
 
 
 class DeclareAuditForm(CheckAnswersForm, ServiceForm):

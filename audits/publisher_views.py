@@ -5,10 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
-from appeals.forms import call_service
 from audits import forms, services
 from audits.models import Audit
-from core.forms import check_answers
+from core.forms import check_answers, run_service
 
 
 @login_required
@@ -35,7 +34,7 @@ def respond_to_audit(request, pk: int):
     )
     if check:
         return check
-    if call_service(form, services.respond_to_audit, audit=audit, by=request.user, **form.arguments()):
+    if run_service(form, services.respond_to_audit, audit=audit, by=request.user, **form.arguments()):
         messages.success(request, "The organization's response is published.")
         return redirect(audit)
     return show_form()

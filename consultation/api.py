@@ -33,7 +33,7 @@ from consultation.models import (
 from consultation.models import Response as Answer
 from consultation.services import closing, drafting, periods
 from consultation.services import comments as commenting
-from core.api import CursorPagination, RankedCursorPagination
+from core.api import CursorPagination, KnownParameters, RankedCursorPagination
 from core.ids import parse_id
 from core.ratelimit import client_ip
 from core.search import QUERY_MAX
@@ -287,9 +287,10 @@ def _create_version(guideline: Guideline, values: dict, *, by) -> GuidelineVersi
         OpenApiParameter("status", OpenApiTypes.STR, description="Status of the newest public version."),
     ]
 )
-class GuidelineList(generics.ListAPIView):
+class GuidelineList(KnownParameters, generics.ListAPIView):
     """Guidelines with a public version; publishers create guidelines for their organization here."""
 
+    parameters = ("organization", "status")
     serializer_class = GuidelineOutput
     permission_classes = [IsAuthenticatedOrReadOnly]
 
@@ -366,10 +367,11 @@ class VersionDetail(APIView):
         OpenApiParameter("cluster", OpenApiTypes.INT, description="Only the comments of this cluster."),
     ]
 )
-class CommentList(generics.ListAPIView):
+class CommentList(KnownParameters, generics.ListAPIView):
     """A version's comments, oldest first (a search: best match first). Citizens post comments and replies here
     while the period is open."""
 
+    parameters = ("q", "clause", "cluster")
     serializer_class = CommentOutput
     pagination_class = OldestFirst
     permission_classes = [IsAuthenticatedOrReadOnly]

@@ -23,7 +23,7 @@ from consultation.models import (
     Response,
     validate_clause_key,
 )
-from core.forms import CheckAnswersForm, ListFilterForm
+from core.forms import CheckAnswersForm, ListFilterForm, ServiceForm
 from core.ids import parse_id
 from core.search import QUERY_MAX
 
@@ -101,7 +101,7 @@ class FollowForm(forms.Form):
     action = forms.ChoiceField(choices=[("follow", "Follow"), ("unfollow", "Unfollow")], required=False)
 
 
-class HideForm(forms.Form):
+class HideForm(ServiceForm):
     reason = forms.ChoiceField(
         choices=Comment.HIDDEN_REASONS, error_messages={"required": "Choose one of the listed reasons.",
                                                         "invalid_choice": "Choose one of the listed reasons."}
@@ -314,4 +314,4 @@ class CommentListForm(ListFilterForm):
     def comments(self) -> QuerySet[Comment]:
         if self.is_bound and not self.is_valid():
             return Comment.objects.none()
-        return selectors.public_comments(**(self.cleaned_data if self.is_bound else {}))
+        return selectors.public_comments(**self.filters())

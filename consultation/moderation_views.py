@@ -1,6 +1,5 @@
 """The moderators' queue of reported comments, and hiding and restoring. Never open to publishers."""
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +15,7 @@ from consultation.forms import HideForm
 from consultation.models import Comment, CommentCluster
 from consultation.services import bursts
 from consultation.services.comments import dismiss_reports, hide_comment, restore_comment
-from core.forms import first_error, run_service
+from core.forms import REFUSED, ConfirmForm, ServiceForm, act_and_tell, first_error, run_service
 from core.redirects import next_url
 
 QUEUE_PAGE_SIZE = 50
@@ -42,15 +41,11 @@ def queue(request):
     return render(request, "consultation/moderation/queue.html", context)
 
 
-def _moderate(request, pk: int, form: forms.Form, action, success: str):
+def _moderate(request, pk: int, form: ServiceForm, action, success: str):
     """Run one moderation action on a comment; the service refuses a moderator with a conflict of interest."""
     _require_moderator(request)
     comment = get_object_or_404(Comment.objects.select_related("version__guideline__organization"), pk=pk)
-    if form.is_valid():
-        run_service(form, lambda: action(comment=comment, **form.cleaned_data, by=request.user))
-    if form.errors:
-        messages.error(request, first_error(form))
-    else:
+    if act_and_tell(request, form, action, shown=REFUSED, comment=comment):
         messages.success(request, success)
     return redirect(next_url(request, reverse("comment-moderation-queue")))
 
@@ -77,7 +72,9 @@ def hide_burst(request, pk: int):
     cluster = get_object_or_404(CommentCluster.objects.select_related("version__guideline__organization"), pk=pk)
     form = HideForm(request.POST)
     if form.is_valid():
-        count = run_service(form, lambda: bursts.hide_burst(cluster=cluster, **form.cleaned_data, by=request.user))
+        count = run_service(
+            form, bursts.hide_burst, shown=REFUSED, cluster=cluster, **form.cleaned_data, by=request.user
+        )
     if form.errors:
         messages.error(request, first_error(form))
     else:
@@ -95,12 +92,12 @@ def hide(request, pk: int):
 @require_POST
 @login_required
 def restore(request, pk: int):
-    form = forms.Form(request.POST)
+    form = ConfirmForm(request.POST)
     return _moderate(request, pk, form, restore_comment, "The comment is public again; its author has been told.")
 
 
 @require_POST
 @login_required
 def dismiss(request, pk: int):
-    form = forms.Form(request.POST)
+    form = ConfirmForm(request.POST)
     return _moderate(request, pk, form, dismiss_reports, "The reports are dismissed; the comment stays.")

@@ -29,7 +29,7 @@ from consultation.forms import (
 from consultation.models import Clause, Guideline, GuidelineVersion, Response
 from consultation.pressure import clause_pressure
 from consultation.services import closing, drafting, periods
-from core.forms import check_answers, first_error, run_service
+from core.forms import REFUSED, ConfirmForm, check_answers, first_error, run_service
 
 RESPONSES_PER_PAGE = 200
 
@@ -63,7 +63,7 @@ def publish_home(request):
         raise PermissionDenied("This page is for publishers of an organization.")
     form = GuidelineForm(request.POST or None, organizations=organizations)
     if form.is_valid():
-        guideline = run_service(form, lambda: drafting.create_guideline(**form.cleaned_data, by=request.user))
+        guideline = run_service(form, drafting.create_guideline, shown=REFUSED, **form.cleaned_data, by=request.user)
         if guideline:
             messages.success(request, f"{guideline.title} is created. Start its first draft below.")
             return redirect("publish-guideline", guideline.organization.slug, guideline.slug)
@@ -83,9 +83,9 @@ def publish_guideline(request, org: str, slug: str):
 @login_required
 def new_draft(request, org: str, slug: str):
     guideline = _publisher_guideline(request, org, slug)
-    form = forms.Form(request.POST)
+    form = ConfirmForm(request.POST)
     form.is_valid()
-    version = run_service(form, lambda: drafting.create_draft_version(guideline=guideline, by=request.user))
+    version = run_service(form, drafting.create_draft_version, shown=REFUSED, guideline=guideline, by=request.user)
     if version is None:
         messages.error(request, first_error(form))
         return redirect("publish-guideline", org, slug)
@@ -99,8 +99,9 @@ def import_draft(request, org: str, slug: str):
     form = ImportForm(request.POST or None, request.FILES or None)
     if form.is_valid():
         values = {key: form.cleaned_data[key] for key in ("markdown", "summary_of_changes")}
-        import_markdown = partial(drafting.import_draft_from_markdown, guideline=guideline, **values, by=request.user)
-        version = run_service(form, import_markdown)
+        version = run_service(
+            form, drafting.import_draft_from_markdown, shown=REFUSED, guideline=guideline, **values, by=request.user
+        )
         if version:
             messages.success(request, _imported(version))
             return redirect(_manage_url(version))
@@ -146,7 +147,7 @@ def _version_context(version: GuidelineVersion) -> dict:
 def _act(request, version: GuidelineVersion, name: str, form: forms.Form, action, success: str):
     """Run one publisher action: on success go back to the version's page, on refusal show why next to the form."""
     if form.is_valid():
-        run_service(form, lambda: action(**form.cleaned_data, by=request.user))
+        run_service(form, action, shown=REFUSED, **form.cleaned_data, by=request.user)
     if form.errors:
         return _version_page(request, version, {name: form})
     messages.success(request, success)
@@ -169,7 +170,7 @@ def edit_clause(request, org: str, slug: str, number: int, key: str):
     initial = {"heading": clause.heading, "text": clause.text, "tags": ", ".join(clause.tags)}
     form = ClauseForm(request.POST or None, initial=initial)
     if form.is_valid():
-        run_service(form, lambda: drafting.edit_clause(clause=clause, **form.cleaned_data, by=request.user))
+        run_service(form, drafting.edit_clause, shown=REFUSED, clause=clause, **form.cleaned_data, by=request.user)
         if not form.errors:
             messages.success(request, f"Clause {clause.key} saved.")
             return redirect(_manage_url(version))
@@ -194,7 +195,7 @@ def remove_clause(request, org: str, slug: str, number: int, key: str):
     version = _publisher_version(request, org, slug, number)
     clause = get_object_or_404(Clause, version=version, key=key)
     remove = partial(drafting.remove_clause, clause=clause)
-    return _act(request, version, "remove", forms.Form(request.POST), remove, f"Clause {key} removed.")
+    return _act(request, version, "remove", ConfirmForm(request.POST), remove, f"Clause {key} removed.")
 
 
 @require_POST
@@ -247,7 +248,7 @@ def respond(request, org: str, slug: str, number: int):
     version = _publisher_version(request, org, slug, number)
     form = ResponseForm(request.POST, version=version)
     if form.is_valid():
-        count = run_service(form, lambda: _respond(version, by=request.user, **form.cleaned_data))
+        count = run_service(form, _respond, shown=REFUSED, version=version, by=request.user, **form.cleaned_data)
     if form.errors:
         messages.error(request, first_error(form))
     else:
@@ -256,7 +257,7 @@ def respond(request, org: str, slug: str, number: int):
     return redirect("publish-responses", org, slug, number)
 
 
-def _respond(version: GuidelineVersion, *, comment, cluster, clause, disposition: str, text: str, by) -> int | None:
+def _respond(*, version: GuidelineVersion, comment, cluster, clause, disposition: str, text: str, by) -> int | None:
     if comment is not None:
         closing.respond_to_comment(comment=comment, disposition=disposition, text=text, by=by)
         return None
@@ -276,7 +277,9 @@ def publish_final(request, org: str, slug: str, number: int):
     check = check_answers(request, form, show_form=page, **form.check_page(version))
     if check:
         return check
-    if run_service(form, lambda: closing.publish_final_version(version=version, **form.arguments(), by=request.user)):
+    if run_service(
+        form, closing.publish_final_version, shown=REFUSED, version=version, **form.arguments(), by=request.user
+    ):
         messages.success(request, f"Version {version.number} is published as final.")
         return redirect(version.get_absolute_url())
     return page()

@@ -552,7 +552,6 @@ def public_comments(
     first=None,
     last=None,
     before: int | None = None,
-    **ignored,
 ) -> QuerySet[Comment]:
     comments = (
         Comment.objects.published().top_level().select_related("version__guideline__organization", "clause", "response")

@@ -18,7 +18,7 @@ from consultation.forms import ClusterPageForm, CommentForm, CommentListForm, Co
 from consultation.models import Clause, ClauseChange, Comment, CommentCluster, Guideline, GuidelineVersion
 from consultation.pressure import clause_pressure
 from consultation.services import comments as service
-from core.forms import first_error, run_service
+from core.forms import REFUSED, first_error, run_service
 from core.ratelimit import client_ip
 from core.redirects import next_url
 from core.search import page_key
@@ -166,7 +166,7 @@ def _posted(form: CommentForm, version: GuidelineVersion, *, ip: str, by) -> Com
     """The comment stored from a valid form, or None with the reason on the form."""
     if not form.is_valid():
         return None
-    return run_service(form, lambda: service.post_comment(version=version, **form.cleaned_data, ip=ip, by=by))
+    return run_service(form, service.post_comment, shown=REFUSED, version=version, **form.cleaned_data, ip=ip, by=by)
 
 
 def _comment_page(request, version: GuidelineVersion, form: CommentForm, *, show_errors: bool):
@@ -199,7 +199,7 @@ def endorse_comment(request, org: str, slug: str, number: int, pk: int):
     comment = get_object_or_404(Comment, version=version, pk=pk)
     form = forms.Form(request.POST)
     form.is_valid()
-    run_service(form, lambda: service.endorse_comment(comment=comment, by=request.user))
+    run_service(form, service.endorse_comment, shown=REFUSED, comment=comment, by=request.user)
     error = first_error(form) if form.errors else ""
     if request.htmx:
         return _endorse_fragment(request, version, pk, error)
@@ -223,7 +223,7 @@ def report_comment(request, org: str, slug: str, number: int, pk: int):
     comment = get_object_or_404(Comment.objects.select_related("author", "clause"), version=version, pk=pk)
     form = ReportForm(request.POST or None)
     if form.is_valid():
-        run_service(form, lambda: service.report_comment(comment=comment, **form.cleaned_data, by=request.user))
+        run_service(form, service.report_comment, shown=REFUSED, comment=comment, **form.cleaned_data, by=request.user)
         if not form.errors:
             messages.success(request, "Thank you. The moderators will look at this comment.")
             return redirect(f"{version.get_absolute_url()}#comment-{comment.pk}")
@@ -239,7 +239,9 @@ def follow_guideline(request, org: str, slug: str):
     if form.is_valid() and form.cleaned_data["action"] == "unfollow":
         service.unfollow_guideline(guideline=guideline, by=request.user)
         messages.success(request, f"You no longer follow {guideline.title}.")
-    elif form.is_valid() and run_service(form, lambda: service.follow_guideline(guideline=guideline, by=request.user)):
+    elif form.is_valid() and run_service(
+        form, service.follow_guideline, shown=REFUSED, guideline=guideline, by=request.user
+    ):
         messages.success(request, f"You follow {guideline.title}: we will email you when it opens and closes.")
     else:
         messages.error(request, first_error(form))

@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from rest_framework import exceptions, pagination, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.forms import unknown_parameters
 from core.ratelimit import RateLimited
 
 
@@ -51,6 +53,28 @@ class RankedCursorPagination(CursorPagination):
     plain keyset however many matches tie on rank."""
 
     ordering = "-search_key"
+
+
+PAGER_PARAMETERS = ("cursor_query_param", "page_query_param", "page_size_query_param")
+
+
+class KnownParameters:
+    """For a list view: a query parameter it does not read is a 400 naming it, so that a misspelt filter (`?topik=`)
+    is not silently the whole list. `parameters` names the filters `get_queryset` reads; the pager's parameters and
+    `format` are known to every list. (A mixin: generics.ListAPIView cannot be imported here, where the pagination
+    it loads from the settings is defined.)"""
+
+    parameters: tuple[str, ...] = ()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD"):
+            return
+        # The class, not self.paginator: that would fix the pager before get_queryset may choose a ranked one.
+        pager = [getattr(self.pagination_class, name, None) for name in PAGER_PARAMETERS]
+        known = [*self.parameters, api_settings.URL_FORMAT_OVERRIDE, *filter(None, pager)]
+        if problem := unknown_parameters(request.query_params, known):
+            raise exceptions.ValidationError({"non_field_errors": [problem]})
 
 
 def exception_handler(exc, context):

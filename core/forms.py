@@ -1,10 +1,11 @@
 """Showing a service's refusal on the form that asked for it, and checking answers before an irreversible act."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -29,21 +30,36 @@ def add_service_errors(form: forms.Form, error: ValidationError | PermissionDeni
         form.add_error(None, error)
 
 
-def run_service(
-    form: forms.Form,
-    action: Callable[[], T],
-    *,
-    shown: tuple[type[Exception], ...] = (ValidationError, PermissionDenied),
-) -> T | None:
-    """`action()`'s result, or None with its refusal added to `form` (then `form.errors` says why).
+INVALID = (ValidationError,)
+REFUSED = (ValidationError, PermissionDenied)
 
-    `shown` names the refusals that belong on the form; any other (say, PermissionDenied where the page should be a
-    403) goes up to the caller."""
+
+def run_service(
+    form: forms.Form, service: Callable[..., T], /, *, shown: tuple[type[Exception], ...] = INVALID, **arguments
+) -> T | None:
+    """`service(**arguments)`, or None with its refusal added to `form` (then `form.errors` says why).
+
+    `shown` names the refusals that belong on the form. By default only an invalid request does, and a
+    PermissionDenied goes up to be the 403 page, as anywhere in Django; a page that answers a refusal in place
+    (a moderator's conflict of interest next to the button) passes `shown=REFUSED`."""
     try:
-        return action()
+        return service(**arguments)
     except shown as error:
         add_service_errors(form, error)
         return None
+
+
+def act_and_tell(
+    request: HttpRequest, form: "ServiceForm", service: Callable[..., object], /, *,
+    shown: tuple[type[Exception], ...] = INVALID, **arguments,
+) -> bool:  # fmt: skip
+    """For a button that returns to its page: run `service` by the signed-in person with `arguments` and the
+    form's values, and say in a message why it was refused, if it was."""
+    if form.is_valid():
+        run_service(form, service, shown=shown, by=request.user, **arguments, **form.arguments())
+    if form.errors:
+        messages.error(request, " ".join(message for problems in form.errors.values() for message in problems))
+    return not form.errors
 
 
 def first_error(form: forms.Form) -> str:
@@ -60,6 +76,17 @@ class SiteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+class ServiceForm(SiteForm):
+    """A form whose cleaned values are the keyword arguments of one service."""
+
+    def arguments(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class ConfirmForm(ServiceForm):
+    """A button with nothing to fill in."""
 
 
 class MonthsForm(SiteForm):
@@ -84,13 +111,34 @@ class MonthsForm(SiteForm):
         return cleaned
 
 
+def unknown_parameters(given: Iterable[str], known: Iterable[str]) -> str:
+    """ "Unknown parameter: topik" for the query parameters a list does not read, or "" when it reads them all: a
+    misspelt filter is refused rather than silently showing the whole list."""
+    unknown = sorted(set(given) - set(known))
+    if not unknown:
+        return ""
+    return f"Unknown parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}"
+
+
 class ListFilterForm(MonthsForm):
     """The filters of a public list paged by id: `before`, the cursor (refused with `no_such_page` when it is not an
-    id), and, when `period_label` is set, `from` and `to` as months or quarters, cleaned into `first` and `last`."""
+    id), and, when `period_label` is set, `from` and `to` as months or quarters, cleaned into `first` and `last`.
+    Any other query parameter is refused by name (`unknown_parameters`)."""
 
     no_such_page = "No such page."
     period_label = ""  # "Filed" gives the fields "Filed from" and "Filed up to"
     before = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if problem := unknown_parameters(self.data, self.fields):
+            raise ValidationError(problem, code="unknown_parameter")
+        return cleaned
+
+    def filters(self) -> dict:
+        """The cleaned filters as a list selector takes them: `first` and `last` rather than `from` and `to`."""
+        cleaned = self.cleaned_data if self.is_bound else {}
+        return {key: value for key, value in cleaned.items() if key not in ("from", "to")}
 
     @property
     def period_labels(self) -> tuple[str, str] | None:

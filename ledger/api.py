@@ -8,7 +8,7 @@ from rest_framework import generics, serializers, views
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from core.api import CursorPagination
+from core.api import CursorPagination, KnownParameters
 from core.ids import parse_id
 from ledger.checkpoints import add_cosignature
 from ledger.models import Checkpoint, Entry
@@ -28,9 +28,10 @@ class OldestFirst(CursorPagination):
 
 
 @extend_schema(parameters=[OpenApiParameter("after", OpenApiTypes.INT, description="Only entries with a higher seq.")])
-class RecordList(generics.ListAPIView):
+class RecordList(KnownParameters, generics.ListAPIView):
     """The public record, oldest first: every entry with its hash chain."""
 
+    parameters = ("after",)
     serializer_class = EntryOutput
     pagination_class = OldestFirst
 
@@ -194,7 +195,7 @@ class BySize(CursorPagination):
     ordering = "size"
 
 
-class CheckpointList(generics.ListAPIView):
+class CheckpointList(KnownParameters, generics.ListAPIView):
     """Every signed checkpoint of the record, oldest first (c2sp.org/tlog-checkpoint notes)."""
 
     serializer_class = CheckpointOutput

@@ -129,3 +129,13 @@ def test_decisions_are_filtered_and_cursor_paginated(api, citizen, system, guide
         response = api.get("/api/v1/decisions/", bad)
         assert response.status_code == 400 and set(bad) <= set(response.json()["errors"])
     assert api.get("/api/v1/decisions/", {"system": "other"}).json()["results"] == []
+
+
+def test_an_unknown_parameter_of_a_list_is_a_400_naming_it(api, db):
+    response = api.get("/api/v1/decisions/", {"topik": "security"})
+    assert response.status_code == 400 and response.json()["detail"] == "Unknown parameter: topik"
+
+
+def test_the_pager_and_format_parameters_are_known_to_every_list(api, db):
+    assert api.get("/api/v1/decisions/", {"page_size": 1, "format": "json", "q": "dose"}).status_code == 200
+    assert api.get("/api/v1/record/", {"page_size": 1, "after": 0}).status_code == 200

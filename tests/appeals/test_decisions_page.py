@@ -90,3 +90,16 @@ def test_a_clause_key_is_searched_within_its_guideline(client, citizen, organiza
     assert theirs.public_id in page and ours.public_id not in page
     api = client.get("/api/v1/decisions/", {"guideline": "assistant-refusals", "clause": "R-1.1"}).json()
     assert [d["appeal"] for d in api["results"]] == [ours.public_id]
+
+
+def test_an_unknown_parameter_is_a_400_naming_it(client, citizen, system, guideline, moderator):
+    appeal = decided(citizen, system, guideline, moderator)
+    response = client.get(reverse("decisions"), {"topik": "security", "outcome": "upheld"})
+    assert response.status_code == 400 and "Unknown parameter: topik" in response.text
+    assert appeal.public_id not in response.text  # a typo does not show the whole database
+
+
+def test_known_parameters_are_not_refused(client, citizen, system, guideline, moderator):
+    decided(citizen, system, guideline, moderator)
+    known = {"q": "x", "topic": "security", "in_force": "yes", "from": "2026-01", "to": "2026-Q4", "before": "9"}
+    assert client.get(reverse("decisions"), known).status_code == 200

@@ -78,3 +78,9 @@ def test_exports_are_rate_limited_with_a_clear_message(client, version, settings
     assert client.get(f"{API}acme/medical/versions/1/comments/export.csv").status_code == 200
     response = client.get(f"{API}acme/medical/versions/1/comments/export.json")
     assert response.status_code == 429 and "try again later" in response.json()["detail"]
+
+
+def test_an_unknown_parameter_of_the_guideline_list_is_a_400_naming_it(client, version):
+    response = client.get(API, {"organisation": "acme"})
+    assert response.status_code == 400 and response.json()["detail"] == "Unknown parameter: organisation"
+    assert client.get(API, {"organization": "acme", "page_size": 5}).status_code == 200

@@ -56,3 +56,10 @@ def test_the_decision_list_filters_by_period_topic_and_decisions_in_force(client
     assert rows_listed(client, reverse("decisions") + "?in_force=yes&topic=security") == 1
     assert rows_listed(client, reverse("decisions") + "?from=2001-01&to=2001-Q4") == 0
     assert "is not a month or a quarter" in client.get(reverse("decisions") + "?to=soon").content.decode()
+
+
+@pytest.mark.parametrize("name", ["appeal-list", "comment-list"])
+def test_an_unknown_parameter_of_a_list_is_a_400_naming_it(client, record, name):
+    response = client.get(reverse(name), {"topik": "security", "statuss": "x"})
+    assert response.status_code == 400
+    assert "Unknown parameters: statuss, topik" in response.content.decode()
