@@ -83,8 +83,6 @@ def comment_page(version: GuidelineVersion, q: str, before: int | None = None):
 
 
 def main(decisions: int, comments: int) -> None:
-    if connection.vendor != "postgresql":
-        sys.exit("This benchmark needs PostgreSQL (DATABASE_URL=postgres://...).")
     if not Decision.objects.exists():
         call_command("seed_demo")
     version = GuidelineVersion.objects.filter(status=GuidelineVersion.CONSULTATION).first()
