@@ -19,7 +19,7 @@ counts the panel it already has, and mail goes through `core.mail.send_once`. A 
 retries is marked failed with its error and left for an operator (the admin's "Hand over again" queues it again).
 
 Not django-celery-outbox (evaluated): it replaces the Celery app class, needs its own relay daemon and
-SELECT … SKIP LOCKED (so not the SQLite default), pulls in structlog, sentry-sdk and datadog, and forgets a row
+SELECT … SKIP LOCKED, pulls in structlog, sentry-sdk and datadog, and forgets a row
 once published, so a task lost after hand-over is not recovered; ours is this file.
 """
 

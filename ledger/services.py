@@ -20,10 +20,9 @@ def append(*, kind: EntryKind, subject: str, payload: dict) -> Entry:
     """Add an event to the public record, in the caller's transaction.
 
     Call it inside the transaction of the state change it records, so that both
-    are stored or neither. The record's head row is locked first (FOR UPDATE on
-    PostgreSQL; SQLite serializes writers by itself), so concurrent writers never
-    fork the chain or leave gaps, and it holds everything the append needs: one
-    read and one write on PostgreSQL, whatever the record's size. Once committed,
+    are stored or neither. The record's head row is locked first (FOR UPDATE), so
+    concurrent writers never fork the chain or leave gaps, and it holds everything
+    the append needs: one read and one write, whatever the record's size. Once committed,
     the cached pages showing the subject are renewed (core.caching). A kind or a payload that ledger.kinds does
     not declare raises UnknownKind or IncompletePayload, before anything is locked.
     """

@@ -11,9 +11,9 @@ from tests.consultation.factories import CommentFactory, auth, consultation
 
 URL = "/api/v1/guidelines/acme/medical/versions/1/comments/"
 
-# PostgreSQL: the token with the person and whether their email is verified; the clause (or parent) with its
-# version and period; the thread's count, which also asks whether the period is open; the comment; the ledger's
-# locked head; the entry, its tree nodes and the new head in one statement. SQLite writes those three separately.
+# The token with the person and whether their email is verified; the clause (or parent) with its version and
+# period; the thread's count, which also asks whether the period is open; the comment; the ledger's locked head;
+# the entry, its tree nodes and the new head in one statement.
 MOST = 6
 
 
