@@ -34,7 +34,7 @@ def next_month(month: date) -> date:
 
 
 def month_start(month: date) -> datetime:
-    return timezone.make_aware(datetime(month.year, month.month, 1))
+    return datetime(month.year, month.month, 1, tzinfo=timezone.get_current_timezone())
 
 
 def quarter_months(year: int, quarter: int) -> tuple[date, date]:
