@@ -9,9 +9,13 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from celery.schedules import crontab
 
 from config.embedded_postgres import embedded_database_url
+
+# Django classes that mypy sees as generic (ModelAdmin[Entry]) made subscriptable at run time too.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
