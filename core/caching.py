@@ -179,7 +179,9 @@ def _cached_page(request: HttpRequest) -> tuple[Page, dict[str, Any]] | None:
 
 def page_address(request: HttpRequest) -> str:
     query = urlencode(sorted((name, request.GET[name]) for name in request.GET))
-    return hashlib.sha256("\n".join([request.scheme or "", request.get_host(), request.path, query]).encode()).hexdigest()
+    return hashlib.sha256(
+        "\n".join([request.scheme or "", request.get_host(), request.path, query]).encode()
+    ).hexdigest()
 
 
 def _key(address: str, page: Page, kwargs: dict[str, Any]) -> tuple[str, int]:
