@@ -1,9 +1,7 @@
 """Refusing hostile requests before any view sees them: oversized bodies and text no database can store."""
 
 import re
-
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent

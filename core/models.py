@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Any, NoReturn, Self, TypeVar
+from typing import Any, ClassVar, NoReturn, Self, TypeVar
 
 from django.db import models
 
@@ -24,7 +24,7 @@ class AppendOnlyQuerySet(models.QuerySet[_Row]):
 class AppendOnlyModel(models.Model):
     """A row of the public history: stored once, never changed or deleted."""
 
-    refusal = "This history is never rewritten."
+    refusal: ClassVar[str] = "This history is never rewritten."
 
     objects = AppendOnlyQuerySet.as_manager()
 
