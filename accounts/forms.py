@@ -18,7 +18,7 @@ class SignupForm(forms.Form):
         cleaned_data = super().clean()
         if not self.errors and context.request is not None:
             try:
-                refuse_too_many_signups(email=cleaned_data.get("email", ""), ip=client_ip(context.request))
+                refuse_too_many_signups(email=(cleaned_data or {}).get("email", ""), ip=client_ip(context.request))
             except RateLimited as refusal:
                 self.add_error(None, refusal)
         return cleaned_data

@@ -89,8 +89,8 @@ def close_audit(request, pk: int):
 def audit_appeals(request, pk: int):
     """The appeals the audit covers: their public facts only, so listing them is not a read."""
     audit = _audit_to_read(request, pk)
-    appeals = selectors.appeals_in_scope(audit, before=forms.page_query(request)["before"])
-    appeals, older = selectors.page(appeals, APPEALS_PER_PAGE)
+    in_scope = selectors.appeals_in_scope(audit, before=forms.page_query(request)["before"])
+    appeals, older = selectors.page(in_scope, APPEALS_PER_PAGE)
     return render(request, "audits/audit_appeals.html", {"audit": audit, "appeals": appeals, "older": older})
 
 

@@ -73,7 +73,9 @@ class AuditResponseForm(CheckAnswersForm, ServiceForm):
 
     def __init__(self, *args, organizations: list[Organization], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(pk__in=[o.pk for o in organizations])
+        field = self.fields["organization"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  declared below; narrows the type for mypy
+        field.queryset = Organization.objects.filter(pk__in=[o.pk for o in organizations])
 
 
 class PageForm(forms.Form):

@@ -56,7 +56,8 @@ class Audit(AppendOnlyModel):
 
     refusal = "An audit's declaration is never edited or deleted; close it and declare a new one."
 
-    objects = AuditQuerySet.as_manager()
+    # A manager is a ClassVar to django-stubs, and this one narrows the base's (typeddjango/django-stubs#1712).
+    objects = AuditQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["-pk"]

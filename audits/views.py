@@ -34,9 +34,9 @@ def audit_detail(request, pk: int):
 
 
 def report_pdf(request, pk: int, report: int):
-    report = get_object_or_404(AuditReport.objects.exclude(pdf=""), audit_id=pk, pk=report)
-    response = FileResponse(report.pdf.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="audit-{pk}-report-{report.pk}.pdf"'
+    found = get_object_or_404(AuditReport.objects.exclude(pdf=""), audit_id=pk, pk=report)
+    response = FileResponse(found.pdf.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="audit-{pk}-report-{found.pk}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=300"
     return response

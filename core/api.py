@@ -1,17 +1,26 @@
 """What every API endpoint shares: pagination, error shape, JSON 404/500."""
 
 import re
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from rest_framework import exceptions, pagination, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.forms import unknown_parameters
 from core.ratelimit import RateLimited
+
+if TYPE_CHECKING:
+    from rest_framework.generics import GenericAPIView
+
+    _ListView = GenericAPIView[Any]
+else:
+    _ListView = object
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -24,7 +33,7 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
-    def get_page_size(self, request):
+    def get_page_size(self, request: Request) -> int | None:
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
@@ -32,7 +41,7 @@ class CursorPagination(pagination.CursorPagination):
             raise exceptions.ValidationError({"page_size": [f"A whole number from 1 to {self.max_page_size}."]})
         return int(raw)
 
-    def decode_cursor(self, request):
+    def decode_cursor(self, request: Request) -> Any:
         try:
             return super().decode_cursor(request)
         except exceptions.NotFound as error:
@@ -40,7 +49,7 @@ class CursorPagination(pagination.CursorPagination):
                 {"cursor": ["This cursor is not valid: follow the next or previous link of a page."]}
             ) from error
 
-    def get_schema_operation_parameters(self, view):
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
@@ -58,7 +67,7 @@ class RankedCursorPagination(CursorPagination):
 PAGER_PARAMETERS = ("cursor_query_param", "page_query_param", "page_size_query_param")
 
 
-class KnownParameters:
+class KnownParameters(_ListView):
     """For a list view: a query parameter it does not read is a 400 naming it, so that a misspelt filter (`?topik=`)
     is not silently the whole list. `parameters` names the filters `get_queryset` reads; the pager's parameters and
     `format` are known to every list. (A mixin: generics.ListAPIView cannot be imported here, where the pagination
@@ -66,7 +75,7 @@ class KnownParameters:
 
     parameters: tuple[str, ...] = ()
 
-    def initial(self, request, *args, **kwargs):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         if request.method not in ("GET", "HEAD"):
             return
@@ -77,7 +86,7 @@ class KnownParameters:
             raise exceptions.ValidationError({"non_field_errors": [problem]})
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every error is {"detail": a human message, "errors": {field: [messages]}}."""
     if isinstance(exc, RateLimited):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {}
@@ -100,7 +109,7 @@ def exception_handler(exc, context):
     return response
 
 
-def _first_message(errors: dict) -> str:
+def _first_message(errors: dict[str, Any]) -> str:
     for field, messages in errors.items():
         message = messages[0] if isinstance(messages, list) and messages else messages
         if isinstance(message, dict):
@@ -109,9 +118,9 @@ def _first_message(errors: dict) -> str:
     return "The request was not valid."
 
 
-def json_not_found(request, exception=None):
+def json_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     return JsonResponse({"detail": "Not found.", "errors": {}}, status=404)
 
 
-def json_server_error(request):
+def json_server_error(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"detail": "Something went wrong on our side. It has been logged.", "errors": {}}, status=500)

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     name = "core"
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
+    def ready(self) -> None:
         from core.sites import site_matches_site_url, sync_site
 
         post_migrate.connect(sync_site, sender=self, dispatch_uid="core.sync_site")

@@ -4,7 +4,7 @@ Never in the URLconf unless BENCH_ENDPOINTS is on; bench/run.sh turns it on for 
 """
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -19,7 +19,7 @@ def create_table() -> None:
 
 @csrf_exempt
 @require_POST
-def insert_one(request):
+def insert_one(request: HttpRequest) -> JsonResponse:
     """One INSERT, the least a write can cost through this stack: the baseline for the comment POST."""
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO bench_insert (at) VALUES (CURRENT_TIMESTAMP)")

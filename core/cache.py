@@ -9,29 +9,30 @@ borrows one from the pool and gives it back), so one client per pool is as safe 
 """
 
 import os
+from typing import Any
 
 from django.core.cache.backends import redis
 
 
 class RedisCacheClient(redis.RedisCacheClient):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._clients = {}
+        self._clients: dict[Any, Any] = {}
         self._pid = os.getpid()
 
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
+    def get_client(self, key: str | bytes | memoryview | None = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]  # private, missing from the stubs
         if self._pid != os.getpid():
             # Never a client from before a fork (Celery's prefork pool forks after the app has run): redis-py makes
             # a pool safe in the child, where it drops the parent's connections, and promises nothing of a client.
             self._clients, self._pid = {}, os.getpid()
         if pool not in self._clients:
-            self._clients[pool] = self._client(connection_pool=pool)
+            self._clients[pool] = self._client(connection_pool=pool)  # type: ignore[attr-defined]  # as above
         return self._clients[pool]
 
 
 class RedisCache(redis.RedisCache):
-    def __init__(self, server, params):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
 
@@ -44,4 +45,5 @@ class RedisCache(redis.RedisCache):
             key = self.make_and_validate_key(key)
             pipeline.set(key, 0, ex=seconds, nx=True)
             pipeline.incr(key)
-        return pipeline.execute()[1::2]
+        counts: list[int] = pipeline.execute()[1::2]
+        return counts

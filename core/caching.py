@@ -20,12 +20,14 @@ import time
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -93,23 +95,24 @@ RENDER_LOCK_SECONDS = 30
 RENDER_POLL_SECONDS = 0.05
 # Every page carries it; renewed by a ledger subject no app claimed.
 SITE = "site"
-_SUBJECT_TAGS: dict[str, Callable[[str, dict], Iterable[str]]] = {}
+TagsOf = Callable[[str, dict[str, Any]], Iterable[str]]
+_SUBJECT_TAGS: dict[str, TagsOf] = {}
 
 # Set for the length of a request whose reads may come from a replica (see ReplicaRouter).
 reading_replica: ContextVar[bool] = ContextVar("reading_replica", default=False)
 
 
-def tags_for_subject(prefix: str):
+def tags_for_subject(prefix: str) -> Callable[[TagsOf], TagsOf]:
     """Register the function that names the tags a ledger subject `<prefix>:<name>` touches (name, payload → tags)."""
 
-    def register(function: Callable[[str, dict], Iterable[str]]):
+    def register(function: TagsOf) -> TagsOf:
         _SUBJECT_TAGS[prefix] = function
         return function
 
     return register
 
 
-def tags_for_entry(*, subject: str, payload: dict) -> set[str]:
+def tags_for_entry(*, subject: str, payload: dict[str, Any]) -> set[str]:
     prefix, _, name = subject.partition(":")
     resolver = _SUBJECT_TAGS.get(prefix)
     try:
@@ -118,7 +121,7 @@ def tags_for_entry(*, subject: str, payload: dict) -> set[str]:
         return {SITE}
 
 
-def invalidate_after_commit(*, subject: str, payload: dict) -> None:
+def invalidate_after_commit(*, subject: str, payload: dict[str, Any]) -> None:
     """After the change is committed (never before: a reader in between would cache the old state as new)."""
     transaction.on_commit(lambda: renew(*tags_for_entry(subject=subject, payload=payload)), robust=True)
 
@@ -156,7 +159,7 @@ def is_anonymous(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES and "HTTP_AUTHORIZATION" not in request.META
 
 
-def _cached_page(request: HttpRequest) -> tuple[Page, dict] | None:
+def _cached_page(request: HttpRequest) -> tuple[Page, dict[str, Any]] | None:
     if request.method != "GET" or "HTTP_HX_REQUEST" in request.META:
         return None
     # A pending message is shown once, to this reader, and deleted with a cookie.
@@ -166,7 +169,7 @@ def _cached_page(request: HttpRequest) -> tuple[Page, dict] | None:
         match = resolve(request.path_info)
     except Resolver404:
         return None
-    page = PAGES.get(match.url_name)
+    page = PAGES.get(match.url_name or "")
     if page is None:
         return None
     if any(name not in page.params or len(request.GET.getlist(name)) > 1 for name in request.GET):
@@ -175,11 +178,13 @@ def _cached_page(request: HttpRequest) -> tuple[Page, dict] | None:
 
 
 def page_address(request: HttpRequest) -> str:
-    query = urlencode(sorted(request.GET.items()))
-    return hashlib.sha256("\n".join([request.scheme, request.get_host(), request.path, query]).encode()).hexdigest()
+    query = urlencode(sorted((name, request.GET[name]) for name in request.GET))
+    return hashlib.sha256(
+        "\n".join([request.scheme or "", request.get_host(), request.path, query]).encode()
+    ).hexdigest()
 
 
-def _key(address: str, page: Page, kwargs: dict) -> tuple[str, int]:
+def _key(address: str, page: Page, kwargs: dict[str, Any]) -> tuple[str, int]:
     """The page's key, and the newest generation it depends on."""
     generations = _generations([SITE, *(tag.format(**kwargs) for tag in page.tags)])
     return f"page:{address}:" + ".".join(map(str, generations)), max(generations)
@@ -244,7 +249,7 @@ def _latest_copy(address: str) -> HttpResponse | None:
 class PageCacheMiddleware:
     """Before sessions and authentication, so a page found in the cache is served without touching the database."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -269,16 +274,20 @@ class PageCacheMiddleware:
             logger.exception("The page cache is unreachable; serving %s uncached", request.path)
             return self.get_response(request)
 
-    def _cached(self, request: HttpRequest, page: Page, kwargs: dict) -> HttpResponse:
+    def _cached(self, request: HttpRequest, page: Page, kwargs: dict[str, Any]) -> HttpResponse:
         address = page_address(request)
         key, newest = _key(address, page, kwargs)
         response = _from_cache(key)
         if response is None:
-            response, cached = self._render(request, address, key, _lifetime(page, newest))
+            rendered, cached = self._render(request, address, key, _lifetime(page, newest))
             if not cached:
-                return response
+                return rendered
+            response = rendered
         stored_at = parse_http_date(response["Last-Modified"])
-        return get_conditional_response(request, etag=response["ETag"], last_modified=stored_at, response=response)
+        # Given a response, it returns that response or a 304/412, never None (the stubs allow None).
+        return get_conditional_response(  # type: ignore[return-value]
+            request, etag=response["ETag"], last_modified=stored_at, response=response
+        )
 
     def _render(self, request: HttpRequest, address: str, key: str, seconds: int) -> tuple[HttpResponse, bool]:
         """The page rendered (and stored if it may be), or the copy it replaces while another request renders it.
@@ -315,15 +324,15 @@ class ReplicaRouter:
     Signed-in people read their own writes at once; an anonymous reader sees a change as soon as it has replicated.
     """
 
-    def db_for_read(self, model, **hints) -> str | None:
+    def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
         return "replica" if reading_replica.get() else None
 
-    def db_for_write(self, model, **hints) -> str | None:
+    def db_for_write(self, model: type[Model], **hints: Any) -> str | None:
         return "default"
 
-    def allow_relation(self, obj1, obj2, **hints) -> bool | None:
+    def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool | None:
         # The replica holds the same rows as the primary.
         return True
 
-    def allow_migrate(self, db, app_label, model_name=None, **hints) -> bool | None:
+    def allow_migrate(self, db: str, app_label: str, model_name: str | None = None, **hints: Any) -> bool | None:
         return db == "default"

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -30,12 +30,13 @@ def add_service_errors(form: forms.Form, error: ValidationError | PermissionDeni
         form.add_error(None, error)
 
 
-INVALID = (ValidationError,)
-REFUSED = (ValidationError, PermissionDenied)
+Refusals = tuple[type[ValidationError | PermissionDenied], ...]
+INVALID: Refusals = (ValidationError,)
+REFUSED: Refusals = (ValidationError, PermissionDenied)
 
 
 def run_service(
-    form: forms.Form, service: Callable[..., T], /, *, shown: tuple[type[Exception], ...] = INVALID, **arguments
+    form: forms.Form, service: Callable[..., T], /, *, shown: Refusals = INVALID, **arguments: Any
 ) -> T | None:
     """`service(**arguments)`, or None with its refusal added to `form` (then `form.errors` says why).
 
@@ -51,20 +52,20 @@ def run_service(
 
 def act_and_tell(
     request: HttpRequest, form: "ServiceForm", service: Callable[..., object], /, *,
-    shown: tuple[type[Exception], ...] = INVALID, **arguments,
+    shown: Refusals = INVALID, **arguments: Any,
 ) -> bool:  # fmt: skip
     """For a button that returns to its page: run `service` by the signed-in person with `arguments` and the
     form's values, and say in a message why it was refused, if it was."""
     if form.is_valid():
         run_service(form, service, shown=shown, by=request.user, **arguments, **form.arguments())
     if form.errors:
-        messages.error(request, " ".join(message for problems in form.errors.values() for message in problems))
+        messages.error(request, " ".join(str(message) for problems in form.errors.values() for message in problems))
     return not form.errors
 
 
 def first_error(form: forms.Form) -> str:
     """The first reason a form was refused, for a one-line message after a redirect."""
-    return next(iter(form.errors.values()))[0]
+    return str(next(iter(form.errors.values()))[0])
 
 
 CONFIRM, CHANGE = "confirm", "change"
@@ -73,7 +74,7 @@ CONFIRM, CHANGE = "confirm", "change"
 class SiteForm(forms.Form):
     """Questions without a trailing colon, as everywhere on the site."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
@@ -81,7 +82,7 @@ class SiteForm(forms.Form):
 class ServiceForm(SiteForm):
     """A form whose cleaned values are the keyword arguments of one service."""
 
-    def arguments(self) -> dict:
+    def arguments(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
 
 
@@ -95,13 +96,13 @@ class MonthsForm(SiteForm):
 
     period_labels: tuple[str, str] | None = ("From", "To")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, label in zip(["from", "to"], self.period_labels or [], strict=False):
             self.fields[name] = forms.CharField(label=label, required=False, max_length=10, help_text=PERIOD_HELP)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         if self.period_labels:
             try:
                 cleaned["first"], cleaned["last"] = period_fields_clean(cleaned)
@@ -129,20 +130,20 @@ class ListFilterForm(MonthsForm):
     period_label = ""  # "Filed" gives the fields "Filed from" and "Filed up to"
     before = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if problem := unknown_parameters(self.data, self.fields):
             raise ValidationError(problem, code="unknown_parameter")
         return cleaned
 
-    def filters(self) -> dict:
+    def filters(self) -> dict[str, Any]:
         """The cleaned filters as a list selector takes them: `first` and `last` rather than `from` and `to`."""
         cleaned = self.cleaned_data if self.is_bound else {}
         return {key: value for key, value in cleaned.items() if key not in ("from", "to")}
 
-    @property
-    def period_labels(self) -> tuple[str, str] | None:
-        return (f"{self.period_label} from", f"{self.period_label} up to") if self.period_label else None
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.period_labels = (f"{self.period_label} from", f"{self.period_label} up to") if self.period_label else None
+        super().__init__(*args, **kwargs)
 
     def clean_before(self) -> int | None:
         before = self.cleaned_data["before"]
@@ -164,7 +165,7 @@ class CheckAnswersForm(SiteForm):
 
     def answers(self) -> list[tuple[str, str, str]]:
         """(question, answer, id of its field) for each field, in order; the answer as the person would say it."""
-        return [(field.label, _answer(field), field_anchor(field)) for field in self]
+        return [(str(field.label), _answer(field), field_anchor(field)) for field in self]
 
 
 def field_anchor(field: forms.BoundField) -> str:
@@ -177,7 +178,8 @@ def _answer(field: forms.BoundField) -> str:
     if isinstance(field.field, forms.BooleanField):
         return "Yes" if value else "No"
     if isinstance(field.field, forms.ChoiceField):
-        labels = dict(field.field.choices)
+        # A ChoiceField keeps its choices as a list of pairs; the stubs type what may be assigned to it.
+        labels = dict(field.field.choices)  # type: ignore[arg-type]
         chosen = value if isinstance(value, list | tuple) else [value]
         named = (labels.get(choice, labels.get(str(choice), choice)) for choice in chosen if choice not in (None, ""))
         return ", ".join(str(label) for label in named)

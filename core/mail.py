@@ -1,5 +1,7 @@
 """Templated email: templates/<area>/email/<name>_subject.txt and <name>_body.txt."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -8,7 +10,7 @@ from django.template.loader import render_to_string
 from core.models import SentNotice
 
 
-def send_templated_mail(*, to: list[str], template: str, context: dict) -> int:
+def send_templated_mail(*, to: list[str], template: str, context: dict[str, Any]) -> int:
     """Send one message per call; `template` is e.g. "consultation/email/comment_hidden"."""
     recipients = [address for address in to if address]
     if not recipients:
@@ -19,7 +21,7 @@ def send_templated_mail(*, to: list[str], template: str, context: dict) -> int:
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
-def send_once(*, key: str, to: str, template: str, context: dict) -> int:
+def send_once(*, key: str, to: str, template: str, context: dict[str, Any]) -> int:
     """Send one email unless one with this key already went out, so a redelivered task never mails twice.
 
     The claim and the send succeed or fail together: a failed send leaves no claim, and the retry sends.

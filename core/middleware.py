@@ -1,6 +1,7 @@
 """Refusing hostile requests before any view sees them: oversized bodies and text no database can store."""
 
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
@@ -50,7 +51,7 @@ def largest_body(request: HttpRequest) -> int:
 class RefuseHostileInputMiddleware:
     """One place that cleans what every view receives, so no form, filter or lookup has to remember to."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -80,36 +81,37 @@ class RefuseHostileInputMiddleware:
 
 def unstorable_field(request: HttpRequest) -> str | None:
     """The name of the first query or form field holding unstorable text, or None."""
-    queries = [request.GET]
+    fields: list[tuple[str, list[str]]] = list(request.GET.lists())
     if request.method == "POST":
-        queries += [request.POST, {name: [f.name or "" for f in files] for name, files in request.FILES.lists()}]
-    for query in queries:
-        for name, values in query.lists() if hasattr(query, "lists") else query.items():
-            if UNSTORABLE.search(name):
-                return "non_field_errors"
-            if any(UNSTORABLE.search(value) for value in values):
-                return name
+        fields += request.POST.lists()
+        fields += [(name, [f.name or "" for f in files]) for name, files in request.FILES.lists()]
+    for name, values in fields:
+        if UNSTORABLE.search(name):
+            return "non_field_errors"
+        if any(UNSTORABLE.search(value) for value in values):
+            return name
     return None
 
 
-def _own_404(request, exception):
-    return get_resolver().resolve_error_handler(404)(request, exception)
+def _own_404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    # handler404 takes the exception too; the stubs type every handler as taking the request alone.
+    return get_resolver().resolve_error_handler(404)(request, exception)  # type: ignore[call-arg]
 
 
 class OwnNotFoundPageMiddleware:
     """With DEBUG on, a 404 still shows the site's own page: what a developer clicks through is what a visitor sees."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         # No URL matched: Django has already answered with its technical page, before any view ran.
         if settings.DEBUG and response.status_code == 404 and request.resolver_match is None:
             return _own_404(request, Http404(request.path))
         return response
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if settings.DEBUG and isinstance(exception, Http404):
             return _own_404(request, exception)
         return None

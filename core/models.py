@@ -1,3 +1,6 @@
+from datetime import datetime
+from typing import Any, ClassVar, NoReturn, Self, TypeVar
+
 from django.db import models
 
 
@@ -5,32 +8,35 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change a public record that is only ever added to."""
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+_Row = TypeVar("_Row", bound="AppendOnlyModel")
+
+
+class AppendOnlyQuerySet(models.QuerySet[_Row]):
     """Bulk updates and deletes of public history are refused like single ones."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError(self.model.refusal)
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise AppendOnlyError(self.model.refusal)
 
 
 class AppendOnlyModel(models.Model):
     """A row of the public history: stored once, never changed or deleted."""
 
-    refusal = "This history is never rewritten."
+    refusal: ClassVar[str] = "This history is never rewritten."
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError(self.refusal)
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError(self.refusal)
 
 
@@ -44,8 +50,8 @@ class SentNotice(models.Model):
         return self.key
 
 
-class OutboxTaskQuerySet(models.QuerySet):
-    def due(self, now):
+class OutboxTaskQuerySet(models.QuerySet["OutboxTask"]):
+    def due(self, now: datetime) -> Self:
         """Rows the relay should hand to the broker now: never handed over, refused, or handed over and lost."""
         return self.filter(state__in=(OutboxTask.PENDING, OutboxTask.SENT), next_attempt_at__lte=now)
 

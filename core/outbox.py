@@ -26,6 +26,7 @@ once published, so a task lost after hand-over is not recovered; ours is this fi
 import logging
 import time
 from datetime import timedelta
+from typing import Any
 
 from celery import current_app
 from celery.signals import task_failure, task_success
@@ -33,7 +34,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from kombu import pools
+from kombu import Producer, pools
 
 from core.models import OutboxTask
 
@@ -44,7 +45,7 @@ TASK_ID_PREFIX = "outbox-"
 _broker_away_until = 0.0
 
 
-def add(task_name: str, args: list) -> None:
+def add(task_name: str, args: list[Any]) -> None:
     """Store the task in the current transaction and try to hand it over once that commits."""
     task = current_app.tasks[task_name]  # an unknown name is a bug: fail the caller's transaction, not a relay
     if current_app.conf.task_always_eager:
@@ -64,16 +65,17 @@ def _attempt_now(row: OutboxTask) -> None:
             hand_over(row, producer)
 
 
-def producers():
+def producers() -> pools.ProducerPool:
     """A pool of producers whose connections try the broker once and wait for it at most OUTBOX_BROKER_TIMEOUT_SECONDS:
     Kombu's retries would hold a user's request for seconds, and a broker that accepts connections but never answers
     would hold it for ever. The relay is our retry."""
     timeout = settings.OUTBOX_BROKER_TIMEOUT_SECONDS
     options = {"max_retries": 0, "socket_connect_timeout": timeout, "socket_timeout": timeout}
-    return pools.producers[current_app.connection_for_write(transport_options=options)]
+    pool: pools.ProducerPool = pools.producers[current_app.connection_for_write(transport_options=options)]
+    return pool
 
 
-def hand_over(row: OutboxTask, producer) -> bool:
+def hand_over(row: OutboxTask, producer: Producer) -> bool:
     """Publish the row's task, with the row's id as its task id. Never raises: on a broker error it logs, schedules
     the next try and returns False, so a relay stops asking a broker that is away."""
     global _broker_away_until
@@ -129,12 +131,14 @@ def _row_id(task_id: str | None) -> int | None:
 
 
 @task_success.connect
-def _task_succeeded(sender=None, **kwargs) -> None:
+def _task_succeeded(sender: Any = None, **kwargs: Any) -> None:
     if pk := _row_id(sender.request.id):
         OutboxTask.objects.filter(pk=pk).delete()
 
 
 @task_failure.connect
-def _task_failed(sender=None, task_id=None, exception=None, **kwargs) -> None:
+def _task_failed(
+    sender: Any = None, task_id: str | None = None, exception: BaseException | None = None, **kwargs: Any
+) -> None:
     if pk := _row_id(task_id):
         OutboxTask.objects.filter(pk=pk).update(state=OutboxTask.FAILED, last_error=repr(exception)[:500])

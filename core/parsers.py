@@ -1,5 +1,8 @@
 """The API's JSON parser: DRF's, refusing bodies no real client sends before a view or serializer sees them."""
 
+from collections.abc import Mapping
+from typing import IO, Any
+
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError, ValidationError
 
@@ -11,7 +14,9 @@ TOO_DEEP_MESSAGE = f"The JSON is nested too deeply (at most {MAX_DEPTH} levels).
 
 
 class JSONParser(parsers.JSONParser):
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(
+        self, stream: IO[Any], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+    ) -> Any:
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as error:
@@ -20,9 +25,9 @@ class JSONParser(parsers.JSONParser):
         return data
 
 
-def check_json(data) -> None:
+def check_json(data: object) -> None:
     """Walked without recursion, so a deep body cannot exhaust the stack here either; errors name the top field."""
-    pending = [(data, 1, "non_field_errors")]
+    pending: list[tuple[object, int, str]] = [(data, 1, "non_field_errors")]
     while pending:
         value, depth, field = pending.pop()
         if depth > MAX_DEPTH:

@@ -3,6 +3,7 @@ the lists their figures link to. One parser, so a figure and the list it links t
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -34,7 +35,7 @@ def next_month(month: date) -> date:
 
 
 def month_start(month: date) -> datetime:
-    return timezone.make_aware(datetime(month.year, month.month, 1))
+    return datetime(month.year, month.month, 1, tzinfo=timezone.get_current_timezone())
 
 
 def quarter_months(year: int, quarter: int) -> tuple[date, date]:
@@ -51,7 +52,7 @@ def quarter_label(month: date) -> str:
 
 
 def period_fields_clean(
-    cleaned: dict, *, from_field: str = "from", to_field: str = "to"
+    cleaned: dict[str, Any], *, from_field: str = "from", to_field: str = "to"
 ) -> tuple[date | None, date | None]:
     """Check a form's `from` and `to` (raw strings) and return the first and last months; raises with field errors."""
     errors, first, last = {}, None, None

@@ -13,7 +13,7 @@ def _tasks_registered() -> None:
     current_app.loader.import_default_modules()
 
 
-def enqueue(task_name: str, *args) -> None:
+def enqueue(task_name: str, *args: object) -> None:
     """Run `task_name(*args)` once the current transaction commits, at least once, even if the broker is away.
 
     The task is stored in the caller's transaction (see core/outbox.py), so it is queued if and only if the change

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from core.cache import RedisCache
 
@@ -33,7 +34,7 @@ def _count_attempt(key: str, *, per_seconds: int) -> int:
 EXPORT_LIMIT_MESSAGE = "You have downloaded many exports in the last hour. Please try again later."
 
 
-def too_many_exports(request) -> bool:
+def too_many_exports(request: HttpRequest) -> bool:
     """Exports are the costliest reads: a few per hour per person (or address, when signed out)."""
     who = f"user:{request.user.pk}" if request.user.is_authenticated else f"ip:{request.META.get('REMOTE_ADDR', '')}"
     return over_limit(action="export", who=who, limit=settings.CONSULTATION_EXPORTS_PER_HOUR, per_seconds=3600)
@@ -47,12 +48,13 @@ class RateLimited(ValidationError):
         self.retry_after = retry_after
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     """The address a request came from, trusting as many proxies as ALLAUTH_TRUSTED_PROXY_COUNT says (the same
     rule allauth's own limits use)."""
     from allauth.account.adapter import get_adapter
 
-    return get_adapter().get_client_ip(request)
+    ip: str = get_adapter().get_client_ip(request)
+    return ip
 
 
 def email_domain(email: str) -> str:

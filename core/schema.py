@@ -1,5 +1,8 @@
 """What the OpenAPI schema says about errors: their one shape, and which 4xx each operation can answer."""
 
+from collections.abc import Iterator
+from typing import Any, Literal
+
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import permissions, serializers
@@ -17,7 +20,7 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 class AutoSchema(openapi.AutoSchema):
     """Documents, beside what a view declares, every error the site's shared layers can answer for it."""
 
-    def _get_response_bodies(self, direction="response"):
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         for code, description in self._shared_errors():
             if code not in responses:
@@ -26,12 +29,14 @@ class AutoSchema(openapi.AutoSchema):
                 )
         return responses
 
-    def _shared_errors(self):
+    def _shared_errors(self) -> Iterator[tuple[str, str]]:
         yield "400", "The input is not valid (field errors in `errors`), or holds text that cannot be stored."
         if self.view.authentication_classes:
             yield "401", "The token in the Authorization header is not valid."
         if self.method in UNSAFE or not all(
-            issubclass(permission, permissions.AllowAny) for permission in self.view.permission_classes
+            # A composed permission (IsA | IsB) is an instance, not a class, and never AllowAny.
+            isinstance(permission, type) and issubclass(permission, permissions.AllowAny)
+            for permission in self.view.permission_classes
         ):
             yield "403", "You may not do this."
         if "{" in self.path:

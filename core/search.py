@@ -4,8 +4,10 @@ The text is indexed in a stored `tsvector` column with a GIN index and searched 
 headlines mark the matched words.
 """
 
+from typing import Any
+
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import BigIntegerField, ExpressionWrapper, F, QuerySet
+from django.db.models import BigIntegerField, ExpressionWrapper, F, Model, QuerySet
 from django.db.models.functions import Cast, Floor
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -15,7 +17,6 @@ CONFIG = "english"
 QUERY_MAX = 200
 # Control characters never survive the input cleaning, so they cannot come from a document itself.
 MARK_START, MARK_STOP = "\x02", "\x03"
-HEADLINE_OPTIONS = {"start_sel": MARK_START, "stop_sel": MARK_STOP, "max_fragments": 2, "max_words": 20, "min_words": 8}
 # A search's ordering key is rank * ID_SCALE + id: six digits of rank above eleven of id stay within 18 digits,
 # what a cursor (core.ids.parse_id) and a bigint hold.
 RANK_SCALE, ID_SCALE = 1_000_000, 10**11
@@ -26,7 +27,7 @@ def search_query(q: str) -> SearchQuery:
     return SearchQuery(q, config=CONFIG, search_type="websearch")
 
 
-def ranked(rows: QuerySet, *, vector: str, q: str, before: int | None = None) -> QuerySet:
+def ranked(rows: QuerySet[Any], *, vector: str, q: str, before: int | None = None) -> QuerySet[Any]:
     """`rows` whose stored `vector` matches `q`, best match first, on PostgreSQL. The filter reads the column the
     GIN index is built on. Each row gets `search_key`: its rank mapped into [0, 1) (normalization 32) and kept to
     six digits, then its id, one unique and exact whole number, so that `before` (the key of the last row of the
@@ -39,15 +40,27 @@ def ranked(rows: QuerySet, *, vector: str, q: str, before: int | None = None) ->
     return rows.filter(search_key__lt=before) if before else rows
 
 
-def page_key(row) -> int:
+def page_key(row: Model) -> int:
     """Where the next page starts after `row`: its `search_key` in a ranked search, else its id."""
-    return getattr(row, "search_key", row.pk)
+    key: int = getattr(row, "search_key", row.pk)
+    return key
 
 
-def headlines(rows: QuerySet, *, text: str, q: str) -> dict[int, str]:
+def headlines(rows: QuerySet[Any], *, text: str, q: str) -> dict[int, str]:
     """{pk: the passage of `text` where it matched `q`} for `rows`, which should be one page: PostgreSQL's headline
     is costly, so it is computed for those rows only. Show them through `marked`."""
-    rows = rows.annotate(passage=SearchHeadline(text, search_query(q), config=CONFIG, **HEADLINE_OPTIONS))
+    rows = rows.annotate(
+        passage=SearchHeadline(
+            text,
+            search_query(q),
+            config=CONFIG,
+            start_sel=MARK_START,
+            stop_sel=MARK_STOP,
+            max_fragments=2,
+            max_words=20,
+            min_words=8,
+        )
+    )
     return dict(rows.order_by().values_list("pk", "passage"))
 
 

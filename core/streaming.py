@@ -9,14 +9,14 @@ from django.http import StreamingHttpResponse
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise_cell(value):
+def neutralise_cell(value: object) -> object:
     """A text cell a spreadsheet would run as a formula, quoted so it is shown as text instead."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
 
 
-def safe_row(row: Iterable) -> list:
+def safe_row(row: Iterable[object]) -> list[object]:
     return [neutralise_cell(value) for value in row]
 
 
@@ -27,7 +27,7 @@ class _Echo:
         return value
 
 
-def csv_lines(*, header: list[str], rows: Iterable[Iterable]) -> Iterable[str]:
+def csv_lines(*, header: list[str], rows: Iterable[Iterable[object]]) -> Iterable[str]:
     """The CSV text, line by line, every cell neutralised against formula injection."""
     writer = csv.writer(_Echo())
     yield writer.writerow(safe_row(header))
@@ -35,7 +35,7 @@ def csv_lines(*, header: list[str], rows: Iterable[Iterable]) -> Iterable[str]:
         yield writer.writerow(safe_row(row))
 
 
-def csv_response(*, header: list[str], rows: Iterable[list], filename: str) -> StreamingHttpResponse:
+def csv_response(*, header: list[str], rows: Iterable[Iterable[object]], filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(csv_lines(header=header, rows=rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

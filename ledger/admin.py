@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from core.admin import ReadOnlyAdmin
 from ledger.models import Checkpoint, Cosignature, Entry, VerificationRun, Witness
@@ -30,16 +31,16 @@ class CosignatureAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Witness)
-class WitnessAdmin(admin.ModelAdmin):
+class WitnessAdmin(admin.ModelAdmin[Witness]):
     """Staff register a witness by its verifier key; a witness that stops is made inactive, never deleted."""
 
     list_display = ["name", "operator", "active", "added_at"]
     list_filter = ["active"]
     readonly_fields = ["name"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Witness | None = None) -> list[str]:
         # A registered key stays what its past cosignatures were verified with.
         return ["name", "verifier_key"] if obj else ["name"]
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Witness | None = None) -> bool:
         return False

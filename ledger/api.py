@@ -1,4 +1,6 @@
 import base64
+from collections.abc import Mapping
+from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -6,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, views
 from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import CursorPagination, KnownParameters
@@ -15,7 +18,7 @@ from ledger.models import Checkpoint, Entry
 from ledger.selectors import consistency_proof, root_and_inclusion_proof, tree_size
 
 
-class EntryOutput(serializers.ModelSerializer):
+class EntryOutput(serializers.ModelSerializer[Entry]):
     payload = serializers.JSONField(source="data")
 
     class Meta:
@@ -28,7 +31,7 @@ class OldestFirst(CursorPagination):
 
 
 @extend_schema(parameters=[OpenApiParameter("after", OpenApiTypes.INT, description="Only entries with a higher seq.")])
-class RecordList(KnownParameters, generics.ListAPIView):
+class RecordList(KnownParameters, generics.ListAPIView[Entry]):
     """The public record, oldest first: every entry with its hash chain."""
 
     parameters = ("after",)
@@ -53,26 +56,26 @@ SIZE_HELP = "A tree size: the number of entries, from 1 to the current size of t
 class WholeNumberField(serializers.IntegerField):
     """A whole number in ASCII digits only, as every id and size in our URLs (see core.ids.parse_id)."""
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> int:
         number = parse_id(data) if isinstance(data, str) else None
         if number is None:
             self.fail("invalid")
         return super().to_internal_value(number)
 
 
-def _within_record(size: int, context: dict) -> int:
+def _within_record(size: int, context: Mapping[str, Any]) -> int:
     if size > context["tree_size"]:
         raise serializers.ValidationError(f"The record has only {context['tree_size']} entries.")
     return size
 
 
-class ProofQuery(serializers.Serializer):
+class ProofQuery(serializers.Serializer[Any]):
     size = WholeNumberField(min_value=1, help_text=SIZE_HELP)
 
     def validate_size(self, size: int) -> int:
         return _within_record(size, self.context)
 
-    def validate(self, data):
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         if data["size"] < self.context["seq"]:
             raise serializers.ValidationError(
                 {"size": [f"Entry #{self.context['seq']} is not in a tree of that size."]}
@@ -80,8 +83,8 @@ class ProofQuery(serializers.Serializer):
         return data
 
 
-class ConsistencyQuery(serializers.Serializer):
-    def get_fields(self):
+class ConsistencyQuery(serializers.Serializer[Any]):
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         # "from" is a Python keyword, so the fields cannot be class attributes.
         return {
             "from": WholeNumberField(min_value=1, help_text="The size of the older tree."),
@@ -91,7 +94,7 @@ class ConsistencyQuery(serializers.Serializer):
     def validate_to(self, size: int) -> int:
         return _within_record(size, self.context)
 
-    def validate(self, data):
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         if data["from"] > data["to"]:
             raise serializers.ValidationError({"from": ["from must not be larger than to."]})
         return data
@@ -101,7 +104,7 @@ def _base64(hashes: list[bytes]) -> list[str]:
     return [base64.b64encode(value).decode() for value in hashes]
 
 
-class InclusionProofOutput(serializers.Serializer):
+class InclusionProofOutput(serializers.Serializer[Any]):
     seq = serializers.IntegerField()
     leaf_index = serializers.IntegerField(help_text="seq - 1")
     size = serializers.IntegerField()
@@ -109,7 +112,7 @@ class InclusionProofOutput(serializers.Serializer):
     hashes = serializers.ListField(child=serializers.CharField(), help_text="RFC 6962 audit path, base64.")
 
 
-class ConsistencyProofOutput(serializers.Serializer):
+class ConsistencyProofOutput(serializers.Serializer[Any]):
     hashes = serializers.ListField(child=serializers.CharField(), help_text="RFC 6962 consistency proof, base64.")
 
 
@@ -145,7 +148,7 @@ CONSISTENCY_EXAMPLE = {
 class InclusionProof(views.APIView):
     """The proof that entry `seq` is in the tree of the first `size` entries (RFC 6962 / Go's sumdb/tlog)."""
 
-    def get(self, request, seq: int):
+    def get(self, request: Request, seq: int) -> Response:
         if seq < 1:
             raise ValidationError({"seq": ["Give the seq of an entry: 1 or more."]})
         query = ProofQuery(data=request.query_params, context={"seq": seq, "tree_size": tree_size()})
@@ -175,7 +178,7 @@ class InclusionProof(views.APIView):
 class ConsistencyProof(views.APIView):
     """The proof that the tree of `from` entries is a prefix of the tree of `to` entries: nothing was rewritten."""
 
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         query = ConsistencyQuery(data=request.query_params, context={"tree_size": tree_size()})
         query.is_valid(raise_exception=True)
         old, new = query.validated_data["from"], query.validated_data["to"]
@@ -183,7 +186,7 @@ class ConsistencyProof(views.APIView):
         return Response(body, headers={"Cache-Control": IMMUTABLE})
 
 
-class CheckpointOutput(serializers.ModelSerializer):
+class CheckpointOutput(serializers.ModelSerializer[Checkpoint]):
     note = serializers.CharField(source="cosigned_note", help_text="The signed note with witnesses' cosignatures.")
 
     class Meta:
@@ -195,7 +198,7 @@ class BySize(CursorPagination):
     ordering = "size"
 
 
-class CheckpointList(KnownParameters, generics.ListAPIView):
+class CheckpointList(KnownParameters, generics.ListAPIView[Checkpoint]):
     """Every signed checkpoint of the record, oldest first (c2sp.org/tlog-checkpoint notes)."""
 
     serializer_class = CheckpointOutput
@@ -215,7 +218,7 @@ COSIGNATURE_EXAMPLE = (
 )
 
 
-class CosignatureInput(serializers.Serializer):
+class CosignatureInput(serializers.Serializer[Any]):
     cosignature = serializers.CharField(
         max_length=500,
         trim_whitespace=False,
@@ -237,7 +240,7 @@ class CosignatureInput(serializers.Serializer):
 class CosignatureCreate(views.APIView):
     """A registered witness cosigns a checkpoint it checked; 403 for a key staff did not register."""
 
-    def post(self, request, size: int):
+    def post(self, request: Request, size: int) -> Response:
         checkpoint = get_object_or_404(Checkpoint, size=size)
         data = CosignatureInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -8,6 +8,7 @@ passes afterwards. Not for requests: one append per state change stays in `servi
 import itertools
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ from ledger.kinds import EntryKind
 from ledger.models import Entry, TreeNode
 from ledger.services import chained, locked_head
 
-Event = tuple[EntryKind, str, dict]  # kind, subject, payload
+Event = tuple[EntryKind, str, dict[str, Any]]  # kind, subject, payload
 
 
 def append_many(events: Iterable[Event], *, start: datetime | None = None, batch: int = 20_000) -> int:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.checks import Error, register
 
@@ -5,7 +7,7 @@ from ledger.notes import NoteError, parse_signer
 
 
 @register()
-def record_signing_key(app_configs, **kwargs) -> list[Error]:
+def record_signing_key(app_configs: Any, **kwargs: Any) -> list[Error]:
     """Without a key the record's checkpoints cannot be signed, so /record/ and the beat task would fail later."""
     if settings.RECORD_SIGNING_KEY:
         try:

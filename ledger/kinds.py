@@ -11,6 +11,7 @@ would leave every stored entry under a kind nobody reads. A payload may carry mo
 """
 
 from enum import StrEnum
+from typing import Any
 
 _APPEAL = ("public_id", "status")
 _REVIEWER = (*_APPEAL, "reviewer")
@@ -115,7 +116,7 @@ def checked_kind(kind: str) -> EntryKind:
         raise UnknownKind(f"{kind!r} is not a kind of entry the record declares (ledger.kinds.EntryKind).") from None
 
 
-def check_payload(kind: str, payload: dict) -> EntryKind:
+def check_payload(kind: str, payload: dict[str, Any]) -> EntryKind:
     """`kind` as declared, once `payload` has each of its fields: a set difference, cheap enough for every append."""
     kind = checked_kind(kind)
     if missing := kind.fields - payload.keys():

@@ -134,7 +134,7 @@ def pack_edge(frontier: "Frontier") -> bytes:
     return b"".join(frontier.last[level][1] for level, _ in right_edge(frontier.size))
 
 
-def unpack_edge(size: int, packed: bytes) -> "Frontier":
+def unpack_edge(size: int, packed: bytes | memoryview) -> "Frontier":
     nodes = right_edge(size)
     return Frontier(size, {node: bytes(packed[32 * i : 32 * (i + 1)]) for i, node in enumerate(nodes)})
 

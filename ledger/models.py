@@ -1,5 +1,6 @@
 import hashlib
 import json
+from typing import Any, Self
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,15 +11,15 @@ from ledger.notes import COSIGNATURE_V1, NoteError, Verifier, parse_verifier
 GENESIS_HASH = "0" * 64
 
 
-def canonical_json(value) -> str:
+def canonical_json(value: object) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-class EntryQuerySet(AppendOnlyQuerySet):
-    def about(self, subject: str):
+class EntryQuerySet(AppendOnlyQuerySet["Entry"]):
+    def about(self, subject: str) -> Self:
         return self.filter(subject=subject)
 
-    def after(self, seq: int):
+    def after(self, seq: int) -> Self:
         return self.filter(seq__gt=seq)
 
 
@@ -35,7 +36,8 @@ class Entry(AppendOnlyModel):
 
     refusal = "Entries of the public record are never updated or deleted."
 
-    objects = EntryQuerySet.as_manager()
+    # A manager is a ClassVar to django-stubs, and this one narrows the base's (typeddjango/django-stubs#1712).
+    objects = EntryQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["seq"]
@@ -45,8 +47,9 @@ class Entry(AppendOnlyModel):
         return f"#{self.seq} {self.kind} {self.subject}"
 
     @property
-    def data(self) -> dict:
-        return json.loads(self.payload)
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.payload)
+        return data
 
     def hashed_content(self) -> str:
         """What the hash covers: every field but the hash itself, as canonical JSON."""

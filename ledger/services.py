@@ -3,6 +3,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
@@ -16,7 +17,7 @@ from ledger.notes import NoteError, site_signer, verify_note
 from ledger.signals import entry_appended
 
 
-def append(*, kind: EntryKind, subject: str, payload: dict) -> Entry:
+def append(*, kind: EntryKind, subject: str, payload: dict[str, Any]) -> Entry:
     """Add an event to the public record, in the caller's transaction.
 
     Call it inside the transaction of the state change it records, so that both
@@ -40,7 +41,7 @@ def append(*, kind: EntryKind, subject: str, payload: dict) -> Entry:
 
 
 def chained(
-    tree: merkle.Frontier, prev_hash: str, *, at: datetime, kind: EntryKind, subject: str, payload: dict
+    tree: merkle.Frontier, prev_hash: str, *, at: datetime, kind: EntryKind, subject: str, payload: dict[str, Any]
 ) -> tuple[Entry, list[TreeNode]]:
     """The next entry after `prev_hash`, hashed, and the tree nodes its leaf completes (added to `tree`): how every
     entry is made, one at a time by `append` or many at once by `ledger.bulk.append_many`, so both refuse a kind or
@@ -88,11 +89,11 @@ UPDATE ledger_head SET size = %s, last_hash = %s, edge = %s WHERE id = %s RETURN
 
 def _store(entry: Entry, nodes: list[TreeNode], head: Head) -> None:
     """Write the entry, the tree nodes it completes and the new head: one statement."""
-    fields = [entry.seq, entry.at, entry.kind, entry.subject, entry.payload, entry.prev_hash, entry.hash]
-    values = [value for node in nodes for value in (node.index, node.hash)]
+    fields: list[Any] = [entry.seq, entry.at, entry.kind, entry.subject, entry.payload, entry.prev_hash, entry.hash]
+    values: list[Any] = [value for node in nodes for value in (node.index, node.hash)]
     sql = _STORE_SQL.format(nodes=", ".join(["(%s, %s)"] * len(nodes)))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*fields, *values, head.size, head.last_hash, head.edge, head.pk])
+        cursor.execute(sql, [*fields, *values, head.size, head.last_hash, bytes(head.edge), head.pk])
         entry.pk = cursor.fetchone()[0]
     entry._state.adding, entry._state.db = False, connection.alias
 
@@ -119,7 +120,7 @@ def check_chain() -> ChainReport:
     # Appends store tree nodes in exactly the order this loop creates them, numbered 0, 1, 2... (Go's tlog order).
     stored = TreeNode.objects.order_by("index").values_list("index", "hash").iterator(chunk_size=20_000)
     # The time as text from the database: parsing a datetime per row cost more than hashing the row.
-    entries = Entry.objects.order_by("seq").annotate(at_iso=RawSQL(_AT_ISOFORMAT, []))
+    entries = Entry.objects.order_by("seq").annotate(at_iso=RawSQL(_AT_ISOFORMAT, []))  # noqa: S611  a constant, no input
     fields = ("seq", "at_iso", "kind", "subject", "payload", "prev_hash", "hash")
     rows = entries.values_list(*fields).iterator(chunk_size=20_000)
     sha256, encode, fromhex = hashlib.sha256, json.encoder.encode_basestring, bytes.fromhex

@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
@@ -12,7 +14,7 @@ from ledger.notes import site_signer
 PLAIN_TEXT = "text/plain; charset=utf-8"
 
 
-def record(request):
+def record(request: HttpRequest) -> HttpResponse:
     """The public record, newest first, paged by seq so every page is one indexed query."""
     before = parse_id(request.GET.get("before", "0"))
     if not before and "before" in request.GET:
@@ -21,7 +23,7 @@ def record(request):
     return render(request, "ledger/record.html", {"entries": entries, "older": older, **_record_context()})
 
 
-def _record_context() -> dict:
+def _record_context() -> dict[str, Any]:
     """What a reader needs beside the entries to check the record: the last run, the checkpoint and the keys."""
     return {
         "last_verification": VerificationRun.objects.first(),
@@ -33,7 +35,7 @@ def _record_context() -> dict:
 
 
 @cache_control(no_cache=True)
-def checkpoint(request):
+def checkpoint(request: HttpRequest) -> HttpResponse:
     """The latest signed checkpoint with its witnesses' cosignatures, as a c2sp.org/tlog-checkpoint note."""
     latest = latest_checkpoint()
     if latest is None:
@@ -42,6 +44,6 @@ def checkpoint(request):
 
 
 @cache_control(public=True, max_age=3600)
-def key(request):
+def key(request: HttpRequest) -> HttpResponse:
     """The verifier key that checks the site's signature on checkpoints, in Go's sumdb/note form."""
     return HttpResponse(f"{site_signer().verifier}\n", content_type=PLAIN_TEXT)

@@ -48,7 +48,7 @@ class Export:
         return [item for item in self.files if item.dataset == dataset]
 
     @property
-    def sums(self) -> PublishedFile:
+    def sums(self) -> PublishedFile | None:
         return self.file(SUMS)
 
     def to_json(self) -> str:

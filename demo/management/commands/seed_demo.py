@@ -15,7 +15,7 @@ from demo.recommendations import create_demo_recommendations
 from demo.transparency import create_demo_statistics
 from ledger.checkpoints import publish_checkpoint
 
-DEMO_PASSWORD = "demo-pass-2026"
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105  published on the home page for the demo roles
 DEMO_ORGANIZATION = {"slug": "acme-ai", "name": "Acme AI", "website": "https://acme-ai.example"}
 DEMO_ACCOUNTS = [
     {"email": "citizen@demo.whodecides.test", "role": "citizen", "display_name": "Ada Citizen"},

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from ledger.checkpoints import latest_checkpoint, publish_checkpoint
@@ -6,7 +8,7 @@ from ledger.checkpoints import latest_checkpoint, publish_checkpoint
 class Command(BaseCommand):
     help = "Sign and store a checkpoint of the public record now (beat does it every minute when it grew)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         checkpoint = publish_checkpoint()
         if checkpoint is None:
             latest = latest_checkpoint()

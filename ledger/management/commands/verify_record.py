@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import ngettext
 
@@ -11,7 +13,7 @@ class Command(BaseCommand):
         "and name the first entry that does not match."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         report = check_chain()
         n = report.entries_checked
         if not report.ok:
