@@ -46,8 +46,8 @@ def test_the_highlight_escapes_what_the_decision_says(client, citizen, system, g
 
 def test_postgresql_search_uses_the_gin_index(medication):
     """`enable_seqscan` and `enable_indexscan` off (for this test's transaction only) make the planner's choice
-    deterministic: on a handful of rows a scan of every row is rightly cheaper. What this proves is that the search reads the stored
-    vector the index is built on, so the index can be chosen as the table grows."""
+    deterministic: on a handful of rows a scan of every row is rightly cheaper. What this proves is that the search
+    reads the stored vector the index is built on, so the index can be chosen as the table grows."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")  # nor reach each row's vector through its decision
