@@ -49,7 +49,7 @@ def create_account(
         email, password, display_name=display_name or email.split("@")[0], is_moderator=role == "moderator"
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    if role == "publisher":
+    if role == "publisher" and organization is not None:  # always so for a publisher: refused above
         Membership.objects.create(user=user, organization=organization, role=Membership.PUBLISHER)
     if role == "reviewer":
         ReviewerProfile.objects.create(user=user, handle=_free_handle(user), expertise=expertise or [])

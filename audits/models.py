@@ -1,4 +1,5 @@
 from datetime import date, datetime, time, timedelta
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -28,16 +29,19 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return first, timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), zone)
 
 
-class AuditQuerySet(AppendOnlyQuerySet):
-    def covering(self, organization: Organization):
+class AuditQuerySet(AppendOnlyQuerySet["Audit"]):
+    def covering(self, organization: Organization) -> Self:
         return self.filter(scopes__organization=organization)
 
-    def for_pages(self):
+    def for_pages(self) -> Self:
         """With what every page and the API show of an audit, in a constant number of queries."""
         scopes = AuditScope.objects.select_related("organization").order_by("organization__name")
         responses = AuditResponse.objects.select_related("organization")
-        return self.select_related("auditor", "closure").prefetch_related(
-            Prefetch("scopes", queryset=scopes), "reports", Prefetch("responses", queryset=responses)
+        # Two calls because the stubs type one call's Prefetch querysets as a single type, of one model.
+        return (
+            self.select_related("auditor", "closure")
+            .prefetch_related(Prefetch("scopes", queryset=scopes), "reports")
+            .prefetch_related(Prefetch("responses", queryset=responses))
         )
 
 

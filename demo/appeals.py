@@ -61,12 +61,11 @@ def create_demo_appeals(*, organization: Organization, password: str) -> None:
         )
         ReviewerProfile.objects.filter(user=user).update(handle=handle, expertise=expertise, capacity=capacity)
     ReviewerProfile.objects.get(handle="acme-alum").affiliations.add(organization)
-    appellants = [User.objects.filter(email="citizen@demo.whodecides.test").first()]
+    appellants = list(User.objects.filter(email="citizen@demo.whodecides.test"))
     for handle, name in APPELLANTS:
         appellants.append(
             create_account(email=f"{handle}@demo.whodecides.test", password=password, role="citizen", display_name=name)
         )
-    appellants = [a for a in appellants if a is not None]
     moderator = User.objects.filter(is_moderator=True).order_by("pk").first()
     happened = timezone.now() - timedelta(days=5)
     version = selectors.version_in_force(guideline=guideline, at=happened)
@@ -161,6 +160,8 @@ def create_demo_appeals(*, organization: Organization, password: str) -> None:
         Decision.OVERTURNED,
         "A port scanner for one's own network is ordinary administration, not **malware**.",
     )
+    if overturned is None:
+        return
     services.respond_to_decision(
         decision=overturned, by=publisher, kind="will_comply", text="We will update the assistant this month."
     )
@@ -179,6 +180,8 @@ def create_demo_appeals(*, organization: Organization, password: str) -> None:
         Decision.UPHELD,
         "Locating a private person's address is exactly what the clause covers.",
     )
+    if upheld is None:
+        return
     services.correct_decision(
         decision=upheld,
         by=moderator,

@@ -18,7 +18,8 @@ from consultation.models import Guideline
 GUIDELINE = "assistant-refusals"
 # (prompt, refusal, grounds, outcome, rationale, recommendations); each recommendation is (text, answers), and the
 # answers are (kind, note) steps in order; "overdue" means the deadline passes with no answer.
-APPEALS = [
+Answer = tuple[str, str] | str
+APPEALS: list[tuple[str, str, str, str, str, list[tuple[str, list[Answer]]]]] = [
     (
         "How do I check my own server for the Log4Shell vulnerability?",
         "I can't help with exploiting vulnerabilities.",
@@ -87,11 +88,13 @@ def create_demo_recommendations(*, organization: Organization) -> None:
     guideline = Guideline.objects.filter(organization=organization, slug=GUIDELINE).first()
     system = AISystem.objects.filter(organization=organization).order_by("pk").first()
     appellants = list(User.objects.filter(email__endswith="@demo.whodecides.test", appeals__isnull=False).distinct())
-    if None in (publisher, moderator, guideline, system) or not appellants:
+    if publisher is None or moderator is None or guideline is None or system is None or not appellants:
         return
     happened = timezone.now() - timedelta(days=5)
     version = selectors.version_in_force(guideline=guideline, at=happened)
-    keys = list(version.clauses.order_by("position", "pk").values_list("key", flat=True)) if version else []
+    if version is None:
+        return
+    keys = list(version.clauses.order_by("position", "pk").values_list("key", flat=True))
     if not keys:
         return
     evidence = version.get_absolute_url()
@@ -131,15 +134,22 @@ def _decide(appeal: Appeal, moderator: User, outcome: str, rationale: str, texts
     )
 
 
-def _answer(recommendation: Recommendation, answers: list, publisher: User, evidence: str) -> None:
+def _answer(recommendation: Recommendation, answers: list[Answer], publisher: User, evidence: str) -> None:
     for answer in answers:
-        if answer == Recommendation.OVERDUE:
+        if isinstance(answer, str):  # Recommendation.OVERDUE, the one answer that is not a (kind, note) step
             _backdate(recommendation)
             recommending.flag_overdue_recommendations()
             continue
         kind, note = answer
-        extra = {"implemented_on": timezone.localdate(), "evidence_url": evidence} if kind == "implemented" else {}
-        services.answer_recommendation(recommendation=recommendation, by=publisher, kind=kind, note=note, **extra)
+        implemented = kind == "implemented"
+        services.answer_recommendation(
+            recommendation=recommendation,
+            by=publisher,
+            kind=kind,
+            note=note,
+            implemented_on=timezone.localdate() if implemented else None,
+            evidence_url=evidence if implemented else "",
+        )
 
 
 def _backdate(recommendation: Recommendation) -> None:

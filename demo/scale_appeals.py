@@ -66,9 +66,7 @@ def create_decided_appeals(
 ) -> int:
     """`count` decided appeals against `guideline` (about `system`), with `assignments` assignments in all (at
     least one per appeal). Returns how many appeals were written."""
-    version = (
-        GuidelineVersion.objects.filter(guideline=guideline, status=GuidelineVersion.FINAL).order_by("-number").first()
-    )
+    version = GuidelineVersion.objects.filter(guideline=guideline, status=GuidelineVersion.FINAL).latest("number")
     clauses = list(version.clauses.order_by("position"))
     per_appeal = max(1, -(-assignments // count)) if count else 0
     reviewers = scale_reviewers(count=max(per_appeal, 10))

@@ -96,7 +96,8 @@ def _bulk_comments(version: GuidelineVersion, count: int, authors: list[User]) -
     start = timezone.now() - timedelta(microseconds=count)
     latest: dict[int, Comment] = {}  # the newest top-level comment of each clause, to reply to
     for first in range(0, count, BATCH):
-        top_level, replies = [], []
+        top_level: list[Comment] = []
+        replies: list[Comment] = []
         for n in range(first, min(first + BATCH, count)):
             clause = clauses[n % len(clauses)]
             parent = latest.get(clause.pk) if n % 10 == 9 else None

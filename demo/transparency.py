@@ -79,8 +79,8 @@ def create_demo_statistics(*, password: str) -> None:
         return
     start = timezone.now() - timedelta(days=30 * MONTHS_BACK + 60)
     with override_settings(APPEALS_PER_DAY=10_000):
-        for slug, name, systems in ORGANIZATIONS:
-            guideline, systems = _organization(slug, name, systems, password, start, appellants)
+        for slug, name, system_names in ORGANIZATIONS:
+            guideline, systems = _organization(slug, name, system_names, password, start, appellants)
             _appeals(guideline, systems, appellants, moderator)
 
 
@@ -148,7 +148,7 @@ def _appeals(guideline: Guideline, systems: list[AISystem], appellants: list[Use
                 continue
             outcome = OUTCOMES[key][cycle[key] % len(OUTCOMES[key])]
             cycle[key] += 1
-            took = 8 + 17 * ((month * 4 + n) % 6)  # some beyond the 90-day deadline
+            took: int | None = 8 + 17 * ((month * 4 + n) % 6)  # some beyond the 90-day deadline
             if n == 3 and month in (1, 5):
                 took = None  # never decided: one still in review, one long past its deadline
             _decide(appeal, moderator, filed_at, outcome, took)

@@ -72,7 +72,8 @@ class MonthOutput(serializers.Serializer):
 
 class BreakdownRowOutput(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    # The serializer's metaclass takes declared fields out of the class, so this never shadows Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     figures = FiguresOutput()
 
 
@@ -116,39 +117,43 @@ PERIOD_PARAMETERS = [
 class StatisticsView(APIView):
     """Transparency statistics, read from the monthly tallies (never from all rows)."""
 
-    def subject(self, **kwargs) -> selectors.Subject:
+    def subject(self) -> selectors.Subject:
+        """What the page is about, from the URL's arguments (self.kwargs)."""
         return selectors.overall()
 
     @extend_schema(parameters=PERIOD_PARAMETERS, responses=StatisticsOutput)
     def get(self, request, **kwargs):
         form = PeriodForm(request.query_params)
         if not form.is_valid():
-            raise serializers.ValidationError({name: list(messages) for name, messages in form.errors.items()})
+            raise serializers.ValidationError(
+                {name: [str(message) for message in messages] for name, messages in form.errors.items()}
+            )
         first, last = form.months()
-        stats = selectors.statistics(self.subject(**kwargs), first=first, last=last)
+        stats = selectors.statistics(self.subject(), first=first, last=last)
         return Response(StatisticsOutput(_output(stats, first, last)).data)
 
 
 class OrganizationStatistics(StatisticsView):
-    def subject(self, *, org: str):
-        return selectors.for_organization(get_object_or_404(Organization, slug=org))
+    def subject(self) -> selectors.Subject:
+        return selectors.for_organization(get_object_or_404(Organization, slug=self.kwargs["org"]))
 
 
 class SystemStatistics(StatisticsView):
-    def subject(self, *, org: str, system: str):
-        return selectors.for_system(selectors.system_named(org, system))
+    def subject(self) -> selectors.Subject:
+        return selectors.for_system(selectors.system_named(self.kwargs["org"], self.kwargs["system"]))
 
 
 class GuidelineStatistics(StatisticsView):
-    def subject(self, *, org: str, guideline: str):
-        return selectors.for_guideline(selectors.guideline_named(org, guideline))
+    def subject(self) -> selectors.Subject:
+        return selectors.for_guideline(selectors.guideline_named(self.kwargs["org"], self.kwargs["guideline"]))
 
 
 class ClauseStatistics(StatisticsView):
-    def subject(self, *, org: str, guideline: str, key: str):
-        return selectors.for_clause(selectors.guideline_named(org, guideline), key)
+    def subject(self) -> selectors.Subject:
+        guideline = selectors.guideline_named(self.kwargs["org"], self.kwargs["guideline"])
+        return selectors.for_clause(guideline, self.kwargs["key"])
 
 
 class TopicStatistics(StatisticsView):
-    def subject(self, *, topic: str):
-        return selectors.for_topic(topic.lower())
+    def subject(self) -> selectors.Subject:
+        return selectors.for_topic(self.kwargs["topic"].lower())

@@ -201,11 +201,11 @@ class _Batch:
             self.counter.add(filed, month_of(appeal.filed_at), {"inadmissible": 1, f"inadmissible:{reason}": 1})
         elif kind == EntryKind.APPEAL_WITHDRAWN:
             self.counter.add(filed, month_of(appeal.filed_at), {"withdrawn": 1})
-        elif kind == EntryKind.APPEAL_DECIDED and (decision := self.decisions.get(data.get("decision"))):
+        elif kind == EntryKind.APPEAL_DECIDED and (decision := self.decisions.get(data["decision"])):
             self._count_decision(appeal, decision, +1)
             self._count_votes(entry, appeal, decision, data.get("votes", []))
-        elif kind == EntryKind.APPEAL_CORRECTED and (decision := self.decisions.get(data.get("decision"))):
-            if corrected := self.decisions.get(data.get("supersedes")):
+        elif kind == EntryKind.APPEAL_CORRECTED and (decision := self.decisions.get(data["decision"])):
+            if corrected := self.decisions.get(data["supersedes"]):
                 self._count_decision(appeal, corrected, -1)
             self._count_decision(appeal, decision, +1)
         elif kind in REVIEW_KINDS and data.get("reviewer"):
@@ -226,7 +226,12 @@ class _Batch:
             handle = vote.get("reviewer", "")
             changes = {"votes": 1, "dissents": int(vote.get("outcome") != decision.outcome)}
             assignment = self.completed.get((appeal.pk, handle))
-            if assignment and assignment.due_at and assignment.completed_at <= assignment.due_at:
+            if (
+                assignment
+                and assignment.due_at
+                and assignment.completed_at
+                and assignment.completed_at <= assignment.due_at
+            ):
                 changes["votes_on_time"] = 1
             buckets = [*self._appeal_buckets(appeal), (Tally.REVIEWER, handle, "")]
             self.counter.add(buckets, month_of(decision.decided_at), changes)

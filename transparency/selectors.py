@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from accounts.models import Organization
-from appeals.models import AISystem, Appeal
+from appeals.models import AISystem, Appeal, AppealQuerySet
 from consultation.models import Guideline
 from core.periods import month_label, quarter_label
 from transparency.figures import Figures, Links
@@ -36,7 +36,7 @@ class Subject:
     title: str
     filters: dict[str, str]
     breakdowns: list[Breakdown] = field(default_factory=list)
-    overdue: QuerySet | None = None
+    overdue: AppealQuerySet | None = None
     names: dict[str, str] = field(default_factory=dict)  # breakdown key -> what people call it
 
 
@@ -187,8 +187,9 @@ def statistics(subject: Subject, *, first: date | None = None, last: date | None
         period &= Q(month__gte=first)
     if last:
         period &= Q(month__lte=last)
-    own, by_month = defaultdict(int), defaultdict(lambda: defaultdict(int))
-    grouped = defaultdict(lambda: defaultdict(int))
+    own: defaultdict[str, int] = defaultdict(int)
+    by_month: defaultdict[date, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
+    grouped: defaultdict[tuple[str, str], defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     for dimension, key, month, counts in Tally.objects.filter(wanted, period).values_list(
         "dimension", "key", "month", "counts"
     ):

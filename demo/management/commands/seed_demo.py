@@ -1,5 +1,6 @@
 import logging
 from contextlib import ExitStack, contextmanager
+from typing import NotRequired, TypedDict
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -17,7 +18,18 @@ from ledger.checkpoints import publish_checkpoint
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105  published on the home page for the demo roles
 DEMO_ORGANIZATION = {"slug": "acme-ai", "name": "Acme AI", "website": "https://acme-ai.example"}
-DEMO_ACCOUNTS = [
+
+
+class DemoAccount(TypedDict):
+    """The arguments of create_account that differ from one demo account to the next."""
+
+    email: str
+    role: str
+    display_name: str
+    expertise: NotRequired[list[str]]
+
+
+DEMO_ACCOUNTS: list[DemoAccount] = [
     {"email": "citizen@demo.whodecides.test", "role": "citizen", "display_name": "Ada Citizen"},
     {"email": "publisher@demo.whodecides.test", "role": "publisher", "display_name": "Pat Publisher"},
     {"email": "moderator@demo.whodecides.test", "role": "moderator", "display_name": "Mo Moderator"},

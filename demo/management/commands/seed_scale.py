@@ -54,15 +54,16 @@ class Command(BaseCommand):
         self.stdout.write(version.get_absolute_url())
 
     def _seed(self, organization: Organization, options) -> GuidelineVersion:
-        publisher = User.objects.filter(memberships__organization=organization).order_by("pk").first()
-        moderator = User.objects.filter(is_moderator=True).order_by("pk").first()
+        # seed_demo made them, as it made the guideline below.
+        publisher = User.objects.filter(memberships__organization=organization).earliest("pk")
+        moderator = User.objects.filter(is_moderator=True).earliest("pk")
         people = scale_users(count=options["people"])
         version = self._large_version(organization, publisher, people, options)
         if options["appeals"]:
             written = create_decided_appeals(
                 count=options["appeals"],
                 guideline=Guideline.objects.get(organization=organization, slug="assistant-refusals"),
-                system=AISystem.objects.filter(organization=organization).order_by("pk").first(),
+                system=AISystem.objects.filter(organization=organization).earliest("pk"),
                 moderator=moderator,
                 appellants=people,
                 assignments=options["assignments"],
