@@ -187,10 +187,16 @@ def verification_speed() -> tuple[int, float]:
 
 def _hash_batch(rows, tree, prev, elapsed):
     entries = [
-        {"seq": seq, "at": at.isoformat().replace("+00:00", "Z"), "kind": kind, "subject": subject,
-         "payload": json.loads(payload), "hash": hash_}
+        {
+            "seq": seq,
+            "at": at.isoformat().replace("+00:00", "Z"),
+            "kind": kind,
+            "subject": subject,
+            "payload": json.loads(payload),
+            "hash": hash_,
+        }
         for seq, at, kind, subject, payload, hash_ in rows
-    ]  # fmt: skip
+    ]
     started = time.perf_counter()
     for entry in entries:
         if entry_hash(prev, entry) != entry["hash"]:
@@ -230,13 +236,18 @@ def main() -> None:
     print(f"seeded {args.entries:,} entries and their tree in {time.perf_counter() - started:.0f} s", flush=True)
     settle()
     small, large = time_appends()
-    print(f"append (median of {APPENDS}, alternating): {small:.2f} ms at 1k entries, {large:.2f} ms at "
-          f"{args.entries:,}; ratio {large / small:.2f}", flush=True)  # fmt: skip
+    print(
+        f"append (median of {APPENDS}, alternating): {small:.2f} ms at 1k entries, {large:.2f} ms at "
+        f"{args.entries:,}; ratio {large / small:.2f}",
+        flush=True,
+    )
     size = Entry.objects.order_by("-seq").values_list("seq", flat=True).first()
     reads = time_proof_reads(size)
     inclusion, consistency = time_proofs(size)
-    print(f"proofs at {size:,} entries ({PROOFS} each), through the API: inclusion {inclusion}, "
-          f"consistency {consistency}; inclusion read from the tree: {reads}")  # fmt: skip
+    print(
+        f"proofs at {size:,} entries ({PROOFS} each), through the API: inclusion {inclusion}, "
+        f"consistency {consistency}; inclusion read from the tree: {reads}"
+    )
     checked, rate = verification_speed()
     print(f"standalone verification hashing: {rate:,.0f} entries/s on one core ({checked:,} entries)")
     checked, rate = check_chain_speed()
@@ -244,8 +255,10 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP SCHEMA {SMALL} CASCADE")
     nodes, tree_bytes, entry_bytes = tree_storage()
-    print(f"stored tree: {nodes:,} nodes, {tree_bytes / 2**20:.0f} MiB with its index "
-          f"(entries: {entry_bytes / 2**20:.0f} MiB)")  # fmt: skip
+    print(
+        f"stored tree: {nodes:,} nodes, {tree_bytes / 2**20:.0f} MiB with its index "
+        f"(entries: {entry_bytes / 2**20:.0f} MiB)"
+    )
 
 
 if __name__ == "__main__":

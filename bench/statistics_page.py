@@ -54,8 +54,10 @@ def world():
                 Clause(version=version, key=k, heading=k, text=k, position=i, tags=t)
                 for i, (k, t) in enumerate(TOPICS.items())
             )
-        systems = [AISystem.objects.get_or_create(organization=org, slug=f"s{i}", defaults={"name": f"S{i}"})[0]
-                   for i in range(2)]  # fmt: skip
+        systems = [
+            AISystem.objects.get_or_create(organization=org, slug=f"s{i}", defaults={"name": f"S{i}"})[0]
+            for i in range(2)
+        ]
         orgs.append((org, guideline, version, systems))
     return appellant, orgs
 
@@ -96,10 +98,16 @@ def add_decided(appellant, orgs, start: int, stop: int) -> None:
             ContestedClause(appeal=a, guideline_id=a.guideline_id, key=keys[a.pk]) for a in appeals
         )
         decisions = [
-            Decision(appeal=a, organization_id=a.guideline.organization_id, system_id=a.refusal.system_id,
-                     outcome=OUTCOMES[g % 4], rationale="r", decided_at=a.closed_at)
+            Decision(
+                appeal=a,
+                organization_id=a.guideline.organization_id,
+                system_id=a.refusal.system_id,
+                outcome=OUTCOMES[g % 4],
+                rationale="r",
+                decided_at=a.closed_at,
+            )
             for g, a in zip(numbers, appeals, strict=True)
-        ]  # fmt: skip
+        ]
         Decision.objects.bulk_create(decisions)
         CitedClause.objects.bulk_create(CitedClause(decision=d, key=keys[d.appeal_id]) for d in decisions)
         for appeal, decision in zip(appeals, decisions, strict=True):
@@ -107,10 +115,17 @@ def add_decided(appellant, orgs, start: int, stop: int) -> None:
             decided = {"decision": decision.pk, "outcome": decision.outcome, "votes": [vote]}
             for kind, payload in [(EntryKind.APPEAL_FILED, {}), (EntryKind.APPEAL_DECIDED, decided)]:
                 seq += 1
-                entries.append(Entry(
-                    seq=seq, at=now, kind=kind, subject=appeal.subject, prev_hash=f"{seq:064x}",
-                    hash=f"{seq:063x}f", payload=canonical_json({"public_id": appeal.public_id, **payload}),
-                ))  # fmt: skip
+                entries.append(
+                    Entry(
+                        seq=seq,
+                        at=now,
+                        kind=kind,
+                        subject=appeal.subject,
+                        prev_hash=f"{seq:064x}",
+                        hash=f"{seq:063x}f",
+                        payload=canonical_json({"public_id": appeal.public_id, **payload}),
+                    )
+                )
         Entry.objects.bulk_create(entries)
 
 

@@ -51,9 +51,14 @@ def run_service(
 
 
 def act_and_tell(
-    request: HttpRequest, form: "ServiceForm", service: Callable[..., object], /, *,
-    shown: Refusals = INVALID, **arguments: Any,
-) -> bool:  # fmt: skip
+    request: HttpRequest,
+    form: "ServiceForm",
+    service: Callable[..., object],
+    /,
+    *,
+    shown: Refusals = INVALID,
+    **arguments: Any,
+) -> bool:
     """For a button that returns to its page: run `service` by the signed-in person with `arguments` and the
     form's values, and say in a message why it was refused, if it was."""
     if form.is_valid():
@@ -200,7 +205,11 @@ def check_answers(
         return show_form()
     if request.POST.get(CONFIRM) == "1":
         return None
-    carried = [(name, value) for name in request.POST for value in request.POST.getlist(name)
-               if name not in ("csrfmiddlewaretoken", CONFIRM, CHANGE)]  # fmt: skip
+    carried = [
+        (name, value)
+        for name in request.POST
+        for value in request.POST.getlist(name)
+        if name not in ("csrfmiddlewaretoken", CONFIRM, CHANGE)
+    ]
     context = {"answers": form.answers(), "carried": carried, "action": request.path, **page}
     return render(request, "check_answers.html", context)

@@ -107,19 +107,24 @@ def _guideline(organization, publisher, slug: str, title: str, description: str,
 
 def _final_with_history(organization, publisher, citizen, reviewer) -> None:
     guideline, draft = _guideline(
-        organization, publisher, "medical-advice", "Medical and health advice",
-        "When the assistant declines medical questions.", MEDICAL,
-    )  # fmt: skip
+        organization,
+        publisher,
+        "medical-advice",
+        "Medical and health advice",
+        "When the assistant declines medical questions.",
+        MEDICAL,
+    )
     draft = periods.schedule_comment_period(
         version=draft, opens_at=None, closes_at=timezone.now() + timedelta(days=31), by=publisher
     ).version
     dosage, diagnosis = draft.clauses.get(key="R-1.1"), draft.clauses.get(key="R-1.2")
     first = comments.post_comment(
-        version=draft, clause=dosage,
+        version=draft,
+        clause=dosage,
         body="Refusing every dosage question sends people to worse sources. "
         "Over-the-counter doses on the label should be fine.",
         by=citizen,
-    )  # fmt: skip
+    )
     comments.post_comment(version=draft, parent=first, body="Agreed: at least repeat the label.", by=reviewer)
     second = comments.post_comment(
         version=draft, clause=diagnosis, body="Please say what 'describe common causes' covers.", by=reviewer
@@ -136,27 +141,30 @@ def _final_with_history(organization, publisher, citizen, reviewer) -> None:
     GuidelineVersion.objects.filter(pk=draft.pk).update(published_at=now - timedelta(days=45))
     draft = GuidelineVersion.objects.get(pk=draft.pk)
     closing.respond_to_comment(
-        comment=first, disposition="partially_adopted",
+        comment=first,
+        disposition="partially_adopted",
         text="Version 2 allows the dosage printed on the label of over-the-counter medicines.",
         by=publisher,
-    )  # fmt: skip
+    )
     closing.respond_to_comment(comment=second, disposition="adopted", text="Clarified with examples.", by=publisher)
     closing.respond_to_comment(comment=general, disposition="noted", text="Examples will follow.", by=publisher)
     final = drafting.create_draft_version(guideline=guideline, by=publisher)
     drafting.edit_clause(
-        clause=final.clauses.get(key="R-1.1"), heading="Prescription dosages",
+        clause=final.clauses.get(key="R-1.1"),
+        heading="Prescription dosages",
         text="The assistant declines to give dosages for prescription-only medicines, and points to a pharmacist "
         "or doctor. It may repeat the dosage printed on the label of over-the-counter medicines.",
         tags=["medical"],
         by=publisher,
-    )  # fmt: skip
+    )
     drafting.edit_clause(
-        clause=final.clauses.get(key="R-1.2"), heading="Diagnosis",
+        clause=final.clauses.get(key="R-1.2"),
+        heading="Diagnosis",
         text="The assistant does not diagnose conditions. It may describe common causes of symptoms, such as "
         "dehydration for a headache, and when to seek care.",
         tags=["medical"],
         by=publisher,
-    )  # fmt: skip
+    )
     closing.publish_final_version(
         version=final,
         summary_of_changes="Over-the-counter label dosages are allowed; the diagnosis clause has examples.",
@@ -170,18 +178,24 @@ def _final_with_history(organization, publisher, citizen, reviewer) -> None:
 
 def _open_for_comment(organization, publisher, citizen, reviewer, moderator) -> None:
     _, version = _guideline(
-        organization, publisher, "cybersecurity", "Cybersecurity requests",
-        "What the assistant will and will not write about attacking computer systems.", SECURITY,
-    )  # fmt: skip
+        organization,
+        publisher,
+        "cybersecurity",
+        "Cybersecurity requests",
+        "What the assistant will and will not write about attacking computer systems.",
+        SECURITY,
+    )
     version = periods.schedule_comment_period(
         version=version, opens_at=None, closes_at=timezone.now() + timedelta(days=30, hours=2), by=publisher
     ).version
     exploits, defensive = version.clauses.get(key="R-4.2"), version.clauses.get(key="R-4.3")
     first = comments.post_comment(
-        version=version, clause=exploits, on_behalf_of="Open Security Researchers",
+        version=version,
+        clause=exploits,
+        on_behalf_of="Open Security Researchers",
         body="Penetration testers with written authorization need working proofs of concept. Can R-4.2 allow them?",
         by=citizen,
-    )  # fmt: skip
+    )
     comments.post_comment(
         version=version, parent=first, body="How would the assistant check the authorization?", by=reviewer
     )
@@ -196,9 +210,13 @@ def _open_for_comment(organization, publisher, citizen, reviewer, moderator) -> 
 
 def _scheduled(organization, publisher) -> None:
     _, version = _guideline(
-        organization, publisher, "crisis-support", "Self-harm and crisis support",
-        "How the assistant responds to people in crisis.", CRISIS,
-    )  # fmt: skip
+        organization,
+        publisher,
+        "crisis-support",
+        "Self-harm and crisis support",
+        "How the assistant responds to people in crisis.",
+        CRISIS,
+    )
     opens_at = timezone.now() + timedelta(days=5)
     periods.schedule_comment_period(
         version=version, opens_at=opens_at, closes_at=opens_at + timedelta(days=30), by=publisher
@@ -208,17 +226,23 @@ def _scheduled(organization, publisher) -> None:
 def _closed_to_answer(organization, publisher, citizen, reviewer) -> None:
     """Closed yesterday with three comments unanswered, and a draft of version 2 waiting to be published."""
     guideline, version = _guideline(
-        organization, publisher, "data-protection", "Data protection requests",
-        "When the assistant declines to find or share personal data.", DATA_PROTECTION,
-    )  # fmt: skip
+        organization,
+        publisher,
+        "data-protection",
+        "Data protection requests",
+        "When the assistant declines to find or share personal data.",
+        DATA_PROTECTION,
+    )
     version = periods.schedule_comment_period(
         version=version, opens_at=None, closes_at=timezone.now() + timedelta(days=31), by=publisher
     ).version
     finding, public = version.clauses.get(key="R-9.1"), version.clauses.get(key="R-9.2")
     comments.post_comment(
-        version=version, clause=finding,
-        body="Please allow finding a business address: sole traders often work from home.", by=citizen,
-    )  # fmt: skip
+        version=version,
+        clause=finding,
+        body="Please allow finding a business address: sole traders often work from home.",
+        by=citizen,
+    )
     comments.post_comment(version=version, clause=public, body="Who counts as a public figure?", by=reviewer)
     comments.post_comment(version=version, body="Please publish examples of refused requests.", by=citizen)
     now = timezone.now()
@@ -228,12 +252,13 @@ def _closed_to_answer(organization, publisher, citizen, reviewer) -> None:
     GuidelineVersion.objects.filter(pk=version.pk).update(published_at=now - timedelta(days=31))
     draft = drafting.create_draft_version(guideline=guideline, by=publisher)
     drafting.edit_clause(
-        clause=draft.clauses.get(key="R-9.2"), heading="Public figures",
+        clause=draft.clauses.get(key="R-9.2"),
+        heading="Public figures",
         text="The assistant may repeat what a public figure, such as an elected official, has made public in "
         "their public role.",
         tags=["privacy"],
         by=publisher,
-    )  # fmt: skip
+    )
 
 
 CAMPAIGN_TEXT = (
@@ -258,9 +283,11 @@ def create_demo_campaign(*, organization: Organization) -> None:
     with transaction.atomic():
         for index, name in enumerate(CAMPAIGNERS):
             person = create_account(
-                email=f"{name.lower()}@campaign.demo.whodecides.test", password=secrets.token_urlsafe(), role="citizen",
+                email=f"{name.lower()}@campaign.demo.whodecides.test",
+                password=secrets.token_urlsafe(),
+                role="citizen",
                 display_name=name,
-            )  # fmt: skip
+            )
             body = CAMPAIGN_TEXT.format(
                 greeting=greetings[index % 4], who=who[index % 4], closing=closings[index % 3], name=name
             )

@@ -55,7 +55,7 @@ APPEALS: list[tuple[str, str, str, str, str, list[tuple[str, list[Answer]]]]] = 
                         "partly_accepted",
                         "We will give packet doses for adults; not for children, where errors are more dangerous.",
                     )
-                ],  # fmt: skip
+                ],
             ),
             (
                 "Link refusals under R-1.1 to a public health service.",

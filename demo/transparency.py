@@ -73,8 +73,11 @@ def create_demo_statistics(*, password: str) -> None:
     if Organization.objects.filter(slug=ORGANIZATIONS[0][0]).exists():
         return
     moderator = User.objects.filter(is_moderator=True).order_by("pk").first()
-    appellants = list(User.objects.filter(email__endswith="@demo.whodecides.test", is_moderator=False)
-                      .exclude(memberships__isnull=False).exclude(reviewer_profile__isnull=False)[:4])  # fmt: skip
+    appellants = list(
+        User.objects.filter(email__endswith="@demo.whodecides.test", is_moderator=False)
+        .exclude(memberships__isnull=False)
+        .exclude(reviewer_profile__isnull=False)[:4]
+    )
     if moderator is None or not appellants or not ReviewerProfile.objects.exists():
         return
     start = timezone.now() - timedelta(days=30 * MONTHS_BACK + 60)
@@ -87,9 +90,12 @@ def create_demo_statistics(*, password: str) -> None:
 def _organization(slug, name, systems, password, start, appellants) -> tuple[Guideline, list[AISystem]]:
     organization = create_organization(slug=slug, name=name, website=f"https://{slug}.example")
     publisher = create_account(
-        email=f"publisher@{slug}.demo.whodecides.test", password=password, role="publisher",
-        display_name=f"{name} Publisher", organization=organization,
-    )  # fmt: skip
+        email=f"publisher@{slug}.demo.whodecides.test",
+        password=password,
+        role="publisher",
+        display_name=f"{name} Publisher",
+        organization=organization,
+    )
     created = [AISystem.objects.create(organization=organization, slug=s, name=n) for s, n in systems]
     with demo_clock(start):
         guideline = drafting.create_guideline(
@@ -100,10 +106,14 @@ def _organization(slug, name, systems, password, start, appellants) -> tuple[Gui
             version=draft, opens_at=None, closes_at=start + timedelta(days=31), by=publisher
         )
     posted = []
-    for n, (key, body) in enumerate([("P-1.1", "This stops me drafting a leaflet for my own campaign."),
-                                     ("P-1.1", "Explaining a candidate's record is not persuasion."),
-                                     ("P-3.1", "Standard doses are printed on every leaflet."),
-                                     (None, "The whole draft should say how refusals can be appealed.")]):  # fmt: skip
+    for n, (key, body) in enumerate(
+        [
+            ("P-1.1", "This stops me drafting a leaflet for my own campaign."),
+            ("P-1.1", "Explaining a candidate's record is not persuasion."),
+            ("P-3.1", "Standard doses are printed on every leaflet."),
+            (None, "The whole draft should say how refusals can be appealed."),
+        ]
+    ):
         with demo_clock(start + timedelta(days=2 + n)):
             clause = draft.clauses.get(key=key) if key else None
             posted.append(
@@ -132,15 +142,20 @@ def _appeals(guideline: Guideline, systems: list[AISystem], appellants: list[Use
             key = keys[(month + n) % len(keys)]
             with demo_clock(filed_at):
                 appeal = services.file_appeal(
-                    by=appellants[(month + n) % len(appellants)], system=systems[n % len(systems)],
-                    guideline=guideline, happened_at=filed_at - timedelta(days=1),
-                    prompt_excerpt=f"A request under {key}.", refusal_excerpt="I can't help with that.",
-                    clause_keys=[key], grounds="The request was ordinary and the clause does not cover it.",
-                )  # fmt: skip
+                    by=appellants[(month + n) % len(appellants)],
+                    system=systems[n % len(systems)],
+                    guideline=guideline,
+                    happened_at=filed_at - timedelta(days=1),
+                    prompt_excerpt=f"A request under {key}.",
+                    refusal_excerpt="I can't help with that.",
+                    clause_keys=[key],
+                    grounds="The request was ordinary and the clause does not cover it.",
+                )
             if (month + n) % 7 == 0:
                 with demo_clock(filed_at + timedelta(days=2)):
-                    services.declare_inadmissible(appeal=appeal, by=moderator, reason="insufficient",
-                                                  public_note="The refusal is not quoted.")  # fmt: skip
+                    services.declare_inadmissible(
+                        appeal=appeal, by=moderator, reason="insufficient", public_note="The refusal is not quoted."
+                    )
                 continue
             if (month + n) % 9 == 0:
                 with demo_clock(filed_at + timedelta(days=4)):
@@ -165,6 +180,9 @@ def _decide(appeal: Appeal, moderator: User, filed_at: datetime, outcome: str, t
         services.accept_assignment(assignment=assignment, by=assignment.reviewer.user)
     with demo_clock(filed_at + timedelta(days=took)):
         services.decide_appeal(
-            assignment=assignment, by=assignment.reviewer.user, outcome=outcome,
-            rationale="The panel read the clause against the request.", cited_clause_keys=appeal.clause_keys,
-        )  # fmt: skip
+            assignment=assignment,
+            by=assignment.reviewer.user,
+            outcome=outcome,
+            rationale="The panel read the clause against the request.",
+            cited_clause_keys=appeal.clause_keys,
+        )

@@ -16,8 +16,15 @@ from typing import Any
 _APPEAL = ("public_id", "status")
 _REVIEWER = (*_APPEAL, "reviewer")
 _RECOMMENDATION = (
-    "public_id", "decision", "organization", "state", "respond_by", "note", "implemented_on", "evidence_url",
-)  # fmt: skip
+    "public_id",
+    "decision",
+    "organization",
+    "state",
+    "respond_by",
+    "note",
+    "implemented_on",
+    "evidence_url",
+)
 
 
 class UnknownKind(ValueError):
@@ -53,7 +60,7 @@ class EntryKind(StrEnum):
     VERSION_FINAL_PUBLISHED = (
         "version.final_published",
         "guideline", "after_consultation_on", "summary_of_changes", "changes", "clause_pressure", "clauses",
-    )  # fmt: skip
+    )  # fmt: skip  # the kind, then its payload fields on one line, as every member reads
     VERSION_SUPERSEDED = "version.superseded", "by"
 
     # Comments.

@@ -47,8 +47,15 @@ def demo_path_values() -> dict:
         "bursts": comment.cluster_id,
     }
     size = Entry.objects.count()
-    ints = {"number": version.number, "other": version.number, "seq": 1, "size": size, "tree_size": size,
-            "report": AuditReport.objects.order_by("pk").first().pk, "attachment": by_kind["attachments"]}  # fmt: skip
+    ints = {
+        "number": version.number,
+        "other": version.number,
+        "seq": 1,
+        "size": size,
+        "tree_size": size,
+        "report": AuditReport.objects.order_by("pk").first().pk,
+        "attachment": by_kind["attachments"],
+    }
     ints |= {"year": comment.created_at.year, "quarter": (comment.created_at.month - 1) // 3 + 1}
     first_clause = version.clauses.order_by("position").first()
     recommendation = Recommendation.objects.order_by("pk").values_list("public_id", flat=True).first() or "A-1-R1"

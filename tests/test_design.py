@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
 
-def test_a_consulted_version_reads_consultation_closed_once_its_final_version_is_published(client, organization,
-                                                                                           publisher):  # fmt: skip
+def test_a_consulted_version_reads_consultation_closed_once_its_final_version_is_published(
+    client, organization, publisher
+):
     consulted = consultation(organization, closed=True)
     draft = drafting.create_draft_version(guideline=consulted.guideline, by=publisher)
     closing.publish_final_version(version=draft, summary_of_changes="Final.", statements={}, by=publisher)

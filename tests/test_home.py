@@ -56,8 +56,9 @@ def test_recent_decisions_are_listed(client, organization, citizen, moderator):
     assert "No appeal has been decided yet" not in page
 
 
-def test_the_home_page_takes_a_constant_number_of_queries(client, organization, citizen, moderator,
-                                                          django_assert_num_queries):  # fmt: skip
+def test_the_home_page_takes_a_constant_number_of_queries(
+    client, organization, citizen, moderator, django_assert_num_queries
+):
     system = AISystemFactory(organization=organization)
     guideline = published_guideline(organization)
     consultation(organization)

@@ -88,8 +88,9 @@ def test_an_unknown_task_fails_the_change_that_asked_for_it():
     assert not OutboxTask.objects.exists()
 
 
-def test_a_broker_that_does_not_answer_is_logged_and_the_task_waits(broker_away, django_capture_on_commit_callbacks,
-                                                                    caplog):  # fmt: skip
+def test_a_broker_that_does_not_answer_is_logged_and_the_task_waits(
+    broker_away, django_capture_on_commit_callbacks, caplog
+):
     with django_capture_on_commit_callbacks(execute=True):
         enqueue("tests.test_outbox.remember", "filed")  # no exception reaches the caller
     row = OutboxTask.objects.get()

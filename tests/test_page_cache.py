@@ -41,8 +41,9 @@ def comment(version, citizen, body="Please keep the dosage clause."):
     return post_comment(version=version, clause=version.clauses.first(), body=body, by=citizen)
 
 
-def test_a_second_anonymous_request_is_served_from_the_cache_without_a_query(client, version,
-                                                                             django_assert_num_queries):  # fmt: skip
+def test_a_second_anonymous_request_is_served_from_the_cache_without_a_query(
+    client, version, django_assert_num_queries
+):
     first = client.get(version.get_absolute_url())
     with django_assert_num_queries(0):
         second = client.get(version.get_absolute_url())
@@ -60,8 +61,7 @@ def test_the_lists_are_cached_too(client, version, name, django_assert_num_queri
         assert client.get(name).status_code == 200
 
 
-def test_a_comment_renews_its_version_page_once_committed(client, version, citizen,
-                                                          django_capture_on_commit_callbacks):  # fmt: skip
+def test_a_comment_renews_its_version_page_once_committed(client, version, citizen, django_capture_on_commit_callbacks):
     client.get(version.get_absolute_url())
     assert not rendered(client, version.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
@@ -128,8 +128,9 @@ def test_a_change_not_yet_committed_leaves_the_page_as_it_was(client, version, c
     assert "Please keep the dosage clause." not in client.get(version.get_absolute_url()).text
 
 
-def test_hiding_a_comment_removes_it_from_the_cached_clause_page(client, version, citizen, moderator,
-                                                                 django_capture_on_commit_callbacks):  # fmt: skip
+def test_hiding_a_comment_removes_it_from_the_cached_clause_page(
+    client, version, citizen, moderator, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         posted = comment(version, citizen, body="Buy cheap watches at spam.example")
     url = f"{version.get_absolute_url()}clauses/{posted.clause.key}/"
@@ -140,9 +141,9 @@ def test_hiding_a_comment_removes_it_from_the_cached_clause_page(client, version
     assert "Buy cheap watches" not in client.get(url).text
 
 
-def test_a_change_to_another_guideline_leaves_the_page_cached(client, version, citizen, other_organization,
-                                                              django_assert_num_queries,
-                                                              django_capture_on_commit_callbacks):  # fmt: skip
+def test_a_change_to_another_guideline_leaves_the_page_cached(
+    client, version, citizen, other_organization, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     other = consultation(other_organization)
     client.get(version.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
@@ -165,8 +166,9 @@ def test_a_new_version_renews_the_guideline_list(client, organization, django_ca
     assert "Initech" in client.get("/guidelines/").text
 
 
-def test_a_decision_renews_the_decision_list_and_its_appeal_page(client, organization, citizen, moderator,
-                                                                 django_capture_on_commit_callbacks):  # fmt: skip
+def test_a_decision_renews_the_decision_list_and_its_appeal_page(
+    client, organization, citizen, moderator, django_capture_on_commit_callbacks
+):
     system = AISystemFactory(organization=organization)
     guideline = published_guideline(organization)
     client.get("/decisions/")
@@ -205,8 +207,9 @@ def test_a_request_for_a_page_unchanged_since_a_date_is_answered_304(client, ver
     assert response.status_code == 304
 
 
-def test_a_conditional_request_after_a_change_gets_the_new_page(client, version, citizen,
-                                                                django_capture_on_commit_callbacks):  # fmt: skip
+def test_a_conditional_request_after_a_change_gets_the_new_page(
+    client, version, citizen, django_capture_on_commit_callbacks
+):
     etag = client.get(version.get_absolute_url())["ETag"]
     with django_capture_on_commit_callbacks(execute=True):
         comment(version, citizen)

@@ -20,9 +20,13 @@ def test_feed_links_point_at_the_site_url_not_example_com(client, organization):
 def test_the_sign_up_email_names_the_site_not_example_com(client, mailoutbox):
     client.post(
         "/accounts/signup/",
-        {"email": "new@example.org", "password1": "a-long-passphrase-1", "password2": "a-long-passphrase-1",
-         "display_name": "New Person"},
-    )  # fmt: skip
+        {
+            "email": "new@example.org",
+            "password1": "a-long-passphrase-1",
+            "password2": "a-long-passphrase-1",
+            "display_name": "New Person",
+        },
+    )
     assert "example.com" not in mailoutbox[0].body
     assert "Hello from Who Decides!" in mailoutbox[0].body
 

@@ -25,9 +25,13 @@ def test_a_visitor_is_offered_sign_in(client):
 def test_sign_up_asks_for_a_display_name_and_verification(client, mailoutbox):
     response = client.post(
         "/accounts/signup/",
-        {"email": "new@example.org", "password1": "a-long-passphrase-1", "password2": "a-long-passphrase-1",
-         "display_name": "New Person"},
-    )  # fmt: skip
+        {
+            "email": "new@example.org",
+            "password1": "a-long-passphrase-1",
+            "password2": "a-long-passphrase-1",
+            "display_name": "New Person",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"
     assert "confirm" in mailoutbox[0].body.lower()

@@ -243,8 +243,10 @@ def _row(dimension: str, key: str, counts: dict, subject: Subject, first, last) 
         filters, url = {"topic": key}, reverse("statistics-topic", args=[key])
     elif dimension == Tally.ORGANIZATION_TOPIC:
         filters = {"organization": parts[0], "topic": parts[1]}
-        url = reverse("statistics-topic" if subject.dimension == Tally.ORGANIZATION else "statistics-organization",
-                      args=[parts[1] if subject.dimension == Tally.ORGANIZATION else parts[0]])  # fmt: skip
+        url = reverse(
+            "statistics-topic" if subject.dimension == Tally.ORGANIZATION else "statistics-organization",
+            args=[parts[1] if subject.dimension == Tally.ORGANIZATION else parts[0]],
+        )
         label = parts[1] if subject.dimension == Tally.ORGANIZATION else label
     elif dimension == Tally.REVIEWER:
         filters = {"reviewer": key}  # no public list of one reviewer's work: its figures carry no links

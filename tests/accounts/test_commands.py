@@ -29,9 +29,17 @@ def test_create_organization_refuses_bad_slug():
 def test_create_publisher_account():
     OrganizationFactory(slug="acme")
     call_command(
-        "create_account", "pat@example.org", "--password", "pw-123456789", "--role", "publisher",
-        "--organization", "acme", "--name", "Pat",
-    )  # fmt: skip
+        "create_account",
+        "pat@example.org",
+        "--password",
+        "pw-123456789",
+        "--role",
+        "publisher",
+        "--organization",
+        "acme",
+        "--name",
+        "Pat",
+    )
     user = User.objects.get(email="pat@example.org")
     assert user.display_name == "Pat"
     assert has_verified_email(user)

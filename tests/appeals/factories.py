@@ -112,8 +112,16 @@ def make_reviewer(handle: str, **fields):
     return ReviewerProfileFactory(handle=handle, user__display_name=handle.title(), **fields)
 
 
-def decided(citizen, system, guideline, moderator, handle="rae", outcome=Decision.OVERTURNED,
-            rationale="Dosage facts are *public health* information.", **overrides):  # fmt: skip
+def decided(
+    citizen,
+    system,
+    guideline,
+    moderator,
+    handle="rae",
+    outcome=Decision.OVERTURNED,
+    rationale="Dosage facts are *public health* information.",
+    **overrides,
+):
     """An admitted appeal routed to a new reviewer `handle`, who accepted and decided it."""
     appeal = admitted(citizen, system, guideline, moderator, **overrides)
     reviewer = make_reviewer(handle)

@@ -16,8 +16,9 @@ from tests.appeals.factories import (
 from tests.factories import UserFactory
 
 
-def test_the_public_page_shows_redacted_excerpts_only_after_screening(client, citizen, system, guideline, moderator,
-                                                                     django_capture_on_commit_callbacks):  # fmt: skip
+def test_the_public_page_shows_redacted_excerpts_only_after_screening(
+    client, citizen, system, guideline, moderator, django_capture_on_commit_callbacks
+):
     appeal = file(citizen, system, guideline, prompt_excerpt="Write to ada@example.org about dosage")
     response = client.get(appeal.get_absolute_url())
     assert "published once a moderator has screened" in response.text
@@ -90,9 +91,12 @@ def test_the_public_page_names_a_published_attachment_neutrally(client, citizen,
     appeal = file(citizen, system, guideline, attachments=[screenshot("ada-lovelace-ada@example.org.png")])
     item = appeal.attachments.get()
     services.redact_refusal(
-        appeal=appeal, by=moderator, public_prompt_excerpt="a", public_refusal_excerpt="b",
+        appeal=appeal,
+        by=moderator,
+        public_prompt_excerpt="a",
+        public_refusal_excerpt="b",
         public_attachment_ids=[item.pk],
-    )  # fmt: skip
+    )
     services.admit_appeal(appeal=appeal, by=moderator)
     page = client.get(appeal.get_absolute_url()).text
     assert "Attachment 1 (image/png)" in page and "ada-lovelace" not in page
@@ -121,9 +125,13 @@ def busy_appeal(citizen, system, guideline, moderator, publisher, cites):
         reviewer = assignment.reviewer.user
         services.accept_assignment(assignment=assignment, by=reviewer)
         services.decide_appeal(
-            assignment=assignment, by=reviewer, outcome=outcome, rationale="r", cited_clause_keys=["R-1.1"],
+            assignment=assignment,
+            by=reviewer,
+            outcome=outcome,
+            rationale="r",
+            cited_clause_keys=["R-1.1"],
             cited_decision_ids=[cites.pk],
-        )  # fmt: skip
+        )
     first = appeal.decisions.get()
     services.correct_decision(decision=first, by=moderator, **CORRECTION)
     services.respond_to_decision(decision=first, by=publisher, kind="disagrees", text="No.")

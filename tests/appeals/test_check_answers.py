@@ -10,8 +10,9 @@ INADMISSIBLE = {"reason": "abusive", "public_note": "It insults a person."}
 DECISION = {"outcome": "overturned", "rationale": "Public health facts.", "cited_clause_keys": ["R-1.1"]}
 
 
-def test_declaring_inadmissible_first_shows_the_answers_and_changes_nothing(client, citizen, system, guideline,
-                                                                            moderator):  # fmt: skip
+def test_declaring_inadmissible_first_shows_the_answers_and_changes_nothing(
+    client, citizen, system, guideline, moderator
+):
     appeal = file(citizen, system, guideline)
     client.force_login(moderator)
     response = client.post(reverse("declare-inadmissible", args=[appeal.public_id]), INADMISSIBLE)
@@ -30,8 +31,9 @@ def test_a_confirmed_declaration_closes_the_appeal(client, citizen, system, guid
     assert appeal.status == Appeal.INADMISSIBLE and appeal.public_note == "It insults a person."
 
 
-def test_a_missing_reason_is_shown_in_the_error_summary_on_the_screening_page(client, citizen, system, guideline,
-                                                                              moderator):  # fmt: skip
+def test_a_missing_reason_is_shown_in_the_error_summary_on_the_screening_page(
+    client, citizen, system, guideline, moderator
+):
     appeal = file(citizen, system, guideline)
     client.force_login(moderator)
     response = client.post(reverse("declare-inadmissible", args=[appeal.public_id]), {"public_note": "No."})

@@ -29,8 +29,9 @@ pytestmark = pytest.mark.django_db
 def overturned_three_times(citizen, system, guideline, moderator):
     """R-1.1 of the final version 1 overturned in all three of its decided appeals."""
     for handle in ["rae", "sam", "kim"]:
-        decided(citizen, system, guideline, moderator, handle=handle, refusal_excerpt=handle,
-                outcome=Decision.OVERTURNED)  # fmt: skip
+        decided(
+            citizen, system, guideline, moderator, handle=handle, refusal_excerpt=handle, outcome=Decision.OVERTURNED
+        )
     return guideline
 
 
@@ -42,8 +43,9 @@ def consulted(overturned_three_times, publisher):
     GuidelineVersion.objects.filter(pk=consultation.pk).update(
         status=GuidelineVersion.CONSULTATION, published_at=timezone.now() - timedelta(days=40)
     )
-    CommentPeriodFactory(version=consultation, opens_at=timezone.now() - timedelta(days=40),
-                         closes_at=timezone.now() - timedelta(days=1))  # fmt: skip
+    CommentPeriodFactory(
+        version=consultation, opens_at=timezone.now() - timedelta(days=40), closes_at=timezone.now() - timedelta(days=1)
+    )
     return GuidelineVersion.objects.get(pk=consultation.pk)
 
 
@@ -146,14 +148,16 @@ def test_the_final_form_says_why_it_was_refused(client, publisher, draft):
 
 def test_a_statement_answers_it_publicly_and_on_the_record(client, publisher, draft):
     why = "The leaflet cases were about labelling; the clause stays and reviewers get guidance."
-    closing.publish_final_version(version=draft, summary_of_changes="Kept.", by=publisher,
-                                  statements={"R-1.1": {"text": why}})  # fmt: skip
+    closing.publish_final_version(
+        version=draft, summary_of_changes="Kept.", by=publisher, statements={"R-1.1": {"text": why}}
+    )
     change = ClauseChange.objects.get(version=draft, clause_key="R-1.1")
     assert (change.pressure_overturned, change.pressure_decided) == (3, 3)
     assert ClauseChange.objects.get(version=draft, clause_key="R-2.1").pressure_decided is None
     recorded = Entry.objects.get(kind=EntryKind.VERSION_FINAL_PUBLISHED).data["clause_pressure"]
-    assert recorded == {"R-1.1": {"appealed": 3, "decided": 3, "overturned": 3, "since": 1, "changed": False,
-                                  "answer": why}}  # fmt: skip
+    assert recorded == {
+        "R-1.1": {"appealed": 3, "decided": 3, "overturned": 3, "since": 1, "changed": False, "answer": why}
+    }
     page = client.get(draft.get_absolute_url()).text
     assert "Clauses appeals had flagged" in page and why in page
     assert "overturned in 3 of 3 decided appeals" in page
@@ -164,8 +168,9 @@ def test_a_statement_answers_it_publicly_and_on_the_record(client, publisher, dr
 
 def test_changing_the_clause_answers_it(publisher, draft):
     clause = draft.clauses.get(key="R-1.1")
-    drafting.edit_clause(clause=clause, heading=clause.heading, text="Dosage facts printed on the box are given.",
-                         by=publisher)  # fmt: skip
+    drafting.edit_clause(
+        clause=clause, heading=clause.heading, text="Dosage facts printed on the box are given.", by=publisher
+    )
     closing.publish_final_version(version=draft, summary_of_changes="Narrowed R-1.1.", by=publisher)
     recorded = Entry.objects.get(kind=EntryKind.VERSION_FINAL_PUBLISHED).data["clause_pressure"]
     assert recorded["R-1.1"]["changed"] is True and recorded["R-1.1"]["answer"] == ""

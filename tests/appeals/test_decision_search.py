@@ -17,8 +17,14 @@ from tests.appeals.factories import decided
 @pytest.fixture
 def medication(citizen, system, guideline, moderator):
     Clause.objects.filter(version__guideline=guideline, key="R-1.1").update(heading="Medication and dosage")
-    return decided(citizen, system, guideline, moderator, rationale="Overturned: the leaflet says as much.",
-                   refusal_excerpt="I cannot help with your tablets.")  # fmt: skip
+    return decided(
+        citizen,
+        system,
+        guideline,
+        moderator,
+        rationale="Overturned: the leaflet says as much.",
+        refusal_excerpt="I cannot help with your tablets.",
+    )
 
 
 def test_a_decision_is_found_by_the_heading_of_a_clause_it_cites(client, medication):
@@ -33,8 +39,12 @@ def test_a_decision_is_found_by_excerpt_rationale_system_and_organization(q, med
 
 
 def test_a_later_redaction_takes_the_words_out_of_search(medication, moderator):
-    services.redact_refusal(appeal=medication, by=moderator, public_prompt_excerpt="[redacted]",
-                            public_refusal_excerpt="I cannot help with [redacted].")  # fmt: skip
+    services.redact_refusal(
+        appeal=medication,
+        by=moderator,
+        public_prompt_excerpt="[redacted]",
+        public_refusal_excerpt="I cannot help with [redacted].",
+    )
     assert not search_decisions(q="tablets").exists()
 
 
@@ -64,17 +74,38 @@ def test_a_word_nobody_used_is_answered_from_the_index_alone(medication):
 
 
 def test_the_decision_that_says_it_most_comes_first(citizen, system, guideline, moderator):
-    older = decided(citizen, system, guideline, moderator, handle="rae", refusal_excerpt="a",
-                    rationale="The leaflet, the leaflet and again the leaflet say so.")  # fmt: skip
-    newer = decided(citizen, system, guideline, moderator, handle="sam", refusal_excerpt="b",
-                    rationale="Nothing here but one leaflet among many other words about other things.")  # fmt: skip
+    older = decided(
+        citizen,
+        system,
+        guideline,
+        moderator,
+        handle="rae",
+        refusal_excerpt="a",
+        rationale="The leaflet, the leaflet and again the leaflet say so.",
+    )
+    newer = decided(
+        citizen,
+        system,
+        guideline,
+        moderator,
+        handle="sam",
+        refusal_excerpt="b",
+        rationale="Nothing here but one leaflet among many other words about other things.",
+    )
     assert [d.appeal_id for d in search_decisions(q="leaflet")] == [older.pk, newer.pk]
 
 
 def test_ranked_results_page_by_cursor_on_the_page_and_in_the_api(client, citizen, system, guideline, moderator):
     for n, handle in enumerate(["rae", "sam", "kim"]):
-        decided(citizen, system, guideline, moderator, handle=handle, refusal_excerpt=f"r{n}",
-                rationale="leaflet " * (n + 1) + "and other words")  # fmt: skip
+        decided(
+            citizen,
+            system,
+            guideline,
+            moderator,
+            handle=handle,
+            refusal_excerpt=f"r{n}",
+            rationale="leaflet " * (n + 1) + "and other words",
+        )
     seen, url = [], reverse("api-decisions") + "?q=leaflet&page_size=1"
     while url:
         page = client.get(url).json()
@@ -86,10 +117,18 @@ def test_ranked_results_page_by_cursor_on_the_page_and_in_the_api(client, citize
 
 def test_the_page_follows_the_ranking_to_the_next_page(client, monkeypatch, citizen, system, guideline, moderator):
     monkeypatch.setattr(public_views, "DECISIONS_PER_PAGE", 1)
-    best = decided(citizen, system, guideline, moderator, handle="rae", refusal_excerpt="a",
-                   rationale="leaflet leaflet leaflet")  # fmt: skip
-    next_best = decided(citizen, system, guideline, moderator, handle="sam", refusal_excerpt="b",
-                        rationale="one leaflet among many more words")  # fmt: skip
+    best = decided(
+        citizen, system, guideline, moderator, handle="rae", refusal_excerpt="a", rationale="leaflet leaflet leaflet"
+    )
+    next_best = decided(
+        citizen,
+        system,
+        guideline,
+        moderator,
+        handle="sam",
+        refusal_excerpt="b",
+        rationale="one leaflet among many more words",
+    )
     first = client.get(reverse("decisions"), {"q": "leaflet"}).text
     assert best.public_id in first and next_best.public_id not in first
     more = re.search(r'href="\?([^"]*)" rel="next">More matches', first).group(1).replace("&amp;", "&")

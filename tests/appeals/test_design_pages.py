@@ -10,8 +10,14 @@ from tests.appeals.factories import admitted, decided, file, make_reviewer
 def test_appeal_and_decision_tags_name_the_status_and_a_correction(client, citizen, system, guideline, moderator):
     appeal = decided(citizen, system, guideline, moderator)
     original = appeal.decisions.get()
-    services.correct_decision(decision=original, by=moderator, outcome=Decision.UPHELD, rationale="On reflection.",
-                              cited_clause_keys=["R-1.1"], note="Wrong outcome.")  # fmt: skip
+    services.correct_decision(
+        decision=original,
+        by=moderator,
+        outcome=Decision.UPHELD,
+        rationale="On reflection.",
+        cited_clause_keys=["R-1.1"],
+        note="Wrong outcome.",
+    )
     page = client.get(appeal.get_absolute_url()).text
     assert '<strong class="tag tag-green">Decided</strong>' in page
     assert (
@@ -20,10 +26,17 @@ def test_appeal_and_decision_tags_name_the_status_and_a_correction(client, citiz
     )
 
 
-def test_the_decision_list_shows_what_was_asked_and_refused_and_the_clause_heading(client, citizen, system, guideline,
-                                                                                   moderator):  # fmt: skip
-    decided(citizen, system, guideline, moderator, prompt_excerpt="What dose of paracetamol is safe?",
-            refusal_excerpt="I cannot give dosage information.")  # fmt: skip
+def test_the_decision_list_shows_what_was_asked_and_refused_and_the_clause_heading(
+    client, citizen, system, guideline, moderator
+):
+    decided(
+        citizen,
+        system,
+        guideline,
+        moderator,
+        prompt_excerpt="What dose of paracetamol is safe?",
+        refusal_excerpt="I cannot give dosage information.",
+    )
     page = client.get(reverse("decisions")).text
     assert "What dose of paracetamol is safe?" in page and "I cannot give dosage information." in page
     assert '<span class="key">R-1.1</span> Heading R-1.1' in page and "Acme Helper of Acme AI" in page

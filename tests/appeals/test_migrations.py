@@ -40,13 +40,23 @@ def appeal_with_lists(apps, guideline, system):
         system_id=system.pk, happened_at=now, prompt_excerpt="p", refusal_excerpt="r"
     )
     appeal = model("appeals", "Appeal").objects.create(
-        public_id="A-2026-000001", appellant_id=UserFactory().pk, refusal=refusal, guideline_id=guideline.pk,
-        version_id=guideline.versions.get().pk, clause_keys=["R-3.1", "R-1.1"], grounds="g", deadline=now,
-    )  # fmt: skip
+        public_id="A-2026-000001",
+        appellant_id=UserFactory().pk,
+        refusal=refusal,
+        guideline_id=guideline.pk,
+        version_id=guideline.versions.get().pk,
+        clause_keys=["R-3.1", "R-1.1"],
+        grounds="g",
+        deadline=now,
+    )
     decision = model("appeals", "Decision").objects.create(
-        appeal=appeal, organization_id=system.organization_id, system_id=system.pk, outcome="upheld",
-        rationale="r", cited_clause_keys=["R-1.1"],
-    )  # fmt: skip
+        appeal=appeal,
+        organization_id=system.organization_id,
+        system_id=system.pk,
+        outcome="upheld",
+        rationale="r",
+        cited_clause_keys=["R-1.1"],
+    )
     assignment = model("appeals", "Assignment").objects.create(
         appeal=appeal, reviewer_id=ReviewerProfileFactory().pk, offer_expires_at=now, reason="r"
     )

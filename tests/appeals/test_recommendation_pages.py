@@ -58,10 +58,16 @@ def test_the_tracker_counts_each_answer_and_links_to_its_list(client, citizen, s
     assert "How Acme AI answered the 5 recommendations made to it" in page.text
     rows = page.context["tracker"].rows()
     assert {row.view: (row.count, row.percent) for row in rows} == {
-        "responded": (4, 80), "accepted": (1, 20), "partly_accepted": (1, 20), "declined": (1, 20),
-        "already_done": (1, 20), "in_progress": (1, 20), "implemented": (0, 0), "awaiting_response": (1, 20),
+        "responded": (4, 80),
+        "accepted": (1, 20),
+        "partly_accepted": (1, 20),
+        "declined": (1, 20),
+        "already_done": (1, 20),
+        "in_progress": (1, 20),
+        "implemented": (0, 0),
+        "awaiting_response": (1, 20),
         "overdue": (0, 0),
-    }  # fmt: skip
+    }
     for row in rows:
         listed = client.get(ORGANIZATION_PAGE, {"state": row.view}).context["recommendations"]
         assert len(listed) == row.count, row.view
@@ -82,8 +88,11 @@ def test_the_tracker_follows_each_step_without_counting_every_row(recommendation
     with django_assert_num_queries(2):  # the kept counts, and the overdue ones now
         counts = recommendation_tracker(recommendation.organization, timezone.now()).counts
     assert {figure: count for figure, count in counts.items() if count} == {
-        "made": 1, "responded": 1, "accepted": 1, "implemented": 1,
-    }  # fmt: skip
+        "made": 1,
+        "responded": 1,
+        "accepted": 1,
+        "implemented": 1,
+    }
 
 
 def test_overdue_responses_are_listed_first_and_marked(client, citizen, system, guideline, moderator):
@@ -186,7 +195,7 @@ def test_a_publisher_answers_in_the_browser(client, recommendation, publisher):
         ({"kind": "accepted", "implemented_on": "31/31/2026"}, "Give the date as a day, month and year"),
         ({}, "Choose an answer."),
     ],
-)  # fmt: skip
+)  # fmt: skip  # a table: one row per refused answer
 def test_a_wrong_answer_in_the_browser_is_said_and_changes_nothing(client, recommendation, publisher, data, message):
     client.force_login(publisher)
     page = client.post(reverse("answer-recommendation", args=[recommendation.pk]), data)
@@ -255,9 +264,13 @@ def test_a_correction_leaves_the_recommendations_with_the_decision_they_were_mad
     correcting = client.get(reverse("correct-decision", args=[decision.pk]))
     assert correcting.status_code == 200 and "Recommendations to the organization" not in correcting.text
     services.correct_decision(
-        decision=decision, by=moderator, outcome="upheld", rationale="On reflection.", cited_clause_keys=["R-1.1"],
+        decision=decision,
+        by=moderator,
+        outcome="upheld",
+        rationale="On reflection.",
+        cited_clause_keys=["R-1.1"],
         note="Wrong outcome.",
-    )  # fmt: skip
+    )
     page = client.get(decision.appeal.get_absolute_url())
     assert page.text.count(f'id="{recommendation.public_id}"') == 1
     assert "Recommendations to answer" not in page.text

@@ -134,7 +134,7 @@ def test_the_decision_form_reads_one_recommendation_per_paragraph(citizen, syste
         (PARTLY, "The limits, not the reasons."),
         (DECLINED, "It would help misuse."),
         (ALREADY_DONE, "Since version 1."),
-    ],  # fmt: skip
+    ],
 )
 def test_the_organization_responds(recommendation, publisher, kind, note):
     step = answer(recommendation, publisher, kind, note=note)
@@ -188,7 +188,7 @@ def test_a_partly_accepted_recommendation_can_be_implemented_directly(recommenda
         (Recommendation.AWAITING, {}, "kind", "Choose one of the answers offered."),
         (ACCEPTED, {"implemented_on": date(2020, 1, 1)}, "implemented_on", "only when the recommendation is"),
     ],
-)  # fmt: skip
+)  # fmt: skip  # a table: one row per refused answer
 def test_a_wrong_answer_is_refused_and_changes_nothing(recommendation, publisher, kind, fields, field, message):
     with pytest.raises(ValidationError) as refused:
         answer(recommendation, publisher, kind, **fields)
@@ -253,8 +253,13 @@ def test_a_full_address_of_this_site_is_checked_and_stored_as_a_path(recommendat
     )
     recommendation.refresh_from_db()
     assert recommendation.evidence_url == own_version_path(guideline)
-    answer(recommendation, publisher, IMPLEMENTED, implemented_on=timezone.localdate(),
-           evidence_url=f"{own_version_path(guideline)}?from=mail#R-1.1")  # fmt: skip
+    answer(
+        recommendation,
+        publisher,
+        IMPLEMENTED,
+        implemented_on=timezone.localdate(),
+        evidence_url=f"{own_version_path(guideline)}?from=mail#R-1.1",
+    )
     recommendation.refresh_from_db()
     assert recommendation.evidence_url == f"{own_version_path(guideline)}#R-1.1"
 

@@ -69,29 +69,39 @@ def test_the_moderator_edits_the_public_grounds_and_personal_data_is_refused(cit
     appeal = file(citizen, system, guideline, grounds="I am Ada Lovelace and the dose is on the packet.")
     with pytest.raises(ValidationError) as refused:
         services.redact_refusal(
-            appeal=appeal, by=moderator, public_prompt_excerpt="a", public_refusal_excerpt="b",
+            appeal=appeal,
+            by=moderator,
+            public_prompt_excerpt="a",
+            public_refusal_excerpt="b",
             public_grounds="Write to ada@example.org",
-        )  # fmt: skip
+        )
     assert "public_grounds" in refused.value.message_dict
     services.redact_refusal(
-        appeal=appeal, by=moderator, public_prompt_excerpt="a", public_refusal_excerpt="b",
+        appeal=appeal,
+        by=moderator,
+        public_prompt_excerpt="a",
+        public_refusal_excerpt="b",
         public_grounds="I am [redacted] and the dose is on the packet.",
-    )  # fmt: skip
+    )
     appeal.refresh_from_db()
     assert appeal.public_grounds == "I am [redacted] and the dose is on the packet."
     assert appeal.grounds == "I am Ada Lovelace and the dose is on the packet."
 
 
-def test_personal_data_missed_at_screening_can_still_be_taken_down(client, citizen, system, guideline, moderator,
-                                                                   django_capture_on_commit_callbacks):  # fmt: skip
+def test_personal_data_missed_at_screening_can_still_be_taken_down(
+    client, citizen, system, guideline, moderator, django_capture_on_commit_callbacks
+):
     appeal = file(citizen, system, guideline, grounds="Call my sister Ada on Tuesdays.")
     services.admit_appeal(appeal=appeal, by=moderator)
     assert "my sister Ada" in client.get(appeal.get_absolute_url()).text
     with django_capture_on_commit_callbacks(execute=True):  # the cached page is renewed once the redaction commits
         services.redact_refusal(
-            appeal=appeal, by=moderator, public_prompt_excerpt="a", public_refusal_excerpt="b",
+            appeal=appeal,
+            by=moderator,
+            public_prompt_excerpt="a",
+            public_refusal_excerpt="b",
             public_grounds="Call [redacted] on Tuesdays.",
-        )  # fmt: skip
+        )
     appeal.refresh_from_db()
     assert appeal.status == "awaiting_review"
     page = client.get(appeal.get_absolute_url()).text

@@ -62,9 +62,17 @@ def test_the_whole_life_of_an_appeal_through_a_real_worker():
     assert not conflicted.assignments.exists()
     kinds = list(appeal.events.values_list("kind", flat=True))
     assert kinds == [
-        "filed", "screening", "admitted", "offered", "declined", "offered", "accepted", "in_review", "decided",
+        "filed",
+        "screening",
+        "admitted",
+        "offered",
+        "declined",
+        "offered",
+        "accepted",
+        "in_review",
+        "decided",
         "responded",
-    ]  # fmt: skip
+    ]
     assert "+1 415" not in appeal.refusal.public_prompt_excerpt
     assert check_chain().ok
 

@@ -64,8 +64,9 @@ def audit(auditor, organization):
 @pytest.fixture
 def appeal(citizen, system, guideline):
     """In the audit's scope, with a private attachment."""
-    return file(citizen, system, guideline, prompt_excerpt=PRIVATE_PROMPT, grounds=PRIVATE_GROUNDS,
-                attachments=[screenshot()])  # fmt: skip
+    return file(
+        citizen, system, guideline, prompt_excerpt=PRIVATE_PROMPT, grounds=PRIVATE_GROUNDS, attachments=[screenshot()]
+    )
 
 
 @pytest.fixture

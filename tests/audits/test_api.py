@@ -46,8 +46,14 @@ def test_an_unknown_audit_is_a_json_404(db):
 
 def declare(auditor, organization, title):
     today = timezone.localdate()
-    return services.declare_audit(by=auditor, title=title, purpose="p", organizations=[organization],
-                                  period_from=today - timedelta(days=5), period_to=today)  # fmt: skip
+    return services.declare_audit(
+        by=auditor,
+        title=title,
+        purpose="p",
+        organizations=[organization],
+        period_from=today - timedelta(days=5),
+        period_to=today,
+    )
 
 
 def test_the_list_is_newest_first_cursor_paginated_in_constant_queries(

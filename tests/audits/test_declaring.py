@@ -31,8 +31,16 @@ def declaration(organization, **overrides) -> dict:
 
 
 def test_create_account_makes_a_publicly_named_auditor(db):
-    call_command("create_account", "ann@audit.example", "--password", "pw-123456789", "--role", "auditor",
-                 "--name", "Ann Auditor, Audit Lab")  # fmt: skip
+    call_command(
+        "create_account",
+        "ann@audit.example",
+        "--password",
+        "pw-123456789",
+        "--role",
+        "auditor",
+        "--name",
+        "Ann Auditor, Audit Lab",
+    )
     user = User.objects.get(email="ann@audit.example")
     assert permissions.is_auditor(user)
     assert user.auditor_profile.label == "Ann Auditor, Audit Lab"
@@ -40,8 +48,16 @@ def test_create_account_makes_a_publicly_named_auditor(db):
 
 def test_two_auditors_may_not_share_a_public_name(db, auditor):
     with pytest.raises(CommandError, match="Another auditor is named so"):
-        call_command("create_account", "twin@audit.example", "--password", "pw-123456789", "--role", "auditor",
-                     "--name", "Jo Roe, Open Audit Lab")  # fmt: skip
+        call_command(
+            "create_account",
+            "twin@audit.example",
+            "--password",
+            "pw-123456789",
+            "--role",
+            "auditor",
+            "--name",
+            "Jo Roe, Open Audit Lab",
+        )
     assert not User.objects.filter(email="twin@audit.example").exists()
 
 
@@ -99,8 +115,9 @@ def test_a_period_that_ends_before_it_starts_is_refused(client, auditor, organiz
 def test_a_period_in_the_future_is_refused(auditor, organization):
     later = timezone.localdate() + timedelta(days=3)
     with pytest.raises(ValidationError, match="start today or earlier"):
-        services.declare_audit(by=auditor, title="t", purpose="p", organizations=[organization],
-                               period_from=later, period_to=later)  # fmt: skip
+        services.declare_audit(
+            by=auditor, title="t", purpose="p", organizations=[organization], period_from=later, period_to=later
+        )
     assert not Entry.objects.exists()
 
 
@@ -116,8 +133,14 @@ def test_an_auditor_may_not_audit_an_organization_they_publish_for(auditor, orga
 
     Membership.objects.create(user=auditor, organization=organization)
     with pytest.raises(PermissionDenied, match="You publish for Acme AI"):
-        services.declare_audit(by=auditor, title="t", purpose="p", organizations=[organization],
-                               period_from=timezone.localdate(), period_to=timezone.localdate())  # fmt: skip
+        services.declare_audit(
+            by=auditor,
+            title="t",
+            purpose="p",
+            organizations=[organization],
+            period_from=timezone.localdate(),
+            period_to=timezone.localdate(),
+        )
     assert not Audit.objects.exists()
 
 

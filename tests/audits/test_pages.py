@@ -12,8 +12,14 @@ from tests.audits.conftest import make_auditor
 
 def declare(auditor, organization, title):
     today = timezone.localdate()
-    return services.declare_audit(by=auditor, title=title, purpose="p", organizations=[organization],
-                                  period_from=today - timedelta(days=5), period_to=today)  # fmt: skip
+    return services.declare_audit(
+        by=auditor,
+        title=title,
+        purpose="p",
+        organizations=[organization],
+        period_from=today - timedelta(days=5),
+        period_to=today,
+    )
 
 
 def test_the_audit_list_pages_through_every_audit_in_constant_queries(

@@ -38,8 +38,12 @@ class CommentFactory(factory.django.DjangoModelFactory):
         if comment.parent_id:
             Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + 1)
         else:
-            count_thread(version_id=comment.version_id, clause_id=comment.clause_id, comment_count=1,
-                         hidden_count=int(comment.is_hidden))  # fmt: skip
+            count_thread(
+                version_id=comment.version_id,
+                clause_id=comment.clause_id,
+                comment_count=1,
+                hidden_count=int(comment.is_hidden),
+            )
         return comment
 
 

@@ -30,9 +30,13 @@ def test_a_citizen_posts_a_comment_with_a_token(client, citizen, version):
 
 @pytest.mark.parametrize(
     "payload, field",
-    [({"clause": "R-1.1", "body": ""}, "body"), ({"clause": "R-9.9", "body": "Hi"}, "clause"),
-     ({"body": "x" * 5001}, "body"), ({"body": "Hi", "parent": 999999}, "parent")],
-)  # fmt: skip
+    [
+        ({"clause": "R-1.1", "body": ""}, "body"),
+        ({"clause": "R-9.9", "body": "Hi"}, "clause"),
+        ({"body": "x" * 5001}, "body"),
+        ({"body": "Hi", "parent": 999999}, "parent"),
+    ],
+)
 def test_bad_comments_get_a_json_error_and_nothing_is_stored(client, citizen, version, payload, field):
     response = client.post(
         f"{API}acme/medical/versions/1/comments/", payload, content_type="application/json", **auth(citizen)

@@ -50,8 +50,9 @@ def test_a_publisher_runs_the_whole_workflow_through_the_api(client, publisher, 
 
 def test_publisher_endpoints_refuse_citizens(client, citizen, organization, version):
     headers = auth(citizen)
-    response = client.post(API, {"organization": "acme", "slug": "x", "title": "X"}, content_type="application/json",
-                           **headers)  # fmt: skip
+    response = client.post(
+        API, {"organization": "acme", "slug": "x", "title": "X"}, content_type="application/json", **headers
+    )
     assert response.status_code == 403 and response.json()["detail"]
     response = client.post(f"{API}acme/medical/versions/", {}, content_type="application/json", **headers)
     assert response.status_code == 403

@@ -16,8 +16,7 @@ def closed(organization):
     return consultation(organization, closed=True)
 
 
-def test_answering_a_comment_after_the_period_closes(publisher, closed, mailoutbox,
-                                                      django_capture_on_commit_callbacks):  # fmt: skip
+def test_answering_a_comment_after_the_period_closes(publisher, closed, mailoutbox, django_capture_on_commit_callbacks):
     comment = CommentFactory(version=closed, clause=closed.clauses.first())
     with django_capture_on_commit_callbacks(execute=True):
         closing.respond_to_comment(comment=comment, disposition="adopted", text="Narrowed it.", by=publisher)

@@ -112,8 +112,9 @@ def celery_worker_process_for_clustering(transactional_db, organization):
     return consultation(organization), UserFactory.create_batch(4)
 
 
-def test_a_posted_comment_is_hashed_and_clustered_once_stored(version, citizen, reviewer,
-                                                               django_capture_on_commit_callbacks):  # fmt: skip
+def test_a_posted_comment_is_hashed_and_clustered_once_stored(
+    version, citizen, reviewer, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         first = post_comment(version=version, body="Withdraw this clause, please.", by=citizen)
     with django_capture_on_commit_callbacks(execute=True):

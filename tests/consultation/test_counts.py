@@ -25,13 +25,12 @@ def counts(version: GuidelineVersion) -> tuple:
             rows.values_list(
                 "general_comment_count", "general_hidden_count", "general_answered_count", "general_endorsement_count"
             )
-        ),  # fmt: skip
+        ),
         list(Comment.objects.filter(version=version).order_by("pk").values_list("endorsement_count", "reply_count")),
     )
 
 
-def test_posting_endorsing_hiding_restoring_and_answering_keep_the_counts(organization, citizen, moderator,
-                                                                         publisher):  # fmt: skip
+def test_posting_endorsing_hiding_restoring_and_answering_keep_the_counts(organization, citizen, moderator, publisher):
     version = consultation(organization)
     clause = version.clauses.first()
     first = comments.post_comment(version=version, clause=clause, body="One", by=citizen)

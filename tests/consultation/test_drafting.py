@@ -180,8 +180,9 @@ OUTSIDER_PAGES = {
 
 @pytest.mark.parametrize("who, refusal", [("other_publisher", 403), ("citizen", 403), ("visitor", 302)])
 @pytest.mark.parametrize("path", OUTSIDER_PAGES)
-def test_outsiders_cannot_change_a_draft_through_the_pages(client, request, publisher, organization, who, refusal,
-                                                           path):  # fmt: skip
+def test_outsiders_cannot_change_a_draft_through_the_pages(
+    client, request, publisher, organization, who, refusal, path
+):
     draft = drafting.create_draft_version(guideline=consultation(organization).guideline, by=publisher)
     before = _text(draft.guideline)
     if who != "visitor":

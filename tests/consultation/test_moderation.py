@@ -17,8 +17,9 @@ def comment(organization):
     return CommentFactory(version=version, clause=version.clauses.first(), body="Buy cheap pills at example.com")
 
 
-def test_a_moderator_hides_a_comment_behind_a_tombstone(moderator, comment, client, mailoutbox,
-                                                        django_capture_on_commit_callbacks):  # fmt: skip
+def test_a_moderator_hides_a_comment_behind_a_tombstone(
+    moderator, comment, client, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         comments.hide_comment(comment=comment, reason="spam", note="Link farm", by=moderator)
     comment.refresh_from_db()
@@ -65,8 +66,9 @@ def test_the_reason_comes_from_the_fixed_list(moderator, comment):
         comments.hide_comment(comment=comment, reason="i-dont-like-it", by=moderator)
 
 
-def test_restoring_brings_the_comment_back_and_tells_the_author(moderator, comment, mailoutbox,
-                                                                 django_capture_on_commit_callbacks):  # fmt: skip
+def test_restoring_brings_the_comment_back_and_tells_the_author(
+    moderator, comment, mailoutbox, django_capture_on_commit_callbacks
+):
     comments.hide_comment(comment=comment, reason="spam", by=moderator)
     with django_capture_on_commit_callbacks(execute=True):
         comments.restore_comment(comment=comment, by=moderator)

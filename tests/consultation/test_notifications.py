@@ -13,8 +13,9 @@ from tests.factories import ClauseFactory, GuidelineVersionFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_followers_hear_when_a_period_opens_now(publisher, citizen, organization, mailoutbox,
-                                                django_capture_on_commit_callbacks):  # fmt: skip
+def test_followers_hear_when_a_period_opens_now(
+    publisher, citizen, organization, mailoutbox, django_capture_on_commit_callbacks
+):
     draft = GuidelineVersionFactory(guideline__organization=organization, status=GuidelineVersion.DRAFT, number=1)
     ClauseFactory(version=draft)
     Follow.objects.create(user=citizen, guideline=draft.guideline)

@@ -42,8 +42,12 @@ def test_a_closed_version_shows_how_many_comments_are_answered(client, organizat
 
 def test_unknown_guidelines_and_versions_are_404(client, organization):
     consultation(organization)
-    for url in ["/guidelines/acme/nope/", "/guidelines/acme/medical/v9/", "/guidelines/acme/medical/v1/diff/9/",
-                "/guidelines/acme/medical/v1/comments/999/"]:  # fmt: skip
+    for url in [
+        "/guidelines/acme/nope/",
+        "/guidelines/acme/medical/v9/",
+        "/guidelines/acme/medical/v1/diff/9/",
+        "/guidelines/acme/medical/v1/comments/999/",
+    ]:
         assert client.get(url).status_code == 404, url
 
 

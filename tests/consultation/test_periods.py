@@ -81,8 +81,7 @@ def test_only_publishers_of_the_organization_extend(moderator, outsider, organiz
 
 
 @pytest.mark.parametrize("who, refusal", [("other_publisher", 403), ("citizen", 403), ("visitor", 302)])
-def test_outsiders_cannot_schedule_or_extend_through_the_pages(client, request, publisher, organization, who,
-                                                               refusal):  # fmt: skip
+def test_outsiders_cannot_schedule_or_extend_through_the_pages(client, request, publisher, organization, who, refusal):
     period = consultation(organization).comment_period
     closes_at = period.closes_at
     draft = GuidelineVersionFactory(guideline=period.version.guideline, number=2, status=GuidelineVersion.DRAFT)

@@ -45,10 +45,12 @@ def fill(version, *, clauses: int, comments: int, authors) -> None:
     )
     top = list(version.comments.order_by("-pk")[: comments // 2])
     Comment.objects.bulk_create(
-        (Comment(version=version, clause=c.clause, parent=c, author=authors[0], body="Reply", created_at=now)
-         for c in top[:500]),
+        (
+            Comment(version=version, clause=c.clause, parent=c, author=authors[0], body="Reply", created_at=now)
+            for c in top[:500]
+        ),
         batch_size=2000,
-    )  # fmt: skip
+    )
     Endorsement.objects.bulk_create(Endorsement(comment=c, user=authors[1]) for c in top[:1000])
     Response.objects.bulk_create(
         Response(comment=c, disposition="noted", text="Thanks", author=authors[0]) for c in top[1000:1200]
@@ -63,8 +65,9 @@ def count_queries(client, url: str) -> int:
     return len(queries)
 
 
-def test_the_version_page_costs_the_same_queries_for_2_or_200_clauses(client, organization, citizen,
-                                                                      django_assert_num_queries):  # fmt: skip
+def test_the_version_page_costs_the_same_queries_for_2_or_200_clauses(
+    client, organization, citizen, django_assert_num_queries
+):
     small = consultation(organization)
     authors = [UserFactory() for _ in range(5)]
     fill(small, clauses=0, comments=20, authors=authors)
@@ -115,12 +118,13 @@ def test_the_version_page_shows_the_most_endorsed_and_the_answered_comments(clie
             body=text,
             body_html=f"<p>{text}</p>",
             created_at=old,
-        )  # fmt: skip
+        )
         for text in ["Much endorsed", "Answered one"]
     )
     Endorsement.objects.bulk_create(Endorsement(comment=endorsed, user=user) for user in authors[1:])
-    Response.objects.create(comment=answered, disposition="noted", text="We read it", text_html="<p>We read it</p>",
-                            author=authors[0])  # fmt: skip
+    Response.objects.create(
+        comment=answered, disposition="noted", text="We read it", text_html="<p>We read it</p>", author=authors[0]
+    )
     Comment.objects.bulk_create(
         Comment(version=closed_version, clause=clause, author=authors[2], body=f"New {n}", body_html=f"<p>New {n}</p>")
         for n in range(20)
@@ -232,12 +236,23 @@ def grow(organization, rounds: int) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["/guidelines/", "/guidelines/acme/g0/", "/guidelines/acme/g0/v1/", "/guidelines/acme/g0/v2/",
-     "/guidelines/acme/g0/v2/diff/1/", "/guidelines/acme/g0/v1/clauses/R-1.1/", "/activity/",
-     "/api/v1/guidelines/", "/api/v1/guidelines/acme/g0/", "/api/v1/guidelines/acme/g0/versions/1/",
-     "/api/v1/guidelines/acme/g0/versions/2/", "/api/v1/guidelines/acme/g0/versions/1/comments/",
-     "/feeds/consultations/", "/moderation/comments/"],
-)  # fmt: skip
+    [
+        "/guidelines/",
+        "/guidelines/acme/g0/",
+        "/guidelines/acme/g0/v1/",
+        "/guidelines/acme/g0/v2/",
+        "/guidelines/acme/g0/v2/diff/1/",
+        "/guidelines/acme/g0/v1/clauses/R-1.1/",
+        "/activity/",
+        "/api/v1/guidelines/",
+        "/api/v1/guidelines/acme/g0/",
+        "/api/v1/guidelines/acme/g0/versions/1/",
+        "/api/v1/guidelines/acme/g0/versions/2/",
+        "/api/v1/guidelines/acme/g0/versions/1/comments/",
+        "/feeds/consultations/",
+        "/moderation/comments/",
+    ],
+)
 def test_pages_cost_the_same_queries_however_much_data(client, organization, moderator, url):
     client.force_login(moderator)
     grow(organization, 1)

@@ -51,8 +51,9 @@ def test_the_record_page_explains_how_to_check_it_with_the_key_and_checkpoint(cl
     assert checkpoint.root_hash in page and "covering the first 1 entry:" in page
 
 
-def test_the_record_page_names_the_witnesses_and_whether_they_cosigned(client, witness, witness_key,
-                                                                       django_capture_on_commit_callbacks):  # fmt: skip
+def test_the_record_page_names_the_witnesses_and_whether_they_cosigned(
+    client, witness, witness_key, django_capture_on_commit_callbacks
+):
     append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     checkpoint = publish_checkpoint()
     assert "has not cosigned the current checkpoint yet" in client.get("/record/").content.decode()

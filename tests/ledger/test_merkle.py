@@ -108,9 +108,8 @@ def test_the_stored_tree_holds_each_complete_subtree_once_numbered_as_go_does(tr
     # 70 leaves: 70 + 35 + 17 + 8 + 4 + 2 + 1 complete subtrees, numbered 0..136 in the order they were written.
     assert list(TreeNode.objects.order_by("index").values_list("index", flat=True)) == list(range(137))
     # Values of Go's tlog.StoredHashIndex.
-    assert [merkle.stored_hash_index(*node) for node in [(0, 0), (0, 1), (1, 0), (0, 2), (2, 0), (0, 7)]] == [
-        0, 1, 2, 3, 6, 11,
-    ]  # fmt: skip
+    nodes = [(0, 0), (0, 1), (1, 0), (0, 2), (2, 0), (0, 7)]
+    assert [merkle.stored_hash_index(*node) for node in nodes] == [0, 1, 2, 3, 6, 11]
 
 
 def test_the_in_memory_frontier_agrees_with_the_reference():

@@ -36,9 +36,13 @@ def record(citizen, organization, system, guideline, moderator, publisher):
     decided(citizen, system, guideline, moderator, handle="sam", outcome=Decision.UPHELD, clause_keys=["R-2.1"])
     corrected = decided(citizen, system, guideline, moderator, handle="kit", outcome=Decision.UPHELD)
     services.correct_decision(
-        decision=corrected.decisions.get(), by=moderator, outcome=Decision.PARTIAL, rationale="Corrected.",
-        cited_clause_keys=["R-2.1"], note="The panel misread R-1.1.",
-    )  # fmt: skip
+        decision=corrected.decisions.get(),
+        by=moderator,
+        outcome=Decision.PARTIAL,
+        rationale="Corrected.",
+        cited_clause_keys=["R-2.1"],
+        note="The panel misread R-1.1.",
+    )
     admitted(citizen, system, guideline, moderator)
     services.declare_inadmissible(
         appeal=file(citizen, system, guideline), by=moderator, reason="duplicate", public_note="Filed twice."

@@ -78,8 +78,9 @@ def test_a_period_that_ends_before_it_starts_is_refused(client, record):
     assert "The end of the period comes before its start." in page.content.decode()
 
 
-def test_pages_read_a_constant_number_of_queries(client, record, citizen, system, guideline, moderator,
-                                                 django_assert_max_num_queries):  # fmt: skip
+def test_pages_read_a_constant_number_of_queries(
+    client, record, citizen, system, guideline, moderator, django_assert_max_num_queries
+):
     for name, args in PAGES:
         with django_assert_max_num_queries(6):
             client.get(reverse(name, args=args))
