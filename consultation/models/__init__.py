@@ -1,0 +1,1 @@
+from consultation.models.guidelines import *  # noqa: F403
