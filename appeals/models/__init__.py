@@ -1,2 +1,90 @@
-from appeals.models.appeals import *  # noqa: F403
-from appeals.models.appeals import private_storage  # noqa: F401
+"""The appeals app's models, one module per topic; every name is importable from here, as before the split."""
+
+from appeals.models.appeals import (
+    APPEAL_TAG_COLOURS,
+    Appeal,
+    AppealCounter,
+    AppealEvent,
+    AppealQuerySet,
+    Attachment,
+    ContestedClause,
+    PrivateStorage,
+    private_storage,
+)
+from appeals.models.assignments import ASSIGNMENT_TAG_COLOURS, Assignment, AssignmentQuerySet
+from appeals.models.decisions import (
+    DECISION_TAG_COLOURS,
+    CitedClause,
+    Decision,
+    DecisionQuerySet,
+    DecisionSearch,
+    OrganizationResponse,
+    Vote,
+    VoteQuerySet,
+)
+from appeals.models.limits import (
+    CLAUSE_KEY_MAX,
+    CLAUSES_MAX,
+    DECLINE_REASON_MAX,
+    EXCERPT_MAX,
+    GROUNDS_MAX,
+    LANGUAGE_MAX,
+    NOTE_MAX,
+    PANEL_OF_THREE,
+    RATIONALE_MAX,
+    RECOMMENDATION_MAX,
+    RECOMMENDATIONS_MAX,
+    RESPONSE_MAX,
+    URL_MAX,
+)
+from appeals.models.recommendations import (
+    RECOMMENDATION_TAG_COLOURS,
+    Recommendation,
+    RecommendationQuerySet,
+    RecommendationStep,
+    RecommendationTally,
+)
+from appeals.models.systems import AISystem, Refusal
+
+__all__ = [
+    "GROUNDS_MAX",
+    "EXCERPT_MAX",
+    "URL_MAX",
+    "LANGUAGE_MAX",
+    "CLAUSE_KEY_MAX",
+    "CLAUSES_MAX",
+    "NOTE_MAX",
+    "RATIONALE_MAX",
+    "RESPONSE_MAX",
+    "DECLINE_REASON_MAX",
+    "PANEL_OF_THREE",
+    "RECOMMENDATION_MAX",
+    "RECOMMENDATIONS_MAX",
+    "AISystem",
+    "Refusal",
+    "PrivateStorage",
+    "private_storage",
+    "AppealCounter",
+    "AppealQuerySet",
+    "Appeal",
+    "APPEAL_TAG_COLOURS",
+    "ContestedClause",
+    "AppealEvent",
+    "Attachment",
+    "AssignmentQuerySet",
+    "Assignment",
+    "ASSIGNMENT_TAG_COLOURS",
+    "DecisionQuerySet",
+    "Decision",
+    "DecisionSearch",
+    "DECISION_TAG_COLOURS",
+    "CitedClause",
+    "VoteQuerySet",
+    "Vote",
+    "OrganizationResponse",
+    "RecommendationQuerySet",
+    "Recommendation",
+    "RecommendationTally",
+    "RECOMMENDATION_TAG_COLOURS",
+    "RecommendationStep",
+]
