@@ -1,0 +1,1 @@
+from appeals.selectors.decisions import *  # noqa: F403
