@@ -1,0 +1,1 @@
+from appeals.forms.filing import *  # noqa: F403

@@ -1,0 +1,1 @@
+from consultation.api.guidelines import *  # noqa: F403
