@@ -1,1 +1,1 @@
-from consultation.api.guidelines import *  # noqa: F403
+"""The consultation API: public reads, citizens' comments, and the publishers' workflow, one module each."""

@@ -1,8 +1,7 @@
-"""The consultation API: public reads, citizens' comments, and the publishers' workflow."""
+"""The consultation API's guidelines and versions: reading them, drafting new ones; and the output shapes the
+other modules share."""
 
 from django.db.models import QuerySet
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -20,8 +19,6 @@ from consultation.models import (
     LONG_TEXT_LENGTH,
     MAX_CLAUSES,
     MAX_IMPORT_CHARS,
-    NOTE_LENGTH,
-    ON_BEHALF_OF_LENGTH,
     SLUG_LENGTH,
     TAG_LENGTH,
     TITLE_LENGTH,
@@ -30,20 +27,8 @@ from consultation.models import (
     Guideline,
     GuidelineVersion,
 )
-from consultation.models import Response as Answer
-from consultation.services import closing, drafting, periods
-from consultation.services import comments as commenting
-from core.api import CursorPagination, KnownParameters, RankedCursorPagination
-from core.ids import parse_id
-from core.ratelimit import client_ip
-from core.search import QUERY_MAX
-
-
-class OldestFirst(CursorPagination):
-    ordering = "pk"
-
-
-# Output shapes ------------------------------------------------------------------------------------------------------
+from consultation.services import drafting
+from core.api import KnownParameters
 
 
 class VersionSummaryOutput(serializers.Serializer):
@@ -175,17 +160,17 @@ class CommentOutput(serializers.Serializer):
             return None
 
 
-# Input shapes -------------------------------------------------------------------------------------------------------
+def lookup_version(request, org: str, slug: str, number: int) -> GuidelineVersion:
+    return selectors.visible_version(request.user, org=org, slug=slug, number=number)
 
 
-class CommentSearchInput(serializers.Serializer):
-    q = serializers.CharField(
-        max_length=QUERY_MAX,
-        required=False,
-        default="",
-        allow_blank=True,
-        error_messages={"max_length": f"Search for at most {QUERY_MAX} characters: a few words find more."},
-    )
+def clause_or_error(version: GuidelineVersion, key: str | None, field: str = "clause") -> Clause | None:
+    if not key or key == "general":
+        return None
+    clause = version.clauses.filter(key=key).first()
+    if clause is None:
+        raise ValidationError({field: [f"There is no clause {key} in version {version.number}."]})
+    return clause
 
 
 class GuidelineInput(serializers.Serializer):
@@ -210,64 +195,6 @@ class VersionInput(serializers.Serializer):
     )
 
 
-class CommentInput(serializers.Serializer):
-    clause = serializers.CharField(max_length=KEY_LENGTH, required=False, allow_blank=True, allow_null=True)
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=LONG_TEXT_LENGTH)
-    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    on_behalf_of = serializers.CharField(max_length=ON_BEHALF_OF_LENGTH, required=False, allow_blank=True, default="")
-
-
-class PeriodInput(serializers.Serializer):
-    opens_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    closes_at = serializers.DateTimeField()
-
-
-class ExtensionInput(serializers.Serializer):
-    closes_at = serializers.DateTimeField()
-    reason = serializers.CharField(max_length=NOTE_LENGTH, allow_blank=True)
-
-
-class ResponseInput(serializers.Serializer):
-    disposition = serializers.ChoiceField(
-        choices=Answer.DISPOSITION_CHOICES, error_messages={"invalid_choice": Answer.DISPOSITION_REFUSAL}
-    )
-    text = serializers.CharField(max_length=LONG_TEXT_LENGTH, allow_blank=True)
-
-
-class ClusterResponseInput(ResponseInput):
-    cluster = serializers.IntegerField(min_value=1, help_text="A cluster's id: the id of its first comment.")
-
-
-class ClauseResponseInput(ResponseInput):
-    clause = serializers.CharField(max_length=KEY_LENGTH, help_text="A clause key, or 'general'.")
-
-
-class StatementInput(serializers.Serializer):
-    text = serializers.CharField(max_length=LONG_TEXT_LENGTH, allow_blank=True, required=False, default="")
-    comments = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
-
-
-class FinalInput(serializers.Serializer):
-    summary_of_changes = serializers.CharField(max_length=LONG_TEXT_LENGTH, allow_blank=True)
-    statements = serializers.DictField(child=StatementInput(), required=False, default=dict)
-
-
-# Lookups ------------------------------------------------------------------------------------------------------------
-
-
-def _version(request, org: str, slug: str, number: int) -> GuidelineVersion:
-    return selectors.visible_version(request.user, org=org, slug=slug, number=number)
-
-
-def _clause_or_error(version: GuidelineVersion, key: str | None, field: str = "clause") -> Clause | None:
-    if not key or key == "general":
-        return None
-    clause = version.clauses.filter(key=key).first()
-    if clause is None:
-        raise ValidationError({field: [f"There is no clause {key} in version {version.number}."]})
-    return clause
-
-
 def _create_version(guideline: Guideline, values: dict, *, by) -> GuidelineVersion:
     """From the clauses given, else from the Markdown given, else as a copy of the latest version."""
     clauses, markdown = values.pop("clauses", None), values.pop("markdown", "")
@@ -276,9 +203,6 @@ def _create_version(guideline: Guideline, values: dict, *, by) -> GuidelineVersi
     if markdown:
         return drafting.import_draft_from_markdown(guideline=guideline, markdown=markdown, **values, by=by)
     return drafting.create_draft_version(guideline=guideline, **values, by=by)
-
-
-# Views --------------------------------------------------------------------------------------------------------------
 
 
 @extend_schema(
@@ -346,177 +270,10 @@ class VersionCreate(APIView):
 class VersionDetail(APIView):
     @extend_schema(responses=VersionOutput)
     def get(self, request, org: str, slug: str, number: int):
-        version = _version(request, org, slug, number)
+        version = lookup_version(request, org, slug, number)
         version = (
             GuidelineVersion.objects.select_related("guideline__organization", "comment_period", "based_on")
             .prefetch_related("clauses", "comment_period__extensions", "clause_changes__comments")
             .get(pk=version.pk)
         )
         return Response(VersionOutput(version).data)
-
-
-@extend_schema(
-    parameters=[
-        OpenApiParameter("clause", OpenApiTypes.STR, description="A clause key, or 'general'."),
-        OpenApiParameter(
-            "q",
-            OpenApiTypes.STR,
-            description="Full-text search (quoted phrases, `or`, `-word`) in the published comments and replies; "
-            "the best matches come first, each with a `snippet`. Hidden comments are never found.",
-        ),
-        OpenApiParameter("cluster", OpenApiTypes.INT, description="Only the comments of this cluster."),
-    ]
-)
-class CommentList(KnownParameters, generics.ListAPIView):
-    """A version's comments, oldest first (a search: best match first). Citizens post comments and replies here
-    while the period is open."""
-
-    parameters = ("q", "clause", "cluster")
-    serializer_class = CommentOutput
-    pagination_class = OldestFirst
-    permission_classes = [IsAuthenticatedOrReadOnly]
-
-    def get_queryset(self) -> QuerySet[Comment]:
-        version = _version(self.request, self.kwargs["org"], self.kwargs["slug"], self.kwargs["number"])
-        search = CommentSearchInput(data=self.request.query_params)
-        search.is_valid(raise_exception=True)
-        self.searched = search.validated_data["q"]
-        if self.searched:
-            comments = selectors.search_comments(version, q=self.searched).for_display()
-            if "search_key" in comments.query.annotations:
-                self.pagination_class = RankedCursorPagination
-        else:
-            comments = version.comments.for_display()
-        key = self.request.query_params.get("clause")
-        if key:
-            comments = comments.on_clause(_clause_or_error(version, key))
-        cluster = self.request.query_params.get("cluster")
-        if cluster:
-            if parse_id(cluster) is None:
-                raise ValidationError(
-                    {"cluster": ["A cluster is named by a whole number, the id of its first comment."]}
-                )
-            comments = comments.filter(cluster_id=parse_id(cluster))
-        return comments
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        return selectors.with_snippets(page, self.searched) if self.searched else page
-
-    @extend_schema(request=CommentInput, responses={201: CommentOutput})
-    def post(self, request, org: str, slug: str, number: int):
-        data = CommentInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        version, clause, parent = selectors.comment_target(
-            request.user, org=org, slug=slug, number=number, clause_key=values.pop("clause", None),
-            parent_id=values.pop("parent", None),
-        )  # fmt: skip
-        comment = commenting.post_comment(
-            version=version, clause=clause, parent=parent, **values, ip=client_ip(request), by=request.user
-        )
-        return Response(CommentOutput(comment).data, status=status.HTTP_201_CREATED)
-
-
-class CommentEndorse(APIView):
-    """Citizens: endorse a comment while the period is open (once per person)."""
-
-    permission_classes = [IsAuthenticatedOrReadOnly]
-
-    @extend_schema(request=None, responses={201: CommentOutput})
-    def post(self, request, org: str, slug: str, number: int, pk: int):
-        version = _version(request, org, slug, number)
-        comment = get_object_or_404(version.comments, pk=pk)
-        commenting.endorse_comment(comment=comment, by=request.user)
-        return Response(CommentOutput(version.comments.for_display().get(pk=pk)).data, status=status.HTTP_201_CREATED)
-
-
-class PeriodSchedule(APIView):
-    """Publishers: schedule the comment period of a draft, which makes it public and freezes its text."""
-
-    permission_classes = [IsAuthenticatedOrReadOnly]
-
-    @extend_schema(request=PeriodInput, responses={201: VersionOutput})
-    def post(self, request, org: str, slug: str, number: int):
-        version = _version(request, org, slug, number)
-        data = PeriodInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        periods.schedule_comment_period(version=version, **data.validated_data, by=request.user)
-        return Response(VersionOutput(_version(request, org, slug, number)).data, status=status.HTTP_201_CREATED)
-
-
-class PeriodExtend(APIView):
-    """Publishers: a later closing time with a public reason."""
-
-    permission_classes = [IsAuthenticatedOrReadOnly]
-
-    @extend_schema(request=ExtensionInput, responses={201: VersionOutput})
-    def post(self, request, org: str, slug: str, number: int):
-        version = _version(request, org, slug, number)
-        if version.period is None:
-            raise Http404
-        data = ExtensionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        periods.extend_comment_period(period=version.period, **data.validated_data, by=request.user)
-        return Response(VersionOutput(_version(request, org, slug, number)).data, status=status.HTTP_201_CREATED)
-
-
-class CommentRespond(APIView):
-    """Publishers: answer one comment after the period closed."""
-
-    permission_classes = [IsAuthenticatedOrReadOnly]
-
-    @extend_schema(request=ResponseInput, responses={201: CommentOutput})
-    def post(self, request, org: str, slug: str, number: int, pk: int):
-        version = _version(request, org, slug, number)
-        comment = get_object_or_404(version.comments, pk=pk)
-        data = ResponseInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        closing.respond_to_comment(comment=comment, **data.validated_data, by=request.user)
-        return Response(CommentOutput(version.comments.for_display().get(pk=pk)).data, status=status.HTTP_201_CREATED)
-
-
-class ClauseRespond(APIView):
-    """Publishers: give every unanswered comment on a clause the same answer."""
-
-    permission_classes = [IsAuthenticatedOrReadOnly]
-
-    @extend_schema(request=ClauseResponseInput, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request, org: str, slug: str, number: int):
-        version = _version(request, org, slug, number)
-        data = ClauseResponseInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = {**data.validated_data, "clause": _clause_or_error(version, data.validated_data["clause"])}
-        count = closing.respond_to_clause_comments(version=version, **values, by=request.user)
-        return Response({"answered": count}, status=status.HTTP_201_CREATED)
-
-
-class ClusterRespond(APIView):
-    """Publishers: give every unanswered comment of a cluster of near-identical comments the same answer."""
-
-    permission_classes = [IsAuthenticatedOrReadOnly]
-
-    @extend_schema(request=ClusterResponseInput, responses={201: OpenApiTypes.OBJECT})
-    def post(self, request, org: str, slug: str, number: int):
-        version = _version(request, org, slug, number)
-        data = ClusterResponseInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        cluster = version.clusters.filter(pk=data.validated_data.pop("cluster")).first()
-        if cluster is None:
-            raise ValidationError({"cluster": [f"There is no such cluster of comments on version {version.number}."]})
-        count = closing.respond_to_cluster(cluster=cluster, **data.validated_data, by=request.user)
-        return Response({"answered": count}, status=status.HTTP_201_CREATED)
-
-
-class PublishFinal(APIView):
-    """Publishers: publish a draft that follows a closed consultation as the final version."""
-
-    permission_classes = [IsAuthenticatedOrReadOnly]
-
-    @extend_schema(request=FinalInput, responses={201: VersionOutput})
-    def post(self, request, org: str, slug: str, number: int):
-        version = _version(request, org, slug, number)
-        data = FinalInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        closing.publish_final_version(version=version, **data.validated_data, by=request.user)
-        return Response(VersionOutput(_version(request, org, slug, number)).data, status=status.HTTP_201_CREATED)
