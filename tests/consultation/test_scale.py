@@ -11,6 +11,7 @@ from django.utils import timezone
 from consultation import selectors
 from consultation.models import Clause, Comment, Endorsement, Guideline, Response
 from consultation.selectors import REPLIES_ON_VERSION_PAGE
+from consultation.selectors.threads import _first_replies
 from consultation.services.counting import recount_threads
 from tests.consultation.factories import consultation
 from tests.factories import UserFactory
@@ -165,7 +166,7 @@ def test_postgresql_reads_a_comments_newest_replies_without_reading_them_all(org
         cursor.execute("ANALYZE consultation_comment")
         cursor.execute("SET LOCAL enable_seqscan = off")
     for newest in [REPLIES_ON_VERSION_PAGE, 0]:
-        plan = Comment.objects.filter(pk__in=selectors._first_replies([parent.pk], newest)).explain()
+        plan = Comment.objects.filter(pk__in=_first_replies([parent.pk], newest)).explain()
         assert "Limit" in plan and "WindowAgg" not in plan, plan
 
 

@@ -1,0 +1,162 @@
+"""Filing an appeal: the steps of the filing pages and the appeal itself."""
+
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import URLValidator
+from django.utils import timezone
+
+from appeals import selectors
+from appeals.models import (
+    CLAUSES_MAX,
+    EXCERPT_MAX,
+    GROUNDS_MAX,
+    LANGUAGE_MAX,
+    URL_MAX,
+    Appeal,
+)
+from core.forms import ServiceForm, SiteForm
+
+CLOCK_SKEW = timedelta(minutes=5)  # a device clock a little ahead is not "the future"
+WEB_ADDRESS = URLValidator(
+    schemes=["http", "https"], message="Give a full web address starting with https://, or leave it empty."
+)
+
+
+class WebAddressField(forms.URLField):
+    default_validators = [WEB_ADDRESS]
+    default_error_messages = {"invalid": WEB_ADDRESS.message}
+
+
+def not_in_the_future(value):
+    if value > timezone.now() + CLOCK_SKEW:
+        raise ValidationError("The refusal cannot have happened in the future.")
+
+
+def at_most_clauses(keys):
+    if len(keys) > CLAUSES_MAX:
+        raise ValidationError(f"Choose at most {CLAUSES_MAX} clauses.")
+
+
+def at_most_attachments(files):
+    if len(files) > settings.APPEAL_ATTACHMENTS_MAX:
+        raise ValidationError(f"Attach at most {settings.APPEAL_ATTACHMENTS_MAX} files.")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by the filing service, by content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".png,.jpg,.jpeg,.pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class FilingStepsForm(SiteForm):
+    """The steps of the filing page, carried in the query string: organization, then system and guideline."""
+
+    organization = forms.ChoiceField(required=False)
+    system = forms.ChoiceField(required=False)
+    guideline = forms.ChoiceField(required=False)
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.organizations = list(selectors.appealable_organizations())
+        self.fields["organization"].choices = [(o.slug, o.name) for o in self.organizations]
+        organization = next((o for o in self.organizations if o.slug == data.get("organization")), None)
+        self.systems, self.guidelines = selectors.appealable_under(organization) if organization else ([], [])
+        self.fields["system"].choices = [(s.slug, s.name) for s in self.systems]
+        self.fields["guideline"].choices = [(g.slug, g.title) for g in self.guidelines]
+
+    def chosen(self) -> dict:
+        """The step reached and what was chosen so far; a choice that is not on offer is simply not made."""
+        self.is_valid()
+        data = {name: self.cleaned_data.get(name, "") for name in self.fields}
+        organization = next((o for o in self.organizations if o.slug == data["organization"]), None)
+        chosen = {"organizations": self.organizations, "organization": organization, "step": 1}
+        if organization is None:
+            return chosen
+        system = next((s for s in self.systems if s.slug == data["system"]), None)
+        guideline = next((g for g in self.guidelines if g.slug == data["guideline"]), None)
+        if guideline is None and len(self.guidelines) == 1:
+            guideline = self.guidelines[0]
+        chosen.update(systems=self.systems, guidelines=self.guidelines, system=system, guideline=guideline, step=2)
+        if system is None or guideline is None:
+            return chosen
+        # The rules the AI applies now: a draft in consultation is not yet in force.
+        version = selectors.version_in_force(guideline=guideline, at=timezone.now())
+        clauses = list(version.clauses.order_by("position", "pk")) if version else []
+        return {**chosen, "step": 3, "version": version, "clauses": clauses}
+
+
+class AppealForm(ServiceForm):
+    happened_at = forms.DateTimeField(
+        label="When did the refusal happen?",
+        help_text="Pick the day and the time in your browser's date picker, with the time in UTC.",
+        # The format a datetime-local input reads back, so a value survives a form shown again with errors.
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        validators=[not_in_the_future],
+    )
+    prompt_excerpt = forms.CharField(
+        label="What you asked", max_length=EXCERPT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    refusal_excerpt = forms.CharField(
+        label="What the system answered", max_length=EXCERPT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    conversation_url = WebAddressField(
+        label="Link to the conversation (optional)", required=False, max_length=URL_MAX, assume_scheme="https"
+    )
+    language = forms.CharField(label="Language of the conversation", max_length=LANGUAGE_MAX, initial="en")
+    clause_keys = forms.MultipleChoiceField(
+        label="Clauses the refusal was made under",
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+        validators=[at_most_clauses],
+    )
+    grounds = forms.CharField(
+        label="Why the refusal was wrong",
+        max_length=GROUNDS_MAX,
+        help_text=f"Up to {GROUNDS_MAX:,} characters.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    requested_outcome = forms.ChoiceField(
+        label="What you ask for", choices=Appeal.REQUESTED_CHOICES, widget=forms.RadioSelect, initial=Appeal.OVERTURN
+    )
+    show_name = forms.BooleanField(
+        label="Show my display name on the public appeal (otherwise it shows a pseudonym)", required=False
+    )
+    attachments = MultipleFileField(
+        label="Screenshots or PDF (optional)",
+        required=False,
+        help_text=f"PNG, JPEG or PDF, up to {settings.APPEAL_ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB each, "
+        f"at most {settings.APPEAL_ATTACHMENTS_MAX}. They stay private until a moderator has screened them.",
+    )
+    confirm_duplicate = forms.BooleanField(label="File it anyway", required=False)
+
+    def __init__(self, *args, clauses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clause_keys"].choices = [(clause.key, f"{clause.key} {clause.heading}") for clause in clauses]
+
+    def clean_attachments(self) -> list:
+        at_most_attachments(self.cleaned_data["attachments"])
+        return self.cleaned_data["attachments"]
+
+    @property
+    def is_a_duplicate(self) -> bool:
+        return self.has_error(NON_FIELD_ERRORS, "duplicate")
+
+    def arguments(self) -> dict:
+        values = dict(self.cleaned_data)
+        values["allow_duplicate"] = values.pop("confirm_duplicate")
+        return values

@@ -1,0 +1,14 @@
+# Each limit is defined once: the model fields, the forms and the API serializer all use these.
+GROUNDS_MAX = 5000
+EXCERPT_MAX = 5000
+URL_MAX = 500
+LANGUAGE_MAX = 20
+CLAUSE_KEY_MAX = 30
+CLAUSES_MAX = 20
+NOTE_MAX = 2000
+RATIONALE_MAX = 20000
+RESPONSE_MAX = 5000
+DECLINE_REASON_MAX = 1000
+PANEL_OF_THREE = 3
+RECOMMENDATION_MAX = 2000  # one recommendation's text
+RECOMMENDATIONS_MAX = 5  # recommendations one decision (or one panel member's vote) may make

@@ -1,0 +1,1 @@
+"""The consultation API: public reads, citizens' comments, and the publishers' workflow, one module each."""
