@@ -63,7 +63,8 @@ def _first_replies(parent_ids: list[int], newest: int):
     """The ids of each comment's first REPLIES_SHOWN replies, or of its `newest` few: an index scan per comment that
     stops at its LIMIT, so a comment with 5,000 replies costs what one with 5 does."""
     order = "r.created_at DESC, r.id DESC" if newest else "r.created_at, r.id"
-    return RawSQL(_FIRST_REPLIES.format(order=order), [parent_ids, newest or REPLIES_SHOWN])
+    # The order is one of two literals above; the values are parameters.
+    return RawSQL(_FIRST_REPLIES.format(order=order), [parent_ids, newest or REPLIES_SHOWN])  # noqa: S611
 
 
 _FIRST_REPLIES = """SELECT reply.id FROM unnest(%s::bigint[]) AS parent(id) CROSS JOIN LATERAL (
@@ -87,7 +88,7 @@ def _picked(
 
     One query whatever the number of comments: the first few ids of each ranking, joined to what a page shows.
     """
-    firsts = RawSQL(*first_ids_query(version.pk, clause_ids, per_clause))
+    firsts = RawSQL(*first_ids_query(version.pk, clause_ids, per_clause))  # noqa: S611 (literal SQL, values as parameters)
     candidates: dict[int | None, list[Comment]] = {}
     for comment in Comment.objects.filter(pk__in=firsts).for_display().order_by("-created_at", "-pk"):
         candidates.setdefault(comment.clause_id, []).append(comment)
