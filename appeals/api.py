@@ -195,10 +195,7 @@ class DecisionOutput(serializers.ModelSerializer):
 class AppealDecisionOutput(DecisionOutput):
     votes = VoteOutput(many=True)
     responses = ResponseOutput(many=True)
-    # What PrimaryKeyRelatedField(many=True, read_only=True) builds, spelled out: the stubs cannot type that form.
-    cited_decisions = serializers.ManyRelatedField(
-        child_relation=serializers.PrimaryKeyRelatedField(read_only=True), read_only=True
-    )
+    cited_decisions = serializers.PrimaryKeyRelatedField.many_init(read_only=True)  # many=True, in a form mypy types
 
     class Meta(DecisionOutput.Meta):
         fields = DecisionOutput.Meta.fields + ["votes", "responses", "cited_decisions"]
