@@ -195,7 +195,7 @@ class DecisionOutput(serializers.ModelSerializer):
 class AppealDecisionOutput(DecisionOutput):
     votes = VoteOutput(many=True)
     responses = ResponseOutput(many=True)
-    cited_decisions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    cited_decisions = serializers.PrimaryKeyRelatedField.many_init(read_only=True)  # many=True, in a form mypy types
 
     class Meta(DecisionOutput.Meta):
         fields = DecisionOutput.Meta.fields + ["votes", "responses", "cited_decisions"]
@@ -258,7 +258,8 @@ class AppealOutput(serializers.ModelSerializer):
         return AppealDecisionOutput(current[-1], context=self.context).data if current else None
 
     def get_decisions(self, appeal) -> list:
-        return AppealDecisionOutput(appeal.decision_list, many=True, context=self.context).data
+        # many=True makes a ListSerializer, whose data is a list; the stubs type the call as the child serializer.
+        return AppealDecisionOutput(appeal.decision_list, many=True, context=self.context).data  # type: ignore[return-value]
 
 
 def _appeal_for_output(public_id: str) -> Appeal:
@@ -338,7 +339,8 @@ class DecisionList(KnownParameters, generics.ListAPIView):
         return decisions
 
     def paginate_queryset(self, queryset):
-        return selectors.with_headlines(super().paginate_queryset(queryset), self.searched)
+        page = super().paginate_queryset(queryset)
+        return selectors.with_headlines(page, self.searched) if page is not None else page
 
 
 class RecommendationFilter(serializers.Serializer):

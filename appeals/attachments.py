@@ -3,6 +3,7 @@
 import io
 import uuid
 from pathlib import PurePath
+from typing import NotRequired, TypedDict
 
 import filetype
 from django.conf import settings
@@ -12,7 +13,14 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
-TYPES = {
+
+class FileType(TypedDict):
+    label: str
+    extensions: set[str]
+    pillow: NotRequired[str]  # the format Pillow re-encodes an image in
+
+
+TYPES: dict[str, FileType] = {
     "image/png": {"label": "PNG image", "extensions": {".png"}, "pillow": "PNG"},
     "image/jpeg": {"label": "JPEG image", "extensions": {".jpg", ".jpeg"}, "pillow": "JPEG"},
     "application/pdf": {"label": "PDF", "extensions": {".pdf"}},
@@ -49,7 +57,7 @@ def check_pdf_upload(upload, *, limit: int) -> None:
     _check_pdf(name, data)
 
 
-def _read_checked(upload, *, limit: int, types: dict, not_allowed: str) -> tuple[str, str, bytes]:
+def _read_checked(upload, *, limit: int, types: dict[str, FileType], not_allowed: str) -> tuple[str, str, bytes]:
     """The upload's name, content type (judged by its content) and bytes, once its size, type and name agree."""
     name = upload.name or "file"
     if upload.size > limit:
@@ -59,7 +67,7 @@ def _read_checked(upload, *, limit: int, types: dict, not_allowed: str) -> tuple
     data = _read_all(upload)
     guessed = filetype.guess(data[:8192])
     mime = guessed.mime if guessed else None
-    if mime not in types:
+    if mime is None or mime not in types:
         raise ValidationError(not_allowed.format(name=name))
     if PurePath(name).suffix.lower() not in types[mime]["extensions"]:
         raise ValidationError(
@@ -87,7 +95,7 @@ def _damaged(name: str, mime: str) -> ValidationError:
 def _clean_image(name: str, mime: str, data: bytes) -> bytes:
     """The image re-encoded from its pixels alone; its size is checked from the header, before decoding."""
     try:
-        image = Image.open(io.BytesIO(data), formats=[TYPES[mime]["pillow"]])
+        image: Image.Image = Image.open(io.BytesIO(data), formats=[TYPES[mime]["pillow"]])
         if image.width * image.height > settings.APPEAL_IMAGE_MAX_PIXELS:
             raise Image.DecompressionBombError
         image = ImageOps.exif_transpose(image)  # keep how it looked once the orientation tag is gone
@@ -122,7 +130,8 @@ def _check_pdf(name: str, data: bytes) -> None:
 
 def _active_content(root) -> bool:
     """Walks every object reachable from the trailer (without recursion) looking for scripts and actions."""
-    pending, seen = [root], set()
+    pending = [root]
+    seen: set[tuple[int, int]] = set()
     while pending:
         if len(seen) > PDF_MAX_OBJECTS:
             raise ValueError("too many objects")

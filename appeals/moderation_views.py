@@ -82,10 +82,13 @@ def inadmissible(request, public_id: str):
     appeal = _appeal_to_moderate(request, public_id)
     form = forms.InadmissibleForm(request.POST)
     check = check_answers(
-        request, form, show_form=lambda: screen_appeal(request, public_id, inadmissible_form=form),
-        title=f"Check before declaring appeal {appeal.public_id} inadmissible", button="Declare inadmissible",
+        request,
+        form,
+        show_form=lambda: screen_appeal(request, public_id, inadmissible_form=form),
+        title=f"Check before declaring appeal {appeal.public_id} inadmissible",
+        button="Declare inadmissible",
         warning="This closes the appeal for good; the reason and the note are public.",
-    )  # fmt: skip
+    )
     if check:
         return check
     if act_and_tell(request, form, services.declare_inadmissible, appeal=appeal):

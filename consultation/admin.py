@@ -14,8 +14,7 @@ class GuidelineAdmin(admin.ModelAdmin):
 class ClauseInline(admin.TabularInline):
     model = Clause
     extra = 0
-    fields = ["position", "key", "heading", "tags"]
-    readonly_fields = fields
+    fields = readonly_fields = ("position", "key", "heading", "tags")
     can_delete = False
 
 

@@ -24,7 +24,7 @@ def plain_text(stored_html: str) -> str:
 def word_diff(before: str, after: str) -> SafeString:
     """Escaped text with <del> and <ins> around the words that changed."""
     old, new = TOKENS.findall(before), TOKENS.findall(after)
-    parts = []
+    parts: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
         if op == "equal":
             parts.append(escape("".join(old[i1:i2])))
@@ -48,16 +48,17 @@ def diff_versions(older: GuidelineVersion, newer: GuidelineVersion) -> list[Clau
     before = {c.key: c for c in older.clauses.all()}
     after = {c.key: c for c in newer.clauses.all()}
     result = []
-    for key in list(after) + [k for k in before if k not in after]:
-        old, new = before.get(key), after.get(key)
+    for key, new in after.items():
+        old = before.get(key)
         if old is None:
             result.append(ClauseDiff(key, "added", new.heading, plain_text(new.text_html)))
-        elif new is None:
-            result.append(ClauseDiff(key, "removed", old.heading, plain_text(old.text_html)))
         elif (old.heading, old.text) != (new.heading, new.text):
             text = word_diff(plain_text(old.text_html), plain_text(new.text_html))
             result.append(ClauseDiff(key, "changed", word_diff(old.heading, new.heading), text))
         else:
             stored = mark_safe(new.text_html)  # noqa: S308 (sanitised by core.markdown when the clause was written)
             result.append(ClauseDiff(key, "unchanged", new.heading, stored))
+    for key, old in before.items():
+        if key not in after:
+            result.append(ClauseDiff(key, "removed", old.heading, plain_text(old.text_html)))
     return result

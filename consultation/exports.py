@@ -10,9 +10,21 @@ from core.ratelimit import EXPORT_LIMIT_MESSAGE, too_many_exports
 from core.streaming import csv_response
 
 COLUMNS = [
-    "id", "created_at", "clause", "parent", "status", "author", "on_behalf_of", "body", "hidden_reason",
-    "endorsements", "disposition", "response", "cluster", "cluster_size",
-]  # fmt: skip
+    "id",
+    "created_at",
+    "clause",
+    "parent",
+    "status",
+    "author",
+    "on_behalf_of",
+    "body",
+    "hidden_reason",
+    "endorsements",
+    "disposition",
+    "response",
+    "cluster",
+    "cluster_size",
+]
 
 
 def comment_row(comment: Comment) -> dict:
@@ -36,7 +48,7 @@ def comment_row(comment: Comment) -> dict:
         "disposition": response.disposition if response else None,
         "response": response.text if response else None,
         "cluster": comment.cluster_id,
-        "cluster_size": comment.cluster.size if comment.cluster_id else None,
+        "cluster_size": comment.cluster.size if comment.cluster else None,
     }
 
 

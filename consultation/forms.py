@@ -103,9 +103,12 @@ class FollowForm(forms.Form):
 
 class HideForm(ServiceForm):
     reason = forms.ChoiceField(
-        choices=Comment.HIDDEN_REASONS, error_messages={"required": "Choose one of the listed reasons.",
-                                                        "invalid_choice": "Choose one of the listed reasons."}
-    )  # fmt: skip
+        choices=Comment.HIDDEN_REASONS,
+        error_messages={
+            "required": "Choose one of the listed reasons.",
+            "invalid_choice": "Choose one of the listed reasons.",
+        },
+    )
     note = forms.CharField(max_length=NOTE_LENGTH, required=False)
 
 
@@ -114,9 +117,11 @@ class GuidelineForm(forms.Form):
         queryset=Organization.objects.none(),
         to_field_name="slug",
         widget=with_id(forms.Select, "g-organization"),
-        error_messages={"required": "Choose one of your organizations.",
-                        "invalid_choice": "Choose one of your organizations."},
-    )  # fmt: skip
+        error_messages={
+            "required": "Choose one of your organizations.",
+            "invalid_choice": "Choose one of your organizations.",
+        },
+    )
     title = forms.CharField(max_length=TITLE_LENGTH, required=False, widget=with_id(forms.TextInput, "g-title"))
     slug = forms.CharField(max_length=SLUG_LENGTH, required=False, widget=with_id(forms.TextInput, "g-slug"))
     description = forms.CharField(
@@ -125,15 +130,17 @@ class GuidelineForm(forms.Form):
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
+        field = self.fields["organization"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  declared above; narrows the type for mypy
+        field.queryset = organizations
 
 
 class ClauseForm(forms.Form):
     # The ids of clause_fields.html's inputs, so the error summary's links reach them.
     html_ids = "edit-%s"
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, auto_id=self.html_ids, **kwargs)
+    def __init__(self, data=None, files=None, **kwargs):
+        super().__init__(data, files, auto_id=self.html_ids, **kwargs)
 
     heading = forms.CharField(max_length=HEADING_LENGTH, error_messages={"required": "The heading cannot be empty."})
     text = forms.CharField(max_length=CLAUSE_TEXT_LENGTH, error_messages={"required": "The text cannot be empty."})
@@ -147,9 +154,9 @@ class AddClauseForm(ClauseForm):
 
 class MoveClauseForm(forms.Form):
     direction = forms.ChoiceField(
-        choices=[("up", "Up"), ("down", "Down")], error_messages={"invalid_choice": "Move a clause up or down.",
-                                                                  "required": "Move a clause up or down."}
-    )  # fmt: skip
+        choices=[("up", "Up"), ("down", "Down")],
+        error_messages={"invalid_choice": "Move a clause up or down.", "required": "Move a clause up or down."},
+    )
 
 
 class ImportForm(forms.Form):
@@ -242,13 +249,17 @@ class FinalForm(CheckAnswersForm):
         self.keys = keys
         for key in keys:
             self.fields[f"statement-{key}"] = forms.CharField(
-                label=f"{key}: why", max_length=LONG_TEXT_LENGTH, required=False,
+                label=f"{key}: why",
+                max_length=LONG_TEXT_LENGTH,
+                required=False,
                 widget=with_id(forms.Textarea, f"statement-{key}"),
-            )  # fmt: skip
+            )
             self.fields[f"comments-{key}"] = forms.CharField(
-                label=f"{key}: the comments that led to it", max_length=2000, required=False,
+                label=f"{key}: the comments that led to it",
+                max_length=2000,
+                required=False,
                 widget=with_id(forms.TextInput, f"comments-{key}"),
-            )  # fmt: skip
+            )
 
     def clause_fields(self, kinds: dict[str, str]) -> list[tuple]:
         """(key, kind, statement field, comments field) for each clause, so a changed answer is shown again."""

@@ -69,7 +69,7 @@ def notify_comment_answered(*, comment: Comment) -> int:
 
 
 def notify_comment_hidden(*, comment: Comment) -> int:
-    if not comment.is_hidden:
+    if not comment.is_hidden or comment.hidden_at is None:  # hide_comment sets both
         return 0
     return send_once(
         key=f"hidden:comment-{comment.pk}:{comment.hidden_at.isoformat()}",

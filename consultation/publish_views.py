@@ -204,10 +204,13 @@ def schedule_period(request, org: str, slug: str, number: int):
     version = _publisher_version(request, org, slug, number)
     form = PeriodForm(request.POST)
     check = check_answers(
-        request, form, show_form=lambda: _version_page(request, version, {"schedule": form}),
-        title=f"Check the comment period of version {version.number}", button="Schedule the comment period",
+        request,
+        form,
+        show_form=lambda: _version_page(request, version, {"schedule": form}),
+        title=f"Check the comment period of version {version.number}",
+        button="Schedule the comment period",
         warning="Once scheduled, this version is public and its text can no longer be changed.",
-    )  # fmt: skip
+    )
     if check:
         return check
     schedule = partial(periods.schedule_comment_period, version=version)
@@ -268,8 +271,8 @@ def _respond(*, version: GuidelineVersion, comment, cluster, clause, disposition
 
 @login_required
 def publish_final(request, org: str, slug: str, number: int):
-    version = _final_draft(request, org, slug, number)
-    kinds = selectors.clause_kinds(version.based_on, version)
+    version, consultation = _final_draft(request, org, slug, number)
+    kinds = selectors.clause_kinds(consultation, version)
     form = FinalForm(request.POST or None, keys=list(kinds))
     page = partial(_final_page, request, version, form, kinds)
     if request.method == "GET":
@@ -285,15 +288,21 @@ def publish_final(request, org: str, slug: str, number: int):
     return page()
 
 
-def _final_draft(request, org: str, slug: str, number: int) -> GuidelineVersion:
+def _final_draft(request, org: str, slug: str, number: int) -> tuple[GuidelineVersion, GuidelineVersion]:
+    """The draft and the consulted version it follows."""
     version = _publisher_version(request, org, slug, number)
     if version.is_public or version.based_on is None:
         raise Http404("Only a draft that follows a consultation is published as final.")
-    return version
+    return version, version.based_on
 
 
 def _final_page(request, version: GuidelineVersion, form: FinalForm, kinds: dict[str, str]):
-    context = {"version": version, "guideline": version.guideline, "consultation": version.based_on,
-               "clauses": form.clause_fields(kinds), "form": form,
-               "pressure": clause_pressure(version.guideline, version=version)}  # fmt: skip
+    context = {
+        "version": version,
+        "guideline": version.guideline,
+        "consultation": version.based_on,
+        "clauses": form.clause_fields(kinds),
+        "form": form,
+        "pressure": clause_pressure(version.guideline, version=version),
+    }
     return render(request, "consultation/publish/final_form.html", context, status=400 if form.errors else 200)

@@ -174,9 +174,13 @@ def _comment_page(request, version: GuidelineVersion, form: CommentForm, *, show
     form.is_valid()  # resolves the clause and the parent named in the link, even before anything is typed
     clause, parent = form.cleaned_data.get("clause"), form.cleaned_data.get("parent")
     context = _page_context(
-        request, version, form_thread=selectors.Thread(clause=clause), clause=clause, parent=parent,
+        request,
+        version,
+        form_thread=selectors.Thread(clause=clause),
+        clause=clause,
+        parent=parent,
         comment_form=form if show_errors else None,
-    )  # fmt: skip
+    )
     return render(request, "consultation/comment_form.html", context, status=400 if show_errors else 200)
 
 
@@ -185,10 +189,13 @@ def _thread_fragment(request, version: GuidelineVersion, form: CommentForm, *, p
     clause = posted.clause if posted else form.cleaned_data.get("clause")
     parent = None if posted else form.cleaned_data.get("parent")
     context = _page_context(
-        request, version, thread=selectors.clause_window(version, clause, request.user),
-        comment_form=None if posted else form, error_parent=parent.pk if parent else None,
+        request,
+        version,
+        thread=selectors.clause_window(version, clause, request.user),
+        comment_form=None if posted else form,
+        error_parent=parent.pk if parent else None,
         notice="Your comment is posted." if posted else "",
-    )  # fmt: skip
+    )
     return render(request, "consultation/includes/thread.html", context)
 
 
@@ -239,8 +246,9 @@ def follow_guideline(request, org: str, slug: str):
     if form.is_valid() and form.cleaned_data["action"] == "unfollow":
         service.unfollow_guideline(guideline=guideline, by=request.user)
         messages.success(request, f"You no longer follow {guideline.title}.")
-    elif form.is_valid() and run_service(
-        form, service.follow_guideline, shown=REFUSED, guideline=guideline, by=request.user
+    elif (
+        form.is_valid()
+        and run_service(form, service.follow_guideline, shown=REFUSED, guideline=guideline, by=request.user) is not None
     ):
         messages.success(request, f"You follow {guideline.title}: we will email you when it opens and closes.")
     else:

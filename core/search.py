@@ -4,7 +4,7 @@ The text is indexed in a stored `tsvector` column with a GIN index and searched 
 headlines mark the matched words.
 """
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import BigIntegerField, ExpressionWrapper, F, Model, QuerySet
@@ -21,13 +21,15 @@ MARK_START, MARK_STOP = "\x02", "\x03"
 # what a cursor (core.ids.parse_id) and a bigint hold.
 RANK_SCALE, ID_SCALE = 1_000_000, 10**11
 
+_Rows = TypeVar("_Rows", bound=QuerySet[Any])
+
 
 def search_query(q: str) -> SearchQuery:
     """What people type into a search box (quoted phrases, `or`, `-word`), never a syntax error."""
     return SearchQuery(q, config=CONFIG, search_type="websearch")
 
 
-def ranked(rows: QuerySet[Any], *, vector: str, q: str, before: int | None = None) -> QuerySet[Any]:
+def ranked(rows: _Rows, *, vector: str, q: str, before: int | None = None) -> _Rows:
     """`rows` whose stored `vector` matches `q`, best match first, on PostgreSQL. The filter reads the column the
     GIN index is built on. Each row gets `search_key`: its rank mapped into [0, 1) (normalization 32) and kept to
     six digits, then its id, one unique and exact whole number, so that `before` (the key of the last row of the

@@ -1,5 +1,7 @@
 """What reviewers and organizations enter: declining, deciding, correcting, responding, answering recommendations."""
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 
@@ -60,9 +62,11 @@ class DecisionForm(CheckAnswersForm, ServiceForm):
                 "days."
             )
         clauses = selectors.clauses_in_force(appeal)
-        self.fields["cited_clause_keys"].choices = [(c.key, f"{c.key} {c.heading}") for c in clauses]
+        cast(forms.ChoiceField, self.fields["cited_clause_keys"]).choices = [
+            (c.key, f"{c.key} {c.heading}") for c in clauses
+        ]
         self.earlier = selectors.earlier_decisions(appeal)
-        self.fields["cited_decision_ids"].choices = [
+        cast(forms.ChoiceField, self.fields["cited_decision_ids"]).choices = [
             (str(d.pk), f"Decision {d.pk} on {d.appeal.public_id}: {d.get_outcome_display()}") for d in self.earlier
         ]
 
@@ -78,7 +82,9 @@ class DecisionForm(CheckAnswersForm, ServiceForm):
 
 
 class CorrectionForm(DecisionForm):
-    recommendations = None  # they stay with the decision they were made with; a correction does not repeat them
+    # Recommendations stay with the decision they were made with; a correction does not repeat them. None removes
+    # the inherited field, Django's way, which the stubs do not know.
+    recommendations = None  # type: ignore[assignment]
     note = forms.CharField(
         label="What the correction fixes", max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -141,4 +147,6 @@ class AnswerRecommendationForm(ServiceForm):
     def __init__(self, *args, recommendation: Recommendation, **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(Recommendation.STATE_CHOICES)
-        self.fields["kind"].choices = [(state, labels[state]) for state in recommendation.next_states()]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            (state, labels[state]) for state in recommendation.next_states()
+        ]

@@ -1,6 +1,7 @@
 """Filing an appeal: the steps of the filing pages and the appeal itself."""
 
 from datetime import timedelta
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -73,18 +74,18 @@ class FilingStepsForm(SiteForm):
     def __init__(self, data):
         super().__init__(data)
         self.organizations = list(selectors.appealable_organizations())
-        self.fields["organization"].choices = [(o.slug, o.name) for o in self.organizations]
+        cast(forms.ChoiceField, self.fields["organization"]).choices = [(o.slug, o.name) for o in self.organizations]
         organization = next((o for o in self.organizations if o.slug == data.get("organization")), None)
         self.systems, self.guidelines = selectors.appealable_under(organization) if organization else ([], [])
-        self.fields["system"].choices = [(s.slug, s.name) for s in self.systems]
-        self.fields["guideline"].choices = [(g.slug, g.title) for g in self.guidelines]
+        cast(forms.ChoiceField, self.fields["system"]).choices = [(s.slug, s.name) for s in self.systems]
+        cast(forms.ChoiceField, self.fields["guideline"]).choices = [(g.slug, g.title) for g in self.guidelines]
 
     def chosen(self) -> dict:
         """The step reached and what was chosen so far; a choice that is not on offer is simply not made."""
         self.is_valid()
         data = {name: self.cleaned_data.get(name, "") for name in self.fields}
         organization = next((o for o in self.organizations if o.slug == data["organization"]), None)
-        chosen = {"organizations": self.organizations, "organization": organization, "step": 1}
+        chosen: dict[str, Any] = {"organizations": self.organizations, "organization": organization, "step": 1}
         if organization is None:
             return chosen
         system = next((s for s in self.systems if s.slug == data["system"]), None)
@@ -146,7 +147,9 @@ class AppealForm(ServiceForm):
 
     def __init__(self, *args, clauses=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["clause_keys"].choices = [(clause.key, f"{clause.key} {clause.heading}") for clause in clauses]
+        cast(forms.ChoiceField, self.fields["clause_keys"]).choices = [
+            (clause.key, f"{clause.key} {clause.heading}") for clause in clauses
+        ]
 
     def clean_attachments(self) -> list:
         at_most_attachments(self.cleaned_data["attachments"])

@@ -1,5 +1,7 @@
 """The filters of the public lists: decisions, appeals and recommendations."""
 
+from typing import cast
+
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -66,12 +68,18 @@ class DecisionSearchForm(ListFilterForm):
         super().__init__(*args, **kwargs)
         systems = list(AISystem.objects.select_related("organization"))  # one query fills both lists
         organizations = {system.organization.slug: system.organization.name for system in systems}
-        self.fields["organization"].choices = [("", "Any organization"), *organizations.items()]
-        self.fields["system"].choices = [("", "Any system"), *dict.fromkeys((s.slug, str(s)) for s in systems)]
+        cast(forms.ChoiceField, self.fields["organization"]).choices = [
+            ("", "Any organization"),
+            *organizations.items(),
+        ]
+        cast(forms.ChoiceField, self.fields["system"]).choices = [
+            ("", "Any system"),
+            *dict.fromkeys((s.slug, str(s)) for s in systems),
+        ]
         appealed = Guideline.objects.filter(Exists(Appeal.objects.filter(guideline=OuterRef("pk"))))
         guidelines = appealed.select_related("organization")
         labels = dict.fromkeys((g.slug, f"{g.title} ({g.organization.name})") for g in guidelines)
-        self.fields["guideline"].choices = [("", "Any guideline"), *labels]
+        cast(forms.ChoiceField, self.fields["guideline"]).choices = [("", "Any guideline"), *labels]
 
     def cleaned_query(self) -> str:
         """The words searched for, or "" when there is no valid search."""

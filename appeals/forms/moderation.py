@@ -1,5 +1,7 @@
 """What moderators enter: redactions, admission or refusal, routing by hand."""
 
+from typing import cast
+
 from django import forms
 
 from appeals import selectors
@@ -43,7 +45,9 @@ class RedactForm(ServiceForm):
 
     def __init__(self, *args, attachments=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["public_attachments"].choices = [(str(a.pk), a.original_name) for a in attachments]
+        cast(forms.ChoiceField, self.fields["public_attachments"]).choices = [
+            (str(a.pk), a.original_name) for a in attachments
+        ]
 
     @classmethod
     def for_appeal(cls, appeal: Appeal, data=None) -> "RedactForm":
@@ -90,7 +94,7 @@ class RouteForm(ServiceForm):
         self.reviewers = (
             sorted(selectors.eligible_reviewers(appeal), key=lambda r: r.handle) if appeal.in_routing else []
         )
-        self.fields["reviewer"].choices = [(str(r.pk), r.handle) for r in self.reviewers]
+        cast(forms.ChoiceField, self.fields["reviewer"]).choices = [(str(r.pk), r.handle) for r in self.reviewers]
         self.fields["reviewer"].error_messages["required"] = "Choose a reviewer from the list."
 
     def arguments(self) -> dict:

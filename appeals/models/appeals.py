@@ -1,4 +1,5 @@
 import os
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -14,6 +15,9 @@ from appeals.models.systems import Refusal
 from consultation.models import Guideline, GuidelineVersion
 from core.models import AppendOnlyModel
 from core.status import StatusTag
+
+if TYPE_CHECKING:
+    from appeals.models.decisions import Decision
 
 
 class PrivateStorage(FileSystemStorage):
@@ -127,6 +131,9 @@ class Appeal(models.Model):
     overdue_flagged_at = models.DateTimeField(null=True, blank=True)
 
     objects = AppealQuerySet.as_manager()
+
+    # Set by the API's _appeal_for_output: the appeal's decisions, as appeals.selectors.appeal_decisions gives them.
+    decision_list: list["Decision"]
 
     class Meta:
         ordering = ["-filed_at"]
@@ -291,7 +298,7 @@ class Attachment(models.Model):
     @property
     def public_name(self) -> str:
         """A neutral name: the uploader's file name may carry personal data."""
-        return f"{self.appeal.public_id}-{self.pk}.{self.file.name.rsplit('.', 1)[-1]}"
+        return f"{self.appeal.public_id}-{self.pk}.{str(self.file).rsplit('.', 1)[-1]}"
 
     @property
     def is_public(self) -> bool:

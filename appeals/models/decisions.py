@@ -54,7 +54,11 @@ class Decision(AppendOnlyModel):
         "supersedes",
     ]
 
-    objects = DecisionQuerySet.as_manager()
+    # A manager is a ClassVar to django-stubs, and this one narrows the base's (typeddjango/django-stubs#1712).
+    objects = DecisionQuerySet.as_manager()  # type: ignore[misc]
+
+    # Set by appeals.selectors.with_headlines on the decisions a search found.
+    highlight: str
 
     def search_match(self) -> SafeString:
         """Where this decision matched the search it was found by, marked; empty outside a search."""
@@ -190,7 +194,8 @@ class Vote(AppendOnlyModel):
 
     refusal = "A vote is never changed once cast."
 
-    objects = VoteQuerySet.as_manager()
+    # A manager is a ClassVar to django-stubs, and this one narrows the base's (typeddjango/django-stubs#1712).
+    objects = VoteQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["cast_at", "pk"]

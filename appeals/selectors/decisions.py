@@ -49,12 +49,11 @@ def appeal_decisions(appeal: Appeal) -> list[Decision]:
         public_decisions()
         .filter(appeal=appeal)
         .select_related("supersedes")
-        .prefetch_related(
-            Prefetch("votes", queryset=votes.order_by("cast_at", "pk")),
-            Prefetch("responses", queryset=OrganizationResponse.objects.order_by("responded_at", "pk")),
-            Prefetch("cited_decisions", queryset=Decision.objects.select_related("appeal")),
-            Prefetch("recommendations", queryset=recommendations_with_steps().order_by("pk")),
-        )
+        # One call each because the stubs type one call's Prefetch querysets as a single type, of one model.
+        .prefetch_related(Prefetch("votes", queryset=votes.order_by("cast_at", "pk")))
+        .prefetch_related(Prefetch("responses", queryset=OrganizationResponse.objects.order_by("responded_at", "pk")))
+        .prefetch_related(Prefetch("cited_decisions", queryset=Decision.objects.select_related("appeal")))
+        .prefetch_related(Prefetch("recommendations", queryset=recommendations_with_steps().order_by("pk")))
         .order_by("decided_at", "pk")
     )
 
@@ -117,7 +116,7 @@ def with_headlines(decisions: list[Decision], q: str) -> list[Decision]:
         return decisions
     highlights = headlines(DecisionSearch.objects.filter(decision__in=decisions), text="document", q=q)
     for decision in decisions:
-        decision.highlight, decision.searched = highlights.get(decision.pk, ""), q
+        decision.highlight = highlights.get(decision.pk, "")
     return decisions
 
 

@@ -34,8 +34,11 @@ def clause_pressure(guideline: Guideline, *, version: GuidelineVersion | None = 
     texts = {(c.version.number, c.key): c.text for c in public}
     # Appeals are filed against the versions that were in force: final ones, and consultations before the first.
     first_final = min((v.number for v in versions if v.status != GuidelineVersion.CONSULTATION), default=None)
-    were_in_force = [v for v in versions if v.status != GuidelineVersion.CONSULTATION or first_final is None
-                     or v.number < first_final]  # fmt: skip
+    were_in_force = [
+        v
+        for v in versions
+        if v.status != GuidelineVersion.CONSULTATION or first_final is None or v.number < first_final
+    ]
     spans: dict[str, tuple[list[int], GuidelineVersion]] = {}
     for key in [c.key for c in public if c.version.number == in_force.number]:
         text, numbers, since = texts[(in_force.number, key)], [], in_force
@@ -58,7 +61,7 @@ def clause_pressure(guideline: Guideline, *, version: GuidelineVersion | None = 
         )
         .order_by()
     )
-    counts = {key: Counter() for key in spans}
+    counts: dict[str, Counter[str]] = {key: Counter() for key in spans}
     for row in rows:
         if row["appeal__version__number"] in spans[row["key"]][0]:
             counts[row["key"]].update({name: row[name] for name in ("appealed", "decided", "overturned")})

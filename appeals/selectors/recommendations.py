@@ -8,18 +8,19 @@ from django.db.models import Case, Prefetch, QuerySet, Value, When
 from accounts.models import Organization
 from appeals.models import (
     Recommendation,
+    RecommendationQuerySet,
     RecommendationStep,
     RecommendationTally,
 )
 
 
-def recommendations_with_steps() -> QuerySet[Recommendation]:
+def recommendations_with_steps() -> RecommendationQuerySet:
     """Recommendations with their organization and their steps, oldest step first (one prefetch)."""
     steps = RecommendationStep.objects.order_by("at", "pk")
     return Recommendation.objects.select_related("organization").prefetch_related(Prefetch("steps", queryset=steps))
 
 
-def listed_recommendations() -> QuerySet[Recommendation]:
+def listed_recommendations() -> RecommendationQuerySet:
     """What each item of a recommendation list shows: its decision's appeal, for the link, in the same query."""
     return Recommendation.objects.select_related("decision__appeal", "organization").order_by("-pk")
 

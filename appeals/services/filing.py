@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -89,9 +90,11 @@ def file_appeal(
         )
         ContestedClause.objects.bulk_create(ContestedClause(appeal=appeal, guideline=guideline, key=k) for k in keys)
         for upload, mime in checked:
-            attachment = Attachment(appeal=appeal, original_name=upload.name[:200], content_type=mime, size=upload.size)
             upload.seek(0)
-            attachment.file.save(stored_name(mime), ContentFile(upload.read()), save=False)
+            content = upload.read()  # what check_upload kept: an image is re-encoded
+            name = (upload.name or "file")[:200]  # the same fallback as check_upload's messages
+            attachment = Attachment(appeal=appeal, original_name=name, content_type=mime, size=len(content))
+            attachment.file.save(stored_name(mime), ContentFile(content), save=False)
             attachment.save()
         payload = {
             "organization": system.organization.slug,
@@ -122,7 +125,7 @@ def _check_against_the_guideline(
     return version
 
 
-def _check_attachments(attachments) -> list[tuple[object, str]]:
+def _check_attachments(attachments) -> list[tuple[UploadedFile, str]]:
     """Each file is judged by its content, not by its name or the type the browser claims."""
     checked, problems = [], []
     for upload in attachments:

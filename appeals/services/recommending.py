@@ -143,8 +143,9 @@ def _check_answer(
         elif implemented_on > timezone.localdate():
             errors["implemented_on"] = ["The date it was implemented cannot be in the future."]
         elif implemented_on < timezone.localtime(recommendation.made_at).date():
-            errors["implemented_on"] = ["It cannot have been implemented before it was recommended: answer "
-                                        "“already done” instead."]  # fmt: skip
+            errors["implemented_on"] = [
+                "It cannot have been implemented before it was recommended: answer “already done” instead."
+            ]
         if not evidence_url:
             errors["evidence_url"] = ["Link to the evidence, such as the guideline version that implements it."]
     elif implemented_on is not None:

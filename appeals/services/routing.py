@@ -171,13 +171,14 @@ def remind_and_expire_reviews(*, now: datetime | None = None) -> dict[str, int]:
     for pk in list(Assignment.objects.reviews_running().values_list("pk", flat=True)):
         with transaction.atomic():
             appeal, assignment = steps.lock_appeal_and_assignment(pk)
-            if assignment.status != Assignment.ACCEPTED:
+            accepted_at, due_at = assignment.responded_at, assignment.due_at
+            if assignment.status != Assignment.ACCEPTED or accepted_at is None or due_at is None:  # accepting sets both
                 continue
-            if assignment.due_at <= now:
+            if due_at <= now:
                 _expire(appeal, assignment, now, note="The review was not decided by its due date.")
                 counts["expired"] += 1
                 continue
-            due_reminders = _reminders_due(assignment, now)
+            due_reminders = _reminders_due(accepted_at, due_at, now)
             if due_reminders > assignment.reminders_sent:
                 assignment.reminders_sent = due_reminders
                 assignment.save(update_fields=["reminders_sent"])
@@ -187,9 +188,9 @@ def remind_and_expire_reviews(*, now: datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def _reminders_due(assignment: Assignment, now: datetime) -> int:
-    total = (assignment.due_at - assignment.responded_at).total_seconds()
-    elapsed = (now - assignment.responded_at).total_seconds()
+def _reminders_due(accepted_at: datetime, due_at: datetime, now: datetime) -> int:
+    total = (due_at - accepted_at).total_seconds()
+    elapsed = (now - accepted_at).total_seconds()
     if total <= 0:
         return 2
     fraction = elapsed / total

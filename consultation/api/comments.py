@@ -42,7 +42,8 @@ class CommentSearchInput(serializers.Serializer):
 class CommentInput(serializers.Serializer):
     clause = serializers.CharField(max_length=KEY_LENGTH, required=False, allow_blank=True, allow_null=True)
     body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=LONG_TEXT_LENGTH)
-    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    # The serializer's metaclass takes declared fields out of the class, so this never shadows Field.parent.
+    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1)  # type: ignore[assignment]
     on_behalf_of = serializers.CharField(max_length=ON_BEHALF_OF_LENGTH, required=False, allow_blank=True, default="")
 
 
@@ -64,7 +65,7 @@ class CommentList(KnownParameters, generics.ListAPIView):
 
     parameters = ("q", "clause", "cluster")
     serializer_class = CommentOutput
-    pagination_class = OldestFirst
+    pagination_class: type[CursorPagination] = OldestFirst  # a search's is RankedCursorPagination
     permission_classes = [IsAuthenticatedOrReadOnly]
 
     def get_queryset(self) -> QuerySet[Comment]:
@@ -92,7 +93,7 @@ class CommentList(KnownParameters, generics.ListAPIView):
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        return selectors.with_snippets(page, self.searched) if self.searched else page
+        return selectors.with_snippets(page, self.searched) if self.searched and page is not None else page
 
     @extend_schema(request=CommentInput, responses={201: CommentOutput})
     def post(self, request, org: str, slug: str, number: int):
@@ -100,9 +101,13 @@ class CommentList(KnownParameters, generics.ListAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         version, clause, parent = selectors.comment_target(
-            request.user, org=org, slug=slug, number=number, clause_key=values.pop("clause", None),
+            request.user,
+            org=org,
+            slug=slug,
+            number=number,
+            clause_key=values.pop("clause", None),
             parent_id=values.pop("parent", None),
-        )  # fmt: skip
+        )
         comment = commenting.post_comment(
             version=version, clause=clause, parent=parent, **values, ip=client_ip(request), by=request.user
         )

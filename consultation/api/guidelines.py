@@ -118,7 +118,8 @@ class CommentOutput(serializers.Serializer):
 
     id = serializers.IntegerField(source="pk")
     clause = serializers.CharField(source="clause.key", allow_null=True, default=None)
-    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+    # The serializer's metaclass takes declared fields out of the class, so this never shadows Field.parent.
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)  # type: ignore[assignment]
     status = serializers.CharField()
     author = serializers.SerializerMethodField()
     on_behalf_of = serializers.SerializerMethodField()
@@ -188,7 +189,8 @@ class ClauseInput(serializers.Serializer):
 
 
 class VersionInput(serializers.Serializer):
-    clauses = ClauseInput(many=True, required=False, max_length=MAX_CLAUSES)
+    # many=True makes a ListSerializer, which takes max_length; the stubs check the arguments against ClauseInput's.
+    clauses = ClauseInput(many=True, required=False, max_length=MAX_CLAUSES)  # type: ignore[call-arg]
     markdown = serializers.CharField(required=False, allow_blank=True, max_length=MAX_IMPORT_CHARS)
     summary_of_changes = serializers.CharField(
         max_length=LONG_TEXT_LENGTH, allow_blank=True, required=False, default=""

@@ -4,6 +4,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from accounts.permissions import moderation_conflict
 from consultation.models.guidelines import Clause, GuidelineVersion
@@ -107,6 +108,13 @@ class Comment(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
+
+    # Set on the comments of a page by consultation.selectors (threads: the first three; comments: the last two).
+    shown_replies: list["Comment"]
+    endorsed_by_me: bool
+    picked_because: str
+    conflict: str
+    snippet: SafeString
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -1,5 +1,5 @@
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -53,6 +53,11 @@ class Guideline(models.Model):
 
     objects = GuidelineQuerySet.as_manager()
 
+    # Annotated by GuidelineQuerySet.with_current_status().
+    current_status: str
+    current_opens_at: datetime | None
+    current_closes_at: datetime | None
+
     class Meta:
         ordering = ["organization__name", "title"]
         constraints = [models.UniqueConstraint(fields=["organization", "slug"], name="guideline_slug_per_org")]
@@ -69,8 +74,9 @@ class Guideline(models.Model):
 
     def status_tag(self) -> StatusTag:
         """The tag of its newest public version; needs `Guideline.objects.with_current_status()`."""
-        period = CommentPeriod(opens_at=self.current_opens_at, closes_at=self.current_closes_at)
-        return version_status_tag(self.current_status, period if self.current_closes_at else None)
+        opens_at, closes_at = self.current_opens_at, self.current_closes_at
+        period = CommentPeriod(opens_at=opens_at, closes_at=closes_at) if opens_at and closes_at else None
+        return version_status_tag(self.current_status, period)
 
 
 class GuidelineVersionQuerySet(models.QuerySet):

@@ -76,7 +76,8 @@ def bursts(*, cluster: CommentCluster | None = None, now: datetime | None = None
 def _burst_span(rows: list[tuple[datetime, int, int]]) -> tuple[datetime, datetime, int] | None:
     """From the first to the last minute of every qualifying window, and the new accounts' comments in it."""
     window, minute_later = timedelta(minutes=settings.BURST_WINDOW_MINUTES), timedelta(minutes=1)
-    starts_at = ends_at = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
     total = new = end = 0
     for minute, minute_total, minute_new in rows:  # a window sliding one minute at a time
         while end < len(rows) and rows[end][0] < minute + window:
@@ -85,7 +86,7 @@ def _burst_span(rows: list[tuple[datetime, int, int]]) -> tuple[datetime, dateti
             starts_at = starts_at or minute
             ends_at = max(ends_at or minute, rows[end - 1][0] + minute_later)
         total, new = total - minute_total, new - minute_new
-    if starts_at is None:
+    if starts_at is None or ends_at is None:  # both are set together
         return None
     new = sum(row[2] for row in rows if starts_at <= row[0] < ends_at)
     return starts_at, ends_at, new

@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from consultation.models import (
     Clause,
     Comment,
+    CommentQuerySet,
     GuidelineVersion,
 )
 from core.periods import within_months
@@ -73,7 +74,7 @@ def activity_for(user) -> QuerySet[Comment]:
     )
 
 
-def search_comments(version: GuidelineVersion, *, q: str, before: int | None = None) -> QuerySet[Comment]:
+def search_comments(version: GuidelineVersion, *, q: str, before: int | None = None) -> CommentQuerySet:
     """The version's published comments and replies that match `q`, through the GIN index of their stored vector,
     best match first (`search_key` orders and pages them). A hidden comment is never found: its vector is NULL, and
     only published comments are searched at all."""

@@ -60,8 +60,11 @@ def comment_target(
     # Only what a comment reads of its version (its subject, who may see it): each relation more costs the join and
     # the compiling of its columns on every post, about 0.15 ms.
     related = ["version__guideline__organization"]
-    on_version = {"version__guideline__organization__slug": org, "version__guideline__slug": slug,
-                  "version__number": number}  # fmt: skip
+    on_version = {
+        "version__guideline__organization__slug": org,
+        "version__guideline__slug": slug,
+        "version__number": number,
+    }
     if parent_id:
         parent = Comment.objects.select_related("clause", *related).filter(pk=parent_id, **on_version).first()
         if parent is None:

@@ -121,6 +121,7 @@ def publish_final_version(
     if not version.clauses.exists():
         raise ValidationError("A final version needs at least one clause.")
     consultation = version.based_on
+    assert consultation is not None  # noqa: S101  final_refusal refuses a draft that follows no consultation
     summary = clean_text(
         summary_of_changes, field="summary_of_changes", label="The summary", max_length=LONG_TEXT_LENGTH
     )
@@ -134,16 +135,20 @@ def publish_final_version(
             label=f"The statement for {key}",
             max_length=LONG_TEXT_LENGTH,
             required=False,
-        )  # fmt: skip
+        )
         for key in kinds
     }
     answers = _answer_clause_pressure(version, texts)
     for key, kind in kinds.items():
         flagged = answers.get(key, {})
         change = ClauseChange.objects.create(
-            version=version, clause_key=key, kind=kind, statement=texts[key],
-            pressure_overturned=flagged.get("overturned"), pressure_decided=flagged.get("decided"),
-        )  # fmt: skip
+            version=version,
+            clause_key=key,
+            kind=kind,
+            statement=texts[key],
+            pressure_overturned=flagged.get("overturned"),
+            pressure_decided=flagged.get("decided"),
+        )
         change.comments.set([int(pk) for pk in statements.get(key, {}).get("comments") or []])
     for previous in version.guideline.versions.filter(status=GuidelineVersion.FINAL):
         previous.status = GuidelineVersion.SUPERSEDED
@@ -182,9 +187,13 @@ def _answer_clause_pressure(version: GuidelineVersion, texts: dict[str, str]) ->
                 f"v{pressure.since.number}: change it, or say in its statement why it stays as it is."
             )
         answers[key] = {
-            "appealed": pressure.appealed, "decided": pressure.decided, "overturned": pressure.overturned,
-            "since": pressure.since.number, "changed": changed, "answer": texts.get(key, ""),
-        }  # fmt: skip
+            "appealed": pressure.appealed,
+            "decided": pressure.decided,
+            "overturned": pressure.overturned,
+            "since": pressure.since.number,
+            "changed": changed,
+            "answer": texts.get(key, ""),
+        }
     if unanswered:
         raise ValidationError(unanswered)
     return answers

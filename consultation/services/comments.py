@@ -66,8 +66,9 @@ def post_comment(
     if parent is not None:
         counted = Comment.objects.filter(pk=parent.pk).filter(open_now).update(reply_count=F("reply_count") + 1)
     else:
-        counted = count_thread(version_id=version.pk, clause_id=clause.pk if clause else None, only_if=open_now,
-                               comment_count=1)  # fmt: skip
+        counted = count_thread(
+            version_id=version.pk, clause_id=clause.pk if clause else None, only_if=open_now, comment_count=1
+        )
     if not counted:
         raise ValidationError("This version is not open for comments right now.")
     comment = Comment.objects.create(
@@ -223,8 +224,9 @@ def _count_moderation(comment: Comment, *, hidden: int) -> None:
     if comment.is_reply:
         return
     answered = -hidden if comment.answered_at else 0  # kept on the row the caller locked
-    count_thread(version_id=comment.version_id, clause_id=comment.clause_id, hidden_count=hidden,
-                 answered_count=answered)  # fmt: skip
+    count_thread(
+        version_id=comment.version_id, clause_id=comment.clause_id, hidden_count=hidden, answered_count=answered
+    )
 
 
 @transaction.atomic

@@ -48,7 +48,7 @@ def locked_draft(version: GuidelineVersion) -> GuidelineVersion:
     return locked
 
 
-def clean_text(value: str, *, field: str, label: str, max_length: int, required: bool = True) -> str:
+def clean_text(value: str | None, *, field: str, label: str, max_length: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
         raise ValidationError({field: f"{label} cannot be empty."})

@@ -75,7 +75,7 @@ def create_draft_version(*, guideline: Guideline, summary_of_changes: str = "", 
                 text_html=c.text_html,
                 position=c.position,
                 tags=c.tags,
-            )  # fmt: skip
+            )
             for c in version.based_on.clauses.all()
         )
     return version
