@@ -26,8 +26,7 @@ from appeals.models import (
     Vote,
 )
 from consultation.models import Guideline
-from core.api import CursorPagination, KnownParameters, RankedCursorPagination
-from core.search import QUERY_MAX
+from core.api import CursorPagination, KnownParameters, RankedCursorPagination, search_field
 
 
 class AppealInput(serializers.Serializer):
@@ -79,13 +78,7 @@ def slug_filter(model) -> serializers.CharField:
 
 
 class DecisionFilter(serializers.Serializer):
-    q = serializers.CharField(
-        max_length=QUERY_MAX,
-        required=False,
-        default="",
-        allow_blank=True,
-        error_messages={"max_length": f"Search for at most {QUERY_MAX} characters: a few words find more."},
-    )
+    q = search_field()
     organization = slug_filter(Organization)
     guideline = slug_filter(Guideline)
     system = slug_filter(AISystem)

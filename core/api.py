@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
-from rest_framework import exceptions, pagination, status
+from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -14,6 +14,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.forms import unknown_parameters
 from core.ratelimit import RateLimited
+from core.search import QUERY_MAX
 
 if TYPE_CHECKING:
     from rest_framework.generics import GenericAPIView
@@ -84,6 +85,17 @@ class KnownParameters(_ListView):
         known = [*self.parameters, api_settings.URL_FORMAT_OVERRIDE, *filter(None, pager)]
         if problem := unknown_parameters(request.query_params, known):
             raise exceptions.ValidationError({"non_field_errors": [problem]})
+
+
+def search_field() -> serializers.CharField:
+    """The `q` of an API search: optional, and at most QUERY_MAX characters, with the same message everywhere."""
+    return serializers.CharField(
+        max_length=QUERY_MAX,
+        required=False,
+        default="",
+        allow_blank=True,
+        error_messages={"max_length": f"Search for at most {QUERY_MAX} characters: a few words find more."},
+    )
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

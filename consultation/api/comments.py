@@ -19,10 +19,9 @@ from consultation.models import (
     Comment,
 )
 from consultation.services import comments as commenting
-from core.api import CursorPagination, KnownParameters, RankedCursorPagination
+from core.api import CursorPagination, KnownParameters, RankedCursorPagination, search_field
 from core.ids import parse_id
 from core.ratelimit import client_ip
-from core.search import QUERY_MAX
 
 
 class OldestFirst(CursorPagination):
@@ -30,13 +29,7 @@ class OldestFirst(CursorPagination):
 
 
 class CommentSearchInput(serializers.Serializer):
-    q = serializers.CharField(
-        max_length=QUERY_MAX,
-        required=False,
-        default="",
-        allow_blank=True,
-        error_messages={"max_length": f"Search for at most {QUERY_MAX} characters: a few words find more."},
-    )
+    q = search_field()
 
 
 class CommentInput(serializers.Serializer):
