@@ -6,6 +6,9 @@ shows the median of the rounds. Targets are plain data (TARGETS, below): add a p
 
     python bench/load.py --demo http://127.0.0.1:8141 --large http://127.0.0.1:8142 \\
         --demo-db postgres://.../wd_bench_demo --large-db postgres://.../wd_bench_large
+
+bench/against.sh calls it with two servers on the same data (one on an older commit's code, one on this
+checkout's) and `--labels base,head`, which names the two sides in the table and the JSON.
 """
 
 import argparse
@@ -38,7 +41,7 @@ class Target:
     method: str = "GET"
     body: str | None = None
     token: bool = False
-    results: dict[str, list[dict]] = field(default_factory=lambda: {"demo": [], "large": []})
+    results: dict[str, list[dict]] = field(default_factory=dict)
 
 
 TARGETS = [
@@ -68,16 +71,26 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 5)))
     parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", 8)))
     parser.add_argument("--json", default=os.environ.get("BENCH_JSON", ""), help="Also write the figures here.")
+    parser.add_argument(
+        "--labels",
+        default="demo,large",
+        help="Names of the two sides (--demo's, then --large's) in the table and the JSON, e.g. base,head.",
+    )
     args = parser.parse_args()
-    servers = {"demo": args.demo, "large": args.large}
-    databases = {"demo": args.demo_db, "large": args.large_db}
+    sides = args.labels.split(",")
+    if len(sides) != 2 or sides[0] == sides[1]:
+        parser.error("--labels takes two different names, comma-separated")
+    servers = dict(zip(sides, [args.demo, args.large], strict=True))
+    databases = dict(zip(sides, [args.demo_db, args.large_db], strict=True))
+    for target in TARGETS:
+        target.results = {side: [] for side in sides}
     paths = {side: django_json(databases[side], "bench/paths.py") for side in servers}
     tokens = {side: api_token(servers[side]) for side in servers}
     targets = [t for t in TARGETS if reachable(t, servers, paths, tokens)]
     rows_before = {side: count_rows(databases[side]) for side in servers}
     for round_ in range(1, args.rounds + 1):
         for target in targets:
-            for side in ["demo", "large"]:
+            for side in sides:
                 url = servers[side] + target.path.format(**paths[side])
                 result = wrk(url, target, tokens[side], args.seconds, args.connections)
                 drain(servers[side], args.connections)
@@ -86,10 +99,10 @@ def main() -> None:
     rows_after = {side: count_rows(databases[side]) for side in servers}
     checks = {side: post_check(servers[side], paths[side], tokens[side], databases[side]) for side in servers}
     routing = routing_rates(databases, args.rounds)
-    verification = django_json(databases["large"], "bench/verify.py")
+    verification = django_json(databases[sides[1]], "bench/verify.py")
     if args.json:  # before the table, so a long run's figures are kept whatever happens
         Path(args.json).write_text(json.dumps(summary(targets, checks, routing, verification), indent=2))
-    print(render(targets, rows_before, rows_after, checks, routing, verification, args))
+    print(render(targets, sides, rows_before, rows_after, checks, routing, verification, args))
 
 
 def django_json(database_url: str, script: str, *extra: str) -> dict:
@@ -169,9 +182,9 @@ def post_check(base: str, paths: dict, token: str, database_url: str, n: int = 2
 
 
 def routing_rates(databases: dict, rounds: int) -> dict:
-    rates = {"demo": [], "large": []}
+    rates: dict[str, list[dict]] = {side: [] for side in databases}
     for _ in range(rounds):
-        for side in ["demo", "large"]:
+        for side in databases:
             rates[side].append(django_json(databases[side], "bench/routing.py"))
     return rates
 
@@ -191,18 +204,19 @@ def cells(results: list[dict]) -> str:
     return f"{median(results, 'rps'):.1f} | {median(results, 'p50_ms'):.1f} | {median(results, 'p95_ms'):.1f}"
 
 
-def render(targets, rows_before, rows_after, checks, routing, verification, args) -> str:
+def render(targets, sides, rows_before, rows_after, checks, routing, verification, args) -> str:
     by_name = {t.name: t for t in targets}
+    demo, large = sides
     lines = [
         f"{args.rounds} interleaved rounds of {args.seconds} s per target and side, {args.connections} connections; "
         "medians.",
         "",
-        "| target | demo req/s | demo p50 ms | demo p95 ms | large req/s | large p50 ms | large p95 ms "
-        "| p95 large/demo |",
+        f"| target | {demo} req/s | {demo} p50 ms | {demo} p95 ms | {large} req/s | {large} p50 ms | {large} p95 ms "
+        f"| p95 {large}/{demo} |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for t in targets:
-        d, g = t.results["demo"], t.results["large"]
+        d, g = t.results[demo], t.results[large]
         p95_ratio = ratio(median(g, "p95_ms"), median(d, "p95_ms"))
         lines.append(f"| {t.name} | {cells(d)} | {cells(g)} | {p95_ratio:.2f} |")
     lines += ["", "| goal | measured | target | met |", "| --- | ---: | ---: | --- |"]
@@ -215,12 +229,12 @@ def render(targets, rows_before, rows_after, checks, routing, verification, args
     version, posts = by_name.get("version page"), by_name.get("comment POST (API, token)")
     if one_query and version:
         goal(
-            "version page (demo server, 200 clauses / 10,000 comments) ÷ one-query req/s",
-            ratio(median(version.results["demo"], "rps"), median(one_query.results["demo"], "rps")),
+            f"version page ({demo} server, 200 clauses / 10,000 comments) ÷ one-query req/s",
+            ratio(median(version.results[demo], "rps"), median(one_query.results[demo], "rps")),
             0.5,
         )
     if one_insert and posts:
-        for side in ["demo", "large"]:
+        for side in sides:
             goal(
                 f"comment POST ÷ one-insert req/s ({side})",
                 ratio(median(posts.results[side], "rps"), median(one_insert.results[side], "rps")),
@@ -239,17 +253,17 @@ def render(targets, rows_before, rows_after, checks, routing, verification, args
     ]:
         if t := by_name.get(name):
             goal(
-                f"p95 large ÷ p95 demo: {name}",
-                ratio(median(t.results["large"], "p95_ms"), median(t.results["demo"], "p95_ms")),
+                f"p95 {large} ÷ p95 {demo}: {name}",
+                ratio(median(t.results[large], "p95_ms"), median(t.results[demo], "p95_ms")),
                 1.3,
                 higher=False,
             )
-    demo_rate = statistics.median(r["appeals_per_second"] for r in routing["demo"])
-    large_rate = statistics.median(r["appeals_per_second"] for r in routing["large"])
-    goal("routing appeals/s, large ÷ demo", ratio(large_rate, demo_rate), 0.8)
+    demo_rate = statistics.median(r["appeals_per_second"] for r in routing[demo])
+    large_rate = statistics.median(r["appeals_per_second"] for r in routing[large])
+    goal(f"routing appeals/s, {large} ÷ {demo}", ratio(large_rate, demo_rate), 0.8)
     goal("ledger verification, entries/s (thousands)", verification["entries_per_second"] / 1000, 150)
     lines += ["", "Writes:"]
-    for side in ["demo", "large"]:
+    for side in sides:
         wrk_posts = sum(r["ok"] for r in posts.results[side]) if posts else 0
         wrk_errors = sum(r["errors"] + r["non_2xx_3xx"] for r in posts.results[side]) if posts else 0
         grown = rows_after[side]["comments"] - rows_before[side]["comments"]
@@ -261,14 +275,14 @@ def render(targets, rows_before, rows_after, checks, routing, verification, args
             f"{check['rows']} new rows."
         )
     lines += ["", "Routing (median of rounds):"]
-    for side, rate in [("demo", demo_rate), ("large", large_rate)]:
+    for side, rate in [(demo, demo_rate), (large, large_rate)]:
         sample = routing[side][0]
         lines.append(
             f"- {side}: {rate:.1f} appeals/s over {sample['appeals']} appeals, with {sample['past_assignments']:,} "
             f"past assignments and {sample['reviewers']} reviewers"
         )
     lines.append(
-        f"\nLedger verification (manage.py verify_record's check_chain) on the large database: "
+        f"\nLedger verification (manage.py verify_record's check_chain) on the {large} database: "
         f"{verification['entries']:,} entries in {verification['seconds']:.1f} s = "
         f"{verification['entries_per_second']:,.0f} entries/s by the clock; its own CPU time was "
         f"{verification['cpu_seconds']:.1f} s = {verification['entries'] / verification['cpu_seconds']:,.0f} entries/s "
