@@ -78,7 +78,8 @@ copy() {  # template, database
   psql "$BENCH_PG/postgres" -qc "DROP DATABASE IF EXISTS $2" -c "CREATE DATABASE $2 TEMPLATE $1"
 }
 
-if [ "$BENCH_RESEED" = 1 ] || ! database_exists "$BENCH_DB_SEED"; then
+# The key that signed the seeded data's checkpoints lives in VAR_DIR: without it, the data is seeded again.
+if [ "$BENCH_RESEED" = 1 ] || ! database_exists "$BENCH_DB_SEED" || [ ! -f "$VAR_DIR/record-signing.key" ]; then
   seed "$HEAD_DIR" "$BENCH_DB_SEED"
 else  # a re-run after a merge: the current code's migrations, if any, on the kept data
   DEBUG=1 DATABASE_URL="$BENCH_PG/$BENCH_DB_SEED" "$BIN/python" manage.py migrate --noinput -v 0
