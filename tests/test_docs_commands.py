@@ -130,7 +130,9 @@ def database_url() -> str:
 
 
 def environment(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL"}}
+    # No replica of its own: the run's DATABASE_REPLICA_URL (CI's) names the database the tests do not use.
+    dropped = {"DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL", "DATABASE_REPLICA_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     static = tmp_path / "static"
     return {**env, "DEBUG": "1", "DATABASE_URL": database_url(), "VAR_DIR": str(tmp_path), "STATIC_ROOT": str(static)}
 
