@@ -16,13 +16,12 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
 from config.celery import app as celery_app
 from tests.real_services import require_broker
+from tests.workers import test_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 FENCE = re.compile(r"^[ \t]*```(\w*)([^\n]*)\n(.*?)^[ \t]*```", re.MULTILINE | re.DOTALL)
@@ -120,21 +119,18 @@ def test_links_between_docs_point_at_files_that_exist():
     assert not broken
 
 
-def database_url() -> str:
-    """This test's database, for a subprocess; a Unix-socket host (the embedded PostgreSQL) goes in the URL."""
-    db = connection.settings_dict
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    host = quote(db["HOST"] or "127.0.0.1", safe="")
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{quote(db['USER'], safe='')}{password}@{host}{port}/{db['NAME']}"
-
-
 def environment(tmp_path: Path) -> dict[str, str]:
     # No replica of its own: the run's DATABASE_REPLICA_URL (CI's) names the database the tests do not use.
     dropped = {"DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL", "DATABASE_REPLICA_URL"}
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     static = tmp_path / "static"
-    return {**env, "DEBUG": "1", "DATABASE_URL": database_url(), "VAR_DIR": str(tmp_path), "STATIC_ROOT": str(static)}
+    return {
+        **env,
+        "DEBUG": "1",
+        "DATABASE_URL": test_database_url(),
+        "VAR_DIR": str(tmp_path),
+        "STATIC_ROOT": str(static),
+    }
 
 
 def argv(command: str, tmp_path: Path, port: int = 0) -> list[str]:
@@ -160,6 +156,19 @@ def test_the_commands_that_run_to_the_end_succeed(tmp_path):
             argv(command, tmp_path), cwd=ROOT, env=environment(tmp_path), capture_output=True, text=True, timeout=300
         )
         assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
+
+
+def start(command: list[str], tmp_path: Path, log: Path) -> subprocess.Popen:
+    """A server in a session of its own (so that stop() ends it and its children), its output in `log`."""
+    with log.open("w") as output:
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=environment(tmp_path),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -196,15 +205,7 @@ def test_the_servers_start_and_answer(command, tmp_path):
     if kind.startswith("log:"):
         require_broker()
     port, log = free_port(), tmp_path / "server.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            argv(command, tmp_path, port),
-            cwd=ROOT,
-            env=environment(tmp_path),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = start(argv(command, tmp_path, port), tmp_path, log)
     try:
         if kind == "http":
             serve_until(process, lambda: answers(f"http://127.0.0.1:{port}/healthz"), log)
@@ -221,16 +222,7 @@ def test_make_run_migrates_seeds_and_serves_the_demo(tmp_path):
     """`make run` as a newcomer types it, on this test's database; --old-file keeps make from reinstalling the
     virtualenv that is running this test."""
     port, log = free_port(), tmp_path / "make-run.log"
-    command = ["make", "--old-file=.venv/.installed", "run", f"PORT={port}"]
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=environment(tmp_path),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = start(["make", "--old-file=.venv/.installed", "run", f"PORT={port}"], tmp_path, log)
     try:
         serve_until(process, lambda: answers(f"http://127.0.0.1:{port}/guidelines/acme-ai/cybersecurity/v1/"), log, 300)
     finally:

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import redis
 from django.conf import settings
@@ -18,11 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_database_url() -> str:
+    """This test's database, for a subprocess; a Unix-socket host (the embedded PostgreSQL) goes in the URL."""
     db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    if db["HOST"].startswith("/"):  # the embedded server's Unix socket
-        return f"postgres://{db['USER']}{password}@/{db['NAME']}?host={db['HOST']}"
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    host = quote(db["HOST"] or "127.0.0.1", safe="")
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{quote(db['USER'], safe='')}{password}@{host}{port}/{db['NAME']}"
 
 
 test_database_url.__test__ = False  # a helper, not a test
