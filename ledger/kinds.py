@@ -70,6 +70,18 @@ class EntryKind(StrEnum):
     COMMENT_RESTORED = "comment.restored"
     COMMENT_ANSWERED = "comment.answered", "disposition", "text"
 
+    # The public's wording for a clause, and the publisher's decision on it.
+    SUGGESTION_MADE = "suggestion.made", "version", "clause", "kind", "author", "text_sha256", "reason_sha256"
+    SUGGESTION_DECIDED = "suggestion.decided", "outcome", "reason", "supporters", "opponents"
+
+    # Statements for opinion groups (Pol.is), and their moderation.
+    STATEMENT_SUBMITTED = "statement.submitted", "version", "clause", "author", "text", "status"
+    STATEMENT_SHOWN = "statement.shown", "by"
+    STATEMENT_REJECTED = "statement.rejected", "reason"
+
+    # The "you said, we did" report published with a final version.
+    CLOSEOUT_PUBLISHED = "closeout.published", "version", "consulted", "document_sha256"
+
     # An appeal's steps, the same as its public timeline (AppealEvent.kind is the part after "appeal.").
     APPEAL_FILED = "appeal.filed", *_APPEAL, "organization", "system", "guideline", "version", "clauses", "deadline"
     APPEAL_WITHDRAWN = "appeal.withdrawn", *_APPEAL

@@ -1,5 +1,6 @@
 """The consultation app's models, one module per topic; every name is importable from here, as before the split."""
 
+from consultation.models.closeouts import CloseOut
 from consultation.models.clusters import CommentBand, CommentCluster, CommentFingerprint
 from consultation.models.comments import SHOWN_ONCE, Comment, CommentQuerySet, CommentReport, Endorsement
 from consultation.models.guidelines import (
@@ -33,7 +34,16 @@ from consultation.models.limits import (
     TAG_LENGTH,
     TITLE_LENGTH,
 )
+from consultation.models.opinions import (
+    STATEMENT_LENGTH,
+    GroupMembership,
+    OpinionGroups,
+    Participant,
+    Statement,
+    Vote,
+)
 from consultation.models.responses import ClauseChange, Response
+from consultation.models.suggestions import Suggestion, SuggestionDecision, SuggestionQuerySet, SuggestionStance
 
 __all__ = [
     "KEY_LENGTH",
@@ -73,4 +83,15 @@ __all__ = [
     "CommentCluster",
     "CommentFingerprint",
     "CommentBand",
+    "SuggestionQuerySet",
+    "Suggestion",
+    "SuggestionStance",
+    "SuggestionDecision",
+    "STATEMENT_LENGTH",
+    "Statement",
+    "Participant",
+    "Vote",
+    "OpinionGroups",
+    "GroupMembership",
+    "CloseOut",
 ]
