@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "ledger",
     "consultation",
     "appeals",
+    "digests",
     "transparency",
     "opendata",
     "demo",
@@ -340,6 +341,15 @@ CELERY_BEAT_SCHEDULE = {
     "appeals-sweep-unrouted": {
         "task": "appeals.tasks.sweep_unrouted_appeals",
         "schedule": env_int("SWEEP_UNROUTED_EVERY_SECONDS", 300),
+    },
+    # Digests (digests/services/digests.py): each covers the day, or the ISO week, before the one it runs in.
+    "digests-daily": {
+        "task": "digests.tasks.send_daily_digests",
+        "schedule": crontab(hour=env_int("DIGEST_HOUR", 6), minute=0),
+    },
+    "digests-weekly": {
+        "task": "digests.tasks.send_weekly_digests",
+        "schedule": crontab(hour=env_int("DIGEST_HOUR", 6), minute=30, day_of_week=1),
     },
     # At night, when the site is quiet: the export reads every table.
     "export-open-data": {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("consultation.urls")),
     path("", include("appeals.urls")),
     path("", include("audits.urls")),
+    path("", include("digests.urls")),
     path("", include("transparency.urls")),
     path("", include("opendata.urls")),
     path("accounts/", include("allauth.urls")),

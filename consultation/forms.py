@@ -97,10 +97,6 @@ class ReportForm(forms.Form):
     )
 
 
-class FollowForm(forms.Form):
-    action = forms.ChoiceField(choices=[("follow", "Follow"), ("unfollow", "Unfollow")], required=False)
-
-
 class HideForm(ServiceForm):
     reason = forms.ChoiceField(
         choices=Comment.HIDDEN_REASONS,

@@ -1,44 +1,47 @@
 """Every email the consultation sends. Each goes out exactly once (`core.mail.send_once` keys), so a task
-that is redelivered or retried after a crash half-way finishes the job without mailing anyone twice."""
+that is redelivered or retried after a crash half-way finishes the job without mailing anyone twice.
 
+Followers hear of a version's news through `consultation.followers` (the digests app decides who and when)."""
+
+from django.urls import NoReverseMatch
 from django.utils import timezone
 
-from consultation.models import Comment, CommentPeriod, Guideline, GuidelineVersion
+from consultation.followers import News, tell_followers
+from consultation.models import CloseOut, Comment, CommentPeriod, GuidelineVersion
 from core.mail import send_once
 from ledger.kinds import EntryKind
 from ledger.models import Entry
 
 
-def _mail_followers(guideline: Guideline, event: str, template: str, context: dict) -> int:
-    sent = 0
-    for follow in guideline.follows.select_related("user").filter(user__is_active=True).iterator():
-        sent += send_once(
-            key=f"{event}:user-{follow.user_id}",
-            to=follow.user.email,
-            template=template,
-            context={**context, "user": follow.user},
-        )
-    return sent
-
-
 def notify_period_opened(*, period: CommentPeriod) -> int:
     """Tell followers the period is open; the period then remembers it, so the beat task stops picking it."""
-    event = f"period-opened:{period.pk}"
-    return _tell_followers(period, event, "period_opened", remember={"opening_notice_sent_at": timezone.now()})
+    version = period.version
+    news = News(
+        event=f"period-opened:{period.pk}",
+        title=f"Comment period open: {version.guideline.title} v{version.number}",
+        path=version.get_absolute_url(),
+        template="consultation/email/period_opened",
+    )
+    return _tell_followers(period, news, remember={"opening_notice_sent_at": timezone.now()})
 
 
 def send_closing_reminder(*, period: CommentPeriod) -> int:
     """Remind followers a few days before the period closes; once per closing time (again after an extension)."""
-    event = f"period-closing:{period.pk}:{period.closes_at.isoformat()}"
-    return _tell_followers(period, event, "period_closing", remember={"closing_reminder_for": period.closes_at})
+    version = period.version
+    news = News(
+        event=f"period-closing:{period.pk}:{period.closes_at.isoformat()}",
+        title=f"Closing soon: {version.guideline.title} v{version.number}, on {period.closes_at:%-d %B %Y}",
+        path=version.get_absolute_url(),
+        template="consultation/email/period_closing",
+    )
+    return _tell_followers(period, news, remember={"closing_reminder_for": period.closes_at})
 
 
-def _tell_followers(period: CommentPeriod, event: str, template: str, *, remember: dict) -> int:
+def _tell_followers(period: CommentPeriod, news: News, *, remember: dict) -> int:
     if not period.is_open:
         return 0
-    version = period.version
-    context = {"version": version, "period": period}
-    sent = _mail_followers(version.guideline, event, f"consultation/email/{template}", context)
+    news.context.update(version=period.version, period=period)
+    sent = tell_followers(news, period.version)
     CommentPeriod.objects.filter(pk=period.pk).update(**remember)
     return sent
 
@@ -54,9 +57,26 @@ def send_consultation_notices() -> int:
 
 
 def notify_final_published(*, version: GuidelineVersion) -> int:
-    return _mail_followers(
-        version.guideline, f"final:{version.pk}", "consultation/email/final_published", {"version": version}
+    """Followers of the guideline and of the consultation it followed; the close-out is linked once it exists."""
+    news = News(
+        event=f"final:{version.pk}",
+        title=f"Final version published: {version.guideline.title} v{version.number}",
+        path=version.get_absolute_url(),
+        template="consultation/email/final_published",
+        context={"version": version, "outcome_path": _outcome_path(version)},
     )
+    # The followers of the consultation it came from hear of it too.
+    return tell_followers(news, *filter(None, [version, version.based_on]))
+
+
+def _outcome_path(version: GuidelineVersion) -> str:
+    closeout = CloseOut.objects.filter(version=version).first()
+    if closeout is None:
+        return ""
+    try:
+        return closeout.get_absolute_url()
+    except NoReverseMatch:  # the close-out page is not part of this site (yet)
+        return ""
 
 
 def notify_comment_answered(*, comment: Comment) -> int:

@@ -8,7 +8,6 @@ publish = "publish/<slug:org>/<slug:slug>/"
 urlpatterns = [
     path("guidelines/", views.guideline_list, name="guideline-list"),
     path("guidelines/<slug:org>/<slug:slug>/", views.guideline_detail, name="guideline"),
-    path("guidelines/<slug:org>/<slug:slug>/follow/", views.follow_guideline, name="guideline-follow"),
     path(version, views.version_detail, name="guideline-version"),
     path(f"{version}diff/<int:other>/", views.version_diff, name="guideline-version-diff"),
     path(f"{version}clauses/<str:key>/", views.clause_comments, name="clause-comments"),

@@ -1,4 +1,4 @@
-"""Public consultation pages and the citizen actions on them (comment, reply, endorse, report, follow)."""
+"""Public consultation pages and the citizen actions on them (comment, reply, endorse, report)."""
 
 from django import forms
 from django.conf import settings
@@ -14,13 +14,12 @@ from accounts.models import Organization
 from accounts.permissions import can_publish_for, is_moderator
 from consultation import selectors
 from consultation.diff import diff_versions
-from consultation.forms import ClusterPageForm, CommentForm, CommentListForm, CommentSearchForm, FollowForm, ReportForm
+from consultation.forms import ClusterPageForm, CommentForm, CommentListForm, CommentSearchForm, ReportForm
 from consultation.models import Clause, ClauseChange, Comment, CommentCluster, Guideline, GuidelineVersion
 from consultation.pressure import clause_pressure
 from consultation.services import comments as service
 from core.forms import REFUSED, first_error, run_service
 from core.ratelimit import client_ip
-from core.redirects import next_url
 from core.search import page_key
 
 COMMENTS_PER_PAGE = selectors.COMMENTS_PER_PAGE
@@ -75,7 +74,6 @@ def guideline_detail(request, org: str, slug: str):
         "current": current,
         "clauses": list(current.clauses.all()) if current else [],
         "pressure": clause_pressure(guideline, version=current),
-        "following": selectors.is_following(request.user, guideline),
         "can_publish": can_publish_for(request.user, guideline.organization),
     }
     return render(request, "consultation/guideline_detail.html", context)
@@ -92,7 +90,6 @@ def version_detail(request, org: str, slug: str, number: int):
         threads=selectors.version_threads(version, request.user),
         answered=selectors.answered_counts(version),
         changes=list(version.clause_changes.prefetch_related("comments")) if version.is_public else [],
-        following=selectors.is_following(request.user, version.guideline),
         can_publish=can_publish_for(request.user, version.guideline.organization),
         pressure=clause_pressure(version.guideline, version=version),
     )
@@ -238,24 +235,6 @@ def report_comment(request, org: str, slug: str, number: int, pk: int):
     return render(request, "consultation/report_form.html", context, status=400 if form.errors else 200)
 
 
-@require_POST
-@login_required
-def follow_guideline(request, org: str, slug: str):
-    guideline = selectors.visible_guideline(request.user, org=org, slug=slug)
-    form = FollowForm(request.POST)
-    if form.is_valid() and form.cleaned_data["action"] == "unfollow":
-        service.unfollow_guideline(guideline=guideline, by=request.user)
-        messages.success(request, f"You no longer follow {guideline.title}.")
-    elif (
-        form.is_valid()
-        and run_service(form, service.follow_guideline, shown=REFUSED, guideline=guideline, by=request.user) is not None
-    ):
-        messages.success(request, f"You follow {guideline.title}: we will email you when it opens and closes.")
-    else:
-        messages.error(request, first_error(form))
-    return redirect(next_url(request, guideline.get_absolute_url()))
-
-
 def version_diff(request, org: str, slug: str, number: int, other: int):
     version = _version(request, org, slug, number)
     older = _version(request, org, slug, other)
@@ -272,8 +251,7 @@ def version_diff(request, org: str, slug: str, number: int, other: int):
 @login_required
 def activity(request):
     page = Paginator(selectors.activity_for(request.user), COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
-    follows = request.user.follows.select_related("guideline__organization").order_by("guideline__title")
-    return render(request, "consultation/activity.html", {"page": page, "follows": follows})
+    return render(request, "consultation/activity.html", {"page": page})
 
 
 def comment_list(request):

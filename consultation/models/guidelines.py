@@ -296,17 +296,3 @@ class PeriodExtension(models.Model):
 
     def __str__(self) -> str:
         return f"Extension of {self.period} to {self.new_closes_at:%Y-%m-%d}"
-
-
-class Follow(models.Model):
-    """A person who wants email when a guideline opens for comment, is about to close, or gets a final version."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
-    guideline = models.ForeignKey(Guideline, on_delete=models.CASCADE, related_name="follows")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "guideline"], name="one_follow_per_person")]
-
-    def __str__(self) -> str:
-        return f"{self.user} follows {self.guideline}"

@@ -10,7 +10,6 @@ from consultation.models import (
     ClauseChange,
     Comment,
     CommentPeriod,
-    Follow,
     Guideline,
     GuidelineVersion,
 )
@@ -133,10 +132,6 @@ def open_consultations() -> QuerySet[CommentPeriod]:
 
 def upcoming_consultations() -> QuerySet[CommentPeriod]:
     return CommentPeriod.objects.scheduled().select_related("version__guideline__organization").order_by("opens_at")
-
-
-def is_following(user, guideline) -> bool:
-    return user.is_authenticated and Follow.objects.filter(user=user, guideline=guideline).exists()
 
 
 def can_take_part(user) -> bool:

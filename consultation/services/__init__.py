@@ -1,7 +1,7 @@
 """Consultation workflows, one module per workflow; callers import from the module that names theirs.
 
 drafting: guidelines, drafts, clauses, Markdown import. periods: scheduling and extending comment periods.
-comments: comments, replies, endorsements, reports, follows, and moderation. closing: responses, final versions.
+comments: comments, replies, endorsements, reports, and moderation. closing: responses, final versions.
 Every public state change writes its ledger entry in the same transaction; mail goes out from Celery tasks
 queued after the commit (see consultation/notifications.py).
 """

@@ -1,4 +1,4 @@
-"""Taking part: comments, replies, endorsements, reports and follows; and moderation: hiding and restoring."""
+"""Taking part: comments, replies, endorsements and reports; and moderation: hiding and restoring."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,8 +17,6 @@ from consultation.models import (
     CommentPeriod,
     CommentReport,
     Endorsement,
-    Follow,
-    Guideline,
     GuidelineVersion,
 )
 from consultation.selectors import is_taking_comments
@@ -164,18 +162,6 @@ def _create_once(already: ValidationError, model, **fields):
             return model.objects.create(**fields)
     except IntegrityError as error:
         raise already from error
-
-
-@transaction.atomic
-def follow_guideline(*, guideline: Guideline, by: User) -> Follow:
-    require_citizen(by)
-    follow, _ = Follow.objects.get_or_create(user=by, guideline=guideline)
-    return follow
-
-
-@transaction.atomic
-def unfollow_guideline(*, guideline: Guideline, by: User) -> None:
-    Follow.objects.filter(user=by, guideline=guideline).delete()
 
 
 # Moderation ---------------------------------------------------------------------------------------------------------

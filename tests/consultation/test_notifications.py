@@ -5,8 +5,9 @@ from django.utils import timezone
 
 import core.mail
 from consultation import notifications, tasks
-from consultation.models import Follow, GuidelineVersion
+from consultation.models import GuidelineVersion
 from consultation.services import closing, periods
+from digests.models import Follow
 from tests.consultation.factories import consultation
 from tests.factories import ClauseFactory, GuidelineVersionFactory
 
