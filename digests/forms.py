@@ -3,6 +3,7 @@ from django import forms
 from core.forms import SiteForm
 from digests.models import Follow
 
+FREQUENCY_CHOICES = [*Follow.FREQUENCY_CHOICES, ("stop", "Never: stop following")]
 FREQUENCY_ERRORS = {"required": "Choose how often to hear.", "invalid_choice": "Choose at once, daily or weekly."}
 
 
@@ -20,8 +21,8 @@ class FollowForm(SiteForm):
         error_messages=FREQUENCY_ERRORS,
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
         if cleaned.get("action") == "follow" and not cleaned.get("frequency"):
             cleaned["frequency"] = Follow.IMMEDIATE  # the plain button, as before there was a choice
         return cleaned
@@ -30,7 +31,4 @@ class FollowForm(SiteForm):
 class FrequencyForm(SiteForm):
     """A change on the follows page: a new frequency, or stop following."""
 
-    frequency = forms.ChoiceField(
-        label="Email me", choices=[*Follow.FREQUENCY_CHOICES, ("stop", "Never: stop following")],
-        error_messages=FREQUENCY_ERRORS,
-    )  # fmt: skip
+    frequency = forms.ChoiceField(label="Email me", choices=FREQUENCY_CHOICES, error_messages=FREQUENCY_ERRORS)

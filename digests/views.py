@@ -11,7 +11,7 @@ from appeals.models import Appeal
 from consultation import selectors
 from core.forms import REFUSED, first_error, run_service
 from core.redirects import next_url
-from digests.forms import FollowForm, FrequencyForm
+from digests.forms import FREQUENCY_CHOICES, FollowForm, FrequencyForm
 from digests.models import Follow, MailOptOut
 from digests.services import following as service
 from digests.services.following import Followable
@@ -29,8 +29,17 @@ def _follow_or_unfollow(request, target: Followable, title: str):
     if form.is_valid() and form.cleaned_data["action"] == "unfollow":
         service.unfollow(target=target, by=request.user)
         messages.success(request, f"You no longer follow {title}.")
-    elif form.is_valid() and run_service(
-        form, service.follow, shown=REFUSED, target=target, frequency=form.cleaned_data["frequency"], by=request.user
+    elif (
+        form.is_valid()
+        and run_service(
+            form,
+            service.follow,
+            shown=REFUSED,
+            target=target,
+            frequency=form.cleaned_data["frequency"],
+            by=request.user,
+        )
+        is not None
     ):
         frequency = form.cleaned_data["frequency"]
         told = FOLLOWED["appeal" if isinstance(target, Appeal) and frequency == Follow.IMMEDIATE else frequency]
@@ -66,7 +75,7 @@ def follows(request):
     context = {
         "follows": list(Follow.objects.with_targets().filter(user=request.user)),
         "opted_out": MailOptOut.objects.covers(request.user.email),
-        "choices": FrequencyForm.base_fields["frequency"].choices,
+        "choices": FREQUENCY_CHOICES,
     }
     return render(request, "digests/follows.html", context)
 

@@ -1,5 +1,7 @@
 """Following a guideline, a consultation or an appeal, choosing how often to hear of it, and unsubscribing."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
@@ -39,10 +41,10 @@ def follow(*, target: Followable, frequency: str = Follow.IMMEDIATE, by: User) -
     _check_followable(target, by)
     if frequency not in dict(Follow.FREQUENCY_CHOICES):
         raise ValidationError({"frequency": "Choose at once, daily or weekly."})
-    lookup = {"user": by, target_field(target): target}
+    lookup: dict[str, Any] = {"user": by, target_field(target): target}
     try:
         with transaction.atomic():
-            found, _ = Follow.objects.update_or_create(**lookup, defaults={"frequency": frequency})
+            found, _ = Follow.objects.update_or_create(defaults={"frequency": frequency}, **lookup)
     except IntegrityError:  # the other click created it first
         found = Follow.objects.get(**lookup)
     return found

@@ -75,7 +75,7 @@ def appeal_news(entry: Entry, appeal: Appeal) -> News | None:
     step = APPEAL_NEWS.get(kind)
     if step is None:
         return None
-    outcome = entry.payload.get("outcome")
+    outcome = entry.data.get("outcome")
     title = f"Appeal {appeal.public_id}: {step}" + (f" ({outcome.replace('_', ' ')})" if outcome else "")
     return News(
         event=f"appeal-entry:{entry.seq}",

@@ -34,6 +34,8 @@ def follow_form(context, target: Followable) -> dict:
         "what": what,
         "name": NAMES[what],
         "follow": follow,
-        "form": FollowForm(initial={"frequency": follow.frequency if follow else Follow.IMMEDIATE}, auto_id=f"follow-{what}-%s"),
+        "form": FollowForm(
+            initial={"frequency": follow.frequency if follow else Follow.IMMEDIATE}, auto_id=f"follow-{what}-%s"
+        ),
         "action": follow_url(target),
     }
