@@ -9,6 +9,7 @@ from django.urls import URLResolver, get_resolver
 from appeals.models import Appeal, Assignment, Attachment, Decision, Recommendation
 from audits.models import Audit, AuditReport
 from consultation.models import Comment
+from digests.models import Follow
 from ledger.models import Entry
 
 
@@ -45,6 +46,7 @@ def demo_path_values() -> dict:
         "recommendations": Recommendation.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
         "clusters": comment.cluster_id,
         "bursts": comment.cluster_id,
+        "follows": Follow.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
     }
     size = Entry.objects.count()
     ints = {
@@ -71,5 +73,15 @@ def demo_path_values() -> dict:
 
 
 def _kind_of(route: str) -> str:
-    kinds = ["audits", "attachments", "comments", "decisions", "reviewing", "recommendations", "clusters", "bursts"]
+    kinds = [
+        "follows",
+        "audits",
+        "attachments",
+        "comments",
+        "decisions",
+        "reviewing",
+        "recommendations",
+        "clusters",
+        "bursts",
+    ]
     return next(kind for kind in kinds if kind in route)

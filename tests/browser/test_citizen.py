@@ -68,3 +68,8 @@ def test_a_citizen_follows_a_guideline(new_person, organization, citizen):
     expect(page.get_by_text("You follow Medical advice: we will email you when it opens and closes.")).to_be_visible()
     expect(page.get_by_role("button", name="Stop following")).to_be_visible()
     assert version.guideline.follows.get().user == citizen
+    person.follow(page.get_by_role("link", name="Everything you follow"), shot="follows")
+    person.choose(page.get_by_label("Email me"), "Weekly digest")
+    person.submit(page.get_by_role("button", name="Save"))
+    expect(page.get_by_text("Email about the guideline")).to_be_visible()
+    assert version.guideline.follows.get().frequency == "weekly"

@@ -12,6 +12,7 @@ from accounts.services import create_account, create_organization
 from demo.appeals import APPELLANTS, REVIEWERS, create_demo_appeals
 from demo.audits import create_demo_audit
 from demo.consultation import create_demo_campaign, create_demo_consultations
+from demo.digests import create_demo_follows
 from demo.recommendations import create_demo_recommendations
 from demo.transparency import create_demo_statistics
 from ledger.checkpoints import publish_checkpoint
@@ -90,6 +91,7 @@ class Command(BaseCommand):
             create_demo_audit(organization=organization)
             create_demo_recommendations(organization=organization)
             create_demo_statistics(password=DEMO_PASSWORD)
+            create_demo_follows(organization=organization)
         # No beat process runs on the embedded default, so the demo record is signed here.
         publish_checkpoint()
 
