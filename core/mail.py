@@ -58,12 +58,13 @@ def send_templated_mail(
     context = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     body = render_to_string(f"{template}_body.txt", context)
+    stop = "Stop these emails" if unsubscribe else f"Stop all email from {settings.SITE_NAME}"
     sent = 0
     for address in recipients:
         link = unsubscribe_url(unsubscribe or unsubscribe_token(address=address))
         message = EmailMessage(
             subject,
-            f"{body.rstrip()}\n\n--\nStop these emails: {link}\n",
+            f"{body.rstrip()}\n\n--\n{stop}: {link}\n",
             settings.DEFAULT_FROM_EMAIL,
             [address],
             headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": ONE_CLICK},

@@ -59,7 +59,13 @@ def send_digest(*, user_id: int, frequency: str, period: str, ends: datetime) ->
             key=key,
             to=user.email,
             template="digests/email/digest",
-            context={"user": user, "frequency": frequency, "period": period, "groups": groups, "count": len(notices)},
+            context={
+                "user": user,
+                "frequency": frequency,
+                "since": ends - timedelta(days=1 if frequency == Follow.DAILY else 7),
+                "groups": groups,
+                "count": len(notices),
+            },
         )
         # Marked told also when the person asked for no mail at all: they would not want these later either.
         Notice.objects.filter(pk__in=[notice.pk for notice in notices]).update(sent_at=timezone.now(), digest=key)

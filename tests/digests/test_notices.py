@@ -141,3 +141,11 @@ def test_a_decision_reaches_the_appeals_followers(
     assert Notice.objects.filter(follow__user=weekly, sent_at__isnull=True).count() == len(subjects)
     # The appellant heard of each step once, by appeals' own notices, and has no notices as a follower.
     assert not Notice.objects.filter(follow__user=citizen).exists()
+
+
+def test_news_told_again_by_a_retried_task_is_not_mailed_again(version, follower, mailoutbox):
+    follower(version)
+    final = GuidelineVersionFactory(guideline=version.guideline, number=2, based_on=version, status="final")
+    assert notify_final_published(version=final) == 1
+    assert notify_final_published(version=final) == 0
+    assert len(mailoutbox) == 1 and Notice.objects.count() == 1
