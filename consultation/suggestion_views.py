@@ -110,7 +110,6 @@ def decide(request, org: str, slug: str, number: int, pk: int):
         run_service(
             form,
             suggestions.decide_suggestion,
-            shown=REFUSED,
             suggestion=suggestion,
             **form.arguments(),
             by=request.user,
