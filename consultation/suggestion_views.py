@@ -44,16 +44,18 @@ def clause_suggestions(request, org: str, slug: str, number: int, key: str):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.path)
-        made = form.is_valid() and run_service(
-            form,
-            suggestions.make_suggestion,
-            shown=REFUSED,
-            version=version,
-            clause=clause,
-            **form.cleaned_data,
-            ip=client_ip(request),
-            by=request.user,
-        )
+        made = None
+        if form.is_valid():
+            made = run_service(
+                form,
+                suggestions.make_suggestion,
+                shown=REFUSED,
+                version=version,
+                clause=clause,
+                **form.cleaned_data,
+                ip=client_ip(request),
+                by=request.user,
+            )
         if made:
             messages.success(request, "Your suggestion is published.")
             return redirect(made.get_absolute_url())

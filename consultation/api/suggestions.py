@@ -154,8 +154,8 @@ class SuggestionStance(APIView):
         data.is_valid(raise_exception=True)
         stance = data.validated_data["stance"]
         suggestion = suggesting.take_stance(suggestion=suggestion, stance=stance, by=request.user)
-        suggestion.stance = stance
-        return Response(StanceOutput(suggestion).data)
+        counts = {"supporters": suggestion.supporters, "opponents": suggestion.opponents}
+        return Response(StanceOutput({"pk": suggestion.pk, "stance": stance, **counts}).data)
 
 
 class SuggestionDecide(APIView):

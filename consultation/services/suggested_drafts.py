@@ -42,7 +42,8 @@ def start_draft_from_accepted_suggestions(
         raise ValidationError("No suggestion on this version has been accepted yet.")
     draft = create_draft_version(guideline=version.guideline, summary_of_changes=summary_of_changes, by=by)
     if draft.based_on_id != version.pk:
-        raise ValidationError(f"Version {draft.based_on.number} is newer: start the next draft from it instead.")
+        newest = version.guideline.versions.order_by("-number")[1]  # the one before the new draft
+        raise ValidationError(f"Version {newest.number} is newer: start the next draft from it instead.")
     result = SuggestedDraft(version=draft)
     clauses = {clause.key: clause for clause in draft.clauses.all()}
     order = sorted(clauses.values(), key=lambda clause: (clause.position, clause.pk))
