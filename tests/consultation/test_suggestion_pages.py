@@ -91,8 +91,8 @@ def test_supporting_and_opposing_from_the_suggestion_page(client, citizen, versi
     assert f"Support suggestion {suggestion.pk}" in client.get(url).content.decode()
     response = client.post(f"{url}stance/", {"stance": "support"}, follow=True)
     page = response.content.decode()
-    assert "You support this suggestion." in page and "<strong>1</strong> supports" not in page
-    assert "<strong>1</strong> support ·" in page and f"Oppose suggestion {suggestion.pk}" in page
+    assert "You support this suggestion." in page and "<strong>1</strong> in support ·" in page
+    assert f"Oppose suggestion {suggestion.pk}" in page and f"Support suggestion {suggestion.pk}" not in page
     client.post(f"{url}stance/", {"stance": "nonsense"})
     suggestion.refresh_from_db()
     assert (suggestion.supporters, suggestion.opponents) == (1, 0)
