@@ -8,7 +8,7 @@ from django.urls import URLResolver, get_resolver
 
 from appeals.models import Appeal, Assignment, Attachment, Decision, Recommendation
 from audits.models import Audit, AuditReport
-from consultation.models import Comment
+from consultation.models import Comment, Suggestion
 from ledger.models import Entry
 
 
@@ -45,6 +45,7 @@ def demo_path_values() -> dict:
         "recommendations": Recommendation.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
         "clusters": comment.cluster_id,
         "bursts": comment.cluster_id,
+        "suggestions": Suggestion.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
     }
     size = Entry.objects.count()
     ints = {
@@ -71,5 +72,15 @@ def demo_path_values() -> dict:
 
 
 def _kind_of(route: str) -> str:
-    kinds = ["audits", "attachments", "comments", "decisions", "reviewing", "recommendations", "clusters", "bursts"]
+    kinds = [
+        "audits",
+        "attachments",
+        "comments",
+        "decisions",
+        "reviewing",
+        "recommendations",
+        "clusters",
+        "bursts",
+        "suggestions",
+    ]
     return next(kind for kind in kinds if kind in route)
