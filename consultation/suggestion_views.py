@@ -4,6 +4,7 @@ decision, and the publisher's next draft from the accepted ones."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -11,7 +12,6 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import can_publish_for
 from consultation import selectors
 from consultation.models import Clause, GuidelineVersion, Suggestion, SuggestionDecision
-from consultation.publish_views import _publisher_version
 from consultation.services import suggested_drafts, suggestions
 from consultation.suggestion_forms import DecisionForm, StanceForm, SuggestedDraftForm, SuggestionForm
 from core.forms import REFUSED, check_answers, first_error, run_service
@@ -22,6 +22,14 @@ STANCE_DONE = {"support": "You support this suggestion.", "oppose": "You oppose 
 
 def _version(request, org: str, slug: str, number: int) -> GuidelineVersion:
     return selectors.visible_version(request.user, org=org, slug=slug, number=number)
+
+
+def _publisher_version(request, org: str, slug: str, number: int) -> GuidelineVersion:
+    version = _version(request, org, slug, number)
+    organization = version.guideline.organization
+    if not can_publish_for(request.user, organization):
+        raise PermissionDenied(f"Only publishers of {organization.name} may manage this guideline.")
+    return version
 
 
 def _context(request, version: GuidelineVersion, **extra) -> dict:

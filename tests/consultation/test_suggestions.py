@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from consultation.models import ClauseChange, CommentPeriod, GuidelineVersion, Suggestion, SuggestionDecision
-from consultation.selectors import suggestions_behind
+from consultation.selectors import suggestions_behind, unapplied_adopted
 from consultation.services import closing, suggestions
 from consultation.services.suggested_drafts import start_draft_from_accepted_suggestions
 from consultation.services.suggestions import decide_suggestion, make_suggestion, take_stance
@@ -271,6 +271,7 @@ def test_conflicting_accepted_suggestions_apply_the_most_supported_and_list_the_
     started = start_draft_from_accepted_suggestions(version=version, by=publisher)
     assert started.version.clauses.get(key="R-1.1").text == "Strong wording."
     assert [(left.pk, applied.pk) for left, applied in started.conflicts] == [(weak.pk, strong.pk)]
+    assert unapplied_adopted(started.version) == [weak]  # listed on the draft's page until settled
 
 
 def test_the_next_draft_is_refused_while_open_to_outsiders_and_with_nothing_accepted(
