@@ -1,7 +1,7 @@
 from django.urls import path
 
 from consultation import exports
-from consultation.api import comments, guidelines, publishing
+from consultation.api import comments, guidelines, publishing, suggestions
 
 guideline = "guidelines/<slug:org>/<slug:slug>/"
 version = f"{guideline}versions/<int:number>/"
@@ -21,4 +21,13 @@ urlpatterns = [
     path(f"{version}period/", publishing.PeriodSchedule.as_view(), name="api-period"),
     path(f"{version}period/extensions/", publishing.PeriodExtend.as_view(), name="api-period-extensions"),
     path(f"{version}final/", publishing.PublishFinal.as_view(), name="api-final"),
+    path(f"{version}suggestions/", suggestions.SuggestionList.as_view(), name="api-suggestions"),
+    path(
+        f"{version}suggestions/<int:pk>/stance/", suggestions.SuggestionStance.as_view(), name="api-suggestion-stance"
+    ),
+    path(
+        f"{version}suggestions/<int:pk>/decision/",
+        suggestions.SuggestionDecide.as_view(),
+        name="api-suggestion-decision",
+    ),
 ]

@@ -29,3 +29,10 @@ def comment_tags(name: str, payload: dict) -> Iterable[str]:
         org, slug = names.get(pk=int(name))
         guideline = f"{org}/{slug}"
     return {f"guideline:{guideline}", "comments"}
+
+
+@tags_for_subject("suggestion")
+def suggestion_tags(name: str, payload: dict) -> Iterable[str]:
+    """A suggestion and its decision show on its version's pages (the counts per clause); both entries name it."""
+    version = payload.get("version", "")
+    return version_tags(version.partition(":")[2], payload) if version else {"consultations"}

@@ -1,4 +1,4 @@
-"""Atom feed of consultations opening and closing."""
+"""Atom feeds: consultations opening and closing, and a version's suggested wording."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -7,7 +7,8 @@ from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from consultation.models import CommentPeriod, GuidelineVersion
+from consultation import selectors
+from consultation.models import CommentPeriod, GuidelineVersion, Suggestion
 
 ITEMS = 50
 
@@ -62,3 +63,45 @@ class ConsultationsFeed(Feed):
 
     def item_updateddate(self, item: Event) -> datetime:
         return item.at
+
+
+class SuggestionsFeed(Feed):
+    """A version's suggested wording, newest first, each updated when the publisher decides it."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, org: str, slug: str, number: int) -> GuidelineVersion:
+        return selectors.visible_version(request.user, org=org, slug=slug, number=number)
+
+    def title(self, version: GuidelineVersion) -> str:
+        return f"Suggested wording: {version.guideline.title} v{version.number} ({version.guideline.organization.name})"
+
+    def link(self, version: GuidelineVersion) -> str:
+        return version.get_absolute_url()
+
+    def subtitle(self, version: GuidelineVersion) -> str:
+        return "Citizens' suggested wording for the clauses of this version, and the organization's decisions."
+
+    def items(self, version: GuidelineVersion):
+        found = selectors.suggestions_for_display(version).select_related("version__guideline__organization")
+        return found.order_by("-created_at", "-pk")[:ITEMS]
+
+    def item_title(self, item: Suggestion) -> str:
+        decision = selectors.decision_of(item)
+        decided = f" — {decision.get_outcome_display().lower()}" if decision else ""
+        return f"{item.get_kind_display()} ({item.clause.key}), by {item.author.public_name}{decided}"
+
+    def item_description(self, item: Suggestion) -> str:
+        decision = selectors.decision_of(item)
+        answer = f"<p><strong>{decision.get_outcome_display()}</strong></p>{decision.reason_html}" if decision else ""
+        return f"<p>{item.redline_html}</p>{item.reason_html}{answer}"
+
+    def item_link(self, item: Suggestion) -> str:
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item: Suggestion) -> datetime:
+        return item.created_at
+
+    def item_updateddate(self, item: Suggestion) -> datetime:
+        decision = selectors.decision_of(item)
+        return decision.created_at if decision else item.created_at

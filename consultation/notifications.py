@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from consultation.followers import News, tell_followers
-from consultation.models import CloseOut, Comment, CommentPeriod, GuidelineVersion
+from consultation.models import CloseOut, Comment, CommentPeriod, GuidelineVersion, Suggestion, SuggestionStance
 from core.mail import send_once
 from ledger.kinds import EntryKind
 from ledger.models import Entry
@@ -110,3 +110,21 @@ def notify_comment_restored(*, comment: Comment) -> int:
         template="consultation/email/comment_restored",
         context={"comment": comment, "user": comment.author},
     )
+
+
+def notify_suggestion_decided(*, suggestion: Suggestion) -> int:
+    """Tell the author and everyone who supported it; each person once per suggestion."""
+    decision = suggestion.decision
+    people = {suggestion.author_id: suggestion.author}
+    supporters = suggestion.stances.filter(stance=SuggestionStance.SUPPORT, user__is_active=True).select_related("user")
+    for stance in supporters.iterator():
+        people.setdefault(stance.user_id, stance.user)
+    sent = 0
+    for person in people.values():
+        sent += send_once(
+            key=f"suggestion-decided:{suggestion.pk}:user-{person.pk}",
+            to=person.email,
+            template="consultation/email/suggestion_decided",
+            context={"suggestion": suggestion, "decision": decision, "user": person},
+        )
+    return sent

@@ -141,6 +141,18 @@ def _version_context(version: GuidelineVersion) -> dict:
         "can_publish_final": version.can_be_published_as_final,
         "min_days": settings.CONSULTATION_MIN_DAYS,
         "pressure": clause_pressure(version.guideline, version=version),
+        **_suggestion_context(version),
+    }
+
+
+def _suggestion_context(version: GuidelineVersion) -> dict:
+    """For a consultation: the suggestions still to decide; for a draft: accepted ones its text does not carry."""
+    if version.status == GuidelineVersion.DRAFT:
+        return {"unapplied": selectors.unapplied_adopted(version)}
+    undecided = selectors.undecided_suggestions(version)
+    return {
+        "undecided": list(undecided[:RESPONSES_PER_PAGE]),
+        "adopted": selectors.adopted_suggestions(version).exists(),
     }
 
 

@@ -6,7 +6,7 @@ from celery import shared_task
 
 from accounts.models import User
 from consultation import notifications
-from consultation.models import Comment, CommentPeriod, GuidelineVersion
+from consultation.models import Comment, CommentPeriod, GuidelineVersion, Suggestion
 from consultation.services import bursts, campaigns
 
 MAIL_TASK = {"acks_late": True, "autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 5}
@@ -53,6 +53,16 @@ def notify_comment_hidden(comment_id: int) -> int:
 def notify_comment_restored(comment_id: int) -> int:
     comment = _comment(comment_id)
     return notifications.notify_comment_restored(comment=comment) if comment else 0
+
+
+@shared_task(name="consultation.tasks.notify_suggestion_decided", **MAIL_TASK)
+def notify_suggestion_decided(suggestion_id: int) -> int:
+    suggestion = (
+        Suggestion.objects.select_related("author", "clause", "decision", "version__guideline__organization")
+        .filter(pk=suggestion_id, decision__isnull=False)
+        .first()
+    )
+    return notifications.notify_suggestion_decided(suggestion=suggestion) if suggestion else 0
 
 
 @shared_task(name="consultation.tasks.cluster_comments", acks_late=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultation import feeds, moderation_views, publish_views, views
+from consultation import feeds, moderation_views, publish_views, suggestion_views, views
 
 version = "guidelines/<slug:org>/<slug:slug>/v<int:number>/"
 publish = "publish/<slug:org>/<slug:slug>/"
@@ -11,6 +11,11 @@ urlpatterns = [
     path(version, views.version_detail, name="guideline-version"),
     path(f"{version}diff/<int:other>/", views.version_diff, name="guideline-version-diff"),
     path(f"{version}clauses/<str:key>/", views.clause_comments, name="clause-comments"),
+    path(f"{version}clauses/<str:key>/suggestions/", suggestion_views.clause_suggestions, name="clause-suggestions"),
+    path(f"{version}suggestions/<int:pk>/", suggestion_views.suggestion_detail, name="suggestion"),
+    path(f"{version}suggestions/<int:pk>/stance/", suggestion_views.take_stance, name="suggestion-stance"),
+    path(f"{version}suggestions/<int:pk>/decision/", suggestion_views.decide, name="suggestion-decide"),
+    path(f"feeds/{version}suggestions/", feeds.SuggestionsFeed(), name="feed-suggestions"),
     path(f"{version}comments/new/", views.post_comment, name="comment-new"),
     path(f"{version}comments/", views.comment_search, name="comment-search"),
     path(f"{version}comments/<int:pk>/", views.comment_detail, name="comment"),
@@ -36,6 +41,11 @@ urlpatterns = [
     path(f"{publish}v<int:number>/responses/", publish_views.responses, name="publish-responses"),
     path(f"{publish}v<int:number>/responses/new/", publish_views.respond, name="publish-respond"),
     path(f"{publish}v<int:number>/final/", publish_views.publish_final, name="publish-final"),
+    path(
+        f"{publish}v<int:number>/suggestions/draft/",
+        suggestion_views.start_suggested_draft,
+        name="publish-suggestions-draft",
+    ),
     path("moderation/comments/", moderation_views.queue, name="comment-moderation-queue"),
     path("moderation/comments/<int:pk>/hide/", moderation_views.hide, name="moderation-hide"),
     path("moderation/bursts/", moderation_views.burst_list, name="comment-moderation-bursts"),

@@ -15,7 +15,7 @@ from accounts.permissions import can_publish_for, is_moderator
 from consultation import selectors
 from consultation.diff import diff_versions
 from consultation.forms import ClusterPageForm, CommentForm, CommentListForm, CommentSearchForm, ReportForm
-from consultation.models import Clause, ClauseChange, Comment, CommentCluster, Guideline, GuidelineVersion
+from consultation.models import Clause, ClauseChange, Comment, CommentCluster, Guideline, GuidelineVersion, Suggestion
 from consultation.pressure import clause_pressure
 from consultation.services import comments as service
 from core.forms import REFUSED, first_error, run_service
@@ -89,9 +89,10 @@ def version_detail(request, org: str, slug: str, number: int):
         extensions=list(period.extensions.all()) if period else [],
         threads=selectors.version_threads(version, request.user),
         answered=selectors.answered_counts(version),
-        changes=list(version.clause_changes.prefetch_related("comments")) if version.is_public else [],
+        changes=list(version.clause_changes.prefetch_related("comments", "suggestions")) if version.is_public else [],
         can_publish=can_publish_for(request.user, version.guideline.organization),
         pressure=clause_pressure(version.guideline, version=version),
+        **_suggestion_context(version),
     )
     return render(request, "consultation/version_detail.html", context)
 
@@ -104,7 +105,13 @@ def clause_comments(request, org: str, slug: str, number: int, key: str):
     thread, next_cursor = selectors.clause_page(version, clause, request.user, after=after)
     pressure = clause_pressure(version.guideline, version=version) if clause else {}
     context = _page_context(request, version, thread=thread, after=after, next_cursor=next_cursor, pressure=pressure)
+    context.update(_suggestion_context(version) if clause else {})
     return render(request, "consultation/clause_comments.html", context)
+
+
+def _suggestion_context(version: GuidelineVersion) -> dict:
+    """What a clause's suggestions line and its "Suggest wording" form need: one query for every clause."""
+    return {"suggestion_counts": selectors.suggestion_counts(version), "kinds": Suggestion.KIND_CHOICES}
 
 
 def comment_search(request, org: str, slug: str, number: int):
@@ -242,10 +249,15 @@ def version_diff(request, org: str, slug: str, number: int, other: int):
         "version": version,
         "older": older,
         "guideline": version.guideline,
-        "clauses": diff_versions(older, version),
+        "clauses": _attributed(diff_versions(older, version), selectors.suggestions_behind(older, version)),
         "kinds": dict(ClauseChange.KIND_CHOICES),
     }
     return render(request, "consultation/version_diff.html", context)
+
+
+def _attributed(clauses: list, behind: dict) -> list:
+    """Each clause's diff with the suggestions its change came from."""
+    return [(clause, behind.get(clause.key, []) if clause.kind != "unchanged" else []) for clause in clauses]
 
 
 @login_required

@@ -15,6 +15,7 @@ from consultation.exports import comment_row
 from consultation.models import Clause, Comment, GuidelineVersion
 from ledger.kinds import EntryKind
 from ledger.models import Entry
+from opendata.suggestions import SUGGESTION_FIELDS, suggestion_rows
 
 # Rows read per database round trip: large enough to be quick, small enough that memory stays flat.
 CHUNK = 2000
@@ -259,6 +260,16 @@ DATASETS: tuple[Dataset, ...] = (
             Field("cluster_size", "How many comments its cluster held when this file was written."),
         ),
         rows=_comment_rows,
+    ),
+    Dataset(
+        name="suggestions",
+        title="Suggested wording",
+        description=(
+            "Every suggestion citizens made for a clause of a public guideline version (new wording, a new clause "
+            "after it, or its deletion), with the stances on it and the organization's decision."
+        ),
+        fields=(_ORG, _GUIDELINE, _VERSION, *(Field(name, text) for name, text in SUGGESTION_FIELDS)),
+        rows=suggestion_rows,
     ),
     Dataset(
         name="guideline-versions",

@@ -8,7 +8,7 @@ from django.urls import URLResolver, get_resolver
 
 from appeals.models import Appeal, Assignment, Attachment, Decision, Recommendation
 from audits.models import Audit, AuditReport
-from consultation.models import Comment
+from consultation.models import Comment, Suggestion
 from digests.models import Follow
 from ledger.models import Entry
 
@@ -47,6 +47,7 @@ def demo_path_values() -> dict:
         "clusters": comment.cluster_id,
         "bursts": comment.cluster_id,
         "follows": Follow.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
+        "suggestions": Suggestion.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
     }
     size = Entry.objects.count()
     ints = {
@@ -83,5 +84,6 @@ def _kind_of(route: str) -> str:
         "recommendations",
         "clusters",
         "bursts",
+        "suggestions",
     ]
     return next(kind for kind in kinds if kind in route)

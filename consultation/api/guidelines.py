@@ -85,8 +85,13 @@ class ClauseChangeOutput(serializers.Serializer):
             return None
         return {"decided": change.pressure_decided, "overturned": change.pressure_overturned}
 
+    suggestions = serializers.SerializerMethodField(help_text="Ids of the suggestions the change came from.")
+
     def get_comments(self, change) -> list[int]:
         return [comment.pk for comment in change.comments.all()]
+
+    def get_suggestions(self, change) -> list[int]:
+        return [suggestion.pk for suggestion in change.suggestions.all()]
 
 
 class VersionOutput(serializers.Serializer):
@@ -275,7 +280,9 @@ class VersionDetail(APIView):
         version = lookup_version(request, org, slug, number)
         version = (
             GuidelineVersion.objects.select_related("guideline__organization", "comment_period", "based_on")
-            .prefetch_related("clauses", "comment_period__extensions", "clause_changes__comments")
+            .prefetch_related(
+                "clauses", "comment_period__extensions", "clause_changes__comments", "clause_changes__suggestions"
+            )
             .get(pk=version.pk)
         )
         return Response(VersionOutput(version).data)

@@ -1,5 +1,6 @@
 import re
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +19,9 @@ from consultation.models.limits import (
     TITLE_LENGTH,
 )
 from core.status import StatusTag
+
+if TYPE_CHECKING:
+    from consultation.models.suggestions import Suggestion
 
 CLAUSE_KEY_PATTERN = re.compile(r"^[A-Z][A-Z0-9]{0,9}-\d+(\.\d+)*$")
 
@@ -181,7 +185,9 @@ class Clause(models.Model):
     answered_count = models.PositiveIntegerField(default=0, editable=False)
     endorsement_count = models.PositiveIntegerField(default=0, editable=False)
     # The accepted suggestions whose wording a draft clause was started from, so the diff can attribute the change.
-    from_suggestions = models.ManyToManyField("Suggestion", blank=True, related_name="applied_in")
+    from_suggestions: "models.ManyToManyField[Suggestion, Any]" = models.ManyToManyField(
+        "Suggestion", blank=True, related_name="applied_in"
+    )
 
     class Meta:
         ordering = ["version", "position", "pk"]

@@ -24,6 +24,16 @@ from consultation.selectors.guidelines import (
     visible_guideline,
     visible_version,
 )
+from consultation.selectors.suggestions import (
+    adopted_suggestions,
+    decision_of,
+    stances_of,
+    suggestion_counts,
+    suggestions_behind,
+    suggestions_for_display,
+    unapplied_adopted,
+    undecided_suggestions,
+)
 from consultation.selectors.threads import (
     ANSWERED,
     COMMENTS_PER_PAGE,
@@ -43,6 +53,14 @@ from consultation.selectors.threads import (
 )
 
 __all__ = [
+    "decision_of",
+    "adopted_suggestions",
+    "stances_of",
+    "suggestion_counts",
+    "suggestions_behind",
+    "suggestions_for_display",
+    "unapplied_adopted",
+    "undecided_suggestions",
     "ANSWERED",
     "Burst",
     "COMMENTS_PER_PAGE",

@@ -14,6 +14,7 @@ from demo.audits import create_demo_audit
 from demo.consultation import create_demo_campaign, create_demo_consultations
 from demo.digests import create_demo_follows
 from demo.recommendations import create_demo_recommendations
+from demo.suggestions import create_demo_suggestions
 from demo.transparency import create_demo_statistics
 from ledger.checkpoints import publish_checkpoint
 
@@ -87,6 +88,7 @@ class Command(BaseCommand):
                     create_account(password=DEMO_PASSWORD, organization=organization, **account)
             create_demo_consultations(organization=organization)
             create_demo_campaign(organization=organization)
+            create_demo_suggestions(organization=organization)
             create_demo_appeals(organization=organization, password=DEMO_PASSWORD)
             create_demo_audit(organization=organization)
             create_demo_recommendations(organization=organization)
