@@ -1,7 +1,7 @@
 from django.urls import path
 
 from consultation import exports
-from consultation.api import comments, guidelines, publishing
+from consultation.api import comments, guidelines, outcomes, publishing
 
 guideline = "guidelines/<slug:org>/<slug:slug>/"
 version = f"{guideline}versions/<int:number>/"
@@ -21,4 +21,5 @@ urlpatterns = [
     path(f"{version}period/", publishing.PeriodSchedule.as_view(), name="api-period"),
     path(f"{version}period/extensions/", publishing.PeriodExtend.as_view(), name="api-period-extensions"),
     path(f"{version}final/", publishing.PublishFinal.as_view(), name="api-final"),
+    path(f"{version}outcome/", outcomes.VersionOutcome.as_view(), name="api-version-outcome"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultation import feeds, moderation_views, publish_views, views
+from consultation import feeds, moderation_views, outcome_views, publish_views, views
 
 version = "guidelines/<slug:org>/<slug:slug>/v<int:number>/"
 publish = "publish/<slug:org>/<slug:slug>/"
@@ -12,6 +12,7 @@ urlpatterns = [
     path(version, views.version_detail, name="guideline-version"),
     path(f"{version}diff/<int:other>/", views.version_diff, name="guideline-version-diff"),
     path(f"{version}clauses/<str:key>/", views.clause_comments, name="clause-comments"),
+    path(f"{version}outcome/", outcome_views.version_outcome, name="version-outcome"),
     path(f"{version}comments/new/", views.post_comment, name="comment-new"),
     path(f"{version}comments/", views.comment_search, name="comment-search"),
     path(f"{version}comments/<int:pk>/", views.comment_detail, name="comment"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("activity/", views.activity, name="activity"),
     path("comments/", views.comment_list, name="comment-list"),
     path("feeds/consultations/", feeds.ConsultationsFeed(), name="feed-consultations"),
+    path("feeds/closeouts/", feeds.CloseOutsFeed(), name="feed-closeouts"),
     path("publish/", publish_views.publish_home, name="publish-home"),
     path(publish, publish_views.publish_guideline, name="publish-guideline"),
     path(f"{publish}drafts/new/", publish_views.new_draft, name="publish-new-draft"),
