@@ -41,15 +41,16 @@ _INPUT_OF_A_CLAUSE = """
 _SHOWN_ON = (
     "c.version_id = %s AND {on_clause} AND c.parent_id IS NULL AND (c.cluster_id IS NULL OR c.cluster_id = c.id)"
 )
+_ON_CLAUSES_AND_GENERAL = (
+    "(SELECT picked.id FROM unnest(%s::bigint[]) AS clause(id) CROSS JOIN LATERAL ({per_clause}) AS picked)"
+    " UNION ({general})"
+)
 
 
 def _input_ids(version_id: int, clause_ids: list[int], limit: int) -> tuple[str, list]:
     per_clause = _INPUT_OF_A_CLAUSE.format(shown=_SHOWN_ON.format(on_clause="c.clause_id = clause.id"))
     general = _INPUT_OF_A_CLAUSE.format(shown=_SHOWN_ON.format(on_clause="c.clause_id IS NULL"))
-    sql = (
-        f"(SELECT picked.id FROM unnest(%s::bigint[]) AS clause(id) CROSS JOIN LATERAL ({per_clause}) AS picked)"
-        f" UNION ({general})"
-    )
+    sql = _ON_CLAUSES_AND_GENERAL.format(per_clause=per_clause, general=general)
     return sql, [clause_ids, version_id, limit, version_id, limit, version_id, limit, version_id, limit]
 
 
@@ -218,18 +219,15 @@ def closeout_document(final: GuidelineVersion) -> dict:
     statements, groups = _statements(consulted)
     clauses = []
     for key, kind in kinds.items():
-        section = _clause_section(key, kind, before.get(key), after.get(key), changes.get(key))
         old = before.get(key)
-        clause_id = old.pk if old else None
-        count = old.comment_count - old.hidden_count if old else 0
-        section |= _said(
-            said.get(clause_id, []) if old else [],
-            count,
-            arguments.get(clause_id, 0) if old else 0,
-            dispositions.get(clause_id, {}) if old else {},
-            base,
-        )
-        section["suggestions"] = suggestions.get(clause_id, []) if old else []
+        section = _clause_section(key, kind, old, after.get(key), changes.get(key))
+        if old is None:  # a clause the final version added: nothing was said or suggested on it
+            section |= _said([], 0, 0, {}, base)
+            section["suggestions"] = []
+        else:
+            count = old.comment_count - old.hidden_count
+            section |= _said(said.get(old.pk, []), count, arguments.get(old.pk, 0), dispositions.get(old.pk, {}), base)
+            section["suggestions"] = suggestions.get(old.pk, [])
         section["statements"] = statements.get(key, {"consensus": [], "divisive": []})
         clauses.append(section)
     general_count = consulted.general_comment_count - consulted.general_hidden_count

@@ -17,7 +17,21 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 CLAUSES, COMMENTS = 40, 12_000
-WORDS = "dosage label refusal pharmacist medicine safety doctor harm advice public clause narrow broad".split()
+WORDS = [
+    "dosage",
+    "label",
+    "refusal",
+    "pharmacist",
+    "medicine",
+    "safety",
+    "doctor",
+    "harm",
+    "advice",
+    "public",
+    "clause",
+    "narrow",
+    "broad",
+]
 MOST_QUERIES = 20
 MOST_SECONDS = 3.0  # on a busy 2-core machine, URL configuration loaded first included; 1.2 s on a quiet one
 
