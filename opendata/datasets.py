@@ -313,7 +313,7 @@ DATASETS: tuple[Dataset, ...] = (
         name="closeouts",
         title="Close-outs",
         description=(
-            "The \"you said, we did\" report published with each final version: per clause, what the public said "
+            'The "you said, we did" report published with each final version: per clause, what the public said '
             "and what the organization did with it. Its hash is in the record's closeout.published entry."
         ),
         fields=(

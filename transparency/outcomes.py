@@ -69,7 +69,8 @@ def consultation_outcomes(
         "based_on__comment_period__closes_at",
     ):
         found.setdefault(slug, OrganizationOutcomes(slug, name))
-        days.setdefault(slug, []).append(max((published_at - closes_at).total_seconds(), 0) / 86400)
+        if published_at and closes_at:  # both are: the query asks for them
+            days.setdefault(slug, []).append(max((published_at - closes_at).total_seconds(), 0) / 86400)
     for slug, waits in days.items():
         found[slug].final_versions = len(waits)
         found[slug].median_days_to_final = round(statistics.median(waits))

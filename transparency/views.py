@@ -7,8 +7,8 @@ from accounts.models import Organization
 from core.periods import quarter_months
 from core.streaming import csv_response
 from transparency import report, selectors
-from transparency.outcomes import outcomes_for
 from transparency.forms import PeriodForm
+from transparency.outcomes import outcomes_for
 
 
 def _page(request, subject: selectors.Subject):

@@ -51,9 +51,10 @@ def test_statistics_show_the_share_accepted_and_the_median_days_to_final(client,
         "final_versions": 3,
         "median_days_from_close_to_final": 10,
     }
-    assert [row["organization"] for row in client.get("/api/v1/statistics/organizations/globex/").json()[
-        "consultation_outcomes"
-    ]] == ["globex"]
+    assert [
+        row["organization"]
+        for row in client.get("/api/v1/statistics/organizations/globex/").json()["consultation_outcomes"]
+    ] == ["globex"]
 
 
 def test_the_period_filter_applies_to_them(client, outcomes):
@@ -77,5 +78,7 @@ def test_they_cost_the_same_queries_for_any_number_of_organizations(client, outc
 
     before = cost()
     for index in range(4):
-        consulted_and_final(OrganizationFactory(slug=f"org{index}"), slug="e", days_to_final=index, outcomes=["accepted"])
+        consulted_and_final(
+            OrganizationFactory(slug=f"org{index}"), slug="e", days_to_final=index, outcomes=["accepted"]
+        )
     assert cost() == before
