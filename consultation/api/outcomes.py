@@ -12,7 +12,7 @@ class VersionOutcome(APIView):
     """The "you said, we did" report of a final version. The SHA-256 of its canonical JSON (keys sorted, no spaces,
     UTF-8) is in the record's `closeout.published` entry about the version, and in the X-Document-SHA256 header."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, org: str, slug: str, number: int):
         closeout = published_closeout(request.user, org, slug, number)
         return Response(closeout.document, headers={"X-Document-SHA256": closeout.document_sha256})
