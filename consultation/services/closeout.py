@@ -27,7 +27,7 @@ def closeout_refusals(consulted: GuidelineVersion) -> list[str]:
     return [
         *_undecided_suggestions(consulted),
         *_unanswered_clusters(consulted, base),
-        *_unanswered_endorsed(consulted),
+        *_unanswered_endorsed(consulted, base),
     ]
 
 
@@ -73,7 +73,7 @@ def _unanswered_clusters(consulted: GuidelineVersion, base: str) -> list[str]:
     return _named(lines, clusters.count() - NAMED if len(found) > NAMED else 0, "clusters")
 
 
-def _unanswered_endorsed(consulted: GuidelineVersion) -> list[str]:
+def _unanswered_endorsed(consulted: GuidelineVersion, base: str) -> list[str]:
     least = settings.CLOSEOUT_ENDORSEMENT_MIN
     # A clause whose comments and replies have fewer endorsements in all than the least cannot have such a comment:
     # only the few busy clauses' comments are read.
@@ -87,7 +87,6 @@ def _unanswered_endorsed(consulted: GuidelineVersion) -> list[str]:
         .order_by("-endorsement_count", "pk")
     )
     found = list(comments.select_related("clause")[: NAMED + 1])
-    base = consulted.get_absolute_url()
     lines = [
         f"{c.clause.key}: comment {c.pk}, endorsed {c.endorsement_count} times, is not answered yet "
         f"({base}comments/{c.pk}/)."

@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from consultation.models import CloseOut, GuidelineVersion
 from consultation.services import closing, drafting
@@ -182,7 +182,7 @@ def test_the_outcome_page_links_every_comment_suggestion_and_the_record(publishe
     closeout = CloseOut.objects.get()
     entry = Entry.objects.get(kind=EntryKind.CLOSEOUT_PUBLISHED)
     assert closeout.document_sha256 in page and f"entry {entry.seq}" in page
-    assert "<ins>label dosages</ins>" in page or "<ins>" in page
+    assert "<del>declines</del><ins>gives</ins>" in page  # the change, word by word
     assert "/guidelines/acme/medical/v2/outcome/" in client.get("/guidelines/acme/medical/v2/").text
     assert "/guidelines/acme/medical/v2/outcome/" in client.get("/organizations/acme/").text
     year, quarter = closeout.created_at.year, (closeout.created_at.month - 1) // 3 + 1
@@ -214,3 +214,13 @@ def test_the_outcome_page_and_api_cost_the_same_whatever_the_report_holds(
         assert client.get("/guidelines/acme/medical/v2/outcome/").status_code == 200
     with django_assert_max_num_queries(4):
         assert client.get(f"{API}/2/outcome/").status_code == 200
+
+
+def test_only_the_organizations_publishers_learn_what_is_missing(client, closed, draft, outsider, moderator):
+    SuggestionFactory(clause=closed.clauses.get(key="R-1.1"))
+    for person in [outsider, moderator]:
+        with pytest.raises(PermissionDenied, match="Only publishers of Acme AI"):
+            publish(draft, person)
+    client.force_login(moderator)
+    response = client.get("/publish/acme/medical/v2/final/")
+    assert response.status_code == 403 and "not decided" not in response.text
