@@ -35,7 +35,7 @@ _INPUT_OF_A_CLAUSE = """
     (SELECT c.id FROM consultation_comment c WHERE {shown} AND c.status = 'published' AND c.endorsement_count > 0
       ORDER BY c.clause_id, c.endorsement_count DESC, c.created_at DESC, c.id DESC LIMIT %s)
     UNION
-    (SELECT c.id FROM consultation_comment c WHERE {shown}
+    (SELECT c.id FROM consultation_comment c WHERE {shown} AND c.status = 'published'
       ORDER BY c.clause_id, c.created_at DESC, c.id DESC LIMIT %s)
 """
 _SHOWN_ON = (
