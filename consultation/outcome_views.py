@@ -1,26 +1,16 @@
 """The close-out page of a final version: "you said, we did"."""
 
-from django.http import Http404
 from django.shortcuts import render
 
-from consultation import selectors
 from consultation.diff import word_diff
-from consultation.models import CloseOut, GuidelineVersion, Response, Suggestion, SuggestionDecision
+from consultation.models import Response, Suggestion, SuggestionDecision
+from consultation.selectors.outcomes import published_closeout
 from ledger.kinds import EntryKind
 from ledger.models import Entry
 
-
-def published_closeout(user, org: str, slug: str, number: int) -> CloseOut:
-    """The close-out of version `number`, or a 404 saying why there is none."""
-    version: GuidelineVersion = selectors.visible_version(user, org=org, slug=slug, number=number)
-    closeout = CloseOut.objects.filter(version=version).first()
-    if closeout is None:
-        raise Http404(
-            f"Version {number} has no close-out: a close-out is published with the final version that follows a "
-            "consultation."
-        )
-    closeout.version = version
-    return closeout
+DISPOSITIONS = dict(Response.DISPOSITION_CHOICES)
+OUTCOMES = dict(SuggestionDecision.OUTCOME_CHOICES)
+KINDS = dict(Suggestion.KIND_CHOICES)
 
 
 def version_outcome(request, org: str, slug: str, number: int):
@@ -36,11 +26,6 @@ def version_outcome(request, org: str, slug: str, number: int):
         "entry": entry,
     }
     return render(request, "consultation/version_outcome.html", context)
-
-
-DISPOSITIONS = dict(Response.DISPOSITION_CHOICES)
-OUTCOMES = dict(SuggestionDecision.OUTCOME_CHOICES)
-KINDS = dict(Suggestion.KIND_CHOICES)
 
 
 def _for_reading(document: dict) -> dict:

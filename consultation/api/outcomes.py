@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from consultation.outcome_views import published_closeout
+from consultation.selectors.outcomes import published_closeout
 
 
 class VersionOutcome(APIView):

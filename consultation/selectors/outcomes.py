@@ -8,12 +8,14 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, F, Q
 from django.db.models.expressions import RawSQL
+from django.http import Http404
 
 from consultation.diff import plain_text
 from consultation.lexrank import summarize
 from consultation.models import (
     Clause,
     ClauseChange,
+    CloseOut,
     Comment,
     GuidelineVersion,
     Response,
@@ -21,7 +23,7 @@ from consultation.models import (
     SuggestionDecision,
 )
 from consultation.models.comments import SHOWN_ONCE
-from consultation.selectors.guidelines import clause_kinds
+from consultation.selectors.guidelines import clause_kinds, visible_version
 
 FORMAT = "whodecides.closeout/1"
 TOP_ENDORSED = 5
@@ -269,3 +271,16 @@ def closeout_document(final: GuidelineVersion) -> dict:
         "clauses": clauses,
         "general": general,
     }
+
+
+def published_closeout(user, org: str, slug: str, number: int) -> CloseOut:
+    """The close-out of version `number`, or a 404 saying why there is none."""
+    version = visible_version(user, org=org, slug=slug, number=number)
+    closeout = CloseOut.objects.filter(version=version).first()
+    if closeout is None:
+        raise Http404(
+            f"Version {number} has no close-out: a close-out is published with the final version that follows a "
+            "consultation."
+        )
+    closeout.version = version
+    return closeout
