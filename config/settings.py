@@ -463,6 +463,12 @@ CLUSTERING_BATCH_SIZE = env_int("CLUSTERING_BATCH_SIZE", 500)
 CLUSTERING_QUEUE_MARKER_SECONDS = env_int("CLUSTERING_QUEUE_MARKER_SECONDS", 300)
 CLUSTERING_SWEEP_EVERY_SECONDS = env_int("CLUSTERING_SWEEP_EVERY_SECONDS", 300)
 CLUSTER_MEMBERS_PER_PAGE = env_int("CLUSTER_MEMBERS_PER_PAGE", 50)
+# The "you said, we did" close-out (consultation/services/closeout.py): a final version waits until every cluster of
+# at least CLOSEOUT_CLUSTER_MIN comments and every clause-level comment with at least CLOSEOUT_ENDORSEMENT_MIN
+# endorsements is answered; each clause's summary reads its CLOSEOUT_SUMMARY_COMMENTS most endorsed comments.
+CLOSEOUT_CLUSTER_MIN = env_int("CLOSEOUT_CLUSTER_MIN", 10)
+CLOSEOUT_ENDORSEMENT_MIN = env_int("CLOSEOUT_ENDORSEMENT_MIN", 25)
+CLOSEOUT_SUMMARY_COMMENTS = env_int("CLOSEOUT_SUMMARY_COMMENTS", 100)
 CELERY_BEAT_SCHEDULE["sweep-unclustered-comments"] = {
     "task": "consultation.tasks.sweep_unclustered",
     "schedule": CLUSTERING_SWEEP_EVERY_SECONDS,

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from consultation import exports
-from consultation.api import comments, guidelines, publishing, suggestions
+from consultation.api import comments, guidelines, outcomes, publishing, suggestions
 
 guideline = "guidelines/<slug:org>/<slug:slug>/"
 version = f"{guideline}versions/<int:number>/"
@@ -30,4 +30,5 @@ urlpatterns = [
         suggestions.SuggestionDecide.as_view(),
         name="api-suggestion-decision",
     ),
+    path(f"{version}outcome/", outcomes.VersionOutcome.as_view(), name="api-version-outcome"),
 ]

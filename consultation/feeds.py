@@ -1,4 +1,5 @@
-"""Atom feeds: consultations opening and closing, and a version's suggested wording."""
+"""Atom feeds: consultations opening and closing, a version's suggested wording, and the close-outs published
+with final versions."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from consultation import selectors
-from consultation.models import CommentPeriod, GuidelineVersion, Suggestion
+from consultation.models import CloseOut, CommentPeriod, GuidelineVersion, Suggestion
 
 ITEMS = 50
 
@@ -105,3 +106,37 @@ class SuggestionsFeed(Feed):
     def item_updateddate(self, item: Suggestion) -> datetime:
         decision = selectors.decision_of(item)
         return decision.created_at if decision else item.created_at
+
+
+class CloseOutsFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Who Decides: close-outs (you said, we did)"
+    link = "/guidelines/"
+    subtitle = "What each consultation heard and what the organization did with it, as each final version is published."
+
+    def items(self):
+        return CloseOut.objects.select_related("version__guideline__organization").order_by("-created_at", "-pk")[
+            :ITEMS
+        ]
+
+    def item_title(self, item: CloseOut) -> str:
+        guideline = item.version.guideline
+        return f"You said, we did: {guideline.title} v{item.version.number} ({guideline.organization.name})"
+
+    def item_description(self, item: CloseOut) -> str:
+        totals = item.document.get("totals", {})
+        suggestions = totals.get("suggestions", {})
+        decided = sum(suggestions.values())
+        return (
+            f"{totals.get('comments', 0)} comments ({totals.get('arguments', 0)} distinct arguments), "
+            f"{totals.get('answered', 0)} answered; {decided} suggestions decided. SHA-256 {item.document_sha256}."
+        )
+
+    def item_link(self, item: CloseOut) -> str:
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item: CloseOut) -> datetime:
+        return item.created_at
+
+    def item_updateddate(self, item: CloseOut) -> datetime:
+        return item.created_at

@@ -29,6 +29,7 @@ from consultation.forms import (
 from consultation.models import Clause, Guideline, GuidelineVersion, Response
 from consultation.pressure import clause_pressure
 from consultation.services import closing, drafting, periods
+from consultation.services.closeout import closeout_refusals
 from core.forms import REFUSED, ConfirmForm, check_answers, first_error, run_service
 
 RESPONSES_PER_PAGE = 200
@@ -316,5 +317,6 @@ def _final_page(request, version: GuidelineVersion, form: FinalForm, kinds: dict
         "clauses": form.clause_fields(kinds),
         "form": form,
         "pressure": clause_pressure(version.guideline, version=version),
+        "unanswered": closeout_refusals(version.based_on) if version.based_on else [],
     }
     return render(request, "consultation/publish/final_form.html", context, status=400 if form.errors else 200)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultation import feeds, moderation_views, publish_views, suggestion_views, views
+from consultation import feeds, moderation_views, outcome_views, publish_views, suggestion_views, views
 
 version = "guidelines/<slug:org>/<slug:slug>/v<int:number>/"
 publish = "publish/<slug:org>/<slug:slug>/"
@@ -16,6 +16,7 @@ urlpatterns = [
     path(f"{version}suggestions/<int:pk>/stance/", suggestion_views.take_stance, name="suggestion-stance"),
     path(f"{version}suggestions/<int:pk>/decision/", suggestion_views.decide, name="suggestion-decide"),
     path(f"feeds/{version}suggestions/", feeds.SuggestionsFeed(), name="feed-suggestions"),
+    path(f"{version}outcome/", outcome_views.version_outcome, name="version-outcome"),
     path(f"{version}comments/new/", views.post_comment, name="comment-new"),
     path(f"{version}comments/", views.comment_search, name="comment-search"),
     path(f"{version}comments/<int:pk>/", views.comment_detail, name="comment"),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("activity/", views.activity, name="activity"),
     path("comments/", views.comment_list, name="comment-list"),
     path("feeds/consultations/", feeds.ConsultationsFeed(), name="feed-consultations"),
+    path("feeds/closeouts/", feeds.CloseOutsFeed(), name="feed-closeouts"),
     path("publish/", publish_views.publish_home, name="publish-home"),
     path(publish, publish_views.publish_guideline, name="publish-guideline"),
     path(f"{publish}drafts/new/", publish_views.new_draft, name="publish-new-draft"),

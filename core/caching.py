@@ -70,6 +70,7 @@ PAGES: dict[str, Page] = {
     "guideline": Page(tags=(GUIDELINE,)),
     "guideline-version": Page(tags=(GUIDELINE,)),
     "guideline-version-diff": Page(tags=(GUIDELINE,)),
+    "version-outcome": Page(tags=(GUIDELINE,)),
     "clause-comments": Page(tags=(GUIDELINE,), params=("after",)),
     "comment": Page(tags=(GUIDELINE,)),
     "decisions": Page(tags=("decisions",), params=DECISION_FILTERS),

@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 
 from appeals.models import Appeal, CitedClause, ContestedClause, Decision
 from consultation.exports import comment_row
-from consultation.models import Clause, Comment, GuidelineVersion
+from consultation.models import Clause, CloseOut, Comment, GuidelineVersion
 from ledger.kinds import EntryKind
 from ledger.models import Entry
 from opendata.suggestions import SUGGESTION_FIELDS, suggestion_rows
@@ -153,6 +153,21 @@ def _clause_rows(tree_size: int) -> Iterator[dict]:
             "text": clause.text,
             "position": clause.position,
             "tags": list(clause.tags),
+        }
+
+
+def _closeout_rows(tree_size: int) -> Iterator[dict]:
+    closeouts = CloseOut.objects.select_related("version__guideline__organization", "consulted").order_by("pk")
+    for closeout in closeouts.iterator(chunk_size=CHUNK):
+        version = closeout.version
+        yield {
+            "organization": version.guideline.organization.slug,
+            "guideline": version.guideline.slug,
+            "version": version.number,
+            "consulted": closeout.consulted.number,
+            "published_at": closeout.created_at.isoformat(),
+            "document_sha256": closeout.document_sha256,
+            "document": closeout.document,
         }
 
 
@@ -304,6 +319,24 @@ DATASETS: tuple[Dataset, ...] = (
             Field("tags", "Topics of the clause (a list; space-separated in CSV)."),
         ),
         rows=_clause_rows,
+    ),
+    Dataset(
+        name="closeouts",
+        title="Close-outs",
+        description=(
+            'The "you said, we did" report published with each final version: per clause, what the public said '
+            "and what the organization did with it. Its hash is in the record's closeout.published entry."
+        ),
+        fields=(
+            _ORG,
+            _GUIDELINE,
+            Field("version", "The number of the final version the report was published with."),
+            Field("consulted", "The number of the version that was consulted."),
+            Field("published_at", "When it was published (ISO 8601, UTC)."),
+            Field("document_sha256", "SHA-256 of the document's canonical JSON (keys sorted, no spaces, UTF-8)."),
+            Field("document", "The report, as a JSON object (in CSV, as canonical JSON text); see /api/docs/."),
+        ),
+        rows=_closeout_rows,
     ),
     Dataset(
         name="record",

@@ -11,6 +11,7 @@ from accounts.models import Organization
 from core.periods import PERIOD_HELP, month_label
 from transparency import selectors
 from transparency.forms import PeriodForm
+from transparency.outcomes import outcomes_for
 
 
 def _share(help_text: str = "From 0 to 1; null when there is nothing to divide by.") -> serializers.FloatField:
@@ -82,6 +83,18 @@ class BreakdownOutput(serializers.Serializer):
     rows = BreakdownRowOutput(many=True)
 
 
+class OutcomesOutput(serializers.Serializer):
+    organization = serializers.CharField()
+    name = serializers.CharField()
+    suggestions_decided = serializers.IntegerField(help_text="Suggested wording decided in the period.")
+    suggestions_accepted = serializers.IntegerField(help_text="Of those, accepted as written or with changes.")
+    accepted_share = _share("Accepted (as written or with changes), of decided.")
+    final_versions = serializers.IntegerField(help_text="Final versions published after a consultation in the period.")
+    median_days_from_close_to_final = serializers.IntegerField(
+        allow_null=True, help_text="From the close of the comment period to the final version's publication."
+    )
+
+
 class StatisticsOutput(serializers.Serializer):
     subject = serializers.CharField()
     title = serializers.CharField()
@@ -89,9 +102,13 @@ class StatisticsOutput(serializers.Serializer):
     figures = FiguresOutput()
     months = MonthOutput(many=True)
     breakdowns = BreakdownOutput(many=True)
+    consultation_outcomes = OutcomesOutput(
+        many=True, allow_null=True, help_text="Per organization; on the overall and organization figures only."
+    )
 
 
 def _output(stats: selectors.Statistics, first, last) -> dict:
+    outcomes = outcomes_for(stats.subject.dimension, stats.subject.key, first, last)
     return {
         "subject": f"{stats.subject.dimension}:{stats.subject.key}".rstrip(":"),
         "title": stats.subject.title,
@@ -105,6 +122,7 @@ def _output(stats: selectors.Statistics, first, last) -> dict:
             }
             for breakdown, rows in stats.breakdowns
         ],
+        "consultation_outcomes": None if outcomes is None else [row.as_dict() for row in outcomes],
     }
 
 

@@ -8,12 +8,17 @@ from core.periods import quarter_months
 from core.streaming import csv_response
 from transparency import report, selectors
 from transparency.forms import PeriodForm
+from transparency.outcomes import outcomes_for
 
 
 def _page(request, subject: selectors.Subject):
     form = PeriodForm(request.GET or None)
     first, last = form.months()
-    context = {"form": form, "stats": selectors.statistics(subject, first=first, last=last)}
+    context = {
+        "form": form,
+        "stats": selectors.statistics(subject, first=first, last=last),
+        "outcomes": outcomes_for(subject.dimension, subject.key, first, last),
+    }
     return render(request, "transparency/statistics.html", context, status=400 if form.errors else 200)
 
 

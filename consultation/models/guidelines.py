@@ -1,6 +1,6 @@
 import re
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,7 +21,7 @@ from consultation.models.limits import (
 from core.status import StatusTag
 
 if TYPE_CHECKING:
-    from consultation.models.suggestions import Suggestion
+    pass
 
 CLAUSE_KEY_PATTERN = re.compile(r"^[A-Z][A-Z0-9]{0,9}-\d+(\.\d+)*$")
 
@@ -185,9 +185,7 @@ class Clause(models.Model):
     answered_count = models.PositiveIntegerField(default=0, editable=False)
     endorsement_count = models.PositiveIntegerField(default=0, editable=False)
     # The accepted suggestions whose wording a draft clause was started from, so the diff can attribute the change.
-    from_suggestions: "models.ManyToManyField[Suggestion, Any]" = models.ManyToManyField(
-        "Suggestion", blank=True, related_name="applied_in"
-    )
+    from_suggestions = models.ManyToManyField("consultation.Suggestion", blank=True, related_name="applied_in")
 
     class Meta:
         ordering = ["version", "position", "pk"]

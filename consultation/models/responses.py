@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -8,7 +8,7 @@ from consultation.models.guidelines import GuidelineVersion
 from consultation.models.limits import KEY_LENGTH, LONG_TEXT_LENGTH
 
 if TYPE_CHECKING:
-    from consultation.models.suggestions import Suggestion
+    pass
 
 
 class Response(models.Model):
@@ -48,9 +48,7 @@ class ClauseChange(models.Model):
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
     statement = models.TextField(max_length=LONG_TEXT_LENGTH, blank=True)
     comments = models.ManyToManyField(Comment, blank=True, related_name="led_to")
-    suggestions: "models.ManyToManyField[Suggestion, Any]" = models.ManyToManyField(
-        "Suggestion", blank=True, related_name="led_to"
-    )
+    suggestions = models.ManyToManyField("consultation.Suggestion", blank=True, related_name="led_to")
     # Set when the clause was flagged for clause pressure as the version was published: its appeals overturned and
     # decided then, so the public sees what the statement answers even after more decisions come in.
     pressure_overturned = models.PositiveIntegerField(null=True, blank=True)

@@ -16,7 +16,9 @@ from consultation.models import (
 )
 from consultation.pressure import clause_pressure
 from consultation.selectors import clause_kinds
+from consultation.services.closeout import closeout_refusals, publish_closeout
 from consultation.services.common import clean_text, count_thread, frozen_text, locked_draft, require_publisher
+from consultation.services.suggestions import link_suggestions
 from core.markdown import render_markdown
 from core.queue import enqueue
 from ledger.kinds import EntryKind
@@ -108,7 +110,9 @@ def respond_to_cluster(*, cluster: CommentCluster, disposition: str, text: str, 
 def publish_final_version(
     *, version: GuidelineVersion, summary_of_changes: str, statements: dict[str, dict] | None = None, by: User
 ) -> GuidelineVersion:
-    """Publish a draft as the final version that follows a consultation.
+    """Publish a draft as the final version that follows a consultation, with its close-out.
+
+    Refused until everything the close-out must answer is answered (consultation.services.closeout).
 
     `statements` maps a clause key to {"text": why it changed, "comments": [ids of comments that led to it]}.
     The previous final version, if any, becomes superseded.
@@ -122,6 +126,9 @@ def publish_final_version(
         raise ValidationError("A final version needs at least one clause.")
     consultation = version.based_on
     assert consultation is not None  # noqa: S101  final_refusal refuses a draft that follows no consultation
+    unanswered = closeout_refusals(consultation)
+    if unanswered:
+        raise ValidationError(unanswered)
     summary = clean_text(
         summary_of_changes, field="summary_of_changes", label="The summary", max_length=LONG_TEXT_LENGTH
     )
@@ -150,6 +157,7 @@ def publish_final_version(
             pressure_decided=flagged.get("decided"),
         )
         change.comments.set([int(pk) for pk in statements.get(key, {}).get("comments") or []])
+    link_suggestions(version)
     for previous in version.guideline.versions.filter(status=GuidelineVersion.FINAL):
         previous.status = GuidelineVersion.SUPERSEDED
         previous.save(update_fields=["status"])
@@ -169,6 +177,7 @@ def publish_final_version(
             "clauses": frozen_text(version),
         },
     )
+    publish_closeout(version=version)
     enqueue("consultation.tasks.notify_final_published", version.pk)
     return version
 

@@ -17,6 +17,9 @@ def test_the_demo_has_a_final_an_open_and_a_scheduled_consultation(settings, cli
     medical = GuidelineVersion.objects.get(guideline__slug="medical-advice", status=GuidelineVersion.FINAL)
     assert medical.clause_changes.filter(kind="changed").count() == 2
     assert Response.objects.filter(comment__version__guideline__slug="medical-advice").count() == 3
+    closeout = medical.closeout
+    assert closeout.document["totals"]["comments"] == 3 and closeout.document["clauses"][0]["summary"]
+    assert "You said, we did" in client.get(closeout.get_absolute_url()).text
     open_period = CommentPeriod.objects.open().get()
     assert open_period.version.guideline.slug == "cybersecurity"
     assert Comment.objects.filter(version=open_period.version, status=Comment.HIDDEN).count() == 1
