@@ -25,7 +25,7 @@ def closeout_refusals(consulted: GuidelineVersion) -> list[str]:
     CLOSEOUT_ENDORSEMENT_MIN endorsements answered."""
     base = consulted.get_absolute_url()
     return [
-        *_undecided_suggestions(consulted),
+        *_undecided_suggestions(consulted, base),
         *_unanswered_clusters(consulted, base),
         *_unanswered_endorsed(consulted, base),
     ]
@@ -37,7 +37,7 @@ def _named(lines: list[str], more: int, noun: str) -> list[str]:
     return lines
 
 
-def _undecided_suggestions(consulted: GuidelineVersion) -> list[str]:
+def _undecided_suggestions(consulted: GuidelineVersion, base: str) -> list[str]:
     rows = (
         Suggestion.objects.filter(version=consulted)
         .undecided()
@@ -49,9 +49,10 @@ def _undecided_suggestions(consulted: GuidelineVersion) -> list[str]:
         by_clause.setdefault(key, []).append(pk)
     lines = []
     for key, ids in by_clause.items():
-        named = ", ".join(str(pk) for pk in ids[:NAMED]) + (f" and {len(ids) - NAMED} more" if len(ids) > NAMED else "")
+        named = ", ".join(f"suggestion {pk} ({base}suggestions/{pk}/)" for pk in ids[:NAMED])
+        more = f" and {len(ids) - NAMED} more" if len(ids) > NAMED else ""
         noun = "suggestion is" if len(ids) == 1 else "suggestions are"
-        lines.append(f"{key}: {len(ids)} {noun} not decided yet (suggestion {named}).")
+        lines.append(f"{key}: {len(ids)} {noun} not decided yet: {named}{more}.")
     return lines
 
 

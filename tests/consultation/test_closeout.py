@@ -48,7 +48,10 @@ def test_an_undecided_suggestion_holds_the_final_version_back(closed, draft, pub
     clause = closed.clauses.get(key="R-1.1")
     first, second = SuggestionFactory(clause=clause), SuggestionFactory(clause=clause)
     SuggestionDecisionFactory(suggestion=first)
-    assert refused(draft, publisher) == [f"R-1.1: 1 suggestion is not decided yet (suggestion {second.pk})."]
+    assert refused(draft, publisher) == [
+        f"R-1.1: 1 suggestion is not decided yet: suggestion {second.pk} "
+        f"(/guidelines/acme/medical/v1/suggestions/{second.pk}/)."
+    ]
     SuggestionDecisionFactory(suggestion=second, outcome="declined", reason="Too broad.")
     publish(draft, publisher)
     assert CloseOut.objects.get().version == draft
@@ -82,7 +85,10 @@ def test_a_comment_with_25_endorsements_must_be_answered(closed, draft, publishe
 
 def test_the_refusal_is_shown_in_the_publish_form_and_the_api(client, closed, draft, publisher):
     suggestion = SuggestionFactory(clause=closed.clauses.get(key="R-1.1"))
-    missing = f"R-1.1: 1 suggestion is not decided yet (suggestion {suggestion.pk})."
+    missing = (
+        f"R-1.1: 1 suggestion is not decided yet: suggestion {suggestion.pk} "
+        f"(/guidelines/acme/medical/v1/suggestions/{suggestion.pk}/)."
+    )
     client.force_login(publisher)
     assert missing in client.get("/publish/acme/medical/v2/final/").text
     response = client.post("/publish/acme/medical/v2/final/", {"summary_of_changes": "Final.", "confirm": "1"})

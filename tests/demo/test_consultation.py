@@ -38,6 +38,15 @@ def test_the_demo_has_a_closed_consultation_whose_publisher_can_answer_and_publi
     client.login(email="publisher@demo.whodecides.test", password="demo-pass-2026")
     assert "Answer comment" in client.get("/publish/acme-ai/data-protection/v1/responses/").text
     answers = {"summary_of_changes": "Examples added."}
+    waiting = list(closed.suggestions.undecided())
+    assert waiting, "the demo's closed consultation has suggestions waiting for the publisher"
+    refused = client.get("/publish/acme-ai/data-protection/v2/final/").text
+    assert f"suggestion {waiting[0].pk} ({waiting[0].get_absolute_url()})" in refused
+    for suggestion in waiting:
+        decided = client.post(
+            f"{suggestion.get_absolute_url()}decision/", {"outcome": "declined", "reason": "Too broad."}
+        )
+        assert decided.status_code == 302
     assert "Check" in client.post("/publish/acme-ai/data-protection/v2/final/", answers).text
     response = client.post("/publish/acme-ai/data-protection/v2/final/", {**answers, "confirm": "1"})
     assert response.status_code == 302
