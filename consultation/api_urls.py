@@ -1,7 +1,7 @@
 from django.urls import path
 
 from consultation import exports
-from consultation.api import comments, guidelines, publishing
+from consultation.api import comments, guidelines, opinions, publishing
 
 guideline = "guidelines/<slug:org>/<slug:slug>/"
 version = f"{guideline}versions/<int:number>/"
@@ -21,4 +21,15 @@ urlpatterns = [
     path(f"{version}period/", publishing.PeriodSchedule.as_view(), name="api-period"),
     path(f"{version}period/extensions/", publishing.PeriodExtend.as_view(), name="api-period-extensions"),
     path(f"{version}final/", publishing.PublishFinal.as_view(), name="api-final"),
+    path(f"{version}statements/", opinions.StatementList.as_view(), name="api-statements"),
+    path(f"{version}statements/<int:pk>/vote/", opinions.StatementVote.as_view(), name="api-statement-vote"),
+    path(f"{version}opinion-groups/", opinions.OpinionGroupsDetail.as_view(), name="api-opinion-groups"),
+    path(
+        f"{version}opinion-groups/participants/",
+        opinions.GroupParticipants.as_view(),
+        name="api-opinion-groups-participants",
+    ),
+    path(
+        f"{version}opinion-groups/recompute/", opinions.OpinionGroupsRecompute.as_view(), name="api-opinion-recompute"
+    ),
 ]

@@ -25,6 +25,7 @@ from consultation.selectors.guidelines import (
     visible_guideline,
     visible_version,
 )
+from consultation.selectors.opinions import participant_of, pending_statements, statement_to_vote_on
 from consultation.selectors.threads import (
     ANSWERED,
     COMMENTS_PER_PAGE,
@@ -44,6 +45,9 @@ from consultation.selectors.threads import (
 )
 
 __all__ = [
+    "participant_of",
+    "pending_statements",
+    "statement_to_vote_on",
     "ANSWERED",
     "Burst",
     "COMMENTS_PER_PAGE",
