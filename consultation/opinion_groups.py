@@ -180,7 +180,8 @@ def _cluster(points: np.ndarray) -> tuple[np.ndarray, float]:
     """The labels of the best k by silhouette, numbered by group size (largest first), then from left to right."""
     best: tuple[float, np.ndarray] | None = None
     sample = min(len(points), SILHOUETTE_SAMPLE)
-    for k in range(K_MIN, min(K_MAX, len(points) - 1) + 1):
+    places = len(np.unique(points.round(9), axis=0))  # k-means finds no more groups than there are distinct points
+    for k in range(K_MIN, min(K_MAX, len(points) - 1, places) + 1):
         labels = KMeans(n_clusters=k, n_init=KMEANS_RUNS, random_state=RANDOM_STATE).fit_predict(points)
         if len(np.unique(labels)) < 2:
             continue  # every point in one place: nothing to separate
@@ -222,7 +223,8 @@ def _two_proportions_z(s1: np.ndarray, n1: np.ndarray, s2: np.ndarray, n2: np.nd
     """Pol.is's test that the group's proportion is above the rest's, with one pseudo-count each."""
     p1, p2 = (s1 + 1) / (n1 + 1), (s2 + 1) / (n2 + 1)
     pooled = (s1 + s2 + 1) / (n1 + n2 + 1)
-    return (p1 - p2) / np.sqrt(pooled * (1 - pooled) * (1 / (n1 + 1) + 1 / (n2 + 1)))
+    spread = np.sqrt(pooled * (1 - pooled) * (1 / (n1 + 1) + 1 / (n2 + 1)))
+    return np.divide(p1 - p2, spread, out=np.zeros_like(spread), where=spread > 0)
 
 
 def _representative(agree, disagree, seen, ids) -> list[list[dict]]:

@@ -15,6 +15,7 @@ from consultation.exports import comment_row
 from consultation.models import Clause, Comment, GuidelineVersion
 from ledger.kinds import EntryKind
 from ledger.models import Entry
+from opendata import opinions
 
 # Rows read per database round trip: large enough to be quick, small enough that memory stays flat.
 CHUNK = 2000
@@ -293,6 +294,73 @@ DATASETS: tuple[Dataset, ...] = (
             Field("tags", "Topics of the clause (a list; space-separated in CSV)."),
         ),
         rows=_clause_rows,
+    ),
+    Dataset(
+        name="statements",
+        title="Statements",
+        description="The statements shown for voting in each consultation (opinion groups, the Pol.is method).",
+        fields=(
+            _ORG,
+            _GUIDELINE,
+            _VERSION,
+            Field("id", "The statement's number, as in the votes file."),
+            Field("clause", "The key of the clause it names, or empty."),
+            Field("text", "The statement (at most 280 characters)."),
+            Field("seeded", "true when the organization wrote it; false for a citizen's, shown by a moderator."),
+            Field("agree", "How many voted agree."),
+            Field("disagree", "How many voted disagree."),
+            Field("pass", "How many voted pass."),
+            Field("created_at", "When it was submitted (ISO 8601, UTC)."),
+        ),
+        rows=opinions.statement_rows,
+    ),
+    Dataset(
+        name="votes",
+        title="Votes on statements",
+        description=(
+            "Every vote on a statement, under the voter's pseudonym in that consultation (never their name): "
+            "enough to compute the opinion groups again, as docs/explanations/opinion-groups.md describes."
+        ),
+        fields=(
+            _ORG,
+            _GUIDELINE,
+            _VERSION,
+            Field("statement", "The statement's number (see the statements file)."),
+            Field("participant", "The voter's pseudonym in this consultation: random, the same for all their votes."),
+            Field("vote", "agree, disagree or pass (their latest; a vote can be changed while the period is open)."),
+        ),
+        rows=opinions.vote_rows,
+    ),
+    Dataset(
+        name="opinion-groups",
+        title="Opinion groups",
+        description="Each consultation's published (newest) computation of its opinion groups.",
+        fields=(
+            _ORG,
+            _GUIDELINE,
+            _VERSION,
+            Field("computed_at", "When they were computed (ISO 8601, UTC); votes cast after are not in them."),
+            Field("votes_seen", "How many votes the computation read."),
+            Field("participants", "How many people had voted."),
+            Field("clustered", "How many voted enough (7 statements) to be placed in a group."),
+            Field("result", "The groups, consensus and divisive statements and the method's parameters (JSON)."),
+        ),
+        rows=opinions.group_rows,
+    ),
+    Dataset(
+        name="group-memberships",
+        title="Opinion group memberships",
+        description="The group of every clustered participant in each published computation, and their point.",
+        fields=(
+            _ORG,
+            _GUIDELINE,
+            _VERSION,
+            Field("participant", "The participant's pseudonym, as in the votes file."),
+            Field("group", "The group's number, from 0 (the largest group first)."),
+            Field("x", "The participant's first projected coordinate."),
+            Field("y", "The second."),
+        ),
+        rows=opinions.membership_rows,
     ),
     Dataset(
         name="record",
