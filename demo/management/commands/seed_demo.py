@@ -12,6 +12,7 @@ from accounts.services import create_account, create_organization
 from demo.appeals import APPELLANTS, REVIEWERS, create_demo_appeals
 from demo.audits import create_demo_audit
 from demo.consultation import create_demo_campaign, create_demo_consultations
+from demo.opinions import create_demo_opinions
 from demo.recommendations import create_demo_recommendations
 from demo.transparency import create_demo_statistics
 from ledger.checkpoints import publish_checkpoint
@@ -86,6 +87,7 @@ class Command(BaseCommand):
                     create_account(password=DEMO_PASSWORD, organization=organization, **account)
             create_demo_consultations(organization=organization)
             create_demo_campaign(organization=organization)
+            create_demo_opinions(organization=organization)
             create_demo_appeals(organization=organization, password=DEMO_PASSWORD)
             create_demo_audit(organization=organization)
             create_demo_recommendations(organization=organization)
