@@ -7,6 +7,7 @@ WIDTH, HEIGHT, MARGIN = 600, 360, 24
 # Drawing more points than this adds nothing one can see; every n-th participant keeps each group's shape.
 MOST_POINTS = 1500
 LETTERS = "ABCDEFGHIJ"
+LABEL_OFFSET = 16
 
 
 @dataclass(frozen=True)
@@ -49,5 +50,7 @@ def chart(points: list[tuple[int, float, float]]) -> tuple[list[Point], list[Lab
     for group in sorted({group for group, _, _ in points}):
         mine = [(x, y) for g, x, y in points if g == group]
         centre = place(sum(x for x, _ in mine) / len(mine), sum(y for _, y in mine) / len(mine))
-        labels.append(Label(*centre, group=group, letter=group_letter(group)))
+        # Above the group's middle, so that the letter never hides the dots it names.
+        x, y = centre
+        labels.append(Label(x, max(LABEL_OFFSET, y - LABEL_OFFSET), group=group, letter=group_letter(group)))
     return drawn, labels

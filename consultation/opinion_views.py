@@ -120,7 +120,7 @@ def statement_queue(request):
     page = Paginator(selectors.pending_statements(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     statements = list(page.object_list)
     for statement in statements:
-        statement.conflict = moderation_conflict(
+        statement.conflict = moderation_conflict(  # type: ignore[attr-defined]  # shown next to its buttons
             request.user, organization=statement.version.guideline.organization, author_id=statement.author_id
         )
     return render(request, "consultation/moderation/statements.html", {"page": page, "statements": statements})

@@ -32,7 +32,7 @@ SEEDED = [
     ("R-4.1", "Proof-of-concept code for teaching belongs in the assistant's answers.", (1, -1, 1)),
     (None, "Refusals on security topics are too frequent today.", (1, -1, -1)),
 ]
-CITIZENS = [
+CITIZENS: list[tuple[str | None, str, tuple[int, int, int] | None, opinions.Moderation | None]] = [
     ("R-4.2", "Every refused exploit request should be counted in public statistics.", (-1, -1, 1), "show"),
     (None, "Vendors should be told before the assistant explains a new vulnerability.", (-1, 1, 1), "show"),
     ("R-4.1", "Ransomware questions deserve a link to incident-response help.", None, None),
@@ -54,12 +54,12 @@ def create_demo_opinions(*, organization: Organization) -> None:
             clause = version.clauses.filter(key=key).first() if key else None
             statement = opinions.submit_statement(version=version, text=text, clause=clause, by=publisher)
             stances.append((statement, stance))
-        for key, text, stance, action in CITIZENS:
+        for key, text, expected, action in CITIZENS:
             clause = version.clauses.filter(key=key).first() if key else None
             statement = opinions.submit_statement(version=version, text=text, clause=clause, by=citizen)
-            if action:
+            if action and expected:
                 statement = opinions.moderate_statement(statement=statement, action=action, by=moderator)
-                stances.append((statement, stance))
+                stances.append((statement, expected))
         _vote(stances)
         # Here rather than in the queued task: the seed's own transaction holds back on-commit hooks.
         grouping.publish_opinion_groups(version=version)

@@ -10,7 +10,15 @@ from rest_framework.views import APIView
 
 from consultation import selectors
 from consultation.api.guidelines import clause_or_error, lookup_version
-from consultation.models import KEY_LENGTH, LONG_TEXT_LENGTH, GroupMembership, GuidelineVersion, Statement, Vote
+from consultation.models import (
+    KEY_LENGTH,
+    LONG_TEXT_LENGTH,
+    GroupMembership,
+    GuidelineVersion,
+    OpinionGroups,
+    Statement,
+    Vote,
+)
 from consultation.services import grouping
 from consultation.services import opinions as service
 from core.api import CursorPagination, KnownParameters
@@ -130,7 +138,7 @@ class StatementVote(APIView):
         return Response(VoteOutput(cast).data)
 
 
-def _published(request, org: str, slug: str, number: int) -> tuple[GuidelineVersion, object]:
+def _published(request, org: str, slug: str, number: int) -> tuple[GuidelineVersion, OpinionGroups]:
     version = lookup_version(request, org, slug, number)
     published = grouping.published_groups(version)
     if published is None:

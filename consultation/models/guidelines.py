@@ -181,7 +181,7 @@ class Clause(models.Model):
     answered_count = models.PositiveIntegerField(default=0, editable=False)
     endorsement_count = models.PositiveIntegerField(default=0, editable=False)
     # The accepted suggestions whose wording a draft clause was started from, so the diff can attribute the change.
-    from_suggestions = models.ManyToManyField("Suggestion", blank=True, related_name="applied_in")
+    from_suggestions = models.ManyToManyField("Suggestion", blank=True, related_name="applied_in")  # type: ignore[var-annotated]
 
     class Meta:
         ordering = ["version", "position", "pk"]

@@ -43,7 +43,7 @@ class ClauseChange(models.Model):
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
     statement = models.TextField(max_length=LONG_TEXT_LENGTH, blank=True)
     comments = models.ManyToManyField(Comment, blank=True, related_name="led_to")
-    suggestions = models.ManyToManyField("Suggestion", blank=True, related_name="led_to")
+    suggestions = models.ManyToManyField("Suggestion", blank=True, related_name="led_to")  # type: ignore[var-annotated]
     # Set when the clause was flagged for clause pressure as the version was published: its appeals overturned and
     # decided then, so the public sees what the statement answers even after more decisions come in.
     pressure_overturned = models.PositiveIntegerField(null=True, blank=True)
