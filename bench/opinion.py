@@ -74,6 +74,7 @@ def end_to_end(keys, rows, cols, values, statements: int) -> None:
     django.setup()
     from django.db import transaction
 
+    from accounts.models import User
     from consultation.models import Participant, Statement, Vote
     from consultation.services.grouping import publish_opinion_groups
     from tests.consultation.factories import CommentPeriodFactory
@@ -88,21 +89,24 @@ def end_to_end(keys, rows, cols, values, statements: int) -> None:
             made = Statement.objects.bulk_create(
                 [Statement(version=version, author=author, text=f"S{n}", status="shown") for n in range(statements)]
             )
-            users = [UserFactory.build(email=f"bench{n}@example.org") for n in range(len(keys))]
-            for user in users:
-                user.password = "!"  # noqa: S105  no hashing: nobody signs in
-            users = type(users[0]).objects.bulk_create(users, batch_size=2000)
+            # Unusable passwords ("!"), no hashing: nobody signs in.
+            users = User.objects.bulk_create(
+                [User(email=f"bench{n}@example.org", display_name=f"B{n}", password="!") for n in range(len(keys))],
+                batch_size=2000,
+            )
             people = Participant.objects.bulk_create(
                 [Participant(version=version, user=u, pseudonym=k) for u, k in zip(users, keys, strict=True)],
                 batch_size=2000,
             )
-            Vote.objects.bulk_create(
-                (
-                    Vote(participant=people[r], statement=made[c], vote=str(WORDS[v + 1]))
-                    for r, c, v in zip(rows.tolist(), cols.tolist(), values.tolist(), strict=True)
-                ),
-                batch_size=5000,
-            )
+            triples = list(zip(rows.tolist(), cols.tolist(), values.tolist(), strict=True))
+            for start in range(0, len(triples), 20_000):  # a slice at a time: a million Vote objects at once is 1 GB
+                Vote.objects.bulk_create(
+                    [
+                        Vote(participant=people[r], statement=made[c], vote=str(WORDS[v + 1]))
+                        for r, c, v in triples[start : start + 20_000]
+                    ],
+                    batch_size=5000,
+                )
             started = time.perf_counter()
             computation = publish_opinion_groups(version=version)
             seconds = time.perf_counter() - started

@@ -8,7 +8,7 @@ from django.urls import URLResolver, get_resolver
 
 from appeals.models import Appeal, Assignment, Attachment, Decision, Recommendation
 from audits.models import Audit, AuditReport
-from consultation.models import Comment
+from consultation.models import Comment, Statement
 from ledger.models import Entry
 
 
@@ -45,6 +45,7 @@ def demo_path_values() -> dict:
         "recommendations": Recommendation.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
         "clusters": comment.cluster_id,
         "bursts": comment.cluster_id,
+        "statements": Statement.objects.order_by("pk").first().pk,
     }
     size = Entry.objects.count()
     ints = {
@@ -72,4 +73,5 @@ def demo_path_values() -> dict:
 
 def _kind_of(route: str) -> str:
     kinds = ["audits", "attachments", "comments", "decisions", "reviewing", "recommendations", "clusters", "bursts"]
+    kinds.append("statements")
     return next(kind for kind in kinds if kind in route)
