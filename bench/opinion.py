@@ -72,6 +72,7 @@ def end_to_end(keys, rows, cols, values, statements: int) -> None:
     import django
 
     django.setup()
+    from django.contrib.auth.hashers import make_password
     from django.db import transaction
 
     from accounts.models import User
@@ -89,9 +90,10 @@ def end_to_end(keys, rows, cols, values, statements: int) -> None:
             made = Statement.objects.bulk_create(
                 [Statement(version=version, author=author, text=f"S{n}", status="shown") for n in range(statements)]
             )
-            # Unusable passwords ("!"), no hashing: nobody signs in.
+            # Unusable passwords, no hashing: nobody signs in.
+            unusable = make_password(None)
             users = User.objects.bulk_create(
-                [User(email=f"bench{n}@example.org", display_name=f"B{n}", password="!") for n in range(len(keys))],
+                [User(email=f"b{n}@example.org", display_name=f"B{n}", password=unusable) for n in range(len(keys))],
                 batch_size=2000,
             )
             people = Participant.objects.bulk_create(
