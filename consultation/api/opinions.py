@@ -28,7 +28,7 @@ class OldestFirst(CursorPagination):
     ordering = "pk"
 
 
-class StatementInput(serializers.Serializer):
+class NewStatementInput(serializers.Serializer):
     # The service says how long a statement may be (280 characters, once stripped); this only stops an enormous one.
     text = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=LONG_TEXT_LENGTH)
     clause = serializers.CharField(max_length=KEY_LENGTH, required=False, allow_blank=True, allow_null=True)
@@ -112,9 +112,9 @@ class StatementList(KnownParameters, generics.ListAPIView):
         version = lookup_version(self.request, self.kwargs["org"], self.kwargs["slug"], self.kwargs["number"])
         return version.statements.filter(status=Statement.SHOWN).select_related("clause")
 
-    @extend_schema(request=StatementInput, responses={201: StatementOutput})
+    @extend_schema(request=NewStatementInput, responses={201: StatementOutput})
     def post(self, request, org: str, slug: str, number: int):
-        data = StatementInput(data=request.data)
+        data = NewStatementInput(data=request.data)
         data.is_valid(raise_exception=True)
         version = lookup_version(request, org, slug, number)
         clause = clause_or_error(version, data.validated_data.get("clause"))

@@ -23,11 +23,15 @@ def statements(version, publisher):
     return [submit_statement(version=version, text=f"Statement number {n}.", by=publisher) for n in range(8)]
 
 
-def test_the_page_draws_the_groups_with_a_table_and_the_consensus(client, version, statements):
-    for person in range(20):
+def two_camps(statements, people: int = 20) -> None:
+    for person in range(people):
         voter = UserFactory()
         for n, statement in enumerate(statements):
             cast_vote(statement=statement, vote="agree" if n < 2 or n % 2 == person % 2 else "disagree", by=voter)
+
+
+def test_the_page_draws_the_groups_with_a_table_and_the_consensus(client, version, statements):
+    two_camps(statements)
     publish_opinion_groups(version=version)
     page = client.get(PAGE).content.decode()
     assert '<svg viewBox="0 0 600 360" role="img"' in page and page.count("<circle") == 20
@@ -35,8 +39,16 @@ def test_the_page_draws_the_groups_with_a_table_and_the_consensus(client, versio
     assert "Consensus: what every group agrees with" in page and "Statement number 0." in page
 
 
-def test_before_any_computation_the_page_says_so(client, statements):
-    assert "No groups yet" in client.get(PAGE).content.decode()
+def test_the_cached_page_is_renewed_when_the_groups_are_computed(
+    client, version, statements, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    two_camps(statements, people=10)
+    client.get(PAGE)
+    with django_assert_num_queries(0):
+        assert "No groups yet" in client.get(PAGE).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_opinion_groups(version=version)
+    assert "Group B" in client.get(PAGE).content.decode()
 
 
 def test_a_visitor_is_asked_to_sign_in_to_vote(client, statements):
