@@ -98,7 +98,8 @@ def moderate_statement(*, statement: Statement, action: Moderation, reason: str 
             reason, field="reason", label="The reason", max_length=REJECTION_REASON_LENGTH
         )
         statement.status = Statement.REJECTED
-        append(kind=EntryKind.STATEMENT_REJECTED, subject=statement.subject, payload={"reason": reason})
+        payload = {"reason": statement.rejection_reason}
+        append(kind=EntryKind.STATEMENT_REJECTED, subject=statement.subject, payload=payload)
     statement.save(update_fields=["status", "moderated_by", "moderated_at", "rejection_reason"])
     return statement
 
