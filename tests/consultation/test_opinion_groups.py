@@ -128,3 +128,22 @@ def test_a_computation_stands_until_a_vote_changes(voted, publisher, citizen):
     cast_vote(statement=voted.statements.first(), vote="pass", by=citizen)
     compute_opinion_groups(voted.pk)
     assert OpinionGroups.objects.count() == first + 1
+
+
+def test_votes_ask_for_a_computation_at_most_once_per_window(monkeypatch, version):
+    from consultation.services import opinions
+
+    queued = []
+    monkeypatch.setattr(opinions, "enqueue", lambda name, *args: queued.append((name, args)))
+    for _ in range(3):
+        opinions.request_recompute(version.pk)
+    assert queued == [("consultation.tasks.compute_opinion_groups", (version.pk,))]
+
+
+def test_the_sweep_computes_only_consultations_with_new_votes(voted, citizen):
+    from consultation.tasks import recompute_stale_opinion_groups
+
+    assert recompute_stale_opinion_groups() == 0
+    cast_vote(statement=voted.statements.first(), vote="pass", by=citizen)
+    assert recompute_stale_opinion_groups() == 1
+    assert OpinionGroups.objects.latest("computed_at").votes_seen == 193
