@@ -49,6 +49,7 @@ def _context(request, version: GuidelineVersion, **extra) -> dict:
         "statements": list(
             version.statements.filter(status=Statement.SHOWN).select_related("clause").order_by("pk")[:STATEMENTS_SHOWN]
         ),
+        "rejected": list(version.statements.filter(status=Statement.REJECTED).order_by("pk")[:STATEMENTS_SHOWN]),
         "clauses": list(version.clauses.all()),
         "statement_form": StatementForm(version=version),
         **extra,

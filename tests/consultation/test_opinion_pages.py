@@ -5,7 +5,7 @@ import pytest
 
 from consultation.models import Statement, Vote
 from consultation.services.grouping import publish_opinion_groups
-from consultation.services.opinions import cast_vote, submit_statement
+from consultation.services.opinions import cast_vote, moderate_statement, submit_statement
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +104,14 @@ def test_the_moderation_queue_is_for_moderators_only(client, citizen, moderator,
     assert Statement.objects.get().status == Statement.PENDING, "a rejection needs a reason"
     client.post(f"/moderation/statements/{pending.pk}/", {"action": "show"})
     assert Statement.objects.get().status == Statement.SHOWN
+
+
+def test_a_rejected_statement_shows_its_reason_but_not_its_text(client, citizen, moderator, version):
+    rejected = submit_statement(version=version, text="Something abusive.", by=citizen)
+    moderate_statement(statement=rejected, action="reject", reason="Abusive.", by=moderator)
+    page = client.get(PAGE).content.decode()
+    assert f"Statement {rejected.pk}, rejected" in page and "Abusive." in page
+    assert "Something abusive." not in page
 
 
 def test_the_version_page_links_to_where_people_stand(client, version):
