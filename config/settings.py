@@ -497,3 +497,17 @@ BURST_NEW_SHARE = float(env("BURST_NEW_SHARE", "0.5"))
 BURST_LOOKBACK_DAYS = env_int("BURST_LOOKBACK_DAYS", 7)
 BURSTS_SHOWN = env_int("BURSTS_SHOWN", 20)
 BURST_ACCOUNTS_SHOWN = env_int("BURST_ACCOUNTS_SHOWN", 50)
+# Opinion groups (consultation/services/opinions.py, docs/explanations/opinion-groups.md): votes and statements per
+# account per window (never per address: a whole office may vote from one), and the debounce of recomputations: a
+# vote asks for one at most every OPINION_GROUPS_DEBOUNCE_SECONDS, and the sweep recomputes what changed since.
+OPINION_VOTE_LIMIT = env_int("OPINION_VOTE_LIMIT", 120)
+OPINION_VOTE_WINDOW_SECONDS = env_int("OPINION_VOTE_WINDOW_SECONDS", 60)
+OPINION_STATEMENT_LIMIT = env_int("OPINION_STATEMENT_LIMIT", 10)
+OPINION_STATEMENT_WINDOW_SECONDS = env_int("OPINION_STATEMENT_WINDOW_SECONDS", 3600)
+OPINION_GROUPS_DEBOUNCE_SECONDS = env_int("OPINION_GROUPS_DEBOUNCE_SECONDS", 60)
+OPINION_GROUPS_SWEEP_EVERY_SECONDS = env_int("OPINION_GROUPS_SWEEP_EVERY_SECONDS", 300)
+CELERY_BEAT_SCHEDULE["recompute-stale-opinion-groups"] = {
+    "task": "consultation.tasks.recompute_stale_opinion_groups",
+    "schedule": OPINION_GROUPS_SWEEP_EVERY_SECONDS,
+    "options": {"expires": OPINION_GROUPS_SWEEP_EVERY_SECONDS},
+}

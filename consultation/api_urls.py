@@ -1,7 +1,7 @@
 from django.urls import path
 
 from consultation import exports
-from consultation.api import comments, guidelines, outcomes, publishing, suggestions
+from consultation.api import comments, guidelines, opinions, outcomes, publishing, suggestions
 
 guideline = "guidelines/<slug:org>/<slug:slug>/"
 version = f"{guideline}versions/<int:number>/"
@@ -31,4 +31,15 @@ urlpatterns = [
         name="api-suggestion-decision",
     ),
     path(f"{version}outcome/", outcomes.VersionOutcome.as_view(), name="api-version-outcome"),
+    path(f"{version}statements/", opinions.StatementList.as_view(), name="api-statements"),
+    path(f"{version}statements/<int:pk>/vote/", opinions.StatementVote.as_view(), name="api-statement-vote"),
+    path(f"{version}opinion-groups/", opinions.OpinionGroupsDetail.as_view(), name="api-opinion-groups"),
+    path(
+        f"{version}opinion-groups/participants/",
+        opinions.GroupParticipants.as_view(),
+        name="api-opinion-groups-participants",
+    ),
+    path(
+        f"{version}opinion-groups/recompute/", opinions.OpinionGroupsRecompute.as_view(), name="api-opinion-recompute"
+    ),
 ]

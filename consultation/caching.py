@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from consultation.models import Comment
+from consultation.models import Comment, Statement
 from core.caching import tags_for_subject
 
 
@@ -36,3 +36,16 @@ def suggestion_tags(name: str, payload: dict) -> Iterable[str]:
     """A suggestion and its decision show on its version's pages (the counts per clause); both entries name it."""
     version = payload.get("version", "")
     return version_tags(version.partition(":")[2], payload) if version else {"consultations"}
+
+
+@tags_for_subject("statement")
+def statement_tags(name: str, payload: dict) -> Iterable[str]:
+    """A statement shows on its version's opinion page once shown; a submitted one names its version."""
+    version = payload.get("version")
+    if version:
+        guideline = version.partition(":")[2].rsplit("/", 1)[0]
+    else:
+        names = Statement.objects.values_list("version__guideline__organization__slug", "version__guideline__slug")
+        org, slug = names.get(pk=int(name))
+        guideline = f"{org}/{slug}"
+    return {f"guideline:{guideline}"}

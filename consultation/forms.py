@@ -21,6 +21,7 @@ from consultation.models import (
     CommentCluster,
     GuidelineVersion,
     Response,
+    Vote,
     validate_clause_key,
 )
 from core.forms import CheckAnswersForm, ListFilterForm, ServiceForm
@@ -106,6 +107,32 @@ class HideForm(ServiceForm):
         },
     )
     note = forms.CharField(max_length=NOTE_LENGTH, required=False)
+
+
+class StatementForm(VersionForm):
+    """A statement for opinion groups; the service says how long it may be (280 characters, once stripped)."""
+
+    text = forms.CharField(
+        label="Your statement", max_length=LONG_TEXT_LENGTH, required=False, strip=False,
+        widget=forms.Textarea(attrs={"id": "statement-text", "rows": 3}),
+    )  # fmt: skip
+    clause = forms.CharField(label="About clause", max_length=KEY_LENGTH, required=False)
+
+    def clean_clause(self) -> Clause | None:
+        return self.clause_named(self.cleaned_data["clause"])
+
+
+class VoteForm(forms.Form):
+    statement = forms.IntegerField(min_value=1, error_messages=dict.fromkeys(["required", "invalid"], "No statement."))
+    vote = forms.ChoiceField(
+        choices=Vote.VOTE_CHOICES,
+        error_messages=dict.fromkeys(["required", "invalid_choice"], "Vote agree, disagree or pass."),
+    )
+
+
+class StatementModerationForm(ServiceForm):
+    action = forms.ChoiceField(choices=[("show", "Show"), ("reject", "Reject")])
+    reason = forms.CharField(max_length=LONG_TEXT_LENGTH, required=False)
 
 
 class GuidelineForm(forms.Form):

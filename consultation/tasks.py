@@ -7,7 +7,7 @@ from celery import shared_task
 from accounts.models import User
 from consultation import notifications
 from consultation.models import Comment, CommentPeriod, GuidelineVersion, Suggestion
-from consultation.services import bursts, campaigns
+from consultation.services import bursts, campaigns, grouping
 
 MAIL_TASK = {"acks_late": True, "autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 5}
 
@@ -84,3 +84,19 @@ def hide_burst_comments(comment_ids: list[int], reason: str, note: str, moderato
     return (
         bursts.hide_burst_comments(comment_ids=comment_ids, reason=reason, note=note, by=moderator) if moderator else 0
     )
+
+
+@shared_task(name="consultation.tasks.compute_opinion_groups", acks_late=True)
+def compute_opinion_groups(version_id: int) -> int:
+    """Safe to run twice: when no vote changed since the published computation, that one stands."""
+    version = GuidelineVersion.objects.select_related("guideline__organization").filter(pk=version_id).first()
+    return grouping.publish_opinion_groups(version=version).pk if version else 0
+
+
+@shared_task(name="consultation.tasks.recompute_stale_opinion_groups", acks_late=True)
+def recompute_stale_opinion_groups() -> int:
+    """The trailing edge of the debounce: versions with votes cast after their groups were last computed."""
+    stale = grouping.versions_with_new_votes()
+    for version_id in stale:
+        compute_opinion_groups(version_id)
+    return len(stale)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultation import feeds, moderation_views, outcome_views, publish_views, suggestion_views, views
+from consultation import feeds, moderation_views, opinion_views, outcome_views, publish_views, suggestion_views, views
 
 version = "guidelines/<slug:org>/<slug:slug>/v<int:number>/"
 publish = "publish/<slug:org>/<slug:slug>/"
@@ -23,6 +23,9 @@ urlpatterns = [
     path(f"{version}clusters/<int:pk>/", views.comment_cluster, name="comment-cluster"),
     path(f"{version}comments/<int:pk>/endorse/", views.endorse_comment, name="comment-endorse"),
     path(f"{version}comments/<int:pk>/report/", views.report_comment, name="comment-report"),
+    path(f"{version}opinions/", opinion_views.opinions, name="version-opinions"),
+    path(f"{version}opinions/vote/", opinion_views.vote, name="opinion-vote"),
+    path(f"{version}opinions/statements/new/", opinion_views.new_statement, name="statement-new"),
     path("activity/", views.activity, name="activity"),
     path("comments/", views.comment_list, name="comment-list"),
     path("feeds/consultations/", feeds.ConsultationsFeed(), name="feed-consultations"),
@@ -50,6 +53,8 @@ urlpatterns = [
     ),
     path("moderation/comments/", moderation_views.queue, name="comment-moderation-queue"),
     path("moderation/comments/<int:pk>/hide/", moderation_views.hide, name="moderation-hide"),
+    path("moderation/statements/", opinion_views.statement_queue, name="statement-moderation-queue"),
+    path("moderation/statements/<int:pk>/", opinion_views.moderate, name="moderation-statement"),
     path("moderation/bursts/", moderation_views.burst_list, name="comment-moderation-bursts"),
     path("moderation/bursts/<int:pk>/hide/", moderation_views.hide_burst, name="moderation-hide-burst"),
     path("moderation/comments/<int:pk>/restore/", moderation_views.restore, name="moderation-restore"),

@@ -71,6 +71,9 @@ PAGES: dict[str, Page] = {
     "guideline-version": Page(tags=(GUIDELINE,)),
     "guideline-version-diff": Page(tags=(GUIDELINE,)),
     "version-outcome": Page(tags=(GUIDELINE,)),
+    # Renewed by a statement's record entry and when a computation of the opinion groups is stored; the vote counts
+    # it shows may lag a vote by up to OPINION_GROUPS_DEBOUNCE_SECONDS (the computation that follows renews it).
+    "version-opinions": Page(tags=(GUIDELINE,)),
     "clause-comments": Page(tags=(GUIDELINE,), params=("after",)),
     "comment": Page(tags=(GUIDELINE,)),
     "decisions": Page(tags=("decisions",), params=DECISION_FILTERS),

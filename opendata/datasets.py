@@ -5,8 +5,7 @@ originals), the appellant's name only when they chose to show it, and hidden com
 """
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 from django.db.models import Prefetch
 
@@ -15,30 +14,12 @@ from consultation.exports import comment_row
 from consultation.models import Clause, CloseOut, Comment, GuidelineVersion
 from ledger.kinds import EntryKind
 from ledger.models import Entry
+from opendata import opinions
+from opendata.shape import GUIDELINE, ORG, VERSION, Dataset, Field
 from opendata.suggestions import SUGGESTION_FIELDS, suggestion_rows
 
 # Rows read per database round trip: large enough to be quick, small enough that memory stays flat.
 CHUNK = 2000
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    description: str
-
-
-@dataclass(frozen=True)
-class Dataset:
-    name: str
-    title: str
-    description: str
-    fields: tuple[Field, ...]
-    # Rows as dicts of JSON values, in a stable order, given the tree size of the checkpoint being exported.
-    rows: Callable[[int], Iterator[dict]]
-
-    @property
-    def field_names(self) -> list[str]:
-        return [field.name for field in self.fields]
 
 
 def _decision_rows(tree_size: int) -> Iterator[dict]:
@@ -186,10 +167,6 @@ def _entry_rows(tree_size: int) -> Iterator[dict]:
         }
 
 
-_ORG = Field("organization", "The organization's short name (slug), as in its page address.")
-_GUIDELINE = Field("guideline", "The guideline's short name (slug) within its organization.")
-_VERSION = Field("version", "The guideline version's number (1, 2, …).")
-
 DATASETS: tuple[Dataset, ...] = (
     Dataset(
         name="decisions",
@@ -198,8 +175,8 @@ DATASETS: tuple[Dataset, ...] = (
         fields=(
             Field("id", "The decision's number; its page is the appeal's page, at #decision-<id>."),
             Field("appeal", "The public id of the appeal decided (see the appeals file)."),
-            _ORG,
-            _GUIDELINE,
+            ORG,
+            GUIDELINE,
             Field("version", "The number of the guideline version in force when the refusal happened."),
             Field("system", "The AI system's short name (slug) within its organization."),
             Field("outcome", "upheld, overturned or partially_overturned."),
@@ -227,8 +204,8 @@ DATASETS: tuple[Dataset, ...] = (
             Field("deadline", "When it should be decided by."),
             Field("closed_at", "When it was decided, declared inadmissible or withdrawn; empty while open."),
             Field("appellant", "The appellant's display name if they chose to show it; otherwise empty."),
-            _ORG,
-            _GUIDELINE,
+            ORG,
+            GUIDELINE,
             Field("version", "The number of the guideline version in force when the refusal happened."),
             Field("system", "The AI system's short name (slug) within its organization."),
             Field("contested_clauses", "Keys of the clauses the appeal contests (a list; space-separated in CSV)."),
@@ -252,9 +229,9 @@ DATASETS: tuple[Dataset, ...] = (
             "its status and public reason stay, its text and author never appear."
         ),
         fields=(
-            _ORG,
-            _GUIDELINE,
-            _VERSION,
+            ORG,
+            GUIDELINE,
+            VERSION,
             Field("id", "The comment's number."),
             Field("created_at", "When it was posted (ISO 8601, UTC)."),
             Field("clause", "The key of the clause it is about; empty for a comment on the whole version."),
@@ -283,7 +260,7 @@ DATASETS: tuple[Dataset, ...] = (
             "Every suggestion citizens made for a clause of a public guideline version (new wording, a new clause "
             "after it, or its deletion), with the stances on it and the organization's decision."
         ),
-        fields=(_ORG, _GUIDELINE, _VERSION, *(Field(name, text) for name, text in SUGGESTION_FIELDS)),
+        fields=(ORG, GUIDELINE, VERSION, *(Field(name, text) for name, text in SUGGESTION_FIELDS)),
         rows=suggestion_rows,
     ),
     Dataset(
@@ -293,10 +270,10 @@ DATASETS: tuple[Dataset, ...] = (
             "Every public version of every guideline (drafts are not public); their clauses are in the next file."
         ),
         fields=(
-            _ORG,
-            _GUIDELINE,
+            ORG,
+            GUIDELINE,
             Field("title", "The guideline's title."),
-            _VERSION,
+            VERSION,
             Field("status", "consultation, final or superseded."),
             Field("published_at", "When the version was made public (ISO 8601, UTC)."),
             Field("based_on", "The number of the version it was drafted from, or empty."),
@@ -309,9 +286,9 @@ DATASETS: tuple[Dataset, ...] = (
         title="Clauses",
         description="Every clause of every public guideline version, in the order of the version.",
         fields=(
-            _ORG,
-            _GUIDELINE,
-            _VERSION,
+            ORG,
+            GUIDELINE,
+            VERSION,
             Field("key", "The clause's key, such as R-4.2; it keeps its meaning from one version to the next."),
             Field("heading", "The clause's heading."),
             Field("text", "The clause's text, in Markdown."),
@@ -328,8 +305,8 @@ DATASETS: tuple[Dataset, ...] = (
             "and what the organization did with it. Its hash is in the record's closeout.published entry."
         ),
         fields=(
-            _ORG,
-            _GUIDELINE,
+            ORG,
+            GUIDELINE,
             Field("version", "The number of the final version the report was published with."),
             Field("consulted", "The number of the version that was consulted."),
             Field("published_at", "When it was published (ISO 8601, UTC)."),
@@ -338,6 +315,7 @@ DATASETS: tuple[Dataset, ...] = (
         ),
         rows=_closeout_rows,
     ),
+    *opinions.DATASETS,
     Dataset(
         name="record",
         title="Public record",

@@ -8,7 +8,7 @@ from django.urls import URLResolver, get_resolver
 
 from appeals.models import Appeal, Assignment, Attachment, Decision, Recommendation
 from audits.models import Audit, AuditReport
-from consultation.models import Comment, Suggestion
+from consultation.models import Comment, Statement, Suggestion
 from digests.models import Follow
 from ledger.models import Entry
 
@@ -48,6 +48,7 @@ def demo_path_values() -> dict:
         "bursts": comment.cluster_id,
         "follows": Follow.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
         "suggestions": Suggestion.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
+        "statements": Statement.objects.order_by("pk").first().pk,
     }
     size = Entry.objects.count()
     ints = {
@@ -85,5 +86,6 @@ def _kind_of(route: str) -> str:
         "clusters",
         "bursts",
         "suggestions",
+        "statements",
     ]
     return next(kind for kind in kinds if kind in route)

@@ -40,6 +40,7 @@ from consultation.models.opinions import (
     Participant,
     Statement,
     Vote,
+    new_pseudonym,
 )
 from consultation.models.responses import ClauseChange, Response
 from consultation.models.suggestions import Suggestion, SuggestionDecision, SuggestionQuerySet, SuggestionStance
@@ -86,6 +87,7 @@ __all__ = [
     "SuggestionStance",
     "SuggestionDecision",
     "STATEMENT_LENGTH",
+    "new_pseudonym",
     "Statement",
     "Participant",
     "Vote",

@@ -24,6 +24,7 @@ from consultation.selectors.guidelines import (
     visible_guideline,
     visible_version,
 )
+from consultation.selectors.opinions import participant_of, pending_statements, statement_to_vote_on
 from consultation.selectors.suggestions import (
     adopted_suggestions,
     decision_of,
@@ -61,6 +62,9 @@ __all__ = [
     "suggestions_for_display",
     "unapplied_adopted",
     "undecided_suggestions",
+    "participant_of",
+    "pending_statements",
+    "statement_to_vote_on",
     "ANSWERED",
     "Burst",
     "COMMENTS_PER_PAGE",

@@ -13,6 +13,7 @@ from demo.appeals import APPELLANTS, REVIEWERS, create_demo_appeals
 from demo.audits import create_demo_audit
 from demo.consultation import create_demo_campaign, create_demo_consultations
 from demo.digests import create_demo_follows
+from demo.opinions import create_demo_opinions
 from demo.recommendations import create_demo_recommendations
 from demo.suggestions import create_demo_suggestions
 from demo.transparency import create_demo_statistics
@@ -89,6 +90,7 @@ class Command(BaseCommand):
             create_demo_consultations(organization=organization)
             create_demo_campaign(organization=organization)
             create_demo_suggestions(organization=organization)
+            create_demo_opinions(organization=organization)
             create_demo_appeals(organization=organization, password=DEMO_PASSWORD)
             create_demo_audit(organization=organization)
             create_demo_recommendations(organization=organization)
