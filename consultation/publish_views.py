@@ -290,6 +290,11 @@ def publish_final(request, org: str, slug: str, number: int):
     page = partial(_final_page, request, version, form, kinds)
     if request.method == "GET":
         return page()
+    if refusals := closeout_refusals(consultation):  # said before the check page, not after it
+        form.is_valid()
+        for refusal in refusals:
+            form.add_error(None, refusal)
+        return page()
     check = check_answers(request, form, show_form=page, **form.check_page(version))
     if check:
         return check

@@ -74,9 +74,10 @@ class EntryKind(StrEnum):
     SUGGESTION_MADE = "suggestion.made", "version", "clause", "kind", "author", "text_sha256", "reason_sha256"
     SUGGESTION_DECIDED = "suggestion.decided", "outcome", "reason", "supporters", "opponents"
 
-    # Statements for opinion groups (Pol.is), and their moderation.
-    STATEMENT_SUBMITTED = "statement.submitted", "version", "clause", "author", "text", "status"
-    STATEMENT_SHOWN = "statement.shown", "by"
+    # Statements for opinion groups (Pol.is), and their moderation. A submitted statement's text enters the record
+    # only once it is shown (a publisher's at once), so a rejected one stays out of it, bound by its hash.
+    STATEMENT_SUBMITTED = "statement.submitted", "version", "clause", "author", "text_sha256", "status"
+    STATEMENT_SHOWN = "statement.shown", "by", "text"
     STATEMENT_REJECTED = "statement.rejected", "reason"
 
     # The "you said, we did" report published with a final version.

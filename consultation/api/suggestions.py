@@ -45,7 +45,7 @@ class SuggestionInput(serializers.Serializer):
     reason = serializers.CharField(max_length=LONG_TEXT_LENGTH, allow_blank=True)
 
 
-class DecisionOutput(serializers.Serializer):
+class SuggestionDecisionOutput(serializers.Serializer):
     outcome = serializers.CharField()
     reason = serializers.CharField()
     at = serializers.DateTimeField(source="created_at")
@@ -72,10 +72,10 @@ class SuggestionOutput(serializers.Serializer):
     url = serializers.CharField(source="get_absolute_url")
     decision = serializers.SerializerMethodField(help_text="null until the publisher decides.")
 
-    @extend_schema_field(DecisionOutput(allow_null=True))
+    @extend_schema_field(SuggestionDecisionOutput(allow_null=True))
     def get_decision(self, suggestion) -> dict | None:
         decision = selectors.decision_of(suggestion)
-        return DecisionOutput(decision).data if decision else None
+        return SuggestionDecisionOutput(decision).data if decision else None
 
 
 class StanceInput(serializers.Serializer):

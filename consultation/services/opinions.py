@@ -24,7 +24,7 @@ from consultation.models import (
     Vote,
     new_pseudonym,
 )
-from consultation.services.common import clean_text, require_citizen
+from consultation.services.common import clean_text, require_citizen, sha256
 from core.queue import enqueue
 from core.ratelimit import refuse_when_over
 from ledger.kinds import EntryKind
@@ -69,10 +69,12 @@ def submit_statement(*, version: GuidelineVersion, text: str, clause: Clause | N
         "version": version.subject,
         "clause": clause.key if clause else None,
         "author": by.public_name,
-        "text": text,
+        "text_sha256": sha256(text),
         "status": statement.status,
     }
     append(kind=EntryKind.STATEMENT_SUBMITTED, subject=statement.subject, payload=payload)
+    if seeded:
+        append(kind=EntryKind.STATEMENT_SHOWN, subject=statement.subject, payload={"by": by.public_name, "text": text})
     return statement
 
 
@@ -92,7 +94,8 @@ def moderate_statement(*, statement: Statement, action: Moderation, reason: str 
     statement.moderated_by, statement.moderated_at = by, timezone.now()
     if action == "show":
         statement.status = Statement.SHOWN
-        append(kind=EntryKind.STATEMENT_SHOWN, subject=statement.subject, payload={"by": by.public_name})
+        payload = {"by": by.public_name, "text": statement.text}
+        append(kind=EntryKind.STATEMENT_SHOWN, subject=statement.subject, payload=payload)
     else:
         statement.rejection_reason = clean_text(
             reason, field="reason", label="The reason", max_length=REJECTION_REASON_LENGTH

@@ -1,5 +1,6 @@
 """Statements and votes for opinion groups: who may submit, moderate and vote, through the services and the API."""
 
+import hashlib
 import json
 
 import pytest
@@ -43,7 +44,10 @@ def test_a_citizens_statement_waits_for_a_moderator(version, citizen):
     assert statement.status == Statement.PENDING and not statement.seeded
     assert statement.text == "Refusals should cite the clause."
     entry = Entry.objects.latest("seq")
-    assert entry.kind == EntryKind.STATEMENT_SUBMITTED and json.loads(entry.payload)["status"] == "pending"
+    payload = json.loads(entry.payload)
+    assert entry.kind == EntryKind.STATEMENT_SUBMITTED and payload["status"] == "pending"
+    assert "Refusals" not in entry.payload, "a statement's text is on the record only once a moderator shows it"
+    assert payload["text_sha256"] == hashlib.sha256(b"Refusals should cite the clause.").hexdigest()
 
 
 def test_a_publishers_statement_is_seeded_and_shown_at_once(shown):

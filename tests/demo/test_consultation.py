@@ -40,7 +40,7 @@ def test_the_demo_has_a_closed_consultation_whose_publisher_can_answer_and_publi
     answers = {"summary_of_changes": "Examples added."}
     waiting = list(closed.suggestions.undecided())
     assert waiting, "the demo's closed consultation has suggestions waiting for the publisher"
-    refused = client.get("/publish/acme-ai/data-protection/v2/final/").text
+    refused = client.post("/publish/acme-ai/data-protection/v2/final/", answers).text
     assert f"suggestion {waiting[0].pk} ({waiting[0].get_absolute_url()})" in refused
     for suggestion in waiting:
         decided = client.post(
