@@ -30,13 +30,14 @@ def create_organization(*, slug: str, name: str, website: str = "") -> Organizat
 def create_account(
     *,
     email: str,
-    password: str,
+    password: str | None,
     role: str,
     display_name: str = "",
     organization: Organization | None = None,
     expertise: list[str] | None = None,
 ) -> User:
-    """An account whose email counts as verified, for bootstrapping and demo data."""
+    """An account whose email counts as verified, for bootstrapping and demo data. With no password it has none that
+    can sign in (hashing one costs a deliberate fraction of a second, paid for each of the demo's many voters)."""
     if role not in ROLES:
         raise AccountError(f"Unknown role '{role}'. Choose one of: {', '.join(ROLES)}.")
     if role == "publisher" and organization is None:

@@ -6,7 +6,6 @@ with comments still to answer and a draft ready, so the publisher's closing jour
 walked at once. Safe to run again: each is made only once.
 """
 
-import secrets
 from datetime import timedelta
 
 from django.db import transaction
@@ -284,7 +283,7 @@ def create_demo_campaign(*, organization: Organization) -> None:
         for index, name in enumerate(CAMPAIGNERS):
             person = create_account(
                 email=f"{name.lower()}@campaign.demo.whodecides.test",
-                password=secrets.token_urlsafe(),
+                password=None,
                 role="citizen",
                 display_name=name,
             )
