@@ -138,7 +138,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 
-
 def redis_caches(url: str, *, timeout_seconds: int) -> dict:
     """Django's Redis cache, keeping its redis-py clients and failing open while Redis is away (core/cache.py): the
     default cache (rate limits, throttles, queue markers) then counts in each process's memory; the page cache
