@@ -6,6 +6,7 @@ import logging
 
 import pytest
 from django.core.cache import cache
+from rest_framework.throttling import AnonRateThrottle
 
 from config.settings import redis_caches
 from consultation.models import Comment
@@ -50,6 +51,11 @@ def test_a_rate_limit_still_refuses_past_its_limit(redis_away, settings, client,
     ]
     assert statuses == [201, 201, 429]
     assert Comment.objects.count() == 2
+
+
+def test_the_apis_throttle_still_refuses_past_its_rate(redis_away, monkeypatch, client, db):
+    monkeypatch.setitem(AnonRateThrottle.THROTTLE_RATES, "anon", "3/minute")
+    assert [client.get("/api/v1/decisions/").status_code for _ in range(4)] == [200, 200, 200, 429]
 
 
 @pytest.fixture
