@@ -137,12 +137,30 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+
+def redis_caches(url: str, *, timeout_seconds: int) -> dict:
+    """Django's Redis cache, keeping its redis-py clients and failing open while Redis is away (core/cache.py): the
+    default cache (rate limits, throttles, queue markers) then counts in each process's memory; the page cache
+    misses, so every page is rendered, since a copy kept in one process would outlive a change made in another."""
+    options = {"socket_connect_timeout": timeout_seconds, "socket_timeout": timeout_seconds}
+    shared = {"BACKEND": "core.cache.RedisCache", "LOCATION": url, "OPTIONS": options}
+    return {
+        "default": {**shared, "WHILE_UNREACHABLE": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": shared,
+    }
+
+
 REDIS_URL = env("REDIS_URL")
+# How long a cache operation waits for Redis before it gives up and the cache fails open.
+CACHE_TIMEOUT_SECONDS = env_int("CACHE_TIMEOUT_SECONDS", 1)
 if REDIS_URL:
-    # Django's Redis cache, keeping its redis-py clients instead of building one per call (see core/cache.py).
-    CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = redis_caches(REDIS_URL, timeout_seconds=CACHE_TIMEOUT_SECONDS)
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One store in the process's memory for both, as Redis is one store for both.
+    CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "whodecides"}
+        for alias in ("default", "pages")
+    }
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

@@ -24,17 +24,21 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.connection import ConnectionProxy
 from django.utils.http import http_date, parse_http_date, quote_etag, urlencode
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+# Its own alias of the same Redis: while Redis is away it misses (every page rendered) where the default cache counts
+# in the process's memory (config/settings.py redis_caches).
+cache = ConnectionProxy(caches, "pages")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,10 @@ change that needs it was committed. After the commit it makes one immediate atte
 With the embedded default (eager Celery, no broker) there is nothing to wait for: no row is written, and the task
 runs in-process after the commit, as it always did.
 
+Nothing after the commit can turn the committed request into an error: the hand-over (or the eager run) is a robust
+on_commit callback, so an exception in it is logged at ERROR with its traceback and the request answers as it
+would have. The row was committed with the change, so the relay hands over what the attempt could not.
+
 A broker that refuses or does not answer never reaches the user: the attempt gives up after at most
 OUTBOX_BROKER_TIMEOUT_SECONDS, the failure is logged and the row waits, and the relay (the beat task
 `core.tasks.relay_outbox`, every OUTBOX_RELAY_EVERY_SECONDS) hands it over later, backing off per row (1, 2, 4 …
@@ -50,12 +54,13 @@ def add(task_name: str, args: list[Any]) -> None:
     task = current_app.tasks[task_name]  # an unknown name is a bug: fail the caller's transaction, not a relay
     if current_app.conf.task_always_eager:
         # The embedded default: no broker to wait for and no relay, so no row; the task runs here after the commit
-        # as it always has, and an error in it reaches the caller.
-        transaction.on_commit(lambda: task.delay(*args))
+        # as it always has; an error in it is logged, the change is committed and the request succeeds.
+        transaction.on_commit(lambda: task.delay(*args), robust=True)
         return
     grace = timedelta(seconds=settings.OUTBOX_RELAY_EVERY_SECONDS * 2)  # time for the immediate attempt first
     row = OutboxTask.objects.create(task=task_name, args=list(args), next_attempt_at=timezone.now() + grace)
-    transaction.on_commit(lambda: _attempt_now(row))
+    # Robust: the row is committed whatever happens here (the database may even be gone), and the relay has it.
+    transaction.on_commit(lambda: _attempt_now(row), robust=True)
 
 
 def _attempt_now(row: OutboxTask) -> None:

@@ -1,11 +1,15 @@
-"""A fixed-window rate limit in the cache, for anything a person can do too often."""
+"""A fixed-window rate limit in the cache, for anything a person can do too often.
+
+While Redis is away the counts are kept in each process's memory (core/cache.py): a limit still refuses, per
+process, so the whole site allows at most the limit times the number of its processes until Redis answers again.
+"""
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from core.cache import RedisCache
+from core.cache import RedisCache, count_in_window
 
 
 def over_limit(*, action: str, who: str, limit: int, per_seconds: int) -> bool:
@@ -18,17 +22,7 @@ def _count_attempts(keys: list[str], *, per_seconds: int) -> list[int]:
     backend = caches["default"]  # the backend itself, which the `cache` proxy hides from isinstance
     if isinstance(backend, RedisCache):
         return backend.count_in_windows(keys, seconds=per_seconds)  # one round trip for all of them
-    return [_count_attempt(key, per_seconds=per_seconds) for key in keys]
-
-
-def _count_attempt(key: str, *, per_seconds: int) -> int:
-    if cache.add(key, 1, timeout=per_seconds):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # the window expired between add and incr
-        cache.add(key, 1, timeout=per_seconds)
-        return 1
+    return [count_in_window(backend, key, seconds=per_seconds) for key in keys]
 
 
 EXPORT_LIMIT_MESSAGE = "You have downloaded many exports in the last hour. Please try again later."

@@ -36,7 +36,8 @@ def _own_redis_databases() -> None:
         celery_app.conf.broker_url = settings.CELERY_BROKER_URL
     if settings.REDIS_URL:
         settings.REDIS_URL = os.environ["REDIS_URL"] = shifted(settings.REDIS_URL)
-        settings.CACHES["default"]["LOCATION"] = settings.REDIS_URL
+        for config in settings.CACHES.values():
+            config["LOCATION"] = settings.REDIS_URL
 
 
 _mirror_replica()

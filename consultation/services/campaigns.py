@@ -89,7 +89,8 @@ def request_clustering(version_id: int) -> None:
 
 
 def cluster_after_commit(version: GuidelineVersion) -> None:
-    transaction.on_commit(partial(request_clustering, version.pk))
+    # Robust: after the commit, a failure to queue is logged, never the request's; sweep_unclustered catches up.
+    transaction.on_commit(partial(request_clustering, version.pk), robust=True)
 
 
 def clustering_started(version_id: int) -> None:

@@ -147,7 +147,8 @@ def cast_vote(*, statement: Statement, vote: str, by: User) -> CastVote:
         if statement.status != Statement.SHOWN:
             raise ValidationError("This statement is not open for votes.")
         raise ValidationError("Votes are taken only while the comment period is open.")
-    transaction.on_commit(partial(request_recompute, statement.version_id))
+    # Robust: after the commit, a failure to queue is logged (the sweep recomputes what changed).
+    transaction.on_commit(partial(request_recompute, statement.version_id), robust=True)
     return CastVote(statement=statement.pk, vote=vote, participant=pseudonym)
 
 
