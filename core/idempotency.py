@@ -19,6 +19,7 @@ A middleware rather than a mixin, so no POST view can forget it; it authenticate
 own authenticators to know whose key it is (the view authenticates again, and refuses as it always did).
 """
 
+import contextlib
 import hashlib
 import json
 import re
@@ -34,7 +35,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
-from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
 from core.middleware import refusal
 from core.models import IdempotencyKey
@@ -48,7 +49,7 @@ REPLAYED = "Idempotent-Replayed"
 # What a replay repeats besides status and body; cookies, caching and security headers are the replay's own.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Location", "HX-Redirect", "HX-Location", "HX-Trigger")
 # Printable ASCII, no quote or backslash: what an RFC 8941 sf-string may hold without escapes.
-KEY_PATTERN = re.compile(r'[\x20-\x21\x23-\x5b\x5d-\x7e]+')
+KEY_PATTERN = re.compile(r"[\x20-\x21\x23-\x5b\x5d-\x7e]+")
 LOCK_NOT_AVAILABLE = "55P03"
 
 KEY_EMPTY = f"The {HEADER} header is empty. Send a unique value (a UUID) for each new request, or no header."
@@ -59,7 +60,7 @@ KEY_REUSED = (
     "Send a new key for a new request."
 )
 KEY_BUSY = f"A request with this {HEADER} is still running. Try again in a moment to get its answer."
-TOKEN_NOT_VALID = "This form was altered or comes from another site. Reload the page and send it again."
+FORGED_FORM = "This form was altered or comes from another site. Reload the page and send it again."
 ALREADY_SENT = "You had already sent this; here is what it made."
 
 _SIGNER = signing.Signer(salt="core.idempotency.once")
@@ -114,7 +115,7 @@ class ExactlyOnceMiddleware:
         try:
             key = _SIGNER.unsign(token)
         except signing.BadSignature:
-            return refusal(request, 400, TOKEN_NOT_VALID)
+            return refusal(request, 400, FORGED_FORM)
         scope = f"form:{_person(request.user)}"
         # A form's token is its own fingerprint: whatever the second submit holds, it lands on the first's page.
         return _exactly_once(request, self.get_response, scope=scope, key=key, fingerprint="")
@@ -126,7 +127,7 @@ def _person(user: Any) -> str:
 
 def _api_scope(request: HttpRequest) -> str | None:
     """Whose key it is, by the API's own authenticators (a token, or the session with its CSRF check)."""
-    authenticators = [authenticator() for authenticator in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+    authenticators = [authenticator() for authenticator in APIView.authentication_classes]
     try:
         user = Request(request, authenticators=authenticators).user
     except APIException:
@@ -150,10 +151,8 @@ def _fingerprint(request: HttpRequest) -> str:
     else:
         body = request.body
         if request.content_type == "application/json":
-            try:
+            with contextlib.suppress(ValueError):  # not JSON: the view answers 400, the raw bytes name the request
                 body = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
-            except ValueError:
-                pass  # the view answers 400; the raw bytes still name this request
         digest.update(body)
     return salted_hmac("core.idempotency.fingerprint", digest.hexdigest(), algorithm="sha256").hexdigest()
 
@@ -222,7 +221,7 @@ def _replay(request: HttpRequest, earlier: IdempotencyKey, fingerprint: str) -> 
     response = HttpResponse(bytes(earlier.body), status=earlier.status)
     if "Location" in earlier.headers:
         # A redirect to follow, as the first one was (the test client, for one, reads its `url`).
-        response = HttpResponseRedirect(earlier.headers["Location"], bytes(earlier.body))
+        response = HttpResponseRedirect(earlier.headers["Location"], content=bytes(earlier.body))
         response.status_code = earlier.status or response.status_code
     for name, value in earlier.headers.items():
         response[name] = value

@@ -122,7 +122,9 @@ def test_five_concurrent_comment_forms_with_one_token_make_one(citizen, version)
 
     answers = at_once(submit)
     comment = Comment.objects.get()
-    assert {(a.status_code, a["Location"]) for a in answers} == {(302, f"/guidelines/acme/medical/v1/#comment-{comment.pk}")}
+    assert {(a.status_code, a["Location"]) for a in answers} == {
+        (302, f"/guidelines/acme/medical/v1/#comment-{comment.pk}")
+    }
     assert entries(EntryKind.COMMENT_POSTED) == 1
 
 

@@ -134,7 +134,8 @@ class Appeal(models.Model):
     public_note = models.TextField(blank=True, max_length=NOTE_MAX)
     closed_at = models.DateTimeField(null=True, blank=True)
     overdue_flagged_at = models.DateTimeField(null=True, blank=True)
-    refusal_key = models.CharField(
+    # NULL rather than "": a confirmed second appeal must escape the unique constraint below.
+    refusal_key = models.CharField(  # noqa: DJ001
         max_length=64,
         null=True,
         blank=True,

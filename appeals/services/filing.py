@@ -1,6 +1,7 @@
 """Filing an appeal, and withdrawing it. The fields arrive checked by AppealForm or the API's AppealInput."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -54,9 +55,8 @@ def file_appeal(
     keys = list(dict.fromkeys(clause_keys))
     version = _check_against_the_guideline(system=system, guideline=guideline, happened_at=happened_at, keys=keys)
     checked = _check_attachments(attachments)
-    same_refusal = {"system_id": system.pk, "happened_at": happened_at, "refusal_excerpt": refusal_excerpt}
-    same = {"appellant": by, "system": system, "refusal_excerpt": refusal_excerpt, "happened_at": happened_at}
-    if (duplicate := selectors.find_duplicate(**same)) and not allow_duplicate:
+    same: dict[str, Any] = {"system": system, "refusal_excerpt": refusal_excerpt, "happened_at": happened_at}
+    if (duplicate := selectors.find_duplicate(appellant=by, **same)) and not allow_duplicate:
         message = f"You already appealed this refusal as {duplicate.public_id}. Confirm to file a second appeal."
         raise ValidationError({"duplicate": [message]})
     if over_limit(action="file-appeal", who=str(by.pk), limit=settings.APPEALS_PER_DAY, per_seconds=86400):
@@ -71,7 +71,11 @@ def file_appeal(
     public_grounds, grounds_flags = redact(grounds)
     now = timezone.now()
     # A confirmed second appeal has no key, so the constraint lets it be; the first one's key refuses a double submit.
-    key = None if duplicate else Appeal.refusal_key_for(**same_refusal)
+    key = (
+        None
+        if duplicate
+        else Appeal.refusal_key_for(system_id=system.pk, happened_at=happened_at, refusal_excerpt=refusal_excerpt)
+    )
     try:
         with transaction.atomic():
             refusal = Refusal.objects.create(
@@ -121,7 +125,7 @@ def file_appeal(
             steps.notify_appellant(appeal, event)
     except IntegrityError as error:
         # The same appeal sent twice at once: the second insert waited for the first, failed, and answers it.
-        if _violates(error, ONE_APPEAL_PER_REFUSAL) and (first := selectors.find_duplicate(**same)):
+        if _violates(error, ONE_APPEAL_PER_REFUSAL) and (first := selectors.find_duplicate(appellant=by, **same)):
             return first
         raise
     return appeal
