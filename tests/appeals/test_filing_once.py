@@ -2,8 +2,10 @@
 per appellant and refusal (the same system, moment and refusal text), whatever the requests' interleaving."""
 
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -39,3 +41,17 @@ def test_a_confirmed_second_appeal_and_a_refiling_after_withdrawal_are_allowed(c
     services.withdraw_appeal(appeal=second, by=citizen)
     again = file(citizen, system, guideline, happened_at=happened_at)
     assert again.refusal_key == first.refusal_key
+
+
+def test_the_migration_keys_the_first_open_appeal_of_each_refusal(citizen, system, guideline):
+    first = file(citizen, system, guideline)
+    second = file(citizen, system, guideline, happened_at=first.refusal.happened_at, allow_duplicate=True)
+    Appeal.objects.update(refusal_key=None)
+    import_module("appeals.migrations.0012_one_open_appeal_per_refusal").key_existing_appeals(apps, None)
+    keys = dict(Appeal.objects.values_list("pk", "refusal_key"))
+    assert keys == {
+        first.pk: Appeal.refusal_key_for(
+            system_id=system.pk, happened_at=first.refusal.happened_at, refusal_excerpt=first.refusal.refusal_excerpt
+        ),
+        second.pk: None,
+    }
