@@ -63,12 +63,12 @@ KEY_BUSY = f"A request with this {HEADER} is still running. Try again in a momen
 FORGED_FORM = "This form was altered or comes from another site. Reload the page and send it again."
 ALREADY_SENT = "You had already sent this; here is what it made."
 
-_SIGNER = signing.Signer(salt="core.idempotency.once")
+FORM_SIGNER = signing.Signer(salt="core.idempotency.once")
 
 
 def once_token() -> str:
     """A fresh one-time token for one rendering of a form: a random value, signed so a forged one is refused."""
-    return _SIGNER.sign(secrets.token_urlsafe(18))
+    return FORM_SIGNER.sign(secrets.token_urlsafe(18))
 
 
 def parse_key(raw: str) -> str:
@@ -113,7 +113,7 @@ class ExactlyOnceMiddleware:
         if not token:
             return self.get_response(request)
         try:
-            key = _SIGNER.unsign(token)
+            key = FORM_SIGNER.unsign(token)
         except signing.BadSignature:
             return refusal(request, 400, FORGED_FORM)
         scope = f"form:{_person(request.user)}"

@@ -16,14 +16,15 @@ from django.test import Client
 from django.utils import timezone
 
 from appeals.models import Appeal
-from consultation.models import Comment, Suggestion
-from core.idempotency import HEADER, KEY_MAX, REPLAYED, once_token
+from consultation.models import Comment, Statement, Suggestion
+from core.idempotency import FORM_SIGNER, HEADER, KEY_MAX, REPLAYED, once_token
 from core.models import IdempotencyKey
 from core.tasks import expire_idempotency_keys
 from ledger.kinds import EntryKind
 from ledger.models import Entry
 from tests.appeals.factories import AISystemFactory, published_guideline
 from tests.consultation.factories import auth, consultation
+from tests.factories import UserFactory
 
 COMMENTS = "/api/v1/guidelines/acme/medical/versions/1/comments/"
 SUGGESTIONS = "/api/v1/guidelines/acme/medical/versions/1/suggestions/"
@@ -112,8 +113,7 @@ def test_five_concurrent_api_suggestions_with_one_key_make_one(citizen, version)
 def test_five_concurrent_comment_forms_with_one_token_make_one(citizen, version):
     form = Client()
     form.force_login(citizen)
-    page = form.get("/guidelines/acme/medical/v1/comments/new/?clause=R-1.1").content.decode()
-    token = re.search(r'name="once" value="([^"]+)"', page).group(1)
+    token = token_of(form.get("/guidelines/acme/medical/v1/comments/new/?clause=R-1.1").content.decode())
 
     def submit():
         browser = Client()
@@ -138,9 +138,7 @@ def test_the_same_key_with_another_body_is_refused_and_stores_nothing(citizen, v
 
 
 @pytest.mark.django_db
-def test_a_key_is_one_persons(citizen, version, django_user_model):
-    from tests.factories import UserFactory
-
+def test_a_key_is_one_persons(citizen, version):
     assert api_post(citizen, COMMENTS, COMMENT).status_code == 201
     assert api_post(UserFactory(), COMMENTS, COMMENT).status_code == 201
     assert Comment.objects.count() == 2
@@ -206,3 +204,31 @@ def test_a_second_submit_lands_on_the_first_comment(client, citizen, version):
     assert second.redirect_chain[0][0] == first["Location"]
     assert b"You had already sent this" in second.content
     assert Comment.objects.count() == 1
+
+
+def token_of(page: str) -> str:
+    return re.search(r'name="once" value="([^"]+)"', page).group(1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "page, action, form, made",
+    [
+        ("clauses/R-1.1/suggestions/", "clauses/R-1.1/suggestions/", {"kind": "delete", "reason": "Why."}, Suggestion),
+        ("opinions/", "opinions/statements/new/", {"text": "Clinicians need plain answers.", "clause": ""}, Statement),
+    ],
+)
+def test_a_suggestion_or_statement_form_sent_twice_makes_one(client, citizen, version, page, action, form, made):
+    client.force_login(citizen)
+    base = "/guidelines/acme/medical/v1/"
+    form = {**form, "once": token_of(client.get(base + page).content.decode())}
+    first, second = client.post(base + action, form), client.post(base + action, form)
+    assert first.status_code == 302 and second["Location"] == first["Location"]
+    assert made.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_appeal_form_carries_a_one_time_token(client, citizen, appeal_body):
+    client.force_login(citizen)
+    page = client.get("/appeals/new/?organization=acme&system=helper").content.decode()
+    assert FORM_SIGNER.unsign(token_of(page))
