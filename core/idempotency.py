@@ -44,7 +44,7 @@ HEADER = "Idempotency-Key"
 FORM_FIELD = "once"
 API_PREFIX = "/api/v1/"
 KEY_MAX = 255
-WAIT_SECONDS = 10
+WAIT_SECONDS: float = 10
 REPLAYED = "Idempotent-Replayed"
 # What a replay repeats besides status and body; cookies, caching and security headers are the replay's own.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Location", "HX-Redirect", "HX-Location", "HX-Trigger")
@@ -192,9 +192,8 @@ def _claim(*, scope: str, key: str, fingerprint: str) -> IdempotencyKey:
     """Insert the key's row; with the same key uncommitted elsewhere, wait for that transaction (at most
     WAIT_SECONDS) and raise IntegrityError if it committed."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)", [f"{WAIT_SECONDS}s"]
-        )
+        wait = f"{round(WAIT_SECONDS * 1000)}ms"
+        cursor.execute("SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)", [wait])
         (previous, _) = cursor.fetchone()
         with transaction.atomic():
             claim = IdempotencyKey.objects.create(scope=scope, key=key, fingerprint=fingerprint)

@@ -11,18 +11,19 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.test import Client
 from django.utils import timezone
 
 from appeals.models import Appeal
 from consultation.models import Comment, Statement, Suggestion
+from core import idempotency
 from core.idempotency import FORM_SIGNER, HEADER, KEY_MAX, REPLAYED, once_token
 from core.models import IdempotencyKey
 from core.tasks import expire_idempotency_keys
 from ledger.kinds import EntryKind
 from ledger.models import Entry
-from tests.appeals.factories import AISystemFactory, published_guideline
+from tests.appeals.factories import AISystemFactory, published_guideline, screenshot
 from tests.consultation.factories import auth, consultation
 from tests.factories import UserFactory
 
@@ -154,7 +155,8 @@ def test_a_key_older_than_a_day_works_as_new(citizen, version):
 
 
 @pytest.mark.django_db
-def test_expired_keys_are_deleted(citizen, version):
+def test_expired_keys_are_deleted_every_hour(citizen, version, settings):
+    assert settings.CELERY_BEAT_SCHEDULE["expire-idempotency-keys"]["task"] == expire_idempotency_keys.name
     api_post(citizen, COMMENTS, COMMENT)
     api_post(citizen, COMMENTS, COMMENT, key="fresh")
     IdempotencyKey.objects.filter(key=KEY).update(created_at=timezone.now() - timedelta(days=2))
@@ -232,3 +234,40 @@ def test_the_appeal_form_carries_a_one_time_token(client, citizen, appeal_body):
     client.force_login(citizen)
     page = client.get("/appeals/new/?organization=acme&system=helper").content.decode()
     assert FORM_SIGNER.unsign(token_of(page))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_still_running_past_the_wait_is_a_409_that_changes_nothing(citizen, version, monkeypatch):
+    monkeypatch.setattr(idempotency, "WAIT_SECONDS", 0.2)
+    running, finish = threading.Event(), threading.Event()
+
+    def first_request() -> None:
+        with transaction.atomic():
+            IdempotencyKey.objects.create(scope=f"api:person:{citizen.pk}", key=KEY, fingerprint="")
+            running.set()
+            finish.wait(10)
+        connection.close()
+
+    first = threading.Thread(target=first_request)
+    first.start()
+    running.wait(10)
+    try:
+        second = api_post(citizen, COMMENTS, COMMENT)
+    finally:
+        finish.set()
+        first.join()
+    assert second.status_code == 409 and second["Retry-After"] == "1"
+    assert "still running" in second.json()["detail"]
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_multipart_appeal_sent_twice_is_filed_once_with_its_attachment(citizen, appeal_body):
+    def send():
+        body = {**appeal_body, "attachments": [screenshot()]}
+        return Client().post(APPEALS, body, **auth(citizen), HTTP_IDEMPOTENCY_KEY=KEY)
+
+    first, second = send(), send()
+    assert first.status_code == second.status_code == 201, first.content
+    assert second.has_header(REPLAYED) and second.content == first.content
+    assert Appeal.objects.get().attachments.count() == 1
