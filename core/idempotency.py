@@ -6,7 +6,7 @@ Two kinds of POST carry a key that names "this one submission":
   24 hours answers the first response (status, body, Content-Type and Location) with `Idempotent-Replayed: true`;
   the same key with another method, address or body answers 422;
 - every HTML form that creates something carries a one-time token (`{% once_field %}`, a signed random value in
-  the hidden field `once`): a second submit of the same form lands on the first's page.
+  the hidden field `once`): a second submit of the same form with the same fields lands on the first's page.
 
 How: before the view runs, a row for (scope, key) is inserted inside a transaction that also holds the view and the
 stored answer, so the three commit together or not at all. A concurrent request with the same key blocks on the
@@ -113,12 +113,15 @@ class ExactlyOnceMiddleware:
         if not token:
             return self.get_response(request)
         try:
-            key = FORM_SIGNER.unsign(token)
+            rendering = FORM_SIGNER.unsign(token)
         except signing.BadSignature:
             return refusal(request, 400, FORGED_FORM)
         scope = f"form:{_person(request.user)}"
-        # A form's token is its own fingerprint: whatever the second submit holds, it lands on the first's page.
-        return _exactly_once(request, self.get_response, scope=scope, key=key, fingerprint="")
+        # The same rendering sent with the same fields is one submission (a double click, a re-post); sent again
+        # with other text (typed after going back to the page), it is another, never lost.
+        fingerprint = _fingerprint(request)
+        key = f"{rendering}:{fingerprint[:32]}"
+        return _exactly_once(request, self.get_response, scope=scope, key=key, fingerprint=fingerprint)
 
 
 def _person(user: Any) -> str:

@@ -271,3 +271,12 @@ def test_a_multipart_appeal_sent_twice_is_filed_once_with_its_attachment(citizen
     assert first.status_code == second.status_code == 201, first.content
     assert second.has_header(REPLAYED) and second.content == first.content
     assert Appeal.objects.get().attachments.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_form_sent_again_with_other_text_is_a_new_comment(client, citizen, version):
+    client.force_login(citizen)
+    token = once_token()
+    client.post("/guidelines/acme/medical/v1/comments/new/", {**COMMENT, "once": token})
+    client.post("/guidelines/acme/medical/v1/comments/new/", {**COMMENT, "body": "Another thought.", "once": token})
+    assert Comment.objects.count() == 2
