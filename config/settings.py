@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so its transaction holds the view alone: a retried POST is answered, not done twice.
+    "core.idempotency.ExactlyOnceMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -335,6 +337,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": OUTBOX_RELAY_EVERY_SECONDS,
         # While no worker is free, one relay waiting in the queue is enough.
         "options": {"expires": OUTBOX_RELAY_EVERY_SECONDS},
+    },
+    "expire-idempotency-keys": {
+        "task": "core.tasks.expire_idempotency_keys",
+        "schedule": 3600,
+        "options": {"expires": 3600},
     },
     "verify-public-record": {
         "task": "ledger.tasks.verify_record",

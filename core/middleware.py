@@ -19,6 +19,7 @@ TITLES = {
     400: "This request could not be understood",
     413: "This request is too large",
     414: "This address is too long",
+    409: "This is still being sent",
 }
 
 

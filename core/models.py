@@ -1,7 +1,8 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, NoReturn, Self, TypeVar
 
 from django.db import models
+from django.utils import timezone
 
 
 class AppendOnlyError(Exception):
@@ -85,3 +86,40 @@ class OutboxTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)} ({self.state})"
+
+
+class IdempotencyKeyQuerySet(models.QuerySet["IdempotencyKey"]):
+    def expired(self, now: datetime) -> Self:
+        """Keys older than their lifetime: a request sent with one again runs as new (core/idempotency.py)."""
+        return self.filter(created_at__lte=now - IdempotencyKey.LIFETIME)
+
+    def live(self, now: datetime) -> Self:
+        return self.filter(created_at__gt=now - IdempotencyKey.LIFETIME)
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a POST sent with an Idempotency-Key (or a form's one-time token), replayed to its retries.
+
+    `scope` is whose key it is (`api:person:7`, `api:anonymous`, `form:person:7`): a key is only ever one person's.
+    A row is inserted before the view runs and committed with the view's own rows, so the unique constraint makes a
+    concurrent retry wait for the first and then answer its response (see core/idempotency.py).
+    """
+
+    LIFETIME = timedelta(hours=24)
+
+    scope = models.CharField(max_length=60)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="A keyed hash of the method, address and body.")
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.PositiveSmallIntegerField(null=True)
+    headers = models.JSONField(default=dict)
+    body = models.BinaryField(default=bytes)
+
+    objects = IdempotencyKeyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="core_idempotency_key_once")]
+        indexes = [models.Index(fields=["created_at"], name="core_idempotency_created")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

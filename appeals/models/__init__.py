@@ -2,6 +2,7 @@
 
 from appeals.models.appeals import (
     APPEAL_TAG_COLOURS,
+    ONE_APPEAL_PER_REFUSAL,
     Appeal,
     AppealCounter,
     AppealEvent,
@@ -66,6 +67,7 @@ __all__ = [
     "private_storage",
     "AppealCounter",
     "AppealQuerySet",
+    "ONE_APPEAL_PER_REFUSAL",
     "Appeal",
     "APPEAL_TAG_COLOURS",
     "ContestedClause",

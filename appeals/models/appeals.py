@@ -1,4 +1,6 @@
+import hashlib
 import os
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -18,6 +20,9 @@ from core.status import StatusTag
 
 if TYPE_CHECKING:
     from appeals.models.decisions import Decision
+
+
+ONE_APPEAL_PER_REFUSAL = "appeals_one_open_appeal_per_refusal"
 
 
 class PrivateStorage(FileSystemStorage):
@@ -129,6 +134,14 @@ class Appeal(models.Model):
     public_note = models.TextField(blank=True, max_length=NOTE_MAX)
     closed_at = models.DateTimeField(null=True, blank=True)
     overdue_flagged_at = models.DateTimeField(null=True, blank=True)
+    # NULL rather than "": a confirmed second appeal must escape the unique constraint below.
+    refusal_key = models.CharField(  # noqa: DJ001
+        max_length=64,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="What makes two appeals the same (Appeal.refusal_key_for); empty for a confirmed second appeal.",
+    )
 
     objects = AppealQuerySet.as_manager()
 
@@ -145,12 +158,28 @@ class Appeal(models.Model):
             models.Index(fields=["filed_at"]),
             models.Index(fields=["inadmissible_reason", "filed_at"]),
         ]
+        constraints = [
+            # A double submit cannot file the same appeal twice, however the requests interleave: the second
+            # insert waits for the first and fails (appeals.services.filing answers the first appeal then).
+            models.UniqueConstraint(
+                fields=["appellant", "refusal_key"],
+                condition=~Q(status="withdrawn"),
+                name=ONE_APPEAL_PER_REFUSAL,
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.public_id
 
     def get_absolute_url(self) -> str:
         return reverse("appeal", args=[self.public_id])
+
+    @staticmethod
+    def refusal_key_for(*, system_id: int, happened_at: datetime, refusal_excerpt: str) -> str:
+        """Two appeals are the same when one person appeals the same system's refusal at the same moment with the
+        same text (appeals.selectors.find_duplicate): the SHA-256 of those three, unique per appellant while open."""
+        moment = happened_at.astimezone(UTC).isoformat()
+        return hashlib.sha256(f"{system_id}\n{moment}\n{refusal_excerpt}".encode()).hexdigest()
 
     @property
     def subject(self) -> str:

@@ -1,12 +1,13 @@
 """Filing an appeal, and withdrawing it. The fields arrive checked by AppealForm or the API's AppealInput."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -15,7 +16,16 @@ from accounts import permissions
 from accounts.models import User
 from appeals import selectors
 from appeals.attachments import check_upload, stored_name
-from appeals.models import AISystem, Appeal, AppealCounter, Assignment, Attachment, ContestedClause, Refusal
+from appeals.models import (
+    ONE_APPEAL_PER_REFUSAL,
+    AISystem,
+    Appeal,
+    AppealCounter,
+    Assignment,
+    Attachment,
+    ContestedClause,
+    Refusal,
+)
 from appeals.redaction import KIND_LABELS, redact
 from appeals.services import steps
 from consultation.models import Guideline, GuidelineVersion
@@ -45,11 +55,8 @@ def file_appeal(
     keys = list(dict.fromkeys(clause_keys))
     version = _check_against_the_guideline(system=system, guideline=guideline, happened_at=happened_at, keys=keys)
     checked = _check_attachments(attachments)
-    if not allow_duplicate and (
-        duplicate := selectors.find_duplicate(
-            appellant=by, system=system, refusal_excerpt=refusal_excerpt, happened_at=happened_at
-        )
-    ):
+    same: dict[str, Any] = {"system": system, "refusal_excerpt": refusal_excerpt, "happened_at": happened_at}
+    if (duplicate := selectors.find_duplicate(appellant=by, **same)) and not allow_duplicate:
         message = f"You already appealed this refusal as {duplicate.public_id}. Confirm to file a second appeal."
         raise ValidationError({"duplicate": [message]})
     if over_limit(action="file-appeal", who=str(by.pk), limit=settings.APPEALS_PER_DAY, per_seconds=86400):
@@ -63,50 +70,69 @@ def file_appeal(
     public_refusal, refusal_flags = redact(refusal_excerpt)
     public_grounds, grounds_flags = redact(grounds)
     now = timezone.now()
-    with transaction.atomic():
-        refusal = Refusal.objects.create(
-            system=system,
-            happened_at=happened_at,
-            prompt_excerpt=prompt_excerpt,
-            refusal_excerpt=refusal_excerpt,
-            conversation_url=conversation_url,
-            language=language,
-            public_prompt_excerpt=public_prompt,
-            public_refusal_excerpt=public_refusal,
-            personal_data_flags=_flags(prompt_flags, refusal_flags, grounds_flags, conversation_url),
-        )
-        appeal = Appeal.objects.create(
-            public_id=_next_public_id(now.year),
-            appellant=by,
-            refusal=refusal,
-            guideline=guideline,
-            version=version,
-            grounds=grounds,
-            public_grounds=public_grounds,
-            requested_outcome=requested_outcome,
-            show_name=show_name,
-            filed_at=now,
-            deadline=now + timedelta(days=settings.APPEAL_DAYS),
-        )
-        ContestedClause.objects.bulk_create(ContestedClause(appeal=appeal, guideline=guideline, key=k) for k in keys)
-        for upload, mime in checked:
-            upload.seek(0)
-            content = upload.read()  # what check_upload kept: an image is re-encoded
-            name = (upload.name or "file")[:200]  # the same fallback as check_upload's messages
-            attachment = Attachment(appeal=appeal, original_name=name, content_type=mime, size=len(content))
-            attachment.file.save(stored_name(mime), ContentFile(content), save=False)
-            attachment.save()
-        payload = {
-            "organization": system.organization.slug,
-            "system": system.slug,
-            "guideline": guideline.slug,
-            "version": version.number,
-            "clauses": keys,
-            "deadline": appeal.deadline.isoformat(),
-        }
-        event = steps.record(appeal, EntryKind.APPEAL_FILED, actor=appeal.appellant_label, payload=payload)
-        steps.notify_appellant(appeal, event)
+    # A confirmed second appeal has no key, so the constraint lets it be; the first one's key refuses a double submit.
+    key = (
+        None
+        if duplicate
+        else Appeal.refusal_key_for(system_id=system.pk, happened_at=happened_at, refusal_excerpt=refusal_excerpt)
+    )
+    try:
+        with transaction.atomic():
+            refusal = Refusal.objects.create(
+                system=system,
+                happened_at=happened_at,
+                prompt_excerpt=prompt_excerpt,
+                refusal_excerpt=refusal_excerpt,
+                conversation_url=conversation_url,
+                language=language,
+                public_prompt_excerpt=public_prompt,
+                public_refusal_excerpt=public_refusal,
+                personal_data_flags=_flags(prompt_flags, refusal_flags, grounds_flags, conversation_url),
+            )
+            appeal = Appeal.objects.create(
+                public_id=_next_public_id(now.year),
+                appellant=by,
+                refusal=refusal,
+                guideline=guideline,
+                version=version,
+                grounds=grounds,
+                public_grounds=public_grounds,
+                requested_outcome=requested_outcome,
+                show_name=show_name,
+                filed_at=now,
+                deadline=now + timedelta(days=settings.APPEAL_DAYS),
+                refusal_key=key,
+            )
+            ContestedClause.objects.bulk_create(
+                ContestedClause(appeal=appeal, guideline=guideline, key=k) for k in keys
+            )
+            for upload, mime in checked:
+                upload.seek(0)
+                content = upload.read()  # what check_upload kept: an image is re-encoded
+                name = (upload.name or "file")[:200]  # the same fallback as check_upload's messages
+                attachment = Attachment(appeal=appeal, original_name=name, content_type=mime, size=len(content))
+                attachment.file.save(stored_name(mime), ContentFile(content), save=False)
+                attachment.save()
+            payload = {
+                "organization": system.organization.slug,
+                "system": system.slug,
+                "guideline": guideline.slug,
+                "version": version.number,
+                "clauses": keys,
+                "deadline": appeal.deadline.isoformat(),
+            }
+            event = steps.record(appeal, EntryKind.APPEAL_FILED, actor=appeal.appellant_label, payload=payload)
+            steps.notify_appellant(appeal, event)
+    except IntegrityError as error:
+        # The same appeal sent twice at once: the second insert waited for the first, failed, and answers it.
+        if _violates(error, ONE_APPEAL_PER_REFUSAL) and (first := selectors.find_duplicate(appellant=by, **same)):
+            return first
+        raise
     return appeal
+
+
+def _violates(error: IntegrityError, constraint: str) -> bool:
+    return getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) == constraint
 
 
 def _check_against_the_guideline(
