@@ -152,12 +152,22 @@ def purge(*tags: str) -> None:
     cache that cannot be reached keeps no copy to serve either, so the failure is logged, never raised."""
     try:
         renew(*tags, *(_removal_tag(tag) for tag in tags))
+        # A replica that has not caught up with the removal yet would render the removed text again.
+        cache.set_many({_recent_removal_key(tag): 1 for tag in tags}, timeout=settings.DATABASE_REPLICA_LAG_SECONDS)
     except Exception:
         logger.exception("Could not purge the cached pages of %s", ", ".join(tags))
 
 
 def _removal_tag(tag: str) -> str:
     return f"removed:{tag}"
+
+
+def _recent_removal_key(tag: str) -> str:
+    return f"pageremovedrecently:{tag}"
+
+
+def _removed_recently(tags: Iterable[str]) -> bool:
+    return bool(settings.PAGE_READS_FROM_REPLICA and cache.get_many([_recent_removal_key(tag) for tag in tags]))
 
 
 def _generation_key(tag: str) -> str:
@@ -215,18 +225,18 @@ class Keys:
     page: str
     latest: str
     newest_generation: int
-    newest_removal: int
+    tags: tuple[str, ...]
 
 
 def _keys(address: str, page: Page, kwargs: dict[str, Any]) -> Keys:
-    tags = [SITE, *(tag.format(**kwargs) for tag in page.tags)]
+    tags = (SITE, *(tag.format(**kwargs) for tag in page.tags))
     generations = _generations([*tags, *(_removal_tag(tag) for tag in tags)])
     shown, removals = generations[: len(tags)], generations[len(tags) :]
     return Keys(
         page=f"page:{address}:" + ".".join(map(str, shown)),
         latest=latest_copy_key(address, removals),
         newest_generation=max(shown),
-        newest_removal=max(removals),
+        tags=tags,
     )
 
 
@@ -252,14 +262,10 @@ def _can_store(response: HttpResponse) -> bool:
 def _lifetime(page: Page, newest_generation: int) -> int:
     seconds = settings.PAGE_CACHE_SHORT_SECONDS if page.short else settings.PAGE_CACHE_SECONDS
     # A page rendered from a replica just after a change may not show it yet: keep such a copy only briefly.
-    if settings.PAGE_READS_FROM_REPLICA and _just_now(newest_generation):
-        return min(seconds, settings.DATABASE_REPLICA_LAG_SECONDS)
+    lag = settings.DATABASE_REPLICA_LAG_SECONDS
+    if settings.PAGE_READS_FROM_REPLICA and time.time_ns() - newest_generation < lag * 1_000_000_000:
+        return min(seconds, lag)
     return seconds
-
-
-def _just_now(generation: int) -> bool:
-    """Within the replica's lag: a replica may not show the change that started this generation yet."""
-    return time.time_ns() - generation < settings.DATABASE_REPLICA_LAG_SECONDS * 1_000_000_000
 
 
 def _store(keys: Keys, response: HttpResponse, seconds: int) -> None:
@@ -330,9 +336,8 @@ class PageCacheMiddleware:
         keys = _keys(address, page, kwargs)
         response = _from_cache(keys.page)
         if response is None:
-            if _just_now(keys.newest_removal):
-                # A replica that has not caught up with a removal yet would render the removed text again.
-                reading_replica.set(False)
+            if _removed_recently(keys.tags):
+                reading_replica.set(False)  # see purge()
             rendered, cached = self._render(request, address, keys, _lifetime(page, keys.newest_generation))
             if not cached:
                 return rendered
