@@ -3,7 +3,8 @@ from django import forms
 from django.conf import settings
 
 from accounts.models import DISPLAY_NAME_LENGTH
-from core.ratelimit import RateLimited, client_ip, counts_per_domain, email_domain, refuse_when_over
+from core.proxies import client_address
+from core.ratelimit import RateLimited, counts_per_domain, email_domain, refuse_when_over
 
 
 class SignupForm(forms.Form):
@@ -18,7 +19,7 @@ class SignupForm(forms.Form):
         cleaned_data = super().clean()
         if not self.errors and context.request is not None:
             try:
-                refuse_too_many_signups(email=(cleaned_data or {}).get("email", ""), ip=client_ip(context.request))
+                refuse_too_many_signups(email=(cleaned_data or {}).get("email", ""), ip=client_address(context.request))
             except RateLimited as refusal:
                 self.add_error(None, refusal)
         return cleaned_data

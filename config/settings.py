@@ -4,6 +4,7 @@ The defaults are the embedded set-up (PostgreSQL from a wheel with its data unde
 in-process, an in-memory cache, mail printed to the console), so a fresh checkout runs with no servers to install.
 """
 
+import ipaddress
 import json
 import os
 from pathlib import Path
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.RefuseHostileInputMiddleware",
@@ -184,10 +186,14 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Who Decides] "
-# Password guessing: failed sign-ins counted per address and per email, on the sign-in page and the API's token
-# endpoint alike (accounts/api.py uses the same allauth count).
+# Password guessing: failed sign-ins counted per address and per (email, address) pair, never per email alone, so
+# strangers cannot lock an account; on the sign-in page and the API's token endpoint alike (accounts/adapter.py).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": env("LOGIN_FAILED_RATE", "10/m/ip,5/5m/key"), "login": "30/m/ip"}
-ALLAUTH_TRUSTED_PROXY_COUNT = 1 if env_bool("BEHIND_TLS_PROXY", False) else 0
+# The owner of an account always has a way in that no failed password blocks: a code sent to their email address,
+# or a password reset link, which signs them in.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
@@ -228,8 +234,22 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Who Decides <noreply@whodecides.localhost>")
 
-# Production hardening; each can be relaxed through the environment (say, behind a TLS proxy).
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+# The proxies in front of the app (addresses or CIDRs, say `127.0.0.1` for nginx on the same host): only their
+# X-Forwarded-For and X-Forwarded-Proto are believed (core/proxies.py). SECURE_PROXY_SSL_HEADER stays unset: Django
+# would believe X-Forwarded-Proto from anyone who reaches the app.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise RuntimeError(f"TRUSTED_PROXIES: {_error}. List addresses or CIDRs, comma-separated.") from _error
+if env_bool("BEHIND_TLS_PROXY", False):
+    raise RuntimeError(
+        "BEHIND_TLS_PROXY is gone: it believed forwarded headers from anyone. Set TRUSTED_PROXIES to your proxies' "
+        "addresses instead (127.0.0.1 for nginx on the same host), and unset BEHIND_TLS_PROXY."
+    )
+
+# Production hardening; each can be relaxed through the environment.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
@@ -272,13 +292,12 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    # Behind the documented TLS proxy, X-Forwarded-For has one trusted hop; otherwise it is ignored, so a client
-    # cannot pick its own throttle bucket by sending the header.
-    "NUM_PROXIES": 1 if env_bool("BEHIND_TLS_PROXY", False) else 0,
+    # Anonymous callers are counted by core.proxies.client_address, so a client cannot pick its own throttle bucket
+    # by sending X-Forwarded-For.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "core.throttling.AnonRateThrottle",
+        "core.throttling.UserRateThrottle",
+        "core.throttling.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_ANON_RATE", "120/minute"),

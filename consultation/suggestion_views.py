@@ -15,7 +15,7 @@ from consultation.models import Clause, GuidelineVersion, Suggestion, Suggestion
 from consultation.services import suggested_drafts, suggestions
 from consultation.suggestion_forms import DecisionForm, StanceForm, SuggestedDraftForm, SuggestionForm
 from core.forms import REFUSED, check_answers, first_error, run_service
-from core.ratelimit import client_ip
+from core.proxies import client_address
 
 STANCE_DONE = {"support": "You support this suggestion.", "oppose": "You oppose this suggestion.", "none": ""}
 
@@ -61,7 +61,7 @@ def clause_suggestions(request, org: str, slug: str, number: int, key: str):
                 version=version,
                 clause=clause,
                 **form.cleaned_data,
-                ip=client_ip(request),
+                ip=client_address(request),
                 by=request.user,
             )
         if made:

@@ -19,7 +19,7 @@ from consultation.models import Clause, ClauseChange, Comment, CommentCluster, G
 from consultation.pressure import clause_pressure
 from consultation.services import comments as service
 from core.forms import REFUSED, first_error, run_service
-from core.ratelimit import client_ip
+from core.proxies import client_address
 from core.search import page_key
 
 COMMENTS_PER_PAGE = selectors.COMMENTS_PER_PAGE
@@ -157,7 +157,7 @@ def post_comment(request, org: str, slug: str, number: int):
     if request.method != "POST":
         return _comment_page(request, version, CommentForm(request.GET, version=version), show_errors=False)
     form = CommentForm(request.POST, version=version)
-    posted = _posted(form, version, ip=client_ip(request), by=request.user)
+    posted = _posted(form, version, ip=client_address(request), by=request.user)
     if request.htmx:
         return _thread_fragment(request, version, form, posted=posted or None)
     if not posted:

@@ -145,6 +145,35 @@ def renew(*tags: str) -> None:
     cache.set_many({_generation_key(tag): now for tag in tags}, timeout=None)
 
 
+def purge_after_commit(*tags: str) -> None:
+    """For a change that takes text off the pages (a moderator hiding a comment): once committed, before the request
+    answers, no copy showing the old state is served again, not even the one kept for readers during a re-render."""
+    transaction.on_commit(lambda: purge(*tags))
+
+
+def purge(*tags: str) -> None:
+    """Renew the tags and their removal generations, which name the latest copies (see `_store`). Best effort: a
+    cache that cannot be reached keeps no copy to serve either, so the failure is logged, never raised."""
+    try:
+        renew(*tags, *(_removal_tag(tag) for tag in tags))
+        # A replica that has not caught up with the removal yet would render the removed text again.
+        cache.set_many({_recent_removal_key(tag): 1 for tag in tags}, timeout=settings.DATABASE_REPLICA_LAG_SECONDS)
+    except Exception:
+        logger.exception("Could not purge the cached pages of %s", ", ".join(tags))
+
+
+def _removal_tag(tag: str) -> str:
+    return f"removed:{tag}"
+
+
+def _recent_removal_key(tag: str) -> str:
+    return f"pageremovedrecently:{tag}"
+
+
+def _removed_recently(tags: Iterable[str]) -> bool:
+    return bool(settings.PAGE_READS_FROM_REPLICA and cache.get_many([_recent_removal_key(tag) for tag in tags]))
+
+
 def _generation_key(tag: str) -> str:
     return f"pagegen:{tag}"
 
@@ -192,10 +221,38 @@ def page_address(request: HttpRequest) -> str:
     ).hexdigest()
 
 
-def _key(address: str, page: Page, kwargs: dict[str, Any]) -> tuple[str, int]:
-    """The page's key, and the newest generation it depends on."""
-    generations = _generations([SITE, *(tag.format(**kwargs) for tag in page.tags)])
-    return f"page:{address}:" + ".".join(map(str, generations)), max(generations)
+@dataclass(frozen=True)
+class Keys:
+    """Where one address's page is stored, read once before it is rendered, so a render that began before a change
+    stores its page and its latest copy where no reader after the change looks."""
+
+    page: str
+    latest: str
+    newest_generation: int
+    tags: tuple[str, ...]
+
+
+def _keys(address: str, page: Page, kwargs: dict[str, Any]) -> Keys:
+    tags = (SITE, *(tag.format(**kwargs) for tag in page.tags))
+    generations = _generations([*tags, *(_removal_tag(tag) for tag in tags)])
+    shown, removals = generations[: len(tags)], generations[len(tags) :]
+    return Keys(
+        page=f"page:{address}:" + ".".join(map(str, shown)),
+        latest=latest_copy_key(address, removals),
+        newest_generation=max(shown),
+        tags=tags,
+    )
+
+
+def latest_copy_key(address: str, removals: Iterable[int]) -> str:
+    """The latest copy of a page outlives renewals (a new comment), never a purge (a hidden one)."""
+    return f"pagelatest:{address}:" + ".".join(map(str, removals))
+
+
+def keys_for(request: HttpRequest) -> Keys | None:
+    """Where the page this request asks for is stored now, if it is a cached page."""
+    found = _cached_page(request)
+    return _keys(page_address(request), *found) if found else None
 
 
 def _can_store(response: HttpResponse) -> bool:
@@ -215,7 +272,7 @@ def _lifetime(page: Page, newest_generation: int) -> int:
     return seconds
 
 
-def _store(key: str, address: str, response: HttpResponse, seconds: int) -> None:
+def _store(keys: Keys, response: HttpResponse, seconds: int) -> None:
     """Under its key, and as the address's latest copy, which readers get while the next one is being rendered."""
     response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
     response["Last-Modified"] = http_date()
@@ -223,13 +280,9 @@ def _store(key: str, address: str, response: HttpResponse, seconds: int) -> None
         response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE, s_maxage=settings.PAGE_CACHE_S_MAXAGE
     )
     stored = (response.content, list(response.items()))
-    cache.set(key, stored, timeout=seconds)
+    cache.set(keys.page, stored, timeout=seconds)
     # Outlives the page, so a page that expired (not only one renewed) is re-rendered by one reader, not by all.
-    cache.set(_latest_key(address), stored, timeout=seconds + settings.PAGE_CACHE_STALE_SECONDS)
-
-
-def _latest_key(address: str) -> str:
-    return f"pagelatest:{address}"
+    cache.set(keys.latest, stored, timeout=seconds + settings.PAGE_CACHE_STALE_SECONDS)
 
 
 def rendering_lock_key(address: str) -> str:
@@ -244,12 +297,12 @@ def _from_cache(key: str) -> HttpResponse | None:
     return HttpResponse(content, headers=dict(headers))
 
 
-def _latest_copy(address: str) -> HttpResponse | None:
+def _latest_copy(key: str) -> HttpResponse | None:
     """The copy of the page another request is replacing; on an empty cache (a first visit, a restarted cache), the
     one it is rendering, once stored, so a crowd arriving at once costs one render. After PAGE_RENDER_WAIT_SECONDS
     (a render that failed, or a page that is not stored) the reader's own request renders it."""
     deadline = time.monotonic() + settings.PAGE_RENDER_WAIT_SECONDS
-    while (latest := _from_cache(_latest_key(address))) is None and time.monotonic() < deadline:
+    while (latest := _from_cache(key)) is None and time.monotonic() < deadline:
         time.sleep(RENDER_POLL_SECONDS)
     return latest
 
@@ -284,10 +337,12 @@ class PageCacheMiddleware:
 
     def _cached(self, request: HttpRequest, page: Page, kwargs: dict[str, Any]) -> HttpResponse:
         address = page_address(request)
-        key, newest = _key(address, page, kwargs)
-        response = _from_cache(key)
+        keys = _keys(address, page, kwargs)
+        response = _from_cache(keys.page)
         if response is None:
-            rendered, cached = self._render(request, address, key, _lifetime(page, newest))
+            if _removed_recently(keys.tags):
+                reading_replica.set(False)  # see purge()
+            rendered, cached = self._render(request, address, keys, _lifetime(page, keys.newest_generation))
             if not cached:
                 return rendered
             response = rendered
@@ -297,7 +352,7 @@ class PageCacheMiddleware:
             request, etag=response["ETag"], last_modified=stored_at, response=response
         )
 
-    def _render(self, request: HttpRequest, address: str, key: str, seconds: int) -> tuple[HttpResponse, bool]:
+    def _render(self, request: HttpRequest, address: str, keys: Keys, seconds: int) -> tuple[HttpResponse, bool]:
         """The page rendered (and stored if it may be), or the copy it replaces while another request renders it.
 
         Without that copy, a page renewed more often than it takes to render (a flood of comments on one guideline)
@@ -305,7 +360,7 @@ class PageCacheMiddleware:
         """
         lock = rendering_lock_key(address)
         if not cache.add(lock, 1, timeout=RENDER_LOCK_SECONDS):
-            latest = _latest_copy(address)
+            latest = _latest_copy(keys.latest)
             if latest is not None:
                 return latest, True
             return self.get_response(request), False
@@ -313,7 +368,7 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             if not _can_store(response):
                 return response, False
-            _store(key, address, response, seconds)
+            _store(keys, response, seconds)
             return response, True
         finally:
             cache.delete(lock)

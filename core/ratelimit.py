@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from core.cache import RedisCache, count_in_window
+from core.proxies import client_address
 
 
 def over_limit(*, action: str, who: str, limit: int, per_seconds: int) -> bool:
@@ -30,7 +31,7 @@ EXPORT_LIMIT_MESSAGE = "You have downloaded many exports in the last hour. Pleas
 
 def too_many_exports(request: HttpRequest) -> bool:
     """Exports are the costliest reads: a few per hour per person (or address, when signed out)."""
-    who = f"user:{request.user.pk}" if request.user.is_authenticated else f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    who = f"user:{request.user.pk}" if request.user.is_authenticated else f"ip:{client_address(request)}"
     return over_limit(action="export", who=who, limit=settings.CONSULTATION_EXPORTS_PER_HOUR, per_seconds=3600)
 
 
@@ -40,15 +41,6 @@ class RateLimited(ValidationError):
     def __init__(self, message: str, *, field: str | None = None, retry_after: int):
         super().__init__({field: message} if field else message)
         self.retry_after = retry_after
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The address a request came from, trusting as many proxies as ALLAUTH_TRUSTED_PROXY_COUNT says (the same
-    rule allauth's own limits use)."""
-    from allauth.account.adapter import get_adapter
-
-    ip: str = get_adapter().get_client_ip(request)
-    return ip
 
 
 def email_domain(email: str) -> str:

@@ -45,3 +45,28 @@ def test_database_connections_are_persistent_and_checked_by_default(tmp_path):
     show = settings_dict + "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
     result = manage("shell", "--verbosity", "0", "-c", show, env={**PRODUCTION_ENV, "VAR_DIR": str(tmp_path)})
     assert result.stdout.split() == ["60", "True"], result.stderr
+
+
+def test_production_refuses_the_retired_behind_tls_proxy_and_names_its_replacement(tmp_path):
+    result = manage("check", env={**PRODUCTION_ENV, "BEHIND_TLS_PROXY": "1", "VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "Set TRUSTED_PROXIES" in result.stderr
+
+
+def test_a_trusted_proxy_that_is_not_an_address_stops_the_start(tmp_path):
+    result = manage("check", env={**PRODUCTION_ENV, "TRUSTED_PROXIES": "nginx.internal", "VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES: 'nginx.internal'" in result.stderr
+
+
+def test_the_procfile_serves_gunicorn_on_the_loopback_unless_told_otherwise():
+    web = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
+    command = "echo " + web.removeprefix("web:").strip()
+
+    def bind(**env: str) -> str:
+        words = subprocess.run(["/bin/sh", "-c", command], env=env, capture_output=True, text=True, check=True).stdout
+        return words.split("--bind ")[1].split()[0]
+
+    assert bind() == "127.0.0.1:8000"
+    assert bind(PORT="5000") == "127.0.0.1:5000"
+    assert bind(WEB_BIND="10.0.0.11:8000") == "10.0.0.11:8000"

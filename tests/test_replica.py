@@ -8,7 +8,7 @@ import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
-from consultation.services.comments import post_comment
+from consultation.services.comments import hide_comment, post_comment
 from tests.consultation.factories import consultation
 
 pytestmark = [pytest.mark.django_db(transaction=True, databases=["default", "replica"])]
@@ -61,5 +61,15 @@ def test_writes_go_to_the_primary_and_the_anonymous_page_shows_them(client, orga
 def test_without_a_replica_configured_reads_stay_on_the_primary(client, organization, settings):
     settings.PAGE_READS_FROM_REPLICA = False
     version = consultation(organization)
+    primary, copy = queries(client, version.get_absolute_url())
+    assert (primary > 0, copy) == (True, 0)
+
+
+def test_a_page_re_rendered_just_after_a_hide_is_read_from_the_primary(client, organization, citizen, moderator):
+    # A replica that has not replayed the hide yet would render the hidden text into the new page.
+    version = consultation(organization)
+    posted = post_comment(version=version, clause=None, body="Buy cheap watches", by=citizen)
+    client.get(version.get_absolute_url())
+    hide_comment(comment=posted, reason="spam", by=moderator)
     primary, copy = queries(client, version.get_absolute_url())
     assert (primary > 0, copy) == (True, 0)

@@ -21,7 +21,7 @@ from consultation.models import (
 from consultation.services import comments as commenting
 from core.api import CursorPagination, KnownParameters, RankedCursorPagination, search_field
 from core.ids import parse_id
-from core.ratelimit import client_ip
+from core.proxies import client_address
 
 
 class OldestFirst(CursorPagination):
@@ -102,7 +102,7 @@ class CommentList(KnownParameters, generics.ListAPIView):
             parent_id=values.pop("parent", None),
         )
         comment = commenting.post_comment(
-            version=version, clause=clause, parent=parent, **values, ip=client_ip(request), by=request.user
+            version=version, clause=clause, parent=parent, **values, ip=client_address(request), by=request.user
         )
         return Response(CommentOutput(comment).data, status=status.HTTP_201_CREATED)
 

@@ -23,7 +23,7 @@ from consultation.models import (
 )
 from consultation.services import suggestions as suggesting
 from core.api import CursorPagination, KnownParameters
-from core.ratelimit import client_ip
+from core.proxies import client_address
 
 
 class OldestFirst(CursorPagination):
@@ -136,7 +136,7 @@ class SuggestionList(KnownParameters, generics.ListAPIView):
         values = dict(data.validated_data)
         clause = _clause(version, values.pop("clause"))
         suggestion = suggesting.make_suggestion(
-            version=version, clause=clause, **values, ip=client_ip(request), by=request.user
+            version=version, clause=clause, **values, ip=client_address(request), by=request.user
         )
         Suggestion.decision.related.set_cached_value(suggestion, None)  # a new suggestion is undecided: no query
         return Response(SuggestionOutput(suggestion).data, status=status.HTTP_201_CREATED)

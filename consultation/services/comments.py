@@ -22,6 +22,7 @@ from consultation.models import (
 from consultation.selectors import is_taking_comments
 from consultation.services.campaigns import cluster_after_commit, text_hash
 from consultation.services.common import clean_text, count_thread, require_citizen, sha256
+from core.caching import purge_after_commit, tags_for_entry
 from core.markdown import render_markdown
 from core.queue import enqueue
 from core.ratelimit import counts_per_domain, email_domain, over_limit, refuse_when_over
@@ -188,6 +189,8 @@ def hide_comment(*, comment: Comment, reason: str, note: str = "", by: User) -> 
     _count_moderation(comment, hidden=1)
     comment.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
     append(kind=EntryKind.COMMENT_HIDDEN, subject=comment.subject, payload={"reason": reason})
+    # Renewing is not enough: readers get the copy a re-render replaces, which still shows the text.
+    purge_after_commit(*tags_for_entry(subject=comment.subject, payload={}))
     enqueue("consultation.tasks.notify_comment_hidden", comment.pk)
     return comment
 
