@@ -10,8 +10,7 @@ which every page carries, so a new kind of public change can be slow but never s
 What time alone changes (a period opening at 09:00) and what changes outside the ledger without calling
 `renew_after_commit` (an admin's edit) is bounded by each page's lifetime: PAGE_CACHE_SECONDS, or
 PAGE_CACHE_SHORT_SECONDS for pages whose freshness matters less than their load (the home page and the record, which
-would otherwise be renewed by every comment; the record is still renewed at once by a checkpoint, a cosignature or a
-verification run).
+every comment would renew; a checkpoint, a cosignature or a verification run still renews the record at once).
 """
 
 import hashlib
