@@ -11,3 +11,8 @@ class AppealsConfig(AppConfig):
 
         # Consultation shows clause pressure but sits below appeals: it reads it through this provider.
         provide_clause_pressure(clause_pressure)
+
+        from appeals import bound_texts
+
+        # The ledger checks served texts against their entries but sits below this app: it reads them here.
+        bound_texts.provide()
