@@ -2,7 +2,18 @@
 
 from collections.abc import Iterator
 
-from consultation.models import CloseOut, Comment, Response, Statement, Suggestion, SuggestionDecision
+from typing import Any
+
+from consultation.models import (
+    Clause,
+    CloseOut,
+    Comment,
+    GuidelineVersion,
+    Response,
+    Statement,
+    Suggestion,
+    SuggestionDecision,
+)
 from consultation.services.closeout import canonical_json
 from ledger.content import Binding, BoundText, provide_bound_texts
 from ledger.kinds import EntryKind
@@ -40,6 +51,31 @@ def _statements() -> Iterator[BoundText]:
         yield BoundText(name=f"statement {pk}", subject=f"statement:{pk}", text=text)
 
 
+def _clauses() -> Iterator[BoundText]:
+    clauses = Clause.objects.filter(version__in=GuidelineVersion.objects.public()).select_related(
+        "version__guideline__organization"
+    )
+    for clause in clauses.order_by("version_id", "position", "pk").iterator(CHUNK):
+        subject = clause.version.subject
+        name = f"clause {clause.key} of {subject.removeprefix('version:')}"
+        # The hashed form since the record began: heading, a newline, text (consultation.services.common.frozen_text).
+        yield BoundText(name=name, subject=subject, text=f"{clause.heading}\n{clause.text}", key=clause.key)
+
+
+def _clause_hash(payload: dict[str, Any], clause: BoundText) -> str | None:
+    for frozen in payload.get("clauses") or []:
+        if isinstance(frozen, dict) and frozen.get("key") == clause.key:
+            return frozen.get("sha256")
+    return None
+
+
+def _summaries() -> Iterator[BoundText]:
+    finals = GuidelineVersion.objects.filter(status__in=GuidelineVersion.FINAL_STATUSES)
+    for version in finals.select_related("guideline__organization").order_by("pk").iterator(CHUNK):
+        name = f"the summary of changes of {version.subject.removeprefix('version:')}"
+        yield BoundText(name=name, subject=version.subject, text=version.summary_of_changes)
+
+
 def _closeouts() -> Iterator[BoundText]:
     for closeout in CloseOut.objects.select_related("version__guideline__organization").order_by("pk"):
         version = closeout.version
@@ -59,6 +95,16 @@ BINDINGS = (
     ),
     Binding("suggestion decisions", (EntryKind.SUGGESTION_DECIDED,), "reason", _suggestion_decisions, plain=True),
     Binding("statements", (EntryKind.STATEMENT_SUBMITTED,), "text_sha256", _statements),
+    Binding(
+        "clauses",
+        (EntryKind.VERSION_FINAL_PUBLISHED, EntryKind.CONSULTATION_SCHEDULED),
+        "clauses",
+        _clauses,
+        recorded=_clause_hash,
+    ),
+    Binding(
+        "summaries of changes", (EntryKind.VERSION_FINAL_PUBLISHED,), "summary_of_changes", _summaries, plain=True
+    ),
     Binding("close-outs", (EntryKind.CLOSEOUT_PUBLISHED,), "document_sha256", _closeouts),
 )
 

@@ -52,6 +52,8 @@ class Binding:
     texts: Callable[[], Iterable[BoundText]]
     key_field: str | None = None
     plain: bool = False
+    # When the value is not simply payload[field] (a version's clauses are a list of hashes), this finds it.
+    recorded: Callable[[dict[str, Any], BoundText], str | None] | None = None
 
 
 _bindings: dict[str, Binding] = {}
@@ -91,6 +93,7 @@ def index_entries(rows: Iterable[tuple[str, str]], key_field: str | None) -> Ent
     replaces an earlier one."""
     index: EntryIndex = {}
     for subject, payload in rows:
+        # Of several kinds binding one text (a version scheduled, then published), the latest entry counts too.
         data = json.loads(payload)
         index[(subject, data.get(key_field) if key_field else None)] = data
     return index
@@ -102,7 +105,12 @@ def compare(binding: Binding, index: EntryIndex, report: ContentReport) -> None:
     for item in binding.texts():
         report.checked += 1
         payload = index.get((item.subject, item.key if binding.key_field else None))
-        recorded = payload.get(binding.field) if payload else None
+        if payload is None:
+            recorded = None
+        elif binding.recorded is not None:
+            recorded = binding.recorded(payload, item)
+        else:
+            recorded = payload.get(binding.field)
         if recorded is None:
             report.unbound += 1
             continue

@@ -103,3 +103,14 @@ def test_the_outside_verifier_names_forged_texts(published, live_server, record_
     assert forged.returncode == 1
     named = f"2 served text(s) differ from the hash their entry carries: comment {comment.pk}, decision {decision.pk}"
     assert named in forged.stderr
+
+
+@pytest.mark.django_db
+def test_every_text_the_demo_publishes_matches_its_entry(settings, tmp_path):
+    # The services of every app, end to end: comments, answers, suggestions and their decisions, statements,
+    # final versions with their clauses, summaries and close-outs, decisions, responses, audit reports.
+    settings.DEBUG, settings.PRIVATE_MEDIA_ROOT = True, tmp_path / "private"
+    call_command("seed_demo", stdout=open(tmp_path / "out.txt", "w"))  # noqa: SIM115
+    check = tasks.check_record_content.delay().get()
+    run = ContentCheck.objects.first()
+    assert check is True and run.mismatched == [] and run.unbound == 0 and run.checked > 50
