@@ -1,7 +1,6 @@
 """The consultation's public texts and the entries that bind them (ledger.content), handed over in ready()."""
 
 from collections.abc import Iterator
-
 from typing import Any
 
 from consultation.models import (
@@ -102,9 +101,7 @@ BINDINGS = (
         _clauses,
         recorded=_clause_hash,
     ),
-    Binding(
-        "summaries of changes", (EntryKind.VERSION_FINAL_PUBLISHED,), "summary_of_changes", _summaries, plain=True
-    ),
+    Binding("summaries of changes", (EntryKind.VERSION_FINAL_PUBLISHED,), "summary_of_changes", _summaries, plain=True),
     Binding("close-outs", (EntryKind.CLOSEOUT_PUBLISHED,), "document_sha256", _closeouts),
 )
 

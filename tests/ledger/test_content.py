@@ -64,7 +64,8 @@ def test_the_daily_check_reports_a_forgery_until_a_later_run_passes(
     settings.ADMINS = [("", "ops@example.org")]
     comment, _ = published
     forge("consultation_comment", "body", comment.pk)
-    with caplog.at_level(logging.ERROR, logger="ledger.content_check"), django_capture_on_commit_callbacks(execute=True):
+    logged = caplog.at_level(logging.ERROR, logger="ledger.content_check")
+    with logged, django_capture_on_commit_callbacks(execute=True):
         assert tasks.check_record_content.delay().get() is False
     assert f"comment {comment.pk}" in caplog.text
     assert [m.to for m in mailoutbox] == [["ops@example.org"]] and f"comment {comment.pk}" in mailoutbox[0].body
