@@ -116,3 +116,14 @@ def test_every_text_the_demo_publishes_matches_its_entry(settings, tmp_path):
     check = tasks.check_record_content.delay().get()
     run = ContentCheck.objects.first()
     assert check is True and run.mismatched == [] and run.unbound == 0 and run.checked > 50
+
+
+@pytest.mark.django_db
+def test_a_broken_chain_is_mailed_to_admins_too(published, mailoutbox, settings):
+    settings.ADMINS = [("", "ops@example.org")]
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE ledger_entry DISABLE TRIGGER USER")
+        cursor.execute("UPDATE ledger_entry SET subject = 'comment:0' WHERE seq = 1")
+        cursor.execute("ALTER TABLE ledger_entry ENABLE TRIGGER USER")
+    assert tasks.verify_record.delay().get() is False
+    assert [m.to for m in mailoutbox] == [["ops@example.org"]] and "Entry #1" in mailoutbox[0].body
