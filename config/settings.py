@@ -233,6 +233,9 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Who Decides <noreply@whodecides.localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who hears of a broken record (the daily check of served texts, ledger.content_check): comma-separated addresses.
+ADMINS = [("", address) for address in env_list("ADMINS")]
 
 # The proxies in front of the app (addresses or CIDRs, say `127.0.0.1` for nginx on the same host): only their
 # X-Forwarded-For and X-Forwarded-Proto are believed (core/proxies.py). SECURE_PROXY_SSL_HEADER stays unset: Django
@@ -365,6 +368,10 @@ CELERY_BEAT_SCHEDULE = {
     "verify-public-record": {
         "task": "ledger.tasks.verify_record",
         "schedule": env_int("VERIFY_RECORD_EVERY_SECONDS", 3600),
+    },
+    "check-record-content": {
+        "task": "ledger.tasks.check_record_content",
+        "schedule": crontab(hour=env_int("CHECK_CONTENT_HOUR", 4), minute=30),
     },
     "publish-record-checkpoint": {
         "task": "ledger.tasks.publish_checkpoint",

@@ -30,6 +30,7 @@ from appeals.services.indexing import search_document
 from consultation.models import Guideline, GuidelineVersion
 from core.markdown import render_markdown
 from ledger.bulk import append_many
+from ledger.content import text_sha256
 from ledger.kinds import EntryKind
 
 BATCH = 2_000
@@ -240,5 +241,6 @@ def _events(appeals, decisions, clauses, completed, system):
                 "cited_clauses": [clause.key],
                 "votes": [vote],
                 "recommendations": [],
+                "rationale_sha256": text_sha256(decision.rationale),
             },
         )

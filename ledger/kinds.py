@@ -98,9 +98,15 @@ class EntryKind(StrEnum):
     APPEAL_REASSIGNED = "appeal.reassigned", *_APPEAL
     APPEAL_OVERDUE = "appeal.overdue", *_APPEAL
     APPEAL_VOTED = "appeal.voted", *_REVIEWER
-    APPEAL_DECIDED = "appeal.decided", *_APPEAL, "decision", "outcome", "cited_clauses", "votes", "recommendations"
-    APPEAL_CORRECTED = "appeal.corrected", *_APPEAL, "decision", "supersedes", "outcome", "cited_clauses"
-    APPEAL_RESPONDED = "appeal.responded", *_APPEAL, "decision", "kind"
+    # A decision's rationale and an organization's response are bound by their hash (docs/reference/record-format.md).
+    APPEAL_DECIDED = (
+        "appeal.decided",
+        *_APPEAL, "decision", "outcome", "cited_clauses", "votes", "recommendations", "rationale_sha256",
+    )  # fmt: skip
+    APPEAL_CORRECTED = (
+        "appeal.corrected", *_APPEAL, "decision", "supersedes", "outcome", "cited_clauses", "rationale_sha256",
+    )  # fmt: skip
+    APPEAL_RESPONDED = "appeal.responded", *_APPEAL, "decision", "kind", "response", "text_sha256"
 
     # A panel's recommendations and the organization's answers (RecommendationStep.kind after "recommendation.").
     RECOMMENDATION_MADE = "recommendation.made", *_RECOMMENDATION

@@ -83,6 +83,27 @@ class VerificationRun(models.Model):
         return f"{'intact' if self.ok else 'broken'} at {self.finished_at:%Y-%m-%d %H:%M}"
 
 
+class ContentCheck(models.Model):
+    """The outcome of one check of every served text against the hash its entry carries (ledger.content); the
+    latest one is shown on /record/ and stays red until a later run passes."""
+
+    finished_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    checked = models.PositiveBigIntegerField(help_text="Public texts read.")
+    unbound = models.PositiveBigIntegerField(help_text="Texts whose entry carries no hash: published before binding.")
+    mismatch_count = models.PositiveBigIntegerField(default=0)
+    mismatched = models.JSONField(default=list, help_text="The first of the texts that differ, by name.")
+
+    class Meta:
+        ordering = ["-finished_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{'intact' if self.ok else 'altered'} at {self.finished_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ok(self) -> bool:
+        return self.mismatch_count == 0
+
+
 class TreeNode(models.Model):
     """A complete subtree of the record's Merkle tree, stored once when its last leaf arrives (see ledger.merkle).
 

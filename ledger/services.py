@@ -1,10 +1,12 @@
 import base64
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.mail import mail_admins
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -15,6 +17,8 @@ from ledger.kinds import EntryKind, check_payload
 from ledger.models import GENESIS_HASH, Checkpoint, Entry, Head, TreeNode, VerificationRun, canonical_json
 from ledger.notes import NoteError, site_signer, verify_note
 from ledger.signals import entry_appended
+
+logger = logging.getLogger(__name__)
 
 
 def append(*, kind: EntryKind, subject: str, payload: dict[str, Any]) -> Entry:
@@ -221,4 +225,8 @@ def verify_record() -> VerificationRun:
         problem=report.problem,
     )
     renew_after_commit("record")
+    if not run.ok:
+        message = f"Entry #{run.first_bad_seq} of the public record is bad: {run.problem}."
+        logger.error("The public record does not verify: %s", message)
+        mail_admins("The public record does not verify", message)
     return run

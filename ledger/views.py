@@ -8,7 +8,7 @@ from django.views.decorators.cache import cache_control
 from core.ids import parse_id
 from ledger import selectors
 from ledger.checkpoints import latest_checkpoint
-from ledger.models import VerificationRun, Witness
+from ledger.models import ContentCheck, VerificationRun, Witness
 from ledger.notes import site_signer
 
 PLAIN_TEXT = "text/plain; charset=utf-8"
@@ -27,6 +27,7 @@ def _record_context() -> dict[str, Any]:
     """What a reader needs beside the entries to check the record: the last run, the checkpoint and the keys."""
     return {
         "last_verification": VerificationRun.objects.first(),
+        "last_content_check": ContentCheck.objects.first(),
         "checkpoint": latest_checkpoint(),
         "witnesses": Witness.objects.filter(active=True),
         "verifier_key": site_signer().verifier,

@@ -9,14 +9,16 @@ Needs only Python 3.11+ and the `cryptography` package. Exits 0 when everything 
 entry or broken proof, 2 when the site cannot be read. The checkpoint is saved in --state only when it checks,
 so the next run proves the record only grew since: a rewritten history, even one re-signed consistently, fails
 there. Run from a checkout of the site's source, it also notes each entry whose kind or payload the record's
-vocabulary (ledger/kinds.py) does not declare. Formats: c2sp.org/signed-note, c2sp.org/tlog-checkpoint,
-c2sp.org/tlog-cosignature, RFC 9162 proofs.
+vocabulary (ledger/kinds.py) does not declare. With --content it also reads every public text through the API and
+names each one that does not hash to what its entry carries (tools/verify_content.py, beside this file).
+Formats: c2sp.org/signed-note, c2sp.org/tlog-checkpoint, c2sp.org/tlog-cosignature, RFC 9162 proofs.
 """
 
 import argparse
 import base64
 import binascii
 import hashlib
+import importlib.util
 import json
 import struct
 import sys
@@ -320,10 +322,10 @@ def vocabulary_problem(entry: dict) -> str:
 
 
 def check_entries(
-    site: Site, checkpoint: Checkpoint, saved: Checkpoint | None, progress, notes: list[str] | None = None
+    site: Site, checkpoint: Checkpoint, saved: Checkpoint | None, progress, notes: list[str] | None = None, seen=None
 ) -> int:
     """Download every entry, recompute the chain and the tree; the number of entries checked, or Failed. Entries
-    the record's vocabulary does not declare are added to `notes`."""
+    the record's vocabulary does not declare are added to `notes`; each checked entry goes to `seen`, if given."""
     tree, prev_hash = Tree(), GENESIS_HASH
     pins = {checkpoint.size: ("the signed checkpoint", checkpoint.root)}
     if saved:
@@ -338,6 +340,8 @@ def check_entries(
             raise Failed(f"Entry #{seq} is bad: its contents do not match its hash (it was altered).")
         if notes is not None and (problem := vocabulary_problem(entry)):
             notes.append(f"Entry #{seq}: {problem}")
+        if seen is not None:
+            seen(entry)
         tree.append(entry["hash"])
         prev_hash = entry["hash"]
         if tree.size in pins and tree.root() != pins[tree.size][1]:
@@ -376,8 +380,12 @@ def run(args) -> str:
             print(f"\rchecked {count} of {checkpoint.size}+ entries ({rate:,.0f}/s)", end="", file=sys.stderr)
 
     notes: list[str] = []
-    count = check_entries(site, checkpoint, saved, progress, notes)
+    content = load_content_check().ContentIndex() if args.content else None
+    count = check_entries(site, checkpoint, saved, progress, notes, content.see if content else None)
     print(file=sys.stderr)
+    texts = content.check(site.json) if content else None
+    if texts and not texts.ok:
+        raise Failed(f"Texts: {texts.summary()}.")
     for note in notes[:MAX_NOTES]:
         print(f"Note: {note}", file=sys.stderr)
     if state:
@@ -385,10 +393,22 @@ def run(args) -> str:
     witnessed = f", cosigned by {', '.join(w.name for w in witnesses)}" if witnesses else ""
     grew = f", consistent with your saved checkpoint of {saved.size}" if saved else ""
     unknown = f" Entries not of the record's declared vocabulary: {len(notes)} (see the notes)." if notes else ""
+    served = f" Texts: {texts.summary()}." if texts else ""
     return (
         f"OK: {count} entries, hash chain intact, Merkle root matches the checkpoint of {checkpoint.size} "
-        f"signed by {key.name}{witnessed}{grew}.{unknown}"
+        f"signed by {key.name}{witnessed}{grew}.{unknown}{served}"
     )
+
+
+def load_content_check():
+    """tools/verify_content.py, beside this file, loaded by its path so the two files work without the site's."""
+    path = Path(__file__).resolve().with_name("verify_content.py")
+    spec = importlib.util.spec_from_file_location("verify_content", path)
+    if spec is None or spec.loader is None or not path.exists():
+        raise SystemExit(f"--content needs {path.name} beside this file.")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def main(argv=None) -> int:
@@ -397,6 +417,9 @@ def main(argv=None) -> int:
     parser.add_argument("--key", required=True, help="the site's verifier key, from /record/key (check it elsewhere)")
     parser.add_argument("--state", help="file keeping the last checkpoint that checked; created on the first run")
     parser.add_argument("--witness", action="append", default=[], help="a witness's verifier key that must cosign")
+    parser.add_argument(
+        "--content", action="store_true", help="also check every public text served against its entry's hash"
+    )
     parser.add_argument("--token", default="", help="an API token, for the higher rate limit of signed-in clients")
     args = parser.parse_args(argv)
     try:

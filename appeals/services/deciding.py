@@ -13,6 +13,7 @@ from appeals.services import recommending, steps
 from appeals.services.indexing import index_decisions
 from consultation.models import Clause
 from core.markdown import render_markdown
+from ledger.content import text_sha256
 from ledger.kinds import EntryKind
 
 
@@ -95,6 +96,7 @@ def _decide(appeal: Appeal, votes: list[Vote]) -> Decision:
             "cited_clauses": keys,
             "votes": [{"reviewer": v.assignment.reviewer.handle, "outcome": v.outcome} for v in votes],
             "recommendations": [recommendation.public_id for recommendation in made],
+            "rationale_sha256": text_sha256(decision.rationale),
         },
     )
     steps.notify_appellant(appeal, event)
@@ -172,7 +174,13 @@ def correct_decision(
             EntryKind.APPEAL_CORRECTED,
             actor="the panel" if on_panel else "a moderator",
             note=note,
-            payload={"decision": correction.pk, "supersedes": decision.pk, "outcome": outcome, "cited_clauses": keys},
+            payload={
+                "decision": correction.pk,
+                "supersedes": decision.pk,
+                "outcome": outcome,
+                "cited_clauses": keys,
+                "rationale_sha256": text_sha256(correction.rationale),
+            },
         )
         steps.notify_appellant(appeal, event)
         steps.notify_publishers(correction)
@@ -190,6 +198,6 @@ def respond_to_decision(*, decision: Decision, by: User, kind: str, text: str) -
             EntryKind.APPEAL_RESPONDED,
             actor=decision.organization.name,
             note=response.get_kind_display(),
-            payload={"decision": decision.pk, "kind": kind},
+            payload={"decision": decision.pk, "kind": kind, "response": response.pk, "text_sha256": text_sha256(text)},
         )
     return response

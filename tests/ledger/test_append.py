@@ -85,7 +85,9 @@ def test_an_append_costs_the_same_queries_at_size_1_and_at_size_1000():
 def test_a_missing_head_is_rebuilt_from_the_record():
     for n in range(13):
         append(kind=EntryKind.SCALE_FILLER, subject=f"thing:{n}", payload={"n": 0})
-    Head.objects.all().delete()
+    with connection.cursor() as cursor:  # the trigger refuses it: an operator restoring a backup without the head
+        cursor.execute("ALTER TABLE ledger_head DISABLE TRIGGER USER; DELETE FROM ledger_head")
+        cursor.execute("ALTER TABLE ledger_head ENABLE TRIGGER USER")
     append(kind=EntryKind.SCALE_FILLER, subject="thing:13", payload={"n": 0})
     assert Head.objects.get().size == 14
     assert check_chain().ok

@@ -65,8 +65,8 @@ def test_the_record_page_shows_entries_newest_first_and_escapes_them(client):
 def test_the_record_page_pages_by_seq_in_constant_queries(client, django_assert_num_queries):
     record(60)
     publish_checkpoint()
-    # entries, last verification, checkpoint, its cosignatures, witnesses
-    with django_assert_num_queries(5):
+    # entries, last verification, last check of served texts, checkpoint, its cosignatures, witnesses
+    with django_assert_num_queries(6):
         page = client.get("/record/").content.decode()
     assert "?before=11" in page
     older = client.get("/record/?before=11").content.decode()
