@@ -131,10 +131,19 @@ def _person(user: Any) -> str:
 def _api_scope(request: HttpRequest) -> str | None:
     """Whose key it is, by the API's own authenticators (a token, or the session with its CSRF check)."""
     authenticators = [authenticator() for authenticator in APIView.authentication_classes]
+    # DRF's Request writes the user it finds back onto the Django request (AnonymousUser when the session fails its
+    # CSRF check), which would make the view's own authentication see no session and skip its refusal.
+    unset = object()
+    before = request.__dict__.get("user", unset)
     try:
         user = Request(request, authenticators=authenticators).user
     except APIException:
         return None
+    finally:
+        if before is unset:
+            request.__dict__.pop("user", None)
+        else:
+            request.user = before
     return f"api:{_person(user)}"
 
 
@@ -154,7 +163,8 @@ def _fingerprint(request: HttpRequest) -> str:
     else:
         body = request.body
         if request.content_type == "application/json":
-            with contextlib.suppress(ValueError):  # not JSON: the view answers 400, the raw bytes name the request
+            # Not JSON, or nested too deep to read: the view answers 400, and the raw bytes name the request.
+            with contextlib.suppress(ValueError, RecursionError):
                 body = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
         digest.update(body)
     return salted_hmac("core.idempotency.fingerprint", digest.hexdigest(), algorithm="sha256").hexdigest()

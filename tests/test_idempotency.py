@@ -280,3 +280,20 @@ def test_a_form_sent_again_with_other_text_is_a_new_comment(client, citizen, ver
     client.post("/guidelines/acme/medical/v1/comments/new/", {**COMMENT, "once": token})
     client.post("/guidelines/acme/medical/v1/comments/new/", {**COMMENT, "body": "Another thought.", "once": token})
     assert Comment.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_keyed_body_nested_too_deep_is_a_400_not_an_error():
+    headers = {f"HTTP_{HEADER.upper().replace('-', '_')}": KEY}
+    response = Client().post("/api/v1/auth/token/", b"[" * 100_000, content_type="application/json", **headers)
+    assert response.status_code == 400 and not IdempotencyKey.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_keyed_session_post_without_its_csrf_token_is_refused_as_such(citizen, version):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(citizen)
+    headers = {f"HTTP_{HEADER.upper().replace('-', '_')}": KEY}
+    response = client.post(COMMENTS, COMMENT, content_type="application/json", **headers)
+    assert response.status_code == 403 and "CSRF" in response.json()["detail"]
+    assert not Comment.objects.exists()
