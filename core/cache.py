@@ -20,6 +20,9 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.cache.backends import redis
@@ -76,6 +79,18 @@ class Outage:
 
 
 _outages: dict[str, Outage] = {}
+_must_reach_redis: ContextVar[bool] = ContextVar("must_reach_redis", default=False)
+
+
+@contextmanager
+def reaching_redis() -> Iterator[None]:
+    """Writes that must reach Redis or raise: no fallback, and no skipping while this process thinks Redis is away
+    (another process may still serve what the write retires)."""
+    token = _must_reach_redis.set(True)
+    try:
+        yield
+    finally:
+        _must_reach_redis.reset(token)
 
 
 class RedisCacheClient(redis.RedisCacheClient):
@@ -107,6 +122,8 @@ class RedisCache(redis.RedisCache):
 
     def _either(self, operation: str, *args: Any, **kwargs: Any) -> Any:
         """The operation on Redis, or on the fallback while Redis is away."""
+        if _must_reach_redis.get():
+            return getattr(super(), operation)(*args, **kwargs)
         if not self._outage.skipping():
             try:
                 result = getattr(super(), operation)(*args, **kwargs)

@@ -7,10 +7,9 @@ the transaction commits: the pages that showed the old state are never found aga
 subject touches with `@tags_for_subject("comment")` in their `caching.py`; a subject nobody claimed renews `site`,
 which every page carries, so a new kind of public change can be slow but never stale.
 
-What time alone changes (a period opening at 09:00) and what changes outside the ledger without calling
-`renew_after_commit` (an admin's edit) is bounded by each page's lifetime: PAGE_CACHE_SECONDS, or
-PAGE_CACHE_SHORT_SECONDS for pages whose freshness matters less than their load (the home page and the record, which
-every comment would renew; a checkpoint, a cosignature or a verification run still renews the record at once).
+What time alone changes (a period opening) and what changes outside the ledger without `renew_after_commit` (an
+admin's edit) lasts a page's lifetime: PAGE_CACHE_SECONDS, or PAGE_CACHE_SHORT_SECONDS for the home page and the
+record, which every comment would renew (a checkpoint, a cosignature or a verification run renews the record).
 """
 
 import hashlib
@@ -34,9 +33,10 @@ from django.utils.connection import ConnectionProxy
 from django.utils.http import http_date, parse_http_date, quote_etag, urlencode
 from redis.exceptions import RedisError
 
+from core.cache import reaching_redis
+
 logger = logging.getLogger(__name__)
-# Its own alias of the same Redis: while Redis is away it misses (every page rendered) where the default cache counts
-# in the process's memory (config/settings.py redis_caches).
+# Its own alias of the same Redis: while Redis is away it misses, where the default counts in memory (redis_caches).
 cache = ConnectionProxy(caches, "pages")
 
 
@@ -151,12 +151,12 @@ def purge_after_commit(*tags: str) -> None:
 
 
 def purge(*tags: str) -> None:
-    """Renew the tags and their removal generations, which name the latest copies (see `_store`). Best effort: a
-    cache that cannot be reached keeps no copy to serve either, so the failure is logged, never raised."""
+    """Renew the tags and the removal generations naming the latest copies (`_store`) on Redis itself, even while this
+    process believes it away (others may serve them), and read the primary a while; failures are logged, not raised."""
     try:
-        renew(*tags, *(_removal_tag(tag) for tag in tags))
-        # A replica that has not caught up with the removal yet would render the removed text again.
-        cache.set_many({_recent_removal_key(tag): 1 for tag in tags}, timeout=settings.DATABASE_REPLICA_LAG_SECONDS)
+        with reaching_redis():
+            renew(*tags, *(_removal_tag(tag) for tag in tags))
+            cache.set_many({_recent_removal_key(tag): 1 for tag in tags}, timeout=settings.DATABASE_REPLICA_LAG_SECONDS)
     except Exception:
         logger.exception("Could not purge the cached pages of %s", ", ".join(tags))
 

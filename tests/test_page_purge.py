@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client, RequestFactory
 
+from config.settings import redis_caches
 from consultation.services.comments import hide_comment, post_comment
 from core.caching import keys_for, page_address, purge, rendering_lock_key
 from tests.consultation.factories import consultation
@@ -71,6 +72,7 @@ def test_a_purge_retires_the_copy_kept_for_readers_during_a_re_render(client, or
 
 
 def test_a_purge_that_cannot_reach_the_cache_is_logged_not_raised(settings, caplog):
-    settings.CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    settings.CACHES = redis_caches("redis://127.0.0.1:1/0", timeout_seconds=1)
     purge("guideline:acme/medical")
     assert "Could not purge the cached pages of guideline:acme/medical" in caplog.text
+    assert all(record.levelname == "ERROR" for record in caplog.records if "Could not purge" in record.message)
