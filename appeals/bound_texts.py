@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from appeals.models import Decision, OrganizationResponse
+from appeals.models import Appeal, Decision, OrganizationResponse
 from ledger.content import Binding, BoundText, provide_bound_texts
 from ledger.kinds import EntryKind
 
@@ -21,6 +21,12 @@ def _responses() -> Iterator[BoundText]:
         yield BoundText(name=f"response {pk}", subject=f"appeal:{public_id}", text=text, key=pk)
 
 
+def _inadmissible(field: str, label: str) -> Iterator[BoundText]:
+    rows = Appeal.objects.filter(status=Appeal.INADMISSIBLE).order_by("pk").values_list("public_id", field)
+    for public_id, text in rows.iterator(CHUNK):
+        yield BoundText(name=f"the {label} of appeal {public_id}", subject=f"appeal:{public_id}", text=text)
+
+
 BINDINGS = (
     Binding(
         "decisions",
@@ -28,6 +34,20 @@ BINDINGS = (
         "rationale_sha256",
         _decisions,
         key_field="decision",
+    ),
+    # The appeal page shows "Declared inadmissible: <reason>. <public note>"; the reason is a code, carried as is.
+    Binding(
+        "inadmissibility reasons",
+        (EntryKind.APPEAL_INADMISSIBLE,),
+        "reason",
+        lambda: _inadmissible("inadmissible_reason", "inadmissibility reason"),
+        plain=True,
+    ),
+    Binding(
+        "inadmissibility notes",
+        (EntryKind.APPEAL_INADMISSIBLE,),
+        "public_note_sha256",
+        lambda: _inadmissible("public_note", "public note"),
     ),
     Binding("responses", (EntryKind.APPEAL_RESPONDED,), "text_sha256", _responses, key_field="response"),
 )

@@ -89,7 +89,7 @@ class EntryKind(StrEnum):
     APPEAL_SCREENING = "appeal.screening", *_APPEAL
     APPEAL_REDACTED = "appeal.redacted", *_APPEAL
     APPEAL_ADMITTED = "appeal.admitted", *_APPEAL, "significant"
-    APPEAL_INADMISSIBLE = "appeal.inadmissible", *_APPEAL, "reason"
+    APPEAL_INADMISSIBLE = "appeal.inadmissible", *_APPEAL, "reason", "public_note_sha256"
     APPEAL_OFFERED = "appeal.offered", *_REVIEWER
     APPEAL_ACCEPTED = "appeal.accepted", *_REVIEWER
     APPEAL_DECLINED = "appeal.declined", *_REVIEWER

@@ -10,6 +10,7 @@ from appeals.models import Appeal
 from appeals.redaction import KIND_LABELS, redact
 from appeals.services import steps
 from appeals.services.indexing import index_decisions
+from ledger.content import text_sha256
 from ledger.kinds import EntryKind
 
 
@@ -110,7 +111,7 @@ def declare_inadmissible(*, appeal: Appeal, by: User, reason: str, public_note: 
             EntryKind.APPEAL_INADMISSIBLE,
             actor="a moderator",
             note=f"{label}. {public_note}",
-            payload={"reason": reason},
+            payload={"reason": reason, "public_note_sha256": text_sha256(public_note)},
         )
         steps.notify_appellant(appeal, event)
     return appeal

@@ -1,6 +1,7 @@
 """Every public text is bound to the record: a row edited behind the application's back is named, inside and out."""
 
 import logging
+import re
 import subprocess
 import sys
 
@@ -10,12 +11,13 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from appeals.models import Decision
+from appeals.services import declare_inadmissible
 from consultation.models import Comment
-from consultation.services.comments import post_comment
+from consultation.services.comments import hide_comment, post_comment
 from ledger import tasks
 from ledger.checkpoints import publish_checkpoint
 from ledger.models import ContentCheck, Head, Witness
-from tests.appeals.factories import AISystemFactory, decided, published_guideline
+from tests.appeals.factories import AISystemFactory, decided, file, published_guideline
 from tests.consultation.factories import consultation
 
 
@@ -55,6 +57,29 @@ def test_a_forged_decision_rationale_is_named(published):
     _, decision = published
     forge("appeals_decision", "rationale", decision.pk)
     with pytest.raises(CommandError, match=rf"\n  decision {decision.pk}$"):
+        call_command("verify_record", "--content")
+
+
+@pytest.mark.django_db
+def test_a_forged_tombstone_reason_is_named(published, moderator):
+    comment, _ = published
+    hide_comment(comment=comment, reason="spam", note="Moderators only.", by=moderator)
+    call_command("verify_record", "--content")
+    forge("consultation_comment", "hidden_reason", comment.pk)
+    with pytest.raises(CommandError, match=rf"\n  the tombstone of comment {comment.pk}$"):
+        call_command("verify_record", "--content")
+
+
+@pytest.mark.django_db
+def test_a_forged_inadmissibility_note_or_reason_is_named(organization, citizen, moderator):
+    system = AISystemFactory(organization=organization, slug="helper", name="Acme Helper")
+    appeal = file(citizen, system, published_guideline(organization))
+    declare_inadmissible(appeal=appeal, by=moderator, reason="insufficient", public_note="The refusal is not quoted.")
+    call_command("verify_record", "--content")
+    forge("appeals_appeal", "public_note", appeal.pk)
+    forge("appeals_appeal", "inadmissible_reason", appeal.pk)
+    named = rf"2 served text\(s\) differ .*\n  the inadmissibility reason of appeal {re.escape(appeal.public_id)}"
+    with pytest.raises(CommandError, match=rf"{named}\n  the public note of appeal {re.escape(appeal.public_id)}$"):
         call_command("verify_record", "--content")
 
 
