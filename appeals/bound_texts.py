@@ -27,6 +27,17 @@ def _inadmissible(field: str, label: str) -> Iterator[BoundText]:
         yield BoundText(name=f"the {label} of appeal {public_id}", subject=f"appeal:{public_id}", text=text)
 
 
+def _excerpts(field: str, label: str) -> Iterator[BoundText]:
+    # Only a screened appeal shows them; before, the public sees none of its words.
+    screened = Appeal.objects.filter(status__in=Appeal.SCREENED_STATUSES).order_by("pk")
+    for public_id, text in screened.values_list("public_id", field).iterator(CHUNK):
+        yield BoundText(name=f"the {label} of appeal {public_id}", subject=f"appeal:{public_id}", text=text)
+
+
+# Filing binds the automatically redacted texts; a moderator's redaction, the latest entry, binds its own.
+_REDACTED_BY = (EntryKind.APPEAL_FILED, EntryKind.APPEAL_REDACTED)
+
+
 BINDINGS = (
     Binding(
         "decisions",
@@ -49,6 +60,19 @@ BINDINGS = (
         "public_note_sha256",
         lambda: _inadmissible("public_note", "public note"),
     ),
+    Binding(
+        "prompt excerpts",
+        _REDACTED_BY,
+        "prompt_excerpt_sha256",
+        lambda: _excerpts("refusal__public_prompt_excerpt", "prompt excerpt"),
+    ),
+    Binding(
+        "refusal excerpts",
+        _REDACTED_BY,
+        "refusal_excerpt_sha256",
+        lambda: _excerpts("refusal__public_refusal_excerpt", "refusal excerpt"),
+    ),
+    Binding("public grounds", _REDACTED_BY, "grounds_sha256", lambda: _excerpts("public_grounds", "grounds")),
     Binding("responses", (EntryKind.APPEAL_RESPONDED,), "text_sha256", _responses, key_field="response"),
 )
 

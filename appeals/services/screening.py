@@ -65,9 +65,9 @@ def redact_refusal(
             appeal.attachments.update(public=False)
             appeal.attachments.filter(pk__in=public_attachment_ids).update(public=True)
         index_decisions(appeal=appeal)
-        steps.record(
-            appeal, EntryKind.APPEAL_REDACTED, actor="a moderator", note="A moderator redacted what is published."
-        )
+        note = "A moderator redacted what is published."
+        published = steps.public_text_hashes(appeal)
+        steps.record(appeal, EntryKind.APPEAL_REDACTED, actor="a moderator", note=note, payload=published)
     return appeal
 
 

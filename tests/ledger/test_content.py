@@ -11,13 +11,13 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from appeals.models import Decision
-from appeals.services import declare_inadmissible
+from appeals.services import declare_inadmissible, redact_refusal
 from consultation.models import Comment
 from consultation.services.comments import hide_comment, post_comment
 from ledger import tasks
 from ledger.checkpoints import publish_checkpoint
 from ledger.models import ContentCheck, Head, Witness
-from tests.appeals.factories import AISystemFactory, decided, file, published_guideline
+from tests.appeals.factories import AISystemFactory, admitted, decided, file, published_guideline
 from tests.consultation.factories import consultation
 
 
@@ -40,7 +40,7 @@ def forge(table: str, column: str, pk: int) -> None:
 def test_intact_texts_pass(published, capsys):
     call_command("verify_record", "--content")
     # The factories' clauses have no entry: counted as unbound, not as altered.
-    assert "Every served text matches its entry: 8 checked. 6 published before" in capsys.readouterr().out
+    assert "Every served text matches its entry: 11 checked. 6 published before" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
@@ -84,6 +84,21 @@ def test_a_forged_inadmissibility_note_or_reason_is_named(organization, citizen,
 
 
 @pytest.mark.django_db
+def test_forged_redacted_excerpts_are_named(organization, citizen, moderator):
+    system = AISystemFactory(organization=organization, slug="helper", name="Acme Helper")
+    appeal = admitted(citizen, system, published_guideline(organization), moderator)
+    texts = {"public_prompt_excerpt": "Asked [redacted].", "public_refusal_excerpt": "I cannot help with that."}
+    redact_refusal(appeal=appeal, by=moderator, public_grounds="The clause allows it.", **texts)
+    call_command("verify_record", "--content")
+    forge("appeals_refusal", "public_prompt_excerpt", appeal.refusal_id)
+    forge("appeals_appeal", "public_grounds", appeal.pk)
+    public_id = re.escape(appeal.public_id)
+    named = rf"\n  the prompt excerpt of appeal {public_id}\n  the grounds of appeal {public_id}$"
+    with pytest.raises(CommandError, match=named):
+        call_command("verify_record", "--content")
+
+
+@pytest.mark.django_db
 def test_the_daily_check_reports_a_forgery_until_a_later_run_passes(
     published, client, mailoutbox, caplog, settings, django_capture_on_commit_callbacks
 ):
@@ -100,7 +115,7 @@ def test_the_daily_check_reports_a_forgery_until_a_later_run_passes(
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.check_record_content.delay().get() is True
     assert ContentCheck.objects.first().ok
-    assert "Served texts verified: none of 8 differs from the hash on the record" in client.get("/record/").text
+    assert "Served texts verified: none of 11 differs from the hash on the record" in client.get("/record/").text
     assert len(mailoutbox) == 1
 
 
