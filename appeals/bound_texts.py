@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from appeals.models import Appeal, Decision, OrganizationResponse
+from appeals.models import Appeal, Decision, OrganizationResponse, Recommendation, RecommendationStep
 from ledger.content import Binding, BoundText, provide_bound_texts
 from ledger.kinds import EntryKind
 
@@ -32,6 +32,22 @@ def _excerpts(field: str, label: str) -> Iterator[BoundText]:
     screened = Appeal.objects.filter(status__in=Appeal.SCREENED_STATUSES).order_by("pk")
     for public_id, text in screened.values_list("public_id", field).iterator(CHUNK):
         yield BoundText(name=f"the {label} of appeal {public_id}", subject=f"appeal:{public_id}", text=text)
+
+
+def _recommendations() -> Iterator[BoundText]:
+    for public_id, text in Recommendation.objects.order_by("pk").values_list("public_id", "text").iterator(CHUNK):
+        yield BoundText(name=f"recommendation {public_id}", subject=f"recommendation:{public_id}", text=text)
+
+
+def _recommendation_steps() -> Iterator[BoundText]:
+    # The made step's note is the recommendation's text, bound above; the page shows the notes of the others.
+    steps = RecommendationStep.objects.exclude(kind=RecommendationStep.MADE).order_by("pk")
+    for pk, public_id, note in steps.values_list("pk", "recommendation__public_id", "note").iterator(CHUNK):
+        name = f"the note of step {pk} of recommendation {public_id}"
+        yield BoundText(name=name, subject=f"recommendation:{public_id}", text=note, key=pk)
+
+
+_ANSWERED_BY = tuple(kind for kind in EntryKind if kind.topic == "recommendation" and kind.step != "made")
 
 
 # Filing binds the automatically redacted texts; a moderator's redaction, the latest entry, binds its own.
@@ -73,6 +89,8 @@ BINDINGS = (
         lambda: _excerpts("refusal__public_refusal_excerpt", "refusal excerpt"),
     ),
     Binding("public grounds", _REDACTED_BY, "grounds_sha256", lambda: _excerpts("public_grounds", "grounds")),
+    Binding("recommendations", (EntryKind.RECOMMENDATION_MADE,), "note", _recommendations, plain=True),
+    Binding("recommendation notes", _ANSWERED_BY, "note", _recommendation_steps, key_field="step", plain=True),
     Binding("responses", (EntryKind.APPEAL_RESPONDED,), "text_sha256", _responses, key_field="response"),
 )
 

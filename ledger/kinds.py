@@ -24,6 +24,7 @@ _RECOMMENDATION = (
     "note",
     "implemented_on",
     "evidence_url",
+    "step",
 )
 
 

@@ -10,14 +10,15 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from appeals.models import Decision
+from appeals import services
+from appeals.models import Decision, Recommendation
 from appeals.services import declare_inadmissible, redact_refusal
 from consultation.models import Comment
 from consultation.services.comments import hide_comment, post_comment
 from ledger import tasks
 from ledger.checkpoints import publish_checkpoint
 from ledger.models import ContentCheck, Head, Witness
-from tests.appeals.factories import AISystemFactory, admitted, decided, file, published_guideline
+from tests.appeals.factories import AISystemFactory, admitted, decided, file, make_reviewer, published_guideline
 from tests.consultation.factories import consultation
 
 
@@ -94,6 +95,34 @@ def test_forged_redacted_excerpts_are_named(organization, citizen, moderator):
     forge("appeals_appeal", "public_grounds", appeal.pk)
     public_id = re.escape(appeal.public_id)
     named = rf"\n  the prompt excerpt of appeal {public_id}\n  the grounds of appeal {public_id}$"
+    with pytest.raises(CommandError, match=named):
+        call_command("verify_record", "--content")
+
+
+@pytest.mark.django_db
+def test_a_forged_recommendation_or_answer_note_is_named(organization, citizen, moderator, publisher):
+    system = AISystemFactory(organization=organization, slug="helper", name="Acme Helper")
+    appeal = admitted(citizen, system, published_guideline(organization), moderator)
+    reviewer = make_reviewer("rae")
+    services.route_appeal(appeal=appeal)
+    assignment = appeal.assignments.get(reviewer=reviewer)
+    services.accept_assignment(assignment=assignment, by=reviewer.user)
+    decision = services.decide_appeal(
+        assignment=assignment,
+        by=reviewer.user,
+        outcome=Decision.OVERTURNED,
+        rationale="Dosage facts are public.",
+        cited_clause_keys=["R-1.1"],
+        recommendations=["Publish the dosage limits you apply."],
+    )
+    recommendation = decision.recommendations.get()
+    kind, note = Recommendation.DECLINED, "The limits are a trade secret."
+    step = services.answer_recommendation(recommendation=recommendation, by=publisher, kind=kind, note=note)
+    call_command("verify_record", "--content")
+    forge("appeals_recommendation", "text", recommendation.pk)
+    forge("appeals_recommendationstep", "note", step.pk)
+    public_id = re.escape(recommendation.public_id)
+    named = rf"\n  recommendation {public_id}\n  the note of step {step.pk} of recommendation {public_id}$"
     with pytest.raises(CommandError, match=named):
         call_command("verify_record", "--content")
 
