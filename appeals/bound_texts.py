@@ -1,8 +1,11 @@
 """Appeals' public texts and the entries that bind them (ledger.content), handed over in ready()."""
 
 from collections.abc import Iterator
+from typing import Any
 
-from appeals.models import Appeal, Decision, OrganizationResponse, Recommendation, RecommendationStep
+from django.db.models import F
+
+from appeals.models import Appeal, Decision, OrganizationResponse, Recommendation, RecommendationStep, Vote
 from ledger.content import Binding, BoundText, provide_bound_texts
 from ledger.kinds import EntryKind
 
@@ -13,6 +16,24 @@ def _decisions() -> Iterator[BoundText]:
     rows = Decision.objects.order_by("pk").values_list("pk", "appeal__public_id", "rationale")
     for pk, public_id, rationale in rows.iterator(CHUNK):
         yield BoundText(name=f"decision {pk}", subject=f"appeal:{public_id}", text=rationale, key=pk)
+
+
+def _dissents() -> Iterator[BoundText]:
+    # The appeal page shows a dissenting vote's rationale; the majority's are the decision's rationale, bound above.
+    dissents = Vote.objects.exclude(decision=None).exclude(outcome=F("decision__outcome")).order_by("pk")
+    rows = dissents.values_list(
+        "decision_id", "decision__appeal__public_id", "assignment__reviewer__handle", "rationale"
+    )
+    for decision_id, public_id, handle, rationale in rows.iterator(CHUNK):
+        name = f"the dissent of reviewer {handle} on decision {decision_id}"
+        yield BoundText(name=name, subject=f"appeal:{public_id}", text=rationale, key=decision_id, part=handle)
+
+
+def _vote_hash(payload: dict[str, Any], dissent: BoundText) -> str | None:
+    for vote in payload.get("votes") or []:
+        if isinstance(vote, dict) and vote.get("reviewer") == dissent.part:
+            return vote.get("rationale_sha256")
+    return None
 
 
 def _responses() -> Iterator[BoundText]:
@@ -91,6 +112,7 @@ BINDINGS = (
     Binding("public grounds", _REDACTED_BY, "grounds_sha256", lambda: _excerpts("public_grounds", "grounds")),
     Binding("recommendations", (EntryKind.RECOMMENDATION_MADE,), "note", _recommendations, plain=True),
     Binding("recommendation notes", _ANSWERED_BY, "note", _recommendation_steps, key_field="step", plain=True),
+    Binding("dissents", (EntryKind.APPEAL_DECIDED,), "votes", _dissents, key_field="decision", recorded=_vote_hash),
     Binding("responses", (EntryKind.APPEAL_RESPONDED,), "text_sha256", _responses, key_field="response"),
 )
 

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from appeals import services
-from appeals.models import Decision, Recommendation
+from appeals.models import Decision, Recommendation, Vote
 from appeals.services import declare_inadmissible, redact_refusal
 from consultation.models import Comment
 from consultation.services.comments import hide_comment, post_comment
@@ -124,6 +124,27 @@ def test_a_forged_recommendation_or_answer_note_is_named(organization, citizen, 
     public_id = re.escape(recommendation.public_id)
     named = rf"\n  recommendation {public_id}\n  the note of step {step.pk} of recommendation {public_id}$"
     with pytest.raises(CommandError, match=named):
+        call_command("verify_record", "--content")
+
+
+@pytest.mark.django_db
+def test_a_forged_dissent_is_named(organization, citizen, moderator):
+    system = AISystemFactory(organization=organization, slug="helper", name="Acme Helper")
+    appeal = admitted(citizen, system, published_guideline(organization), moderator, significant=True)
+    reviewers = [make_reviewer(handle) for handle in ("a", "b", "c")]
+    services.route_appeal(appeal=appeal)
+    for reviewer in reviewers:
+        services.accept_assignment(assignment=appeal.assignments.get(reviewer=reviewer), by=reviewer.user)
+    for reviewer, outcome in zip(reviewers, [Decision.OVERTURNED, Decision.UPHELD, Decision.OVERTURNED], strict=True):
+        assignment = appeal.assignments.get(reviewer=reviewer)
+        rationale = f"Reasons for {outcome}."
+        services.decide_appeal(
+            assignment=assignment, by=reviewer.user, outcome=outcome, rationale=rationale, cited_clause_keys=["R-1.1"]
+        )
+    dissent = Vote.objects.get(assignment__reviewer__handle="b")
+    call_command("verify_record", "--content")
+    forge("appeals_vote", "rationale", dissent.pk)
+    with pytest.raises(CommandError, match=rf"\n  the dissent of reviewer b on decision {dissent.decision_id}$"):
         call_command("verify_record", "--content")
 
 
