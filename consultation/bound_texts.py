@@ -26,6 +26,13 @@ def _comments() -> Iterator[BoundText]:
         yield BoundText(name=f"comment {pk}", subject=f"comment:{pk}", text=body)
 
 
+def _tombstones() -> Iterator[BoundText]:
+    # The tombstone names the reason (a code); the moderator's note is never served, so it is not bound.
+    hidden = Comment.objects.filter(status=Comment.HIDDEN).order_by("pk").values_list("pk", "hidden_reason")
+    for pk, reason in hidden.iterator(CHUNK):
+        yield BoundText(name=f"the tombstone of comment {pk}", subject=f"comment:{pk}", text=reason)
+
+
 def _answers() -> Iterator[BoundText]:
     for comment_id, text in Response.objects.order_by("pk").values_list("comment_id", "text").iterator(CHUNK):
         yield BoundText(name=f"the answer to comment {comment_id}", subject=f"comment:{comment_id}", text=text)
@@ -84,6 +91,7 @@ def _closeouts() -> Iterator[BoundText]:
 
 BINDINGS = (
     Binding("comments", (EntryKind.COMMENT_POSTED,), "body_sha256", _comments),
+    Binding("tombstones", (EntryKind.COMMENT_HIDDEN,), "reason", _tombstones, plain=True),
     Binding("answers", (EntryKind.COMMENT_ANSWERED,), "text", _answers, plain=True),
     Binding("suggestions", (EntryKind.SUGGESTION_MADE,), "text_sha256", lambda: _suggestions("text", "the wording")),
     Binding(

@@ -28,12 +28,14 @@ def text_sha256(text: str | bytes) -> str:
 @dataclass(frozen=True)
 class BoundText:
     """One served text: its name for people ("comment 42"), the subject its entry is about, and, when the subject
-    has several such objects (an appeal's decisions), the value of the binding's key field that picks this one."""
+    has several such objects (an appeal's decisions), the value of the binding's key field that picks this one;
+    `part` tells a binding's `recorded` which piece of that entry is this text's (a dissent's reviewer)."""
 
     name: str
     subject: str
     text: str | bytes
     key: Any = None
+    part: Any = None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ _RECOMMENDATION = (
     "note",
     "implemented_on",
     "evidence_url",
+    "step",
 )
 
 
@@ -87,9 +88,9 @@ class EntryKind(StrEnum):
     APPEAL_FILED = "appeal.filed", *_APPEAL, "organization", "system", "guideline", "version", "clauses", "deadline"
     APPEAL_WITHDRAWN = "appeal.withdrawn", *_APPEAL
     APPEAL_SCREENING = "appeal.screening", *_APPEAL
-    APPEAL_REDACTED = "appeal.redacted", *_APPEAL
+    APPEAL_REDACTED = "appeal.redacted", *_APPEAL, "prompt_excerpt_sha256", "refusal_excerpt_sha256", "grounds_sha256"
     APPEAL_ADMITTED = "appeal.admitted", *_APPEAL, "significant"
-    APPEAL_INADMISSIBLE = "appeal.inadmissible", *_APPEAL, "reason"
+    APPEAL_INADMISSIBLE = "appeal.inadmissible", *_APPEAL, "reason", "public_note_sha256"
     APPEAL_OFFERED = "appeal.offered", *_REVIEWER
     APPEAL_ACCEPTED = "appeal.accepted", *_REVIEWER
     APPEAL_DECLINED = "appeal.declined", *_REVIEWER

@@ -7,7 +7,8 @@ object through the API and names every one whose text does not hash to what its 
 
 Covered: comments (body), publishers' answers to comments, suggestions (wording and reason) and the decisions on
 them, shown statements, close-out reports, decisions (rationale). The site's own check (manage.py verify_record
---content) also covers organizations' responses to decisions and audit reports and responses.
+--content) also covers organizations' responses to decisions, dissents, an appeal's redacted excerpts and grounds,
+inadmissibility reasons and notes, tombstones, recommendations and their notes, and audit reports and responses.
 """
 
 import hashlib

@@ -94,7 +94,15 @@ def _decide(appeal: Appeal, votes: list[Vote]) -> Decision:
             "decision": decision.pk,
             "outcome": outcome,
             "cited_clauses": keys,
-            "votes": [{"reviewer": v.assignment.reviewer.handle, "outcome": v.outcome} for v in votes],
+            # Each vote's rationale hash too: a dissent's rationale is shown on the appeal page (ledger.content).
+            "votes": [
+                {
+                    "reviewer": v.assignment.reviewer.handle,
+                    "outcome": v.outcome,
+                    "rationale_sha256": text_sha256(v.rationale),
+                }
+                for v in votes
+            ],
             "recommendations": [recommendation.public_id for recommendation in made],
             "rationale_sha256": text_sha256(decision.rationale),
         },

@@ -120,6 +120,9 @@ def file_appeal(
                 "version": version.number,
                 "clauses": keys,
                 "deadline": appeal.deadline.isoformat(),
+                # The hashes of what the public will see once screened, the filer's text after the automatic
+                # redaction: a moderator's redaction (appeal.redacted) carries the hashes of its own.
+                **steps.public_text_hashes(appeal),
             }
             event = steps.record(appeal, EntryKind.APPEAL_FILED, actor=appeal.appellant_label, payload=payload)
             steps.notify_appellant(appeal, event)

@@ -277,6 +277,8 @@ def _step(
             "note": fields.get("note", ""),
             "implemented_on": implemented_on.isoformat() if implemented_on else None,
             "evidence_url": fields.get("evidence_url", ""),
+            # Names the step among the recommendation's entries, so its served note is compared with this one.
+            "step": step.pk,
         },
     )
     return step

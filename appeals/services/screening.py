@@ -10,6 +10,7 @@ from appeals.models import Appeal
 from appeals.redaction import KIND_LABELS, redact
 from appeals.services import steps
 from appeals.services.indexing import index_decisions
+from ledger.content import text_sha256
 from ledger.kinds import EntryKind
 
 
@@ -64,9 +65,9 @@ def redact_refusal(
             appeal.attachments.update(public=False)
             appeal.attachments.filter(pk__in=public_attachment_ids).update(public=True)
         index_decisions(appeal=appeal)
-        steps.record(
-            appeal, EntryKind.APPEAL_REDACTED, actor="a moderator", note="A moderator redacted what is published."
-        )
+        note = "A moderator redacted what is published."
+        published = steps.public_text_hashes(appeal)
+        steps.record(appeal, EntryKind.APPEAL_REDACTED, actor="a moderator", note=note, payload=published)
     return appeal
 
 
@@ -110,7 +111,7 @@ def declare_inadmissible(*, appeal: Appeal, by: User, reason: str, public_note: 
             EntryKind.APPEAL_INADMISSIBLE,
             actor="a moderator",
             note=f"{label}. {public_note}",
-            payload={"reason": reason},
+            payload={"reason": reason, "public_note_sha256": text_sha256(public_note)},
         )
         steps.notify_appellant(appeal, event)
     return appeal

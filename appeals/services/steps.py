@@ -8,6 +8,7 @@ from accounts.models import ReviewerProfile, User
 from appeals.models import Appeal, AppealEvent, Assignment, Decision
 from core.queue import enqueue
 from ledger import services as ledger
+from ledger.content import text_sha256
 from ledger.kinds import EntryKind
 
 
@@ -73,6 +74,16 @@ def record(
         payload={"public_id": appeal.public_id, "status": appeal.status, **(payload or {})},
     )
     return event
+
+
+def public_text_hashes(appeal: Appeal) -> dict[str, str]:
+    """The hashes of the redacted texts the public sees of an appeal (ledger.content binds them)."""
+    refusal = appeal.refusal
+    return {
+        "prompt_excerpt_sha256": text_sha256(refusal.public_prompt_excerpt),
+        "refusal_excerpt_sha256": text_sha256(refusal.public_refusal_excerpt),
+        "grounds_sha256": text_sha256(appeal.public_grounds),
+    }
 
 
 def notify_appellant(appeal: Appeal, event: AppealEvent) -> None:

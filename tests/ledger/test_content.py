@@ -1,6 +1,7 @@
 """Every public text is bound to the record: a row edited behind the application's back is named, inside and out."""
 
 import logging
+import re
 import subprocess
 import sys
 
@@ -9,13 +10,15 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from appeals.models import Decision
+from appeals import services
+from appeals.models import Decision, Recommendation, Vote
+from appeals.services import declare_inadmissible, redact_refusal
 from consultation.models import Comment
-from consultation.services.comments import post_comment
+from consultation.services.comments import hide_comment, post_comment
 from ledger import tasks
 from ledger.checkpoints import publish_checkpoint
 from ledger.models import ContentCheck, Head, Witness
-from tests.appeals.factories import AISystemFactory, decided, published_guideline
+from tests.appeals.factories import AISystemFactory, admitted, decided, file, make_reviewer, published_guideline
 from tests.consultation.factories import consultation
 
 
@@ -38,7 +41,7 @@ def forge(table: str, column: str, pk: int) -> None:
 def test_intact_texts_pass(published, capsys):
     call_command("verify_record", "--content")
     # The factories' clauses have no entry: counted as unbound, not as altered.
-    assert "Every served text matches its entry: 8 checked. 6 published before" in capsys.readouterr().out
+    assert "Every served text matches its entry: 11 checked. 6 published before" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
@@ -59,6 +62,93 @@ def test_a_forged_decision_rationale_is_named(published):
 
 
 @pytest.mark.django_db
+def test_a_forged_tombstone_reason_is_named(published, moderator):
+    comment, _ = published
+    hide_comment(comment=comment, reason="spam", note="Moderators only.", by=moderator)
+    call_command("verify_record", "--content")
+    forge("consultation_comment", "hidden_reason", comment.pk)
+    with pytest.raises(CommandError, match=rf"\n  the tombstone of comment {comment.pk}$"):
+        call_command("verify_record", "--content")
+
+
+@pytest.mark.django_db
+def test_a_forged_inadmissibility_note_or_reason_is_named(organization, citizen, moderator):
+    system = AISystemFactory(organization=organization, slug="helper", name="Acme Helper")
+    appeal = file(citizen, system, published_guideline(organization))
+    declare_inadmissible(appeal=appeal, by=moderator, reason="insufficient", public_note="The refusal is not quoted.")
+    call_command("verify_record", "--content")
+    forge("appeals_appeal", "public_note", appeal.pk)
+    forge("appeals_appeal", "inadmissible_reason", appeal.pk)
+    named = rf"2 served text\(s\) differ .*\n  the inadmissibility reason of appeal {re.escape(appeal.public_id)}"
+    with pytest.raises(CommandError, match=rf"{named}\n  the public note of appeal {re.escape(appeal.public_id)}$"):
+        call_command("verify_record", "--content")
+
+
+@pytest.mark.django_db
+def test_forged_redacted_excerpts_are_named(organization, citizen, moderator):
+    system = AISystemFactory(organization=organization, slug="helper", name="Acme Helper")
+    appeal = admitted(citizen, system, published_guideline(organization), moderator)
+    texts = {"public_prompt_excerpt": "Asked [redacted].", "public_refusal_excerpt": "I cannot help with that."}
+    redact_refusal(appeal=appeal, by=moderator, public_grounds="The clause allows it.", **texts)
+    call_command("verify_record", "--content")
+    forge("appeals_refusal", "public_prompt_excerpt", appeal.refusal_id)
+    forge("appeals_appeal", "public_grounds", appeal.pk)
+    public_id = re.escape(appeal.public_id)
+    named = rf"\n  the prompt excerpt of appeal {public_id}\n  the grounds of appeal {public_id}$"
+    with pytest.raises(CommandError, match=named):
+        call_command("verify_record", "--content")
+
+
+@pytest.mark.django_db
+def test_a_forged_recommendation_or_answer_note_is_named(organization, citizen, moderator, publisher):
+    system = AISystemFactory(organization=organization, slug="helper", name="Acme Helper")
+    appeal = admitted(citizen, system, published_guideline(organization), moderator)
+    reviewer = make_reviewer("rae")
+    services.route_appeal(appeal=appeal)
+    assignment = appeal.assignments.get(reviewer=reviewer)
+    services.accept_assignment(assignment=assignment, by=reviewer.user)
+    decision = services.decide_appeal(
+        assignment=assignment,
+        by=reviewer.user,
+        outcome=Decision.OVERTURNED,
+        rationale="Dosage facts are public.",
+        cited_clause_keys=["R-1.1"],
+        recommendations=["Publish the dosage limits you apply."],
+    )
+    recommendation = decision.recommendations.get()
+    kind, note = Recommendation.DECLINED, "The limits are a trade secret."
+    step = services.answer_recommendation(recommendation=recommendation, by=publisher, kind=kind, note=note)
+    call_command("verify_record", "--content")
+    forge("appeals_recommendation", "text", recommendation.pk)
+    forge("appeals_recommendationstep", "note", step.pk)
+    public_id = re.escape(recommendation.public_id)
+    named = rf"\n  recommendation {public_id}\n  the note of step {step.pk} of recommendation {public_id}$"
+    with pytest.raises(CommandError, match=named):
+        call_command("verify_record", "--content")
+
+
+@pytest.mark.django_db
+def test_a_forged_dissent_is_named(organization, citizen, moderator):
+    system = AISystemFactory(organization=organization, slug="helper", name="Acme Helper")
+    appeal = admitted(citizen, system, published_guideline(organization), moderator, significant=True)
+    reviewers = [make_reviewer(handle) for handle in ("a", "b", "c")]
+    services.route_appeal(appeal=appeal)
+    for reviewer in reviewers:
+        services.accept_assignment(assignment=appeal.assignments.get(reviewer=reviewer), by=reviewer.user)
+    for reviewer, outcome in zip(reviewers, [Decision.OVERTURNED, Decision.UPHELD, Decision.OVERTURNED], strict=True):
+        assignment = appeal.assignments.get(reviewer=reviewer)
+        rationale = f"Reasons for {outcome}."
+        services.decide_appeal(
+            assignment=assignment, by=reviewer.user, outcome=outcome, rationale=rationale, cited_clause_keys=["R-1.1"]
+        )
+    dissent = Vote.objects.get(assignment__reviewer__handle="b")
+    call_command("verify_record", "--content")
+    forge("appeals_vote", "rationale", dissent.pk)
+    with pytest.raises(CommandError, match=rf"\n  the dissent of reviewer b on decision {dissent.decision_id}$"):
+        call_command("verify_record", "--content")
+
+
+@pytest.mark.django_db
 def test_the_daily_check_reports_a_forgery_until_a_later_run_passes(
     published, client, mailoutbox, caplog, settings, django_capture_on_commit_callbacks
 ):
@@ -75,7 +165,7 @@ def test_the_daily_check_reports_a_forgery_until_a_later_run_passes(
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.check_record_content.delay().get() is True
     assert ContentCheck.objects.first().ok
-    assert "Served texts verified: none of 8 differs from the hash on the record" in client.get("/record/").text
+    assert "Served texts verified: none of 11 differs from the hash on the record" in client.get("/record/").text
     assert len(mailoutbox) == 1
 
 
