@@ -11,7 +11,6 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from consultation.diff import plain_text
-from consultation.lexrank import summarize
 from consultation.models import (
     Clause,
     ClauseChange,
@@ -159,6 +158,8 @@ def _said(comments: list[Comment], count: int, arguments: int, responses: dict[s
     """What people said on one clause (or in general), and what the publisher answered them."""
     texts = [(c.pk, plain_text(c.body_html)) for c in comments]
     sources = dict(texts)
+    from consultation.lexrank import summarize  # scikit-learn: imported where used, not by every process
+
     summary = summarize(texts)
     endorsed = [c for c in comments if c.endorsement_count][:TOP_ENDORSED]
     answers: dict[tuple[str, str], list[int]] = {}

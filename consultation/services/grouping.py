@@ -1,12 +1,16 @@
 """Computing a consultation's opinion groups from its votes and publishing them (consultation/opinion_groups.py
 does the computing; this reads the votes and stores the result)."""
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 
 from consultation.models import GroupMembership, GuidelineVersion, OpinionGroups, Participant, Statement, Vote
-from consultation.opinion_groups import Votes, compute
 from core.caching import renew_after_commit
+
+if TYPE_CHECKING:
+    from consultation.opinion_groups import Votes
 
 MEMBERSHIP_BATCH = 2000
 
@@ -30,7 +34,10 @@ def versions_with_new_votes() -> list[int]:
     return [version.pk for version in versions.distinct() if has_new_votes(version)]
 
 
-def the_votes(version: GuidelineVersion) -> Votes:
+def the_votes(version: GuidelineVersion) -> "Votes":
+    # Imported here: scikit-learn takes a second to import, which every process (each manage.py command) would pay.
+    from consultation.opinion_groups import Votes
+
     """Every vote on the version, by pseudonym: exactly what the open data's votes file holds."""
     rows = Vote.objects.filter(statement__version=version).order_by()
     return Votes.from_rows(rows.values_list("participant__pseudonym", "statement_id", "vote").iterator(chunk_size=5000))
@@ -44,6 +51,8 @@ def publish_opinion_groups(*, version: GuidelineVersion) -> OpinionGroups:
     if published is not None and not has_new_votes(version):
         return published
     started = timezone.now()  # a vote stored while the votes are read is newer than the computation: caught next time
+    from consultation.opinion_groups import compute
+
     groups = compute(the_votes(version))
     shown = version.statements.filter(status=Statement.SHOWN).select_related("clause")
     texts = {s.pk: (s.text, s.clause.key if s.clause else None) for s in shown}
