@@ -9,7 +9,8 @@ STAMP := $(VENV)/.installed
 # environment says otherwise. Production runs manage.py itself with DEBUG unset or 0. With no DATABASE_URL, every
 # command here runs on the embedded PostgreSQL (config/embedded_postgres.py), started and stopped as needed.
 export DEBUG ?= 1
-# Test processes: this machine's two cores. Each has its own test database and Redis databases (tests/conftest.py).
+# Test processes: this machine's two cores. Each has its own test database and Redis databases (tests/conftest.py);
+# a process that runs out of tests takes some of another's (worksteal), so the slow ones do not end the run alone.
 PYTEST_WORKERS ?= 2
 
 # Reinstall only when requirements.txt changes, so second runs are fast.
@@ -38,7 +39,7 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Every group `make test` may skip: a Redis of its own for the cache and the broker when none is set, Chromium and
 # nginx when installed (CI installs them and fails on anything missing).

@@ -99,8 +99,8 @@ def test_expiry_and_the_sweeper_run_on_the_worker():
     assert appeal.assignments.get(reviewer=slow).status == Assignment.EXPIRED
 
 
-def two_hundred_admitted_appeals(organization, monkeypatch):
-    """200 admitted appeals, 20 of them for a panel of three, not routed yet."""
+def a_hundred_admitted_appeals(organization, monkeypatch):
+    """100 admitted appeals, 10 of them for a panel of three, not routed yet."""
     guideline = published_guideline(organization)
     system = AISystemFactory(organization=organization, slug="helper")
     moderator, appellant = UserFactory(is_moderator=True), UserFactory()
@@ -112,7 +112,7 @@ def two_hundred_admitted_appeals(organization, monkeypatch):
                 by=moderator,
                 significant=n % 10 == 0,
             )
-            for n in range(200)
+            for n in range(100)
         ]
 
 
@@ -126,14 +126,14 @@ def workers_idle(count: int = 2) -> bool:
     return all(reply and len(reply) == count and not any(reply.values()) for reply in replies)
 
 
-def test_two_workers_route_200_appeals_once_without_overbooking_anyone(monkeypatch):
+def test_two_workers_route_100_appeals_once_without_overbooking_anyone(monkeypatch):
     require_broker()  # before building the data, so a run without the services skips at once
     organization = OrganizationFactory(slug="acme")
-    reviewers = [make_reviewer(f"r{n}", capacity=9, expertise=["medical"] if n % 2 else []) for n in range(30)]
+    reviewers = [make_reviewer(f"r{n}", capacity=9, expertise=["medical"] if n % 2 else []) for n in range(15)]
     conflicted = [make_reviewer(f"c{n}", capacity=9, expertise=["medical"]) for n in range(3)]
     for reviewer in conflicted:
         reviewer.affiliations.add(organization)
-    appeals = two_hundred_admitted_appeals(organization, monkeypatch)  # 180 + 3 * 20 = 240 of 270 places
+    appeals = a_hundred_admitted_appeals(organization, monkeypatch)  # 90 + 3 * 10 = 120 of 135 places
 
     with running_workers(count=2):
         for appeal in appeals:
