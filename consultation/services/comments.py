@@ -21,11 +21,11 @@ from consultation.models import (
 )
 from consultation.selectors import is_taking_comments
 from consultation.services.campaigns import cluster_after_commit, text_hash
-from consultation.services.common import clean_text, count_thread, require_citizen, sha256
+from consultation.services.common import clean_text, count_thread, refuse_too_many_writings, require_citizen, sha256
 from core.caching import purge_after_commit, tags_for_entry
 from core.markdown import render_markdown
 from core.queue import enqueue
-from core.ratelimit import counts_per_domain, email_domain, over_limit, refuse_when_over
+from core.ratelimit import over_limit
 from ledger.kinds import EntryKind
 from ledger.services import append
 
@@ -60,7 +60,13 @@ def post_comment(
         if parent.is_hidden:
             raise ValidationError({"parent": "This comment was hidden by moderators and takes no replies."})
         clause = parent.clause
-    _refuse_too_many_comments(by, ip)
+    refuse_too_many_writings(
+        by,
+        ip,
+        action="comment",
+        message="Many comments have been posted {by} in a short time. Please wait a while before posting again.",
+        field="body",
+    )
     open_now = Exists(CommentPeriod.objects.taking_comments(version.pk))
     if parent is not None:
         counted = Comment.objects.filter(pk=parent.pk).filter(open_now).update(reply_count=F("reply_count") + 1)
@@ -97,24 +103,6 @@ def posted_payload(comment: Comment) -> dict:
         "on_behalf_of": comment.on_behalf_of,
         "body_sha256": sha256(comment.body),
     }
-
-
-def _refuse_too_many_comments(by: User, ip: str) -> None:
-    """Per account, per network address and per email domain, so a campaign run from many fresh accounts on one
-    address or one domain is slowed as much as one person posting too fast."""
-    domain = email_domain(by.email)
-    limits = [("account", str(by.pk), settings.CONSULTATION_COMMENT_LIMIT)]
-    if ip:
-        limits.append(("ip", ip, settings.CONSULTATION_COMMENT_IP_LIMIT))
-    if counts_per_domain(domain):
-        limits.append(("domain", domain, settings.CONSULTATION_COMMENT_DOMAIN_LIMIT))
-    refuse_when_over(
-        action="comment",
-        limits=limits,
-        per_seconds=settings.CONSULTATION_COMMENT_WINDOW_SECONDS,
-        message="Many comments have been posted {by} in a short time. Please wait a while before posting again.",
-        field="body",
-    )
 
 
 @transaction.atomic

@@ -2,12 +2,14 @@
 
 import hashlib
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, F, QuerySet
 
 from accounts.models import Organization, User
 from accounts.permissions import can_publish_for, is_citizen
 from consultation.models import MAX_TAGS, TAG_LENGTH, Clause, GuidelineVersion
+from core.ratelimit import counts_per_domain, email_domain, refuse_when_over
 
 
 def sha256(text: str) -> str:
@@ -73,3 +75,21 @@ def clean_tags(tags) -> list[str]:
 def frozen_text(version: GuidelineVersion) -> list[dict]:
     """What the ledger keeps of a version's clauses: a hash of each, so a later edit would show."""
     return [{"key": c.key, "sha256": sha256(f"{c.heading}\n{c.text}")} for c in version.clauses.all()]
+
+
+def refuse_too_many_writings(by: User, ip: str, *, action: str, message: str, field: str) -> None:
+    """The comment limits, counted per `action`: per account, per network address and per email domain, so a
+    campaign run from many fresh accounts on one address or one domain is slowed as much as one person too fast."""
+    domain = email_domain(by.email)
+    limits = [("account", str(by.pk), settings.CONSULTATION_COMMENT_LIMIT)]
+    if ip:
+        limits.append(("ip", ip, settings.CONSULTATION_COMMENT_IP_LIMIT))
+    if counts_per_domain(domain):
+        limits.append(("domain", domain, settings.CONSULTATION_COMMENT_DOMAIN_LIMIT))
+    refuse_when_over(
+        action=action,
+        limits=limits,
+        per_seconds=settings.CONSULTATION_COMMENT_WINDOW_SECONDS,
+        message=message,
+        field=field,
+    )

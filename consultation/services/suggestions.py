@@ -23,10 +23,15 @@ from consultation.models import (
 from consultation.selectors import is_taking_comments
 from consultation.selectors.suggestions import suggestions_behind
 from consultation.services.campaigns import signatures, similarity, text_hash
-from consultation.services.common import clean_text, require_citizen, require_publisher, sha256
+from consultation.services.common import (
+    clean_text,
+    refuse_too_many_writings,
+    require_citizen,
+    require_publisher,
+    sha256,
+)
 from core.markdown import render_markdown
 from core.queue import enqueue
-from core.ratelimit import counts_per_domain, email_domain, refuse_when_over
 from ledger.kinds import EntryKind
 from ledger.services import append
 
@@ -52,7 +57,13 @@ def make_suggestion(
         raise ValidationError({"kind": KIND_REFUSAL})
     text = _clean_suggested_text(kind, text, clause)
     reason = clean_text(reason, field="reason", label="Your reason", max_length=LONG_TEXT_LENGTH)
-    _refuse_too_many_suggestions(by, ip)
+    refuse_too_many_writings(
+        by,
+        ip,
+        action="suggestion",
+        message="Many suggestions have been made {by} in a short time. Please wait a while before suggesting again.",
+        field="text",
+    )
     if not is_taking_comments(version):
         raise ValidationError("This version is not open for suggestions right now.")
     hashed = text_hash(f"{kind}: {text}")
@@ -123,24 +134,6 @@ def _cluster_joined(version: GuidelineVersion, clause: Clause, kind: str, text: 
     scores = [(similarity(mine, signature), -pk) for (pk, _), signature in zip(distinct, theirs, strict=True)]
     score, negated = max(scores)
     return -negated if score >= settings.CLUSTERING_THRESHOLD else None
-
-
-def _refuse_too_many_suggestions(by: User, ip: str) -> None:
-    """The limits comments have (consultation.services.comments), counted apart: per account, per network address
-    and per email domain."""
-    domain = email_domain(by.email)
-    limits = [("account", str(by.pk), settings.CONSULTATION_COMMENT_LIMIT)]
-    if ip:
-        limits.append(("ip", ip, settings.CONSULTATION_COMMENT_IP_LIMIT))
-    if counts_per_domain(domain):
-        limits.append(("domain", domain, settings.CONSULTATION_COMMENT_DOMAIN_LIMIT))
-    refuse_when_over(
-        action="suggestion",
-        limits=limits,
-        per_seconds=settings.CONSULTATION_COMMENT_WINDOW_SECONDS,
-        message="Many suggestions have been made {by} in a short time. Please wait a while before suggesting again.",
-        field="text",
-    )
 
 
 @transaction.atomic
