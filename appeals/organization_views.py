@@ -1,4 +1,5 @@
-"""An organization's public page: its guidelines and how it answers the recommendations made to it."""
+"""Every organization, and an organization's public page: its guidelines and how it answers the recommendations
+made to it."""
 
 from django.conf import settings
 from django.http import Http404
@@ -12,6 +13,11 @@ from consultation.selectors import public_guidelines
 
 RECOMMENDATIONS_PER_PAGE = 20
 OVERDUE_SHOWN = 50  # listed at the top; the overdue view lists them all
+
+
+def organization_list(request):
+    listings = selectors.organization_directory(timezone.now())
+    return render(request, "appeals/organization_list.html", {"listings": listings})
 
 
 def organization(request, org: str):

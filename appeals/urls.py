@@ -1,6 +1,14 @@
 from django.urls import path, register_converter
 
-from appeals import filing_views, moderation_views, organization_views, public_views, publisher_views, reviewing_views
+from appeals import (
+    feeds,
+    filing_views,
+    moderation_views,
+    organization_views,
+    public_views,
+    publisher_views,
+    reviewing_views,
+)
 
 
 class PublicIdConverter:
@@ -24,11 +32,14 @@ urlpatterns = [
     path("appeals/<public_id:public_id>/withdraw/", filing_views.withdraw_appeal, name="withdraw-appeal"),
     path("appeals/<public_id:public_id>/attachments/<int:pk>/", public_views.attachment, name="appeal-attachment"),
     path("decisions/", public_views.decisions, name="decisions"),
+    path("feeds/decisions/", feeds.DecisionsFeed(), name="feed-decisions"),
+    path("feeds/appeals/<public_id:public_id>/", feeds.AppealFeed(), name="feed-appeal"),
     path("decisions/export.csv", public_views.decisions_export, name="decisions-export"),
     path("decisions/to-answer/", publisher_views.decisions_to_answer, name="decisions-to-answer"),
     path("decisions/<int:pk>/respond/", publisher_views.respond_to_decision, name="respond-to-decision"),
     path("decisions/<int:pk>/correct/", reviewing_views.correct_decision, name="correct-decision"),
     path("recommendations/<int:pk>/answer/", publisher_views.answer_recommendation, name="answer-recommendation"),
+    path("organizations/", organization_views.organization_list, name="organization-list"),
     path("organizations/<slug:org>/", organization_views.organization, name="organization"),
     path("moderation/appeals/", moderation_views.moderation_queue, name="appeal-screening-queue"),
     path("moderation/appeals/<public_id:public_id>/", moderation_views.screen_appeal, name="screen-appeal"),

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "appeals",
     "digests",
     "transparency",
+    "finding",
     "opendata",
     "demo",
 ]
@@ -234,6 +235,8 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Who Decides <noreply@whodecides.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write to the people who run the site: shown on /contact/, the privacy notice and sign-in help.
+CONTACT_EMAIL = env("CONTACT_EMAIL", "contact@whodecides.localhost")
 # Who hears of a broken record (the daily check of served texts, ledger.content_check): comma-separated addresses.
 ADMINS = [("", address) for address in env_list("ADMINS")]
 
@@ -436,6 +439,8 @@ CONSULTATION_REPORT_LIMIT = env_int("CONSULTATION_REPORT_LIMIT", 20)
 CONSULTATION_REPORT_WINDOW_SECONDS = env_int("CONSULTATION_REPORT_WINDOW_SECONDS", 3600)
 CONSULTATION_COMMENTS_PER_CLAUSE = env_int("CONSULTATION_COMMENTS_PER_CLAUSE", 5)
 CONSULTATION_EXPORTS_PER_HOUR = env_int("CONSULTATION_EXPORTS_PER_HOUR", 60)
+# Site-wide searches (/search/) per minute from one network address, for people who are not signed in.
+SEARCHES_PER_MINUTE_ANONYMOUS = env_int("SEARCHES_PER_MINUTE_ANONYMOUS", 30)
 
 LOGGING = {
     "version": 1,

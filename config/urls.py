@@ -4,12 +4,16 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from config import views
+from config import site_pages, views
 from core import bench_views, health
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon),
+    path("help/", site_pages.help_page, name="help"),
+    path("contact/", site_pages.contact, name="contact"),
+    path("accessibility/", site_pages.accessibility, name="accessibility"),
+    path("privacy/", site_pages.privacy, name="privacy"),
     path("", include("ledger.urls")),
     path("", include("consultation.urls")),
     path("", include("appeals.urls")),
@@ -17,6 +21,7 @@ urlpatterns = [
     path("", include("digests.urls")),
     path("", include("transparency.urls")),
     path("", include("opendata.urls")),
+    path("", include("finding.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

@@ -1,5 +1,5 @@
-"""Atom feeds: consultations opening and closing, a version's suggested wording, and the close-outs published
-with final versions."""
+"""Atom feeds: consultations opening and closing, a guideline's versions, a version's suggested wording, and the
+close-outs published with final versions."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from consultation import selectors
-from consultation.models import CloseOut, CommentPeriod, GuidelineVersion, Suggestion
+from consultation.models import CloseOut, CommentPeriod, Guideline, GuidelineVersion, Suggestion
 
 ITEMS = 50
 
@@ -64,6 +64,52 @@ class ConsultationsFeed(Feed):
 
     def item_updateddate(self, item: Event) -> datetime:
         return item.at
+
+
+class GuidelineFeed(Feed):
+    """A guideline's public versions, newest first: each draft put out for comment, and each final version."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, org: str, slug: str) -> Guideline:
+        return selectors.visible_guideline(request.user, org=org, slug=slug)
+
+    def title(self, guideline: Guideline) -> str:
+        return f"{guideline.title} ({guideline.organization.name}): versions and consultations"
+
+    def link(self, guideline: Guideline) -> str:
+        return guideline.get_absolute_url()
+
+    def subtitle(self, guideline: Guideline) -> str:
+        return "Each version of this refusal guideline as it is put out for comment or published as final."
+
+    def items(self, guideline: Guideline):
+        versions = guideline.versions.public().select_related("guideline__organization", "comment_period")
+        return versions.order_by("-number")[:ITEMS]
+
+    def item_title(self, item: GuidelineVersion) -> str:
+        period = item.period
+        if item.status == GuidelineVersion.CONSULTATION and period:
+            state = "open for comment" if period.is_open else period.state
+            return f"Version {item.number}: draft under consultation ({state})"
+        return f"Version {item.number}: {item.get_status_display().lower()} version"
+
+    def item_description(self, item: GuidelineVersion) -> str:
+        period = item.period
+        when = ""
+        if item.status == GuidelineVersion.CONSULTATION and period:
+            opens, closes = f"{period.opens_at:%d %B %Y}", f"{period.closes_at:%d %B %Y, %H:%M}"
+            when = f"<p>Comments are taken from {opens} until {closes} UTC.</p>"
+        return f"{when}{item.summary_html}"
+
+    def item_link(self, item: GuidelineVersion) -> str:
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item: GuidelineVersion) -> datetime:
+        return item.published_at or item.created_at
+
+    def item_updateddate(self, item: GuidelineVersion) -> datetime:
+        return item.published_at or item.created_at
 
 
 class SuggestionsFeed(Feed):

@@ -29,6 +29,7 @@ urlpatterns = [
     path("activity/", views.activity, name="activity"),
     path("comments/", views.comment_list, name="comment-list"),
     path("feeds/consultations/", feeds.ConsultationsFeed(), name="feed-consultations"),
+    path("feeds/guidelines/<slug:org>/<slug:slug>/", feeds.GuidelineFeed(), name="feed-guideline"),
     path("feeds/closeouts/", feeds.CloseOutsFeed(), name="feed-closeouts"),
     path("publish/", publish_views.publish_home, name="publish-home"),
     path(publish, publish_views.publish_guideline, name="publish-guideline"),

@@ -169,13 +169,19 @@ class CheckAnswersForm(SiteForm):
     """A form for something that cannot be undone: its answers are shown to check before anything happens."""
 
     def answers(self) -> list[tuple[str, str, str]]:
-        """(question, answer, id of its field) for each field, in order; the answer as the person would say it."""
-        return [(str(field.label), _answer(field), field_anchor(field)) for field in self]
+        """(question, answer, id of its field) for each field the form showed, in order; the answer as the person
+        would say it. A choice with nothing to choose from is not shown (the form's templates leave it out), so it is
+        not listed as "Not given" either."""
+        return [(str(field.label), _answer(field), field_anchor(field)) for field in self if _was_shown(field)]
 
 
 def field_anchor(field: forms.BoundField) -> str:
     """The id a link to this field should point at: its input, or the first of its radios or checkboxes."""
     return field.id_for_label or f"{field.auto_id}_0"
+
+
+def _was_shown(field: forms.BoundField) -> bool:
+    return not isinstance(field.field, forms.ChoiceField) or bool(field.field.choices)
 
 
 def _answer(field: forms.BoundField) -> str:

@@ -35,6 +35,18 @@ def too_many_exports(request: HttpRequest) -> bool:
     return over_limit(action="export", who=who, limit=settings.CONSULTATION_EXPORTS_PER_HOUR, per_seconds=3600)
 
 
+SEARCH_LIMIT_MESSAGE = "You have searched many times in the last minute. Please wait a minute and try again."
+
+
+def too_many_searches(request: HttpRequest) -> bool:
+    """A site-wide search runs four ranked searches: signed-out callers, by address, get a few a minute, as the
+    API's throttle counts them; signed-in people are known and are not limited."""
+    if request.user.is_authenticated:
+        return False
+    who = f"ip:{client_address(request)}"
+    return over_limit(action="search", who=who, limit=settings.SEARCHES_PER_MINUTE_ANONYMOUS, per_seconds=60)
+
+
 class RateLimited(ValidationError):
     """Someone did something too often. Forms show it like any refusal; the API answers it with 429."""
 

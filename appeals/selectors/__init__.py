@@ -14,6 +14,7 @@ from appeals.selectors.decisions import (
     with_headlines,
 )
 from appeals.selectors.filing import appealable_organizations, appealable_under, find_duplicate, version_in_force
+from appeals.selectors.organizations import Listing, organization_directory
 from appeals.selectors.pressure import clause_pressure
 from appeals.selectors.recommendations import (
     Tracker,
@@ -37,6 +38,7 @@ from appeals.selectors.reviewing import (
 __all__ = [
     "OVERDUE",
     "OVERTURNED_ANY",
+    "Listing",
     "Tracker",
     "TrackerRow",
     "appeal_decisions",
@@ -60,6 +62,7 @@ __all__ = [
     "listed_decisions",
     "listed_recommendations",
     "moderator_queue",
+    "organization_directory",
     "public_appeals",
     "public_decisions",
     "recent_decisions",

@@ -3,6 +3,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -18,6 +20,7 @@ from consultation.models.limits import (
     SLUG_LENGTH,
     TITLE_LENGTH,
 )
+from core.search import CONFIG as SEARCH_CONFIG
 from core.status import StatusTag
 
 if TYPE_CHECKING:
@@ -54,6 +57,13 @@ class Guideline(models.Model):
     title = models.CharField(max_length=TITLE_LENGTH)
     description = models.TextField(blank=True, max_length=LONG_TEXT_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Computed by PostgreSQL on every write, for the site's search (finding.selectors), the title above the rest.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", config=SEARCH_CONFIG, weight="A")
+        + SearchVector("description", config=SEARCH_CONFIG, weight="B"),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
 
     objects = GuidelineQuerySet.as_manager()
 
@@ -65,6 +75,7 @@ class Guideline(models.Model):
     class Meta:
         ordering = ["organization__name", "title"]
         constraints = [models.UniqueConstraint(fields=["organization", "slug"], name="guideline_slug_per_org")]
+        indexes = [GinIndex(fields=["search_vector"], name="guideline_search_vector")]
 
     def __str__(self) -> str:
         return self.title
@@ -186,11 +197,19 @@ class Clause(models.Model):
     endorsement_count = models.PositiveIntegerField(default=0, editable=False)
     # The accepted suggestions whose wording a draft clause was started from, so the diff can attribute the change.
     from_suggestions = models.ManyToManyField("consultation.Suggestion", blank=True, related_name="applied_in")
+    # Computed by PostgreSQL on every write, for the site's search: the key and heading above the text. A version's
+    # clauses are frozen once it is public, so the vector is computed once.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("key", "heading", config=SEARCH_CONFIG, weight="A")
+        + SearchVector("text", config=SEARCH_CONFIG, weight="B"),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["version", "position", "pk"]
         constraints = [models.UniqueConstraint(fields=["version", "key"], name="clause_key_per_version")]
-        indexes = [models.Index(fields=["key"])]
+        indexes = [models.Index(fields=["key"]), GinIndex(fields=["search_vector"], name="clause_search_vector")]
 
     def __str__(self) -> str:
         return f"{self.key} {self.heading}"

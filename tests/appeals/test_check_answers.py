@@ -72,3 +72,11 @@ def test_the_confirmed_decision_is_published(client, citizen, system, guideline,
     client.force_login(reviewer)
     response = client.post(reverse("decide-appeal", args=[assignment.pk]), {**DECISION, "confirm": "1"})
     assert response.status_code == 302 and Decision.objects.get().outcome == Decision.OVERTURNED
+
+
+def test_the_decision_check_lists_only_the_questions_the_form_asked(client, citizen, system, guideline, moderator):
+    """With no earlier decision to cite the review form has no such question, so the check page does not list it."""
+    assignment, reviewer = _accepted(citizen, system, guideline, moderator)
+    client.force_login(reviewer)
+    page = client.post(reverse("decide-appeal", args=[assignment.pk]), DECISION).text
+    assert "Clauses the decision cites" in page and "Earlier decisions it cites" not in page

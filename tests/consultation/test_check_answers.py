@@ -90,3 +90,10 @@ def test_the_confirmed_final_version_is_published(client, publisher, final_draft
     client.force_login(publisher)
     assert client.post(FINAL, {**final_draft, "confirm": "1"}).status_code == 302
     assert GuidelineVersion.objects.get(number=2).status == GuidelineVersion.FINAL
+
+
+def test_the_check_page_keeps_clause_keys_as_written(client, publisher, final_draft):
+    client.force_login(publisher)
+    page = client.post(FINAL, final_draft).text
+    assert '<span class="visually-hidden"> R-1.1: why</span>' in page and "r-1.1" not in page
+    assert '<span class="visually-hidden"> summary of changes</span>' in page

@@ -1,0 +1,26 @@
+from django import forms
+
+from core.forms import ListFilterForm
+from core.search import QUERY_MAX
+from finding.selectors import KIND_CHOICES
+
+
+class SearchForm(ListFilterForm):
+    """The search box of every page's header: the words, and on a kind's own page of results the kind and cursor."""
+
+    no_such_page = "No such page of results."
+
+    q = forms.CharField(
+        label="Search consultations, clauses, comments and decisions",
+        max_length=QUERY_MAX,
+        error_messages={
+            "required": "Enter the words to search for.",
+            "max_length": f"Search for at most {QUERY_MAX} characters: a few words find more.",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="Only",
+        required=False,
+        choices=[("", "Everything"), *KIND_CHOICES],
+        error_messages={"invalid_choice": "Choose what to search: consultations, clauses, comments or decisions."},
+    )
