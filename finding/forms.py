@@ -11,7 +11,7 @@ class SearchForm(ListFilterForm):
     no_such_page = "No such page of results."
 
     q = forms.CharField(
-        label="Search consultations, clauses, comments and decisions",
+        label="Words to search for",
         max_length=QUERY_MAX,
         error_messages={
             "required": "Enter the words to search for.",

@@ -29,7 +29,7 @@ def _clauses(q: str, before: int | None) -> QuerySet[Any]:
     """Clauses of the versions under consultation or in force; a superseded version's identical clauses would only
     repeat them (its page still shows them)."""
     current = Clause.objects.filter(version__status__in=[GuidelineVersion.CONSULTATION, GuidelineVersion.FINAL])
-    clauses = current.select_related("version__guideline__organization")
+    clauses = current.select_related("version__guideline__organization", "version__comment_period")
     return ranked(clauses, vector="search_vector", q=q, before=before)
 
 
@@ -68,7 +68,8 @@ class Kind:
 
 KINDS = [
     Kind("consultations", "Consultations", _consultations, _passages("description")),
-    Kind("clauses", "Clauses", _clauses, _passages("text")),
+    # The stored HTML rather than the Markdown, so no asterisks show: the headline drops the tags.
+    Kind("clauses", "Clauses", _clauses, _passages("text_html")),
     Kind("comments", "Comments", _comments, with_snippets),
     Kind("decisions", "Decisions", _decisions, with_headlines, own_list="decisions"),
 ]
@@ -93,14 +94,11 @@ def more_url(kind: Kind, q: str) -> str:
 def search_everything(q: str, *, kind: str = "", before: int | None = None) -> list[Found]:
     """Every kind's matches for `q`, ranked: the first SHOWN_PER_KIND of each with its count, or, with `kind`, a
     page of PAGE_SIZE of that kind from the cursor `before`. Three queries a kind (count, rows, snippets)."""
+    size = PAGE_SIZE if kind else SHOWN_PER_KIND
     found = []
-    for each in KINDS:
-        if kind and each.name != kind:
-            continue
-        matches = each.search(q, None)
-        size = PAGE_SIZE if kind else SHOWN_PER_KIND
-        page = list(each.search(q, before)[: size + 1]) if kind else list(matches[:size])
+    for each in (each for each in KINDS if not kind or each.name == kind):
+        page = list(each.search(q, before if kind else None)[: size + 1])
+        next_before = page[size - 1].search_key if len(page) > size else None
         rows = each.passages(page[:size], q)
-        next_before = page[size - 1].search_key if kind and len(page) > size else None
-        found.append(Found(each, matches.count(), rows, next_before, more_url(each, q)))
+        found.append(Found(each, each.search(q, None).count(), rows, next_before, more_url(each, q)))
     return found
