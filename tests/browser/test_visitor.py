@@ -38,9 +38,11 @@ def test_a_visitor_reads_a_consultation_a_decision_and_the_record(new_person, pu
     expect(page.get_by_text("The older comment on dosage.")).to_be_visible()
 
     visitor.follow(page.get_by_role("navigation", name="Main").get_by_role("link", name="Decisions"), shot="decisions")
-    visitor.fill(page.get_by_label("Search"), "public health")
-    visitor.choose(page.get_by_label("Outcome"), "Overturned")
-    visitor.submit(page.get_by_role("button", name="Search"))
+    # The decision list's own search, not the site-wide box in the header.
+    filters = page.get_by_role("main")
+    visitor.fill(filters.get_by_label("Search", exact=True), "public health")
+    visitor.choose(filters.get_by_label("Outcome"), "Overturned")
+    visitor.submit(filters.get_by_role("button", name="Search"))
     visitor.follow(page.get_by_role("link", name=appeal.public_id), shot="appeal")
     expect(page.get_by_role("heading", name=f"Appeal {appeal.public_id}")).to_be_visible()
     expect(page.get_by_text("public health")).to_be_visible()
