@@ -59,8 +59,8 @@ def test_the_feed_takes_the_same_queries_for_one_decision_or_many(
     client, citizen, system, guideline, moderator, django_assert_max_num_queries
 ):
     decided(citizen, system, guideline, moderator, handle="one")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         client.get(FEED)
     decided(citizen, system, guideline, moderator, handle="two")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         assert len(entries(client)) == 2

@@ -53,11 +53,11 @@ def test_the_directory_takes_the_same_queries_for_one_organization_or_many(
     client, organization, system, django_assert_max_num_queries
 ):
     consultation(organization)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(3):
         client.get(DIRECTORY)
     for n in range(4):
         AISystemFactory(organization=OrganizationFactory(slug=f"more-{n}"))
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(3):
         assert client.get(DIRECTORY).text.count('class="card"') == 5
 
 

@@ -23,7 +23,7 @@ def everything(organization, citizen, moderator):
     version = consultation(organization)
     version.guideline.description = "How the assistant answers questions about dosage."
     version.guideline.save()
-    ClauseFactory(version=version, key="R-9.1", heading="Medication dosage", text="Doses may be given.")
+    ClauseFactory(version=version, key="MED-9.1", heading="Medication dosage", text="Doses may be given.")
     CommentFactory(version=version, body="The dosage clause is too narrow.")
     return version
 
@@ -33,7 +33,7 @@ def test_one_search_finds_every_kind_grouped_with_a_count(client, everything):
     assert page.status_code == 200 and page.text.count("<h1>") == 1
     for kind in ("Consultations", "Clauses", "Comments", "Decisions"):
         assert f"{kind}: 1 match</h2>" in page.text
-    assert "<mark>dosage</mark>" in page.text and '<span class="key">R-9.1</span> Medication dosage' in page.text
+    assert "<mark>dosage</mark>" in page.text and '<span class="key">MED-9.1</span> Medication dosage' in page.text
 
 
 def test_a_hidden_comment_and_a_drafts_clause_are_never_found(client, organization, moderator):
@@ -114,11 +114,12 @@ def test_signed_out_searches_are_limited_per_address(client, settings, citizen):
 
 
 def test_the_search_takes_the_same_queries_for_few_matches_or_many(client, everything, django_assert_max_num_queries):
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(13):
         client.get(SEARCH, {"q": "dosage"})
     CommentFactory.create_batch(6, version=everything, body="More dosage words.")
-    ClauseFactory.create_batch(3, version=everything, heading="Dosage again")
-    with django_assert_max_num_queries(14):
+    for n in range(3):
+        ClauseFactory(version=everything, key=f"D-{n}.1", heading="Dosage again")
+    with django_assert_max_num_queries(13):
         assert client.get(SEARCH, {"q": "dosage"}).status_code == 200
 
 
