@@ -67,3 +67,8 @@ def test_the_header_and_the_footer_link_to_it(client, db):
 
 def test_an_empty_directory_says_so(client, db):
     assert "No organization has joined yet." in client.get(DIRECTORY).text
+
+
+def test_an_organizations_page_leads_back_to_the_directory(client, organization):
+    page = client.get("/organizations/acme/").text
+    assert f'<p class="breadcrumbs"><a href="{DIRECTORY}">Organizations</a> › Acme AI</p>' in page
