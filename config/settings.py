@@ -121,6 +121,7 @@ TEMPLATES = [
                 "accounts.context_processors.roles",
                 "consultation.context_processors.publishing",
             ],
+            "builtins": ["core.templatetags.machine_time"],
         },
     },
 ]
