@@ -149,10 +149,11 @@ def spec_client(client):
 
 
 @pytest.mark.parametrize("size", [1, 255, 256, 257, 513])
-def test_a_generic_client_recomputes_the_signed_root_from_the_tiles(spec_client, size):
+def test_a_generic_client_recomputes_the_signed_root_from_the_tiles(spec_client, client, size):
     grow(size)
     origin, signed_size, root = spec_client.checkpoint()
     assert (origin, signed_size) == ("testserver/record", size)
+    assert client.get("/record/checkpoint")["Content-Type"] == "text/plain; charset=utf-8"
     assert spec_client.mth(0, size, size) == root
 
 
@@ -197,8 +198,10 @@ def test_tiles_are_served_exactly_as_far_as_the_checkpoint_reaches(client, size,
         assert f"the latest is of {size}" in response.content.decode()
 
 
-def test_no_tile_is_served_before_the_first_checkpoint(client):
-    grow(3, checkpoint=False)
+@pytest.mark.parametrize("size, checkpoint", [(0, True), (3, False)])  # an empty record is never signed
+def test_no_tile_is_served_before_the_first_checkpoint(client, size, checkpoint):
+    grow(size, checkpoint=checkpoint)
+    assert client.get("/record/checkpoint").status_code == 404
     response = client.get("/record/tile/0/000.p/1")
     assert response.status_code == 404
     assert "the latest is of 0" in response.content.decode()
