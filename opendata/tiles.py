@@ -1,9 +1,9 @@
 """The record's tiles in the open data: record/checkpoint and record/tile/..., as /record/ serves them.
 
 Copied as they are to any static host, the folder `record/` is a C2SP tlog-tiles log (c2sp.org/tlog-tiles) that
-generic clients and witnesses can read without this site. A full tile never changes, so it is written once and
-skipped by every later export; the partial tiles and the checkpoint are written by each export, the checkpoint
-last, so a mirror never names a tile it does not hold.
+generic clients and witnesses can read without this site. A tile's bytes depend on its address alone (a partial
+one's too: its width is in its name), so each is written once and skipped by every later export; each export adds
+its checkpoint's new tiles, then replaces the checkpoint, last, so a mirror never names a tile it does not hold.
 """
 
 from django.core.files.base import ContentFile
@@ -24,14 +24,15 @@ def write_tiles(checkpoint: Checkpoint) -> int:
     """Write the tiles of the tree `checkpoint` signs that are not written yet, then the checkpoint; how many."""
     storage = files.open_data_storage()
     every = tiles.tiles_of(checkpoint.size)
-    written = _missing_full([tile for tile in every if tile.is_full], storage)
-    for tile in written:
-        storage.save(tile_file(tile), ContentFile(tiles.tile_data(tile)))
-    partial = [tile for tile in every if not tile.is_full]
-    for tile in partial:
-        files.replace(tile_file(tile), tiles.tile_data(tile))
+    partial = [tile for tile in every if not tile.is_full and not storage.exists(tile_file(tile))]
+    missing = _missing_full([tile for tile in every if tile.is_full], storage) + partial
+    for tile in missing:
+        name = tile_file(tile)
+        saved = storage.save(name, ContentFile(tiles.tile_data(tile)))
+        if saved != name:  # an export running at the same time wrote the same bytes first; the storage kept both
+            storage.delete(saved)
     files.replace(f"{FOLDER}/checkpoint", checkpoint.cosigned_note().encode())
-    return len(written) + len(partial)
+    return len(missing)
 
 
 def _missing_full(full: list[tiles.Tile], storage: Storage) -> list[tiles.Tile]:
