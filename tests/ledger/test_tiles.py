@@ -246,7 +246,6 @@ def test_full_tiles_are_cached_forever_partial_ones_briefly_and_refusals_not_at_
     ],
 )
 def test_a_malformed_tile_address_is_a_clear_400(client, path, says):
-    grow(1)
     response = client.get(f"/record/{path}")
     assert response.status_code == 400
     assert response["Content-Type"] == "text/plain; charset=utf-8"
