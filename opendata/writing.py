@@ -24,6 +24,7 @@ from ledger.notes import sign_note
 from opendata import files
 from opendata.datasets import DATASETS, Dataset
 from opendata.files import SUMS, Export, PublishedFile
+from opendata.tiles import write_tiles
 
 FORMATS = ("jsonl", "csv")
 # Lines gathered before each write to gzip: fewer, larger writes are quicker, and a batch is still small.
@@ -51,6 +52,7 @@ def export_open_data() -> Export | None:
         exported_at=timezone.now(),
         files=(*written, _write_sums(written, checkpoint)),
     )
+    write_tiles(checkpoint)
     files.publish(export)
     return export
 
