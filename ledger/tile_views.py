@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
+from core.cors import readable_from_any_site
 from ledger import tiles
 
 PLAIN_TEXT = "text/plain; charset=utf-8"
@@ -13,6 +14,7 @@ PARTIAL_TILE = "public, max-age=60"
 
 
 @require_safe
+@readable_from_any_site
 def tile(request: HttpRequest, path: str) -> HttpResponse:
     """One hash tile or entry bundle that the latest checkpoint covers; two queries whatever the record's size."""
     try:

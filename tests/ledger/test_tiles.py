@@ -226,6 +226,15 @@ def test_full_tiles_are_cached_forever_partial_ones_briefly_and_refusals_not_at_
     assert client.get("/record/tile/0/000")["Cache-Control"] == IMMUTABLE  # the same bytes for everyone
 
 
+def test_a_client_on_another_site_may_read_the_tiles_the_checkpoint_and_the_key(client):
+    grow(3)
+    for path in ["/record/tile/0/000.p/3", "/record/checkpoint", "/record/key"]:
+        response = client.get(path, headers={"Origin": "https://verifier.example"})
+        assert response.status_code == 200, path
+        assert response["Access-Control-Allow-Origin"] == "*", path
+        assert "Access-Control-Allow-Credentials" not in response, path
+
+
 @pytest.mark.parametrize(
     "path, says",
     [
