@@ -32,9 +32,10 @@ class CosignatureAdmin(ReadOnlyAdmin):
 
 @admin.register(Witness)
 class WitnessAdmin(admin.ModelAdmin[Witness]):
-    """Staff register a witness by its verifier key; a witness that stops is made inactive, never deleted."""
+    """Staff register a witness by its verifier key; a witness that stops is made inactive, never deleted. One that
+    serves c2sp.org/tlog-witness is given its add-checkpoint URL, and is pushed each new checkpoint from then on."""
 
-    list_display = ["name", "operator", "active", "added_at"]
+    list_display = ["name", "operator", "active", "add_checkpoint_url", "added_at"]
     list_filter = ["active"]
     readonly_fields = ["name"]
 
