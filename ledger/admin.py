@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from core.admin import ReadOnlyAdmin
@@ -36,6 +37,7 @@ class WitnessAdmin(admin.ModelAdmin[Witness]):
     serves c2sp.org/tlog-witness is given its add-checkpoint URL, and is pushed each new checkpoint from then on."""
 
     list_display = ["name", "operator", "active", "add_checkpoint_url", "added_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, chosen now
     list_filter = ["active"]
     readonly_fields = ["name"]
 
