@@ -313,10 +313,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         if self.path != "/add-checkpoint":
             return self.answer(404, "Not found: this witness answers POST /add-checkpoint.\n")
-        try:
-            length = int(self.headers.get("Content-Length") or -1)
-        except ValueError:
-            length = -1
+        declared = self.headers.get("Content-Length", "")
+        length = int(declared) if declared.isascii() and declared.isdigit() else -1
         if not 0 <= length <= MAX_BODY_BYTES:
             self.close_connection = True
             return self.answer(400, f"Send the body with a Content-Length of at most {MAX_BODY_BYTES} bytes.\n")
@@ -339,6 +337,11 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(encoded)
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # a log offering to many witnesses at once is not made to wait for a dropped SYN
+
+
 def serve(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="witness.py serve", description="A c2sp.org/tlog-witness server.")
     parser.add_argument("--listen", default="127.0.0.1:8400", help="host:port (port 0 picks a free one)")
@@ -357,8 +360,7 @@ def serve(argv: list[str]) -> None:
         print(bootstrap(state, trusted), flush=True)
     host, _, port = args.listen.rpartition(":")
     Handler.witnessing = Witnessing(name, private, logs, state)
-    server = ThreadingHTTPServer((host, int(port)), Handler)
-    server.daemon_threads = True
+    server = Server((host, int(port)), Handler)
     print(f"Witness {name} listening on http://{host}:{server.server_address[1]}/add-checkpoint", flush=True)
     try:
         server.serve_forever()

@@ -275,18 +275,26 @@ def test_an_unreachable_witness_is_tried_again_later(settings, registered, monke
     assert tasks.push_checkpoint_to_witness.delay(registered.pk, checkpoint.pk).get() is None  # eager: next time
 
 
-def test_a_witness_failing_with_5xx_is_unavailable(registered):
-    class Failing(BaseHTTPRequestHandler):
+def a_witness_answering(status: int, body: str) -> HTTPServer:
+    """A stand-in witness that answers one request with `status` and `body`."""
+
+    class Answering(BaseHTTPRequestHandler):
         def do_POST(self):
-            self.send_response(503)
-            self.send_header("Content-Length", "0")
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body.encode())))
             self.end_headers()
+            self.wfile.write(body.encode())
 
         def log_message(self, *args):
             pass
 
-    failing = HTTPServer(("127.0.0.1", 0), Failing)
-    threading.Thread(target=failing.handle_request, daemon=True).start()
+    server = HTTPServer(("127.0.0.1", 0), Answering)
+    threading.Thread(target=server.handle_request, daemon=True).start()
+    return server
+
+
+def test_a_witness_failing_with_5xx_is_unavailable(registered):
+    failing = a_witness_answering(503, "")
     registered.add_checkpoint_url = f"http://127.0.0.1:{failing.server_address[1]}/add-checkpoint"
     record(1)
     with pytest.raises(witnessing.WitnessUnavailable, match="answered 503"):
@@ -294,12 +302,24 @@ def test_a_witness_failing_with_5xx_is_unavailable(registered):
     failing.server_close()
 
 
-def test_staff_set_the_add_checkpoint_url_in_the_admin(admin_client, client, registered):
+def test_an_answer_that_is_not_a_valid_cosignature_stores_nothing(registered, caplog):
+    bogus = a_witness_answering(200, "— witness.example.org/w1 " + base64.b64encode(b"x" * 76).decode() + "\n")
+    registered.add_checkpoint_url = f"http://127.0.0.1:{bogus.server_address[1]}/add-checkpoint"
+    record(1)
+    assert witnessing.push_checkpoint(witness=registered, checkpoint=publish_checkpoint()) is None
+    assert not Cosignature.objects.exists() and "not a valid cosignature by witness.example.org/w1" in caplog.text
+    bogus.server_close()
+
+
+def test_only_staff_set_the_add_checkpoint_url_in_the_admin(admin_client, client, registered, citizen, moderator):
     page = f"/admin/ledger/witness/{registered.pk}/change/"
     form = {"operator": "Example Watch", "active": "on", "add_checkpoint_url": "https://w.example/add-checkpoint"}
     assert admin_client.post(page, form).status_code == 302
     assert Witness.objects.get().add_checkpoint_url == "https://w.example/add-checkpoint"
     refused = admin_client.post(page, {**form, "add_checkpoint_url": "https://w.example/"})
     assert "submission prefix + /add-checkpoint" in refused.content.decode()
-    assert client.post(page, {**form, "add_checkpoint_url": ""}).status_code == 302  # to the login page
+    for outsider in (None, citizen, moderator):
+        if outsider:
+            client.force_login(outsider)
+        assert client.post(page, {**form, "add_checkpoint_url": ""}).status_code == 302  # to the admin's login
     assert Witness.objects.get().add_checkpoint_url == "https://w.example/add-checkpoint"
