@@ -273,6 +273,9 @@ def test_an_unreachable_witness_is_tried_again_later(settings, registered, monke
         tasks.push_checkpoint_to_witness.run(registered.pk, checkpoint.pk)
     assert isinstance(retries[0]["exc"], witnessing.WitnessUnavailable) and retries[0]["countdown"] >= 0
     assert tasks.push_checkpoint_to_witness.delay(registered.pk, checkpoint.pk).get() is None  # eager: next time
+    record(1, start=1)
+    publish_checkpoint()  # whose push proves the first checkpoint's history too
+    assert tasks.push_checkpoint_to_witness.run(registered.pk, checkpoint.pk) is None and len(retries) == 1
 
 
 def a_witness_answering(status: int, body: str) -> HTTPServer:
