@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 
 from core.caching import renew_after_commit
+from core.queue import enqueue
 from ledger.models import Checkpoint, Cosignature, Witness
 from ledger.notes import NoteError, parse_signature_line, record_origin, sign_note, verify_cosignature
 from ledger.selectors import root_at, tree_size
@@ -26,7 +27,8 @@ def latest_checkpoint() -> Checkpoint | None:
 
 
 def publish_checkpoint() -> Checkpoint | None:
-    """Sign and store a checkpoint of the record as it is now, or None when it has not grown since the last."""
+    """Sign and store a checkpoint of the record as it is now, or None when it has not grown since the last; each
+    witness that serves c2sp.org/tlog-witness is pushed it (ledger.witnessing) once it is stored."""
     size = tree_size()
     latest = latest_checkpoint()
     if size == 0 or (latest and latest.size >= size):
@@ -35,11 +37,14 @@ def publish_checkpoint() -> Checkpoint | None:
     try:
         with transaction.atomic():
             renew_after_commit("record")
-            return Checkpoint.objects.create(
+            checkpoint = Checkpoint.objects.create(
                 size=size,
                 root_hash=base64.b64encode(root).decode(),
                 note=sign_note(checkpoint_text(size=size, root=root)),
             )
+            for witness_id in Witness.objects.pushed_to().values_list("pk", flat=True):
+                enqueue("ledger.tasks.push_checkpoint_to_witness", witness_id, checkpoint.pk)
+            return checkpoint
     except IntegrityError:  # another process published this very size a moment ago
         return None
 
