@@ -32,6 +32,8 @@ def publish_checkpoint() -> Checkpoint | None:
     size = tree_size()
     latest = latest_checkpoint()
     if size == 0 or (latest and latest.size >= size):
+        if latest:
+            _reoffer(latest)
         return None
     root = root_at(size)
     try:
@@ -47,6 +49,15 @@ def publish_checkpoint() -> Checkpoint | None:
             return checkpoint
     except IntegrityError:  # another process published this very size a moment ago
         return None
+
+
+def _reoffer(checkpoint: Checkpoint) -> None:
+    """A record that stopped growing still gets its last checkpoint cosigned by a witness that was away when it was
+    pushed: each run offers it again, once, to the witnesses that have not cosigned it (no retries: the next run is
+    the retry)."""
+    missing = Witness.objects.pushed_to().exclude(cosignatures__checkpoint=checkpoint)
+    for witness_id in missing.values_list("pk", flat=True):
+        enqueue("ledger.tasks.push_checkpoint_to_witness", witness_id, checkpoint.pk, False)
 
 
 def add_cosignature(*, checkpoint: Checkpoint, line: str) -> tuple[Cosignature, bool]:

@@ -27,7 +27,7 @@ def check_record_content() -> bool:
 
 
 @shared_task(name="ledger.tasks.push_checkpoint_to_witness", bind=True, acks_late=True, max_retries=20)
-def push_checkpoint_to_witness(self: Task, witness_id: int, checkpoint_id: int) -> int | None:
+def push_checkpoint_to_witness(self: Task, witness_id: int, checkpoint_id: int, retry: bool = True) -> int | None:
     witness = Witness.objects.pushed_to().filter(pk=witness_id).first()
     checkpoint = Checkpoint.objects.filter(pk=checkpoint_id).first()
     if witness is None or checkpoint is None:
@@ -37,7 +37,7 @@ def push_checkpoint_to_witness(self: Task, witness_id: int, checkpoint_id: int) 
     except witnessing.WitnessUnavailable as error:
         # Only the latest checkpoint is worth waiting for: a later one's push proves everything before it, so one
         # retrying task per witness at most. The embedded default has no worker to wait with: the next push catches up.
-        if self.request.is_eager or Checkpoint.objects.filter(size__gt=checkpoint.size).exists():
+        if not retry or self.request.is_eager or Checkpoint.objects.filter(size__gt=checkpoint.size).exists():
             logger.warning("Not pushed checkpoint %d: %s", checkpoint.size, error)
             return None
         wait = get_exponential_backoff_interval(2, self.request.retries, RETRY_MAX_SECONDS, full_jitter=True)

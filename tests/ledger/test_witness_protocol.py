@@ -26,7 +26,7 @@ from ledger.services import append
 pytestmark = pytest.mark.django_db
 
 EMPTY_ROOT = base64.b64encode(hashlib.sha256(b"").digest()).decode()
-BOOTSTRAPPED = ["push", "again", "forged", "behind", "restart", "race", "malformed"]
+BOOTSTRAPPED = ["push", "again", "forged", "behind", "restart", "race", "malformed", "away"]
 NEVER_BOOTSTRAPPED = "fresh"
 
 
@@ -276,6 +276,23 @@ def test_an_unreachable_witness_is_tried_again_later(settings, registered, monke
     record(1, start=1)
     publish_checkpoint()  # whose push proves the first checkpoint's history too
     assert tasks.push_checkpoint_to_witness.run(registered.pk, checkpoint.pk) is None and len(retries) == 1
+
+
+def test_a_record_that_stopped_growing_is_offered_again_to_a_witness_that_was_away(
+    settings, server, registered, django_capture_on_commit_callbacks
+):
+    as_origin(settings, "away")
+    Witness.objects.filter(pk=registered.pk).update(add_checkpoint_url="http://127.0.0.1:9/add-checkpoint")
+    record(2)
+    checkpoint = publish_and_push(django_capture_on_commit_callbacks)
+    assert not checkpoint.cosignatures.exists()
+    Witness.objects.filter(pk=registered.pk).update(add_checkpoint_url=server.url)  # back
+    with django_capture_on_commit_callbacks(execute=True):
+        assert publish_checkpoint() is None  # nothing new to sign
+    assert checkpoint.cosignatures.get().witness == registered
+    with django_capture_on_commit_callbacks(execute=True) as offered:
+        publish_checkpoint()
+    assert offered == []  # cosigned: not offered again
 
 
 def a_witness_answering(status: int, body: str) -> HTTPServer:
