@@ -9,7 +9,7 @@ def readable_from_any_site(view: Callable[..., HttpResponse]) -> Callable[..., H
     never with cookies, so nothing private can leak through it."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         response = view(request, *args, **kwargs)
         response["Access-Control-Allow-Origin"] = "*"
         return response
