@@ -1,0 +1,40 @@
+"""Every link of the statistics pages answers: the topic links (/decisions/?topic=…, /appeals/?topic=…) once
+answered 500 on SQLite, so the pages are crawled as a visitor would follow them."""
+
+import html
+import re
+from urllib.parse import urlsplit
+
+from django.urls import reverse
+
+HREF = re.compile(r'href="(/[^"]*)"')
+# Files and machine-readable answers are checked elsewhere; a crawl of pages needs only the pages.
+NOT_PAGES = ("/static/", "/api/", "/feeds/", "/data/", "/record/")
+
+
+def links_on(client, url: str) -> set[str]:
+    page = client.get(url)
+    assert page.status_code == 200, url
+    found = {html.unescape(href) for href in HREF.findall(page.content.decode())}
+    return {link for link in found if not urlsplit(link).path.startswith(NOT_PAGES)}
+
+
+def statistics_links(client) -> set[str]:
+    start = [reverse("statistics"), reverse("statistics-organization", args=["acme"])]
+    links = set().union(*(links_on(client, url) for url in start))
+    # One level further down the statistics pages, where the per-system, clause and topic figures are.
+    deeper = {link for link in links if urlsplit(link).path.startswith("/statistics/")}
+    return links.union(*(links_on(client, url) for url in deeper))
+
+
+def test_every_topic_link_of_the_statistics_pages_answers(client, record):
+    topic_links = {link for link in statistics_links(client) if "topic" in link}
+    assert any(link.startswith("/decisions/?") for link in topic_links)
+    assert any(link.startswith("/appeals/?") for link in topic_links)
+    for link in sorted(topic_links):
+        assert client.get(link).status_code == 200, link
+
+
+def test_every_link_of_the_statistics_pages_answers(client, record):
+    broken = [link for link in sorted(statistics_links(client)) if client.get(link).status_code != 200]
+    assert broken == []
