@@ -44,13 +44,30 @@ def beat_threads() -> list[threading.Thread]:
 
 
 @pytest.mark.django_db
-def test_every_beat_task_runs_once_at_start_and_then_only_when_due(caplog):
+def test_every_beat_task_runs_once_at_start(caplog):
     beat = scheduler.InProcessBeat(settings.CELERY_BEAT_SCHEDULE)
     with caplog.at_level(logging.ERROR):
         assert beat.run_due() == list(settings.CELERY_BEAT_SCHEDULE)
     assert [record.getMessage() for record in caplog.records] == []
+    assert {job.task for job in beat.jobs} == {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+
+@pytest.mark.django_db
+def test_a_job_runs_again_only_when_its_time_has_come():
+    beat = scheduler.InProcessBeat({"relay": {"task": "core.tasks.relay_outbox", "schedule": 300}})
+    assert beat.run_due() == ["relay"]
     assert beat.run_due() == []
-    assert 0 < beat.seconds_until_next() <= settings.OUTBOX_RELAY_EVERY_SECONDS
+    assert 0 < beat.seconds_until_next() <= scheduler.LONGEST_NAP_SECONDS
+    beat.jobs[0].last_run_at = beat.app.now() - timedelta(seconds=301)
+    assert beat.run_due() == ["relay"]
+
+
+def test_loading_the_wsgi_application_as_gunicorn_does_starts_no_thread():
+    """Only runserver starts it; neither the tests nor a WSGI process (gunicorn loads config.wsgi) ever do."""
+    import config.wsgi
+
+    assert config.wsgi.application is not None
+    assert beat_threads() == []
 
 
 @pytest.mark.django_db
