@@ -10,6 +10,7 @@ from django.urls import reverse
 HREF = re.compile(r'href="(/[^"]*)"')
 # Files and machine-readable answers are checked elsewhere; a crawl of pages needs only the pages.
 NOT_PAGES = ("/static/", "/api/", "/feeds/", "/data/", "/record/")
+ORGANIZATION_PAGE = re.compile(r"/statistics/organizations/[\w-]+/")
 
 
 def links_on(client, url: str) -> set[str]:
@@ -20,11 +21,11 @@ def links_on(client, url: str) -> set[str]:
 
 
 def statistics_links(client) -> set[str]:
-    start = [reverse("statistics"), reverse("statistics-organization", args=["acme"])]
-    links = set().union(*(links_on(client, url) for url in start))
-    # One level further down the statistics pages, where the per-system, clause and topic figures are.
-    deeper = {link for link in links if urlsplit(link).path.startswith("/statistics/")}
-    return links.union(*(links_on(client, url) for url in deeper))
+    """The links of /statistics/ and of every organization's statistics page it links to."""
+    overall = links_on(client, reverse("statistics"))
+    organizations = {link for link in overall if ORGANIZATION_PAGE.fullmatch(link)}
+    assert reverse("statistics-organization", args=["acme"]) in organizations
+    return overall.union(*(links_on(client, url) for url in organizations))
 
 
 def test_every_link_of_the_statistics_pages_answers_topic_links_included(client, record):
