@@ -3,12 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from appeals import forms, selectors, services
 from appeals.models import Appeal
-from core.forms import ConfirmForm, act_and_tell, run_service
+from core.forms import CONFIRM, ConfirmForm, act_and_tell, run_service
 
 FILING_PAGE = "appeals/file_appeal.html"
 
@@ -41,10 +40,14 @@ def my_appeals(request):
     return render(request, "appeals/my_appeals.html", {"appeals": appeals[:200]})
 
 
-@require_POST
 @login_required
 def withdraw_appeal(request, public_id: str):
+    """The check page first (what withdrawing means, that it stays on the record); only its confirmation acts."""
     appeal = get_object_or_404(Appeal, public_id=public_id)
+    if request.method != "POST" or request.POST.get(CONFIRM) != "1":
+        if appeal.appellant_id != request.user.pk or not appeal.is_open:
+            return redirect(appeal)
+        return render(request, "appeals/withdraw.html", {"appeal": appeal})
     if act_and_tell(request, ConfirmForm(request.POST), services.withdraw_appeal, appeal=appeal):
         messages.success(request, f"Appeal {appeal.public_id} is withdrawn.")
     return redirect(appeal)

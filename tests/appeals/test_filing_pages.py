@@ -87,11 +87,11 @@ def test_a_visitor_is_asked_to_sign_in_before_filing(client, system, guideline):
 def test_the_appellant_withdraws_from_the_appeal_page(client, citizen, system, guideline):
     appeal = file(citizen, system, guideline)
     client.force_login(UserFactory())
-    client.post(reverse("withdraw-appeal", args=[appeal.public_id]))
+    client.post(reverse("withdraw-appeal", args=[appeal.public_id]), {"confirm": "1"})
     appeal.refresh_from_db()
     assert appeal.status == Appeal.SUBMITTED
     client.force_login(citizen)
-    client.post(reverse("withdraw-appeal", args=[appeal.public_id]))
+    client.post(reverse("withdraw-appeal", args=[appeal.public_id]), {"confirm": "1"})
     appeal.refresh_from_db()
     assert appeal.status == Appeal.WITHDRAWN
 
