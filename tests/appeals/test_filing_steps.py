@@ -76,6 +76,7 @@ def test_the_date_step_comes_after_the_system_and_before_any_clause(client, citi
         ("yesterday", "as a date and a time"),
         ("2099-01-01T10:00", "cannot have happened in the future"),
         (days_ago(40), "No version of Assistant refusals was in force on"),
+        ("0001-01-01T00:00", "No version of Assistant refusals was in force on 1 January 0001"),
     ],
 )
 def test_a_wrong_date_is_refused_on_the_date_step(client, citizen, system, guideline, happened_at, message):
