@@ -228,7 +228,7 @@ def endorse_comment(request, org: str, slug: str, number: int, pk: int):
 def _endorse_fragment(request, version: GuidelineVersion, pk: int, error: str):
     comment = version.comments.get(pk=pk)
     comment.endorsed_by_me = comment.endorsements.filter(user=request.user).exists()
-    context = _page_context(request, version, comment=comment, endorse_error=error)
+    context = _page_context(request, version, comment=comment, endorse_error=error, answered_in_place=True)
     return render(request, "consultation/includes/endorse.html", context)
 
 

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 
 from consultation.models import Comment
-from tests.consultation.factories import consultation
+from consultation.services.opinions import submit_statement
+from tests.consultation.factories import CommentFactory, consultation
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +59,22 @@ def test_a_refused_comment_marks_its_thread_so_its_error_summary_takes_the_focus
     url = f"{version.get_absolute_url()}comments/new/"
     answer = client.post(url, {"clause": "R-1.1", "body": " "}, **HTMX).text
     assert '<section class="thread" id="thread-R-1.1" data-focus-here' in answer and "data-error-summary" in answer
+
+
+def test_an_endorsement_in_place_marks_its_answer_and_the_page_marks_nothing(client, citizen, version):
+    comment = CommentFactory(version=version, clause=version.clauses.first())
+    client.force_login(citizen)
+    assert "data-focus-here" not in client.get(version.get_absolute_url()).text
+    answer = client.post(f"{version.get_absolute_url()}comments/{comment.pk}/endorse/", **HTMX).text
+    assert answer.startswith(f'<div class="endorse" id="endorse-{comment.pk}" data-focus-here>')
+    assert "Endorsed by you" in answer
+
+
+def test_a_vote_in_place_marks_the_voting_box_with_the_next_statement(client, citizen, version, publisher, monkeypatch):
+    monkeypatch.setattr("consultation.services.opinions.request_recompute", lambda version_id: None)
+    first, _ = [submit_statement(version=version, text=f"Statement {n}.", by=publisher) for n in range(2)]
+    client.force_login(citizen)
+    page = f"{version.get_absolute_url()}opinions/"
+    assert "data-focus-here" not in client.get(page).text
+    answer = client.post(f"{page}vote/", {"statement": first.pk, "vote": "agree"}, **HTMX).text
+    assert answer.startswith('<div class="voting" id="voting" data-focus-here>')
