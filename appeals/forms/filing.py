@@ -122,7 +122,7 @@ class RefusalDateForm(SiteForm):
         validators=[not_in_the_future],
         error_messages={
             "required": "Enter the day and time of the refusal.",
-            "invalid": "Enter the day and time of the refusal as a date and a time, such as 2026-11-20 14:30.",
+            "invalid": "Enter the day and time of the refusal as a real date and time.",
         },
     )
 
@@ -141,10 +141,6 @@ class RefusalDateForm(SiteForm):
                 "version was published cannot be appealed under it."
             )
         return happened_at
-
-    def hidden_value(self) -> str:
-        """The date as the last step carries it, in the format the field reads back."""
-        return self.cleaned_data["happened_at"].strftime("%Y-%m-%dT%H:%M")
 
 
 class AppealForm(ServiceForm):

@@ -73,7 +73,7 @@ def test_the_date_step_comes_after_the_system_and_before_any_clause(client, citi
     ("happened_at", "message"),
     [
         ("", "Enter the day and time of the refusal."),
-        ("yesterday", "as a date and a time"),
+        ("yesterday", "as a real date and time"),
         ("2099-01-01T10:00", "cannot have happened in the future"),
         (days_ago(40), "No version of Assistant refusals was in force on"),
         ("0001-01-01T00:00", "No version of Assistant refusals was in force on 1 January 0001"),
