@@ -71,6 +71,8 @@ NARROW_PAGES = [
     "/comments/",
     "/record/",
     "/data/",
+    "/organizations/",
+    "/search/?q=dosage",
 ]
 
 
