@@ -42,6 +42,14 @@ def test_the_auditor_reads_the_originals_and_the_read_is_on_the_record(client, a
     assert "0612345678" not in entry.payload and "Secret Lane" not in entry.payload
 
 
+def test_the_personal_data_found_is_listed_in_words(client, auditor, audit, citizen, system, guideline):
+    appeal = file(citizen, system, guideline, prompt_excerpt="Write to ada@example.org about the dose")
+    client.force_login(auditor)
+    page = client.get(read_url(audit, appeal)).text
+    assert "An email address in the prompt excerpt" in page
+    assert "{&#x27;" not in page and "{'" not in page
+
+
 def test_each_read_is_recorded_again(client, auditor, audit, appeal):
     client.force_login(auditor)
     client.get(read_url(audit, appeal))
