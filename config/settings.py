@@ -328,6 +328,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.refuse_unstorable_parameters",
+    ],
 }
 
 # The public record's Ed25519 note key (PRIVATE+KEY+..., from manage.py record_key). Empty on the embedded default,
