@@ -129,11 +129,19 @@ class AutoSchema(openapi.AutoSchema):
 
 def refuse_unstorable_parameters(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """A schema postprocessing hook: every text parameter (query, path or header) that states no pattern of its own
-    refuses NUL, as the middleware does before any view runs."""
+    refuses NUL, as the middleware does before any view runs; so do the names and text values of the fields a body
+    may carry beside its own, which the views ignore but the middleware reads too."""
+    bodies = set()
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []):
                 schema = parameter.get("schema", {})
                 if schema.get("type") == "string" and not {"enum", "format", "pattern"} & schema.keys():
                     schema["pattern"] = STORABLE
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                bodies.add(content["schema"].get("$ref", "").rpartition("/")[2])
+    for name in bodies & result.get("components", {}).get("schemas", {}).keys():
+        component = result["components"]["schemas"][name]
+        component.setdefault("propertyNames", {"pattern": STORABLE})
+        component.setdefault("additionalProperties", {"not": {"type": "string", "pattern": r"\u0000"}})
     return result

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from rest_framework.test import APIClient
 
+from tests.factories import PASSWORD
 from tests.ledger.test_record import record
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +128,16 @@ def test_a_filter_is_stated_as_long_as_the_server_takes_it():
     clause = parameter("/api/v1/decisions/", "clause")
     assert APIClient().get("/api/v1/decisions/", {"clause": "R" * clause["maxLength"]}).status_code == 200
     assert APIClient().get("/api/v1/decisions/", {"clause": "R" * (clause["maxLength"] + 1)}).status_code == 400
+
+
+def test_fields_beside_a_bodys_own_are_stated_to_refuse_nul_as_the_server_does(citizen):
+    token = api_schema()["components"]["schemas"]["TokenInput"]
+    assert not re.fullmatch(token["propertyNames"]["pattern"], "x\x00")
+    assert re.search(token["additionalProperties"]["not"]["pattern"], "a\x00b")
+    for extra in [{"x\x00": "1"}, {"x": "a\x00b"}]:
+        body = {"email": citizen.email, "password": PASSWORD, **extra}
+        assert APIClient().post("/api/v1/auth/token/", body, format="json").status_code == 400
+    assert (
+        APIClient().post("/api/v1/auth/token/", {"email": citizen.email, "password": PASSWORD, "x": "y"}).status_code
+        == 200
+    )
