@@ -27,6 +27,8 @@ migrate: $(STAMP)
 PORT ?= 8000
 run migrate: export SITE_URL ?= http://127.0.0.1:$(PORT)
 
+# Without CELERY_BROKER_URL, runserver also runs the periodic jobs (core/scheduler.py): each once as it starts, so a
+# demo seeded long ago is brought up to date and /data/ has its files, then each on its schedule.
 run: migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -44,6 +44,7 @@ def screen_appeal(request, public_id: str, inadmissible_form=None):
         "admit_form": forms.AdmitForm(),
         "inadmissible_form": inadmissible_form,
         "route_form": forms.RouteForm(appeal=appeal),
+        "panel_full": appeal.in_routing and appeal.has_a_full_panel(),
     }
     return render(request, "appeals/screen_appeal.html", context, status=400 if inadmissible_form.errors else 200)
 

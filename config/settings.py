@@ -57,6 +57,8 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "Who Decides"
 
 INSTALLED_APPS = [
+    # First, so that its runserver, which also runs the periodic jobs when no broker is set, is the one used.
+    "core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -73,7 +75,6 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
-    "core",
     "accounts",
     "ledger",
     "consultation",
@@ -121,6 +122,7 @@ TEMPLATES = [
                 "accounts.context_processors.roles",
                 "consultation.context_processors.publishing",
             ],
+            "builtins": ["core.templatetags.machine_time"],
         },
     },
 ]

@@ -246,8 +246,12 @@ def responses(request, org: str, slug: str, number: int):
     """Unanswered comments, clause by clause, with a form for each and one for all of a clause."""
     version = _publisher_version(request, org, slug, number)
     groups, more = selectors.unanswered_by_clause(version, RESPONSES_PER_PAGE)
+    period = version.period
     context = {
         "version": version,
+        "period": period,
+        # The forms only where the services would take them: answers come after the period has closed.
+        "answerable": period is not None and period.is_closed,
         "guideline": version.guideline,
         "groups": groups,
         "more": more,

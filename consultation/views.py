@@ -82,18 +82,21 @@ def guideline_detail(request, org: str, slug: str):
 def version_detail(request, org: str, slug: str, number: int):
     version = _version(request, org, slug, number)
     period = version.period
+    threads = selectors.version_threads(version, request.user)
     context = _page_context(
         request,
         version,
         period=period,
         extensions=list(period.extensions.all()) if period else [],
-        threads=selectors.version_threads(version, request.user),
+        threads=threads,
         answered=selectors.answered_counts(version),
         changes=list(version.clause_changes.prefetch_related("comments", "suggestions")) if version.is_public else [],
         can_publish=can_publish_for(request.user, version.guideline.organization),
         pressure=clause_pressure(version.guideline, version=version),
         **_suggestion_context(version),
     )
+    # Where "Skip to comments" leads: the first thread the page shows, one with comments or with the form for one.
+    context["first_thread"] = next((t for t in threads if t.total or context["can_comment"]), None)
     return render(request, "consultation/version_detail.html", context)
 
 
@@ -196,6 +199,7 @@ def _thread_fragment(request, version: GuidelineVersion, form: CommentForm, *, p
         request,
         version,
         thread=selectors.clause_window(version, clause, request.user),
+        posted_pk=posted.pk if posted else None,  # focus moves there (static/js/focus.js)
         comment_form=None if posted else form,
         error_parent=parent.pk if parent else None,
         notice="Your comment is posted." if posted else "",
@@ -224,7 +228,7 @@ def endorse_comment(request, org: str, slug: str, number: int, pk: int):
 def _endorse_fragment(request, version: GuidelineVersion, pk: int, error: str):
     comment = version.comments.get(pk=pk)
     comment.endorsed_by_me = comment.endorsements.filter(user=request.user).exists()
-    context = _page_context(request, version, comment=comment, endorse_error=error)
+    context = _page_context(request, version, comment=comment, endorse_error=error, answered_in_place=True)
     return render(request, "consultation/includes/endorse.html", context)
 
 

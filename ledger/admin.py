@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from core.admin import ReadOnlyAdmin
@@ -32,9 +33,11 @@ class CosignatureAdmin(ReadOnlyAdmin):
 
 @admin.register(Witness)
 class WitnessAdmin(admin.ModelAdmin[Witness]):
-    """Staff register a witness by its verifier key; a witness that stops is made inactive, never deleted."""
+    """Staff register a witness by its verifier key; a witness that stops is made inactive, never deleted. One that
+    serves c2sp.org/tlog-witness is given its add-checkpoint URL, and is pushed each new checkpoint from then on."""
 
-    list_display = ["name", "operator", "active", "added_at"]
+    list_display = ["name", "operator", "active", "add_checkpoint_url", "added_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, chosen now
     list_filter = ["active"]
     readonly_fields = ["name"]
 

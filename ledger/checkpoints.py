@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 
 from core.caching import renew_after_commit
+from core.queue import enqueue
 from ledger.models import Checkpoint, Cosignature, Witness
 from ledger.notes import NoteError, parse_signature_line, record_origin, sign_note, verify_cosignature
 from ledger.selectors import root_at, tree_size
@@ -26,22 +27,37 @@ def latest_checkpoint() -> Checkpoint | None:
 
 
 def publish_checkpoint() -> Checkpoint | None:
-    """Sign and store a checkpoint of the record as it is now, or None when it has not grown since the last."""
+    """Sign and store a checkpoint of the record as it is now, or None when it has not grown since the last; each
+    witness that serves c2sp.org/tlog-witness is pushed it (ledger.witnessing) once it is stored."""
     size = tree_size()
     latest = latest_checkpoint()
     if size == 0 or (latest and latest.size >= size):
+        if latest:
+            _reoffer(latest)
         return None
     root = root_at(size)
     try:
         with transaction.atomic():
             renew_after_commit("record")
-            return Checkpoint.objects.create(
+            checkpoint = Checkpoint.objects.create(
                 size=size,
                 root_hash=base64.b64encode(root).decode(),
                 note=sign_note(checkpoint_text(size=size, root=root)),
             )
+            for witness_id in Witness.objects.pushed_to().values_list("pk", flat=True):
+                enqueue("ledger.tasks.push_checkpoint_to_witness", witness_id, checkpoint.pk)
+            return checkpoint
     except IntegrityError:  # another process published this very size a moment ago
         return None
+
+
+def _reoffer(checkpoint: Checkpoint) -> None:
+    """A record that stopped growing still gets its last checkpoint cosigned by a witness that was away when it was
+    pushed: each run offers it again, once, to the witnesses that have not cosigned it (no retries: the next run is
+    the retry)."""
+    missing = Witness.objects.pushed_to().exclude(cosignatures__checkpoint=checkpoint)
+    for witness_id in missing.values_list("pk", flat=True):
+        enqueue("ledger.tasks.push_checkpoint_to_witness", witness_id, checkpoint.pk, False)
 
 
 def add_cosignature(*, checkpoint: Checkpoint, line: str) -> tuple[Cosignature, bool]:

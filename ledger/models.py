@@ -3,6 +3,7 @@ import json
 from typing import Any, Self
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 
 from core.models import AppendOnlyModel, AppendOnlyQuerySet
@@ -166,8 +167,18 @@ class Checkpoint(AppendOnlyModel):
         return self.note + "".join(cosignature.line for cosignature in self.cosignatures.all())
 
 
+class WitnessQuerySet(models.QuerySet["Witness"]):
+    def pushed_to(self) -> Self:
+        """The witnesses each new checkpoint is offered to (c2sp.org/tlog-witness, ledger.witnessing)."""
+        return self.filter(active=True).exclude(add_checkpoint_url="")
+
+
 class Witness(models.Model):
-    """An outside party whose key staff registered; its cosignatures say it saw the record grow append-only."""
+    """An outside party whose key staff registered; its cosignatures say it saw the record grow append-only.
+
+    A witness that serves c2sp.org/tlog-witness has an add-checkpoint URL, and the site pushes it each new
+    checkpoint; one without polls the site (tools/witness.py in pull mode) and posts its cosignatures to the API.
+    """
 
     name = models.CharField(max_length=200, unique=True, editable=False, help_text="The key name, from the key.")
     verifier_key = models.CharField(
@@ -177,7 +188,17 @@ class Witness(models.Model):
     )
     operator = models.CharField(max_length=200, blank=True, help_text="Who runs it, as shown on /record/.")
     active = models.BooleanField(default=True, help_text="Only active witnesses may add cosignatures.")
+    add_checkpoint_url = models.URLField(
+        "add-checkpoint URL",
+        max_length=300,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Where it serves c2sp.org/tlog-witness, ending in /add-checkpoint: each new checkpoint is pushed "
+        "there. Empty for a witness that polls the site instead.",
+    )
     added_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WitnessQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -191,6 +212,10 @@ class Witness(models.Model):
             self.name = self.verifier.name
         except NoteError as error:
             raise ValidationError({"verifier_key": str(error)}) from None
+        if self.add_checkpoint_url and not self.add_checkpoint_url.endswith("/add-checkpoint"):
+            raise ValidationError(
+                {"add_checkpoint_url": "A tlog-witness takes checkpoints at its submission prefix + /add-checkpoint."}
+            )
 
     @property
     def verifier(self) -> Verifier:

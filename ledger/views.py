@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
+from core.cors import readable_from_any_site
 from core.ids import parse_id
 from ledger import selectors
 from ledger.checkpoints import latest_checkpoint
@@ -36,6 +37,7 @@ def _record_context() -> dict[str, Any]:
 
 
 @cache_control(no_cache=True)
+@readable_from_any_site
 def checkpoint(request: HttpRequest) -> HttpResponse:
     """The latest signed checkpoint with its witnesses' cosignatures, as a c2sp.org/tlog-checkpoint note."""
     latest = latest_checkpoint()
@@ -45,6 +47,7 @@ def checkpoint(request: HttpRequest) -> HttpResponse:
 
 
 @cache_control(public=True, max_age=3600)
+@readable_from_any_site
 def key(request: HttpRequest) -> HttpResponse:
     """The verifier key that checks the site's signature on checkpoints, in Go's sumdb/note form."""
     return HttpResponse(f"{site_signer().verifier}\n", content_type=PLAIN_TEXT)

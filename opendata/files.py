@@ -13,7 +13,18 @@ from django.core.files.storage import Storage, storages
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
-CONTENT_TYPES = {"jsonl": "application/gzip", "csv": "application/gzip", "sums": "text/plain; charset=utf-8"}
+# The checksums as a signed note (made with the record's key), beside SHA256SUMS so that `sha256sum -c` reads that
+# one cleanly.
+SUMS_NOTE = "SHA256SUMS.note"
+PACKAGE = "datapackage.json"
+TEXT = "text/plain; charset=utf-8"
+CONTENT_TYPES = {
+    "jsonl": "application/gzip",
+    "csv": "application/gzip",
+    "sums": TEXT,
+    "note": TEXT,
+    "datapackage": "application/json",
+}
 
 
 def open_data_storage() -> Storage:
@@ -50,6 +61,14 @@ class Export:
     @property
     def sums(self) -> PublishedFile | None:
         return self.file(SUMS)
+
+    @property
+    def sums_note(self) -> PublishedFile | None:
+        return self.file(SUMS_NOTE)
+
+    @property
+    def package(self) -> PublishedFile | None:
+        return self.file(PACKAGE)
 
     def to_json(self) -> str:
         data = asdict(self)

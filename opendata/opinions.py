@@ -7,7 +7,21 @@ from collections.abc import Iterator
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from consultation.models import GroupMembership, GuidelineVersion, OpinionGroups, Statement, Vote
-from opendata.shape import GUIDELINE, ORG, VERSION, Dataset, Field
+from opendata.shape import (
+    BOOLEAN,
+    DATETIME,
+    GUIDELINE,
+    INTEGER,
+    NUMBER,
+    OBJECT,
+    OF_A_PUBLIC_VERSION,
+    ORG,
+    VERSION,
+    VERSION_KEY,
+    Dataset,
+    Field,
+    ForeignKey,
+)
 
 CHUNK = 2000
 
@@ -101,16 +115,20 @@ DATASETS = (
             ORG,
             GUIDELINE,
             VERSION,
-            Field("id", "The statement's number, as in the votes file."),
+            Field("id", "The statement's number, as in the votes file.", INTEGER),
             Field("clause", "The key of the clause it names, or empty."),
             Field("text", "The statement (at most 280 characters)."),
-            Field("seeded", "true when the organization wrote it; false for a citizen's, shown by a moderator."),
-            Field("agree", "How many voted agree."),
-            Field("disagree", "How many voted disagree."),
-            Field("pass", "How many voted pass."),
-            Field("created_at", "When it was submitted (ISO 8601, UTC)."),
+            Field(
+                "seeded", "true when the organization wrote it; false for a citizen's, shown by a moderator.", BOOLEAN
+            ),
+            Field("agree", "How many voted agree.", INTEGER),
+            Field("disagree", "How many voted disagree.", INTEGER),
+            Field("pass", "How many voted pass.", INTEGER),
+            Field("created_at", "When it was submitted (ISO 8601, UTC).", DATETIME),
         ),
         rows=statement_rows,
+        primary_key=("id",),
+        foreign_keys=(OF_A_PUBLIC_VERSION,),
     ),
     Dataset(
         name="votes",
@@ -123,11 +141,13 @@ DATASETS = (
             ORG,
             GUIDELINE,
             VERSION,
-            Field("statement", "The statement's number (see the statements file)."),
+            Field("statement", "The statement's number (see the statements file).", INTEGER),
             Field("participant", "The voter's pseudonym in this consultation: random, the same for all their votes."),
             Field("vote", "agree, disagree or pass (their latest; a vote can be changed while the period is open)."),
         ),
         rows=vote_rows,
+        primary_key=("statement", "participant"),
+        foreign_keys=(OF_A_PUBLIC_VERSION,),
     ),
     Dataset(
         name="opinion-groups",
@@ -137,13 +157,19 @@ DATASETS = (
             ORG,
             GUIDELINE,
             VERSION,
-            Field("computed_at", "When they were computed (ISO 8601, UTC); votes cast after are not in them."),
-            Field("votes_seen", "How many votes the computation read."),
-            Field("participants", "How many people had voted."),
-            Field("clustered", "How many voted enough (7 statements) to be placed in a group."),
-            Field("result", "The groups, consensus and divisive statements and the method's parameters (JSON)."),
+            Field(
+                "computed_at", "When they were computed (ISO 8601, UTC); votes cast after are not in them.", DATETIME
+            ),
+            Field("votes_seen", "How many votes the computation read.", INTEGER),
+            Field("participants", "How many people had voted.", INTEGER),
+            Field("clustered", "How many voted enough (7 statements) to be placed in a group.", INTEGER),
+            Field(
+                "result", "The groups, consensus and divisive statements and the method's parameters (JSON).", OBJECT
+            ),
         ),
         rows=group_rows,
+        primary_key=VERSION_KEY,
+        foreign_keys=(OF_A_PUBLIC_VERSION,),
     ),
     Dataset(
         name="group-memberships",
@@ -154,10 +180,12 @@ DATASETS = (
             GUIDELINE,
             VERSION,
             Field("participant", "The participant's pseudonym, as in the votes file."),
-            Field("group", "The group's number, from 0 (the largest group first)."),
-            Field("x", "The participant's first projected coordinate."),
-            Field("y", "The second."),
+            Field("group", "The group's number, from 0 (the largest group first).", INTEGER),
+            Field("x", "The participant's first projected coordinate.", NUMBER),
+            Field("y", "The second.", NUMBER),
         ),
         rows=membership_rows,
+        primary_key=(*VERSION_KEY, "participant"),
+        foreign_keys=(ForeignKey(VERSION_KEY, "opinion-groups", VERSION_KEY),),
     ),
 )

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from consultation.models import GuidelineVersion, Suggestion
 from consultation.selectors import decision_of
+from opendata.shape import DATETIME, INTEGER, Field
 
 CHUNK = 2000
 
@@ -40,20 +41,26 @@ def suggestion_rows(tree_size: int) -> Iterator[dict]:
         }
 
 
-SUGGESTION_FIELDS: tuple[tuple[str, str], ...] = (
-    ("id", "The suggestion's number; its page is /guidelines/<organization>/<guideline>/v<version>/suggestions/<id>/."),
-    ("created_at", "When it was made (ISO 8601, UTC)."),
-    ("clause", "The key of the clause it is about."),
-    ("kind", "replace (new wording for the clause), insert_after (a new clause after it) or delete."),
-    ("text", "The suggested wording, in Markdown; empty for a deletion."),
-    ("reason", "Why the citizen suggests it, in Markdown."),
-    ("author", "The author's display name."),
-    ("supporters", "How many people support it now."),
-    ("opponents", "How many people oppose it now."),
-    ("cluster", "The first suggestion with the same or nearly the same text on the clause (itself if none)."),
-    ("outcome", "accepted, accepted_with_changes or declined; empty while undecided."),
-    ("decision_reason", "The organization's reason (may be empty for accepted)."),
-    ("supporters_at_close", "How many supported it when it was decided."),
-    ("opponents_at_close", "How many opposed it when it was decided."),
-    ("decided_at", "When it was decided (ISO 8601, UTC)."),
+SUGGESTION_FIELDS: tuple[Field, ...] = (
+    Field(
+        "id",
+        "The suggestion's number; its page is /guidelines/<organization>/<guideline>/v<version>/suggestions/<id>/.",
+        INTEGER,
+    ),
+    Field("created_at", "When it was made (ISO 8601, UTC).", DATETIME),
+    Field("clause", "The key of the clause it is about."),
+    Field("kind", "replace (new wording for the clause), insert_after (a new clause after it) or delete."),
+    Field("text", "The suggested wording, in Markdown; empty for a deletion."),
+    Field("reason", "Why the citizen suggests it, in Markdown."),
+    Field("author", "The author's display name."),
+    Field("supporters", "How many people support it now.", INTEGER),
+    Field("opponents", "How many people oppose it now.", INTEGER),
+    Field(
+        "cluster", "The first suggestion with the same or nearly the same text on the clause (itself if none).", INTEGER
+    ),
+    Field("outcome", "accepted, accepted_with_changes or declined; empty while undecided."),
+    Field("decision_reason", "The organization's reason (may be empty for accepted)."),
+    Field("supporters_at_close", "How many supported it when it was decided.", INTEGER),
+    Field("opponents_at_close", "How many opposed it when it was decided.", INTEGER),
+    Field("decided_at", "When it was decided (ISO 8601, UTC).", DATETIME),
 )

@@ -6,6 +6,8 @@ from opendata.datasets import DATASETS
 
 # A checkpoint's files never change, so browsers and caches may keep them for good.
 IMMUTABLE = "public, max-age=31536000, immutable"
+# Short texts a browser shows; the data files are downloaded.
+SHOWN_FORMATS = {"sums", "note", "datapackage"}
 
 
 def open_data(request):
@@ -24,7 +26,9 @@ def open_data_file(request, tree_size: int, name: str):
     if item is None:
         raise Http404("No such file in the open data.")
     handle = files.open_data_storage().open(files.path_of(tree_size, name), "rb")
-    response = FileResponse(handle, content_type=item.content_type, as_attachment=item.format != "sums", filename=name)
+    response = FileResponse(
+        handle, content_type=item.content_type, as_attachment=item.format not in SHOWN_FORMATS, filename=name
+    )
     response["Cache-Control"] = IMMUTABLE
     response["ETag"] = f'"{item.sha256}"'
     return response

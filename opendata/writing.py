@@ -1,4 +1,5 @@
-"""Writing an export: each dataset streamed row by row into gzip'd JSONL and CSV, then a signed SHA256SUMS.
+"""Writing an export: each dataset streamed row by row into gzip'd JSONL and CSV, then datapackage.json that
+describes them, SHA256SUMS and its signed note.
 
 Rows go from a chunked database cursor through gzip into a temporary file, and from there to the storage
 in chunks, so memory stays flat however large the tables are.
@@ -23,7 +24,9 @@ from ledger.models import Checkpoint, canonical_json
 from ledger.notes import sign_note
 from opendata import files
 from opendata.datasets import DATASETS, Dataset
-from opendata.files import SUMS, Export, PublishedFile
+from opendata.files import SUMS, SUMS_NOTE, Export, PublishedFile
+from opendata.package import write_data_package
+from opendata.tiles import write_tiles
 
 FORMATS = ("jsonl", "csv")
 # Lines gathered before each write to gzip: fewer, larger writes are quicker, and a batch is still small.
@@ -45,12 +48,14 @@ def export_open_data() -> Export | None:
         return done
     with _snapshot():
         written = [write_dataset(dataset, fmt, checkpoint) for dataset in DATASETS for fmt in FORMATS]
+    written.append(write_data_package(written, checkpoint))
     export = Export(
         tree_size=checkpoint.size,
         root_hash=checkpoint.root_hash,
         exported_at=timezone.now(),
-        files=(*written, _write_sums(written, checkpoint)),
+        files=(*written, *_write_sums(written, checkpoint)),
     )
+    write_tiles(checkpoint)
     files.publish(export)
     return export
 
@@ -153,15 +158,23 @@ def write_gzip(path: str, lines: Iterable[str]) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def sums_text(written: list[PublishedFile], checkpoint: Checkpoint) -> str:
-    """The note's text: what it is, the checkpoint, then one line per file in the format sha256sum -c reads."""
+def sums_text(written: list[PublishedFile]) -> str:
+    """One line per file in the format sha256sum -c reads, and nothing else."""
+    return "".join(f"{item.sha256}  {item.name}\n" for item in sorted(written, key=lambda item: item.name))
+
+
+def sums_note_text(written: list[PublishedFile], checkpoint: Checkpoint) -> str:
+    """The signed note's text: what it is, the checkpoint, then the lines of SHA256SUMS."""
     host = urlsplit(settings.SITE_URL).netloc
-    lines = [f"{host}/data", f"checkpoint {checkpoint.size} {checkpoint.root_hash}"]
-    lines += [f"{item.sha256}  {item.name}" for item in sorted(written, key=lambda item: item.name)]
-    return "\n".join(lines) + "\n"
+    return f"{host}/data\ncheckpoint {checkpoint.size} {checkpoint.root_hash}\n{sums_text(written)}"
 
 
-def _write_sums(written: list[PublishedFile], checkpoint: Checkpoint) -> PublishedFile:
-    content = sign_note(sums_text(written, checkpoint)).encode()
-    files.replace(files.path_of(checkpoint.size, SUMS), content)
-    return PublishedFile(name=SUMS, format="sums", bytes=len(content), sha256=hashlib.sha256(content).hexdigest())
+def _write_sums(written: list[PublishedFile], checkpoint: Checkpoint) -> tuple[PublishedFile, PublishedFile]:
+    note = sign_note(sums_note_text(written, checkpoint))
+    return _write_text(SUMS, "sums", sums_text(written), checkpoint), _write_text(SUMS_NOTE, "note", note, checkpoint)
+
+
+def _write_text(name: str, fmt: str, text: str, checkpoint: Checkpoint) -> PublishedFile:
+    content = text.encode()
+    files.replace(files.path_of(checkpoint.size, name), content)
+    return PublishedFile(name=name, format=fmt, bytes=len(content), sha256=hashlib.sha256(content).hexdigest())

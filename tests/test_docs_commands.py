@@ -65,6 +65,13 @@ ELSEWHERE = {
         "tests/ledger/test_outside_checks.py",
         '"--witness", vkey',
     ),
+    # tests/ledger/test_witness_protocol.py serves a witness in a subprocess and pushes it the site's checkpoints.
+    "python tools/witness.py serve --listen 127.0.0.1:8400 --signing-key var/witness.key --state var/witness-state "
+    "--log 'whodecides.example.org/record=<site verifier key>' "
+    "--bootstrap 'whodecides.example.org/record=<size>:<root hash>'": (
+        "tests/ledger/test_witness_protocol.py",
+        'self.args = ["serve", "--signing-key"',
+    ),
 }
 
 

@@ -1,6 +1,6 @@
 """Filing an appeal: the steps of the filing pages and the appeal itself."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django import forms
@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from appeals import selectors
 from appeals.models import (
@@ -18,6 +19,7 @@ from appeals.models import (
     URL_MAX,
     Appeal,
 )
+from consultation.models import Guideline, GuidelineVersion
 from core.forms import ServiceForm, SiteForm
 
 CLOCK_SKEW = timedelta(minutes=5)  # a device clock a little ahead is not "the future"
@@ -65,7 +67,9 @@ class MultipleFileField(forms.FileField):
 
 
 class FilingStepsForm(SiteForm):
-    """The steps of the filing page, carried in the query string: organization, then system and guideline."""
+    """The questions before the appeal, carried in the query string, each answer deciding the next question:
+    organization, then system and guideline, then the date of the refusal (`RefusalDateForm`), which decides the
+    version whose clauses the appeal may cite."""
 
     organization = forms.ChoiceField(required=False)
     system = forms.ChoiceField(required=False)
@@ -81,7 +85,8 @@ class FilingStepsForm(SiteForm):
         cast(forms.ChoiceField, self.fields["guideline"]).choices = [(g.slug, g.title) for g in self.guidelines]
 
     def chosen(self) -> dict:
-        """The step reached and what was chosen so far; a choice that is not on offer is simply not made."""
+        """The step reached and what was chosen so far; a choice that is not on offer is simply not made, and a date
+        is only judged once it has been given (then its errors belong to the date step)."""
         self.is_valid()
         data = {name: self.cleaned_data.get(name, "") for name in self.fields}
         organization = next((o for o in self.organizations if o.slug == data["organization"]), None)
@@ -95,20 +100,52 @@ class FilingStepsForm(SiteForm):
         chosen.update(systems=self.systems, guidelines=self.guidelines, system=system, guideline=guideline, step=2)
         if system is None or guideline is None:
             return chosen
-        # The rules the AI applies now: a draft in consultation is not yet in force.
-        version = selectors.version_in_force(guideline=guideline, at=timezone.now())
+        date_form = RefusalDateForm(self.data if "happened_at" in self.data else None, guideline=guideline)
+        chosen.update(date_form=date_form, step=3)
+        if not date_form.is_valid():
+            return chosen
+        happened_at, version = date_form.cleaned_data["happened_at"], date_form.version
         clauses = list(version.clauses.order_by("position", "pk")) if version else []
-        return {**chosen, "step": 3, "version": version, "clauses": clauses}
+        return {**chosen, "step": 4, "happened_at": happened_at, "version": version, "clauses": clauses}
 
 
-class AppealForm(ServiceForm):
+class RefusalDateForm(SiteForm):
+    """When the refusal happened: it decides which version of the guideline applied, so the appeal can only cite
+    the clauses of that version, never those of a later one."""
+
     happened_at = forms.DateTimeField(
         label="When did the refusal happen?",
-        help_text="Pick the day and the time in your browser's date picker, with the time in UTC.",
+        help_text="Pick the day and the time in your browser's date picker, with the time in UTC. The clauses you "
+        "can cite are those of the version in force then.",
         # The format a datetime-local input reads back, so a value survives a form shown again with errors.
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         validators=[not_in_the_future],
+        error_messages={
+            "required": "Enter the day and time of the refusal.",
+            "invalid": "Enter the day and time of the refusal as a real date and time.",
+        },
     )
+
+    def __init__(self, *args, guideline: Guideline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.guideline = guideline
+        self.version: GuidelineVersion | None = None
+
+    def clean_happened_at(self) -> datetime:
+        happened_at = self.cleaned_data["happened_at"]
+        self.version = selectors.version_in_force(guideline=self.guideline, at=happened_at)
+        if self.version is None:
+            day = date_format(happened_at, "j F Y")
+            raise ValidationError(
+                f"No version of {self.guideline.title} was in force on {day}: a refusal from before its first "
+                "version was published cannot be appealed under it."
+            )
+        return happened_at
+
+
+class AppealForm(ServiceForm):
+    """The appeal itself, once the date has decided the version: `clauses` are that version's."""
+
     prompt_excerpt = forms.CharField(
         label="What you asked", max_length=EXCERPT_MAX, widget=forms.Textarea(attrs={"rows": 4})
     )

@@ -3,7 +3,7 @@
 from typing import cast
 
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from appeals import selectors
 from appeals.models import (
@@ -76,8 +76,9 @@ class DecisionSearchForm(ListFilterForm):
             ("", "Any system"),
             *dict.fromkeys((s.slug, str(s)) for s in systems),
         ]
-        appealed = Guideline.objects.filter(Exists(Appeal.objects.filter(guideline=OuterRef("pk"))))
-        guidelines = appealed.select_related("organization")
+        # Every public guideline, not only the appealed ones: the statistics link to a guideline's decisions even
+        # while it has none, and that list is empty, not a wrong choice.
+        guidelines = Guideline.objects.public().select_related("organization")
         labels = dict.fromkeys((g.slug, f"{g.title} ({g.organization.name})") for g in guidelines)
         cast(forms.ChoiceField, self.fields["guideline"]).choices = [("", "Any guideline"), *labels]
 

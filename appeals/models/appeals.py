@@ -195,6 +195,10 @@ class Appeal(models.Model):
     def panel_size(self) -> int:
         return PANEL_OF_THREE if self.significant else 1
 
+    def has_a_full_panel(self) -> bool:
+        """Every place on its panel is offered, accepted or done: routing by hand would be refused."""
+        return self.assignments.live().count() >= self.panel_size
+
     @property
     def clause_keys(self) -> list[str]:
         """The contested clause keys, in the order filed (read through a prefetch where there is one)."""

@@ -4,6 +4,7 @@ earlier filing of the same refusal."""
 from datetime import datetime
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import Organization, User
 from appeals.models import (
@@ -47,9 +48,9 @@ def appealable_organizations() -> QuerySet[Organization]:
 
 
 def appealable_under(organization: Organization) -> tuple[list[AISystem], list[Guideline]]:
-    """The organization's AI systems, and its guidelines with a published version."""
+    """The organization's AI systems, and its guidelines with a version in force now: one published already."""
     systems = list(AISystem.objects.filter(organization=organization).order_by("name"))
-    published = GuidelineVersion.objects.published_for(organization)
+    published = GuidelineVersion.objects.published_for(organization).filter(published_at__lte=timezone.now())
     guidelines = list(
         Guideline.objects.filter(organization=organization, versions__in=published).distinct().order_by("title")
     )

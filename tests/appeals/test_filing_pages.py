@@ -1,6 +1,9 @@
 """The filing page: guided steps, the clauses in force, errors, signing in; withdrawing."""
 
+from datetime import timedelta
+
 from django.urls import reverse
+from django.utils import timezone
 
 from appeals.models import Appeal
 from consultation.models import GuidelineVersion
@@ -17,12 +20,19 @@ def test_the_form_offers_the_clauses_in_force_not_a_draft_in_consultation(client
     in_consultation = GuidelineVersionFactory(guideline=guideline, number=2, status=GuidelineVersion.CONSULTATION)
     ClauseFactory(version=in_consultation, key="R-9.9", heading="Proposed clause", position=0)
     client.force_login(citizen)
-    page = client.get(form_url(system)).text
+    page = client.get(form_url(system, recently())).text
     assert "R-1.1 Heading R-1.1" in page and "R-9.9" not in page
 
 
-def form_url(system):
-    return f"{reverse('file-appeal')}?organization={system.organization.slug}&system={system.slug}"
+def recently() -> str:
+    """A refusal two days ago, under the version the guideline fixture published 30 days ago."""
+    return (timezone.now() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+
+
+def form_url(system, happened_at: str = ""):
+    """The address of a step: the date step, or with `happened_at` the appeal itself."""
+    url = f"{reverse('file-appeal')}?organization={system.organization.slug}&system={system.slug}"
+    return f"{url}&happened_at={happened_at}" if happened_at else url
 
 
 def test_the_form_guides_through_organization_system_and_clauses(client, citizen, system, guideline):
@@ -32,8 +42,10 @@ def test_the_form_guides_through_organization_system_and_clauses(client, citizen
     second = client.get(f"{reverse('file-appeal')}?organization={system.organization.slug}")
     assert system.name in second.text
     third = client.get(form_url(system))
-    assert "R-1.1 Heading R-1.1" in third.text
-    assert "<strong>R-1.1</strong>" in third.text  # the clause text, rendered
+    assert "When did the refusal happen?" in third.text and "R-1.1" not in third.text
+    fourth = client.get(form_url(system, recently()))
+    assert "R-1.1 Heading R-1.1" in fourth.text
+    assert "<strong>R-1.1</strong>" in fourth.text  # the clause text, rendered
 
 
 def test_filing_in_the_browser_shows_the_public_id(client, citizen, system, guideline):
@@ -41,7 +53,7 @@ def test_filing_in_the_browser_shows_the_public_id(client, citizen, system, guid
     response = client.post(
         form_url(system),
         {
-            "happened_at": "2026-11-20T10:00",
+            "happened_at": recently(),
             "prompt_excerpt": "Is ibuprofen safe with coffee?",
             "refusal_excerpt": "I cannot give medical advice.",
             "language": "en",
@@ -63,7 +75,7 @@ def test_bad_input_in_the_browser_shows_errors_and_stores_nothing(client, citize
     response = client.post(
         form_url(system),
         {
-            "happened_at": "2099-01-01T10:00",
+            "happened_at": recently(),
             "prompt_excerpt": "x",
             "refusal_excerpt": "y",
             "language": "en",
@@ -87,19 +99,19 @@ def test_a_visitor_is_asked_to_sign_in_before_filing(client, system, guideline):
 def test_the_appellant_withdraws_from_the_appeal_page(client, citizen, system, guideline):
     appeal = file(citizen, system, guideline)
     client.force_login(UserFactory())
-    client.post(reverse("withdraw-appeal", args=[appeal.public_id]))
+    client.post(reverse("withdraw-appeal", args=[appeal.public_id]), {"confirm": "1"})
     appeal.refresh_from_db()
     assert appeal.status == Appeal.SUBMITTED
     client.force_login(citizen)
-    client.post(reverse("withdraw-appeal", args=[appeal.public_id]))
+    client.post(reverse("withdraw-appeal", args=[appeal.public_id]), {"confirm": "1"})
     appeal.refresh_from_db()
     assert appeal.status == Appeal.WITHDRAWN
 
 
 def test_the_date_field_is_a_browser_picker_whose_help_and_value_match_it(client, citizen, system, guideline):
     client.force_login(citizen)
-    page = client.post(form_url(system), {"happened_at": "2026-01-02T10:30", "prompt_excerpt": "x"}).text
-    assert 'type="datetime-local"' in page and 'value="2026-01-02T10:30"' in page
+    page = client.get(form_url(system, "2099-01-02T10:30")).text
+    assert 'type="datetime-local"' in page and 'value="2099-01-02T10:30"' in page
     assert "2026-11-20 14:30" not in page
     assert "Pick the day and the time" in page
 
@@ -108,4 +120,4 @@ def test_the_steps_carry_their_own_numbers(client, citizen, system, guideline):
     client.force_login(citizen)
     page = client.get(form_url(system)).text
     assert '<span class="step-number">1.</span> Organization' in page
-    assert '<span class="step-number">3.</span> Your appeal' in page
+    assert '<span class="step-number">4.</span> Your appeal' in page

@@ -1,10 +1,13 @@
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import ReviewerProfile
 from appeals.models import Decision
+from consultation.models import Guideline
 from tests.appeals.factories import AISystemFactory, decided, published_guideline
 from tests.browser.journey import audit
+from tests.consultation.factories import CommentFactory
 from tests.factories import UserFactory
 from transparency.fold import fold_record
 
@@ -50,6 +53,38 @@ def test_a_visitor_reads_the_statistics_at_desktop_and_phone_widths(new_person, 
 
     visitor.follow(page.locator('[data-figure="decided"] a'), shot="statistics-decisions")
     expect(page.locator(".decision-item")).to_have_count(3)
+
+
+# The outermost elements that stick out past the viewport, to name in a failure.
+WIDEST = """() => [...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > innerWidth)
+  .filter(e => e.parentElement.getBoundingClientRect().right <= innerWidth)
+  .map(e => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().width)}px`)"""
+NARROW_PAGES = [
+    "/statistics/",
+    "/statistics/organizations/acme/",
+    "/statistics/topics/medical/",
+    "/statistics/organizations/acme/guidelines/assistant-refusals/",
+    "/organizations/acme/reports/{year}-Q{quarter}/",
+    "/appeals/",
+    "/decisions/",
+    "/comments/",
+    "/record/",
+    "/data/",
+]
+
+
+def test_no_list_or_statistics_page_is_wider_than_a_phone(page, statistics_site, organization):
+    CommentFactory(version=Guideline.objects.get().versions.get(), author=UserFactory())
+    today = timezone.now()
+    page.set_viewport_size(PHONE)
+    too_wide = {}
+    for path in NARROW_PAGES:
+        response = page.goto(path.format(year=today.year, quarter=(today.month - 1) // 3 + 1))
+        assert response.status == 200, path
+        if page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]:
+            too_wide[path] = page.evaluate(WIDEST)
+    assert too_wide == {}
 
 
 def test_the_statistics_print_without_the_site_shell(page, statistics_site):

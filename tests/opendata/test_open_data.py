@@ -71,7 +71,7 @@ def test_every_dataset_is_written_as_jsonl_and_csv_for_the_latest_checkpoint():
     assert (done.tree_size, done.root_hash) == (checkpoint.size, checkpoint.root_hash) == (3, checkpoint.root_hash)
     names = {item.name for item in done.files}
     assert {"decisions.csv.gz", "appeals.jsonl.gz", "clauses.csv.gz", "record.jsonl.gz", "SHA256SUMS"} <= names
-    assert len(names) == 2 * len(DATASETS) + 1  # JSONL and CSV of each, and SHA256SUMS
+    assert len(names) == 2 * len(DATASETS) + 3  # JSONL and CSV of each, datapackage.json, SHA256SUMS and its note
     assert [row["payload"] for row in rows(done, "record")] == [{"n": 0}, {"n": 1}, {"n": 2}]
     assert csv_text(done, "record").startswith(f"# record at checkpoint tree size 3 root hash {done.root_hash}\r\n")
 
@@ -79,10 +79,11 @@ def test_every_dataset_is_written_as_jsonl_and_csv_for_the_latest_checkpoint():
 def test_sha256sums_covers_every_file_and_is_signed_with_the_record_key():
     append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     done = export_open_data()
-    text = verify_note(stored(done, "SHA256SUMS").decode(), site_signer().verifier)
+    text = verify_note(stored(done, "SHA256SUMS.note").decode(), site_signer().verifier)
     origin, checkpoint, *sums = text.splitlines()
     assert checkpoint == f"checkpoint {done.tree_size} {done.root_hash}"
-    assert len(sums) == 2 * len(DATASETS)
+    assert len(sums) == 2 * len(DATASETS) + 1  # and datapackage.json
+    assert stored(done, "SHA256SUMS").decode().splitlines() == sums
     for line in sums:
         digest, name = line.split("  ")
         assert hashlib.sha256(stored(done, name)).hexdigest() == digest == done.file(name).sha256
@@ -213,7 +214,7 @@ def test_the_data_page_lists_files_with_size_date_checksum_and_fields(client):
     page = client.get(reverse("open-data")).text
     for item in done.files:
         assert reverse("open-data-file", args=[done.tree_size, item.name]) in page
-        assert item.sha256 in page or item.name == "SHA256SUMS"
+        assert item.sha256 in page or not item.dataset  # the package and the checksums are above the tables
     assert "SHA-256 of prev_hash followed by the canonical JSON" in page
     assert done.root_hash in page
 
@@ -238,7 +239,7 @@ def test_any_storage_backend_holds_the_files(settings, client):
     settings.STORAGES = {**settings.STORAGES, "open_data": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
     append(kind=EntryKind.SCALE_FILLER, subject="thing:1", payload={"n": 0})
     done = export_open_data()
-    response = client.get(reverse("open-data-file", args=[done.tree_size, "SHA256SUMS"]))
+    response = client.get(reverse("open-data-file", args=[done.tree_size, "SHA256SUMS.note"]))
     assert response.status_code == 200 and f"checkpoint 1 {done.root_hash}" in b"".join(response).decode()
     assert done.file("record.csv.gz").sha256 in client.get(reverse("open-data")).text
 
