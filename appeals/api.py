@@ -27,6 +27,8 @@ from appeals.models import (
 )
 from consultation.models import Guideline
 from core.api import CursorPagination, KnownParameters, RankedCursorPagination, search_field
+from core.schema import slug_text, text
+from core.search import QUERY_MAX
 
 
 class AppealInput(serializers.Serializer):
@@ -300,14 +302,16 @@ class AppealDetail(APIView):
 
 @extend_schema(
     parameters=[
-        OpenApiParameter("organization", str, description="Organization slug."),
-        OpenApiParameter("guideline", str, description="Guideline slug: clause keys are meaningful within one."),
-        OpenApiParameter("system", str, description="AI system slug."),
-        OpenApiParameter("clause", str, description="A clause key the decision cites, such as R-4.2."),
-        OpenApiParameter("outcome", str, enum=[c for c, _ in Decision.OUTCOME_CHOICES]),
+        OpenApiParameter("organization", slug_text(Organization), description="Organization slug."),
+        OpenApiParameter(
+            "guideline", slug_text(Guideline), description="Guideline slug: clause keys are meaningful within one."
+        ),
+        OpenApiParameter("system", slug_text(AISystem), description="AI system slug."),
+        OpenApiParameter("clause", text(CLAUSE_KEY_MAX), description="A clause key the decision cites, such as R-4.2."),
+        OpenApiParameter("outcome", str, enum=["", *(c for c, _ in Decision.OUTCOME_CHOICES)]),
         OpenApiParameter(
             "q",
-            str,
+            text(QUERY_MAX),
             description="Full-text search (quoted phrases, `or`, `-word`) in the rationale, public excerpts, clause "
             "keys and headings, organization and system; the best matches come first.",
         ),
@@ -345,7 +349,7 @@ class RecommendationFilter(serializers.Serializer):
         OpenApiParameter(
             "state",
             str,
-            enum=[value for value, _ in Recommendation.VIEW_CHOICES],
+            enum=["", *(value for value, _ in Recommendation.VIEW_CHOICES)],
             description="One figure of the tracker: responded, a response, in_progress, implemented, "
             "awaiting_response, or overdue (awaiting a response past its deadline).",
         )

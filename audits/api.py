@@ -1,9 +1,10 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
-from accounts.models import Organization
+from accounts.models import ORGANIZATION_SLUG_LENGTH, Organization
 from audits.models import Audit, AuditReport, AuditResponse
 from core.api import CursorPagination, KnownParameters
+from core.schema import text
 
 
 class AuditFilter(serializers.Serializer):
@@ -73,7 +74,9 @@ class AuditOutput(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(audit.get_absolute_url())
 
 
-@extend_schema(parameters=[OpenApiParameter("organization", str, description="Organization slug.")])
+@extend_schema(
+    parameters=[OpenApiParameter("organization", text(ORGANIZATION_SLUG_LENGTH), description="Organization slug.")]
+)
 class AuditList(KnownParameters, generics.ListAPIView):
     """Every declared audit, newest first, cursor-paginated; with `organization`, those covering it."""
 

@@ -33,8 +33,6 @@ from django.utils.connection import ConnectionProxy
 from django.utils.http import http_date, parse_http_date, quote_etag, urlencode
 from redis.exceptions import RedisError
 
-from core.cache import reaching_redis
-
 logger = logging.getLogger(__name__)
 # Its own alias of the same Redis: while Redis is away it misses, where the default counts in memory (redis_caches).
 cache = ConnectionProxy(caches, "pages")
@@ -139,38 +137,22 @@ def renew_after_commit(*tags: str) -> None:
 
 
 def renew(*tags: str) -> None:
-    """Give each tag a new generation. The time makes it one no earlier page was stored under, even after eviction."""
+    """Give each tag a new generation. The time makes it one no earlier page was stored under, even after eviction.
+    Taking text off the pages (a hidden comment) is a purge: core/purging.py."""
     now = time.time_ns()
     cache.set_many({_generation_key(tag): now for tag in tags}, timeout=None)
 
 
-def purge_after_commit(*tags: str) -> None:
-    """For a change that takes text off the pages (a moderator hiding a comment): once committed, before the request
-    answers, no copy showing the old state is served again, not even the one kept for readers during a re-render."""
-    transaction.on_commit(lambda: purge(*tags))
-
-
-def purge(*tags: str) -> None:
-    """Renew the tags and the removal generations naming the latest copies (`_store`) on Redis itself, even while this
-    process believes it away (others may serve them), and read the primary a while; failures are logged, not raised."""
-    try:
-        with reaching_redis():
-            renew(*tags, *(_removal_tag(tag) for tag in tags))
-            cache.set_many({_recent_removal_key(tag): 1 for tag in tags}, timeout=settings.DATABASE_REPLICA_LAG_SECONDS)
-    except Exception:
-        logger.exception("Could not purge the cached pages of %s", ", ".join(tags))
-
-
-def _removal_tag(tag: str) -> str:
+def removal_tag(tag: str) -> str:
     return f"removed:{tag}"
 
 
-def _recent_removal_key(tag: str) -> str:
+def recent_removal_key(tag: str) -> str:
     return f"pageremovedrecently:{tag}"
 
 
 def _removed_recently(tags: Iterable[str]) -> bool:
-    return bool(settings.PAGE_READS_FROM_REPLICA and cache.get_many([_recent_removal_key(tag) for tag in tags]))
+    return bool(settings.PAGE_READS_FROM_REPLICA and cache.get_many([recent_removal_key(tag) for tag in tags]))
 
 
 def _generation_key(tag: str) -> str:
@@ -233,7 +215,7 @@ class Keys:
 
 def _keys(address: str, page: Page, kwargs: dict[str, Any]) -> Keys:
     tags = (SITE, *(tag.format(**kwargs) for tag in page.tags))
-    generations = _generations([*tags, *(_removal_tag(tag) for tag in tags)])
+    generations = _generations([*tags, *(removal_tag(tag) for tag in tags)])
     shown, removals = generations[: len(tags)], generations[len(tags) :]
     return Keys(
         page=f"page:{address}:" + ".".join(map(str, shown)),
@@ -340,7 +322,7 @@ class PageCacheMiddleware:
         response = _from_cache(keys.page)
         if response is None:
             if _removed_recently(keys.tags):
-                reading_replica.set(False)  # see purge()
+                reading_replica.set(False)  # see core.purging.purge_now()
             rendered, cached = self._render(request, address, keys, _lifetime(page, keys.newest_generation))
             if not cached:
                 return rendered

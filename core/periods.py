@@ -10,8 +10,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 PERIOD_HELP = "Use a month such as 2026-03 or a quarter such as 2026-Q1."
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+# Years 1000 to 2999 in ASCII digits: a year 0 or a month after 9999-12 has no first day (Python's dates end there).
+_YEAR = "([12][0-9]{3})"
+_MONTH = re.compile(rf"^{_YEAR}-(0[1-9]|1[0-2])$")
+_QUARTER = re.compile(rf"^{_YEAR}-Q([1-4])$")
+# What a `from` or `to` of the API may be, for its schema: empty (no bound), a month or a quarter.
+PERIOD_SCHEMA = {"type": "string", "maxLength": 10, "pattern": rf"^({_YEAR}-(0[1-9]|1[0-2]|[Qq][1-4]))?$"}
 
 
 def parse_period(value: str, *, end: bool = False) -> date:

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, views
 from rest_framework.exceptions import ValidationError
@@ -13,6 +12,7 @@ from rest_framework.response import Response
 
 from core.api import CursorPagination, KnownParameters
 from core.ids import parse_id
+from core.schema import whole_number
 from ledger.checkpoints import add_cosignature
 from ledger.models import Checkpoint, Entry
 from ledger.selectors import consistency_proof, root_and_inclusion_proof, tree_size
@@ -30,7 +30,9 @@ class OldestFirst(CursorPagination):
     ordering = "seq"
 
 
-@extend_schema(parameters=[OpenApiParameter("after", OpenApiTypes.INT, description="Only entries with a higher seq.")])
+@extend_schema(
+    parameters=[OpenApiParameter("after", whole_number(minimum=0), description="Only entries with a higher seq.")]
+)
 class RecordList(KnownParameters, generics.ListAPIView[Entry]):
     """The public record, oldest first: every entry with its hash chain."""
 
@@ -141,7 +143,7 @@ CONSISTENCY_EXAMPLE = {
 
 
 @extend_schema(
-    parameters=[OpenApiParameter("size", OpenApiTypes.INT, required=True, description=SIZE_HELP)],
+    parameters=[OpenApiParameter("size", whole_number(), required=True, description=SIZE_HELP)],
     responses={200: InclusionProofOutput},
     examples=[OpenApiExample("Entry 3 in the tree of 5 entries", value=PROOF_EXAMPLE, response_only=True)],
 )
@@ -167,8 +169,15 @@ class InclusionProof(views.APIView):
 
 @extend_schema(
     parameters=[
-        OpenApiParameter("from", OpenApiTypes.INT, required=True, description="The size of the older tree."),
-        OpenApiParameter("to", OpenApiTypes.INT, required=True, description="The size of the newer tree."),
+        OpenApiParameter(
+            "from", whole_number(), required=True, description="The size of the older tree, from 1 to `to`."
+        ),
+        OpenApiParameter(
+            "to",
+            whole_number(),
+            required=True,
+            description="The size of the newer tree, from `from` to the current size of the record.",
+        ),
     ],
     responses={200: ConsistencyProofOutput},
     examples=[

@@ -9,7 +9,8 @@ from django.test import Client, RequestFactory
 
 from config.settings import redis_caches
 from consultation.services.comments import hide_comment, post_comment
-from core.caching import keys_for, page_address, purge, rendering_lock_key
+from core.caching import keys_for, page_address, rendering_lock_key
+from core.purging import purge
 from tests.consultation.factories import consultation
 
 SPAM = "Buy cheap watches at spam.example"

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organization
-from core.periods import PERIOD_HELP, month_label
+from core.periods import PERIOD_HELP, PERIOD_SCHEMA, month_label
 from transparency import selectors
 from transparency.forms import PeriodForm
 from transparency.outcomes import outcomes_for
@@ -127,8 +127,8 @@ def _output(stats: selectors.Statistics, first, last) -> dict:
 
 
 PERIOD_PARAMETERS = [
-    OpenApiParameter("from", str, description=f"First month or quarter, included. {PERIOD_HELP}"),
-    OpenApiParameter("to", str, description=f"Last month or quarter, included. {PERIOD_HELP}"),
+    OpenApiParameter("from", PERIOD_SCHEMA, description=f"First month or quarter, included. {PERIOD_HELP}"),
+    OpenApiParameter("to", PERIOD_SCHEMA, description=f"Last month or quarter, included. {PERIOD_HELP}"),
 ]
 
 

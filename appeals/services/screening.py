@@ -10,6 +10,8 @@ from appeals.models import Appeal
 from appeals.redaction import KIND_LABELS, redact
 from appeals.services import steps
 from appeals.services.indexing import index_decisions
+from core.caching import tags_for_entry
+from core.purging import purge_after_commit
 from ledger.content import text_sha256
 from ledger.kinds import EntryKind
 
@@ -68,6 +70,9 @@ def redact_refusal(
         note = "A moderator redacted what is published."
         published = steps.public_text_hashes(appeal)
         steps.record(appeal, EntryKind.APPEAL_REDACTED, actor="a moderator", note=note, payload=published)
+        # Personal data taken down: no cached copy may show it after this returns, not even one kept for readers
+        # during a re-render, which a renewal would leave (as for a hidden comment).
+        purge_after_commit(*tags_for_entry(subject=appeal.subject, payload={}))
     return appeal
 
 

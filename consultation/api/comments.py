@@ -22,6 +22,8 @@ from consultation.services import comments as commenting
 from core.api import CursorPagination, KnownParameters, RankedCursorPagination, search_field
 from core.ids import parse_id
 from core.proxies import client_address
+from core.schema import text, whole_number
+from core.search import QUERY_MAX
 
 
 class OldestFirst(CursorPagination):
@@ -45,11 +47,11 @@ class CommentInput(serializers.Serializer):
         OpenApiParameter("clause", OpenApiTypes.STR, description="A clause key, or 'general'."),
         OpenApiParameter(
             "q",
-            OpenApiTypes.STR,
+            text(QUERY_MAX),
             description="Full-text search (quoted phrases, `or`, `-word`) in the published comments and replies; "
             "the best matches come first, each with a `snippet`. Hidden comments are never found.",
         ),
-        OpenApiParameter("cluster", OpenApiTypes.INT, description="Only the comments of this cluster."),
+        OpenApiParameter("cluster", whole_number(minimum=0), description="Only the comments of this cluster."),
     ]
 )
 class CommentList(KnownParameters, generics.ListAPIView):

@@ -215,7 +215,12 @@ def _create_version(guideline: Guideline, values: dict, *, by) -> GuidelineVersi
 @extend_schema(
     parameters=[
         OpenApiParameter("organization", OpenApiTypes.STR, description="An organization's slug."),
-        OpenApiParameter("status", OpenApiTypes.STR, description="Status of the newest public version."),
+        OpenApiParameter(
+            "status",
+            OpenApiTypes.STR,
+            enum=["", *(value for value, _ in GuidelineVersion.PUBLIC_STATUS_CHOICES)],
+            description="Status of the newest public version.",
+        ),
     ]
 )
 class GuidelineList(KnownParameters, generics.ListAPIView):

@@ -22,8 +22,9 @@ from consultation.models import (
 from consultation.selectors import is_taking_comments
 from consultation.services.campaigns import cluster_after_commit, text_hash
 from consultation.services.common import clean_text, count_thread, refuse_too_many_writings, require_citizen, sha256
-from core.caching import purge_after_commit, tags_for_entry
+from core.caching import tags_for_entry
 from core.markdown import render_markdown
+from core.purging import purge_after_commit
 from core.queue import enqueue
 from core.ratelimit import over_limit
 from ledger.kinds import EntryKind

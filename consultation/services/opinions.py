@@ -25,6 +25,8 @@ from consultation.models import (
     new_pseudonym,
 )
 from consultation.services.common import clean_text, require_citizen, sha256
+from core.caching import tags_for_entry
+from core.purging import purge_after_commit
 from core.queue import enqueue
 from core.ratelimit import refuse_when_over
 from ledger.kinds import EntryKind
@@ -103,6 +105,8 @@ def moderate_statement(*, statement: Statement, action: Moderation, reason: str 
         statement.status = Statement.REJECTED
         payload = {"reason": statement.rejection_reason}
         append(kind=EntryKind.STATEMENT_REJECTED, subject=statement.subject, payload=payload)
+        # As for a hidden comment: renewing would leave the copy kept during a re-render, which shows the text.
+        purge_after_commit(*tags_for_entry(subject=statement.subject, payload={}))
     statement.save(update_fields=["status", "moderated_by", "moderated_at", "rejection_reason"])
     return statement
 

@@ -102,3 +102,44 @@ def test_the_owner_limited_at_their_own_address_gets_in_with_a_code_by_email(cli
     confirmed = client.post(asked["Location"], {"code": code})
     assert confirmed.status_code == 302
     assert client.session["_auth_user_id"] == str(citizen.pk)
+
+
+def cap_account_failures(settings, rate):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed_account": rate}
+
+
+def test_failures_at_one_account_from_many_addresses_stop_at_the_loose_account_cap(citizen, settings):
+    cap_account_failures(settings, "3/1h/key")
+    answers = [token(citizen.email, f"guess-{n}", REMOTE_ADDR=f"10.0.0.{n}").status_code for n in range(3)]
+    response = token(citizen.email, PASSWORD, REMOTE_ADDR="203.0.113.5")
+    assert answers == [401] * 3
+    assert response.status_code == 429
+    assert "code sent to your email" in response.json()["detail"]
+
+
+def test_the_default_account_cap_leaves_room_for_strangers_at_several_addresses(client, citizen):
+    for n in range(20):
+        sign_in(Client(), citizen.email, f"guess-{n}", REMOTE_ADDR=f"10.0.{n // 5}.1")
+    assert sign_in(client, citizen.email, PASSWORD, REMOTE_ADDR="203.0.113.5").status_code == 302
+
+
+def test_past_the_account_cap_the_owner_gets_in_with_a_code_by_email(client, citizen, settings, mailoutbox):
+    cap_account_failures(settings, "3/1h/key")
+    for n in range(3):
+        sign_in(Client(), citizen.email, f"guess-{n}", REMOTE_ADDR=f"10.0.0.{n}")
+    assert "Too many failed sign-ins" in sign_in(client, citizen.email, PASSWORD).text
+    asked = client.post("/accounts/login/code/", {"email": citizen.email})
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mailoutbox[-1].body, re.MULTILINE).group(1)
+    assert client.post(asked["Location"], {"code": code}).status_code == 302
+    assert client.session["_auth_user_id"] == str(citizen.pk)
+
+
+def test_a_password_reset_starts_the_account_count_again(client, citizen, settings, mailoutbox):
+    cap_account_failures(settings, "3/1h/key")
+    for n in range(3):
+        sign_in(Client(), citizen.email, f"guess-{n}", REMOTE_ADDR=f"10.0.0.{n}")
+    client.post("/accounts/password/reset/", {"email": citizen.email})
+    link = re.search(r"http://[^/\s]+(/accounts/password/reset/key/\S+/)", mailoutbox[-1].body).group(1)
+    form = client.get(link)
+    client.post(form["Location"], {"password1": "a-new-pass-2026", "password2": "a-new-pass-2026"})
+    assert sign_in(Client(), citizen.email, "a-new-pass-2026", REMOTE_ADDR="203.0.113.5").status_code == 302
