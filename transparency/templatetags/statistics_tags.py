@@ -1,5 +1,6 @@
 from django import template
 
+from transparency import charts
 from transparency.selectors import organization_quarters
 
 register = template.Library()
@@ -28,3 +29,9 @@ def days(value: int | None) -> str:
 def transparency_reports(organization):
     """The organization's quarterly reports, newest first, for its page: `{% transparency_reports organization %}`."""
     return {"organization": organization, "quarters": organization_quarters(organization)}
+
+
+@register.inclusion_tag("transparency/includes/month_chart.html")
+def month_chart(months):
+    """The month table's figures drawn as SVG charts: `{% month_chart stats.months %}`."""
+    return {"chart": charts.month_chart(months)}
