@@ -19,6 +19,7 @@ from appeals import services
 from appeals.models import AISystem, Appeal, AppealEvent, Decision, Vote
 from consultation.models import Comment, Guideline
 from consultation.services import closing, comments, drafting, periods
+from demo.cases import appeal_texts, rationale
 
 ORGANIZATIONS = [
     ("globex", "Globex Labs", [("globex-chat", "Globex Chat"), ("globex-vision", "Globex Vision")]),
@@ -82,9 +83,9 @@ def create_demo_statistics(*, password: str) -> None:
         return
     start = timezone.now() - timedelta(days=30 * MONTHS_BACK + 60)
     with override_settings(APPEALS_PER_DAY=10_000):
-        for slug, name, system_names in ORGANIZATIONS:
+        for index, (slug, name, system_names) in enumerate(ORGANIZATIONS):
             guideline, systems = _organization(slug, name, system_names, password, start, appellants)
-            _appeals(guideline, systems, appellants, moderator)
+            _appeals(guideline, systems, appellants, moderator, index)
 
 
 def _organization(slug, name, systems, password, start, appellants) -> tuple[Guideline, list[AISystem]]:
@@ -133,23 +134,28 @@ def _organization(slug, name, systems, password, start, appellants) -> tuple[Gui
     return guideline, created
 
 
-def _appeals(guideline: Guideline, systems: list[AISystem], appellants: list[User], moderator: User) -> None:
+def _appeals(
+    guideline: Guideline, systems: list[AISystem], appellants: list[User], moderator: User, organization: int
+) -> None:
     keys = list(OUTCOMES)
-    cycle = dict.fromkeys(keys, 0)
+    cycle, filed = dict.fromkeys(keys, 0), dict.fromkeys(keys, 0)
     for month in range(MONTHS_BACK, 0, -1):
         for n in range(4):
             filed_at = timezone.now() - timedelta(days=30 * month - 3 * n)
             key = keys[(month + n) % len(keys)]
+            number = filed[key]
+            filed[key] += 1
+            request, refusal, grounds = appeal_texts(key, number, organization)
             with demo_clock(filed_at):
                 appeal = services.file_appeal(
                     by=appellants[(month + n) % len(appellants)],
                     system=systems[n % len(systems)],
                     guideline=guideline,
                     happened_at=filed_at - timedelta(days=1),
-                    prompt_excerpt=f"A request under {key}.",
-                    refusal_excerpt="I can't help with that.",
+                    prompt_excerpt=request,
+                    refusal_excerpt=refusal,
                     clause_keys=[key],
-                    grounds="The request was ordinary and the clause does not cover it.",
+                    grounds=grounds,
                 )
             if (month + n) % 7 == 0:
                 with demo_clock(filed_at + timedelta(days=2)):
@@ -166,10 +172,10 @@ def _appeals(guideline: Guideline, systems: list[AISystem], appellants: list[Use
             took: int | None = 8 + 17 * ((month * 4 + n) % 6)  # some beyond the 90-day deadline
             if n == 3 and month in (1, 5):
                 took = None  # never decided: one still in review, one long past its deadline
-            _decide(appeal, moderator, filed_at, outcome, took)
+            _decide(appeal, moderator, filed_at, outcome, took, rationale(key, number, organization, outcome))
 
 
-def _decide(appeal: Appeal, moderator: User, filed_at: datetime, outcome: str, took: int | None) -> None:
+def _decide(appeal: Appeal, moderator: User, filed_at: datetime, outcome: str, took: int | None, why: str) -> None:
     with demo_clock(filed_at + timedelta(days=3)):
         services.admit_appeal(appeal=appeal, by=moderator)
         offered = services.route_appeal(appeal=appeal).offered
@@ -183,6 +189,6 @@ def _decide(appeal: Appeal, moderator: User, filed_at: datetime, outcome: str, t
             assignment=assignment,
             by=assignment.reviewer.user,
             outcome=outcome,
-            rationale="The panel read the clause against the request.",
+            rationale=why,
             cited_clause_keys=appeal.clause_keys,
         )
