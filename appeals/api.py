@@ -27,6 +27,7 @@ from appeals.models import (
 )
 from consultation.models import Guideline
 from core.api import CursorPagination, KnownParameters, RankedCursorPagination, search_field
+from ledger.receipt_api import ReceiptField, ReceiptsList
 
 
 class AppealInput(serializers.Serializer):
@@ -158,9 +159,11 @@ class DecisionOutput(serializers.ModelSerializer):
     snippet = serializers.SerializerMethodField(
         help_text="In a search: where the decision matched, as HTML whose only tags are <mark>; else empty."
     )
+    receipt = ReceiptField(decision=True)
 
     class Meta:
         model = Decision
+        list_serializer_class = ReceiptsList
         fields = [
             "id",
             "appeal",
@@ -176,6 +179,7 @@ class DecisionOutput(serializers.ModelSerializer):
             "recommendations",
             "url",
             "snippet",
+            "receipt",
         ]
 
     def get_url(self, decision) -> str:
@@ -212,6 +216,7 @@ class AppealOutput(serializers.ModelSerializer):
     timeline = EventOutput(many=True, source="events")
     decision = serializers.SerializerMethodField()
     decisions = serializers.SerializerMethodField()
+    receipt = ReceiptField()
 
     class Meta:
         model = Appeal
@@ -232,6 +237,7 @@ class AppealOutput(serializers.ModelSerializer):
             "timeline",
             "decision",
             "decisions",
+            "receipt",
         ]
 
     def get_refusal(self, appeal) -> dict:

@@ -6,4 +6,5 @@ urlpatterns = [
     path("record/", views.record, name="record"),
     path("record/checkpoint", views.checkpoint, name="record-checkpoint"),
     path("record/key", views.key, name="record-key"),
+    path("record/entries/<int:seq>/receipt", views.receipt, name="record-receipt"),
 ]

@@ -27,6 +27,7 @@ from core.markdown import render_markdown
 from core.queue import enqueue
 from core.ratelimit import over_limit
 from ledger.kinds import EntryKind
+from ledger.receipt_mail import request_receipt
 from ledger.services import append
 
 
@@ -89,7 +90,8 @@ def post_comment(
     Comment.response.related.set_cached_value(comment, None)  # a new comment has no response: no need to ask
     Comment.cluster.field.set_cached_value(comment, None)  # nor a cluster yet: the serializer need not ask either
     cluster_after_commit(version)
-    append(kind=EntryKind.COMMENT_POSTED, subject=comment.subject, payload=posted_payload(comment))
+    entry = append(kind=EntryKind.COMMENT_POSTED, subject=comment.subject, payload=posted_payload(comment))
+    request_receipt(entry=entry, person=by)
     return comment
 
 
