@@ -16,17 +16,11 @@ from django.conf import settings
 from django.urls import reverse
 
 from ledger.api import EntryOutput
-from ledger.kinds import EntryKind
+from ledger.kinds import DECIDED_KINDS, RECEIPT_KINDS
 from ledger.models import Checkpoint, Entry
 from ledger.selectors import root_and_inclusion_proof
 
 PROOF_HEADER = "c2sp.org/tlog-proof@v1"
-# The entry that records each kind of thing a person submits, and the entries that record a decision.
-SUBMITTED_KINDS = frozenset(
-    {EntryKind.COMMENT_POSTED, EntryKind.SUGGESTION_MADE, EntryKind.STATEMENT_SUBMITTED, EntryKind.APPEAL_FILED}
-)
-DECIDED_KINDS = frozenset({EntryKind.APPEAL_DECIDED, EntryKind.APPEAL_CORRECTED})
-RECEIPT_KINDS = SUBMITTED_KINDS | DECIDED_KINDS
 # How many of the newest checkpoints a receipt chooses from: the one most witnesses cosigned, at constant cost.
 CHECKPOINT_CHOICES = 10
 
