@@ -1,7 +1,7 @@
 """The `receipt` field of the API's comments, suggestions, statements, appeals and decisions (ledger.receipts).
 
 Its value is the receipt's URL once a signed checkpoint covers the object's entry, and null until then. A list's
-receipts are looked up at once (`ReceiptsList`, two queries a page); `prefetch_receipts` does the same for the
+receipts are looked up at once (`ReceiptsList`, one query a page); `prefetch_receipts` does the same for the
 objects one response nests.
 """
 
@@ -27,6 +27,12 @@ def prefetch_receipts(context: Mapping[str, Any], targets: Iterable[Target]) -> 
     missing = [target for target in targets if target not in links]
     links.update(dict.fromkeys(missing) | receipt_links(missing))
     context[LINKS] = links  # type: ignore[index]  # every serializer's context is its root's dict
+
+
+def just_recorded(*objects: Any) -> dict[str, Any]:
+    """The serializer context for objects whose entries this very request appended: no checkpoint can cover them yet,
+    so their receipts are null without a query (a comment POST stays within its query budget)."""
+    return {LINKS: {(instance.subject, None): None for instance in objects}}
 
 
 class ReceiptField(serializers.Field):  # type: ignore[type-arg]

@@ -27,7 +27,7 @@ BATCH = 200
 
 def request_receipt(*, entry: Entry, person: AbstractBaseUser) -> None:
     """Mail `person` the receipt of `entry` once it is ready; call it in the transaction that appends the entry."""
-    PendingReceipt.objects.get_or_create(seq=entry.seq, person_id=person.pk)
+    PendingReceipt.objects.bulk_create([PendingReceipt(seq=entry.seq, person_id=person.pk)], ignore_conflicts=True)
 
 
 def cosigned_size() -> int:

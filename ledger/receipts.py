@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Subquery
 from django.urls import reverse
 
 from ledger.api import EntryOutput
@@ -55,16 +56,17 @@ def covered_size() -> int:
 
 def receipt_links(targets: Collection[Target]) -> dict[Target, ReceiptLink]:
     """The receipt of each target that has its entry on the record, and of every other the targets' subjects have (an
-    appeal's decisions with the appeal): two queries, however many targets."""
+    appeal's decisions with the appeal): one query, however many targets."""
     if not targets:
         return {}
     entries = Entry.objects.filter(subject__in={subject for subject, _ in targets}, kind__in=RECEIPT_KINDS)
-    found: dict[Target, int] = {}
-    for subject, kind, seq, payload in entries.order_by("seq").values_list("subject", "kind", "seq", "payload"):
+    newest = Checkpoint.objects.order_by("-size").values("size")[:1]
+    rows = entries.order_by("seq").annotate(covered=Subquery(newest))
+    found: dict[Target, ReceiptLink] = {}
+    for subject, kind, seq, payload, covered in rows.values_list("subject", "kind", "seq", "payload", "covered"):
         decision = json.loads(payload).get("decision") if kind in DECIDED_KINDS else None
-        found.setdefault((subject, decision), seq)
-    covered = covered_size() if found else 0
-    return {target: ReceiptLink(seq, seq <= covered) for target, seq in found.items()}
+        found.setdefault((subject, decision), ReceiptLink(seq, seq <= (covered or 0)))
+    return found
 
 
 def receipt_link(subject: str, decision: int | None = None) -> ReceiptLink | None:

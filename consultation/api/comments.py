@@ -22,6 +22,7 @@ from consultation.services import comments as commenting
 from core.api import CursorPagination, KnownParameters, RankedCursorPagination, search_field
 from core.ids import parse_id
 from core.proxies import client_address
+from ledger.receipt_api import just_recorded
 
 
 class OldestFirst(CursorPagination):
@@ -104,7 +105,7 @@ class CommentList(KnownParameters, generics.ListAPIView):
         comment = commenting.post_comment(
             version=version, clause=clause, parent=parent, **values, ip=client_address(request), by=request.user
         )
-        return Response(CommentOutput(comment).data, status=status.HTTP_201_CREATED)
+        return Response(CommentOutput(comment, context=just_recorded(comment)).data, status=status.HTTP_201_CREATED)
 
 
 class CommentEndorse(APIView):

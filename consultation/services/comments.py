@@ -42,7 +42,7 @@ def post_comment(
     ip: str = "",
     by: User,
 ) -> Comment:
-    """Store a comment or a reply with its ledger entry: six queries in all on PostgreSQL, with the caller's lookups.
+    """Store a comment or a reply with its ledger entry: seven queries in all on PostgreSQL, with the caller's lookups.
 
     Whether the period is open is asked of the database (it may have just closed or been extended) by the update of
     the thread's count itself, so the check and the count are one statement."""
