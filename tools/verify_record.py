@@ -39,7 +39,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 # The record's vocabulary (ledger/kinds.py, which needs no Django), when this runs from a checkout of the site's
-# source: entries of kinds it does not declare are then reported. A copy of this file alone checks all the rest.
+# source: entries of kinds it does not declare are then reported. A copy of this file and receipts.py checks the rest.
 sys.path.append(str(Path(__file__).resolve().parent.parent))
 try:
     from ledger.kinds import check_payload
