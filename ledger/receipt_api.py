@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models.manager import BaseManager
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ledger.receipts import ReceiptLink, Target, receipt_links
@@ -35,6 +36,7 @@ def just_recorded(*objects: Any) -> dict[str, Any]:
     return {LINKS: {(instance.subject, None): None for instance in objects}}
 
 
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
 class ReceiptField(serializers.Field):  # type: ignore[type-arg]
     """`ReceiptField()` for an object whose record subject is its own; `ReceiptField(decision=True)` for a decision,
     recorded about its appeal."""

@@ -200,3 +200,8 @@ def test_a_forked_newer_checkpoint_fails_the_receipt(
     args = ["--no-witness", "--site", "http://testserver"]
     assert verify(site_through_client, tmp_path, text, record_key, *args) == 1
     assert "does not extend your receipt's" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("seq", ["0", "99999999999999999999999"])
+def test_no_receipt_for_an_entry_that_cannot_exist(client, seq):
+    assert client.get(f"/record/entries/{seq}/receipt").status_code == 404
