@@ -10,6 +10,8 @@ from django.core import mail
 from django.utils import timezone
 
 from consultation.services import comments
+from consultation.services.opinions import submit_statement
+from consultation.services.suggestions import make_suggestion
 from ledger.checkpoints import checkpoint_text, publish_checkpoint
 from ledger.kinds import EntryKind
 from ledger.models import Checkpoint, Entry, PendingReceipt
@@ -205,3 +207,21 @@ def test_a_forked_newer_checkpoint_fails_the_receipt(
 @pytest.mark.parametrize("seq", ["0", "99999999999999999999999"])
 def test_no_receipt_for_an_entry_that_cannot_exist(client, seq):
     assert client.get(f"/record/entries/{seq}/receipt").status_code == 404
+
+
+def test_a_suggestion_and_a_shown_statement_offer_their_receipts(client, citizen, publisher, organization):
+    version = consultation(organization)
+    clause = version.clauses.first()
+    suggestion = make_suggestion(version=version, clause=clause, kind="delete", reason="Too broad.", by=citizen)
+    submit_statement(version=version, text="Refusals should cite the clause.", by=publisher)  # seeded: shown at once
+    publish_checkpoint()
+    made = Entry.objects.get(kind=EntryKind.SUGGESTION_MADE).seq
+    submitted = Entry.objects.get(kind=EntryKind.STATEMENT_SUBMITTED).seq
+    assert f"/record/entries/{made}/receipt" in client.get(suggestion.get_absolute_url()).content.decode()
+    opinions = client.get(f"{version.get_absolute_url()}opinions/").content.decode()
+    assert f'<a href="/record/entries/{submitted}/receipt" download' in opinions
+    api = f"/api/v1/guidelines/acme/{version.guideline.slug}/versions/{version.number}/"
+    assert client.get(f"{api}suggestions/").json()["results"][0]["receipt"].endswith(f"/entries/{made}/receipt")
+    assert client.get(f"{api}statements/").json()["results"][0]["receipt"].endswith(f"/entries/{submitted}/receipt")
+    assert PendingReceipt.objects.filter(person=citizen, seq=made).exists()
+    assert PendingReceipt.objects.filter(person=publisher, seq=submitted).exists()
