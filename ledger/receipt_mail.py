@@ -59,8 +59,9 @@ def send_due_receipts() -> int:
 
 def send_receipt(pk: int) -> int:
     with transaction.atomic():
-        pending = PendingReceipt.objects.select_for_update(skip_locked=True).select_related("person").filter(pk=pk)
-        receipt = pending.first()
+        # Only the pending row is locked (of=self), not the person's: a concurrent run skips it rather than waiting.
+        pending = PendingReceipt.objects.select_for_update(skip_locked=True, of=("self",)).select_related("person")
+        receipt = pending.filter(pk=pk).first()
         if receipt is None:  # sent by a concurrent run
             return 0
         entry = Entry.objects.get(seq=receipt.seq)
