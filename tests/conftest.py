@@ -1,3 +1,4 @@
+import logging
 import os
 import re
 from collections import Counter
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from config.celery import app as celery_app
+from tests import fast_flush
 from tests.factories import MembershipFactory, OrganizationFactory, ReviewerProfileFactory, UserFactory
 from tests.real_services import GROUPS, skipped_group
 
@@ -42,6 +44,22 @@ def _own_redis_databases() -> None:
 
 _mirror_replica()
 _own_redis_databases()
+fast_flush.install()
+
+
+# Where an error after the commit is logged and swallowed (by design: the committed request still succeeds):
+# Django's robust on_commit callbacks (and the test case's, when a test runs them with
+# django_capture_on_commit_callbacks), and Celery's tasks run in-process (eager).
+AFTER_COMMIT_LOGGERS = ("django.db.backends.base", "django.test", "celery.app.trace")
+ERRORS_EXPECTED = "errors_after_commit_expected"
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        f"{ERRORS_EXPECTED}: the test makes an after-commit hook or an eager task fail on purpose "
+        "(see no_error_after_commit)",
+    )
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -64,10 +82,40 @@ def fast_tests(settings):
     settings.PAGE_READS_FROM_REPLICA = False
 
 
+class _ErrorRecords(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_error_after_commit(request):
+    """Fail a test during which an on_commit hook or an eager task raised: production logs it and carries on, so
+    without this a test would pass while the work its change queued crashed. Tests that provoke such a failure on
+    purpose are marked errors_after_commit_expected."""
+    if request.node.get_closest_marker(ERRORS_EXPECTED):
+        yield
+        return
+    handler, loggers = _ErrorRecords(), [logging.getLogger(name) for name in AFTER_COMMIT_LOGGERS]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+    if handler.records:
+        logged = "\n".join(logging.Formatter("%(name)s: %(message)s").format(record) for record in handler.records)
+        pytest.fail(f"An after-commit hook or an eager task failed during this test:\n{logged}", pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Let Django's flush between transactional tests empty the record, which PostgreSQL otherwise refuses, and
-    commit without waiting for the disk."""
+    """Let the flush between transactional tests (tests/fast_flush.py) empty the record, which PostgreSQL otherwise
+    refuses, and commit without waiting for the disk."""
     from django.db import connection
 
     with django_db_blocker.unblock(), connection.cursor() as cursor:
@@ -77,6 +125,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         # A test database needs no durability: commits (transactional tests, real workers) return at once.
         cursor.execute(f"ALTER DATABASE {name} SET synchronous_commit = off")
         cursor.execute("SET synchronous_commit = off")
+        fast_flush.remember_migrate_made_rows()
 
 
 @pytest.fixture(autouse=True)
@@ -85,6 +134,22 @@ def eager_celery():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    """seed_demo, run once per test process and rolled back (tests/demo_data.py)."""
+    from tests.demo_data import seed_snapshot
+
+    with django_db_blocker.unblock():
+        return seed_snapshot(tmp_path_factory.mktemp("demo-private"))
+
+
+@pytest.fixture
+def demo(db, demo_snapshot, settings, tmp_path):
+    """The site as seed_demo leaves it, in this test's transaction: its rows and its private files."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    demo_snapshot.load(settings.PRIVATE_MEDIA_ROOT)
 
 
 @pytest.fixture
