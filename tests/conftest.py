@@ -1,4 +1,3 @@
-import logging
 import os
 import re
 from collections import Counter
@@ -8,7 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from config.celery import app as celery_app
-from tests import fast_flush
+from tests import after_commit_errors, fast_flush
 from tests.factories import MembershipFactory, OrganizationFactory, ReviewerProfileFactory, UserFactory
 from tests.real_services import GROUPS, skipped_group
 
@@ -47,17 +46,10 @@ _own_redis_databases()
 fast_flush.install()
 
 
-# Where an error after the commit is logged and swallowed (by design: the committed request still succeeds):
-# Django's robust on_commit callbacks (and the test case's, when a test runs them with
-# django_capture_on_commit_callbacks), and Celery's tasks run in-process (eager).
-AFTER_COMMIT_LOGGERS = ("django.db.backends.base", "django.test", "celery.app.trace")
-ERRORS_EXPECTED = "errors_after_commit_expected"
-
-
 def pytest_configure(config):
     config.addinivalue_line(
         "markers",
-        f"{ERRORS_EXPECTED}: the test makes an after-commit hook or an eager task fail on purpose "
+        f"{after_commit_errors.MARKER}: the test makes an after-commit hook or an eager task fail on purpose "
         "(see no_error_after_commit)",
     )
 
@@ -82,34 +74,15 @@ def fast_tests(settings):
     settings.PAGE_READS_FROM_REPLICA = False
 
 
-class _ErrorRecords(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record):
-        self.records.append(record)
-
-
 @pytest.fixture(autouse=True)
 def no_error_after_commit(request):
-    """Fail a test during which an on_commit hook or an eager task raised: production logs it and carries on, so
-    without this a test would pass while the work its change queued crashed. Tests that provoke such a failure on
-    purpose are marked errors_after_commit_expected."""
-    if request.node.get_closest_marker(ERRORS_EXPECTED):
+    """Fail a test during which an on_commit hook or an eager task raised (tests/after_commit_errors.py), unless it
+    is marked errors_after_commit_expected because it provokes that on purpose."""
+    if request.node.get_closest_marker(after_commit_errors.MARKER):
         yield
         return
-    handler, loggers = _ErrorRecords(), [logging.getLogger(name) for name in AFTER_COMMIT_LOGGERS]
-    for logger in loggers:
-        logger.addHandler(handler)
-    try:
+    with after_commit_errors.failing_on_errors_after_commit():
         yield
-    finally:
-        for logger in loggers:
-            logger.removeHandler(handler)
-    if handler.records:
-        logged = "\n".join(logging.Formatter("%(name)s: %(message)s").format(record) for record in handler.records)
-        pytest.fail(f"An after-commit hook or an eager task failed during this test:\n{logged}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
