@@ -61,6 +61,8 @@ class DemoSnapshot:
 def seed_snapshot(private_media: Path, *commands: list[str], base: DemoSnapshot | None = None) -> DemoSnapshot:
     """Run the commands (seed_demo by default) on this process's empty test database, or on `base` loaded into it,
     copy out what they wrote, and roll it back."""
+    leftover = _filled_tables()
+    assert not leftover, f"seeding the snapshot needs an empty test database; {leftover} have rows"
     before = _row_counts(set(MIGRATE_MADE))
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
