@@ -198,11 +198,9 @@ def test_the_outside_verifier_names_forged_texts(published, live_server, record_
 
 
 @pytest.mark.django_db
-def test_every_text_the_demo_publishes_matches_its_entry(settings, tmp_path):
+def test_every_text_the_demo_publishes_matches_its_entry(demo):
     # The services of every app, end to end: comments, answers, suggestions and their decisions, statements,
     # final versions with their clauses, summaries and close-outs, decisions, responses, audit reports.
-    settings.DEBUG, settings.PRIVATE_MEDIA_ROOT = True, tmp_path / "private"
-    call_command("seed_demo", stdout=open(tmp_path / "out.txt", "w"))  # noqa: SIM115
     check = tasks.check_record_content.delay().get()
     run = ContentCheck.objects.first()
     assert check is True and run.mismatched == [] and run.unbound == 0 and run.checked > 50
