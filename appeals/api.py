@@ -29,6 +29,7 @@ from consultation.models import Guideline
 from core.api import CursorPagination, KnownParameters, RankedCursorPagination, search_field
 from core.schema import slug_text, text
 from core.search import QUERY_MAX
+from ledger.receipt_api import ReceiptField, ReceiptsList
 
 
 class AppealInput(serializers.Serializer):
@@ -160,9 +161,11 @@ class DecisionOutput(serializers.ModelSerializer):
     snippet = serializers.SerializerMethodField(
         help_text="In a search: where the decision matched, as HTML whose only tags are <mark>; else empty."
     )
+    receipt = ReceiptField(decision=True)
 
     class Meta:
         model = Decision
+        list_serializer_class = ReceiptsList
         fields = [
             "id",
             "appeal",
@@ -178,6 +181,7 @@ class DecisionOutput(serializers.ModelSerializer):
             "recommendations",
             "url",
             "snippet",
+            "receipt",
         ]
 
     def get_url(self, decision) -> str:
@@ -214,6 +218,7 @@ class AppealOutput(serializers.ModelSerializer):
     timeline = EventOutput(many=True, source="events")
     decision = serializers.SerializerMethodField()
     decisions = serializers.SerializerMethodField()
+    receipt = ReceiptField()
 
     class Meta:
         model = Appeal
@@ -234,6 +239,7 @@ class AppealOutput(serializers.ModelSerializer):
             "timeline",
             "decision",
             "decisions",
+            "receipt",
         ]
 
     def get_refusal(self, appeal) -> dict:

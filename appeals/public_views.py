@@ -9,6 +9,7 @@ from appeals.models import Attachment, Decision
 from core.ratelimit import EXPORT_LIMIT_MESSAGE, too_many_exports
 from core.search import page_key
 from core.streaming import csv_response
+from ledger.receipts import receipt_links
 
 DECISIONS_PER_PAGE = 20
 PLAIN_TEXT = "text/plain; charset=utf-8"
@@ -25,6 +26,7 @@ def appeal_detail(request, public_id: str):
         "decisions": selectors.appeal_decisions(appeal),
         "can_respond": permissions.can_publish_for(request.user, appeal.guideline.organization),
         "is_appellant": request.user.is_authenticated and request.user.pk == appeal.appellant_id,
+        "receipts": receipt_links([(appeal.subject, None)]),  # and its decisions', all in one query
     }
     return render(request, "appeals/appeal_detail.html", context)
 

@@ -344,6 +344,8 @@ SPECTACULAR_SETTINGS = {
 RECORD_SIGNING_KEY = env("RECORD_SIGNING_KEY")
 RECORD_GENERATED_KEY_PATH = VAR_DIR / "record-signing.key" if DEBUG and not RECORD_SIGNING_KEY else None
 RECORD_CHECKPOINT_EVERY_SECONDS = env_int("RECORD_CHECKPOINT_EVERY_SECONDS", 60)
+# A receipt is emailed once a checkpoint covering it is cosigned by every active witness, or after this long anyway.
+RECEIPT_COSIGNATURE_WAIT_SECONDS = env_int("RECEIPT_COSIGNATURE_WAIT_SECONDS", 600)
 
 # Celery: with no broker, tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
@@ -392,6 +394,11 @@ CELERY_BEAT_SCHEDULE = {
     "publish-record-checkpoint": {
         "task": "ledger.tasks.publish_checkpoint",
         "schedule": RECORD_CHECKPOINT_EVERY_SECONDS,
+    },
+    "send-receipts": {
+        "task": "ledger.tasks.send_receipts",
+        "schedule": RECORD_CHECKPOINT_EVERY_SECONDS,
+        "options": {"expires": RECORD_CHECKPOINT_EVERY_SECONDS},
     },
     "send-consultation-notices": {
         "task": "consultation.tasks.send_consultation_notices",

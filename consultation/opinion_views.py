@@ -17,6 +17,7 @@ from consultation.opinion_chart import chart, group_letter
 from consultation.services import grouping
 from consultation.services import opinions as service
 from core.forms import REFUSED, act_and_tell, first_error, run_service
+from ledger.receipts import receipt_links
 
 STATEMENTS_SHOWN = 100
 QUEUE_PAGE_SIZE = 50
@@ -62,7 +63,9 @@ def _memberships(published) -> list[tuple[int, float, float]]:
 
 def opinions(request, org: str, slug: str, number: int):
     version = _version(request, org, slug, number)
-    return render(request, "consultation/opinions.html", _context(request, version))
+    context = _context(request, version)
+    context["receipts"] = receipt_links([(statement.subject, None) for statement in context["statements"]])
+    return render(request, "consultation/opinions.html", context)
 
 
 @require_POST

@@ -7,7 +7,7 @@ for mail about one followed thing, that follow; the page that reads it is the di
 who unsubscribed from everything is not sent, whichever app sends it.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -49,8 +49,16 @@ def unsubscribe_url(token: str) -> str:
     return f"{settings.SITE_URL}{reverse('unsubscribe', args=[token])}"
 
 
+Attachment = tuple[str, str, str]  # file name, content, MIME type
+
+
 def send_templated_mail(
-    *, to: list[str], template: str, context: dict[str, Any], unsubscribe: str | None = None
+    *,
+    to: list[str],
+    template: str,
+    context: dict[str, Any],
+    unsubscribe: str | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> int:
     """One message per recipient; `template` is e.g. "consultation/email/comment_hidden". `unsubscribe` is a token
     from `unsubscribe_token` (a follow's); without one, the link unsubscribes the address from all mail."""
@@ -68,12 +76,21 @@ def send_templated_mail(
             settings.DEFAULT_FROM_EMAIL,
             [address],
             headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": ONE_CLICK},
+            attachments=list(attachments),
         )
         sent += message.send()
     return sent
 
 
-def send_once(*, key: str, to: str, template: str, context: dict[str, Any], unsubscribe: str | None = None) -> int:
+def send_once(
+    *,
+    key: str,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    unsubscribe: str | None = None,
+    attachments: Sequence[Attachment] = (),
+) -> int:
     """Send one email unless one with this key already went out, so a redelivered task never mails twice.
 
     The claim and the send succeed or fail together: a failed send leaves no claim, and the retry sends.
@@ -82,4 +99,6 @@ def send_once(*, key: str, to: str, template: str, context: dict[str, Any], unsu
         _, created = SentNotice.objects.get_or_create(key=key)
         if not created:
             return 0
-        return send_templated_mail(to=[to], template=template, context=context, unsubscribe=unsubscribe)
+        return send_templated_mail(
+            to=[to], template=template, context=context, unsubscribe=unsubscribe, attachments=attachments
+        )

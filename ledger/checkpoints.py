@@ -1,6 +1,7 @@
 """Signed checkpoints of the record (c2sp.org/tlog-checkpoint) and the witnesses' cosignatures of them."""
 
 import base64
+import json
 import struct
 import time
 
@@ -8,13 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 
-from core.caching import renew_after_commit
+from core.caching import SITE, invalidate_after_commit, renew_after_commit
 from core.queue import enqueue
-from ledger.models import Checkpoint, Cosignature, Witness
+from ledger.kinds import RECEIPT_KINDS
+from ledger.models import Checkpoint, Cosignature, Entry, Witness
 from ledger.notes import NoteError, parse_signature_line, record_origin, sign_note, verify_cosignature
 from ledger.selectors import root_at, tree_size
 
 COSIGNATURE_CLOCK_SKEW_SECONDS = 600
+MAX_PAGES_RENEWED = 1000
 
 
 def checkpoint_text(*, size: int, root: bytes) -> str:
@@ -39,6 +42,7 @@ def publish_checkpoint() -> Checkpoint | None:
     try:
         with transaction.atomic():
             renew_after_commit("record")
+            renew_pages_offering_receipts(after=latest.size if latest else 0, size=size)
             checkpoint = Checkpoint.objects.create(
                 size=size,
                 root_hash=base64.b64encode(root).decode(),
@@ -58,6 +62,18 @@ def _reoffer(checkpoint: Checkpoint) -> None:
     missing = Witness.objects.pushed_to().exclude(cosignatures__checkpoint=checkpoint)
     for witness_id in missing.values_list("pk", flat=True):
         enqueue("ledger.tasks.push_checkpoint_to_witness", witness_id, checkpoint.pk, False)
+
+
+def renew_pages_offering_receipts(*, after: int, size: int) -> None:
+    """The pages of what entries `after`+1 to `size` record said "the receipt will be ready within a minute": renew
+    them with the checkpoint (a checkpoint covering more than MAX_PAGES_RENEWED of them renews every page)."""
+    covered = Entry.objects.filter(seq__gt=after, seq__lte=size, kind__in=RECEIPT_KINDS)
+    rows = list(covered.values_list("subject", "payload")[: MAX_PAGES_RENEWED + 1])
+    if len(rows) > MAX_PAGES_RENEWED:
+        renew_after_commit(SITE)
+        return
+    for subject, payload in rows:
+        invalidate_after_commit(subject=subject, payload=json.loads(payload))
 
 
 def add_cosignature(*, checkpoint: Checkpoint, line: str) -> tuple[Cosignature, bool]:

@@ -136,6 +136,14 @@ class EntryKind(StrEnum):
         return checked_kind(f"{topic}.{step}")
 
 
+# The entries whose receipts pages offer and mail sends (ledger.receipts): what a person submits, and decisions.
+SUBMITTED_KINDS = frozenset(
+    {EntryKind.COMMENT_POSTED, EntryKind.SUGGESTION_MADE, EntryKind.STATEMENT_SUBMITTED, EntryKind.APPEAL_FILED}
+)
+DECIDED_KINDS = frozenset({EntryKind.APPEAL_DECIDED, EntryKind.APPEAL_CORRECTED})
+RECEIPT_KINDS = SUBMITTED_KINDS | DECIDED_KINDS
+
+
 def checked_kind(kind: str) -> EntryKind:
     try:
         return EntryKind(kind)

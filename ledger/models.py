@@ -2,6 +2,7 @@ import hashlib
 import json
 from typing import Any, Self
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -238,3 +239,22 @@ class Cosignature(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.witness} on {self.checkpoint}"
+
+
+class PendingReceipt(models.Model):
+    """A receipt to email to the person who submitted what entry `seq` records, once a checkpoint covers it.
+
+    Written in the transaction of the submission, deleted in the one that sends it (core.mail.send_once keys the
+    email, so it goes out once even if a sweep is retried): a list that survives restarts and lost tasks.
+    """
+
+    seq = models.BigIntegerField(db_index=True)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [models.UniqueConstraint(fields=["seq", "person"], name="one_pending_receipt_per_person")]
+
+    def __str__(self) -> str:
+        return f"receipt of #{self.seq} for person {self.person_id}"

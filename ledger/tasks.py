@@ -3,7 +3,7 @@ import logging
 from celery import Task, shared_task
 from celery.utils.time import get_exponential_backoff_interval
 
-from ledger import checkpoints, content_check, services, witnessing
+from ledger import checkpoints, content_check, receipt_mail, services, witnessing
 from ledger.models import Checkpoint, Witness
 
 logger = logging.getLogger(__name__)
@@ -43,3 +43,8 @@ def push_checkpoint_to_witness(self: Task, witness_id: int, checkpoint_id: int, 
         wait = get_exponential_backoff_interval(2, self.request.retries, RETRY_MAX_SECONDS, full_jitter=True)
         raise self.retry(exc=error, countdown=wait) from None
     return cosignature.pk if cosignature else None
+
+
+@shared_task(name="ledger.tasks.send_receipts", acks_late=True)
+def send_receipts() -> int:
+    return receipt_mail.send_due_receipts()

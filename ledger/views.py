@@ -2,14 +2,14 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 
 from core.cors import readable_from_any_site
 from core.ids import parse_id
-from ledger import selectors
+from ledger import receipts, selectors
 from ledger.checkpoints import latest_checkpoint
-from ledger.models import ContentCheck, VerificationRun, Witness
+from ledger.models import ContentCheck, Entry, VerificationRun, Witness
 from ledger.notes import site_signer
 
 PLAIN_TEXT = "text/plain; charset=utf-8"
@@ -51,3 +51,14 @@ def checkpoint(request: HttpRequest) -> HttpResponse:
 def key(request: HttpRequest) -> HttpResponse:
     """The verifier key that checks the site's signature on checkpoints, in Go's sumdb/note form."""
     return HttpResponse(f"{site_signer().verifier}\n", content_type=PLAIN_TEXT)
+
+
+def receipt(request: HttpRequest, seq: int) -> HttpResponse:
+    """Entry `seq`'s receipt (ledger.receipts), to download; until a checkpoint covers it, when it will be ready."""
+    entry = get_object_or_404(Entry, seq=seq)
+    text = receipts.receipt_text(entry)
+    if text is None:
+        return HttpResponse(receipts.not_ready_message(seq), status=404, content_type=PLAIN_TEXT)
+    response = HttpResponse(text, content_type=PLAIN_TEXT)
+    response["Content-Disposition"] = f'attachment; filename="{receipts.receipt_filename(seq)}"'
+    return response

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from config.celery import app as celery_app
+from tests import after_commit_errors, fast_flush
 from tests.factories import MembershipFactory, OrganizationFactory, ReviewerProfileFactory, UserFactory
 from tests.real_services import GROUPS, skipped_group
 
@@ -42,6 +43,15 @@ def _own_redis_databases() -> None:
 
 _mirror_replica()
 _own_redis_databases()
+fast_flush.install()
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        f"{after_commit_errors.MARKER}: the test makes an after-commit hook or an eager task fail on purpose "
+        "(see no_error_after_commit)",
+    )
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -64,10 +74,21 @@ def fast_tests(settings):
     settings.PAGE_READS_FROM_REPLICA = False
 
 
+@pytest.fixture(autouse=True)
+def no_error_after_commit(request):
+    """Fail a test during which an on_commit hook or an eager task raised (tests/after_commit_errors.py), unless it
+    is marked errors_after_commit_expected because it provokes that on purpose."""
+    if request.node.get_closest_marker(after_commit_errors.MARKER):
+        yield
+        return
+    with after_commit_errors.failing_on_errors_after_commit():
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Let Django's flush between transactional tests empty the record, which PostgreSQL otherwise refuses, and
-    commit without waiting for the disk."""
+    """Let the flush between transactional tests (tests/fast_flush.py) empty the record, which PostgreSQL otherwise
+    refuses, and commit without waiting for the disk."""
     from django.db import connection
 
     with django_db_blocker.unblock(), connection.cursor() as cursor:
@@ -77,6 +98,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         # A test database needs no durability: commits (transactional tests, real workers) return at once.
         cursor.execute(f"ALTER DATABASE {name} SET synchronous_commit = off")
         cursor.execute("SET synchronous_commit = off")
+        fast_flush.remember_migrate_made_rows()
 
 
 @pytest.fixture(autouse=True)
@@ -85,6 +107,22 @@ def eager_celery():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    """seed_demo, run once per test process and rolled back (tests/demo_data.py)."""
+    from tests.demo_data import seed_snapshot
+
+    with django_db_blocker.unblock():
+        return seed_snapshot(tmp_path_factory.mktemp("demo-private"))
+
+
+@pytest.fixture
+def demo(db, demo_snapshot, settings, tmp_path):
+    """The site as seed_demo leaves it, in this test's transaction: its rows and its private files."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    demo_snapshot.load(settings.PRIVATE_MEDIA_ROOT)
 
 
 @pytest.fixture

@@ -1,9 +1,7 @@
 """Every URL pattern of the site, and how to fill its path parameters with real demo objects or other values."""
 
-import io
 import re
 
-from django.core.management import call_command
 from django.urls import URLResolver, get_resolver
 
 from appeals.models import Appeal, Assignment, Attachment, Decision, Recommendation
@@ -33,8 +31,7 @@ def fill(route: str, values: dict) -> str:
 
 
 def demo_path_values() -> dict:
-    """Seeds the demo data; per converter, a function (parameter name, route) -> a value naming a real object."""
-    call_command("seed_demo", stdout=io.StringIO())
+    """Per converter, a function (parameter name, route) -> a value naming a real demo object (the `demo` fixture)."""
     comment = Comment.objects.select_related("version__guideline__organization").order_by("pk").first()
     version = comment.version
     by_kind = {

@@ -33,8 +33,7 @@ def policy(response) -> dict[str, str]:
     return dict(directive.split(" ", 1) for directive in header.split("; ") if directive)
 
 
-def test_every_page_has_the_policy_and_nothing_it_would_block(client, settings):
-    settings.DEBUG = True  # seed_demo refuses otherwise
+def test_every_page_has_the_policy_and_nothing_it_would_block(client, settings, demo):
     real = demo_path_values()
     settings.DEBUG = False
     pages = [fill(route, real) for route in routes() if not route.startswith("/admin/")] + ["/admin/login/"]

@@ -136,8 +136,7 @@ def _requests(path: str, bodies, *, huge: bool):
 
 
 @pytest.mark.parametrize("actor", ["visitor", "citizen"])
-def test_no_url_answers_a_5xx_to_hostile_input(client, settings, actor):
-    settings.DEBUG = True  # seed_demo refuses otherwise
+def test_no_url_answers_a_5xx_to_hostile_input(client, settings, demo, actor):
     real = demo_path_values()
     settings.DEBUG = False
     hostile = {kind: (lambda name, route, v=value: v) for kind, value in HOSTILE_PATH_VALUES.items()}

@@ -140,6 +140,7 @@ def test_a_task_handed_over_but_never_finished_is_handed_over_again(broker, capl
     assert "was handed over 1 times and never finished; again" in caplog.text
 
 
+@pytest.mark.errors_after_commit_expected  # the failing task logs its error, as on a worker
 def test_the_row_goes_when_its_task_succeeds_and_stays_failed_when_it_raises(monkeypatch):
     monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)  # a worker logs a task's error
     done, failed = waiting(), waiting(task="tests.test_outbox.fail")

@@ -3,15 +3,21 @@
 signed checkpoint, against what you saw last time.
 
     python tools/verify_record.py https://whodecides.example.org --key 'host/record+1234abcd+AbC...' \\
-        --state record-state.json [--witness 'witness.example/w1+5678ef01+BdE...' ...]
+        --state record-state.json --witness 'witness.example/w1+5678ef01+BdE...' [--witness ... --quorum K]
+    python tools/verify_record.py receipt entry-42.tlog-proof --key KEY --witness VKEY [--site URL --state FILE]
 
 Needs only Python 3.11+ and the `cryptography` package. Exits 0 when everything checks, 1 naming the first bad
 entry or broken proof, 2 when the site cannot be read. The checkpoint is saved in --state only when it checks,
 so the next run proves the record only grew since: a rewritten history, even one re-signed consistently, fails
-there. Run from a checkout of the site's source, it also notes each entry whose kind or payload the record's
-vocabulary (ledger/kinds.py) does not declare. With --content it also reads every public text through the API and
+there. Checkpoints count only when witnesses cosigned them as your policy asks (--witness and --quorum, or a
+c2sp.org/tlog-policy file with --policy; --no-witness to go without, and be told what that cannot detect). The
+`receipt` command verifies an entry's receipt (c2sp.org/tlog-proof) offline, and again against the site's current
+checkpoint with --site (tools/receipts.py, beside this file, which also reads the policies). Run from a checkout
+of the site's source, it also notes each entry whose kind or payload the record's vocabulary (ledger/kinds.py) does
+not declare. With --content it also reads every public text through the API and
 names each one that does not hash to what its entry carries (tools/verify_content.py, beside this file).
-Formats: c2sp.org/signed-note, c2sp.org/tlog-checkpoint, c2sp.org/tlog-cosignature, RFC 9162 proofs.
+Formats: c2sp.org/signed-note, c2sp.org/tlog-checkpoint, c2sp.org/tlog-cosignature, c2sp.org/tlog-policy,
+c2sp.org/tlog-proof, RFC 9162 proofs.
 """
 
 import argparse
@@ -33,7 +39,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 # The record's vocabulary (ledger/kinds.py, which needs no Django), when this runs from a checkout of the site's
-# source: entries of kinds it does not declare are then reported. A copy of this file alone checks all the rest.
+# source: entries of kinds it does not declare are then reported. A copy of this file and receipts.py checks the rest.
 sys.path.append(str(Path(__file__).resolve().parent.parent))
 try:
     from ledger.kinds import check_payload
@@ -358,19 +364,60 @@ def check_entries(
     return tree.size
 
 
+def witness_policy(args):
+    """The witness policy the options ask for, and the key of each witness it names."""
+    receipts = load_sibling("receipts")
+    try:
+        policy = receipts.policy_from_options(
+            witnesses=args.witness, quorum=args.quorum, policy_file=args.policy, no_witness=args.no_witness
+        )
+    except receipts.PolicyError as error:
+        raise SystemExit(str(error)) from None
+    for note in receipts.note_lines(policy):
+        print(f"Note: {note}", file=sys.stderr)
+    return policy, {name: parse_key(vkey, COSIGNATURE_V1) for name, vkey in policy.witnesses.items()}
+
+
+def check_policy(checkpoint: Checkpoint, policy, keys: dict[str, Key]) -> str:
+    """Failed unless the witnesses whose cosignatures verify meet the policy's quorum; else who cosigned."""
+    cosigned, problems = set(), []
+    for name, key in keys.items():
+        try:
+            check_cosignature(checkpoint, key)
+            cosigned.add(name)
+        except Failed as problem:
+            problems.append(str(problem))
+    if not policy.satisfied(cosigned):
+        raise Failed(
+            f"Checkpoint {checkpoint.size} is not cosigned as your witness policy requires "
+            f"({policy.describe()}): {' '.join(problems)}"
+        )
+    return f", cosigned by {', '.join(keys[name].name for name in sorted(cosigned))}" if cosigned else ""
+
+
+def load_state(path: str | None, key: Key) -> Checkpoint | None:
+    if not path or not Path(path).exists():
+        return None
+    saved = parse_checkpoint(json.loads(Path(path).read_text())["checkpoint"])
+    check_signature(saved, key)
+    return saved
+
+
+def save_state(path: str | None, checkpoint: Checkpoint) -> None:
+    if path:
+        state = json.dumps({"checkpoint": checkpoint.note}, indent=1) + "\n"
+        load_sibling("receipts").write_atomically(Path(path), state)
+
+
 def run(args) -> str:
     site = Site(args.url, args.token)
     key = parse_key(args.key, ED25519)
-    witnesses = [parse_key(vkey, COSIGNATURE_V1) for vkey in args.witness]
+    policy = witness_policy(args)
     checkpoint = site.checkpoint()
     check_signature(checkpoint, key)
-    for witness in witnesses:
-        check_cosignature(checkpoint, witness)
-    state = Path(args.state) if args.state else None
-    saved = None
-    if state and state.exists():
-        saved = parse_checkpoint(json.loads(state.read_text())["checkpoint"])
-        check_signature(saved, key)
+    witnessed = check_policy(checkpoint, *policy)
+    saved = load_state(args.state, key)
+    if saved:
         check_grew_from(site, saved, checkpoint)
     started = time.monotonic()
 
@@ -380,7 +427,7 @@ def run(args) -> str:
             print(f"\rchecked {count} of {checkpoint.size}+ entries ({rate:,.0f}/s)", end="", file=sys.stderr)
 
     notes: list[str] = []
-    content = load_content_check().ContentIndex() if args.content else None
+    content = load_sibling("verify_content").ContentIndex() if args.content else None
     count = check_entries(site, checkpoint, saved, progress, notes, content.see if content else None)
     print(file=sys.stderr)
     texts = content.check(site.json) if content else None
@@ -388,9 +435,7 @@ def run(args) -> str:
         raise Failed(f"Texts: {texts.summary()}.")
     for note in notes[:MAX_NOTES]:
         print(f"Note: {note}", file=sys.stderr)
-    if state:
-        state.write_text(json.dumps({"checkpoint": checkpoint.note}, indent=1) + "\n")
-    witnessed = f", cosigned by {', '.join(w.name for w in witnesses)}" if witnesses else ""
+    save_state(args.state, checkpoint)
     grew = f", consistent with your saved checkpoint of {saved.size}" if saved else ""
     unknown = f" Entries not of the record's declared vocabulary: {len(notes)} (see the notes)." if notes else ""
     served = f" Texts: {texts.summary()}." if texts else ""
@@ -400,30 +445,40 @@ def run(args) -> str:
     )
 
 
-def load_content_check():
-    """tools/verify_content.py, beside this file, loaded by its path so the two files work without the site's."""
-    path = Path(__file__).resolve().with_name("verify_content.py")
-    spec = importlib.util.spec_from_file_location("verify_content", path)
+def load_sibling(name: str):
+    """tools/<name>.py, beside this file, loaded by its path so these files work without the site's."""
+    if name in sys.modules:
+        return sys.modules[name]
+    path = Path(__file__).resolve().with_name(f"{name}.py")
+    spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None or not path.exists():
-        raise SystemExit(f"--content needs {path.name} beside this file.")
-    module = importlib.util.module_from_spec(spec)
+        raise SystemExit(f"This needs {path.name} beside {Path(__file__).name}.")
+    module = sys.modules[name] = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    receipt = argv[:1] == ["receipt"]
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("url", help="the site, e.g. https://whodecides.example.org")
+    if receipt:
+        parser.add_argument("command", choices=["receipt"])
+        parser.add_argument("file", help="a receipt downloaded from the site (.tlog-proof)")
+        parser.add_argument("--site", help="also prove the site's current checkpoint still contains it")
+    else:
+        parser.add_argument("url", help="the site, e.g. https://whodecides.example.org")
+        parser.add_argument("--content", action="store_true", help="also check every served text against its entry")
+        parser.add_argument("--token", default="", help="an API token, for the higher rate limit of signed-in clients")
     parser.add_argument("--key", required=True, help="the site's verifier key, from /record/key (check it elsewhere)")
     parser.add_argument("--state", help="file keeping the last checkpoint that checked; created on the first run")
-    parser.add_argument("--witness", action="append", default=[], help="a witness's verifier key that must cosign")
-    parser.add_argument(
-        "--content", action="store_true", help="also check every public text served against its entry's hash"
-    )
-    parser.add_argument("--token", default="", help="an API token, for the higher rate limit of signed-in clients")
+    parser.add_argument("--witness", action="append", default=[], help="a witness's verifier key (repeat for more)")
+    parser.add_argument("--quorum", type=int, default=1, help="how many of the --witness keys must cosign (1)")
+    parser.add_argument("--policy", default="", help="a c2sp.org/tlog-policy file instead of --witness/--quorum")
+    parser.add_argument("--no-witness", action="store_true", help="check without witnesses (cannot see a split view)")
     args = parser.parse_args(argv)
     try:
-        print(run(args))
+        print(load_sibling("receipts").check_receipt(args, sys.modules[__name__]) if receipt else run(args))
     except Failed as failure:
         print(f"\nFAILED: {failure}", file=sys.stderr)
         return 1

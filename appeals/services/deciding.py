@@ -89,6 +89,8 @@ def _decide(appeal: Appeal, votes: list[Vote]) -> Decision:
         appeal,
         EntryKind.APPEAL_DECIDED,
         actor=", ".join(f"reviewer {vote.assignment.reviewer.handle}" for vote in votes),
+        # The decision's receipt goes to the person whose appeal it answers, not to the panel (an office).
+        receipt_for=appeal.appellant,
         note=f"{decision.get_outcome_display()}. {note}".strip(),
         payload={
             "decision": decision.pk,
@@ -181,6 +183,7 @@ def correct_decision(
             appeal,
             EntryKind.APPEAL_CORRECTED,
             actor="the panel" if on_panel else "a moderator",
+            receipt_for=appeal.appellant,
             note=note,
             payload={
                 "decision": correction.pk,

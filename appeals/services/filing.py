@@ -124,7 +124,9 @@ def file_appeal(
                 # redaction: a moderator's redaction (appeal.redacted) carries the hashes of its own.
                 **steps.public_text_hashes(appeal),
             }
-            event = steps.record(appeal, EntryKind.APPEAL_FILED, actor=appeal.appellant_label, payload=payload)
+            event = steps.record(
+                appeal, EntryKind.APPEAL_FILED, actor=appeal.appellant_label, payload=payload, receipt_for=by
+            )
             steps.notify_appellant(appeal, event)
     except IntegrityError as error:
         # The same appeal sent twice at once: the second insert waited for the first, failed, and answers it.

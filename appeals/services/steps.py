@@ -10,6 +10,7 @@ from core.queue import enqueue
 from ledger import services as ledger
 from ledger.content import text_sha256
 from ledger.kinds import EntryKind
+from ledger.receipt_mail import request_receipt
 
 
 def lock(appeal: Appeal) -> Appeal:
@@ -63,16 +64,24 @@ def set_assignment_status(assignment: Assignment, status: str, *fields: str) -> 
 
 
 def record(
-    appeal: Appeal, kind: EntryKind, *, actor: str = "", note: str = "", payload: dict | None = None
+    appeal: Appeal,
+    kind: EntryKind,
+    *,
+    actor: str = "",
+    note: str = "",
+    payload: dict | None = None,
+    receipt_for: User | None = None,
 ) -> AppealEvent:
     """One public step: on the appeal's timeline (named as the kind names it, "decided" for appeal.decided) and in
-    the ledger, in the caller's transaction."""
+    the ledger, in the caller's transaction; `receipt_for` is emailed the entry's receipt once it is ready."""
     event = AppealEvent.objects.create(appeal=appeal, kind=kind.step, actor=actor, note=note)
-    ledger.append(
+    entry = ledger.append(
         kind=kind,
         subject=appeal.subject,
         payload={"public_id": appeal.public_id, "status": appeal.status, **(payload or {})},
     )
+    if receipt_for is not None:
+        request_receipt(entry=entry, person=receipt_for)
     return event
 
 

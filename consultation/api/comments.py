@@ -24,6 +24,7 @@ from core.ids import parse_id
 from core.proxies import client_address
 from core.schema import text, whole_number
 from core.search import QUERY_MAX
+from ledger.receipt_api import just_recorded
 
 
 class OldestFirst(CursorPagination):
@@ -106,7 +107,7 @@ class CommentList(KnownParameters, generics.ListAPIView):
         comment = commenting.post_comment(
             version=version, clause=clause, parent=parent, **values, ip=client_address(request), by=request.user
         )
-        return Response(CommentOutput(comment).data, status=status.HTTP_201_CREATED)
+        return Response(CommentOutput(comment, context=just_recorded(comment)).data, status=status.HTTP_201_CREATED)
 
 
 class CommentEndorse(APIView):

@@ -29,6 +29,7 @@ from consultation.models import (
 )
 from consultation.services import drafting
 from core.api import KnownParameters
+from ledger.receipt_api import ReceiptField, ReceiptsList
 
 
 class VersionSummaryOutput(serializers.Serializer):
@@ -143,6 +144,10 @@ class CommentOutput(serializers.Serializer):
     cluster_size = serializers.IntegerField(
         source="cluster.size", allow_null=True, default=None, help_text="How many comments the cluster holds."
     )
+    receipt = ReceiptField()
+
+    class Meta:
+        list_serializer_class = ReceiptsList
 
     def get_author(self, comment) -> str | None:
         return None if comment.is_hidden else comment.author.public_name

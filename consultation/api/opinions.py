@@ -22,6 +22,7 @@ from consultation.models import (
 from consultation.services import grouping
 from consultation.services import opinions as service
 from core.api import CursorPagination, KnownParameters
+from ledger.receipt_api import ReceiptField, ReceiptsList
 
 
 class OldestFirst(CursorPagination):
@@ -43,6 +44,10 @@ class StatementOutput(serializers.Serializer):
     agree = serializers.IntegerField()
     disagree = serializers.IntegerField()
     passed = serializers.IntegerField(source="passed", help_text="The votes `pass`.")
+    receipt = ReceiptField()
+
+    class Meta:
+        list_serializer_class = ReceiptsList
 
     def get_fields(self):
         # `pass` is a Python keyword, so the field is declared as `passed` and served under its API name.

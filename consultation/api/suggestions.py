@@ -24,6 +24,7 @@ from consultation.models import (
 from consultation.services import suggestions as suggesting
 from core.api import CursorPagination, KnownParameters
 from core.proxies import client_address
+from ledger.receipt_api import ReceiptField, ReceiptsList
 
 
 class OldestFirst(CursorPagination):
@@ -71,6 +72,10 @@ class SuggestionOutput(serializers.Serializer):
     )
     url = serializers.CharField(source="get_absolute_url")
     decision = serializers.SerializerMethodField(help_text="null until the publisher decides.")
+    receipt = ReceiptField()
+
+    class Meta:
+        list_serializer_class = ReceiptsList
 
     @extend_schema_field(SuggestionDecisionOutput(allow_null=True))
     def get_decision(self, suggestion) -> dict | None:

@@ -28,6 +28,7 @@ from core.purging import purge_after_commit
 from core.queue import enqueue
 from core.ratelimit import over_limit
 from ledger.kinds import EntryKind
+from ledger.receipt_mail import request_receipt
 from ledger.services import append
 
 
@@ -42,7 +43,7 @@ def post_comment(
     ip: str = "",
     by: User,
 ) -> Comment:
-    """Store a comment or a reply with its ledger entry: six queries in all on PostgreSQL, with the caller's lookups.
+    """Store a comment or a reply with its ledger entry: seven queries in all on PostgreSQL, with the caller's lookups.
 
     Whether the period is open is asked of the database (it may have just closed or been extended) by the update of
     the thread's count itself, so the check and the count are one statement."""
@@ -90,7 +91,8 @@ def post_comment(
     Comment.response.related.set_cached_value(comment, None)  # a new comment has no response: no need to ask
     Comment.cluster.field.set_cached_value(comment, None)  # nor a cluster yet: the serializer need not ask either
     cluster_after_commit(version)
-    append(kind=EntryKind.COMMENT_POSTED, subject=comment.subject, payload=posted_payload(comment))
+    entry = append(kind=EntryKind.COMMENT_POSTED, subject=comment.subject, payload=posted_payload(comment))
+    request_receipt(entry=entry, person=by)
     return comment
 
 

@@ -30,6 +30,7 @@ from core.purging import purge_after_commit
 from core.queue import enqueue
 from core.ratelimit import refuse_when_over
 from ledger.kinds import EntryKind
+from ledger.receipt_mail import request_receipt
 from ledger.services import append
 
 REJECTION_REASON_LENGTH = 200
@@ -74,7 +75,8 @@ def submit_statement(*, version: GuidelineVersion, text: str, clause: Clause | N
         "text_sha256": sha256(text),
         "status": statement.status,
     }
-    append(kind=EntryKind.STATEMENT_SUBMITTED, subject=statement.subject, payload=payload)
+    entry = append(kind=EntryKind.STATEMENT_SUBMITTED, subject=statement.subject, payload=payload)
+    request_receipt(entry=entry, person=by)
     if seeded:
         append(kind=EntryKind.STATEMENT_SHOWN, subject=statement.subject, payload={"by": by.public_name, "text": text})
     return statement

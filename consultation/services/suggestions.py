@@ -33,6 +33,7 @@ from consultation.services.common import (
 from core.markdown import render_markdown
 from core.queue import enqueue
 from ledger.kinds import EntryKind
+from ledger.receipt_mail import request_receipt
 from ledger.services import append
 
 NONE = "none"
@@ -82,7 +83,7 @@ def make_suggestion(
     if suggestion.cluster_id is None:
         suggestion.cluster_id = suggestion.pk
         Suggestion.objects.filter(pk=suggestion.pk).update(cluster_id=suggestion.pk)
-    append(
+    entry = append(
         kind=EntryKind.SUGGESTION_MADE,
         subject=suggestion.subject,
         payload={
@@ -94,6 +95,7 @@ def make_suggestion(
             "reason_sha256": sha256(reason),
         },
     )
+    request_receipt(entry=entry, person=by)
     return suggestion
 
 

@@ -276,11 +276,10 @@ def test_a_correction_leaves_the_recommendations_with_the_decision_they_were_mad
     assert "Recommendations to answer" not in page.text
 
 
-def test_the_demo_shows_a_recommendation_in_each_state_once(client, db, settings, tmp_path):
+def test_the_demo_shows_a_recommendation_in_each_state_once(client, demo, settings, tmp_path):
     from django.core.management import call_command
 
     settings.DEBUG = True
-    call_command("seed_demo", stdout=open(tmp_path / "out.txt", "w"))  # noqa: SIM115
     assert set(Recommendation.objects.values_list("state", flat=True)) == {s for s, _ in Recommendation.STATE_CHOICES}
     page = client.get("/organizations/acme-ai/")
     assert "Overdue responses: 1" in page.text

@@ -6,9 +6,8 @@ from ledger.models import Entry
 from ledger.services import check_chain
 
 
-def test_seed_demo_creates_appeals_in_every_status_once(db, settings, tmp_path):
+def test_seed_demo_creates_appeals_in_every_status_once(demo, settings, tmp_path):
     settings.DEBUG = True
-    call_command("seed_demo", stdout=open(tmp_path / "out.txt", "w"))  # noqa: SIM115
     assert set(Appeal.objects.values_list("status", flat=True)) == {status for status, _ in Appeal.STATUS_CHOICES}
     assert set(Decision.objects.values_list("outcome", flat=True)) == {o for o, _ in Decision.OUTCOME_CHOICES}
     assert Decision.objects.filter(supersedes__isnull=False).count() == 1

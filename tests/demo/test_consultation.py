@@ -8,10 +8,9 @@ from ledger.services import check_chain
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_a_final_an_open_and_a_scheduled_consultation(settings, client):
+def test_the_demo_has_a_final_an_open_and_a_scheduled_consultation(demo, settings, client):
     settings.DEBUG = True
-    call_command("seed_demo")
-    call_command("seed_demo")
+    call_command("seed_demo")  # a second time
     slugs = {"medical-advice", "cybersecurity", "crisis-support"}
     assert Guideline.objects.filter(slug__in=slugs).count() == 3
     medical = GuidelineVersion.objects.get(guideline__slug="medical-advice", status=GuidelineVersion.FINAL)
@@ -29,9 +28,7 @@ def test_the_demo_has_a_final_an_open_and_a_scheduled_consultation(settings, cli
         assert client.get(version.get_absolute_url()).status_code == 200
 
 
-def test_the_demo_has_a_closed_consultation_whose_publisher_can_answer_and_publish_at_once(settings, client):
-    settings.DEBUG = True
-    call_command("seed_demo")
+def test_the_demo_has_a_closed_consultation_whose_publisher_can_answer_and_publish_at_once(demo, client):
     closed = GuidelineVersion.objects.get(guideline__slug="data-protection", number=1)
     assert not closed.comment_period.is_open and closed.comment_period.closes_at < timezone.now()
     assert Comment.objects.filter(version=closed).unanswered().count() == 3
@@ -53,10 +50,9 @@ def test_the_demo_has_a_closed_consultation_whose_publisher_can_answer_and_publi
     assert GuidelineVersion.objects.get(guideline__slug="data-protection", number=2).status == GuidelineVersion.FINAL
 
 
-def test_the_demo_shows_a_campaign_as_one_cluster_and_a_burst(settings, client):
+def test_the_demo_shows_a_campaign_as_one_cluster_and_a_burst(demo, settings, client):
     settings.DEBUG = True
-    call_command("seed_demo")
-    call_command("seed_demo")
+    call_command("seed_demo")  # a second time
     version = GuidelineVersion.objects.get(guideline__slug="cybersecurity", number=1)
     assert "This comment and 7 near-identical ones" in client.get(version.get_absolute_url()).text
     client.login(email="moderator@demo.whodecides.test", password="demo-pass-2026")

@@ -1,14 +1,11 @@
 import pytest
-from django.core.management import call_command
 
 from consultation.models import OpinionGroups, Statement
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_open_consultation_shows_three_camps_with_a_consensus(settings, client):
-    settings.DEBUG = True
-    call_command("seed_demo")
+def test_the_open_consultation_shows_three_camps_with_a_consensus(demo, client):
     groups = OpinionGroups.objects.get(version__guideline__slug="cybersecurity")
     assert groups.result["k"] == 3 and groups.clustered == groups.participants == 36
     consensus = {entry["text"] for entry in groups.result["consensus"]}

@@ -12,19 +12,29 @@ from consultation.models import Comment
 from ledger.kinds import EntryKind
 from ledger.models import Entry
 from ledger.services import check_chain
+from tests.demo_data import seed_snapshot
 
 pytestmark = pytest.mark.django_db
 
 SMALL = ["--clauses", "5", "--comments", "200", "--appeals", "20", "--assignments", "60", "--entries", "1500"]
 
 
+@pytest.fixture(scope="session")
+def scale_snapshot(demo_snapshot, django_db_blocker, tmp_path_factory):
+    """The demo with seed_scale's SMALL sizes on top, seeded once per test process (tests/demo_data.py)."""
+    with django_db_blocker.unblock():
+        private_media = tmp_path_factory.mktemp("scale-private")
+        return seed_snapshot(private_media, ["seed_scale", *SMALL], base=demo_snapshot)
+
+
 @pytest.fixture
-def seeded(settings):
+def seeded(db, scale_snapshot, settings, tmp_path):
+    """The site as `seed_scale` SMALL leaves it, in this test's transaction; the lines it printed."""
     settings.DEBUG = True
     settings.APPEALS_PER_DAY = 1000
-    out = io.StringIO()
-    call_command("seed_scale", *SMALL, stdout=out)
-    return out.getvalue().splitlines()
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    scale_snapshot.load(settings.PRIVATE_MEDIA_ROOT)
+    return scale_snapshot.output.splitlines()
 
 
 def test_it_writes_the_sizes_asked_for(seeded):

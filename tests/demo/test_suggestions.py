@@ -7,10 +7,9 @@ from ledger.services import check_chain
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_suggestions_to_support_and_suggestions_to_decide_once(settings, client):
+def test_the_demo_has_suggestions_to_support_and_suggestions_to_decide_once(demo, settings, client):
     settings.DEBUG = True
-    call_command("seed_demo")
-    call_command("seed_demo")
+    call_command("seed_demo")  # a second time
     open_version = GuidelineVersion.objects.get(guideline__slug="cybersecurity", number=1)
     made = Suggestion.objects.filter(version=open_version)
     assert sorted(made.values_list("kind", flat=True)) == ["delete", "insert_after", "replace"]

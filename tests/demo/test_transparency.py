@@ -1,4 +1,3 @@
-from django.core.management import call_command
 from django.urls import reverse
 
 from ledger.services import check_chain
@@ -6,10 +5,8 @@ from tests.transparency.test_pages import figures
 from transparency.fold import fold_record
 
 
-def test_the_demo_gives_the_statistics_months_organizations_and_topics(db, settings, tmp_path, client):
-    settings.DEBUG, settings.PRIVATE_MEDIA_ROOT = True, tmp_path / "private"
-    call_command("seed_demo", stdout=open(tmp_path / "out.txt", "w"))  # noqa: SIM115
-    fold_record()  # seeding commits in the test's transaction, so its on-commit fold waits
+def test_the_demo_gives_the_statistics_months_organizations_and_topics(demo, client):
+    fold_record()  # seeding committed in a test's transaction (tests/demo_data.py), so its on-commit fold waits
     page = client.get(reverse("statistics"))
     text = page.content.decode()
     assert all(name in text for name in ["Acme AI", "Globex Labs", "Initech", "political", "religious"])

@@ -79,10 +79,11 @@ def test_the_fold_counts_declared_kinds_by_the_fields_they_declare():
 
 
 @pytest.mark.django_db
-def test_every_entry_the_demo_and_the_bulk_loaders_write_is_declared_with_its_fields(settings):
-    # seed_scale seeds the demo site through the services first, then adds comments, decided appeals and filler in bulk.
+def test_every_entry_the_demo_and_the_bulk_loaders_write_is_declared_with_its_fields(demo, settings):
+    # The demo site, seeded through the services, then seed_scale's comments, decided appeals and filler in bulk.
     settings.DEBUG, settings.APPEALS_PER_DAY = True, 1000
     sizes = ["--clauses", "2", "--comments", "20", "--appeals", "3", "--assignments", "6", "--entries", "1000"]
+    sizes += ["--people", "20"]
     call_command("seed_scale", *sizes, stdout=io.StringIO())
     assert undeclared(Entry.objects.all()) == []
     written = set(Entry.objects.values_list("kind", flat=True))
