@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appeals import api
+from appeals import api, recommendation_api
 from appeals.urls import PublicIdConverter  # noqa: F401 (registers the public_id converter)
 
 urlpatterns = [
@@ -9,12 +9,12 @@ urlpatterns = [
     path("decisions/", api.DecisionList.as_view(), name="api-decisions"),
     path(
         "organizations/<slug:org>/recommendations/",
-        api.OrganizationRecommendationList.as_view(),
+        recommendation_api.OrganizationRecommendationList.as_view(),
         name="api-organization-recommendations",
     ),
     path(
         "recommendations/<str:public_id>/steps/",
-        api.RecommendationAnswer.as_view(),
+        recommendation_api.RecommendationAnswer.as_view(),
         name="api-recommendation-answer",
     ),
 ]
