@@ -47,7 +47,7 @@ def test_a_visitor_reads_the_statistics_at_desktop_and_phone_widths(new_person, 
         page.set_viewport_size(PHONE)
         audit(page)
 
-    visitor.fill(page.get_by_label("From"), "spring")
+    visitor.fill(page.get_by_label("From", exact=True), "spring")
     visitor.submit(page.get_by_role("button", name="Show"))
     expect(page.get_by_text("'spring' is not a month or a quarter.").first).to_be_visible()
 
