@@ -182,14 +182,15 @@ class AppealForm(ServiceForm):
     )
     confirm_duplicate = forms.BooleanField(label="File it anyway", required=False)
 
-    def __init__(self, *args, clauses=(), **kwargs):
+    def __init__(self, *args, clauses=(), pending: list | tuple = (), **kwargs):
         super().__init__(*args, **kwargs)
+        self.pending = pending  # attachments already checked and kept, carried from the check page
         cast(forms.ChoiceField, self.fields["clause_keys"]).choices = [
             (clause.key, f"{clause.key} {clause.heading}") for clause in clauses
         ]
 
     def clean_attachments(self) -> list:
-        at_most_attachments(self.cleaned_data["attachments"])
+        at_most_attachments([*self.pending, *self.cleaned_data["attachments"]])
         return self.cleaned_data["attachments"]
 
     @property
