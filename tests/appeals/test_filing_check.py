@@ -117,7 +117,9 @@ def test_a_refused_attachment_never_reaches_the_check_page(client, citizen, syst
     assert TITLE not in response.text and pending_files() == []
 
 
-def test_pending_uploads_are_deleted_after_a_day_and_never_served(client, citizen, system, guideline):
+def test_pending_uploads_are_deleted_after_a_day_and_never_served(client, citizen, system, guideline, settings):
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "appeals.tasks.delete_stale_pending_uploads" in scheduled
     client.force_login(citizen)
     check_page(client, system)
     check_page(client, system, grounds="A second try.")
