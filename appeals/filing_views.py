@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.datastructures import MultiValueDict
+from django.utils.http import urlencode
 
 from accounts import permissions
 from appeals import forms, pending_uploads, selectors, services
@@ -59,7 +60,8 @@ def _signed(request, data: dict[str, list[str]], files: list[dict]) -> str:
 def _check_page(request, form, steps: dict, data, files: list[dict]):
     answers = {name: data.getlist(name) for name in [*form.fields, "happened_at"] if name != "attachments"}
     chosen = [clause for clause in steps["clauses"] if clause.key in form.cleaned_data["clause_keys"]]
-    context = {**steps, "form": form, "chosen_clauses": chosen, "attachments": files}
+    earlier = urlencode({name: steps[name].slug for name in ("organization", "system", "guideline")})
+    context = {**steps, "form": form, "chosen_clauses": chosen, "attachments": files, "earlier": earlier}
     return render(request, CHECK_PAGE, {**context, "answers": _signed(request, answers, files)})
 
 

@@ -132,3 +132,21 @@ def test_pending_uploads_are_deleted_after_a_day_and_never_served(client, citize
     assert pending_files() == [new]
     for address in [f"/media/{pending_uploads.PENDING_DIR}/{new}", f"/private/{pending_uploads.PENDING_DIR}/{new}"]:
         assert client.get(address).status_code == 404
+
+
+def test_change_on_an_earlier_answer_asks_that_question_again_with_the_answer_chosen(
+    client, citizen, system, guideline
+):
+    client.force_login(citizen)
+    page = check_page(client, system).text
+    happened_at = answers()["happened_at"]
+    links = {unescape(link) for link in re.findall(r'<a href="([^"]*change=[^"]*)"', page)}
+    by_step = {re.search(r"change=(\w+)", link).group(1): link for link in links}
+    assert set(by_step) == {"organization", "system", "date"}
+    organization = client.get(by_step["organization"]).text
+    assert 'aria-current="step"><span class="step-number">1.</span>' in organization
+    assert f'<option value="{system.organization.slug}" selected>' in organization
+    assert f'<option value="{system.slug}" selected>' in client.get(by_step["system"]).text
+    date = client.get(by_step["date"]).text
+    assert 'aria-current="step"><span class="step-number">3.</span>' in date
+    assert f'value="{happened_at}"' in date and 'name="grounds"' not in date
