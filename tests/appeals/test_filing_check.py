@@ -150,3 +150,18 @@ def test_change_on_an_earlier_answer_asks_that_question_again_with_the_answer_ch
     date = client.get(by_step["date"]).text
     assert 'aria-current="step"><span class="step-number">3.</span>' in date
     assert f'value="{happened_at}"' in date and 'name="grounds"' not in date
+
+
+def test_a_duplicate_found_on_confirming_asks_again_with_the_answers_and_attachment_kept(
+    client, citizen, system, guideline
+):
+    client.force_login(citizen)
+    first = check_page(client, system).text
+    client.post(url(system), {"answers": hidden(first, "answers"), "confirm": "1"})
+    again = check_page(client, system).text  # the same refusal once more
+    refused = client.post(url(system), {"answers": hidden(again, "answers"), "confirm": "1"})
+    assert refused.status_code == 400 and "You already appealed this refusal" in refused.text
+    assert "File it anyway" in refused.text and "refusal.png" in refused.text
+    anyway = client.post(url(system), answers(confirm_duplicate="on", pending=hidden(refused.text, "pending")))
+    client.post(url(system), {"answers": hidden(anyway.text, "answers"), "confirm": "1"})
+    assert Appeal.objects.count() == 2 and Appeal.objects.latest("pk").attachments.count() == 1
