@@ -2,40 +2,88 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.datastructures import MultiValueDict
+from django.utils.http import urlencode
 
 from accounts import permissions
-from appeals import forms, selectors, services
+from appeals import forms, pending_uploads, selectors, services
 from appeals.models import Appeal
-from core.forms import CONFIRM, ConfirmForm, act_and_tell, run_service
+from core.forms import CHANGE, CONFIRM, ConfirmForm, act_and_tell, run_service
+from core.middleware import refusal
 
 FILING_PAGE = "appeals/file_appeal.html"
+CHECK_PAGE = "appeals/check_appeal.html"
 
 
 def file_appeal(request):
     """A question a page, each answer deciding the next: organization, system and guideline, the date of the refusal
-    (GET, in the query string), then the appeal itself with the clauses of the version in force on that date (POST).
-    The date travels as a hidden field of the last step, so one POST naming every field files an appeal too."""
-    steps = forms.FilingStepsForm(_answers_so_far(request)).chosen()
+    (GET, in the query string), then the appeal itself with the clauses of the version in force on that date (POST),
+    then the check page. The answers cross the check page signed (`pending_uploads`); only its "File this appeal"
+    (`confirm=1`) files, so one POST naming every field with `confirm=1` files an appeal too."""
+    try:
+        data, pending = _carried(request)
+    except ValidationError as altered:
+        return refusal(request, 400, altered.messages[0])
+    steps = forms.FilingStepsForm(_answers_so_far(request, data)).chosen()
     if steps["step"] < 4 or not permissions.is_citizen(request.user):
         date_refused = steps["step"] == 3 and steps["date_form"].errors
         context = {**steps, "must_sign_in": steps["step"] == 4}
         return render(request, FILING_PAGE, context, status=400 if date_refused else 200)
-    form = forms.AppealForm(request.POST or None, request.FILES or None, clauses=steps["clauses"])
-    if request.method == "POST" and form.is_valid():
-        where = {"system": steps["system"], "guideline": steps["guideline"], "happened_at": steps["happened_at"]}
-        if appeal := run_service(form, services.file_appeal, by=request.user, **where, **form.arguments()):
-            return redirect("appeal-filed", appeal.public_id)
-    steps.update(form=form, duplicate=form.is_a_duplicate)
+    form = forms.AppealForm(data or None, request.FILES or None, clauses=steps["clauses"], pending=pending)
+    if request.method == "POST" and form.is_valid() and CHANGE not in request.POST:
+        if request.POST.get(CONFIRM) == "1":
+            if appeal := _file(request, form, steps, pending):
+                return redirect("appeal-filed", appeal.public_id)
+        elif (kept := run_service(form, pending_uploads.keep, uploads=form.cleaned_data["attachments"])) is not None:
+            return _check_page(request, form, steps, data, [*pending, *kept])
+    steps.update(form=form, duplicate=form.is_a_duplicate, pending=pending, carried=_signed(request, {}, pending))
     return render(request, FILING_PAGE, steps, status=400 if form.errors else 200)
 
 
-def _answers_so_far(request) -> QueryDict:
+def _carried(request) -> tuple[MultiValueDict, list[dict]]:
+    """The answers to judge: those posted, or those signed on the check page; and the pending attachments."""
+    data, pending = request.POST, list[dict]()
+    for name in ("answers", "pending"):
+        if token := request.POST.get(name):
+            signed, pending = pending_uploads.unsign(token, by=request.user.pk, where=request.GET.urlencode())
+            data = MultiValueDict(signed) if name == "answers" else data
+    return data, pending
+
+
+def _signed(request, data: dict[str, list[str]], files: list[dict]) -> str:
+    return pending_uploads.sign(by=request.user.pk, where=request.GET.urlencode(), data=data, files=files)
+
+
+def _check_page(request, form, steps: dict, data, files: list[dict]):
+    answers = {name: data.getlist(name) for name in [*form.fields, "happened_at"] if name != "attachments"}
+    chosen = [clause for clause in steps["clauses"] if clause.key in form.cleaned_data["clause_keys"]]
+    earlier = urlencode({name: steps[name].slug for name in ("organization", "system", "guideline")})
+    context = {**steps, "form": form, "chosen_clauses": chosen, "attachments": files, "earlier": earlier}
+    return render(request, CHECK_PAGE, {**context, "answers": _signed(request, answers, files)})
+
+
+def _file(request, form, steps: dict, pending: list[dict]):
+    """The appeal filed with the new uploads and the pending ones, which are then deleted; None if refused."""
+    where = {"system": steps["system"], "guideline": steps["guideline"], "happened_at": steps["happened_at"]}
+    try:
+        uploads = [*form.cleaned_data["attachments"], *pending_uploads.reopen(pending)]
+    except ValidationError as gone:
+        form.add_error(None, gone)
+        return None
+    arguments = {**where, **form.arguments(), "attachments": uploads}
+    if appeal := run_service(form, services.file_appeal, by=request.user, **arguments):
+        pending_uploads.discard(pending)
+    return appeal
+
+
+def _answers_so_far(request, data) -> QueryDict:
     """The query string's answers; on the last step the posted date, which is the one the appeal is filed with."""
     answers = request.GET.copy()
-    if "happened_at" in request.POST:
-        answers["happened_at"] = request.POST["happened_at"]
+    if "happened_at" in data:
+        answers["happened_at"] = data.get("happened_at")
     return answers
 
 

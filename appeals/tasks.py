@@ -3,7 +3,7 @@ routing leaves a full panel alone, and every email is sent once by its key."""
 
 from celery import shared_task
 
-from appeals import notifications, services
+from appeals import notifications, pending_uploads, services
 from appeals.models import Appeal, Assignment, Decision, Recommendation
 
 
@@ -74,3 +74,9 @@ def notify_recommendation_reminder(recommendation_id: int, days: int) -> int:
     if recommendation is None or recommendation.state != Recommendation.AWAITING:
         return 0
     return notifications.recommendation_reminder(recommendation, days=days)
+
+
+@shared_task(name="appeals.tasks.delete_stale_pending_uploads", acks_late=True)
+def delete_stale_pending_uploads() -> int:
+    """Attachments kept for a check page that was never confirmed, once their signed references have expired."""
+    return pending_uploads.delete_stale()

@@ -412,6 +412,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appeals.tasks.remind_and_expire_reviews",
         "schedule": env_int("REMIND_REVIEWS_EVERY_SECONDS", 1800),
     },
+    # Attachments kept for an appeal's check page that was never confirmed (appeals/pending_uploads.py).
+    "appeals-delete-stale-pending-uploads": {
+        "task": "appeals.tasks.delete_stale_pending_uploads",
+        "schedule": env_int("PENDING_UPLOADS_SWEEP_EVERY_SECONDS", 3600),
+    },
     "appeals-sweep-unrouted": {
         "task": "appeals.tasks.sweep_unrouted_appeals",
         "schedule": env_int("SWEEP_UNROUTED_EVERY_SECONDS", 300),

@@ -72,6 +72,7 @@ def form(n: int) -> dict:
         "clause_keys": ["R-1.1"],
         "grounds": "It is printed on the box.",
         "requested_outcome": "overturned",
+        "confirm": "1",  # one POST with every answer, past the check page
     }
 
 

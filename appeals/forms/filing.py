@@ -74,6 +74,8 @@ class FilingStepsForm(SiteForm):
     organization = forms.ChoiceField(required=False)
     system = forms.ChoiceField(required=False)
     guideline = forms.ChoiceField(required=False)
+    # The check page's Change links: ask this question again with its answer chosen, even though it was answered.
+    change = forms.ChoiceField(required=False, choices=[("organization", ""), ("system", ""), ("date", "")])
 
     def __init__(self, data):
         super().__init__(data)
@@ -91,18 +93,18 @@ class FilingStepsForm(SiteForm):
         data = {name: self.cleaned_data.get(name, "") for name in self.fields}
         organization = next((o for o in self.organizations if o.slug == data["organization"]), None)
         chosen: dict[str, Any] = {"organizations": self.organizations, "organization": organization, "step": 1}
-        if organization is None:
+        if organization is None or data["change"] == "organization":
             return chosen
         system = next((s for s in self.systems if s.slug == data["system"]), None)
         guideline = next((g for g in self.guidelines if g.slug == data["guideline"]), None)
         if guideline is None and len(self.guidelines) == 1:
             guideline = self.guidelines[0]
         chosen.update(systems=self.systems, guidelines=self.guidelines, system=system, guideline=guideline, step=2)
-        if system is None or guideline is None:
+        if system is None or guideline is None or data["change"] == "system":
             return chosen
         date_form = RefusalDateForm(self.data if "happened_at" in self.data else None, guideline=guideline)
         chosen.update(date_form=date_form, step=3)
-        if not date_form.is_valid():
+        if not date_form.is_valid() or data["change"] == "date":
             return chosen
         happened_at, version = date_form.cleaned_data["happened_at"], date_form.version
         clauses = list(version.clauses.order_by("position", "pk")) if version else []
@@ -182,14 +184,15 @@ class AppealForm(ServiceForm):
     )
     confirm_duplicate = forms.BooleanField(label="File it anyway", required=False)
 
-    def __init__(self, *args, clauses=(), **kwargs):
+    def __init__(self, *args, clauses=(), pending: list | tuple = (), **kwargs):
         super().__init__(*args, **kwargs)
+        self.pending = pending  # attachments already checked and kept, carried from the check page
         cast(forms.ChoiceField, self.fields["clause_keys"]).choices = [
             (clause.key, f"{clause.key} {clause.heading}") for clause in clauses
         ]
 
     def clean_attachments(self) -> list:
-        at_most_attachments(self.cleaned_data["attachments"])
+        at_most_attachments([*self.pending, *self.cleaned_data["attachments"]])
         return self.cleaned_data["attachments"]
 
     @property

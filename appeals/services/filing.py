@@ -58,7 +58,7 @@ def file_appeal(
     same: dict[str, Any] = {"system": system, "refusal_excerpt": refusal_excerpt, "happened_at": happened_at}
     if (duplicate := selectors.find_duplicate(appellant=by, **same)) and not allow_duplicate:
         message = f"You already appealed this refusal as {duplicate.public_id}. Confirm to file a second appeal."
-        raise ValidationError({"duplicate": [message]})
+        raise ValidationError({"duplicate": [ValidationError(message, code="duplicate")]})  # the form's cue to ask
     if over_limit(action="file-appeal", who=str(by.pk), limit=settings.APPEALS_PER_DAY, per_seconds=86400):
         n = settings.APPEALS_PER_DAY
         raise ValidationError(

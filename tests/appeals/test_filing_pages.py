@@ -61,6 +61,7 @@ def test_filing_in_the_browser_shows_the_public_id(client, citizen, system, guid
             "grounds": "General facts.",
             "requested_outcome": "overturned",
             "attachments": [screenshot()],
+            "confirm": "1",  # every answer at once, past the check page
         },
         follow=True,
     )

@@ -102,7 +102,7 @@ def test_the_last_step_files_the_appeal_with_the_date_of_the_date_step(client, c
     happened_at = days_ago(3)
     page = client.get(step_url(system, happened_at=happened_at)).text
     assert f'<input type="hidden" name="happened_at" value="{happened_at}">' in page
-    response = client.post(step_url(system, happened_at=happened_at), appeal_form(happened_at=happened_at))
+    response = client.post(step_url(system, happened_at=happened_at), appeal_form(happened_at=happened_at, confirm="1"))
     appeal = Appeal.objects.get()
     assert response.url == reverse("appeal-filed", args=[appeal.public_id])
     assert appeal.refusal.happened_at.strftime("%Y-%m-%dT%H:%M") == happened_at and appeal.version.number == 1

@@ -37,7 +37,15 @@ def test_an_appellant_files_an_appeal_with_a_screenshot_and_withdraws_it(
     appellant.tick(page.get_by_label("R-1.1 Heading R-1.1"))
     appellant.fill(field(page, "Why the refusal was wrong"), "It is printed on the leaflet in every box.")
     appellant.attach(field(page, "Screenshots or PDF (optional)"), tmp_path / "refusal.png")
-    appellant.submit(page.get_by_role("button", name="File the appeal"), shot="appeal-filed")
+    # The check page lists every answer; nothing is filed until its button is pressed.
+    with page.expect_navigation():
+        appellant.activate(page.get_by_role("button", name="Continue"))
+    appellant.arrived(shot="appeal-check")
+    expect(page.get_by_role("heading", level=1, name="Check your answers before filing your appeal")).to_be_visible()
+    expect(page.get_by_text("It is printed on the leaflet in every box.")).to_be_visible()
+    expect(page.get_by_text("refusal.png (")).to_be_visible()
+    assert not Appeal.objects.exists()
+    appellant.submit(page.get_by_role("button", name="File this appeal"), shot="appeal-filed")
 
     appeal = Appeal.objects.get()
     expect(page.get_by_role("heading", name="Your appeal is filed")).to_be_visible()
