@@ -1,7 +1,6 @@
 """The close-out is built inside the publish request: its cost must not grow with the comments."""
 
 import random
-import time
 
 import pytest
 from django.db import connection
@@ -33,7 +32,6 @@ WORDS = [
     "broad",
 ]
 MOST_QUERIES = 20
-MOST_SECONDS = 3.0  # on a busy 2-core machine, URL configuration loaded first included; 1.2 s on a quiet one
 
 
 def _bulk_comments(version, clauses: list[Clause], count: int) -> None:
@@ -81,13 +79,10 @@ def test_building_the_closeout_is_bounded_at_scale(organization, publisher):
     _bulk_comments(closed, list(closed.clauses.all()), COMMENTS)
     draft = drafting.create_draft_version(guideline=closed.guideline, by=publisher)
     draft.published_at = closed.comment_period.closes_at
-    started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         assert closeout_refusals(closed) == []
         document = build_closeout(draft)
-    elapsed = time.perf_counter() - started
     assert document["totals"]["comments"] == COMMENTS
     assert document["totals"]["responses"]["noted"] == len(range(0, COMMENTS, 5))
     assert all(3 <= len(clause["summary"]) <= 5 for clause in document["clauses"])
     assert len(queries.captured_queries) <= MOST_QUERIES
-    assert elapsed < MOST_SECONDS, f"the close-out took {elapsed:.2f} s for {COMMENTS} comments"
