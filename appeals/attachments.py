@@ -3,7 +3,7 @@
 import io
 import uuid
 from pathlib import PurePath
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 import filetype
 from django.conf import settings
@@ -48,6 +48,20 @@ def check_upload(upload) -> str:
     else:
         _replace_content(upload, _clean_image(name, mime, data))
     return mime
+
+
+def check_uploads(uploads) -> list[tuple[Any, str]]:
+    """Each upload with its content type, or ValidationError naming every file refused: judged by content, not by
+    name or the type the browser claims."""
+    checked, problems = [], []
+    for upload in uploads:
+        try:
+            checked.append((upload, check_upload(upload)))
+        except ValidationError as problem:
+            problems.extend(problem.messages)
+    if problems:
+        raise ValidationError({"attachments": problems})
+    return checked
 
 
 def check_pdf_upload(upload, *, limit: int) -> None:

@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from appeals.attachments import check_upload, stored_name
+from appeals.attachments import check_uploads, stored_name
 from appeals.models import private_storage
 
 PENDING_DIR = "pending-appeals"
@@ -44,16 +44,8 @@ def unsign(token: str, *, by: int, where: str) -> tuple[dict[str, list[str]], li
 def keep(uploads) -> list[dict]:
     """Check each upload as filing does and store it as pending: the references to sign, or ValidationError naming
     every file refused (then nothing is stored)."""
-    checked, problems = [], []
-    for upload in uploads:
-        try:
-            checked.append((upload, check_upload(upload)))
-        except ValidationError as problem:
-            problems.extend(problem.messages)
-    if problems:
-        raise ValidationError({"attachments": problems})
     references = []
-    for upload, mime in checked:
+    for upload, mime in check_uploads(uploads):
         upload.seek(0)
         content = upload.read()  # what check_upload kept: an image is re-encoded
         path = private_storage().save(f"{PENDING_DIR}/{stored_name(mime)}", ContentFile(content))

@@ -6,7 +6,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django.utils.translation import ngettext
 from accounts import permissions
 from accounts.models import User
 from appeals import selectors
-from appeals.attachments import check_upload, stored_name
+from appeals.attachments import check_uploads, stored_name
 from appeals.models import (
     ONE_APPEAL_PER_REFUSAL,
     AISystem,
@@ -54,7 +53,7 @@ def file_appeal(
         raise PermissionDenied("Only signed-in people with a verified email address can file an appeal.")
     keys = list(dict.fromkeys(clause_keys))
     version = _check_against_the_guideline(system=system, guideline=guideline, happened_at=happened_at, keys=keys)
-    checked = _check_attachments(attachments)
+    checked = check_uploads(attachments)
     same: dict[str, Any] = {"system": system, "refusal_excerpt": refusal_excerpt, "happened_at": happened_at}
     if (duplicate := selectors.find_duplicate(appellant=by, **same)) and not allow_duplicate:
         message = f"You already appealed this refusal as {duplicate.public_id}. Confirm to file a second appeal."
@@ -154,19 +153,6 @@ def _check_against_the_guideline(
         message = f"Not clauses of {guideline.title} v{version.number}: {', '.join(unknown)}."
         raise ValidationError({"clause_keys": [message]})
     return version
-
-
-def _check_attachments(attachments) -> list[tuple[UploadedFile, str]]:
-    """Each file is judged by its content, not by its name or the type the browser claims."""
-    checked, problems = [], []
-    for upload in attachments:
-        try:
-            checked.append((upload, check_upload(upload)))
-        except ValidationError as problem:
-            problems.extend(problem.messages)
-    if problems:
-        raise ValidationError({"attachments": problems})
-    return checked
 
 
 def _flags(
