@@ -26,7 +26,7 @@ from consultation.models import (
 )
 from core.forms import CheckAnswersForm, ListFilterForm, ServiceForm
 from core.ids import parse_id
-from core.search import QUERY_MAX
+from core.search import QUERY_ERRORS, QUERY_MAX
 
 DISPOSITION_ERRORS = dict.fromkeys(["required", "invalid_choice"], Response.DISPOSITION_REFUSAL)
 DATE_TIME_ERRORS = {"invalid": "Give a date and time such as 2026-12-01 09:00."}
@@ -316,10 +316,7 @@ class CommentSearchForm(ListFilterForm):
     q = forms.CharField(
         label="Search the comments",
         max_length=QUERY_MAX,
-        error_messages={
-            "required": "Enter the words to search for.",
-            "max_length": f"Search for at most {QUERY_MAX} characters: a few words find more.",
-        },
+        error_messages=QUERY_ERRORS,
     )
 
 

@@ -15,7 +15,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.forms import unknown_parameters
 from core.ratelimit import RateLimited
-from core.search import QUERY_MAX
+from core.search import QUERY_ERRORS, QUERY_MAX
 
 if TYPE_CHECKING:
     from rest_framework.generics import GenericAPIView
@@ -121,7 +121,7 @@ def search_field() -> serializers.CharField:
         required=False,
         default="",
         allow_blank=True,
-        error_messages={"max_length": f"Search for at most {QUERY_MAX} characters: a few words find more."},
+        error_messages={"max_length": QUERY_ERRORS["max_length"]},
     )
 
 

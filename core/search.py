@@ -15,6 +15,10 @@ from django.utils.safestring import SafeString, mark_safe
 CONFIG = "english"
 # Longer than any sensible search, short enough that the parsed query stays cheap; the forms name the limit.
 QUERY_MAX = 200
+QUERY_ERRORS = {
+    "required": "Enter the words to search for.",
+    "max_length": f"Search for at most {QUERY_MAX} characters: a few words find more.",
+}
 # Control characters never survive the input cleaning, so they cannot come from a document itself.
 MARK_START, MARK_STOP = "\x02", "\x03"
 # A search's ordering key is rank * ID_SCALE + id: six digits of rank above eleven of id stay within 18 digits,

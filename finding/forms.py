@@ -1,7 +1,7 @@
 from django import forms
 
 from core.forms import ListFilterForm
-from core.search import QUERY_MAX
+from core.search import QUERY_ERRORS, QUERY_MAX
 from finding.selectors import KIND_CHOICES
 
 
@@ -13,10 +13,7 @@ class SearchForm(ListFilterForm):
     q = forms.CharField(
         label="Words to search for",
         max_length=QUERY_MAX,
-        error_messages={
-            "required": "Enter the words to search for.",
-            "max_length": f"Search for at most {QUERY_MAX} characters: a few words find more.",
-        },
+        error_messages=QUERY_ERRORS,
     )
     kind = forms.ChoiceField(
         label="Only",

@@ -16,7 +16,7 @@ from appeals.models import (
 from appeals.selectors import OVERTURNED_ANY
 from consultation.models import TAG_LENGTH, Guideline
 from core.forms import ListFilterForm
-from core.search import QUERY_MAX
+from core.search import QUERY_ERRORS, QUERY_MAX
 
 
 class RecommendationFilterForm(ListFilterForm):
@@ -46,7 +46,7 @@ class DecisionSearchForm(ListFilterForm):
         label="Search",
         required=False,
         max_length=QUERY_MAX,
-        error_messages={"max_length": f"Search for at most {QUERY_MAX} characters: a few words find more."},
+        error_messages={"max_length": QUERY_ERRORS["max_length"]},
     )
     organization = forms.ChoiceField(label="Organization", required=False)
     guideline = forms.ChoiceField(label="Guideline", required=False)
