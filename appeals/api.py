@@ -171,6 +171,7 @@ class DecisionOutput(serializers.ModelSerializer):
             "system",
             "outcome",
             "rationale",
+            "comments_considered",
             "cited_clause_keys",
             "decided_at",
             "supersedes",
