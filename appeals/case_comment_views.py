@@ -32,7 +32,7 @@ def open_for_comment_list(request):
 
 def case_page_context(request, appeal: Appeal, comment_form=None) -> dict:
     """What an appeal page shows of its public comments: the call, one page of comments, the form when open."""
-    call = selectors.comment_call(appeal.pk)
+    call = selectors.comment_call(appeal)
     if call is None:
         return {"call": None}
     raw = request.GET.get("comments_after")
@@ -60,7 +60,7 @@ def public_comment(request, public_id: str):
         return redirect("appeal-public-comment", public_id)
     context = {
         "appeal": appeal,
-        "call": selectors.comment_call(appeal.pk),
+        "call": selectors.comment_call(appeal),
         "refusal": service.selection_refusal(appeal),
         "window_days": settings.APPEAL_COMMENT_WINDOW_DAYS,
         "open_form": form,

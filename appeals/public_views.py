@@ -22,7 +22,7 @@ PLAIN_TEXT = "text/plain; charset=utf-8"
 
 
 def appeal_detail(request, public_id: str, comment_form=None):
-    appeal = get_object_or_404(selectors.appeals_for_pages(), public_id=public_id)
+    appeal = get_object_or_404(selectors.appeals_for_pages().select_related("comment_call"), public_id=public_id)
     context = {
         **case_page_context(request, appeal, comment_form),
         "appeal": appeal,

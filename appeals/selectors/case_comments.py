@@ -6,14 +6,18 @@ from datetime import UTC, datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from appeals.models import CaseComment, CommentCall
+from appeals.models import Appeal, CaseComment, CommentCall
 
 CALLS_PER_PAGE = 25
 COMMENTS_PER_PAGE = 50
 
 
-def comment_call(appeal_id: int) -> CommentCall | None:
-    return CommentCall.objects.filter(appeal_id=appeal_id).first()
+def comment_call(appeal: Appeal) -> CommentCall | None:
+    """Its call for comments, if any: no query when the appeal was read with select_related("comment_call")."""
+    try:
+        return appeal.comment_call
+    except CommentCall.DoesNotExist:
+        return None
 
 
 def case_comments(appeal_id: int, *, after: int | None = None) -> QuerySet[CaseComment]:
