@@ -16,7 +16,7 @@ from tests.opendata.test_open_data import open_data_root, rows  # noqa: F401 (th
 pytestmark = pytest.mark.django_db
 
 
-def test_calls_comments_and_the_consideration_are_exported(citizen, system, guideline, moderator, open_data_root):
+def test_calls_comments_and_the_consideration_are_exported(citizen, system, guideline, moderator):
     appeal = selected(citizen, system, guideline, moderator)
     kept = case_comments.post_case_comment(appeal=appeal, body="Overturn.", on_behalf_of="EFF", by=citizen)
     hidden = case_comments.post_case_comment(appeal=appeal, body="Spam!", by=UserFactory())
