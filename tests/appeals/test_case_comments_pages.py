@@ -243,3 +243,15 @@ class CountQueries:
     def __exit__(self, *exc):
         self.context.__exit__(*exc)
         self.count = len(self.context.captured_queries)
+
+
+def test_the_appeal_api_says_when_and_why_it_is_open_for_comment(appeal, client, citizen, system, guideline, moderator):
+    data = client.get(f"/api/v1/appeals/{appeal.public_id}/").json()["public_comments"]
+    assert (data["criteria"], data["reason"], data["open"]) == (
+        ["public_interest"],
+        "Health information for everyone.",
+        True,
+    )
+    assert data["comments"].endswith(f"/api/v1/appeals/{appeal.public_id}/comments/")
+    other = admitted(citizen, system, guideline, moderator, refusal_excerpt="Another refusal.")
+    assert client.get(f"/api/v1/appeals/{other.public_id}/").json()["public_comments"] is None
