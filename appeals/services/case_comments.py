@@ -106,6 +106,8 @@ def post_case_comment(*, appeal: Appeal, body: str, on_behalf_of: str = "", ip: 
     """Store a comment with its ledger entry. Whether the window is open is asked of the database by the update of
     the call's count itself, so a window that just closed or was just extended is read as it is now."""
     require_citizen(by)
+    if not appeal.is_open:
+        raise ValidationError(f"This appeal is {appeal.get_status_display().lower()}; it takes no more comments.")
     body = clean_text(body, field="body", label="Your comment", max_length=LONG_TEXT_LENGTH)
     on_behalf_of = clean_text(
         on_behalf_of, field="on_behalf_of", label="The organization", max_length=ON_BEHALF_OF_LENGTH, required=False

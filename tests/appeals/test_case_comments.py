@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from appeals.models import CaseComment, CommentCall, CommentWindowExtension
+from appeals import services
+from appeals.models import Appeal, CaseComment, CommentCall, CommentWindowExtension
 from appeals.services import case_comments
 from core.models import AppendOnlyError
 from ledger.content import text_sha256
@@ -221,3 +222,10 @@ def test_the_extension_of_a_closed_window_must_end_in_the_future(appeal, moderat
             appeal=appeal, closes_at=timezone.now() - timedelta(seconds=1), reason="Oops.", by=moderator
         )
     assert CommentCall.objects.get().closes_at == call.closes_at
+
+
+def test_a_withdrawn_appeal_takes_no_more_comments(appeal, citizen):
+    services.withdraw_appeal(appeal=appeal, by=citizen)
+    with pytest.raises(ValidationError, match="withdrawn"):
+        case_comments.post_case_comment(appeal=Appeal.objects.get(pk=appeal.pk), body="Still?", by=citizen)
+    assert not CaseComment.objects.exists()
