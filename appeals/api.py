@@ -1,5 +1,6 @@
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -171,6 +172,7 @@ class DecisionOutput(serializers.ModelSerializer):
             "system",
             "outcome",
             "rationale",
+            "comments_considered",
             "cited_clause_keys",
             "decided_at",
             "supersedes",
@@ -216,6 +218,9 @@ class AppealOutput(serializers.ModelSerializer):
     timeline = EventOutput(many=True, source="events")
     decision = serializers.SerializerMethodField()
     decisions = serializers.SerializerMethodField()
+    public_comments = serializers.SerializerMethodField(
+        help_text="When moderators opened the appeal for public comment: why, its window and the comments' address."
+    )
     receipt = ReceiptField()
 
     class Meta:
@@ -237,6 +242,7 @@ class AppealOutput(serializers.ModelSerializer):
             "timeline",
             "decision",
             "decisions",
+            "public_comments",
             "receipt",
         ]
 
@@ -256,6 +262,21 @@ class AppealOutput(serializers.ModelSerializer):
         current = [d for d in appeal.decision_list if not d.corrected]
         return AppealDecisionOutput(current[-1], context=self.context).data if current else None
 
+    def get_public_comments(self, appeal) -> dict | None:
+        call = selectors.comment_call(appeal)
+        if call is None:
+            return None
+        at = serializers.DateTimeField().to_representation
+        url = reverse("api-case-comments", args=[appeal.public_id])
+        return {
+            "criteria": call.criteria,
+            "reason": call.reason,
+            "opens_at": at(call.opens_at),
+            "closes_at": at(call.closes_at),
+            "open": call.is_open(),
+            "comments": self.context["request"].build_absolute_uri(url),
+        }
+
     def get_decisions(self, appeal) -> list:
         # many=True makes a ListSerializer, whose data is a list; the stubs type the call as the child serializer.
         return AppealDecisionOutput(appeal.decision_list, many=True, context=self.context).data  # type: ignore[return-value]
@@ -263,7 +284,8 @@ class AppealOutput(serializers.ModelSerializer):
 
 def _appeal_for_output(public_id: str) -> Appeal:
     appeal = get_object_or_404(
-        selectors.appeals_for_pages().select_related("appellant").prefetch_related("events"), public_id=public_id
+        selectors.appeals_for_pages().select_related("appellant", "comment_call").prefetch_related("events"),
+        public_id=public_id,
     )
     appeal.decision_list = selectors.appeal_decisions(appeal)
     return appeal

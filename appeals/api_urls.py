@@ -1,11 +1,16 @@
 from django.urls import path
 
-from appeals import api, recommendation_api
+from appeals import api, case_comment_api, recommendation_api
 from appeals.urls import PublicIdConverter  # noqa: F401 (registers the public_id converter)
 
 urlpatterns = [
     path("appeals/", api.AppealCreate.as_view(), name="api-appeals"),
     path("appeals/<public_id:public_id>/", api.AppealDetail.as_view(), name="api-appeal"),
+    path(
+        "appeals/<public_id:public_id>/comments/",
+        case_comment_api.CaseCommentList.as_view(),
+        name="api-case-comments",
+    ),
     path("decisions/", api.DecisionList.as_view(), name="api-decisions"),
     path(
         "organizations/<slug:org>/recommendations/",

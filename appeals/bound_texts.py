@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import F
 
-from appeals.models import Appeal, Decision, OrganizationResponse, Recommendation, RecommendationStep, Vote
+from appeals.models import Appeal, CaseComment, Decision, OrganizationResponse, Recommendation, RecommendationStep, Vote
 from ledger.content import Binding, BoundText, provide_bound_texts
 from ledger.kinds import EntryKind
 
@@ -34,6 +34,19 @@ def _vote_hash(payload: dict[str, Any], dissent: BoundText) -> str | None:
         if isinstance(vote, dict) and vote.get("reviewer") == dissent.part:
             return vote.get("rationale_sha256")
     return None
+
+
+def _case_comments() -> Iterator[BoundText]:
+    for pk, text in CaseComment.objects.order_by("pk").values_list("pk", "body").iterator(CHUNK):
+        yield BoundText(name=f"case comment {pk}", subject=f"case-comment:{pk}", text=text)
+
+
+def _comments_considered() -> Iterator[BoundText]:
+    # Only decisions on appeals that had public comments carry the text, and their entries its hash.
+    rows = Decision.objects.exclude(comments_considered="").order_by("pk")
+    for pk, public_id, text in rows.values_list("pk", "appeal__public_id", "comments_considered").iterator(CHUNK):
+        name = f"how decision {pk} considered the public comments"
+        yield BoundText(name=name, subject=f"appeal:{public_id}", text=text, key=pk)
 
 
 def _responses() -> Iterator[BoundText]:
@@ -114,6 +127,14 @@ BINDINGS = (
     Binding("recommendation notes", _ANSWERED_BY, "note", _recommendation_steps, key_field="step", plain=True),
     Binding("dissents", (EntryKind.APPEAL_DECIDED,), "votes", _dissents, key_field="decision", recorded=_vote_hash),
     Binding("responses", (EntryKind.APPEAL_RESPONDED,), "text_sha256", _responses, key_field="response"),
+    Binding("case comments", (EntryKind.CASE_COMMENT_POSTED,), "body_sha256", _case_comments),
+    Binding(
+        "comments considered",
+        (EntryKind.APPEAL_DECIDED, EntryKind.APPEAL_CORRECTED),
+        "comments_considered_sha256",
+        _comments_considered,
+        key_field="decision",
+    ),
 )
 
 

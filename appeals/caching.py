@@ -20,3 +20,9 @@ def recommendation_tags(name: str, payload: dict) -> Iterable[str]:
         public_id=name
     )
     return {f"organization:{org}", f"appeal:{appeal}", "decisions"}
+
+
+@tags_for_subject("case-comment")
+def case_comment_tags(name: str, payload: dict) -> Iterable[str]:
+    """The page of the appeal it comments on, which shows it (or its tombstone); every entry of it names the appeal."""
+    return {f"appeal:{payload['appeal']}"}

@@ -1,11 +1,17 @@
 """What everyone may read: an appeal's page and its public attachments, the decision database and its export."""
 
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts import permissions
 from appeals import forms, selectors
+from appeals.case_comment_views import case_page_context
 from appeals.models import Attachment, Decision
+from appeals.services import case_comments
+from core.forms import REFUSED, run_service
+from core.proxies import client_address
 from core.ratelimit import EXPORT_LIMIT_MESSAGE, too_many_exports
 from core.search import page_key
 from core.streaming import csv_response
@@ -15,9 +21,10 @@ DECISIONS_PER_PAGE = 20
 PLAIN_TEXT = "text/plain; charset=utf-8"
 
 
-def appeal_detail(request, public_id: str):
-    appeal = get_object_or_404(selectors.appeals_for_pages(), public_id=public_id)
+def appeal_detail(request, public_id: str, comment_form=None):
+    appeal = get_object_or_404(selectors.appeals_for_pages().select_related("comment_call"), public_id=public_id)
     context = {
+        **case_page_context(request, appeal, comment_form),
         "appeal": appeal,
         "private": appeal.can_see_private(request.user),
         "attachments": appeal.attachments_seen_by(request.user),
@@ -28,7 +35,23 @@ def appeal_detail(request, public_id: str):
         "is_appellant": request.user.is_authenticated and request.user.pk == appeal.appellant_id,
         "receipts": receipt_links([(appeal.subject, None)]),  # and its decisions', all in one query
     }
-    return render(request, "appeals/appeal_detail.html", context)
+    return render(request, "appeals/appeal_detail.html", context, status=400 if comment_form else 200)
+
+
+def post_case_comment(request, public_id: str):
+    """A comment on an appeal open for public comment; without JavaScript, back to the appeal at the comment."""
+    appeal = get_object_or_404(selectors.appeals_for_pages(), public_id=public_id)
+    if not request.user.is_authenticated:
+        return redirect_to_login(f"{appeal.get_absolute_url()}#case-comments-title")
+    if request.method != "POST":
+        return redirect(f"{appeal.get_absolute_url()}#case-comments-title")
+    form = forms.CaseCommentForm(request.POST)
+    if form.is_valid():
+        arguments = {"appeal": appeal, "ip": client_address(request), "by": request.user, **form.cleaned_data}
+        if comment := run_service(form, case_comments.post_case_comment, shown=REFUSED, **arguments):
+            messages.success(request, "Your comment is published.")
+            return redirect(comment.get_absolute_url())
+    return appeal_detail(request, public_id, comment_form=form)
 
 
 def attachment(request, public_id: str, pk: int):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from accounts.models import ReviewerProfile
 from appeals import forms, selectors, services
+from appeals.case_comment_views import case_page_context
 from appeals.models import Appeal, Assignment, Decision
 from core.forms import ConfirmForm, act_and_tell, check_answers, run_service
 
@@ -57,6 +58,8 @@ def review(request, pk: int, decision_form=None, decline_form=None):
         "attachments": list(assignment.appeal.attachments.all()),
         "decision_form": decision_form,
         "decline_form": decline_form,
+        **case_page_context(request, assignment.appeal),
+        "user_is_moderator": False,  # the reviewer reads the comments here; moderation is on the public page
     }
     return render(
         request, "appeals/review.html", context, status=400 if decision_form.errors or decline_form.errors else 200

@@ -5,6 +5,7 @@ from celery import shared_task
 
 from appeals import notifications, pending_uploads, services
 from appeals.models import Appeal, Assignment, Decision, Recommendation
+from appeals.services import case_clustering
 
 
 @shared_task(name="appeals.tasks.route_appeal", acks_late=True, bind=True, max_retries=8)
@@ -80,3 +81,15 @@ def notify_recommendation_reminder(recommendation_id: int, days: int) -> int:
 def delete_stale_pending_uploads() -> int:
     """Attachments kept for a check page that was never confirmed, once their signed references have expired."""
     return pending_uploads.delete_stale()
+
+
+@shared_task(name="appeals.tasks.cluster_case_comments", acks_late=True)
+def cluster_case_comments(appeal_id: int) -> int:
+    case_clustering.clustering_started(appeal_id)
+    return case_clustering.cluster_pending_case_comments(appeal_id=appeal_id)
+
+
+@shared_task(name="appeals.tasks.sweep_unclustered_case_comments", acks_late=True)
+def sweep_unclustered_case_comments() -> int:
+    """The safety net under `cluster_case_comments`: comments whose request was lost after commit."""
+    return sum(cluster_case_comments(appeal_id) for appeal_id in case_clustering.appeals_with_unclustered_comments())

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from appeals import (
+    case_comment_views,
     feeds,
     filing_views,
     moderation_views,
@@ -27,7 +28,9 @@ urlpatterns = [
     path("appeals/", public_views.appeal_list, name="appeal-list"),
     path("appeals/new/", filing_views.file_appeal, name="file-appeal"),
     path("appeals/mine/", filing_views.my_appeals, name="my-appeals"),
+    path("appeals/open-for-comment/", case_comment_views.open_for_comment_list, name="appeals-open-for-comment"),
     path("appeals/<public_id:public_id>/", public_views.appeal_detail, name="appeal"),
+    path("appeals/<public_id:public_id>/comments/new/", public_views.post_case_comment, name="case-comment-new"),
     path("appeals/<public_id:public_id>/filed/", filing_views.appeal_filed, name="appeal-filed"),
     path("appeals/<public_id:public_id>/withdraw/", filing_views.withdraw_appeal, name="withdraw-appeal"),
     path("appeals/<public_id:public_id>/attachments/<int:pk>/", public_views.attachment, name="appeal-attachment"),
@@ -52,6 +55,17 @@ urlpatterns = [
         name="declare-inadmissible",
     ),
     path("moderation/appeals/<public_id:public_id>/route/", moderation_views.route_by_hand, name="route-appeal"),
+    path(
+        "moderation/appeals/<public_id:public_id>/public-comment/",
+        case_comment_views.public_comment,
+        name="appeal-public-comment",
+    ),
+    path(
+        "moderation/appeals/<public_id:public_id>/public-comment/extend/",
+        case_comment_views.extend_window,
+        name="extend-comment-window",
+    ),
+    path("moderation/case-comments/<int:pk>/hide/", case_comment_views.hide_case_comment, name="hide-case-comment"),
     path("reviewing/", reviewing_views.reviewer_home, name="reviewer-home"),
     path("reviewing/<int:pk>/", reviewing_views.review, name="review"),
     path("reviewing/<int:pk>/accept/", reviewing_views.accept, name="accept-assignment"),

@@ -441,6 +441,8 @@ CELERY_BEAT_SCHEDULE = {
 OFFER_HOURS = env_int("OFFER_HOURS", 48)
 REVIEW_DAYS = env_int("REVIEW_DAYS", 14)
 APPEAL_DAYS = env_int("APPEAL_DAYS", 90)
+# Public comments on a selected appeal: how long the window stays open unless a moderator extends it.
+APPEAL_COMMENT_WINDOW_DAYS = env_int("APPEAL_COMMENT_WINDOW_DAYS", 14)
 APPEALS_PER_DAY = env_int("APPEALS_PER_DAY", 5)
 APPEAL_ATTACHMENT_MAX_BYTES = env_int("APPEAL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 APPEAL_ATTACHMENTS_MAX = env_int("APPEAL_ATTACHMENTS_MAX", 3)
@@ -552,6 +554,11 @@ CLOSEOUT_ENDORSEMENT_MIN = env_int("CLOSEOUT_ENDORSEMENT_MIN", 25)
 CLOSEOUT_SUMMARY_COMMENTS = env_int("CLOSEOUT_SUMMARY_COMMENTS", 100)
 CELERY_BEAT_SCHEDULE["sweep-unclustered-comments"] = {
     "task": "consultation.tasks.sweep_unclustered",
+    "schedule": CLUSTERING_SWEEP_EVERY_SECONDS,
+    "options": {"expires": CLUSTERING_SWEEP_EVERY_SECONDS},
+}
+CELERY_BEAT_SCHEDULE["sweep-unclustered-case-comments"] = {
+    "task": "appeals.tasks.sweep_unclustered_case_comments",
     "schedule": CLUSTERING_SWEEP_EVERY_SECONDS,
     "options": {"expires": CLUSTERING_SWEEP_EVERY_SECONDS},
 }

@@ -78,7 +78,7 @@ PAGES: dict[str, Page] = {
     "clause-comments": Page(tags=(GUIDELINE,), params=("after",)),
     "comment": Page(tags=(GUIDELINE,)),
     "decisions": Page(tags=("decisions",), params=DECISION_FILTERS),
-    "appeal": Page(tags=("appeal:{public_id}",)),
+    "appeal": Page(tags=("appeal:{public_id}",), params=("comments_after",)),
     "record": Page(tags=("record",), params=("before",), short=True),
     "appeal-list": Page(tags=("appeals",), params=(*APPEAL_FILTERS, "before")),
     "comment-list": Page(tags=("comments",), params=(*COMMENT_FILTERS, "before")),

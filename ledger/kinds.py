@@ -108,6 +108,20 @@ class EntryKind(StrEnum):
         "appeal.corrected", *_APPEAL, "decision", "supersedes", "outcome", "cited_clauses", "rationale_sha256",
     )  # fmt: skip
     APPEAL_RESPONDED = "appeal.responded", *_APPEAL, "decision", "kind", "response", "text_sha256"
+    # Public comments on a selected appeal: its public summary (the redacted texts, by hash, and the contested
+    # clauses) is published with the window; each extension moves the end later, never earlier.
+    APPEAL_OPENED_FOR_COMMENT = (
+        "appeal.opened_for_comment",
+        *_APPEAL, "criteria", "reason", "opens_at", "closes_at", "clauses",
+        "prompt_excerpt_sha256", "refusal_excerpt_sha256", "grounds_sha256",
+    )  # fmt: skip
+    APPEAL_COMMENT_WINDOW_EXTENDED = (
+        "appeal.comment_window_extended", *_APPEAL, "previous_closes_at", "closes_at", "reason",
+    )  # fmt: skip
+
+    # Comments on an appeal open for comment (subject case-comment:<id>), and their moderation.
+    CASE_COMMENT_POSTED = "case_comment.posted", "appeal", "author", "on_behalf_of", "body_sha256"
+    CASE_COMMENT_HIDDEN = "case_comment.hidden", "appeal", "reason"
 
     # A panel's recommendations and the organization's answers (RecommendationStep.kind after "recommendation.").
     RECOMMENDATION_MADE = "recommendation.made", *_RECOMMENDATION

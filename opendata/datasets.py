@@ -14,7 +14,7 @@ from consultation.exports import comment_row
 from consultation.models import Clause, CloseOut, Comment, GuidelineVersion
 from ledger.kinds import EntryKind
 from ledger.models import Entry
-from opendata import opinions
+from opendata import case_comments, opinions
 from opendata.shape import (
     BOOLEAN,
     DATETIME,
@@ -56,6 +56,7 @@ def _decision_rows(tree_size: int) -> Iterator[dict]:
             "system": decision.system.slug,
             "outcome": decision.outcome,
             "rationale": decision.rationale,
+            "comments_considered": decision.comments_considered or None,
             "cited_clauses": [clause.key for clause in decision.cited_clauses.all()],
             "cited_decisions": [cited.pk for cited in decision.cited_decisions.all()],
             "supersedes": decision.supersedes_id,
@@ -194,6 +195,7 @@ DATASETS: tuple[Dataset, ...] = (
             Field("system", "The AI system's short name (slug) within its organization."),
             Field("outcome", "upheld, overturned or partially_overturned."),
             Field("rationale", "The reviewers' reasons, in Markdown."),
+            Field("comments_considered", "How the public comments were considered, if the appeal had any."),
             Field("cited_clauses", "Keys of the clauses the decision relies on (a list; space-separated in CSV)."),
             Field("cited_decisions", "Numbers of earlier decisions it cites (a list; space-separated in CSV)."),
             Field("supersedes", "The number of the decision this one corrects, or empty.", INTEGER),
@@ -353,6 +355,7 @@ DATASETS: tuple[Dataset, ...] = (
         ),
     ),
     *opinions.DATASETS,
+    *case_comments.DATASETS,
     Dataset(
         name="record",
         title="Public record",

@@ -1,6 +1,7 @@
 """Every input of the appeals pages, one module per kind of user. The limits come from appeals.models, so the forms,
 the API serializers and the model fields share one definition of each."""
 
+from appeals.forms.case_comments import CaseCommentForm, ExtendWindowForm, HideCaseCommentForm, OpenForCommentForm
 from appeals.forms.deciding import (
     AnswerRecommendationForm,
     CorrectionForm,
@@ -26,6 +27,10 @@ from appeals.forms.lists import APPEAL_STATUS_CHOICES, AppealListForm, DecisionS
 from appeals.forms.moderation import AdmitForm, InadmissibleForm, RedactForm, RouteForm
 
 __all__ = [
+    "CaseCommentForm",
+    "ExtendWindowForm",
+    "HideCaseCommentForm",
+    "OpenForCommentForm",
     "APPEAL_STATUS_CHOICES",
     "AdmitForm",
     "AnswerRecommendationForm",

@@ -15,6 +15,7 @@ from appeals.models import (
     RESPONSE_MAX,
     URL_MAX,
     Appeal,
+    CommentCall,
     Decision,
     OrganizationResponse,
     Recommendation,
@@ -50,9 +51,21 @@ class DecisionForm(CheckAnswersForm, ServiceForm):
         max_length=(RECOMMENDATION_MAX + 2) * (RECOMMENDATIONS_MAX + 5),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+    comments_considered = forms.CharField(
+        label="How the public comments were considered (Markdown)",
+        max_length=RATIONALE_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Published with the decision. Say which arguments from the comments weighed and why.",
+        error_messages={"required": "Say how the public comments were considered: this appeal had public comments."},
+    )
 
     def __init__(self, *args, appeal: Appeal, **kwargs):
         super().__init__(*args, **kwargs)
+        if (
+            "comments_considered" in self.fields
+            and not CommentCall.objects.filter(appeal=appeal, comment_count__gt=0).exists()
+        ):
+            del self.fields["comments_considered"]  # asked only of an appeal that had public comments
         days = settings.RECOMMENDATION_RESPONSE_DAYS
         if recommendations := self.fields.get("recommendations"):  # a correction has none
             recommendations.help_text = (
@@ -85,6 +98,7 @@ class CorrectionForm(DecisionForm):
     # Recommendations stay with the decision they were made with; a correction does not repeat them. None removes
     # the inherited field, Django's way, which the stubs do not know.
     recommendations = None  # type: ignore[assignment]
+    comments_considered = None  # type: ignore[assignment]  # it goes with the decision it corrects
     note = forms.CharField(
         label="What the correction fixes", max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )

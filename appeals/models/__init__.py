@@ -13,6 +13,15 @@ from appeals.models.appeals import (
     private_storage,
 )
 from appeals.models.assignments import ASSIGNMENT_TAG_COLOURS, Assignment, AssignmentQuerySet
+from appeals.models.case_comments import (
+    CASE_SHOWN_ONCE,
+    CaseComment,
+    CaseCommentBand,
+    CaseCommentQuerySet,
+    CommentCall,
+    CommentCallQuerySet,
+    CommentWindowExtension,
+)
 from appeals.models.decisions import (
     DECISION_TAG_COLOURS,
     CitedClause,
@@ -24,6 +33,7 @@ from appeals.models.decisions import (
     VoteQuerySet,
 )
 from appeals.models.limits import (
+    CALL_REASON_MAX,
     CLAUSE_KEY_MAX,
     CLAUSES_MAX,
     DECLINE_REASON_MAX,
@@ -89,4 +99,12 @@ __all__ = [
     "RecommendationTally",
     "RECOMMENDATION_TAG_COLOURS",
     "RecommendationStep",
+    "CALL_REASON_MAX",
+    "CASE_SHOWN_ONCE",
+    "CommentCallQuerySet",
+    "CommentCall",
+    "CommentWindowExtension",
+    "CaseCommentQuerySet",
+    "CaseComment",
+    "CaseCommentBand",
 ]

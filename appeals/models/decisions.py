@@ -34,6 +34,12 @@ class Decision(AppendOnlyModel):
     outcome = models.CharField(max_length=30, choices=OUTCOME_CHOICES)
     rationale = models.TextField(max_length=RATIONALE_MAX, help_text="Markdown.")
     rationale_html = models.TextField(blank=True, editable=False, help_text="The rationale, rendered when decided.")
+    comments_considered = models.TextField(
+        blank=True,
+        max_length=RATIONALE_MAX,
+        help_text="How the public comments on the case were considered; required when it had any (Markdown).",
+    )
+    comments_considered_html = models.TextField(blank=True, editable=False)
     cited_decisions = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="cited_by")
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
@@ -188,6 +194,7 @@ class Vote(AppendOnlyModel):
     outcome = models.CharField(max_length=30, choices=Decision.OUTCOME_CHOICES)
     rationale = models.TextField(max_length=RATIONALE_MAX)
     rationale_html = models.TextField(blank=True, editable=False, help_text="The rationale, rendered when cast.")
+    comments_considered = models.TextField(blank=True, max_length=RATIONALE_MAX)
     cited_decision_ids = models.JSONField(default=list)
     recommendations = models.JSONField(default=list, blank=True, help_text="The texts this member recommends.")
     cast_at = models.DateTimeField(default=timezone.now)

@@ -1,6 +1,16 @@
 """Reads that are more than a filter, one module per topic; callers import them from here."""
 
 from appeals.selectors.appeals import OVERDUE, appeals_for_pages, cited_topic, contested_topic, public_appeals, tagged
+from appeals.selectors.case_comments import (
+    CALLS_PER_PAGE,
+    COMMENTS_PER_PAGE,
+    call_cursor,
+    case_comments,
+    comment_call,
+    open_calls,
+    page_of,
+    parse_call_cursor,
+)
 from appeals.selectors.decisions import (
     OVERTURNED_ANY,
     appeal_decisions,
@@ -36,6 +46,14 @@ from appeals.selectors.reviewing import (
 )
 
 __all__ = [
+    "CALLS_PER_PAGE",
+    "COMMENTS_PER_PAGE",
+    "call_cursor",
+    "case_comments",
+    "comment_call",
+    "open_calls",
+    "page_of",
+    "parse_call_cursor",
     "OVERDUE",
     "OVERTURNED_ANY",
     "Listing",

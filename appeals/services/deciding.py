@@ -8,7 +8,16 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import User
-from appeals.models import Appeal, Assignment, CitedClause, Decision, OrganizationResponse, Vote
+from appeals.models import (
+    RATIONALE_MAX,
+    Appeal,
+    Assignment,
+    CitedClause,
+    CommentCall,
+    Decision,
+    OrganizationResponse,
+    Vote,
+)
 from appeals.services import recommending, steps
 from appeals.services.indexing import index_decisions
 from consultation.models import Clause
@@ -26,10 +35,12 @@ def decide_appeal(
     cited_clause_keys: list[str],
     cited_decision_ids: list[int] | tuple = (),
     recommendations: list[str] | tuple = (),
+    comments_considered: str = "",
 ) -> Decision | None:
     """Cast the reviewer's vote; when the whole panel has voted, the majority decides and dissent is kept.
     `recommendations` are what the reviewer recommends the organization to change; the decision carries those of
-    the majority's votes.
+    the majority's votes. `comments_considered` says how the public comments were considered: required when the
+    appeal was open for comment and had any, and only once their window closed.
 
     Returns the decision once there is one, None while the panel is still voting.
     """
@@ -44,6 +55,7 @@ def decide_appeal(
         if appeal.status != Appeal.IN_REVIEW:
             raise ValidationError(f"This appeal is {appeal.get_status_display().lower()}.")
         keys, cited = _check_citations(appeal, cited_clause_keys, cited_decision_ids)
+        comments_considered = _check_consideration(appeal, comments_considered)
         vote = Vote.objects.create(
             assignment=assignment,
             outcome=outcome,
@@ -51,6 +63,7 @@ def decide_appeal(
             rationale_html=render_markdown(rationale),
             cited_decision_ids=[d.pk for d in cited],
             recommendations=recommendations,
+            comments_considered=comments_considered,
         )
         CitedClause.objects.bulk_create(CitedClause(vote=vote, key=key) for key in keys)
         assignment.completed_at = timezone.now()
@@ -78,7 +91,10 @@ def _decide(appeal: Appeal, votes: list[Vote]) -> Decision:
     rationale = "\n\n---\n\n".join(dict.fromkeys(vote.rationale for vote in majority))
     keys = list(dict.fromkeys(key for vote in majority for key in vote.cited_clause_keys))
     cited_ids = list(dict.fromkeys(pk for vote in majority for pk in vote.cited_decision_ids))
-    decision = _create_decision(appeal, outcome=outcome, rationale=rationale, keys=keys, cited_ids=cited_ids)
+    considered = "\n\n---\n\n".join(dict.fromkeys(v.comments_considered for v in majority if v.comments_considered))
+    decision = _create_decision(
+        appeal, outcome=outcome, rationale=rationale, keys=keys, cited_ids=cited_ids, **_considered(considered)
+    )
     texts = list(dict.fromkeys(text for vote in majority for text in vote.recommendations))
     made = recommending.make_recommendations(decision=decision, texts=texts)
     Vote.objects.filter(pk__in=[vote.pk for vote in votes]).attach_to(decision)
@@ -107,11 +123,43 @@ def _decide(appeal: Appeal, votes: list[Vote]) -> Decision:
             ],
             "recommendations": [recommendation.public_id for recommendation in made],
             "rationale_sha256": text_sha256(decision.rationale),
+            **_considered_hash(decision),
         },
     )
     steps.notify_appellant(appeal, event)
     steps.notify_publishers(decision)
     return decision
+
+
+def _check_consideration(appeal: Appeal, text: str) -> str:
+    """The text on how the public comments were considered, when the appeal had any; "" when it had none."""
+    call = CommentCall.objects.filter(appeal=appeal).first()
+    if call is None:
+        return ""
+    if call.is_open():
+        closes = call.closes_at.strftime("%-d %B %Y, %H:%M UTC")
+        raise ValidationError(f"Public comments on this appeal are open until {closes}; decide once they close.")
+    if call.comment_count == 0:
+        return ""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(
+            {"comments_considered": "Say how the public comments were considered: this appeal had public comments."}
+        )
+    if len(text) > RATIONALE_MAX:
+        raise ValidationError({"comments_considered": f"Keep it within {RATIONALE_MAX:,} characters."})
+    return text
+
+
+def _considered(text: str) -> dict[str, str]:
+    return {"comments_considered": text, "comments_considered_html": render_markdown(text) if text else ""}
+
+
+def _considered_hash(decision: Decision) -> dict[str, str]:
+    """Bound by hash like the rationale (appeals.bound_texts), on the decisions of appeals that had comments."""
+    if not decision.comments_considered:
+        return {}
+    return {"comments_considered_sha256": text_sha256(decision.comments_considered)}
 
 
 def _create_decision(
@@ -178,6 +226,8 @@ def correct_decision(
             cited_ids=[d.pk for d in cited],
             supersedes=decision,
             correction_note=note,
+            # How the comments were considered is not what a correction fixes: it goes with the decision.
+            **_considered(decision.comments_considered),
         )
         event = steps.record(
             appeal,
@@ -191,6 +241,7 @@ def correct_decision(
                 "outcome": outcome,
                 "cited_clauses": keys,
                 "rationale_sha256": text_sha256(correction.rationale),
+                **_considered_hash(correction),
             },
         )
         steps.notify_appellant(appeal, event)
