@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Organization
 from appeals.models import Appeal
@@ -72,7 +73,10 @@ def emit(*, organization_id: int, event_type: str, source: str, at: datetime, da
     if created:
         for endpoint in endpoints:
             delivery = Delivery.objects.create(
-                event=event, endpoint=endpoint, message_id=f"msg_{secrets.token_urlsafe(18)}", next_attempt_at=at
+                event=event,
+                endpoint=endpoint,
+                message_id=f"msg_{secrets.token_urlsafe(18)}",
+                next_attempt_at=timezone.now(),
             )
             enqueue("webhooks.tasks.attempt_delivery", delivery.pk)
     return event
