@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from standardwebhooks import Webhook
 
+from core.idempotency import once_token
 from tests.appeals.factories import file
 from tests.factories import MembershipFactory
 from webhooks.models import Delivery, Endpoint
@@ -193,3 +194,29 @@ def test_the_deliveries_page_is_paged_by_cursor(client, citizen, system, guideli
     older = client.get(endpoint.get_absolute_url(), {"before": first.context["older"]})
     assert oldest.message_id in older.text and newest.message_id not in older.text
     assert client.get(endpoint.get_absolute_url(), {"before": "x"}).status_code == 400
+
+
+def test_a_second_submit_of_the_form_makes_no_second_endpoint_nor_shows_the_secret_again(
+    client, organization, publisher, receiver
+):
+    client.force_login(publisher)
+    form = {**SUBSCRIBE, "url": receiver.url, "once": once_token()}
+    first = client.post(endpoints_url(organization), form)
+    client.get(first.url)
+    second = client.post(endpoints_url(organization), form, follow=True)
+    assert second.redirect_chain[0][0] == first.url and "You had already sent this" in second.text
+    assert Endpoint.objects.count() == 1 and Endpoint.objects.get().secret not in second.text
+
+
+def test_a_replay_sent_twice_is_one_attempt(
+    django_capture_on_commit_callbacks, client, citizen, system, guideline, organization, publisher, subscribed
+):
+    endpoint, _ = subscribed
+    file(citizen, system, guideline)
+    delivery = Delivery.objects.get()
+    client.force_login(publisher)
+    form = {"once": once_token()}
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            client.post(reverse("webhook-replay", args=[organization.slug, endpoint.pk, delivery.pk]), form)
+    assert delivery.attempt_rows.count() == 1
