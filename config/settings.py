@@ -606,6 +606,8 @@ WEBHOOK_DISABLE_AFTER_DAYS = env_int("WEBHOOK_DISABLE_AFTER_DAYS", 5)
 WEBHOOK_ENDPOINTS_MAX = env_int("WEBHOOK_ENDPOINTS_MAX", 10)
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", DEBUG)
 WEBHOOK_SWEEP_EVERY_SECONDS = env_int("WEBHOOK_SWEEP_EVERY_SECONDS", 30)
+# A queued attempt not run after this long is taken for lost and queued again (longer than the outbox redelivers).
+WEBHOOK_QUEUED_FOR_SECONDS = env_int("WEBHOOK_QUEUED_FOR_SECONDS", 3600)
 CELERY_BEAT_SCHEDULE["webhooks-send-due-deliveries"] = {
     "task": "webhooks.tasks.send_due_deliveries",
     "schedule": WEBHOOK_SWEEP_EVERY_SECONDS,

@@ -21,6 +21,7 @@ from core.queue import enqueue
 from ledger.kinds import EntryKind
 from ledger.models import Entry
 from webhooks.models import Delivery, Endpoint, Event, EventType
+from webhooks.services.delivering import queued_until
 
 FROM_RECORD = {
     EntryKind.APPEAL_FILED: EventType.APPEAL_FILED,
@@ -72,11 +73,13 @@ def emit(*, organization_id: int, event_type: str, source: str, at: datetime, da
     )
     if created:
         for endpoint in endpoints:
+            now = timezone.now()
             delivery = Delivery.objects.create(
                 event=event,
                 endpoint=endpoint,
                 message_id=f"msg_{secrets.token_urlsafe(18)}",
-                next_attempt_at=timezone.now(),
+                next_attempt_at=now,
+                queued_until=queued_until(now),
             )
             enqueue("webhooks.tasks.attempt_delivery", delivery.pk)
     return event

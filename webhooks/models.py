@@ -115,6 +115,10 @@ class DeliveryQuerySet(models.QuerySet["Delivery"]):
     def due(self, now) -> Self:
         return self.filter(state=Delivery.PENDING, next_attempt_at__lte=now)
 
+    def to_queue(self, now) -> Self:
+        """Due, and not queued already (or queued so long ago that the task must have been lost)."""
+        return self.due(now).filter(models.Q(queued_until__isnull=True) | models.Q(queued_until__lte=now))
+
     def for_page(self) -> Self:
         return self.select_related("event").order_by("-pk")
 
@@ -132,6 +136,8 @@ class Delivery(models.Model):
     state = models.CharField(max_length=10, choices=STATE_CHOICES, default=PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set when its attempt is queued, so the sweep does not queue it again behind a busy worker; cleared by the attempt.
+    queued_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = DeliveryQuerySet.as_manager()

@@ -16,6 +16,7 @@ from webhooks.services import delivering
 from webhooks.services import endpoints as service
 
 PAGE_SIZE = 50
+ATTEMPTS_SHOWN = 100  # at most 8 scheduled, and replays are limited per hour: the newest hundred say enough
 SHOWN_ONCE = "webhook-secret-{pk}"  # the session holds a new secret until the page that shows it once
 
 
@@ -101,7 +102,8 @@ def _delivery(request, org: str, pk: int, delivery: int) -> Delivery:
 @login_required
 def delivery(request, org: str, pk: int, delivery: int):
     found = _delivery(request, org, pk, delivery)
-    context = {"delivery": found, "endpoint": found.endpoint, "attempts": list(found.attempt_rows.all())}
+    attempts = found.attempt_rows.select_related("requested_by")[:ATTEMPTS_SHOWN]
+    context = {"delivery": found, "endpoint": found.endpoint, "attempts": list(attempts)}
     return render(request, "webhooks/delivery.html", context)
 
 

@@ -61,6 +61,7 @@ def test_a_failed_attempt_is_retried_with_the_same_webhook_id(citizen, system, g
     assert delivering.attempt_delivery(delivery_id=delivery.pk) is None  # not due yet: nothing sent
     later = timezone.now() + timedelta(seconds=6)
     assert delivering.send_due_deliveries(now=later) == 1
+    assert delivering.send_due_deliveries(now=later) == 0  # queued already: a busy queue gets it once
     second = delivering.attempt_delivery(delivery_id=delivery.pk, now=later)
     delivery.refresh_from_db()
     assert second.status_code == 200 and delivery.state == Delivery.SUCCEEDED

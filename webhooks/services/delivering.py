@@ -45,13 +45,14 @@ def attempt_delivery(*, delivery_id: int, now: datetime | None = None) -> Attemp
         outcome = _send(delivery, now)
         attempt = _record(delivery, outcome, now, trigger=Attempt.SCHEDULED)
         delivery.attempts += 1
+        delivery.queued_until = None
         if outcome.succeeded:
             delivery.state, delivery.next_attempt_at = Delivery.SUCCEEDED, None
         elif wait := delivery.wait_after_failure():
             delivery.next_attempt_at = now + wait
         else:
             delivery.state, delivery.next_attempt_at = Delivery.FAILED, None
-        delivery.save(update_fields=["attempts", "state", "next_attempt_at"])
+        delivery.save(update_fields=["attempts", "state", "next_attempt_at", "queued_until"])
         _note_endpoint_health(delivery.endpoint, outcome, now)
     return attempt
 
@@ -89,15 +90,20 @@ def send_replay(*, delivery_id: int, requested_by_id: int | None, now: datetime 
 
 
 def send_due_deliveries(*, now: datetime | None = None, batch: int = 500) -> int:
-    """Queue the deliveries whose retry is due; the task checks again, so one queued twice is sent once."""
+    """Queue the deliveries whose retry is due and not queued yet; the task checks again, so one queued twice is
+    sent once, and the mark keeps a busy queue from filling with the same delivery at every sweep."""
     now = now or timezone.now()
-    due = list(
-        Delivery.objects.due(now).filter(endpoint__disabled_at__isnull=True).values_list("pk", flat=True)[:batch]
-    )
     with transaction.atomic():
-        for delivery_id in due:
+        due = Delivery.objects.to_queue(now).filter(endpoint__disabled_at__isnull=True)
+        ids = list(due.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True)[:batch])
+        Delivery.objects.filter(pk__in=ids).update(queued_until=queued_until(now))
+        for delivery_id in ids:
             enqueue("webhooks.tasks.attempt_delivery", delivery_id)
-    return len(due)
+    return len(ids)
+
+
+def queued_until(now: datetime) -> datetime:
+    return now + timedelta(seconds=settings.WEBHOOK_QUEUED_FOR_SECONDS)
 
 
 def _send(delivery: Delivery, now: datetime) -> Outcome:
