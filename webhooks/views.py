@@ -92,6 +92,16 @@ def change_state(request, org: str, pk: int):
     return redirect(endpoint)
 
 
+@require_POST
+@login_required
+def remove(request, org: str, pk: int):
+    endpoint = _endpoint(request, org, pk)
+    if act_and_tell(request, ConfirmForm(request.POST), service.remove_endpoint, endpoint=endpoint):
+        messages.success(request, f"The endpoint {endpoint.url} is removed, with its deliveries.")
+        return redirect("webhook-endpoints", org)
+    return redirect(endpoint)
+
+
 def _delivery(request, org: str, pk: int, delivery: int) -> Delivery:
     endpoint = _endpoint(request, org, pk)
     found = get_object_or_404(Delivery.objects.select_related("event"), endpoint=endpoint, pk=delivery)

@@ -220,3 +220,25 @@ def test_a_replay_sent_twice_is_one_attempt(
         for _ in range(2):
             client.post(reverse("webhook-replay", args=[organization.slug, endpoint.pk, delivery.pk]), form)
     assert delivery.attempt_rows.count() == 1
+
+
+def test_a_publisher_removes_an_endpoint_and_others_cannot(
+    client, citizen, system, guideline, organization, other_organization, publisher, subscribed
+):
+    endpoint, _ = subscribed
+    file(citizen, system, guideline)
+    remove = reverse("webhook-remove", args=[organization.slug, endpoint.pk])
+    client.force_login(MembershipFactory(organization=other_organization).user)
+    assert client.post(remove).status_code == 403 and Endpoint.objects.exists()
+    client.force_login(publisher)
+    answer = client.post(remove, follow=True)
+    assert "is removed, with its deliveries" in answer.text
+    assert not Endpoint.objects.exists() and not Delivery.objects.exists()
+
+
+def test_an_organization_has_at_most_so_many_endpoints(settings, client, organization, publisher, subscribed):
+    settings.WEBHOOK_ENDPOINTS_MAX = 1
+    client.force_login(publisher)
+    answer = subscribe(client, organization, "http://localhost:9/other")
+    assert answer.status_code == 400 and "at most 1 endpoints. Remove one first." in answer.text
+    assert Endpoint.objects.count() == 1

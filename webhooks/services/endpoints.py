@@ -21,7 +21,7 @@ ROTATION_GRACE = timedelta(hours=24)
 CHANGES_PER_HOUR = 20
 
 NOT_PUBLISHER = "Only the organization's publishers manage its webhooks."
-TOO_MANY_ENDPOINTS = "An organization has at most {limit} endpoints. Disable or remove one first."
+TOO_MANY_ENDPOINTS = "An organization has at most {limit} endpoints. Remove one first."
 SAME_URL = "This organization already has an endpoint at this URL."
 NO_EVENTS = "Choose at least one event to send to this endpoint."
 UNKNOWN_EVENT = "Unknown event type: {name}."
@@ -100,3 +100,9 @@ def enable_endpoint(*, endpoint: Endpoint, by: User) -> None:
         raise ValidationError({"url": refused.messages}) from None
     endpoint.disabled_at, endpoint.disabled_reason, endpoint.failing_since = None, "", None
     endpoint.save(update_fields=["disabled_at", "disabled_reason", "failing_since"])
+
+
+def remove_endpoint(*, endpoint: Endpoint, by: User) -> None:
+    """Gone with its deliveries and attempts, which were only ever the organization's own; the events stay."""
+    _check_may_manage(by, endpoint.organization)
+    endpoint.delete()
