@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from tests.appeals.factories import AISystemFactory, file, published_guideline
 from tests.browser.journey import audit, field, signed_in
 from tests.factories import PASSWORD
-from tests.webhooks.conftest import receiver  # noqa: F401  (the real receiver, as a fixture)
+from tests.webhooks.receiver import receiver  # noqa: F401  (a fixture)
 from webhooks.models import Delivery, Endpoint
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
