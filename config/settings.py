@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "consultation",
     "appeals",
     "digests",
+    "webhooks",
     "transparency",
     "finding",
     "opendata",
@@ -598,4 +599,28 @@ CELERY_BEAT_SCHEDULE["recompute-stale-opinion-groups"] = {
     "task": "consultation.tasks.recompute_stale_opinion_groups",
     "schedule": OPINION_GROUPS_SWEEP_EVERY_SECONDS,
     "options": {"expires": OPINION_GROUPS_SWEEP_EVERY_SECONDS},
+}
+# Webhooks (webhooks/, docs/explanations/webhooks.md): the wait after each failed attempt (the Standard Webhooks
+# schedule; the delivery fails after the last), the timeout of one POST (to connect, and to each read), the days of
+# nothing but failures after which an endpoint is disabled, the endpoints per organization, and whether
+# http://localhost and private addresses may be called (a developer's receiver; never in production, where they
+# would let a subscription reach our own network).
+WEBHOOK_RETRY_SECONDS = [
+    int(seconds) for seconds in env_list("WEBHOOK_RETRY_SECONDS", "5,300,1800,7200,18000,36000,36000")
+]
+WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "5"))
+WEBHOOK_DISABLE_AFTER_DAYS = env_int("WEBHOOK_DISABLE_AFTER_DAYS", 5)
+WEBHOOK_ENDPOINTS_MAX = env_int("WEBHOOK_ENDPOINTS_MAX", 10)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", DEBUG)
+WEBHOOK_SWEEP_EVERY_SECONDS = env_int("WEBHOOK_SWEEP_EVERY_SECONDS", 30)
+# A queued attempt not run after this long is taken for lost and queued again (longer than the outbox redelivers).
+WEBHOOK_QUEUED_FOR_SECONDS = env_int("WEBHOOK_QUEUED_FOR_SECONDS", 3600)
+CELERY_BEAT_SCHEDULE["webhooks-send-due-deliveries"] = {
+    "task": "webhooks.tasks.send_due_deliveries",
+    "schedule": WEBHOOK_SWEEP_EVERY_SECONDS,
+    "options": {"expires": WEBHOOK_SWEEP_EVERY_SECONDS},
+}
+CELERY_BEAT_SCHEDULE["webhooks-consultation-events"] = {
+    "task": "webhooks.tasks.emit_consultation_events",
+    "schedule": env_int("WEBHOOK_CONSULTATION_EVENTS_EVERY_SECONDS", 300),
 }

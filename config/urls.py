@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("appeals.urls")),
     path("", include("audits.urls")),
     path("", include("digests.urls")),
+    path("", include("webhooks.urls")),
     path("", include("transparency.urls")),
     path("", include("opendata.urls")),
     path("", include("finding.urls")),

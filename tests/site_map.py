@@ -9,6 +9,7 @@ from audits.models import Audit, AuditReport
 from consultation.models import Comment, Statement, Suggestion
 from digests.models import Follow
 from ledger.models import Entry
+from webhooks.models import Delivery, Endpoint
 
 
 def routes() -> list[str]:
@@ -46,6 +47,7 @@ def demo_path_values() -> dict:
         "follows": Follow.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
         "suggestions": Suggestion.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
         "statements": Statement.objects.order_by("pk").first().pk,
+        "webhooks": Endpoint.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
     }
     size = Entry.objects.count()
     ints = {
@@ -56,6 +58,7 @@ def demo_path_values() -> dict:
         "tree_size": size,
         "report": AuditReport.objects.order_by("pk").first().pk,
         "attachment": by_kind["attachments"],
+        "delivery": Delivery.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
     }
     ints |= {"year": comment.created_at.year, "quarter": (comment.created_at.month - 1) // 3 + 1}
     first_clause = version.clauses.order_by("position").first()
@@ -73,6 +76,7 @@ def demo_path_values() -> dict:
 
 def _kind_of(route: str) -> str:
     kinds = [
+        "webhooks",
         "follows",
         "audits",
         "attachments",
