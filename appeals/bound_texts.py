@@ -5,7 +5,15 @@ from typing import Any
 
 from django.db.models import F
 
-from appeals.models import Appeal, Decision, OrganizationResponse, Recommendation, RecommendationStep, Vote
+from appeals.models import (
+    Appeal,
+    Decision,
+    DecisionCitation,
+    OrganizationResponse,
+    Recommendation,
+    RecommendationStep,
+    Vote,
+)
 from ledger.content import Binding, BoundText, provide_bound_texts
 from ledger.kinds import EntryKind
 
@@ -33,6 +41,22 @@ def _vote_hash(payload: dict[str, Any], dissent: BoundText) -> str | None:
     for vote in payload.get("votes") or []:
         if isinstance(vote, dict) and vote.get("reviewer") == dissent.part:
             return vote.get("rationale_sha256")
+    return None
+
+
+def _citation_reasons() -> Iterator[BoundText]:
+    citations = DecisionCitation.objects.order_by("pk")
+    rows = citations.values_list("citing_id", "citing__appeal__public_id", "cited_id", "reason")
+    for citing_id, public_id, cited_id, reason in rows.iterator(CHUNK):
+        name = f"the reason decision {citing_id} gives for citing decision {cited_id}"
+        yield BoundText(name=name, subject=f"appeal:{public_id}", text=reason, key=citing_id, part=cited_id)
+
+
+def _citation_hash(payload: dict[str, Any], citation: BoundText) -> str | None:
+    # Citations migrated from before relations were recorded have no hash on the record: they count as unbound.
+    for cited in payload.get("cited_decisions") or []:
+        if isinstance(cited, dict) and cited.get("decision") == citation.part:
+            return cited.get("reason_sha256")
     return None
 
 
@@ -113,6 +137,14 @@ BINDINGS = (
     Binding("recommendations", (EntryKind.RECOMMENDATION_MADE,), "note", _recommendations, plain=True),
     Binding("recommendation notes", _ANSWERED_BY, "note", _recommendation_steps, key_field="step", plain=True),
     Binding("dissents", (EntryKind.APPEAL_DECIDED,), "votes", _dissents, key_field="decision", recorded=_vote_hash),
+    Binding(
+        "citation reasons",
+        (EntryKind.APPEAL_DECIDED, EntryKind.APPEAL_CORRECTED),
+        "cited_decisions",
+        _citation_reasons,
+        key_field="decision",
+        recorded=_citation_hash,
+    ),
     Binding("responses", (EntryKind.APPEAL_RESPONDED,), "text_sha256", _responses, key_field="response"),
 )
 

@@ -13,6 +13,7 @@ from appeals.models.appeals import (
     private_storage,
 )
 from appeals.models.assignments import ASSIGNMENT_TAG_COLOURS, Assignment, AssignmentQuerySet
+from appeals.models.citations import UNRECORDED_REASON, Citation, DecisionCitation, DecisionCitationQuerySet
 from appeals.models.decisions import (
     DECISION_TAG_COLOURS,
     CitedClause,
@@ -24,6 +25,8 @@ from appeals.models.decisions import (
     VoteQuerySet,
 )
 from appeals.models.limits import (
+    CITATION_REASON_MAX,
+    CITATIONS_MAX,
     CLAUSE_KEY_MAX,
     CLAUSES_MAX,
     DECLINE_REASON_MAX,
@@ -81,6 +84,12 @@ __all__ = [
     "DecisionSearch",
     "DECISION_TAG_COLOURS",
     "CitedClause",
+    "Citation",
+    "DecisionCitation",
+    "DecisionCitationQuerySet",
+    "UNRECORDED_REASON",
+    "CITATION_REASON_MAX",
+    "CITATIONS_MAX",
     "VoteQuerySet",
     "Vote",
     "OrganizationResponse",

@@ -34,7 +34,6 @@ class Decision(AppendOnlyModel):
     outcome = models.CharField(max_length=30, choices=OUTCOME_CHOICES)
     rationale = models.TextField(max_length=RATIONALE_MAX, help_text="Markdown.")
     rationale_html = models.TextField(blank=True, editable=False, help_text="The rationale, rendered when decided.")
-    cited_decisions = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="cited_by")
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
@@ -90,6 +89,14 @@ class Decision(AppendOnlyModel):
         if getattr(self, "corrected", False):
             return StatusTag("Corrected", "grey")
         return StatusTag(self.get_outcome_display(), DECISION_TAG_COLOURS[self.outcome])
+
+    def precedent_counts(self) -> dict[str, int]:
+        """How many later decisions in force follow it and distinguish it: {"follows": n, "distinguishes": n}, from
+        the counts of appeals.selectors.with_citation_counts (public_decisions has them)."""
+        return {
+            "follows": getattr(self, "followed_count", 0),
+            "distinguishes": getattr(self, "distinguished_count", 0),
+        }
 
     @property
     def cited_clause_keys(self) -> list[str]:
@@ -188,7 +195,9 @@ class Vote(AppendOnlyModel):
     outcome = models.CharField(max_length=30, choices=Decision.OUTCOME_CHOICES)
     rationale = models.TextField(max_length=RATIONALE_MAX)
     rationale_html = models.TextField(blank=True, editable=False, help_text="The rationale, rendered when cast.")
-    cited_decision_ids = models.JSONField(default=list)
+    citations = models.JSONField(
+        default=list, blank=True, help_text="The earlier decisions it cites: each {decision, relation, reason}."
+    )
     recommendations = models.JSONField(default=list, blank=True, help_text="The texts this member recommends.")
     cast_at = models.DateTimeField(default=timezone.now)
 

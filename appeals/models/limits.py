@@ -12,3 +12,5 @@ DECLINE_REASON_MAX = 1000
 PANEL_OF_THREE = 3
 RECOMMENDATION_MAX = 2000  # one recommendation's text
 RECOMMENDATIONS_MAX = 5  # recommendations one decision (or one panel member's vote) may make
+CITATION_REASON_MAX = 500  # why a decision follows or distinguishes an earlier one: a sentence or two
+CITATIONS_MAX = 10  # earlier decisions one decision may cite
