@@ -1,12 +1,17 @@
 from django.urls import path
 
-from appeals import api, recommendation_api
+from appeals import api, precedent_api, recommendation_api
 from appeals.urls import PublicIdConverter  # noqa: F401 (registers the public_id converter)
 
 urlpatterns = [
     path("appeals/", api.AppealCreate.as_view(), name="api-appeals"),
     path("appeals/<public_id:public_id>/", api.AppealDetail.as_view(), name="api-appeal"),
     path("decisions/", api.DecisionList.as_view(), name="api-decisions"),
+    path(
+        "decisions/<int:pk>/citations/",
+        precedent_api.DecisionCitationList.as_view(),
+        name="api-decision-citations",
+    ),
     path(
         "organizations/<slug:org>/recommendations/",
         recommendation_api.OrganizationRecommendationList.as_view(),
