@@ -13,11 +13,12 @@ def accepted(citizen, system, guideline, moderator, **overrides):
     """An appeal accepted by a new reviewer, ready to decide: (assignment, the reviewer's user)."""
     n = next(_numbers)
     appeal = admitted(citizen, system, guideline, moderator, refusal_excerpt=f"Refused, case {n}.", **overrides)
-    reviewer = make_reviewer(f"reviewer{n}")
+    make_reviewer(f"reviewer{n}")
+    # Routing offers it to one reviewer: the new one, or (where admitting routed it after commit) one before.
     services.route_appeal(appeal=appeal)
-    assignment = appeal.assignments.get(reviewer=reviewer)
-    services.accept_assignment(assignment=assignment, by=reviewer.user)
-    return assignment, reviewer.user
+    assignment = appeal.assignments.select_related("reviewer__user").get()
+    services.accept_assignment(assignment=assignment, by=assignment.reviewer.user)
+    return assignment, assignment.reviewer.user
 
 
 def decide(citizen, system, guideline, moderator, *citations: Citation, outcome=Decision.OVERTURNED) -> Decision:
