@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from tests.appeals.factories import AISystemFactory, published_guideline
 from tests.appeals.precedent_factories import accepted, decide
-from tests.browser.journey import audit, field, signed_in
+from tests.browser.journey import WIDTHS, audit, field, signed_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,7 +36,19 @@ def test_a_reviewer_distinguishes_an_earlier_decision_and_the_public_sees_it_bot
     person.visit(earlier.appeal.get_absolute_url())
     expect(page.get_by_text("Followed by 0 later decisions, distinguished by 1.")).to_be_visible()
     expect(page.get_by_role("link", name=f"Decision {later.pk} on {later.appeal.public_id}")).to_be_visible()
-    if person.keyboard:
-        for width in (390, 1280):
-            page.set_viewport_size({"width": width, "height": 844})
-            audit(page)
+    audit_at_both_widths(person)
+
+    version = guideline.versions.get()
+    person.visit(reverse("clause-comments", args=[organization.slug, guideline.slug, version.number, "R-1.1"]))
+    leading = page.get_by_role("region", name="Leading decisions on R-1.1")
+    expect(leading.get_by_role("link", name=f"Decision {earlier.pk} on {earlier.appeal.public_id}")).to_be_visible()
+    audit_at_both_widths(person)
+
+
+def audit_at_both_widths(person) -> None:
+    """axe-core at the narrow and the wide layout (the keyboard run has JavaScript, which axe needs)."""
+    if not person.keyboard:
+        return
+    for width, height in WIDTHS.items():
+        person.page.set_viewport_size({"width": width, "height": height})
+        audit(person.page)
