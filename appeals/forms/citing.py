@@ -2,6 +2,7 @@
 followed or distinguished, and a sentence why. A fixed number of rows, so the form is a plain POST with no script;
 empty rows are ignored, and the service checks the rest (appeals.services.citing)."""
 
+from collections.abc import MutableMapping
 from typing import Any
 
 from django import forms
@@ -21,6 +22,7 @@ class CitationRows:
     `cleaned_data["citations"]`, and the check page lists one answer per citation."""
 
     fields: dict[str, forms.Field]
+    initial: MutableMapping[str, Any]
     cleaned_data: dict[str, Any]
     add_error: Any
     citation_row_count = 0
@@ -28,7 +30,6 @@ class CitationRows:
 
     def add_citation_rows(self, rows: int, given: list[Citation]) -> None:
         self.citation_row_count = rows
-        initial = getattr(self, "initial")  # noqa: B009  (a Form's; mypy does not see it on a mixin)
         for row in range(rows):
             self.fields[_name(row, "decision")] = forms.IntegerField(
                 label="Decision number", required=False, min_value=1, help_text="As on its page: “Decision 12”."
@@ -47,7 +48,7 @@ class CitationRows:
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             if row < len(given):
-                initial.update({_name(row, part): getattr(given[row], part) for part in _PARTS})
+                self.initial.update({_name(row, part): getattr(given[row], part) for part in _PARTS})
 
     def citation_rows(self) -> list[dict[str, forms.BoundField]]:
         """Each row's bound fields by part, for the template."""

@@ -80,6 +80,11 @@ class Decision(AppendOnlyModel):
         return f"{self.appeal.get_absolute_url()}#decision-{self.pk}"
 
     @property
+    def is_public(self) -> bool:
+        """Published: its appeal is decided (only bad data gives a decision to an appeal that is not)."""
+        return self.appeal.status == Appeal.DECIDED
+
+    @property
     def overturns(self) -> bool:
         return self.outcome in (self.OVERTURNED, self.PARTIAL)
 

@@ -50,7 +50,7 @@ def _refusal(cited: Decision | None, number: int, appeal: Appeal, now: datetime)
         return [f"There is no decision {number}."]
     if cited.appeal_id == appeal.pk:
         return [f"Decision {number} is on this appeal; cite decisions on other appeals."]
-    if cited.appeal.status != Appeal.DECIDED:
+    if not cited.is_public:
         return [f"Decision {number} is not public."]
     if cited.decided_at >= now:
         return [f"Decision {number} was not decided before this one; cite earlier decisions only."]

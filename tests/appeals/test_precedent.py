@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appeals import services
-from appeals.models import UNRECORDED_REASON, Appeal, Citation, Decision, DecisionCitation, Vote
+from appeals.models import Appeal, Citation, Decision, DecisionCitation, Vote
 from ledger.content import text_sha256
 from ledger.content_check import check_content
 from ledger.kinds import EntryKind
@@ -277,10 +277,3 @@ def test_pages_cost_the_same_however_many_citations(client, make, guideline, cit
     with CaptureQueriesContext(connection) as many_on_clause:
         client.get(clause_page(guideline))
     assert len(many) == len(few) and len(many_on_clause) == len(few_on_clause)
-
-
-def test_migrated_citations_read_as_follows_with_the_unrecorded_reason(make):
-    # The migration itself is tested in test_precedent_data; here, how such a citation reads.
-    earlier, later = make(), make()
-    DecisionCitation.objects.create(citing=later, cited=earlier, relation="follows", reason=UNRECORDED_REASON)
-    assert later.cites.get().reason == "(cited before relations were recorded)"
