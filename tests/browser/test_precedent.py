@@ -20,7 +20,7 @@ def test_a_reviewer_distinguishes_an_earlier_decision_and_the_public_sees_it_bot
     person = signed_in(new_person(), reviewer.email, PASSWORD)
     page = person.page
 
-    person.visit(reverse("review", args=[assignment.pk]))
+    person.visit(reverse("review", args=[assignment.pk]), shot="precedent-review")
     person.tick(page.get_by_label("Upheld", exact=True))
     person.fill(field(page, "Rationale (Markdown)"), "The request named a patient; the refusal stands.")
     person.tick(page.get_by_label("R-1.1 Heading R-1.1"))
@@ -33,7 +33,7 @@ def test_a_reviewer_distinguishes_an_earlier_decision_and_the_public_sees_it_bot
     expect(page.get_by_text(f"decision {earlier.pk} on {earlier.appeal.public_id}")).to_be_visible()
     expect(page.get_by_text("That request asked for dosage facts, not about a person.")).to_be_visible()
 
-    person.visit(earlier.appeal.get_absolute_url())
+    person.visit(earlier.appeal.get_absolute_url(), shot="precedent-cited-by")
     expect(page.get_by_text("Followed by 0 later decisions, distinguished by 1.")).to_be_visible()
     expect(page.get_by_role("link", name=f"Decision {later.pk} on {later.appeal.public_id}")).to_be_visible()
     audit_at_both_widths(person)
