@@ -19,6 +19,7 @@ from appeals.models import (
     AISystem,
     Appeal,
     Decision,
+    DecisionCitation,
     OrganizationResponse,
     Recommendation,
     RecommendationStep,
@@ -149,12 +150,33 @@ class RecommendationOutput(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(recommendation.get_absolute_url())
 
 
+class CitationOutput(serializers.Serializer):
+    decision = serializers.IntegerField(source="cited_id", help_text="The number of the earlier decision cited.")
+    relation = serializers.ChoiceField(choices=DecisionCitation.RELATION_CHOICES)
+    reason = serializers.CharField(help_text="Why; its SHA-256 is in the decision's entry (cited_decisions).")
+
+
+class CitedByOutput(serializers.Serializer):
+    decision = serializers.IntegerField(source="citing_id", help_text="The number of the later decision citing it.")
+    relation = serializers.ChoiceField(choices=DecisionCitation.RELATION_CHOICES)
+    reason = serializers.CharField()
+
+
+class CitedByCounts(serializers.Serializer):
+    follows = serializers.IntegerField()
+    distinguishes = serializers.IntegerField()
+
+
 class DecisionOutput(serializers.ModelSerializer):
     appeal = serializers.CharField(source="appeal.public_id")
     organization = serializers.CharField(source="organization.slug")
     system = serializers.CharField(source="system.slug")
     supersedes = serializers.IntegerField(source="supersedes_id", allow_null=True)
     superseded = serializers.BooleanField(source="corrected")
+    cites = CitationOutput(many=True, help_text="The earlier decisions it follows or distinguishes, and why.")
+    cited_by = CitedByCounts(
+        source="precedent_counts", help_text="How many later decisions in force follow it and how many distinguish it."
+    )
     recommendations = RecommendationOutput(many=True)
     url = serializers.SerializerMethodField()
     snippet = serializers.SerializerMethodField(
@@ -174,6 +196,8 @@ class DecisionOutput(serializers.ModelSerializer):
             "rationale",
             "comments_considered",
             "cited_clause_keys",
+            "cites",
+            "cited_by",
             "decided_at",
             "supersedes",
             "superseded",
@@ -194,10 +218,16 @@ class DecisionOutput(serializers.ModelSerializer):
 class AppealDecisionOutput(DecisionOutput):
     votes = VoteOutput(many=True)
     responses = ResponseOutput(many=True)
-    cited_decisions = serializers.PrimaryKeyRelatedField.many_init(read_only=True)  # many=True, in a form mypy types
+    cited_decisions = serializers.SerializerMethodField(help_text="The numbers of the decisions in `cites`.")
+    cited_by_decisions = CitedByOutput(
+        many=True, source="later_citations", help_text="The later decisions in force that cite it, and why."
+    )
 
     class Meta(DecisionOutput.Meta):
-        fields = DecisionOutput.Meta.fields + ["votes", "responses", "cited_decisions"]
+        fields = DecisionOutput.Meta.fields + ["votes", "responses", "cited_decisions", "cited_by_decisions"]
+
+    def get_cited_decisions(self, decision) -> list[int]:
+        return [citation.cited_id for citation in decision.cites.all()]
 
 
 class EventOutput(serializers.Serializer):
@@ -356,7 +386,7 @@ class DecisionList(KnownParameters, generics.ListAPIView):
         filters.is_valid(raise_exception=True)
         self.searched = filters.validated_data["q"]
         recommendations = Prefetch("recommendations", queryset=selectors.recommendations_with_steps().order_by("pk"))
-        decisions = selectors.search_decisions(**filters.validated_data).prefetch_related(recommendations)
+        decisions = selectors.search_decisions(**filters.validated_data).prefetch_related(recommendations, "cites")
         if "search_key" in decisions.query.annotations:
             self.pagination_class = RankedCursorPagination
         return decisions

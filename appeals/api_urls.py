@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appeals import api, case_comment_api, recommendation_api
+from appeals import api, case_comment_api, precedent_api, recommendation_api
 from appeals.urls import PublicIdConverter  # noqa: F401 (registers the public_id converter)
 
 urlpatterns = [
@@ -12,6 +12,11 @@ urlpatterns = [
         name="api-case-comments",
     ),
     path("decisions/", api.DecisionList.as_view(), name="api-decisions"),
+    path(
+        "decisions/<int:pk>/citations/",
+        precedent_api.DecisionCitationList.as_view(),
+        name="api-decision-citations",
+    ),
     path(
         "organizations/<slug:org>/recommendations/",
         recommendation_api.OrganizationRecommendationList.as_view(),

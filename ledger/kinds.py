@@ -103,9 +103,11 @@ class EntryKind(StrEnum):
     APPEAL_DECIDED = (
         "appeal.decided",
         *_APPEAL, "decision", "outcome", "cited_clauses", "votes", "recommendations", "rationale_sha256",
+        "cited_decisions",
     )  # fmt: skip
     APPEAL_CORRECTED = (
         "appeal.corrected", *_APPEAL, "decision", "supersedes", "outcome", "cited_clauses", "rationale_sha256",
+        "cited_decisions",
     )  # fmt: skip
     APPEAL_RESPONDED = "appeal.responded", *_APPEAL, "decision", "kind", "response", "text_sha256"
     # Public comments on a selected appeal: its public summary (the redacted texts, by hash, and the contested

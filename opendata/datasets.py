@@ -9,12 +9,13 @@ from collections.abc import Iterator
 
 from django.db.models import Prefetch
 
-from appeals.models import Appeal, CitedClause, ContestedClause, Decision
+from appeals.models import Appeal, CitedClause, ContestedClause, Decision, DecisionCitation
+from appeals.selectors import with_citation_counts
 from consultation.exports import comment_row
 from consultation.models import Clause, CloseOut, Comment, GuidelineVersion
 from ledger.kinds import EntryKind
 from ledger.models import Entry
-from opendata import case_comments, opinions
+from opendata import case_comments, opinions, precedent
 from opendata.shape import (
     BOOLEAN,
     DATETIME,
@@ -36,14 +37,15 @@ CHUNK = 2000
 
 
 def _decision_rows(tree_size: int) -> Iterator[dict]:
-    decisions = (
+    stored = (
         Decision.objects.select_related("appeal__guideline__organization", "appeal__version", "system", "superseded_by")
         .prefetch_related(
             Prefetch("cited_clauses", queryset=CitedClause.objects.order_by("key")),
-            Prefetch("cited_decisions", queryset=Decision.objects.only("pk").order_by("pk")),
+            Prefetch("cites", queryset=DecisionCitation.objects.order_by("cited_id")),
         )
         .order_by("pk")
     )
+    decisions = with_citation_counts(stored)
     for decision in decisions.iterator(chunk_size=CHUNK):
         appeal = decision.appeal
         superseded_by = getattr(decision, "superseded_by", None)
@@ -58,7 +60,12 @@ def _decision_rows(tree_size: int) -> Iterator[dict]:
             "rationale": decision.rationale,
             "comments_considered": decision.comments_considered or None,
             "cited_clauses": [clause.key for clause in decision.cited_clauses.all()],
-            "cited_decisions": [cited.pk for cited in decision.cited_decisions.all()],
+            "cited_decisions": [citation.cited_id for citation in decision.cites.all()],
+            "cites": [
+                {"decision": c.cited_id, "relation": c.relation, "reason": c.reason} for c in decision.cites.all()
+            ],
+            "followed_by": decision.precedent_counts()["follows"],
+            "distinguished_by": decision.precedent_counts()["distinguishes"],
             "supersedes": decision.supersedes_id,
             "superseded_by": superseded_by.pk if superseded_by else None,
             "correction_note": decision.correction_note,
@@ -198,6 +205,14 @@ DATASETS: tuple[Dataset, ...] = (
             Field("comments_considered", "How the public comments were considered, if the appeal had any."),
             Field("cited_clauses", "Keys of the clauses the decision relies on (a list; space-separated in CSV)."),
             Field("cited_decisions", "Numbers of earlier decisions it cites (a list; space-separated in CSV)."),
+            Field(
+                "cites",
+                "The earlier decisions it cites, each {decision, relation (follows or distinguishes), reason}: a list "
+                "(in CSV, as canonical JSON text). The decision_citations file has the same edges, one a row.",
+                OBJECT,
+            ),
+            Field("followed_by", "How many later decisions in force follow it.", INTEGER),
+            Field("distinguished_by", "How many later decisions in force distinguish it.", INTEGER),
             Field("supersedes", "The number of the decision this one corrects, or empty.", INTEGER),
             Field(
                 "superseded_by", "The number of the decision that corrected this one, or empty if it stands.", INTEGER
@@ -356,6 +371,7 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     *opinions.DATASETS,
     *case_comments.DATASETS,
+    *precedent.DATASETS,
     Dataset(
         name="record",
         title="Public record",

@@ -22,6 +22,7 @@ from appeals.models.case_comments import (
     CommentCallQuerySet,
     CommentWindowExtension,
 )
+from appeals.models.citations import UNRECORDED_REASON, Citation, DecisionCitation, DecisionCitationQuerySet
 from appeals.models.decisions import (
     DECISION_TAG_COLOURS,
     CitedClause,
@@ -34,6 +35,8 @@ from appeals.models.decisions import (
 )
 from appeals.models.limits import (
     CALL_REASON_MAX,
+    CITATION_REASON_MAX,
+    CITATIONS_MAX,
     CLAUSE_KEY_MAX,
     CLAUSES_MAX,
     DECLINE_REASON_MAX,
@@ -91,6 +94,12 @@ __all__ = [
     "DecisionSearch",
     "DECISION_TAG_COLOURS",
     "CitedClause",
+    "Citation",
+    "DecisionCitation",
+    "DecisionCitationQuerySet",
+    "UNRECORDED_REASON",
+    "CITATION_REASON_MAX",
+    "CITATIONS_MAX",
     "VoteQuerySet",
     "Vote",
     "OrganizationResponse",

@@ -13,3 +13,5 @@ PANEL_OF_THREE = 3
 RECOMMENDATION_MAX = 2000  # one recommendation's text
 RECOMMENDATIONS_MAX = 5  # recommendations one decision (or one panel member's vote) may make
 CALL_REASON_MAX = 1000  # the moderator's sentence on why an appeal is open for public comment
+CITATION_REASON_MAX = 500  # why a decision follows or distinguishes an earlier one: a sentence or two
+CITATIONS_MAX = 10  # earlier decisions one decision may cite
