@@ -20,3 +20,9 @@ def recommendation_tags(name: str, payload: dict) -> Iterable[str]:
         public_id=name
     )
     return {f"organization:{org}", f"appeal:{appeal}", "decisions"}
+
+
+@tags_for_subject("system")
+def system_tags(name: str, payload: dict) -> Iterable[str]:
+    """A system's receipt keys show on its organization's page and its keys page."""
+    return {f"organization:{name.partition('/')[0]}"}

@@ -26,15 +26,20 @@ from appeals.models.decisions import (
 from appeals.models.limits import (
     CLAUSE_KEY_MAX,
     CLAUSES_MAX,
+    CLOCK_SKEW,
     DECLINE_REASON_MAX,
     EXCERPT_MAX,
     GROUNDS_MAX,
+    KEYS_PER_SYSTEM_MAX,
+    KID_MAX,
     LANGUAGE_MAX,
     NOTE_MAX,
     PANEL_OF_THREE,
     RATIONALE_MAX,
+    RECEIPT_MAX,
     RECOMMENDATION_MAX,
     RECOMMENDATIONS_MAX,
+    REFUSAL_ID_MAX,
     RESPONSE_MAX,
     URL_MAX,
 )
@@ -45,7 +50,7 @@ from appeals.models.recommendations import (
     RecommendationStep,
     RecommendationTally,
 )
-from appeals.models.systems import AISystem, Refusal
+from appeals.models.systems import ONE_APPEAL_PER_RECEIPT, AISystem, Refusal, SystemKey
 
 __all__ = [
     "GROUNDS_MAX",
@@ -61,7 +66,14 @@ __all__ = [
     "PANEL_OF_THREE",
     "RECOMMENDATION_MAX",
     "RECOMMENDATIONS_MAX",
+    "CLOCK_SKEW",
+    "KID_MAX",
+    "REFUSAL_ID_MAX",
+    "RECEIPT_MAX",
+    "KEYS_PER_SYSTEM_MAX",
     "AISystem",
+    "SystemKey",
+    "ONE_APPEAL_PER_RECEIPT",
     "Refusal",
     "PrivateStorage",
     "private_storage",
