@@ -37,8 +37,7 @@ def file_appeal(request):
     try:
         receipt = verified_receipt(request, request.GET["receipt"]) if "receipt" in request.GET else None
     except ValidationError as refused:
-        receipt_form.add_error(None, refused)
-        return render(request, FILING_PAGE, _first_step(receipt_form), status=400)
+        return render(request, FILING_PAGE, _first_step(forms.ReceiptForm.refusing(refused)), status=400)
     steps = forms.FilingStepsForm(_answers_so_far(request, data, receipt)).chosen()
     steps.update(receipt=receipt, receipt_form=receipt_form)
     if steps["step"] < 4 or not permissions.is_citizen(request.user):

@@ -33,6 +33,15 @@ class ReceiptForm(SiteForm):
     )
     receipt_file = forms.FileField(label="Or upload the receipt file", required=False)
 
+    @classmethod
+    def refusing(cls, error: ValidationError) -> "ReceiptForm":
+        """The empty form again, showing why the receipt of a link was refused."""
+        form = cls(data={})
+        form.full_clean()
+        form.errors.clear()
+        form.add_error(None, error)
+        return form
+
     def clean_receipt_file(self) -> str:
         upload = self.cleaned_data["receipt_file"]
         if not upload:
