@@ -21,7 +21,7 @@ from appeals.receipts import verify_receipt
 from appeals.services.system_keys import retire_system_key
 from ledger.kinds import EntryKind
 from ledger.models import Entry
-from tests.appeals.factories import AISystemFactory, appeal_input
+from tests.appeals.factories import AISystemFactory, appeal_input, published_guideline
 from tests.appeals.receipt_helpers import claims, issue, register, sign
 from tests.factories import UserFactory
 
@@ -216,3 +216,22 @@ def test_the_api_refuses_a_forged_receipt_and_files_nothing(client, citizen, sys
     response = client.post(reverse("api-appeals"), {**APPEAL, "receipt": forged}, content_type="application/json")
     assert response.status_code == 400 and "altered or forged" in response.json()["errors"]["receipt"][0]
     assert not Appeal.objects.exists()
+
+
+def test_with_two_guidelines_the_receipt_asks_only_which_guideline(client, citizen, system, guideline, signing_key):
+    published_guideline(system.organization, slug="other-rules")
+    receipt = issue(signing_key)
+    client.force_login(citizen)
+    step = client.get(link(receipt)).text
+    assert "Under which guideline?" in step and "Which system refused you?" not in step
+    assert "The receipt was signed by Acme Helper." in step
+    chosen = client.get(f"{link(receipt)}&organization=acme&guideline={guideline.slug}").text
+    assert "What you asked" in chosen and "signed by Acme Helper key <code>k1</code>" in chosen
+
+
+def test_the_filing_page_with_a_receipt_reads_a_constant_number_of_queries(
+    client, citizen, system, guideline, signing_key, django_assert_max_num_queries
+):
+    client.force_login(citizen)
+    with django_assert_max_num_queries(13):  # the steps' own reads, and one for the receipt's key
+        assert client.get(link(issue(signing_key))).status_code == 200
