@@ -55,7 +55,7 @@ APPEAL = {
 
 
 def test_the_examples_receipt_files_a_verified_refusal_through_its_link(
-    client, citizen, system, guideline, signing_key
+    client, citizen, moderator, system, guideline, signing_key
 ):
     receipt = issue(signing_key, request="Is ibuprofen safe with coffee?")
     client.force_login(citizen)
@@ -73,6 +73,9 @@ def test_the_examples_receipt_files_a_verified_refusal_through_its_link(
     assert "Verified refusal" in page and "signed by Acme Helper key <code>k1</code>" in page
     filed = Entry.objects.get(kind=EntryKind.APPEAL_FILED)
     assert filed.data["refusal_receipt"]["kid"] == "k1"
+    for listing in ("appeal-list", "my-appeals", "appeal-screening-queue"):
+        client.force_login(moderator if listing == "appeal-screening-queue" else citizen)
+        assert "Verified refusal" in client.get(reverse(listing)).text, listing
 
 
 def test_an_appeal_without_a_receipt_is_an_unverified_refusal(client, citizen, system, guideline):
