@@ -1,4 +1,4 @@
-"""A publisher registers its system's receipt key; the system's receipt, issued by the companies' example, starts
+"""A publisher registers its system's receipt key and plans its retirement; the system's receipt, issued by the companies' example, starts
 an appeal through its link, which is filed as a verified refusal. Each page passes axe-core at 390 and 1280 px."""
 
 import json
@@ -48,7 +48,14 @@ def test_a_receipt_link_files_a_verified_refusal(new_person, organization, publi
     company.submit(page.get_by_role("button", name="Add the key"))
     expect(page.get_by_text("Key k1 is registered and on the record.")).to_be_visible()
     audited_at_both_widths(company)
-    assert SystemKey.objects.get().kid == "k1"
+    # A retirement planned ahead: receipts until then still verify.
+    company.follow(page.get_by_role("link", name="Retire key k1"))
+    audited_at_both_widths(company)
+    company.fill_datetime(field(page, "Retire from (UTC)"), timezone.now() + timedelta(days=30))
+    company.fill(field(page, "Why"), "Rotation planned")
+    company.submit(page.get_by_role("button", name="Retire the key"))
+    expect(page.get_by_text("Key k1 is retired; the change is on the record.")).to_be_visible()
+    assert SystemKey.objects.get().retirement_reason == "Rotation planned"
 
     appellant = signed_in(new_person(), citizen.email, PASSWORD)
     page = appellant.page
