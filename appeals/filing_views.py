@@ -103,11 +103,9 @@ def _answers_so_far(request, data, receipt: VerifiedReceipt | None) -> QueryDict
     if "happened_at" in data:
         answers["happened_at"] = data.get("happened_at")
     if receipt:
-        answers.update(
-            organization=receipt.system.organization.slug,
-            system=receipt.system.slug,
-            happened_at=receipt.refused_at.isoformat(),
-        )
+        answers["organization"] = receipt.system.organization.slug
+        answers["system"] = receipt.system.slug
+        answers["happened_at"] = receipt.refused_at.isoformat()
         answers.pop("change", None)
     return answers
 
