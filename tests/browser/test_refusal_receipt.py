@@ -1,5 +1,6 @@
-"""A publisher registers its system's receipt key and plans its retirement; the system's receipt, issued by the companies' example, starts
-an appeal through its link, which is filed as a verified refusal. Each page passes axe-core at 390 and 1280 px."""
+"""A publisher registers its system's receipt key and plans its retirement; the system's receipt, issued by the
+companies' example, starts an appeal through its link, which is filed as a verified refusal. Each page passes
+axe-core at 390 and 1280 px."""
 
 import json
 from datetime import timedelta
