@@ -18,6 +18,7 @@ from django.utils import timezone
 from appeals import services
 from appeals.models import Appeal, Refusal
 from appeals.receipts import verify_receipt
+from appeals.services import filing
 from appeals.services.system_keys import retire_system_key
 from ledger.kinds import EntryKind
 from ledger.models import Entry
@@ -238,3 +239,21 @@ def test_the_filing_page_with_a_receipt_reads_a_constant_number_of_queries(
     client.force_login(citizen)
     with django_assert_max_num_queries(13):  # the steps' own reads, and one for the receipt's key
         assert client.get(link(issue(signing_key))).status_code == 200
+
+
+def test_a_filing_that_loses_the_race_for_a_receipt_is_refused_with_the_reason(
+    citizen, system, guideline, signing_key, monkeypatch
+):
+    """Another filing with the same receipt commits between this one's check and its insert: the constraint's
+    refusal reads as the reused receipt it is, and nothing of this filing is stored."""
+    receipt = issue(signing_key)
+    recheck = filing._recheck_key
+
+    def meanwhile(verified):
+        recheck(verified)
+        Refusal.objects.create(system=system, happened_at=verified.refused_at, receipt_refusal_id=verified.refusal_id)
+
+    monkeypatch.setattr(filing, "_recheck_key", meanwhile)
+    with pytest.raises(ValidationError, match="already been used"):
+        services.file_appeal(by=citizen, receipt=receipt, **appeal_input(system, guideline))
+    assert not Appeal.objects.exists() and not Refusal.objects.exists()
