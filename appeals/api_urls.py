@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appeals import api, case_comment_api, precedent_api, recommendation_api
+from appeals import api, case_comment_api, precedent_api, recommendation_api, system_key_api
 from appeals.urls import PublicIdConverter  # noqa: F401 (registers the public_id converter)
 
 urlpatterns = [
@@ -21,6 +21,11 @@ urlpatterns = [
         "organizations/<slug:org>/recommendations/",
         recommendation_api.OrganizationRecommendationList.as_view(),
         name="api-organization-recommendations",
+    ),
+    path(
+        "organizations/<slug:org>/systems/<slug:system>/keys/",
+        system_key_api.SystemKeySet.as_view(),
+        name="api-system-keys",
     ),
     path(
         "recommendations/<str:public_id>/steps/",

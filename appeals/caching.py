@@ -36,3 +36,9 @@ def recommendation_tags(name: str, payload: dict) -> Iterable[str]:
 def case_comment_tags(name: str, payload: dict) -> Iterable[str]:
     """The page of the appeal it comments on, which shows it (or its tombstone); every entry of it names the appeal."""
     return {f"appeal:{payload['appeal']}"}
+
+
+@tags_for_subject("system")
+def system_tags(name: str, payload: dict) -> Iterable[str]:
+    """A system's receipt keys show on its organization's page and its keys page."""
+    return {f"organization:{name.partition('/')[0]}"}

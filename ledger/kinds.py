@@ -135,6 +135,13 @@ class EntryKind(StrEnum):
     RECOMMENDATION_IMPLEMENTED = "recommendation.implemented", *_RECOMMENDATION
     RECOMMENDATION_OVERDUE = "recommendation.overdue", *_RECOMMENDATION
 
+    # The keys an AI system signs refusal receipts with (appeals.services.system_keys): the public key itself, so
+    # a receipt can be checked from the record alone, and its RFC 7638 thumbprint; a retirement gives its end.
+    SYSTEM_KEY_ADDED = (
+        "system.key_added", "organization", "system", "kid", "public_key", "thumbprint", "valid_from", "valid_until",
+    )  # fmt: skip
+    SYSTEM_KEY_RETIRED = "system.key_retired", "organization", "system", "kid", "thumbprint", "valid_until", "reason"
+
     # Audits of non-public appeal data.
     AUDIT_DECLARED = "audit.declared", "audit", "auditor", "title", "organizations", "period_from", "period_to"
     AUDIT_READ = "audit.read", "audit", "auditor", "appeal", "data"

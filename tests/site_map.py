@@ -4,7 +4,7 @@ import re
 
 from django.urls import URLResolver, get_resolver
 
-from appeals.models import Appeal, Assignment, Attachment, Decision, Recommendation
+from appeals.models import AISystem, Appeal, Assignment, Attachment, Decision, Recommendation
 from audits.models import Audit, AuditReport
 from consultation.models import Comment, Statement, Suggestion
 from digests.models import Follow
@@ -64,8 +64,10 @@ def demo_path_values() -> dict:
     first_clause = version.clauses.order_by("position").first()
     recommendation = Recommendation.objects.order_by("pk").values_list("public_id", flat=True).first() or "A-1-R1"
     strings = {"key": first_clause.key, "public_id": recommendation}
+    organization = version.guideline.organization
+    slugs = {"org": organization.slug, "system": AISystem.objects.filter(organization=organization).first().slug}
     return {
-        "slug": lambda name, route: version.guideline.organization.slug if name == "org" else version.guideline.slug,
+        "slug": lambda name, route: slugs.get(name, version.guideline.slug),
         "int": lambda name, route: ints.get(name) or by_kind[_kind_of(route)],
         "str": lambda name, route: strings.get(name, "entries.csv"),
         "path": lambda name, route: "1",

@@ -39,15 +39,20 @@ from appeals.models.limits import (
     CITATIONS_MAX,
     CLAUSE_KEY_MAX,
     CLAUSES_MAX,
+    CLOCK_SKEW,
     DECLINE_REASON_MAX,
     EXCERPT_MAX,
     GROUNDS_MAX,
+    KEYS_PER_SYSTEM_MAX,
+    KID_MAX,
     LANGUAGE_MAX,
     NOTE_MAX,
     PANEL_OF_THREE,
     RATIONALE_MAX,
+    RECEIPT_MAX,
     RECOMMENDATION_MAX,
     RECOMMENDATIONS_MAX,
+    REFUSAL_ID_MAX,
     RESPONSE_MAX,
     URL_MAX,
 )
@@ -58,7 +63,7 @@ from appeals.models.recommendations import (
     RecommendationStep,
     RecommendationTally,
 )
-from appeals.models.systems import AISystem, Refusal
+from appeals.models.systems import ONE_APPEAL_PER_RECEIPT, AISystem, Refusal, SystemKey
 
 __all__ = [
     "GROUNDS_MAX",
@@ -74,7 +79,14 @@ __all__ = [
     "PANEL_OF_THREE",
     "RECOMMENDATION_MAX",
     "RECOMMENDATIONS_MAX",
+    "CLOCK_SKEW",
+    "KID_MAX",
+    "REFUSAL_ID_MAX",
+    "RECEIPT_MAX",
+    "KEYS_PER_SYSTEM_MAX",
     "AISystem",
+    "SystemKey",
+    "ONE_APPEAL_PER_RECEIPT",
     "Refusal",
     "PrivateStorage",
     "private_storage",
