@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
+from accounts.assurance import assurance_for
 from accounts.models import User
 from accounts.permissions import can_publish_for, is_moderator, moderation_conflict
 from consultation.models import (
@@ -67,6 +68,8 @@ def submit_statement(*, version: GuidelineVersion, text: str, clause: Clause | N
         author=by,
         seeded=seeded,
         status=Statement.SHOWN if seeded else Statement.PENDING,
+        # A publisher's seeded statement is the organization's own voice.
+        **assurance_for(by, as_organization=version.guideline.organization if seeded else None).fields(),
     )
     payload = {
         "version": version.subject,

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from accounts.assurance import assurance_for
 from accounts.models import User
 from consultation.diff import plain_text, word_diff
 from consultation.models import (
@@ -79,6 +80,7 @@ def make_suggestion(
         author=by,
         text_hash=hashed,
         cluster_id=_cluster_joined(version, clause, kind, text, hashed),
+        **assurance_for(by).fields(),
     )
     if suggestion.cluster_id is None:
         suggestion.cluster_id = suggestion.pk
