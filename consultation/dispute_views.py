@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.ownership import account_from_token, neutral_answer, request_ownership_link
-from accounts.permissions import is_moderator, moderation_conflict
+from accounts.permissions import is_moderator
 from consultation.dispute_forms import DisputeDecisionForm, DisputeForm, OwnershipEmailForm
 from consultation.models import Dispute
-from consultation.selectors.disputes import dispute_queue, writings_of
+from consultation.selectors.disputes import dispute_queue, with_conflicts, writings_of
 from consultation.services.disputes import open_dispute, reject_dispute, uphold_dispute
 from core.forms import REFUSED, act_and_tell, run_service
 from core.ids import parse_id
@@ -62,12 +62,7 @@ def queue(request):
     _require_moderator(request)
     decided = request.GET.get("show") == "decided"
     disputes, older = dispute_queue(decided=decided, before=parse_id(request.GET.get("before", "")))
-    for dispute in disputes:
-        content = dispute.content
-        dispute.conflict = moderation_conflict(
-            request.user, organization=content.version.guideline.organization, author_id=content.author_id
-        )
-    context = {"disputes": disputes, "older": older, "decided": decided}
+    context = {"disputes": with_conflicts(disputes, request.user), "older": older, "decided": decided}
     return render(request, "consultation/moderation/disputes.html", context)
 
 
