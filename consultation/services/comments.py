@@ -50,8 +50,8 @@ def post_comment(
     Whether the period is open is asked of the database (it may have just closed or been extended) by the update of
     the thread's count itself, so the check and the count are one statement. `as_organization`: a publisher posts as
     the organization itself (its assurance says so, `accounts.assurance`)."""
+    speaker = assurance_for(by, as_organization=as_organization)  # first: it learns whether the email is verified
     require_citizen(by)
-    speaker = assurance_for(by, as_organization=as_organization)
     body = clean_text(body, field="body", label="Your comment", max_length=LONG_TEXT_LENGTH)
     on_behalf_of = clean_text(
         on_behalf_of, field="on_behalf_of", label="The organization", max_length=ON_BEHALF_OF_LENGTH, required=False

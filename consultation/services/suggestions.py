@@ -52,6 +52,7 @@ def make_suggestion(
     *, version: GuidelineVersion, clause: Clause, kind: str, text: str = "", reason: str, ip: str = "", by: User
 ) -> Suggestion:
     """Store a suggestion with its redline against the clause and its ledger entry, in one transaction."""
+    speaker = assurance_for(by)  # first: it learns whether the email is verified, which the check then reads
     require_citizen(by)
     if clause.version_id != version.pk:
         raise ValidationError({"clause": "That clause is not part of this version."})
@@ -80,7 +81,7 @@ def make_suggestion(
         author=by,
         text_hash=hashed,
         cluster_id=_cluster_joined(version, clause, kind, text, hashed),
-        **assurance_for(by).fields(),
+        **speaker.fields(),
     )
     if suggestion.cluster_id is None:
         suggestion.cluster_id = suggestion.pk

@@ -1,4 +1,4 @@
-""""I did not write this": the mailed link, the neutral answer, the disputed label, the moderators' decision on the
+""" "I did not write this": the mailed link, the neutral answer, the disputed label, the moderators' decision on the
 record, and who may do what."""
 
 import re
