@@ -16,12 +16,15 @@ from django.utils import timezone
 from accounts.models import DOMAIN_LENGTH, EmailDomain, Organization, User
 from accounts.permissions import can_publish_for
 from core.queue import enqueue
+from core.ratelimit import over_limit
 from ledger.kinds import EntryKind
 from ledger.services import append
 
 DOMAIN_SIGNER_SALT = "accounts.domains.verify"
 # Letters, digits and hyphens in dot-separated labels, with at least one dot: "example.org", not "localhost".
 DOMAIN_PATTERN = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+# Each link is a mail to an address the publisher names: a few an hour, so the form cannot be used to send mail.
+DOMAIN_LINKS_PER_HOUR = 10
 LINK_REFUSED = "This verification link is not valid or has expired. Ask for a new one on the organization's page."
 
 
@@ -37,6 +40,8 @@ def request_domain_verification(*, organization: Organization, domain: str, addr
     """Mail a verification link to `address`, which must be at `domain`. Only the organization's publishers ask."""
     if not can_publish_for(by, organization):
         raise PermissionDenied(f"Only the publishers of {organization.name} may verify its email domains.")
+    if over_limit(action="domain-link", who=str(by.pk), limit=DOMAIN_LINKS_PER_HOUR, per_seconds=3600):
+        raise ValidationError("You have asked for many verification links in the last hour. Please wait a while.")
     domain = clean_domain(domain)
     address = address.strip().lower()
     try:

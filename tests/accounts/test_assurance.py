@@ -214,3 +214,15 @@ def test_a_domain_speaks_for_one_organization(organization, publisher, other_org
         domains.request_domain_verification(
             organization=other_organization, domain="shared.example", address="x@shared.example", by=other
         )
+
+
+def test_asking_for_domain_links_is_rate_limited(organization, publisher, mailoutbox):
+    for n in range(domains.DOMAIN_LINKS_PER_HOUR):
+        domains.request_domain_verification(
+            organization=organization, domain=f"d{n}.example", address=f"it@d{n}.example", by=publisher
+        )
+    with pytest.raises(ValidationError, match="many verification links"):
+        domains.request_domain_verification(
+            organization=organization, domain="more.example", address="it@more.example", by=publisher
+        )
+    assert not EmailDomain.objects.filter(domain="more.example").exists()

@@ -214,3 +214,16 @@ def test_a_hidden_comment_upheld_stays_hidden_once(version, holder, moderator):
     disputes.uphold_dispute(dispute=dispute, by=moderator)
     assert Comment.objects.get(pk=comment.pk).hidden_reason == "spam"
     assert Entry.objects.filter(kind=EntryKind.COMMENT_HIDDEN).count() == 1
+
+
+def test_the_holders_page_pages_each_kind_in_constant_queries(client, version, holder, django_assert_max_num_queries):
+    for n in range(25):
+        CommentFactory(version=version, author=holder, body=f"Comment {n} in Hal's name.")
+    link = reverse("not-mine-account", args=[ownership_token(holder)])
+    with django_assert_max_num_queries(10):
+        first = client.get(link).content.decode()
+    assert first.count("I did not write comment") == 20
+    older = re.search(r"comment_before=(\d+)", first).group(1)
+    with django_assert_max_num_queries(10):
+        second = client.get(f"{link}?comment_before={older}").content.decode()
+    assert second.count("I did not write comment") == 5
