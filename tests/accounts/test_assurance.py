@@ -226,3 +226,20 @@ def test_asking_for_domain_links_is_rate_limited(organization, publisher, mailou
             organization=organization, domain="more.example", address="it@more.example", by=publisher
         )
     assert not EmailDomain.objects.filter(domain="more.example").exists()
+
+
+def test_the_api_posts_as_the_organization_only_for_its_publishers(client, version, publisher, citizen):
+    url = "/api/v1/guidelines/acme/medical/versions/1/comments/"
+    posted = client.post(
+        url, {"body": "Acme's view.", "as_organization": "acme"}, content_type="application/json", **auth(publisher)
+    )
+    assert posted.status_code == 201 and posted.json()["assurance_label"] == "organization"
+    refused = client.post(
+        url, {"body": "Not Acme.", "as_organization": "acme"}, content_type="application/json", **auth(citizen)
+    )
+    assert refused.status_code == 403 and "Only the publishers of Acme AI" in refused.json()["detail"]
+    unknown = client.post(
+        url, {"body": "Nobody.", "as_organization": "nope"}, content_type="application/json", **auth(publisher)
+    )
+    assert unknown.status_code == 400
+    assert list(Comment.objects.values_list("body", flat=True)) == ["Acme's view."]
