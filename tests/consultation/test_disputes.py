@@ -197,6 +197,8 @@ def test_the_queue_is_cursor_paginated_in_constant_queries(
         row = CommentFactory(version=version, author=holder, body=f"Not mine {n}.")
         disputes.open_dispute(kind="comment", object_id=row.pk, by=holder)
     client.force_login(moderator)
+    for queue in ["/moderation/comments/", "/moderation/statements/", "/moderation/bursts/"]:
+        assert 'href="/moderation/disputes/">Disputes</a>' in client.get(queue).content.decode()
     with django_assert_max_num_queries(12):
         first = client.get(reverse("dispute-queue")).content.decode()
     newest = Dispute.objects.order_by("-pk")
