@@ -2,7 +2,7 @@ from allauth.core import context
 from django import forms
 from django.conf import settings
 
-from accounts.models import DISPLAY_NAME_LENGTH
+from accounts.models import DISPLAY_NAME_LENGTH, DOMAIN_LENGTH
 from core.proxies import client_address
 from core.ratelimit import RateLimited, counts_per_domain, email_domain, refuse_when_over
 
@@ -41,4 +41,17 @@ def refuse_too_many_signups(*, email: str, ip: str) -> None:
         limits=limits,
         per_seconds=settings.SIGNUP_WINDOW_SECONDS,
         message="Many accounts have been created {by} in a short time. Please try again later.",
+    )
+
+
+class EmailDomainForm(forms.Form):
+    """An email domain of the organization, and the address at it that the verification link goes to."""
+
+    domain = forms.CharField(
+        label="Email domain", max_length=DOMAIN_LENGTH, error_messages={"required": "Enter a domain."}
+    )
+    address = forms.EmailField(
+        label="Address at that domain to mail the link to",
+        max_length=254,
+        error_messages={"required": "Enter an address.", "invalid": "Enter an address like postmaster@example.org."},
     )

@@ -35,6 +35,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="May use the Django admin.")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    posting_suspended_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when a moderator upheld that the account holder did not write something posted in its name: "
+        "the account may sign in but not take part until staff clear this.",
+    )
 
     objects = UserManager()
 
@@ -63,6 +69,48 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+DOMAIN_LENGTH = 253
+
+
+class EmailDomainQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(verified_at__isnull=False)
+
+    def for_email(self, email: str):
+        return self.filter(domain=email.rpartition("@")[2].strip().lower())
+
+
+class EmailDomain(models.Model):
+    """An email domain an organization says is its own, proved by a link mailed to an address at that domain
+    (accounts.domains). Once verified, people whose verified email is at it speak as its verified members."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="email_domains")
+    domain = models.CharField(max_length=DOMAIN_LENGTH)
+    proof_address = models.EmailField(help_text="Where the verification link was mailed: an address at the domain.")
+    requested_by = models.ForeignKey("User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EmailDomainQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["domain", "pk"]
+        constraints = [
+            # A domain speaks for one organization: the first to prove it keeps it.
+            models.UniqueConstraint(
+                fields=["domain"], condition=models.Q(verified_at__isnull=False), name="one_verified_domain"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "domain"], name="email_domain_of_org")]
+
+    def __str__(self) -> str:
+        return f"{self.domain} ({self.organization})"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
 
 class Membership(models.Model):

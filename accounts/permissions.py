@@ -14,8 +14,9 @@ def has_verified_email(user) -> bool:
 
 
 def is_citizen(user) -> bool:
-    """Anyone signed in with a verified email may comment, endorse, follow and appeal."""
-    return user.is_authenticated and user.is_active and has_verified_email(user)
+    """Anyone signed in with a verified email may comment, endorse, follow and appeal, unless their account was
+    suspended from posting (an upheld "I did not write this": consultation.services.disputes)."""
+    return user.is_authenticated and user.is_active and user.posting_suspended_at is None and has_verified_email(user)
 
 
 def is_moderator(user) -> bool:

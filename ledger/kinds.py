@@ -81,6 +81,13 @@ class EntryKind(StrEnum):
     STATEMENT_SHOWN = "statement.shown", "by", "text"
     STATEMENT_REJECTED = "statement.rejected", "reason"
 
+    # Who is speaking: an organization's proved email domain, and "I did not write this" on a comment, suggestion
+    # or statement (the entry's subject), opened by the account holder and upheld or rejected by a moderator.
+    DOMAIN_VERIFIED = "domain.verified", "organization", "domain"
+    DISPUTE_OPENED = "dispute.opened", "dispute"
+    DISPUTE_UPHELD = "dispute.upheld", "dispute", "account_suspended"
+    DISPUTE_REJECTED = "dispute.rejected", "dispute", "note"
+
     # The "you said, we did" report published with a final version.
     CLOSEOUT_PUBLISHED = "closeout.published", "version", "consulted", "document_sha256"
 

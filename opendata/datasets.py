@@ -286,6 +286,17 @@ DATASETS: tuple[Dataset, ...] = (
             Field("status", "published or hidden."),
             Field("author", "The author's display name; empty for a hidden comment."),
             Field("on_behalf_of", "The organization the author speaks for, if any; empty for a hidden comment."),
+            Field(
+                "assurance",
+                "Who was speaking, as checked when it was posted: verified_email, verified_member (of an organization "
+                "that verified the domain of the author's address) or organization (its own voice); empty if hidden.",
+            ),
+            Field("assurance_organization", "The organization of a verified_member or organization comment, then."),
+            Field(
+                "disputed",
+                "true while the account holder says they did not write it and a moderator has not decided.",
+                BOOLEAN,
+            ),
             Field("body", "The comment's text; for a hidden comment, only the tombstone saying why it was hidden."),
             Field("hidden_reason", "spam, abuse, personal_data, illegal or off_topic, for a hidden comment."),
             Field("endorsements", "How many people endorsed it.", INTEGER),
