@@ -367,6 +367,12 @@ OUTBOX_RELAY_EVERY_SECONDS = env_int("OUTBOX_RELAY_EVERY_SECONDS", 5)
 OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 300)
 OUTBOX_REDELIVER_AFTER_SECONDS = env_int("OUTBOX_REDELIVER_AFTER_SECONDS", BROKER_VISIBILITY_TIMEOUT_SECONDS + 600)
 OUTBOX_BROKER_TIMEOUT_SECONDS = env_int("OUTBOX_BROKER_TIMEOUT_SECONDS", 2)
+# Backlogs are worked in bounded batches, one per task run, the next queued while more remains (core/backlog.py):
+# how many outbox rows one relay hands over, receipts one run mails, people one digest run writes to. Clustering's
+# and the statistics fold's are CLUSTERING_BATCH_SIZE and STATISTICS_FOLD_BATCH below.
+OUTBOX_RELAY_BATCH_SIZE = env_int("OUTBOX_RELAY_BATCH_SIZE", 500)
+RECEIPT_BATCH_SIZE = env_int("RECEIPT_BATCH_SIZE", 200)
+DIGEST_BATCH_SIZE = env_int("DIGEST_BATCH_SIZE", 200)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
