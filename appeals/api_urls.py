@@ -1,12 +1,18 @@
 from django.urls import path
 
-from appeals import api, recommendation_api
+from appeals import api, dsa_api, recommendation_api, refusal_statement_api
 from appeals.urls import PublicIdConverter  # noqa: F401 (registers the public_id converter)
 
 urlpatterns = [
     path("appeals/", api.AppealCreate.as_view(), name="api-appeals"),
     path("appeals/<public_id:public_id>/", api.AppealDetail.as_view(), name="api-appeal"),
     path("decisions/", api.DecisionList.as_view(), name="api-decisions"),
+    path("decisions/dsa-sor/", dsa_api.DsaStatementList.as_view(), name="api-decisions-dsa"),
+    path(
+        "organizations/<slug:org>/refusal-statements/",
+        refusal_statement_api.RefusalStatementBatch.as_view(),
+        name="api-refusal-statements",
+    ),
     path(
         "organizations/<slug:org>/recommendations/",
         recommendation_api.OrganizationRecommendationList.as_view(),

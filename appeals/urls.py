@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from appeals import (
+    api_key_views,
     feeds,
     filing_views,
     moderation_views,
@@ -41,6 +42,12 @@ urlpatterns = [
     path("recommendations/<int:pk>/answer/", publisher_views.answer_recommendation, name="answer-recommendation"),
     path("organizations/", organization_views.organization_list, name="organization-list"),
     path("organizations/<slug:org>/", organization_views.organization, name="organization"),
+    path("organizations/<slug:org>/api-keys/", api_key_views.api_keys, name="organization-api-keys"),
+    path(
+        "organizations/<slug:org>/api-keys/<int:pk>/revoke/",
+        api_key_views.revoke_api_key,
+        name="revoke-organization-api-key",
+    ),
     path("moderation/appeals/", moderation_views.moderation_queue, name="appeal-screening-queue"),
     path("moderation/appeals/<public_id:public_id>/", moderation_views.screen_appeal, name="screen-appeal"),
     path("moderation/appeals/<public_id:public_id>/start/", moderation_views.start_screening, name="start-screening"),

@@ -108,6 +108,9 @@ class EntryKind(StrEnum):
         "appeal.corrected", *_APPEAL, "decision", "supersedes", "outcome", "cited_clauses", "rationale_sha256",
     )  # fmt: skip
     APPEAL_RESPONDED = "appeal.responded", *_APPEAL, "decision", "kind", "response", "text_sha256"
+    # A batch of refusal statements an organization reported through its API: how many, the SHA-256 of the batch's
+    # canonical JSON, and the counts per system, guideline, clause, topics and month the statistics fold.
+    REFUSALS_REPORTED = "refusals.reported", "organization", "count", "batch_sha256", "counts"
 
     # A panel's recommendations and the organization's answers (RecommendationStep.kind after "recommendation.").
     RECOMMENDATION_MADE = "recommendation.made", *_RECOMMENDATION

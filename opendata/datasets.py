@@ -14,7 +14,7 @@ from consultation.exports import comment_row
 from consultation.models import Clause, CloseOut, Comment, GuidelineVersion
 from ledger.kinds import EntryKind
 from ledger.models import Entry
-from opendata import opinions
+from opendata import dsa, opinions
 from opendata.shape import (
     BOOLEAN,
     DATETIME,
@@ -352,6 +352,7 @@ DATASETS: tuple[Dataset, ...] = (
             ForeignKey(("organization", "guideline", "consulted"), "guideline-versions", VERSION_KEY),
         ),
     ),
+    *dsa.DATASETS,
     *opinions.DATASETS,
     Dataset(
         name="record",

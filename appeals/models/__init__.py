@@ -45,6 +45,7 @@ from appeals.models.recommendations import (
     RecommendationStep,
     RecommendationTally,
 )
+from appeals.models.statements import RefusalStatement
 from appeals.models.systems import AISystem, Refusal
 
 __all__ = [
@@ -63,6 +64,7 @@ __all__ = [
     "RECOMMENDATIONS_MAX",
     "AISystem",
     "Refusal",
+    "RefusalStatement",
     "PrivateStorage",
     "private_storage",
     "AppealCounter",
