@@ -150,7 +150,9 @@ class RefusalStatementBatch(APIView):
         raw = batch.validated_data["statements"]
         checked = StatementInput(data=raw, many=True)
         if not checked.is_valid():
-            errors = {str(i): problems for i, problems in enumerate(checked.errors) if problems}
+            found = checked.errors  # by index: a list, or (DRF 3.15+ with max_length) a dict
+            pairs = found.items() if isinstance(found, dict) else enumerate(found)
+            errors = {str(i): problems for i, problems in pairs if problems}
             return _refused(status.HTTP_400_BAD_REQUEST, _summary(errors), errors)
         # What is stored and hashed is each statement as sent, in its canonical JSON.
         try:
