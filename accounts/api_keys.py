@@ -30,6 +30,16 @@ def matches(key: ApiKey, secret: str) -> bool:
     return hmac.compare_digest(key.secret_sha256, secret_hash(secret))
 
 
+def person_of(actor):
+    """The person who acted, or None when the organization acted through a key (rows keep `by` for people)."""
+    return None if isinstance(actor, OrganizationVoice) else actor
+
+
+def key_of(actor) -> ApiKey | None:
+    """The key the organization acted through, if it did: the row records which."""
+    return actor.api_key if isinstance(actor, OrganizationVoice) else None
+
+
 @dataclass(frozen=True)
 class OrganizationVoice:
     """Who a request carrying an API key is: the organization itself, through one key (not any person).

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appeals import api, dsa_api, recommendation_api, refusal_statement_api
+from appeals import api, company_api, dsa_api, recommendation_api, refusal_statement_api
 from appeals.urls import PublicIdConverter  # noqa: F401 (registers the public_id converter)
 
 urlpatterns = [
@@ -8,6 +8,12 @@ urlpatterns = [
     path("appeals/<public_id:public_id>/", api.AppealDetail.as_view(), name="api-appeal"),
     path("decisions/", api.DecisionList.as_view(), name="api-decisions"),
     path("decisions/dsa-sor/", dsa_api.DsaStatementList.as_view(), name="api-decisions-dsa"),
+    path(
+        "organizations/<slug:org>/appeals/",
+        company_api.OrganizationAppealList.as_view(),
+        name="api-organization-appeals",
+    ),
+    path("decisions/<int:pk>/responses/", company_api.DecisionResponseCreate.as_view(), name="api-decision-responses"),
     path(
         "organizations/<slug:org>/refusal-statements/",
         refusal_statement_api.RefusalStatementBatch.as_view(),
