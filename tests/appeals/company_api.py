@@ -12,9 +12,7 @@ ALL_SCOPES = [ApiKey.STATEMENTS_WRITE, ApiKey.APPEALS_READ, ApiKey.RESPONSES_WRI
 
 
 def make_key(organization, publisher, scopes=None, name="pipeline") -> tuple[ApiKey, str]:
-    return key_services.create_api_key(
-        organization=organization, name=name, scopes=scopes or ALL_SCOPES, by=publisher
-    )
+    return key_services.create_api_key(organization=organization, name=name, scopes=scopes or ALL_SCOPES, by=publisher)
 
 
 def key_client(value: str) -> APIClient:

@@ -22,7 +22,7 @@ def test_a_publisher_makes_a_key_sees_it_once_and_only_its_hash_is_stored(client
     page = response.content.decode()
     key = ApiKey.objects.get()
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
-    value = page.split('data-new-key>')[1].split("<")[0]
+    value = page.split("data-new-key>")[1].split("<")[0]
     assert value.startswith(f"wd_{key.prefix}_")
     secret = value.split("_", 2)[2]
     assert key.secret_sha256 == hashlib.sha256(secret.encode()).hexdigest()
