@@ -2,11 +2,13 @@
 to 1,000 refusal statements at once, in the DSA Transparency Database's statement-of-reasons schema (appeals.dsa)."""
 
 from datetime import date
+from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -116,7 +118,9 @@ class StatementInput(serializers.Serializer):
 
 
 class BatchInput(serializers.Serializer):
-    statements = serializers.ListField(child=serializers.DictField(), allow_empty=False, max_length=dsa.BATCH_MAX)
+    statements: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=StatementInput(), allow_empty=False, max_length=dsa.BATCH_MAX
+    )
 
 
 class StatementOutput(serializers.Serializer):
@@ -146,15 +150,16 @@ class RefusalStatementBatch(APIView):
         if refusal := permissions.key_refusal(request.user, ApiKey.STATEMENTS_WRITE, organization):
             return _refused(status.HTTP_403_FORBIDDEN, refusal)
         batch = BatchInput(data=request.data)
-        batch.is_valid(raise_exception=True)
-        raw = batch.validated_data["statements"]
-        checked = StatementInput(data=raw, many=True)
-        if not checked.is_valid():
-            found = checked.errors  # by index: a list, or (DRF 3.15+ with max_length) a dict
+        if not batch.is_valid():
+            found = batch.errors.get("statements")
+            if not isinstance(found, dict | list) or "non_field_errors" in found:
+                raise ValidationError(batch.errors)  # not a list of statements, or too few or too many
+            # By index: a list with {} for the good ones, or (DRF 3.15+, with max_length) a dict of the bad ones.
             pairs = found.items() if isinstance(found, dict) else enumerate(found)
             errors = {str(i): problems for i, problems in pairs if problems}
             return _refused(status.HTTP_400_BAD_REQUEST, _summary(errors), errors)
         # What is stored and hashed is each statement as sent, in its canonical JSON.
+        raw = request.data["statements"]
         try:
             report = reporting.report_refusal_statements(organization=organization, statements=raw, by=request.user)
         except reporting.BatchRefused as refused:
