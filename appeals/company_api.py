@@ -3,6 +3,7 @@
 
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -74,7 +75,9 @@ class OrganizationAppealOutput(serializers.ModelSerializer):
     parameters=[
         OpenApiParameter("status", str, enum=["", *(value for value, _ in Appeal.STATUS_CHOICES)]),
         OpenApiParameter("system", slug_text(AISystem), description="One of the organization's AI systems."),
-        OpenApiParameter("updated_since", str, description="ISO 8601: appeals with a public step at or after it."),
+        OpenApiParameter(
+            "updated_since", OpenApiTypes.DATETIME, description="ISO 8601: appeals with a public step at or after it."
+        ),
     ]
 )
 class OrganizationAppealList(KnownParameters, generics.ListAPIView):
