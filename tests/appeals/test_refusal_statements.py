@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from appeals.models import RefusalStatement
@@ -133,3 +134,13 @@ def test_two_batches_at_once_store_a_puid_once(organization, publisher, system, 
         thread.join()
     assert sorted(answers) == [200, 201]
     assert RefusalStatement.objects.filter(puid="race").count() == 1
+
+
+def test_a_batch_costs_the_same_queries_whatever_its_size(api):
+    def queries(batch) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert send(api, batch).status_code == 201
+        return len(captured)
+
+    send(api, [statement("first")])  # the key's first use and the record's first entry cost their own queries
+    assert queries([statement(f"a-{n}") for n in range(5)]) == queries([statement(f"b-{n}") for n in range(400)])
