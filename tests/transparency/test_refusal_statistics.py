@@ -32,7 +32,7 @@ def test_the_statistics_count_reported_refusals_beside_appeals(
         assert client.get(url).json()["figures"]["appeals"]["refused"] == refused, url
     page = client.get(reverse("statistics-organization", args=["acme"])).content.decode()
     assert "Refusals reported by the company" in page and 'data-figure="refused">4<' in page
-    assert "<th scope=\"col\" class=\"numeric\">Refusals reported</th>" in page  # beside appeals filed, by system
+    assert '<th scope="col" class="numeric">Refusals reported</th>' in page  # beside appeals filed, by system
 
 
 def test_refusals_are_counted_in_the_month_of_their_application_date(
