@@ -2,7 +2,7 @@ from allauth.core import context
 from django import forms
 from django.conf import settings
 
-from accounts.models import DISPLAY_NAME_LENGTH, DOMAIN_LENGTH
+from accounts.models import DISPLAY_NAME_LENGTH, DOMAIN_LENGTH, ApiKey
 from core.proxies import client_address
 from core.ratelimit import RateLimited, counts_per_domain, email_domain, refuse_when_over
 
@@ -55,3 +55,26 @@ class EmailDomainForm(forms.Form):
         max_length=254,
         error_messages={"required": "Enter an address.", "invalid": "Enter an address like postmaster@example.org."},
     )
+
+
+class ApiKeyForm(forms.Form):
+    """A new API key: what it is for and what it may do."""
+
+    name = forms.CharField(
+        max_length=ApiKey.NAME_MAX,
+        label="What is the key for?",
+        help_text="For your own lists, such as 'moderation pipeline'. Only your organization's publishers see it.",
+    )
+    scopes = forms.MultipleChoiceField(
+        choices=ApiKey.SCOPE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        label="What may it do?",
+        help_text="Give a key only what its program needs.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def arguments(self) -> dict:
+        return dict(self.cleaned_data)

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from appeals import (
+    api_key_views,
     case_comment_views,
     feeds,
     filing_views,
@@ -56,6 +57,12 @@ urlpatterns = [
         "organizations/<slug:org>/systems/<slug:system>/keys/<str:kid>/retire/",
         system_key_views.retire_system_key,
         name="retire-system-key",
+    ),
+    path("organizations/<slug:org>/api-keys/", api_key_views.api_keys, name="organization-api-keys"),
+    path(
+        "organizations/<slug:org>/api-keys/<int:pk>/revoke/",
+        api_key_views.revoke_api_key,
+        name="revoke-organization-api-key",
     ),
     path("moderation/appeals/", moderation_views.moderation_queue, name="appeal-screening-queue"),
     path("moderation/appeals/<public_id:public_id>/", moderation_views.screen_appeal, name="screen-appeal"),

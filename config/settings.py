@@ -294,6 +294,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so a bad token is answered 401 with a WWW-Authenticate header.
         "accounts.authentication.TokenAuthentication",
+        "accounts.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -319,6 +320,8 @@ REST_FRAMEWORK = {
         "anon": env("API_ANON_RATE", "120/minute"),
         "user": env("API_USER_RATE", "600/minute"),
         "token": env("API_TOKEN_RATE", "10/minute"),
+        # Per organization API key (core.throttling.ApiKeyRateThrottle), on the endpoints keys use.
+        "api_key": env("API_KEY_RATE", "300/minute"),
     },
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",

@@ -131,6 +131,9 @@ class EntryKind(StrEnum):
     # Comments on an appeal open for comment (subject case-comment:<id>), and their moderation.
     CASE_COMMENT_POSTED = "case_comment.posted", "appeal", "author", "on_behalf_of", "body_sha256"
     CASE_COMMENT_HIDDEN = "case_comment.hidden", "appeal", "reason"
+    # A batch of refusal statements an organization reported through its API: how many, the SHA-256 of the batch's
+    # canonical JSON, and the counts per system, guideline, clause, topics and month the statistics fold.
+    REFUSALS_REPORTED = "refusals.reported", "organization", "count", "batch_sha256", "counts"
 
     # A panel's recommendations and the organization's answers (RecommendationStep.kind after "recommendation.").
     RECOMMENDATION_MADE = "recommendation.made", *_RECOMMENDATION

@@ -15,7 +15,7 @@ from consultation.exports import comment_row
 from consultation.models import Clause, CloseOut, Comment, GuidelineVersion
 from ledger.kinds import EntryKind
 from ledger.models import Entry
-from opendata import case_comments, opinions, precedent
+from opendata import case_comments, dsa, opinions, precedent
 from opendata.shape import (
     BOOLEAN,
     DATETIME,
@@ -386,6 +386,7 @@ DATASETS: tuple[Dataset, ...] = (
             ForeignKey(("organization", "guideline", "consulted"), "guideline-versions", VERSION_KEY),
         ),
     ),
+    *dsa.DATASETS,
     *opinions.DATASETS,
     *case_comments.DATASETS,
     *precedent.DATASETS,

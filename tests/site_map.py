@@ -4,6 +4,7 @@ import re
 
 from django.urls import URLResolver, get_resolver
 
+from accounts.models import ApiKey
 from appeals.models import AISystem, Appeal, Assignment, Attachment, Decision, Recommendation
 from audits.models import Audit, AuditReport
 from consultation.models import Comment, Statement, Suggestion
@@ -48,6 +49,7 @@ def demo_path_values() -> dict:
         "suggestions": Suggestion.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
         "statements": Statement.objects.order_by("pk").first().pk,
         "webhooks": Endpoint.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
+        "api-keys": ApiKey.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
     }
     size = Entry.objects.count()
     ints = {
@@ -90,5 +92,6 @@ def _kind_of(route: str) -> str:
         "bursts",
         "suggestions",
         "statements",
+        "api-keys",
     ]
     return next(kind for kind in kinds if kind in route)

@@ -63,6 +63,7 @@ from appeals.models.recommendations import (
     RecommendationStep,
     RecommendationTally,
 )
+from appeals.models.statements import RefusalStatement
 from appeals.models.systems import ONE_APPEAL_PER_RECEIPT, AISystem, Refusal, SystemKey
 
 __all__ = [
@@ -88,6 +89,7 @@ __all__ = [
     "SystemKey",
     "ONE_APPEAL_PER_RECEIPT",
     "Refusal",
+    "RefusalStatement",
     "PrivateStorage",
     "private_storage",
     "AppealCounter",

@@ -241,7 +241,12 @@ class OrganizationResponse(AppendOnlyModel):
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="responses")
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
     text = models.TextField(max_length=RESPONSE_MAX)
-    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    api_key = models.ForeignKey(
+        "accounts.ApiKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="Via this key"
+    )
     responded_at = models.DateTimeField(default=timezone.now)
 
     refusal = "A response is never edited or deleted; add a new one."

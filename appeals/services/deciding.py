@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import permissions
+from accounts.api_keys import key_of, person_of
 from accounts.models import User
 from appeals.models import (
     RATIONALE_MAX,
@@ -249,11 +250,15 @@ def correct_decision(
 
 
 def respond_to_decision(*, decision: Decision, by: User, kind: str, text: str) -> OrganizationResponse:
-    if not permissions.can_publish_for(by, decision.organization):
-        raise PermissionDenied("Only the organization's publishers can respond to its decisions.")
+    if not permissions.speaks_for(by, decision.organization):
+        raise PermissionDenied(
+            "Only the organization's publishers, or its API keys with responses:write, can respond to its decisions."
+        )
     with transaction.atomic():
         appeal = steps.lock(decision.appeal)
-        response = OrganizationResponse.objects.create(decision=decision, kind=kind, text=text, responded_by=by)
+        response = OrganizationResponse.objects.create(
+            decision=decision, kind=kind, text=text, responded_by=person_of(by), api_key=key_of(by)
+        )
         steps.record(
             appeal,
             EntryKind.APPEAL_RESPONDED,
