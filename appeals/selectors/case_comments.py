@@ -35,10 +35,11 @@ def who_commented(appeal_id: int) -> tuple[int, list[str]]:
         .published()
         .values("assurance", "assurance_organization")
         .annotate(count=Count("pk"))
-        .order_by("-count", "assurance", "assurance_organization")
+        .order_by()
     )
+    levels = list(Assurance.values)  # the page says them in this order: email, members, organizations
     total, parts = 0, []
-    for group in groups:
+    for group in sorted(groups, key=lambda g: (levels.index(g["assurance"]), -g["count"], g["assurance_organization"])):
         count, organization = group["count"], group["assurance_organization"]
         total += count
         if group["assurance"] == Assurance.VERIFIED_MEMBER:
