@@ -3,6 +3,7 @@ counts it on the case, carries it in the API and open data, may be the organizat
 only), and may be disputed by the account holder ("I did not write this")."""
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client
@@ -19,10 +20,12 @@ from ledger.models import Entry
 from opendata.writing import export_open_data
 from tests.accounts.test_assurance import verify
 from tests.appeals.case_factories import selected
+from tests.appeals.test_case_comments_cost import MOST as POSTING_AS_ONESELF
 from tests.consultation.factories import auth
 from tests.factories import MembershipFactory, UserFactory
 from tests.ledger.conftest import record_key, record_signer  # noqa: F401 (fixtures used by name)
 from tests.opendata.test_open_data import open_data_root, rows  # noqa: F401 (the fixture is used by name)
+from transparency.signals import QUEUED_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +223,19 @@ def test_the_case_page_and_the_api_cost_the_same_for_more_comments_and_speakers(
         post(appeal, publisher, f"Voice {n}.", as_organization=organization)
     assert count_queries(reader, page) == few_page
     assert count_queries(reader, api) == few_api
+
+
+def test_posting_as_the_organization_costs_two_queries_more_than_as_oneself(
+    client, appeal, publisher, monkeypatch, django_assert_max_num_queries
+):
+    """The slug's organization and whether the caller publishes for it; nothing per comment already posted."""
+    cache.set(QUEUED_KEY, 1, timeout=None)  # as tests/appeals/test_case_comments_cost.py: background work not counted
+    monkeypatch.setattr("appeals.services.case_clustering.request_clustering", lambda appeal_id: None)
+    headers = auth(publisher)
+    for n in range(2):
+        with django_assert_max_num_queries(POSTING_AS_ONESELF + 2 + 2):  # + BEGIN/COMMIT, which that test leaves out
+            made = client.post(
+                api_url(appeal), {"body": f"Ours {n}.", "as_organization": "acme"}, content_type="application/json",
+                **headers,
+            )  # fmt: skip
+        assert made.status_code == 201, made.json()
