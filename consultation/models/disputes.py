@@ -41,7 +41,8 @@ class DisputeQuerySet(models.QuerySet):
 
 class Dispute(models.Model):
     """ "I did not write this": the holder of an account, having proved they read its email (accounts.ownership),
-    says a comment, suggestion or statement posted in its name is not theirs. A moderator upholds or rejects it.
+    says a comment, suggestion, statement or case comment (another app's kind, `add_kind`) posted in its name is not
+    theirs. A moderator upholds or rejects it.
     Public through the record and the content's label; the row itself is the moderators' queue."""
 
     COMMENT, SUGGESTION, STATEMENT = "comment", "suggestion", "statement"

@@ -239,3 +239,13 @@ def test_posting_as_the_organization_costs_two_queries_more_than_as_oneself(
                 **headers,
             )  # fmt: skip
         assert made.status_code == 201, made.json()
+
+
+def test_a_moderator_cannot_give_the_disputes_reason_by_hand(client, appeal, citizen, moderator):
+    """Only an upheld dispute hides a case comment as not the account holder's: it also suspends the account."""
+    comment = post(appeal, citizen, "Mine.")
+    client.force_login(moderator)
+    refused = client.post(reverse("hide-case-comment", args=[comment.pk]), {"reason": "not_theirs"}, follow=True)
+    assert "Choose one of the listed reasons." in refused.content.decode()
+    assert not CaseComment.objects.get().is_hidden
+    assert not Entry.objects.filter(kind=EntryKind.CASE_COMMENT_HIDDEN).exists()
