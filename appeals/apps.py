@@ -17,3 +17,17 @@ class AppealsConfig(AppConfig):
 
         # The ledger checks served texts against their entries but sits below this app: it reads them here.
         bound_texts.provide()
+
+        # "I did not write this" lives in consultation, below this app: case comments join its kinds here.
+        from appeals.models import CaseComment
+        from appeals.services.case_comments import hide_disowned
+        from consultation.models import Disputable
+        from consultation.services.disputes import add_disputable
+
+        add_disputable(
+            kind="case_comment",
+            label="Case comment",
+            model=CaseComment,
+            shape=Disputable("appeal__guideline__organization", lambda row: f"appeal {row.appeal.public_id}"),
+            take_down=hide_disowned,
+        )

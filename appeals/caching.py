@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from appeals.models import Appeal, Recommendation
+from appeals.models import Appeal, CaseComment, Recommendation
 from core.caching import tags_for_subject
 
 
@@ -34,8 +34,10 @@ def recommendation_tags(name: str, payload: dict) -> Iterable[str]:
 
 @tags_for_subject("case-comment")
 def case_comment_tags(name: str, payload: dict) -> Iterable[str]:
-    """The page of the appeal it comments on, which shows it (or its tombstone); every entry of it names the appeal."""
-    return {f"appeal:{payload['appeal']}"}
+    """The page of the appeal it comments on, which shows it (or its tombstone). Its own entries name the appeal; a
+    dispute's entries (consultation, which knows no appeals) do not, so the comment's row says."""
+    appeal = payload.get("appeal") or CaseComment.objects.values_list("appeal__public_id", flat=True).get(pk=name)
+    return {f"appeal:{appeal}"}
 
 
 @tags_for_subject("system")

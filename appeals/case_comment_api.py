@@ -8,6 +8,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
+from accounts.models import ORGANIZATION_SLUG_LENGTH, Organization
 from appeals.models import Appeal, CaseComment
 from appeals.services import case_comments
 from consultation.models import LONG_TEXT_LENGTH, ON_BEHALF_OF_LENGTH
@@ -22,6 +23,21 @@ class OldestFirst(CursorPagination):
 class CaseCommentInput(serializers.Serializer):
     body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=LONG_TEXT_LENGTH)
     on_behalf_of = serializers.CharField(max_length=ON_BEHALF_OF_LENGTH, required=False, allow_blank=True, default="")
+    as_organization = serializers.SlugField(
+        max_length=ORGANIZATION_SLUG_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A publisher posts as the organization itself (its slug): the comment's assurance is `organization`.",
+    )
+
+    def validate_as_organization(self, slug: str) -> Organization | None:
+        if not slug:
+            return None
+        organization = Organization.objects.filter(slug=slug).first()
+        if organization is None:
+            raise serializers.ValidationError("There is no such organization.")
+        return organization
 
 
 class CaseCommentOutput(serializers.ModelSerializer):
@@ -36,6 +52,18 @@ class CaseCommentOutput(serializers.ModelSerializer):
         source="cluster_id", allow_null=True, help_text="The id of its cluster's first comment; null until clustered."
     )
     near_duplicates = serializers.IntegerField(source="others", help_text="Near-identical comments it stands for.")
+    assurance = serializers.SerializerMethodField(
+        help_text="Who was speaking, as the site had checked it when posted: verified_email, verified_member "
+        "(of assurance_organization) or organization (its own voice); null for a hidden comment."
+    )
+    assurance_organization = serializers.SerializerMethodField(
+        help_text="The organization's name then, for verified_member and organization; else empty; null if hidden."
+    )
+    disputed = serializers.BooleanField(
+        source="is_disputed",
+        read_only=True,
+        help_text="The account holder says they did not write this, and no moderator has decided yet.",
+    )
 
     class Meta:
         model = CaseComment
@@ -51,6 +79,9 @@ class CaseCommentOutput(serializers.ModelSerializer):
             "created_at",
             "cluster",
             "near_duplicates",
+            "assurance",
+            "assurance_organization",
+            "disputed",
         ]
 
     def get_author(self, comment) -> str | None:
@@ -61,6 +92,12 @@ class CaseCommentOutput(serializers.ModelSerializer):
 
     def get_on_behalf_of(self, comment) -> str | None:
         return None if comment.is_hidden else comment.on_behalf_of
+
+    def get_assurance(self, comment) -> str | None:
+        return None if comment.is_hidden else comment.assurance
+
+    def get_assurance_organization(self, comment) -> str | None:
+        return None if comment.is_hidden else comment.assurance_organization
 
     def get_tombstone(self, comment) -> str | None:
         return comment.tombstone if comment.is_hidden else None

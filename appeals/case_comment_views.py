@@ -38,10 +38,13 @@ def case_page_context(request, appeal: Appeal, comment_form=None) -> dict:
     raw = request.GET.get("comments_after")
     after = int(raw) if raw and raw.isdigit() and len(raw) < 18 else None
     comments, more = selectors.page_of(selectors.case_comments(appeal.pk, after=after), selectors.COMMENTS_PER_PAGE)
+    total, by_assurance = selectors.who_commented(appeal.pk)
     return {
         "call": call,
         "case_comments": comments,
         "more_comments": comments[-1].pk if more else None,
+        "comment_total": total,
+        "comments_by_assurance": by_assurance,
         "comment_form": comment_form or (forms.CaseCommentForm() if call.is_open() else None),
         # A refused comment comes back with its form, whatever the refusal (the window closed, no verified email).
         "can_comment": comment_form is not None or (call.is_open() and permissions.is_citizen(request.user)),

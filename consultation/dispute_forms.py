@@ -2,7 +2,8 @@
 
 from django import forms
 
-from consultation.models import NOTE_LENGTH, Dispute
+from consultation.models import NOTE_LENGTH
+from consultation.models.disputes import dispute_kinds
 from core.forms import ServiceForm, SiteForm
 
 
@@ -19,7 +20,7 @@ class OwnershipEmailForm(SiteForm):
 
 class DisputeForm(ServiceForm):
     kind = forms.ChoiceField(
-        choices=Dispute.KIND_CHOICES,
+        choices=dispute_kinds,
         error_messages={"invalid_choice": "Choose a comment, a suggestion or a statement."},
     )
     object_id = forms.IntegerField(min_value=1, error_messages={"invalid": "Choose something listed on this page."})

@@ -4,7 +4,7 @@ tombstone, and the calls with their windows. Declared here and added to opendata
 from collections.abc import Iterator
 
 from appeals.models import CaseComment, CommentCall
-from opendata.shape import DATETIME, INTEGER, Dataset, Field, ForeignKey
+from opendata.shape import BOOLEAN, DATETIME, INTEGER, Dataset, Field, ForeignKey
 
 CHUNK = 2000
 
@@ -33,6 +33,9 @@ def comment_rows(tree_size: int) -> Iterator[dict]:
             "status": comment.status,
             "author": None if hidden else comment.author.public_name,
             "on_behalf_of": None if hidden else comment.on_behalf_of,
+            "assurance": None if hidden else comment.assurance,
+            "assurance_organization": None if hidden else comment.assurance_organization,
+            "disputed": comment.is_disputed,
             "body": comment.tombstone if hidden else comment.body,
             "hidden_reason": comment.hidden_reason or None,
             "cluster": comment.cluster_id,
@@ -73,8 +76,25 @@ DATASETS = (
             Field("status", "published or hidden."),
             Field("author", "The author's display name; empty for a hidden comment."),
             Field("on_behalf_of", "The organization the author speaks for, if any; empty for a hidden comment."),
+            Field(
+                "assurance",
+                "Who was speaking, as checked when it was posted: verified_email, verified_member (of an organization "
+                "that verified the domain of the author's address) or organization (its own voice); empty if hidden.",
+            ),
+            Field(
+                "assurance_organization",
+                "The organization of a verified_member or organization comment, as named then; empty if hidden.",
+            ),
+            Field(
+                "disputed",
+                "true while the account holder says they did not write it and a moderator has not decided.",
+                BOOLEAN,
+            ),
             Field("body", "The comment's text; for a hidden comment, only the tombstone saying why it was hidden."),
-            Field("hidden_reason", "spam, abuse, personal_data, illegal or off_topic, for a hidden comment."),
+            Field(
+                "hidden_reason",
+                "spam, abuse, personal_data, illegal, off_topic or not_theirs (an upheld dispute), if hidden.",
+            ),
             Field(
                 "cluster",
                 "Its cluster of near-identical comments: the number of the cluster's first comment (itself when it "

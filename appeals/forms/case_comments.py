@@ -4,6 +4,7 @@ from datetime import UTC, datetime, time
 
 from django import forms
 
+from accounts.models import ORGANIZATION_SLUG_LENGTH, Organization
 from appeals.models import CALL_REASON_MAX, CaseComment, CommentCall
 from consultation.models import LONG_TEXT_LENGTH, NOTE_LENGTH, ON_BEHALF_OF_LENGTH
 from core.forms import ServiceForm
@@ -62,6 +63,17 @@ class CaseCommentForm(ServiceForm):
     on_behalf_of = forms.CharField(
         label="On behalf of an organization (optional)", max_length=ON_BEHALF_OF_LENGTH, required=False
     )
+    as_organization = forms.SlugField(label="Post as", max_length=ORGANIZATION_SLUG_LENGTH, required=False)
+
+    def clean_as_organization(self) -> Organization | None:
+        """Yourself when empty; whether you may speak as the organization is the service's question."""
+        slug = self.cleaned_data["as_organization"]
+        if not slug:
+            return None
+        organization = Organization.objects.filter(slug=slug).first()
+        if organization is None:
+            raise forms.ValidationError("There is no such organization.")
+        return organization
 
 
 class HideCaseCommentForm(ServiceForm):

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.assurance import Spoken
 from accounts.permissions import moderation_conflict
 from appeals.models.appeals import Appeal
 from appeals.models.limits import CALL_REASON_MAX
@@ -111,9 +112,10 @@ class CaseCommentQuerySet(models.QuerySet):
         return self.filter(status=CaseComment.PUBLISHED)
 
 
-class CaseComment(models.Model):
-    """A citizen's or organization's comment on an appeal open for comment. Immutable once posted, except that a
-    moderator may hide it behind a tombstone that names the reason."""
+class CaseComment(Spoken):
+    """A citizen's or organization's comment on an appeal open for comment, with who was speaking when it was posted
+    (`Spoken`). Immutable once posted, except that a moderator may hide it behind a tombstone that names the reason,
+    or upholds its account holder's "I did not write this" (consultation.services.disputes)."""
 
     PUBLISHED, HIDDEN = Comment.PUBLISHED, Comment.HIDDEN
     STATUS_CHOICES = Comment.STATUS_CHOICES
@@ -121,6 +123,8 @@ class CaseComment(models.Model):
         *[(code, label) for code, label in Comment.HIDDEN_REASONS if code != "off_topic"],
         ("off_topic", "Not about this case"),
     ]
+    NOT_THEIRS = Comment.NOT_THEIRS
+    HIDDEN_REASONS_ALL = [*HIDDEN_REASONS, (NOT_THEIRS, "The account holder says they did not write this")]
     MAX_LENGTH = LONG_TEXT_LENGTH
 
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="case_comments")
@@ -131,7 +135,7 @@ class CaseComment(models.Model):
     body = models.TextField(max_length=MAX_LENGTH)
     body_html = models.TextField(blank=True, editable=False, help_text="The body, rendered and sanitised when posted.")
     status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=PUBLISHED)
-    hidden_reason = models.CharField(max_length=30, choices=HIDDEN_REASONS, blank=True)
+    hidden_reason = models.CharField(max_length=30, choices=HIDDEN_REASONS_ALL, blank=True)
     hidden_note = models.TextField(max_length=NOTE_LENGTH, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

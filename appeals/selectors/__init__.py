@@ -10,6 +10,7 @@ from appeals.selectors.case_comments import (
     open_calls,
     page_of,
     parse_call_cursor,
+    who_commented,
 )
 from appeals.selectors.decisions import (
     OVERTURNED_ANY,
@@ -55,6 +56,7 @@ __all__ = [
     "open_calls",
     "page_of",
     "parse_call_cursor",
+    "who_commented",
     "OVERDUE",
     "OVERTURNED_ANY",
     "Listing",

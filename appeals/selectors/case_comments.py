@@ -3,9 +3,10 @@ oldest first, paged by id (the index `case_comment_shown_once`)."""
 
 from datetime import UTC, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from accounts.assurance import Assurance
 from appeals.models import Appeal, CaseComment, CommentCall
 
 CALLS_PER_PAGE = 25
@@ -24,6 +25,30 @@ def case_comments(appeal_id: int, *, after: int | None = None) -> QuerySet[CaseC
     """The comments as the public sees them (a hidden one as its tombstone), each cluster once, oldest first."""
     comments = CaseComment.objects.filter(appeal_id=appeal_id).shown_once().select_related("author").order_by("pk")
     return comments.filter(pk__gt=after) if after else comments
+
+
+def who_commented(appeal_id: int) -> tuple[int, list[str]]:
+    """How many published comments the case has, and how many at each assurance level, as the page says them
+    ("9 with a verified email", "2 verified members of Acme", "1 from Acme as the organization"), in one query."""
+    groups = (
+        CaseComment.objects.filter(appeal_id=appeal_id)
+        .published()
+        .values("assurance", "assurance_organization")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    levels = list(Assurance.values)  # the page says them in this order: email, members, organizations
+    total, parts = 0, []
+    for group in sorted(groups, key=lambda g: (levels.index(g["assurance"]), -g["count"], g["assurance_organization"])):
+        count, organization = group["count"], group["assurance_organization"]
+        total += count
+        if group["assurance"] == Assurance.VERIFIED_MEMBER:
+            parts.append(f"{count} verified member{'s' if count != 1 else ''} of {organization}")
+        elif group["assurance"] == Assurance.ORGANIZATION:
+            parts.append(f"{count} from {organization} as the organization")
+        else:
+            parts.append(f"{count} with a verified email")
+    return total, parts
 
 
 def page_of(rows: QuerySet, size: int) -> tuple[list, bool]:

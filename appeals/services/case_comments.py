@@ -12,7 +12,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.assurance import assurance_for
+from accounts.models import Organization, User
 from appeals.models import CALL_REASON_MAX, Appeal, CaseComment, CommentCall, CommentWindowExtension
 from appeals.services import steps
 from appeals.services.case_clustering import cluster_after_commit
@@ -102,9 +103,19 @@ def extend_comment_window(*, appeal: Appeal, closes_at: datetime, reason: str, b
 
 
 @transaction.atomic
-def post_case_comment(*, appeal: Appeal, body: str, on_behalf_of: str = "", ip: str = "", by: User) -> CaseComment:
+def post_case_comment(
+    *,
+    appeal: Appeal,
+    body: str,
+    on_behalf_of: str = "",
+    as_organization: Organization | None = None,
+    ip: str = "",
+    by: User,
+) -> CaseComment:
     """Store a comment with its ledger entry. Whether the window is open is asked of the database by the update of
-    the call's count itself, so a window that just closed or was just extended is read as it is now."""
+    the call's count itself, so a window that just closed or was just extended is read as it is now.
+    `as_organization`: a publisher posts as the organization itself (accounts.assurance); anyone else is refused."""
+    speaker = assurance_for(by, as_organization=as_organization)  # first: it learns whether the email is verified
     require_citizen(by)
     if not appeal.is_open:
         raise ValidationError(f"This appeal is {appeal.get_status_display().lower()}; it takes no more comments.")
@@ -130,6 +141,7 @@ def post_case_comment(*, appeal: Appeal, body: str, on_behalf_of: str = "", ip: 
         body_html=render_markdown(body),
         on_behalf_of=on_behalf_of,
         text_hash=text_hash(body),
+        **speaker.fields(),
     )
     cluster_after_commit(appeal.pk)
     append(
@@ -145,15 +157,22 @@ def post_case_comment(*, appeal: Appeal, body: str, on_behalf_of: str = "", ip: 
     return comment
 
 
+def hide_disowned(*, content: CaseComment, note: str, by: User) -> None:
+    """How an upheld "I did not write this" takes a case comment down (consultation.services.disputes)."""
+    if not content.is_hidden:
+        hide_case_comment(comment=content, reason=CaseComment.NOT_THEIRS, note=note, by=by)
+
+
 @transaction.atomic
 def hide_case_comment(*, comment: CaseComment, reason: str, note: str = "", by: User) -> CaseComment:
-    """Hide a comment behind a public tombstone that names the reason. The note stays with the moderators."""
+    """Hide a comment behind a public tombstone that names the reason. The note stays with the moderators. Besides
+    the reasons moderators choose, an upheld dispute hides it as not the account holder's (`NOT_THEIRS`)."""
     if conflict := comment.moderation_conflict(by):
         raise PermissionDenied(conflict)
     comment = CaseComment.objects.select_for_update(of=("self",)).select_related("appeal").get(pk=comment.pk)
     if comment.is_hidden:
         raise ValidationError("This comment is already hidden.")
-    if reason not in dict(CaseComment.HIDDEN_REASONS):
+    if reason not in dict(CaseComment.HIDDEN_REASONS_ALL):
         raise ValidationError({"reason": "Choose one of the listed reasons."})
     comment.status, comment.hidden_reason, comment.hidden_at = CaseComment.HIDDEN, reason, timezone.now()
     comment.hidden_note = clean_text(note, field="note", label="The note", max_length=NOTE_LENGTH, required=False)

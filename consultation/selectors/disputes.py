@@ -26,19 +26,23 @@ def dispute_queue(*, decided: bool, before: int | None = None) -> tuple[list[Dis
         ids = [d.object_id for d in disputes if d.kind == kind]
         if not ids:
             continue
-        rows = model.objects.select_related("version__guideline__organization")  # type: ignore[attr-defined]
-        found = rows.in_bulk(ids)
+        shape = Dispute.SHAPES[kind]
+        found = model.objects.select_related(shape.organization).in_bulk(ids)  # type: ignore[attr-defined]
         for dispute in disputes:
             if dispute.kind == kind:
                 dispute.content = found.get(dispute.object_id)
+                dispute.content.place = shape.place(dispute.content)
     return disputes, after
 
 
 def writings_of(account: User, kind: str, *, before: int | None = None) -> tuple[list, int | None]:
     """One page of what was posted in `account`'s name, of one kind, newest first (the author indexes)."""
-    model = Dispute.MODELS[kind]
-    rows = model.objects.filter(author=account).select_related("version__guideline__organization")  # type: ignore[attr-defined]
-    return _page(rows, WRITINGS_PAGE_SIZE, before)
+    model, shape = Dispute.MODELS[kind], Dispute.SHAPES[kind]
+    rows = model.objects.filter(author=account).select_related(shape.organization)  # type: ignore[attr-defined]
+    found, older = _page(rows, WRITINGS_PAGE_SIZE, before)
+    for row in found:
+        row.place = shape.place(row)
+    return found, older
 
 
 def with_conflicts(disputes: list[Dispute], user) -> list[Dispute]:
@@ -47,7 +51,7 @@ def with_conflicts(disputes: list[Dispute], user) -> list[Dispute]:
     answers: dict[tuple[int, bool], str] = {}
     for dispute in disputes:
         content = dispute.content
-        organization = content.version.guideline.organization
+        organization = Dispute.SHAPES[dispute.kind].organization_of(content)
         pair = (organization.pk, content.author_id == user.pk)
         if pair not in answers:
             answers[pair] = moderation_conflict(user, organization=organization, author_id=content.author_id)

@@ -4,8 +4,11 @@ upholds (the writing is taken down with the reason on its tombstone, and the acc
 
 What "taken down" means follows each kind's existing path: a comment is hidden through moderation
 (`hide_for_reason`), a statement is rejected from voting, and a suggestion, which has no hiding, shows the
-tombstone in place of its wording (`Spoken.disowned_at`).
+tombstone in place of its wording (`Spoken.disowned_at`). A kind another app adds (`add_disputable`: the appeals'
+case comments) brings its own way of taking down.
 """
+
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -13,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import moderation_conflict
-from consultation.models import NOTE_LENGTH, Comment, Dispute, Statement
+from consultation.models import NOTE_LENGTH, Comment, Disputable, Dispute, Statement
 from consultation.services.comments import hide_for_reason
 from consultation.services.common import clean_text
 from core.caching import tags_for_entry
@@ -24,12 +27,21 @@ from ledger.services import append
 NOT_THEIRS = "The account holder says they did not write this"
 ALREADY_OPEN = "You have already disputed this; a moderator will look at it."
 
+# kind -> take_down(content=, note=, by=): how an upheld dispute takes down another app's kind of writing.
+TAKE_DOWNS: dict[str, Callable[..., object]] = {}
+
+
+def add_disputable(*, kind: str, label: str, model: type, shape: Disputable, take_down: Callable[..., object]) -> None:
+    """Called from the AppConfig.ready() of an app above this one (appeals, for its case comments)."""
+    Dispute.add_kind(kind, label, model, shape)
+    TAKE_DOWNS[kind] = take_down
+
 
 def _content(kind: str, object_id: int, *, lock: bool = False):
     model = Dispute.MODELS.get(kind)
     if model is None:
         raise ValidationError({"kind": "Choose a comment, a suggestion or a statement."})
-    rows = model.objects.select_related("version__guideline__organization")  # type: ignore[attr-defined]
+    rows = model.objects.select_related(Dispute.SHAPES[kind].organization)  # type: ignore[attr-defined]
     found = (rows.select_for_update(of=("self",)) if lock else rows).filter(pk=object_id).first()
     if found is None:
         raise ValidationError("There is no such writing.")
@@ -61,7 +73,8 @@ def _locked_open(dispute: Dispute, by: User):
     """The dispute and its writing, locked, when `by` may decide it: a moderator without a conflict of interest."""
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     content = _content(dispute.kind, dispute.object_id, lock=True)
-    conflict = moderation_conflict(by, organization=content.version.guideline.organization, author_id=content.author_id)
+    organization = Dispute.SHAPES[dispute.kind].organization_of(content)
+    conflict = moderation_conflict(by, organization=organization, author_id=content.author_id)
     if conflict:
         raise PermissionDenied(conflict)
     if not dispute.is_open:
@@ -85,6 +98,8 @@ def uphold_dispute(*, dispute: Dispute, note: str = "", by: User) -> Dispute:
         content.moderated_by, content.moderated_at = by, timezone.now()
         content.save(update_fields=["status", "rejection_reason", "moderated_by", "moderated_at"])
         append(kind=EntryKind.STATEMENT_REJECTED, subject=content.subject, payload={"reason": NOT_THEIRS})
+    elif take_down := TAKE_DOWNS.get(dispute.kind):
+        take_down(content=content, note=note, by=by)
     type(content).objects.filter(pk=content.pk).update(disowned_at=timezone.now())
     suspended = User.objects.filter(pk=dispute.account_id, posting_suspended_at__isnull=True).update(
         posting_suspended_at=timezone.now()

@@ -1,5 +1,5 @@
-"""Public comments on an appeal, end to end: a moderator opens it, a citizen comments, the reviewer decides with
-how the comments were considered; every page axe-clean at 1280 and 390 px."""
+"""Public comments on an appeal, end to end: a moderator opens it, a citizen comments, a publisher comments as the
+organization, the reviewer decides with how the comments were considered; every page axe-clean at 1280 and 390 px."""
 
 import pytest
 from playwright.sync_api import expect
@@ -27,7 +27,7 @@ def audit_on_a_phone(person) -> None:
 
 
 def test_a_moderator_opens_an_appeal_a_citizen_comments_and_the_reviewer_weighs_it(
-    new_person, organization, citizen, moderator
+    new_person, organization, citizen, moderator, publisher
 ):
     system = AISystemFactory(organization=organization, slug="helper", name="Acme Helper")
     appeal = redacted(
@@ -56,6 +56,17 @@ def test_a_moderator_opens_an_appeal_a_citizen_comments_and_the_reviewer_weighs_
     expect(person.page.get_by_text("Pharmacists answer this every day; overturn it.")).to_be_visible()
     audit_on_a_phone(person)
     assert CaseComment.objects.filter(appeal=appeal).count() == 1
+
+    acme = signed_in(new_person(), publisher.email, PASSWORD)
+    acme.visit(appeal.get_absolute_url())
+    acme.fill(field(acme.page, "Your comment"), "We will publish the dosage limits ourselves.")
+    acme.choose(acme.page.get_by_label("Post as"), "Acme AI (the organization)")
+    acme.submit(acme.page.get_by_role("button", name="Post comment"), shot="case-commented-as-organization")
+    expect(acme.page.get_by_text("Acme AI: organization")).to_be_visible()
+    expect(
+        acme.page.get_by_text("2 comments: 1 with a verified email, 1 from Acme AI as the organization.")
+    ).to_be_visible()
+    audit_on_a_phone(acme)
 
     close_window(appeal)  # fourteen days later
     rae = signed_in(new_person(), reviewer.user.email, PASSWORD)
