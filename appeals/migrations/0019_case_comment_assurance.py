@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0015_refusal_receipts'),
+        ('appeals', '0018_answers_by_api_key'),
     ]
 
     operations = [
