@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from accounts import permissions
 from accounts.models import ApiKey, Organization
 from appeals import services
-from appeals.api import ResponseOutput
+from appeals.decision_serializers import ResponseOutput
 from appeals.models import RESPONSE_MAX, AISystem, Appeal, AppealEvent, Decision, OrganizationResponse
 from core.api import CursorPagination, KnownParameters
 from core.schema import slug_text

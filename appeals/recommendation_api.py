@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Organization
 from appeals import selectors, services
-from appeals.api import RecommendationOutput
+from appeals.decision_serializers import RecommendationOutput
 from appeals.models import RESPONSE_MAX, URL_MAX, Recommendation
 from core.api import CursorPagination, KnownParameters
 from core.throttling import ApiKeyRateThrottle
