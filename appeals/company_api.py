@@ -111,7 +111,7 @@ class OrganizationAppealList(KnownParameters, generics.ListAPIView):
         )
 
 
-class ResponseInput(serializers.Serializer):
+class DecisionResponseInput(serializers.Serializer):
     """The same fields and limits as the response form."""
 
     kind = serializers.ChoiceField(choices=OrganizationResponse.KIND_CHOICES)
@@ -125,10 +125,10 @@ class DecisionResponseCreate(APIView):
     permission_classes = [IsAuthenticated]
     throttle_classes = [*APIView.throttle_classes, ApiKeyRateThrottle]
 
-    @extend_schema(request=ResponseInput, responses={201: ResponseOutput})
+    @extend_schema(request=DecisionResponseInput, responses={201: ResponseOutput})
     def post(self, request, pk: int):
         decision = get_object_or_404(Decision.objects.select_related("organization", "appeal"), pk=pk)
-        data = ResponseInput(data=request.data)
+        data = DecisionResponseInput(data=request.data)
         data.is_valid(raise_exception=True)
         response = services.respond_to_decision(decision=decision, by=request.user, **data.validated_data)
         return Response(ResponseOutput(response).data, status=status.HTTP_201_CREATED)

@@ -35,7 +35,7 @@ def _text(limit: int, **kwargs) -> serializers.CharField:
     return serializers.CharField(max_length=limit, **kwargs)
 
 
-class StatementInput(serializers.Serializer):
+class RefusalStatementInput(serializers.Serializer):
     """One statement of reasons, with the Transparency Database's field names, values and limits, plus ours:
     `ai_system` (required), `guideline` (when the organization has several) and `clause` (else the clause key is
     `incompatible_content_ground`)."""
@@ -119,11 +119,11 @@ class StatementInput(serializers.Serializer):
 
 class BatchInput(serializers.Serializer):
     statements: serializers.ListSerializer[Any] = serializers.ListSerializer(
-        child=StatementInput(), allow_empty=False, max_length=dsa.BATCH_MAX
+        child=RefusalStatementInput(), allow_empty=False, max_length=dsa.BATCH_MAX
     )
 
 
-class StatementOutput(serializers.Serializer):
+class RefusalStatementOutput(serializers.Serializer):
     puid = serializers.CharField()
     status = serializers.ChoiceField(choices=[reporting.CREATED, reporting.EXISTING])
     received_at = serializers.DateTimeField()
@@ -133,7 +133,7 @@ class BatchOutput(serializers.Serializer):
     created = serializers.IntegerField(help_text="Statements stored by this request.")
     existing = serializers.IntegerField(help_text="Statements sent again with a puid already stored: not duplicated.")
     batch_sha256 = serializers.CharField(help_text="SHA-256 of the batch's canonical JSON, as on the public record.")
-    statements = StatementOutput(many=True)
+    statements = RefusalStatementOutput(many=True)
 
 
 class RefusalStatementBatch(APIView):

@@ -337,6 +337,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Choice sets used under several field names or by several components get one name each.
+    "ENUM_NAME_OVERRIDES": {
+        "AppealStatusEnum": "appeals.models.Appeal.STATUS_CHOICES",
+        "DecisionOutcomeEnum": "appeals.models.Decision.OUTCOME_CHOICES",
+        "ResponseKindEnum": "appeals.models.OrganizationResponse.KIND_CHOICES",
+        "DsaYesNoEnum": "appeals.dsa.YES_NO",
+        "DsaCategoryEnum": "appeals.dsa.CATEGORY",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.schema.refuse_unstorable_parameters",
