@@ -7,7 +7,7 @@ from django.urls import URLResolver, get_resolver
 from accounts.models import ApiKey
 from appeals.models import AISystem, Appeal, Assignment, Attachment, Decision, Recommendation
 from audits.models import Audit, AuditReport
-from consultation.models import Comment, Statement, Suggestion
+from consultation.models import Comment, Dispute, Statement, Suggestion
 from digests.models import Follow
 from ledger.models import Entry
 from webhooks.models import Delivery, Endpoint
@@ -50,6 +50,7 @@ def demo_path_values() -> dict:
         "statements": Statement.objects.order_by("pk").first().pk,
         "webhooks": Endpoint.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
         "api-keys": ApiKey.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
+        "disputes": Dispute.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
     }
     size = Entry.objects.count()
     ints = {
@@ -93,5 +94,6 @@ def _kind_of(route: str) -> str:
         "suggestions",
         "statements",
         "api-keys",
+        "disputes",
     ]
     return next(kind for kind in kinds if kind in route)
