@@ -9,8 +9,9 @@
 # Needs: PostgreSQL reachable at BENCH_PG (postgres://postgres@127.0.0.1:5432), where it creates and keeps the
 # databases BENCH_DB_DEMO and BENCH_DB_LARGE (reseeded when BENCH_RESEED=1 or when missing; migrated every run,
 # so a re-run after a merge measures the merged code on the same data); wrk (`apt-get install wrk`); REDIS_URL
-# and CELERY_BROKER_URL as the site runs in production (optional). Ports BENCH_PORT_DEMO and BENCH_PORT_LARGE.
-# Every size and duration is an environment variable below. Prints the table of bench/load.py.
+# and CELERY_BROKER_URL as the site runs in production (optional); nginx for the last step (bench/nginx.py). Ports
+# BENCH_PORT_DEMO and BENCH_PORT_LARGE.
+# Every size and duration is an environment variable below. Prints the table of bench/load.py, then bench/nginx.py's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -85,3 +86,11 @@ done
 
 "$BIN/python" bench/load.py --demo "http://127.0.0.1:$BENCH_PORT_DEMO" --large "http://127.0.0.1:$BENCH_PORT_LARGE" \
   --demo-db "$BENCH_PG/$BENCH_DB_DEMO" --large-db "$BENCH_PG/$BENCH_DB_LARGE" --json "$VAR_DIR/results.json"
+
+# nginx in front (deploy/nginx.conf.in, its micro-cache and /static/): the demo side's version page through it against
+# a static file of the same size from the same nginx, interleaved (bench/nginx.py; skipped without nginx).
+if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then
+  "$BIN/python" bench/nginx.py --db "$BENCH_PG/$BENCH_DB_DEMO" --upstream "127.0.0.1:$BENCH_PORT_DEMO"
+else
+  echo "nginx is not installed (apt-get install -y nginx): the nginx comparison is skipped" >&2
+fi
