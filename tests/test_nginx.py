@@ -211,10 +211,21 @@ def test_a_signed_in_reader_is_never_served_nor_stored_in_the_micro_cache(stack,
     assert "Signed in as" not in after.text
 
 
-def test_api_credentials_skip_the_micro_cache_too(stack, version):
+@pytest.mark.parametrize(
+    "personal",
+    [
+        {"Authorization": "Token not-a-real-one"},
+        {"Cookie": "csrftoken=abcdefghijklmnopqrstuvwxyz012345"},
+        {"Cookie": "theme=dark; messages=a-pending-message"},
+        {"HX-Request": "true"},
+    ],
+    ids=["api-credentials", "csrf-cookie", "messages-cookie", "htmx"],
+)
+def test_requests_of_ones_own_skip_the_micro_cache(stack, version, personal):
     url = version.get_absolute_url()
     fetch(stack.url, url)
-    assert fetch(stack.url, url, headers={"Authorization": "Token not-a-real-one"}).cache == "BYPASS"
+    assert fetch(stack.url, url).cache == "HIT"
+    assert fetch(stack.url, url, headers=personal).cache == "BYPASS"
 
 
 def test_static_files_are_served_by_nginx_with_a_years_cache(stack, static_root, version):
