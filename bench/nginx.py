@@ -1,6 +1,6 @@
 """nginx in front of the app, against nginx serving a static file: the version page of 200 clauses and 10,000
 comments through deploy/nginx.conf.in's micro-cache, and a file of exactly its bytes from /static/, on one nginx,
-measured with wrk in interleaved rounds (page, file, page, file, ...). The goal is page ÷ file ≥ 0.8 (median rps).
+measured with wrk in interleaved rounds (page, file; file, page; ...). The goal: page ÷ file ≥ 0.8 (median rps).
 
     python bench/nginx.py --db postgres://postgres@127.0.0.1:5432/wd_bench_demo [--upstream 127.0.0.1:8141]
 
@@ -14,11 +14,13 @@ as in production. Environment: BENCH_SECONDS (5), BENCH_ROUNDS (3), BENCH_CONNEC
 import argparse
 import json
 import os
+import re
 import secrets
 import statistics
 import subprocess
 import sys
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 from load import PYTHON, ROOT, Target, django_json, wrk
@@ -80,11 +82,13 @@ def main() -> None:
     if not upstream:
         server, upstream = start_gunicorn(env, var_dir)
     static_root = Path(env["STATIC_ROOT"])
+    (var_dir / "nginx" / "logs" / "access.log").unlink(missing_ok=True)  # this run's requests only
     try:
         with LocalNginx(
             var_dir / "nginx", upstreams=[upstream], static_root=static_root, workers=os.cpu_count() or 1
         ) as nginx:
             results = measure(nginx, static_root, args)
+        results["cache_statuses"] = cache_statuses(nginx.directory / "logs" / "access.log")  # flushed at stop
     finally:
         if server is not None:
             server.terminate()
@@ -105,11 +109,19 @@ def measure(nginx: LocalNginx, static_root: Path, args: argparse.Namespace) -> d
     targets = {"version page through nginx": page_url, "static file of its size": file_url}
     rounds: dict[str, list[dict]] = {name: [] for name in targets}
     for round_ in range(1, args.rounds + 1):
-        for name, url in targets.items():
+        # Page then file, then file then page: on a machine whose load drifts, neither side always goes first.
+        order = list(targets.items()) if round_ % 2 else list(reversed(targets.items()))
+        for name, url in order:
             result = wrk(url, Target(name, url), "", args.seconds, args.connections)
             rounds[name].append(result)
             print(f"round {round_} {name:28} {result['rps']:9.1f} req/s", file=sys.stderr)
     return {"bytes": len(body), "path": version, "cache_control": headers.get("Cache-Control"), "rounds": rounds}
+
+
+def cache_statuses(access_log: Path) -> dict[str, int]:
+    """How the micro-cache answered the page's requests (static files are not logged), from nginx's access log."""
+    found = Counter(re.findall(r" cache=(\S+) ", access_log.read_text()))
+    return dict(found.most_common())
 
 
 def report(results: dict, args: argparse.Namespace) -> str:
@@ -123,13 +135,15 @@ def report(results: dict, args: argparse.Namespace) -> str:
     return "\n".join(
         [
             f"nginx: {results['path']} ({results['bytes']:,} bytes, {results['cache_control']}), "
-            f"{args.rounds} rounds of {args.seconds} s, {args.connections} connections",
+            f"{args.rounds} rounds of {args.seconds} s, {args.connections} connections; load {os.getloadavg()[0]:.1f}",
             "| target | req/s (median) | p95 ms (median) |",
             "| --- | ---: | ---: |",
             f"| version page through nginx | {page_rps:.0f} | {statistics.median(r['p95_ms'] for r in page):.2f} |",
             f"| static file of its size | {file_rps:.0f} | {statistics.median(r['p95_ms'] for r in file):.2f} |",
             f"page ÷ file: {ratio:.2f} (per round: {per_round}); {verdict} the goal of ≥ {GOAL}; "
             f"{errors} errors or non-2xx answers",
+            "How nginx answered the page (its access log; `-` is the app's own answer): "
+            + ", ".join(f"{status} {count:,}" for status, count in results["cache_statuses"].items()),
         ]
     )
 
