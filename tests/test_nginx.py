@@ -5,6 +5,7 @@ own; the requests come from other loopback addresses than nginx's own (127.0.0.2
 the app counts can be told from the proxy's.
 """
 
+import fcntl
 import http.client
 import os
 import re
@@ -78,14 +79,20 @@ def cookie(answer: Answer, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def static_root(tmp_path_factory) -> Path:
-    """collectstatic's output in production mode (hashed names), which nginx serves and the pages name."""
+def static_root(tmp_path_factory, worker_id) -> Path:
+    """collectstatic's output in production mode (hashed names), which nginx serves and the pages name: once per run,
+    shared by the xdist workers that run these tests (this run's temporary directory, under a lock)."""
     nginx_path()
-    root = tmp_path_factory.mktemp("static")
-    env = {**os.environ, **PRODUCTION_ENV, "STATIC_ROOT": str(root), "VAR_DIR": str(root.parent / "static-var")}
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
-    )
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # pytest-N/, whose popen-gwN/ are the workers' own
+    root = shared / "nginx-static"
+    with open(shared / "nginx-static.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "staticfiles.json").exists():
+            env = {**os.environ, **PRODUCTION_ENV, "STATIC_ROOT": str(root), "VAR_DIR": str(shared / "static-var")}
+            command = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"]
+            subprocess.run(command, cwd=ROOT, env=env, check=True)
     return root
 
 
