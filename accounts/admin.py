@@ -14,12 +14,14 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "display_name", "is_moderator", "is_staff", "is_active", "date_joined"]
-    list_filter = ["is_moderator", "is_staff", "is_active"]
+    list_filter = ["is_moderator", "is_staff", "is_active", ("posting_suspended_at", admin.EmptyFieldListFilter)]
     search_fields = ["email", "display_name"]
     inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["email", "password", "display_name"]}),
         ("Roles", {"fields": ["is_moderator", "is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        # Set by an upheld "I did not write this"; clearing it lets the account take part again.
+        ("Posting", {"fields": ["posting_suspended_at"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]})]

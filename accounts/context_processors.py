@@ -10,4 +10,6 @@ def roles(request):
         "user_is_moderator": SimpleLazyObject(lambda: permissions.is_moderator(user)),
         "user_is_reviewer": SimpleLazyObject(lambda: permissions.is_reviewer(user)),
         "user_is_auditor": SimpleLazyObject(lambda: permissions.is_auditor(user)),
+        # The organizations a publisher may post as (the comment form's "Post as"), read once per page if asked.
+        "user_organizations": SimpleLazyObject(lambda: list(permissions.publisher_organizations(user))),
     }

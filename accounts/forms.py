@@ -2,7 +2,7 @@ from allauth.core import context
 from django import forms
 from django.conf import settings
 
-from accounts.models import DISPLAY_NAME_LENGTH
+from accounts.models import DISPLAY_NAME_LENGTH, DOMAIN_LENGTH, ApiKey
 from core.proxies import client_address
 from core.ratelimit import RateLimited, counts_per_domain, email_domain, refuse_when_over
 
@@ -42,3 +42,39 @@ def refuse_too_many_signups(*, email: str, ip: str) -> None:
         per_seconds=settings.SIGNUP_WINDOW_SECONDS,
         message="Many accounts have been created {by} in a short time. Please try again later.",
     )
+
+
+class EmailDomainForm(forms.Form):
+    """An email domain of the organization, and the address at it that the verification link goes to."""
+
+    domain = forms.CharField(
+        label="Email domain", max_length=DOMAIN_LENGTH, error_messages={"required": "Enter a domain."}
+    )
+    address = forms.EmailField(
+        label="Address at that domain to mail the link to",
+        max_length=254,
+        error_messages={"required": "Enter an address.", "invalid": "Enter an address like postmaster@example.org."},
+    )
+
+
+class ApiKeyForm(forms.Form):
+    """A new API key: what it is for and what it may do."""
+
+    name = forms.CharField(
+        max_length=ApiKey.NAME_MAX,
+        label="What is the key for?",
+        help_text="For your own lists, such as 'moderation pipeline'. Only your organization's publishers see it.",
+    )
+    scopes = forms.MultipleChoiceField(
+        choices=ApiKey.SCOPE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        label="What may it do?",
+        help_text="Give a key only what its program needs.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def arguments(self) -> dict:
+        return dict(self.cleaned_data)

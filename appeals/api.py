@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,15 +16,18 @@ from appeals.models import (
     EXCERPT_MAX,
     GROUNDS_MAX,
     LANGUAGE_MAX,
+    RECEIPT_MAX,
     URL_MAX,
     AISystem,
     Appeal,
     Decision,
+    DecisionCitation,
     OrganizationResponse,
     Recommendation,
     RecommendationStep,
     Vote,
 )
+from appeals.receipts import verify_receipt
 from consultation.models import Guideline
 from core.api import CursorPagination, KnownParameters, RankedCursorPagination, search_field
 from core.schema import slug_text, text
@@ -32,12 +36,20 @@ from ledger.receipt_api import ReceiptField, ReceiptsList
 
 
 class AppealInput(serializers.Serializer):
-    """The same fields and limits as the filing form; the organization, system and guideline are named by slug."""
+    """The same fields and limits as the filing form; the organization, system and guideline are named by slug.
+    With a refusal `receipt` the appeal is a verified refusal, and the organization, system and time come from it."""
 
-    organization = serializers.SlugField(max_length=60)
-    system = serializers.SlugField(max_length=60)
+    receipt = serializers.CharField(
+        max_length=RECEIPT_MAX,
+        required=False,
+        default="",
+        help_text="A refusal receipt the system signed (compact JWS); then organization, system and happened_at "
+        "may be left out.",
+    )
+    organization = serializers.SlugField(max_length=60, required=False)
+    system = serializers.SlugField(max_length=60, required=False)
     guideline = serializers.SlugField(max_length=80, required=False, help_text="Needed if it has several.")
-    happened_at = serializers.DateTimeField(validators=[forms.not_in_the_future])
+    happened_at = serializers.DateTimeField(validators=[forms.not_in_the_future], required=False)
     prompt_excerpt = serializers.CharField(max_length=EXCERPT_MAX)
     refusal_excerpt = serializers.CharField(max_length=EXCERPT_MAX)
     conversation_url = serializers.URLField(
@@ -60,6 +72,10 @@ class AppealInput(serializers.Serializer):
     )
 
     def validate(self, data: dict) -> dict:
+        if data["receipt"]:
+            data = {**_from_receipt(data["receipt"]), **data}
+        if missing := [name for name in ("organization", "system", "happened_at") if name not in data]:
+            raise serializers.ValidationError({name: ["This field is required without a receipt."] for name in missing})
         slug = data.pop("organization")
         organization = Organization.objects.filter(slug=slug).first()
         if organization is None:
@@ -71,6 +87,16 @@ class AppealInput(serializers.Serializer):
         data["guideline"] = _guideline(organization, data.get("guideline"))
         data["allow_duplicate"] = data.pop("confirm_duplicate")
         return data
+
+
+def _from_receipt(token: str) -> dict:
+    """The organization, system and time a receipt states, once it verifies; the service checks it again."""
+    try:
+        verified = verify_receipt(token)
+    except ValidationError as error:
+        raise serializers.ValidationError({"receipt": error.messages}) from error
+    system = verified.system
+    return {"organization": system.organization.slug, "system": system.slug, "happened_at": verified.refused_at}
 
 
 def slug_filter(model) -> serializers.CharField:
@@ -149,12 +175,33 @@ class RecommendationOutput(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(recommendation.get_absolute_url())
 
 
+class CitationOutput(serializers.Serializer):
+    decision = serializers.IntegerField(source="cited_id", help_text="The number of the earlier decision cited.")
+    relation = serializers.ChoiceField(choices=DecisionCitation.RELATION_CHOICES)
+    reason = serializers.CharField(help_text="Why; its SHA-256 is in the decision's entry (cited_decisions).")
+
+
+class CitedByOutput(serializers.Serializer):
+    decision = serializers.IntegerField(source="citing_id", help_text="The number of the later decision citing it.")
+    relation = serializers.ChoiceField(choices=DecisionCitation.RELATION_CHOICES)
+    reason = serializers.CharField()
+
+
+class CitedByCounts(serializers.Serializer):
+    follows = serializers.IntegerField()
+    distinguishes = serializers.IntegerField()
+
+
 class DecisionOutput(serializers.ModelSerializer):
     appeal = serializers.CharField(source="appeal.public_id")
     organization = serializers.CharField(source="organization.slug")
     system = serializers.CharField(source="system.slug")
     supersedes = serializers.IntegerField(source="supersedes_id", allow_null=True)
     superseded = serializers.BooleanField(source="corrected")
+    cites = CitationOutput(many=True, help_text="The earlier decisions it follows or distinguishes, and why.")
+    cited_by = CitedByCounts(
+        source="precedent_counts", help_text="How many later decisions in force follow it and how many distinguish it."
+    )
     recommendations = RecommendationOutput(many=True)
     url = serializers.SerializerMethodField()
     snippet = serializers.SerializerMethodField(
@@ -174,6 +221,8 @@ class DecisionOutput(serializers.ModelSerializer):
             "rationale",
             "comments_considered",
             "cited_clause_keys",
+            "cites",
+            "cited_by",
             "decided_at",
             "supersedes",
             "superseded",
@@ -194,10 +243,16 @@ class DecisionOutput(serializers.ModelSerializer):
 class AppealDecisionOutput(DecisionOutput):
     votes = VoteOutput(many=True)
     responses = ResponseOutput(many=True)
-    cited_decisions = serializers.PrimaryKeyRelatedField.many_init(read_only=True)  # many=True, in a form mypy types
+    cited_decisions = serializers.SerializerMethodField(help_text="The numbers of the decisions in `cites`.")
+    cited_by_decisions = CitedByOutput(
+        many=True, source="later_citations", help_text="The later decisions in force that cite it, and why."
+    )
 
     class Meta(DecisionOutput.Meta):
-        fields = DecisionOutput.Meta.fields + ["votes", "responses", "cited_decisions"]
+        fields = DecisionOutput.Meta.fields + ["votes", "responses", "cited_decisions", "cited_by_decisions"]
+
+    def get_cited_decisions(self, decision) -> list[int]:
+        return [citation.cited_id for citation in decision.cites.all()]
 
 
 class EventOutput(serializers.Serializer):
@@ -222,12 +277,16 @@ class AppealOutput(serializers.ModelSerializer):
         help_text="When moderators opened the appeal for public comment: why, its window and the comments' address."
     )
     receipt = ReceiptField()
+    verified_refusal = serializers.BooleanField(
+        source="refusal.is_verified", help_text="Filed with a refusal receipt the system signed; else unverified."
+    )
 
     class Meta:
         model = Appeal
         fields = [
             "public_id",
             "status",
+            "verified_refusal",
             "organization",
             "system",
             "guideline",
@@ -256,6 +315,9 @@ class AppealOutput(serializers.ModelSerializer):
             "prompt_excerpt": refusal.public_prompt_excerpt if screened else None,
             "refusal_excerpt": refusal.public_refusal_excerpt if screened else None,
             "grounds": appeal.public_grounds if screened else None,
+            "receipt": {"kid": refusal.receipt_key.kid, "refusal_id": refusal.receipt_refusal_id}
+            if refusal.is_verified
+            else None,
         }
 
     def get_decision(self, appeal) -> dict | None:
@@ -356,7 +418,7 @@ class DecisionList(KnownParameters, generics.ListAPIView):
         filters.is_valid(raise_exception=True)
         self.searched = filters.validated_data["q"]
         recommendations = Prefetch("recommendations", queryset=selectors.recommendations_with_steps().order_by("pk"))
-        decisions = selectors.search_decisions(**filters.validated_data).prefetch_related(recommendations)
+        decisions = selectors.search_decisions(**filters.validated_data).prefetch_related(recommendations, "cites")
         if "search_key" in decisions.query.annotations:
             self.pagination_class = RankedCursorPagination
         return decisions

@@ -5,7 +5,16 @@ from typing import Any
 
 from django.db.models import F
 
-from appeals.models import Appeal, CaseComment, Decision, OrganizationResponse, Recommendation, RecommendationStep, Vote
+from appeals.models import (
+    Appeal,
+    CaseComment,
+    Decision,
+    DecisionCitation,
+    OrganizationResponse,
+    Recommendation,
+    RecommendationStep,
+    Vote,
+)
 from ledger.content import Binding, BoundText, provide_bound_texts
 from ledger.kinds import EntryKind
 
@@ -47,6 +56,22 @@ def _comments_considered() -> Iterator[BoundText]:
     for pk, public_id, text in rows.values_list("pk", "appeal__public_id", "comments_considered").iterator(CHUNK):
         name = f"how decision {pk} considered the public comments"
         yield BoundText(name=name, subject=f"appeal:{public_id}", text=text, key=pk)
+
+
+def _citation_reasons() -> Iterator[BoundText]:
+    citations = DecisionCitation.objects.order_by("pk")
+    rows = citations.values_list("citing_id", "citing__appeal__public_id", "cited_id", "reason")
+    for citing_id, public_id, cited_id, reason in rows.iterator(CHUNK):
+        name = f"the reason decision {citing_id} gives for citing decision {cited_id}"
+        yield BoundText(name=name, subject=f"appeal:{public_id}", text=reason, key=citing_id, part=cited_id)
+
+
+def _citation_hash(payload: dict[str, Any], citation: BoundText) -> str | None:
+    # Citations migrated from before relations were recorded have no hash on the record: they count as unbound.
+    for cited in payload.get("cited_decisions") or []:
+        if isinstance(cited, dict) and cited.get("decision") == citation.part:
+            return cited.get("reason_sha256")
+    return None
 
 
 def _responses() -> Iterator[BoundText]:
@@ -126,6 +151,14 @@ BINDINGS = (
     Binding("recommendations", (EntryKind.RECOMMENDATION_MADE,), "note", _recommendations, plain=True),
     Binding("recommendation notes", _ANSWERED_BY, "note", _recommendation_steps, key_field="step", plain=True),
     Binding("dissents", (EntryKind.APPEAL_DECIDED,), "votes", _dissents, key_field="decision", recorded=_vote_hash),
+    Binding(
+        "citation reasons",
+        (EntryKind.APPEAL_DECIDED, EntryKind.APPEAL_CORRECTED),
+        "cited_decisions",
+        _citation_reasons,
+        key_field="decision",
+        recorded=_citation_hash,
+    ),
     Binding("responses", (EntryKind.APPEAL_RESPONDED,), "text_sha256", _responses, key_field="response"),
     Binding("case comments", (EntryKind.CASE_COMMENT_POSTED,), "body_sha256", _case_comments),
     Binding(

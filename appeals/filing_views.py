@@ -5,17 +5,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.http import urlencode
 
 from accounts import permissions
 from appeals import forms, pending_uploads, selectors, services
 from appeals.models import Appeal
+from appeals.receipts import VerifiedReceipt, verify_receipt
 from core.forms import CHANGE, CONFIRM, ConfirmForm, act_and_tell, run_service
 from core.middleware import refusal
+from core.proxies import client_address
+from core.ratelimit import over_limit
 
 FILING_PAGE = "appeals/file_appeal.html"
 CHECK_PAGE = "appeals/check_appeal.html"
+# Each filing step with a receipt link checks it again: a person filing checks it about six times.
+RECEIPT_CHECKS_PER_HOUR = 100
 
 
 def file_appeal(request):
@@ -27,12 +33,21 @@ def file_appeal(request):
         data, pending = _carried(request)
     except ValidationError as altered:
         return refusal(request, 400, altered.messages[0])
-    steps = forms.FilingStepsForm(_answers_so_far(request, data)).chosen()
+    receipt_form = forms.ReceiptForm()
+    try:
+        receipt = verified_receipt(request, request.GET["receipt"]) if "receipt" in request.GET else None
+    except ValidationError as refused:
+        return render(request, FILING_PAGE, _first_step(forms.ReceiptForm.refusing(refused)), status=400)
+    steps = forms.FilingStepsForm(_answers_so_far(request, data, receipt)).chosen()
+    steps.update(receipt=receipt, receipt_form=receipt_form)
     if steps["step"] < 4 or not permissions.is_citizen(request.user):
         date_refused = steps["step"] == 3 and steps["date_form"].errors
         context = {**steps, "must_sign_in": steps["step"] == 4}
         return render(request, FILING_PAGE, context, status=400 if date_refused else 200)
-    form = forms.AppealForm(data or None, request.FILES or None, clauses=steps["clauses"], pending=pending)
+    initial = {"clause_keys": [receipt.clause]} if receipt else None
+    form = forms.AppealForm(
+        data or None, request.FILES or None, initial=initial, clauses=steps["clauses"], pending=pending
+    )
     if request.method == "POST" and form.is_valid() and CHANGE not in request.POST:
         if request.POST.get(CONFIRM) == "1":
             if appeal := _file(request, form, steps, pending):
@@ -74,17 +89,49 @@ def _file(request, form, steps: dict, pending: list[dict]):
         form.add_error(None, gone)
         return None
     arguments = {**where, **form.arguments(), "attachments": uploads}
+    if steps["receipt"]:
+        arguments["receipt"] = steps["receipt"].token
     if appeal := run_service(form, services.file_appeal, by=request.user, **arguments):
         pending_uploads.discard(pending)
     return appeal
 
 
-def _answers_so_far(request, data) -> QueryDict:
-    """The query string's answers; on the last step the posted date, which is the one the appeal is filed with."""
+def _answers_so_far(request, data, receipt: VerifiedReceipt | None) -> QueryDict:
+    """The query string's answers; on the last step the posted date, which is the one the appeal is filed with.
+    A verified receipt's system and time win over both: they are what the system signed."""
     answers = request.GET.copy()
     if "happened_at" in data:
         answers["happened_at"] = data.get("happened_at")
+    if receipt:
+        answers["organization"] = receipt.system.organization.slug
+        answers["system"] = receipt.system.slug
+        answers["happened_at"] = receipt.refused_at.isoformat()
+        answers.pop("change", None)
     return answers
+
+
+def _first_step(receipt_form) -> dict:
+    steps = forms.FilingStepsForm(QueryDict()).chosen()
+    return {**steps, "receipt_form": receipt_form, "receipt_refused": True}
+
+
+def bring_receipt(request):
+    """A receipt pasted or uploaded on the first step: once it verifies, filing goes on from its link, which the
+    pages carry from step to step (the receipt is signed: nothing else needs to keep it)."""
+    if request.method != "POST":
+        return redirect("file-appeal")
+    form = forms.ReceiptForm(request.POST, request.FILES)
+    if form.is_valid() and run_service(form, verified_receipt, request=request, token=form.cleaned_data["token"]):  # type: ignore[arg-type]
+        return redirect(f"{reverse('file-appeal')}?{urlencode({'receipt': form.cleaned_data['token']})}")
+    return render(request, FILING_PAGE, _first_step(form), status=400)
+
+
+def verified_receipt(request, token: str) -> VerifiedReceipt:
+    """verify_receipt, counted against the person or the network address: it reads the database for a key."""
+    who = f"user:{request.user.pk}" if request.user.is_authenticated else f"ip:{client_address(request)}"
+    if over_limit(action="verify-receipt", who=who, limit=RECEIPT_CHECKS_PER_HOUR, per_seconds=3600):
+        raise ValidationError("You have checked many receipts in the last hour. Please try again later.")
+    return verify_receipt(token)
 
 
 @login_required

@@ -31,6 +31,7 @@ def organization(request, org: str):
     context = {
         "organization": organization,
         "guidelines": list(public_guidelines(organization=organization.slug).order_by("title")),
+        "systems": list(organization.ai_systems.order_by("name")),
         "tracker": selectors.recommendation_tracker(organization, now),
         "overdue": list(listed.overdue(now).order_by("respond_by", "pk")[:OVERDUE_SHOWN]),
         "form": form,

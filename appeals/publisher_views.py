@@ -18,6 +18,7 @@ def decisions_to_answer(request):
     if not organizations.exists():
         raise PermissionDenied("Only publishers answer decisions, for their own organization.")
     context = {
+        "organizations": list(organizations),
         "decisions": selectors.decisions_to_answer(organizations),
         "recommendations": selectors.recommendations_to_answer(organizations),
     }

@@ -14,6 +14,7 @@ from appeals import selectors, services
 from appeals.api import RecommendationOutput
 from appeals.models import RESPONSE_MAX, URL_MAX, Recommendation
 from core.api import CursorPagination, KnownParameters
+from core.throttling import ApiKeyRateThrottle
 
 
 class RecommendationFilter(serializers.Serializer):
@@ -58,10 +59,12 @@ class AnswerInput(serializers.Serializer):
 
 
 class RecommendationAnswer(APIView):
-    """The organization's next step on a recommendation (its publishers only): accepted, partly_accepted,
-    declined or already_done, then in_progress and implemented (with implemented_on and evidence_url)."""
+    """The organization's next step on a recommendation (its publishers, or its API key with responses:write):
+    accepted, partly_accepted, declined or already_done, then in_progress and implemented (with implemented_on and
+    evidence_url)."""
 
     permission_classes = [IsAuthenticated]
+    throttle_classes = [*APIView.throttle_classes, ApiKeyRateThrottle]
 
     @extend_schema(request=AnswerInput, responses={201: RecommendationOutput})
     def post(self, request, public_id: str):

@@ -122,7 +122,7 @@ def _after_deciding(request, appeal: Appeal, decision: Decision | None):
 
 @login_required
 def correct_decision(request, pk: int):
-    decision = get_object_or_404(selectors.decisions_for_pages(), pk=pk)
+    decision = get_object_or_404(selectors.decisions_for_pages().prefetch_related("cites"), pk=pk)
     if not decision.can_be_corrected_by(request.user):
         raise PermissionDenied("Only a moderator or a reviewer who decided this appeal can correct the decision.")
     form = forms.CorrectionForm(request.POST or None, decision=decision)

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from appeals import (
+    api_key_views,
     case_comment_views,
     feeds,
     filing_views,
@@ -9,6 +10,7 @@ from appeals import (
     public_views,
     publisher_views,
     reviewing_views,
+    system_key_views,
 )
 
 
@@ -27,6 +29,7 @@ register_converter(PublicIdConverter, "public_id")
 urlpatterns = [
     path("appeals/", public_views.appeal_list, name="appeal-list"),
     path("appeals/new/", filing_views.file_appeal, name="file-appeal"),
+    path("appeals/new/receipt/", filing_views.bring_receipt, name="bring-receipt"),
     path("appeals/mine/", filing_views.my_appeals, name="my-appeals"),
     path("appeals/open-for-comment/", case_comment_views.open_for_comment_list, name="appeals-open-for-comment"),
     path("appeals/<public_id:public_id>/", public_views.appeal_detail, name="appeal"),
@@ -44,6 +47,23 @@ urlpatterns = [
     path("recommendations/<int:pk>/answer/", publisher_views.answer_recommendation, name="answer-recommendation"),
     path("organizations/", organization_views.organization_list, name="organization-list"),
     path("organizations/<slug:org>/", organization_views.organization, name="organization"),
+    path("organizations/<slug:org>/systems/<slug:system>/keys/", system_key_views.system_key_list, name="system-keys"),
+    path(
+        "organizations/<slug:org>/systems/<slug:system>/keys/new/",
+        system_key_views.add_system_key,
+        name="add-system-key",
+    ),
+    path(
+        "organizations/<slug:org>/systems/<slug:system>/keys/<str:kid>/retire/",
+        system_key_views.retire_system_key,
+        name="retire-system-key",
+    ),
+    path("organizations/<slug:org>/api-keys/", api_key_views.api_keys, name="organization-api-keys"),
+    path(
+        "organizations/<slug:org>/api-keys/<int:pk>/revoke/",
+        api_key_views.revoke_api_key,
+        name="revoke-organization-api-key",
+    ),
     path("moderation/appeals/", moderation_views.moderation_queue, name="appeal-screening-queue"),
     path("moderation/appeals/<public_id:public_id>/", moderation_views.screen_appeal, name="screen-appeal"),
     path("moderation/appeals/<public_id:public_id>/start/", moderation_views.start_screening, name="start-screening"),

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The site under load, side by side with its own baselines: gunicorn (4 workers, production settings) on
-# PostgreSQL, measured with wrk in interleaved rounds (median of BENCH_ROUNDS), on demo data and on large data.
+# The site under load, side by side with its own baselines, run as production runs it: gunicorn (4 workers,
+# production settings) on PostgreSQL, Redis as cache and Celery broker, and a real Celery worker with beat per side
+# doing the background work the POSTs queue; measured with wrk in interleaved rounds (median of BENCH_ROUNDS), on
+# demo data and on large data. Then bench/background.py: clustering, folding and mail per worker beside the POSTs.
 #
 #   bench/run.sh                    # small: a few minutes once seeded (50,000 comments, 5,000 decisions, ...)
 #   BENCH_SIZE=full bench/run.sh    # the issue's sizes: 1,000,000 comments, 100,000 decisions and assignments,
@@ -8,9 +10,11 @@
 #
 # Needs: PostgreSQL reachable at BENCH_PG (postgres://postgres@127.0.0.1:5432), where it creates and keeps the
 # databases BENCH_DB_DEMO and BENCH_DB_LARGE (reseeded when BENCH_RESEED=1 or when missing; migrated every run,
-# so a re-run after a merge measures the merged code on the same data); wrk (`apt-get install wrk`); REDIS_URL
-# and CELERY_BROKER_URL as the site runs in production (optional); nginx for the last step (bench/nginx.py). Ports
-# BENCH_PORT_DEMO and BENCH_PORT_LARGE.
+# so a re-run after a merge measures the merged code on the same data); wrk (`apt-get install wrk`); redis-server,
+# which it starts on BENCH_REDIS_PORT (one Redis database for each side's cache and one for its broker) and stops;
+# nginx for bench/nginx.py (skipped without it). Ports BENCH_PORT_DEMO and BENCH_PORT_LARGE; BENCH_WORKER_SLOTS Celery
+# slots per side (1). Any background work a database still has waiting (seeded before seed_scale worked its backlog
+# off) is worked off by the workers first.
 # Every size and duration is an environment variable below. Prints the table of bench/load.py, then bench/nginx.py's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,9 +28,11 @@ fi
 : "${BENCH_ENTRIES:=200000}" "${BENCH_SECONDS:=5}" "${BENCH_ROUNDS:=3}" "${BENCH_CONNECTIONS:=8}"
 : "${BENCH_PG:=postgres://postgres@127.0.0.1:5432}" "${BENCH_DB_DEMO:=wd_bench_demo}" "${BENCH_DB_LARGE:=wd_bench_large}"
 : "${BENCH_PORT_DEMO:=8141}" "${BENCH_PORT_LARGE:=8142}" "${BENCH_RESEED:=0}"
+: "${BENCH_REDIS_PORT:=6411}" "${BENCH_WORKER_SLOTS:=1}"
 export BENCH_SECONDS BENCH_ROUNDS BENCH_CONNECTIONS
 
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 2; }
+command -v redis-server >/dev/null || { echo "redis-server is needed: apt-get install -y redis-server" >&2; exit 2; }
 
 # One key and static tree for both sides, kept between runs so checkpoints signed at seeding stay verifiable.
 export VAR_DIR="$PWD/var/bench" LOG_LEVEL=WARNING
@@ -71,26 +77,46 @@ SERVERS=()
 cleanup() {
   for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${SERVERS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  SERVERS=()
 }
 trap cleanup EXIT
-serve() {  # database, port
-  DATABASE_URL="$BENCH_PG/$1" "$BIN/gunicorn" config.wsgi --bind "127.0.0.1:$2" --workers 4 --no-control-socket \
+redis-server --port "$BENCH_REDIS_PORT" --save '' --appendonly no >"$VAR_DIR/redis.log" 2>&1 &
+SERVERS+=("$!")
+for _ in $(seq 50); do redis-cli -p "$BENCH_REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+side() {  # database, Redis database of its cache (its broker's is the next): run the rest of the line for that side
+  local db="$1" cache="$2"; shift 2
+  DATABASE_URL="$BENCH_PG/$db" REDIS_URL="redis://127.0.0.1:$BENCH_REDIS_PORT/$cache" \
+    CELERY_BROKER_URL="redis://127.0.0.1:$BENCH_REDIS_PORT/$((cache + 1))" "$@"
+}
+serve() {  # database, port, Redis database of its cache
+  side "$1" "$3" "$BIN/gunicorn" config.wsgi --bind "127.0.0.1:$2" --workers 4 --no-control-socket \
     --error-logfile "$VAR_DIR/gunicorn-$2.log" &
   SERVERS+=("$!")
+  side "$1" "$3" "$BIN/celery" -A config worker --beat --schedule "$VAR_DIR/beat-$2" --concurrency "$BENCH_WORKER_SLOTS" \
+    --without-gossip --without-mingle --hostname "bench-$2@%h" --loglevel WARNING --logfile "$VAR_DIR/worker-$2.log" &
+  SERVERS+=("$!")
 }
-serve "$BENCH_DB_DEMO" "$BENCH_PORT_DEMO"
-serve "$BENCH_DB_LARGE" "$BENCH_PORT_LARGE"
+serve "$BENCH_DB_DEMO" "$BENCH_PORT_DEMO" 0
+serve "$BENCH_DB_LARGE" "$BENCH_PORT_LARGE" 2
 for port in "$BENCH_PORT_DEMO" "$BENCH_PORT_LARGE"; do
   for _ in $(seq 60); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 1; done
 done
+echo "== as in production: DEBUG off, gunicorn (4 workers) and a Celery worker ($BENCH_WORKER_SLOTS slot(s)) with beat" \
+  "per side, on a Redis broker (port $BENCH_REDIS_PORT); no task runs inside a request" >&2
+side "$BENCH_DB_DEMO" 0 "$BIN/python" manage.py backlog --wait >&2
+side "$BENCH_DB_LARGE" 2 "$BIN/python" manage.py backlog --wait >&2
 
 "$BIN/python" bench/load.py --demo "http://127.0.0.1:$BENCH_PORT_DEMO" --large "http://127.0.0.1:$BENCH_PORT_LARGE" \
   --demo-db "$BENCH_PG/$BENCH_DB_DEMO" --large-db "$BENCH_PG/$BENCH_DB_LARGE" --json "$VAR_DIR/results.json"
 
 # nginx in front (deploy/nginx.conf.in, its micro-cache and /static/): the demo side's version page through it against
-# a static file of the same size from the same nginx, interleaved (bench/nginx.py; skipped without nginx).
+# a static file of the same size from the same nginx, interleaved (bench/nginx.py), while the demo side still runs.
 if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then
+  echo
   "$BIN/python" bench/nginx.py --db "$BENCH_PG/$BENCH_DB_DEMO" --upstream "127.0.0.1:$BENCH_PORT_DEMO"
 else
   echo "nginx is not installed (apt-get install -y nginx): the nginx comparison is skipped" >&2
 fi
+cleanup
+echo
+"$BIN/python" bench/background.py --results "$VAR_DIR/results.json"

@@ -294,6 +294,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so a bad token is answered 401 with a WWW-Authenticate header.
         "accounts.authentication.TokenAuthentication",
+        "accounts.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -319,6 +320,8 @@ REST_FRAMEWORK = {
         "anon": env("API_ANON_RATE", "120/minute"),
         "user": env("API_USER_RATE", "600/minute"),
         "token": env("API_TOKEN_RATE", "10/minute"),
+        # Per organization API key (core.throttling.ApiKeyRateThrottle), on the endpoints keys use.
+        "api_key": env("API_KEY_RATE", "300/minute"),
     },
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
@@ -367,6 +370,12 @@ OUTBOX_RELAY_EVERY_SECONDS = env_int("OUTBOX_RELAY_EVERY_SECONDS", 5)
 OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 300)
 OUTBOX_REDELIVER_AFTER_SECONDS = env_int("OUTBOX_REDELIVER_AFTER_SECONDS", BROKER_VISIBILITY_TIMEOUT_SECONDS + 600)
 OUTBOX_BROKER_TIMEOUT_SECONDS = env_int("OUTBOX_BROKER_TIMEOUT_SECONDS", 2)
+# Backlogs are worked in bounded batches, one per task run, the next queued while more remains (core/backlog.py):
+# how many outbox rows one relay hands over, receipts one run mails, people one digest run writes to. Clustering's
+# and the statistics fold's are CLUSTERING_BATCH_SIZE and STATISTICS_FOLD_BATCH below.
+OUTBOX_RELAY_BATCH_SIZE = env_int("OUTBOX_RELAY_BATCH_SIZE", 500)
+RECEIPT_BATCH_SIZE = env_int("RECEIPT_BATCH_SIZE", 200)
+DIGEST_BATCH_SIZE = env_int("DIGEST_BATCH_SIZE", 200)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
@@ -464,6 +473,12 @@ CONSULTATION_REMINDER_DAYS = env_int("CONSULTATION_REMINDER_DAYS", 3)
 CONSULTATION_COMMENT_LIMIT = env_int("CONSULTATION_COMMENT_LIMIT", 20)
 CONSULTATION_COMMENT_WINDOW_SECONDS = env_int("CONSULTATION_COMMENT_WINDOW_SECONDS", 3600)
 CONSULTATION_REPORT_LIMIT = env_int("CONSULTATION_REPORT_LIMIT", 20)
+# Proving control of an address: an organization's email domain (accounts.domains) and an account's address for
+# "I did not write this" (accounts.ownership, asked for without signing in: a few links per asker and per address).
+DOMAIN_LINK_HOURS = env_int("DOMAIN_LINK_HOURS", 72)
+OWNERSHIP_LINK_HOURS = env_int("OWNERSHIP_LINK_HOURS", 24)
+OWNERSHIP_LINKS_PER_WINDOW = env_int("OWNERSHIP_LINKS_PER_WINDOW", 5)
+OWNERSHIP_LINK_WINDOW_SECONDS = env_int("OWNERSHIP_LINK_WINDOW_SECONDS", 3600)
 CONSULTATION_REPORT_WINDOW_SECONDS = env_int("CONSULTATION_REPORT_WINDOW_SECONDS", 3600)
 CONSULTATION_COMMENTS_PER_CLAUSE = env_int("CONSULTATION_COMMENTS_PER_CLAUSE", 5)
 CONSULTATION_EXPORTS_PER_HOUR = env_int("CONSULTATION_EXPORTS_PER_HOUR", 60)

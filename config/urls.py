@@ -15,6 +15,7 @@ urlpatterns = [
     path("accessibility/", site_pages.accessibility, name="accessibility"),
     path("privacy/", site_pages.privacy, name="privacy"),
     path("", include("ledger.urls")),
+    path("", include("accounts.urls")),
     path("", include("consultation.urls")),
     path("", include("appeals.urls")),
     path("", include("audits.urls")),

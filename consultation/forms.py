@@ -3,7 +3,7 @@
 from django import forms
 from django.db.models import QuerySet
 
-from accounts.models import Organization
+from accounts.models import ORGANIZATION_SLUG_LENGTH, Organization
 from consultation import selectors
 from consultation.models import (
     CLAUSE_TEXT_LENGTH,
@@ -69,6 +69,7 @@ class CommentForm(VersionForm):
         label="Your comment", max_length=LONG_TEXT_LENGTH, error_messages={"required": "Your comment cannot be empty."}
     )
     on_behalf_of = forms.CharField(label="On behalf of an organization", max_length=ON_BEHALF_OF_LENGTH, required=False)
+    as_organization = forms.SlugField(label="Post as", max_length=ORGANIZATION_SLUG_LENGTH, required=False)
     clause = forms.CharField(label="", max_length=KEY_LENGTH, required=False)
     parent = forms.CharField(label="", max_length=40, required=False)
 
@@ -77,6 +78,16 @@ class CommentForm(VersionForm):
 
     def clean_parent(self) -> Comment | None:
         return self.comment_numbered(self.cleaned_data["parent"], "The comment you replied to is not on this version.")
+
+    def clean_as_organization(self) -> Organization | None:
+        """Yourself when empty; whether you may speak as the organization is the service's question."""
+        slug = self.cleaned_data["as_organization"]
+        if not slug:
+            return None
+        organization = Organization.objects.filter(slug=slug).first()
+        if organization is None:
+            raise forms.ValidationError("There is no such organization.")
+        return organization
 
     def clean(self):
         self._use_thread_ids(self.cleaned_data.get("clause"), self.cleaned_data.get("parent"))
@@ -88,6 +99,7 @@ class CommentForm(VersionForm):
         link to the comment box."""
         suffix = (clause.key if clause else "general") + (f"-r{parent.pk}" if parent else "")
         ids = {"body": f"body-{suffix}", "on_behalf_of": f"behalf-{suffix}" if parent is None else f"body-{suffix}"}
+        ids["as_organization"] = f"as-org-{suffix}" if parent is None else f"body-{suffix}"
         for name, field in self.fields.items():
             field.widget.attrs["id"] = ids.get(name, ids["body"])
 

@@ -67,14 +67,16 @@ def notify_suggestion_decided(suggestion_id: int) -> int:
 
 @shared_task(name="consultation.tasks.cluster_comments", acks_late=True)
 def cluster_comments(version_id: int) -> int:
+    """One bounded batch; the next one is queued when more remain, never run here (it may be a request's commit)."""
     campaigns.clustering_started(version_id)
     version = GuidelineVersion.objects.filter(pk=version_id).first()
-    return campaigns.cluster_pending_comments(version=version) if version else 0
+    return campaigns.cluster_next_batch(version=version) if version else 0
 
 
 @shared_task(name="consultation.tasks.sweep_unclustered", acks_late=True)
 def sweep_unclustered() -> int:
-    """The safety net under `cluster_comments`: comments whose request was lost, or stored by a bulk path."""
+    """The safety net under `cluster_comments`: comments whose request was lost, or stored by a bulk path. One batch
+    per version; the batches after it follow one another (core/backlog.py)."""
     return sum(cluster_comments(version_id) for version_id in campaigns.versions_with_unclustered_comments())
 
 

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from consultation import feeds, moderation_views, opinion_views, outcome_views, publish_views, suggestion_views, views
+from consultation import (
+    dispute_views,
+    feeds,
+    moderation_views,
+    opinion_views,
+    outcome_views,
+    publish_views,
+    suggestion_views,
+    views,
+)
 
 version = "guidelines/<slug:org>/<slug:slug>/v<int:number>/"
 publish = "publish/<slug:org>/<slug:slug>/"
@@ -53,6 +62,11 @@ urlpatterns = [
         name="publish-suggestions-draft",
     ),
     path("moderation/comments/", moderation_views.queue, name="comment-moderation-queue"),
+    path("moderation/disputes/", dispute_views.queue, name="dispute-queue"),
+    path("moderation/disputes/<int:pk>/uphold/", dispute_views.decide, {"outcome": "uphold"}, name="dispute-uphold"),
+    path("moderation/disputes/<int:pk>/reject/", dispute_views.decide, {"outcome": "reject"}, name="dispute-reject"),
+    path("not-mine/", dispute_views.ask_for_link, name="not-mine"),
+    path("not-mine/<str:token>/", dispute_views.account_writings, name="not-mine-account"),
     path("moderation/comments/<int:pk>/hide/", moderation_views.hide, name="moderation-hide"),
     path("moderation/statements/", opinion_views.statement_queue, name="statement-moderation-queue"),
     path("moderation/statements/<int:pk>/", opinion_views.moderate, name="moderation-statement"),

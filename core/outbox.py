@@ -112,11 +112,14 @@ def hand_over(row: OutboxTask, producer: Producer) -> bool:
     return True
 
 
-def relay(*, batch: int = 500) -> int:
-    """Hand over the rows that are due, oldest first; stop at the first refusal, since the broker is away then.
+def relay(*, batch: int | None = None) -> int:
+    """Hand over at most OUTBOX_RELAY_BATCH_SIZE rows that are due, oldest first; stop at the first refusal, since
+    the broker is away then. The task queues the next batch after a full one (core/backlog.py), so a backlog left
+    by an outage is handed over at the broker's pace, not one batch per OUTBOX_RELAY_EVERY_SECONDS.
 
     Rows are locked and skipped if locked, so overlapping relays never hand the same row over twice at once.
     """
+    batch = batch or settings.OUTBOX_RELAY_BATCH_SIZE
     handed = 0
     with transaction.atomic(), producers().acquire(block=True) as producer:
         due = OutboxTask.objects.due(timezone.now()).order_by("next_attempt_at")

@@ -10,6 +10,12 @@ Why not `celery beat` itself: it sends every job through a broker, which is what
 thread and not a second process: the jobs are the same thin, idempotent beat tasks, so running one again after a
 restart or a reload does no harm, and one process is all `make run` has to watch. Gunicorn, the tests and any
 process with CELERY_BROKER_URL set never start it: production runs `celery beat`.
+
+The thread also works off backlogs. A task that works a backlog (clustering, the statistics fold, mail sweeps) does
+one bounded batch per run and, when more remains, asks for the next through `core.backlog.queue_next_batch`: with
+a broker that is a new message for the workers; without one, the task may be running inside a request (an eager
+task runs after its request's commit), so the next batch is handed to this thread with `run_soon` and the request
+answers. The thread runs the batches it was handed between its scheduled jobs, each once however often it was asked.
 """
 
 import logging
@@ -75,7 +81,19 @@ class InProcessBeat:
         return ran
 
     def seconds_until_next(self) -> float:
+        if _next_batches:
+            return 0.0
         return min([LONGEST_NAP_SECONDS, *(job.seconds_until_due() for job in self.jobs)])
+
+    def run_next_batches(self) -> int:
+        """Run each batch handed over by `run_soon` once (a batch may hand over its own next one); how many ran."""
+        with _handing_over:
+            batches = list(_next_batches.values())
+            _next_batches.clear()
+            _batch_waiting.clear()
+        for task, args in batches:
+            self._run(Job(name=f"next batch of {task}", task=task, schedule=maybe_schedule(0), args=args, kwargs={}))
+        return len(batches)
 
     def _run(self, job: Job) -> None:
         try:
@@ -83,6 +101,19 @@ class InProcessBeat:
         except Exception:
             # One failing job must not stop the others, nor the timer: it is tried again at its next time.
             logger.exception("Periodic job %s (%s) failed.", job.name, job.task)
+
+
+# Batches handed over by tasks that found more work than one run may do, keyed so that asking twice runs it once.
+_next_batches: dict[tuple[str, str], tuple[str, tuple[Any, ...]]] = {}
+_handing_over = threading.Lock()
+_batch_waiting = threading.Event()
+
+
+def run_soon(task_name: str, *args: Any) -> None:
+    """Hand a backlog's next batch to this process's thread (see the module's docstring); never runs it here."""
+    with _handing_over:
+        _next_batches[(task_name, repr(args))] = (task_name, args)
+    _batch_waiting.set()
 
 
 def _unless_a_routine_success(record: logging.LogRecord) -> bool:
@@ -102,11 +133,14 @@ class BeatThread(threading.Thread):
             # As around a request: a connection this thread kept is dropped when broken or past CONN_MAX_AGE.
             close_old_connections()
             self.beat.run_due()
+            self.beat.run_next_batches()
             close_old_connections()
-            self.stopping.wait(self.beat.seconds_until_next())
+            if not self.stopping.is_set():  # stop() sets both, so a stop after this look ends the wait at once
+                _batch_waiting.wait(self.beat.seconds_until_next())
 
     def stop(self) -> None:
         self.stopping.set()
+        _batch_waiting.set()
         self.join()
 
 

@@ -1,15 +1,24 @@
 from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from redis.exceptions import RedisError
 
 from core import outbox, purging
+from core.backlog import queue_next_batch
 from core.models import IdempotencyKey
+
+RELAY_QUEUED_KEY = "outbox:relay-queued"
 
 
 @shared_task(name="core.tasks.relay_outbox", acks_late=True)
 def relay_outbox() -> int:
     """Hand over the tasks whose immediate attempt failed or that were lost after hand-over (see core/outbox.py)."""
-    return outbox.relay()
+    cache.delete(RELAY_QUEUED_KEY)
+    handed = outbox.relay()
+    if handed == settings.OUTBOX_RELAY_BATCH_SIZE:
+        queue_next_batch("core.tasks.relay_outbox", once_key=RELAY_QUEUED_KEY, once_seconds=60)
+    return handed
 
 
 @shared_task(name="core.tasks.expire_idempotency_keys", acks_late=True)

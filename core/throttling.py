@@ -23,3 +23,16 @@ class UserRateThrottle(throttling.UserRateThrottle):
 class ScopedRateThrottle(throttling.ScopedRateThrottle):
     def get_ident(self, request: Request) -> str:
         return client_address(request)
+
+
+class ApiKeyRateThrottle(throttling.SimpleRateThrottle):
+    """One bucket per organization API key (the `api_key` rate), whatever address it calls from; requests without a
+    key are left to the other throttles."""
+
+    scope = "api_key"
+
+    def get_cache_key(self, request: Request, view: object) -> str | None:
+        key = getattr(request.user, "api_key", None)
+        if key is None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": key.prefix}

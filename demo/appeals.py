@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Organization, ReviewerProfile, User
 from accounts.services import create_account
 from appeals import selectors, services
-from appeals.models import AISystem, Appeal, Decision
+from appeals.models import AISystem, Appeal, Citation, Decision, DecisionCitation
 from consultation.models import CommentPeriod, Guideline, GuidelineVersion
 from consultation.services import closing, drafting, periods
 
@@ -206,6 +206,14 @@ def create_demo_appeals(*, organization: Organization, password: str) -> None:
         panel,
         [Decision.PARTIAL, Decision.PARTIAL, Decision.UPHELD],
         "The general maximum printed on the packet may be given; individual advice may not.",
+        # The precedent graph: the panel departs from the port-scanner decision, and says why.
+        [
+            Citation(
+                decision=overturned.pk,
+                relation=DecisionCitation.DISTINGUISHES,
+                reason="That request was harmless in full; here only the dose printed on the packet is public.",
+            )
+        ],
     )
 
 
@@ -250,7 +258,7 @@ def _accept_all(appeal: Appeal) -> list:
     return assignments
 
 
-def _decide(appeal: Appeal, outcomes, rationale: str) -> Decision | None:
+def _decide(appeal: Appeal, outcomes, rationale: str, citations: list[Citation] | None = None) -> Decision | None:
     outcomes = outcomes if isinstance(outcomes, list) else [outcomes]
     decision = None
     for assignment, outcome in zip(_accept_all(appeal), outcomes, strict=False):
@@ -262,5 +270,6 @@ def _decide(appeal: Appeal, outcomes, rationale: str) -> Decision | None:
             if outcome == outcomes[0]
             else "I would uphold the refusal: any dose figure invites misuse.",
             cited_clause_keys=appeal.clause_keys,
+            citations=citations or [],
         )
     return decision

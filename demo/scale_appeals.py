@@ -239,6 +239,7 @@ def _events(appeals, decisions, clauses, completed, system):
                 "decision": decision.pk,
                 "outcome": decision.outcome,
                 "cited_clauses": [clause.key],
+                "cited_decisions": [],
                 "votes": [vote],
                 "recommendations": [],
                 "rationale_sha256": text_sha256(decision.rationale),

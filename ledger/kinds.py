@@ -81,6 +81,13 @@ class EntryKind(StrEnum):
     STATEMENT_SHOWN = "statement.shown", "by", "text"
     STATEMENT_REJECTED = "statement.rejected", "reason"
 
+    # Who is speaking: an organization's proved email domain, and "I did not write this" on a comment, suggestion
+    # or statement (the entry's subject), opened by the account holder and upheld or rejected by a moderator.
+    DOMAIN_VERIFIED = "domain.verified", "organization", "domain"
+    DISPUTE_OPENED = "dispute.opened", "dispute"
+    DISPUTE_UPHELD = "dispute.upheld", "dispute", "account_suspended"
+    DISPUTE_REJECTED = "dispute.rejected", "dispute", "note"
+
     # The "you said, we did" report published with a final version.
     CLOSEOUT_PUBLISHED = "closeout.published", "version", "consulted", "document_sha256"
 
@@ -103,9 +110,11 @@ class EntryKind(StrEnum):
     APPEAL_DECIDED = (
         "appeal.decided",
         *_APPEAL, "decision", "outcome", "cited_clauses", "votes", "recommendations", "rationale_sha256",
+        "cited_decisions",
     )  # fmt: skip
     APPEAL_CORRECTED = (
         "appeal.corrected", *_APPEAL, "decision", "supersedes", "outcome", "cited_clauses", "rationale_sha256",
+        "cited_decisions",
     )  # fmt: skip
     APPEAL_RESPONDED = "appeal.responded", *_APPEAL, "decision", "kind", "response", "text_sha256"
     # Public comments on a selected appeal: its public summary (the redacted texts, by hash, and the contested
@@ -122,6 +131,9 @@ class EntryKind(StrEnum):
     # Comments on an appeal open for comment (subject case-comment:<id>), and their moderation.
     CASE_COMMENT_POSTED = "case_comment.posted", "appeal", "author", "on_behalf_of", "body_sha256"
     CASE_COMMENT_HIDDEN = "case_comment.hidden", "appeal", "reason"
+    # A batch of refusal statements an organization reported through its API: how many, the SHA-256 of the batch's
+    # canonical JSON, and the counts per system, guideline, clause, topics and month the statistics fold.
+    REFUSALS_REPORTED = "refusals.reported", "organization", "count", "batch_sha256", "counts"
 
     # A panel's recommendations and the organization's answers (RecommendationStep.kind after "recommendation.").
     RECOMMENDATION_MADE = "recommendation.made", *_RECOMMENDATION
@@ -132,6 +144,13 @@ class EntryKind(StrEnum):
     RECOMMENDATION_IN_PROGRESS = "recommendation.in_progress", *_RECOMMENDATION
     RECOMMENDATION_IMPLEMENTED = "recommendation.implemented", *_RECOMMENDATION
     RECOMMENDATION_OVERDUE = "recommendation.overdue", *_RECOMMENDATION
+
+    # The keys an AI system signs refusal receipts with (appeals.services.system_keys): the public key itself, so
+    # a receipt can be checked from the record alone, and its RFC 7638 thumbprint; a retirement gives its end.
+    SYSTEM_KEY_ADDED = (
+        "system.key_added", "organization", "system", "kid", "public_key", "thumbprint", "valid_from", "valid_until",
+    )  # fmt: skip
+    SYSTEM_KEY_RETIRED = "system.key_retired", "organization", "system", "kid", "thumbprint", "valid_until", "reason"
 
     # Audits of non-public appeal data.
     AUDIT_DECLARED = "audit.declared", "audit", "auditor", "title", "organizations", "period_from", "period_to"

@@ -13,16 +13,18 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.backlog import queue_next_batch
 from core.mail import send_once
 from ledger.models import Checkpoint, Entry, PendingReceipt, Witness
 from ledger.receipts import CHECKPOINT_CHOICES, covered_size, receipt_filename, receipt_text
 
 logger = logging.getLogger(__name__)
-BATCH = 200
+QUEUED_KEY = "ledger:receipts-queued"
 
 
 def request_receipt(*, entry: Entry, person: AbstractBaseUser) -> None:
@@ -40,20 +42,25 @@ def cosigned_size() -> int:
 
 
 def due_receipts() -> list[int]:
-    """The pending receipts to send now, oldest first, at most BATCH of them."""
+    """The pending receipts to send now, oldest first, at most RECEIPT_BATCH_SIZE of them."""
     waited = timezone.now() - timedelta(seconds=settings.RECEIPT_COSIGNATURE_WAIT_SECONDS)
     due = Q(seq__lte=cosigned_size()) | Q(seq__lte=covered_size(), requested_at__lte=waited)
-    return list(PendingReceipt.objects.filter(due).values_list("pk", flat=True)[:BATCH])
+    return list(PendingReceipt.objects.filter(due).values_list("pk", flat=True)[: settings.RECEIPT_BATCH_SIZE])
 
 
 def send_due_receipts() -> int:
-    """Send each due receipt, one transaction each; the number sent. A failed one stays pending for the next run."""
+    """Send one batch of due receipts, one transaction each, and queue the next batch if this one was full
+    (core/backlog.py); the number sent. A failed one stays pending for the next run."""
+    cache.delete(QUEUED_KEY)
+    due = due_receipts()
     sent = 0
-    for pk in due_receipts():
+    for pk in due:
         try:
             sent += send_receipt(pk)
         except Exception:  # one bad address or a mail server's hiccup must not hold up the others
             logger.exception("Could not send pending receipt %s; it stays pending", pk)
+    if len(due) == settings.RECEIPT_BATCH_SIZE:
+        queue_next_batch("ledger.tasks.send_receipts", once_key=QUEUED_KEY)
     return sent
 
 

@@ -9,12 +9,13 @@ from collections.abc import Iterator
 
 from django.db.models import Prefetch
 
-from appeals.models import Appeal, CitedClause, ContestedClause, Decision
+from appeals.models import Appeal, CitedClause, ContestedClause, Decision, DecisionCitation
+from appeals.selectors import with_citation_counts
 from consultation.exports import comment_row
 from consultation.models import Clause, CloseOut, Comment, GuidelineVersion
 from ledger.kinds import EntryKind
 from ledger.models import Entry
-from opendata import case_comments, opinions
+from opendata import case_comments, dsa, opinions, precedent
 from opendata.shape import (
     BOOLEAN,
     DATETIME,
@@ -36,14 +37,15 @@ CHUNK = 2000
 
 
 def _decision_rows(tree_size: int) -> Iterator[dict]:
-    decisions = (
+    stored = (
         Decision.objects.select_related("appeal__guideline__organization", "appeal__version", "system", "superseded_by")
         .prefetch_related(
             Prefetch("cited_clauses", queryset=CitedClause.objects.order_by("key")),
-            Prefetch("cited_decisions", queryset=Decision.objects.only("pk").order_by("pk")),
+            Prefetch("cites", queryset=DecisionCitation.objects.order_by("cited_id")),
         )
         .order_by("pk")
     )
+    decisions = with_citation_counts(stored)
     for decision in decisions.iterator(chunk_size=CHUNK):
         appeal = decision.appeal
         superseded_by = getattr(decision, "superseded_by", None)
@@ -58,7 +60,12 @@ def _decision_rows(tree_size: int) -> Iterator[dict]:
             "rationale": decision.rationale,
             "comments_considered": decision.comments_considered or None,
             "cited_clauses": [clause.key for clause in decision.cited_clauses.all()],
-            "cited_decisions": [cited.pk for cited in decision.cited_decisions.all()],
+            "cited_decisions": [citation.cited_id for citation in decision.cites.all()],
+            "cites": [
+                {"decision": c.cited_id, "relation": c.relation, "reason": c.reason} for c in decision.cites.all()
+            ],
+            "followed_by": decision.precedent_counts()["follows"],
+            "distinguished_by": decision.precedent_counts()["distinguishes"],
             "supersedes": decision.supersedes_id,
             "superseded_by": superseded_by.pk if superseded_by else None,
             "correction_note": decision.correction_note,
@@ -89,6 +96,7 @@ def _appeal_rows(tree_size: int) -> Iterator[dict]:
             "requested_outcome": appeal.requested_outcome,
             "significant": appeal.significant,
             "refused_at": refusal.happened_at.isoformat(),
+            "verified_refusal": refusal.is_verified,
             "language": refusal.language,
             "prompt_excerpt": refusal.public_prompt_excerpt if screened else None,
             "refusal_excerpt": refusal.public_refusal_excerpt if screened else None,
@@ -198,6 +206,14 @@ DATASETS: tuple[Dataset, ...] = (
             Field("comments_considered", "How the public comments were considered, if the appeal had any."),
             Field("cited_clauses", "Keys of the clauses the decision relies on (a list; space-separated in CSV)."),
             Field("cited_decisions", "Numbers of earlier decisions it cites (a list; space-separated in CSV)."),
+            Field(
+                "cites",
+                "The earlier decisions it cites, each {decision, relation (follows or distinguishes), reason}: a list "
+                "(in CSV, as canonical JSON text). The decision_citations file has the same edges, one a row.",
+                OBJECT,
+            ),
+            Field("followed_by", "How many later decisions in force follow it.", INTEGER),
+            Field("distinguished_by", "How many later decisions in force distinguish it.", INTEGER),
             Field("supersedes", "The number of the decision this one corrects, or empty.", INTEGER),
             Field(
                 "superseded_by", "The number of the decision that corrected this one, or empty if it stands.", INTEGER
@@ -236,6 +252,11 @@ DATASETS: tuple[Dataset, ...] = (
             Field("requested_outcome", "overturned or partially_overturned: what the appellant asked for."),
             Field("significant", "true when a panel of three reviewers decides it.", BOOLEAN),
             Field("refused_at", "When the AI system refused (ISO 8601, UTC).", DATETIME),
+            Field(
+                "verified_refusal",
+                "true when filed with a refusal receipt the system signed (a verified refusal); false when unverified.",
+                BOOLEAN,
+            ),
             Field("language", "The language of the conversation."),
             Field("prompt_excerpt", "What was asked, as redacted by a moderator; empty until screened."),
             Field("refusal_excerpt", "What the system answered, as redacted; empty until screened."),
@@ -265,6 +286,17 @@ DATASETS: tuple[Dataset, ...] = (
             Field("status", "published or hidden."),
             Field("author", "The author's display name; empty for a hidden comment."),
             Field("on_behalf_of", "The organization the author speaks for, if any; empty for a hidden comment."),
+            Field(
+                "assurance",
+                "Who was speaking, as checked when it was posted: verified_email, verified_member (of an organization "
+                "that verified the domain of the author's address) or organization (its own voice); empty if hidden.",
+            ),
+            Field("assurance_organization", "The organization of a verified_member or organization comment, then."),
+            Field(
+                "disputed",
+                "true while the account holder says they did not write it and a moderator has not decided.",
+                BOOLEAN,
+            ),
             Field("body", "The comment's text; for a hidden comment, only the tombstone saying why it was hidden."),
             Field("hidden_reason", "spam, abuse, personal_data, illegal or off_topic, for a hidden comment."),
             Field("endorsements", "How many people endorsed it.", INTEGER),
@@ -354,8 +386,10 @@ DATASETS: tuple[Dataset, ...] = (
             ForeignKey(("organization", "guideline", "consulted"), "guideline-versions", VERSION_KEY),
         ),
     ),
+    *dsa.DATASETS,
     *opinions.DATASETS,
     *case_comments.DATASETS,
+    *precedent.DATASETS,
     Dataset(
         name="record",
         title="Public record",

@@ -106,9 +106,9 @@ def _cell(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
+    if isinstance(value, list) and not any(isinstance(item, dict) for item in value):
         return " ".join(str(item) for item in value)
-    if isinstance(value, dict):
+    if isinstance(value, list | dict):  # a list of objects, like an object, is its canonical JSON text
         return canonical_json(value)
     return value
 

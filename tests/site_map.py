@@ -4,7 +4,8 @@ import re
 
 from django.urls import URLResolver, get_resolver
 
-from appeals.models import Appeal, Assignment, Attachment, Decision, Recommendation
+from accounts.models import ApiKey
+from appeals.models import AISystem, Appeal, Assignment, Attachment, Decision, Recommendation
 from audits.models import Audit, AuditReport
 from consultation.models import Comment, Statement, Suggestion
 from digests.models import Follow
@@ -48,6 +49,7 @@ def demo_path_values() -> dict:
         "suggestions": Suggestion.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
         "statements": Statement.objects.order_by("pk").first().pk,
         "webhooks": Endpoint.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
+        "api-keys": ApiKey.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
     }
     size = Entry.objects.count()
     ints = {
@@ -64,8 +66,10 @@ def demo_path_values() -> dict:
     first_clause = version.clauses.order_by("position").first()
     recommendation = Recommendation.objects.order_by("pk").values_list("public_id", flat=True).first() or "A-1-R1"
     strings = {"key": first_clause.key, "public_id": recommendation}
+    organization = version.guideline.organization
+    slugs = {"org": organization.slug, "system": AISystem.objects.filter(organization=organization).first().slug}
     return {
-        "slug": lambda name, route: version.guideline.organization.slug if name == "org" else version.guideline.slug,
+        "slug": lambda name, route: slugs.get(name, version.guideline.slug),
         "int": lambda name, route: ints.get(name) or by_kind[_kind_of(route)],
         "str": lambda name, route: strings.get(name, "entries.csv"),
         "path": lambda name, route: "1",
@@ -88,5 +92,6 @@ def _kind_of(route: str) -> str:
         "bursts",
         "suggestions",
         "statements",
+        "api-keys",
     ]
     return next(kind for kind in kinds if kind in route)

@@ -108,6 +108,10 @@ class ContentIndex:
             self.closeouts.add(subject)
         elif kind in ("appeal.decided", "appeal.corrected"):
             self._keep("rationale", str(payload.get("decision")), payload, "rationale_sha256")
+            for cited in payload.get("cited_decisions") or []:
+                if isinstance(cited, dict):
+                    edge = f"{payload.get('decision')}>{cited.get('decision')}"
+                    self._keep("citation reason", edge, cited, "reason_sha256")
 
     def check(self, get_json: GetJson, page_size: int = 200) -> ContentReport:
         report, recorded = ContentReport(), self.hashes.get
@@ -137,6 +141,10 @@ class ContentIndex:
         for decision in pages(get_json, f"/api/v1/decisions/?page_size={page_size}"):
             name = f"decision {decision['id']}"
             report.compare(name, decision["rationale"], recorded(("rationale", str(decision["id"]))))
+            for cited in decision.get("cites") or []:
+                edge = f"{decision['id']}>{cited['decision']}"
+                name = f"the reason decision {decision['id']} gives for citing decision {cited['decision']}"
+                report.compare(name, cited["reason"], recorded(("citation reason", edge)))
         return report
 
 

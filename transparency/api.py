@@ -23,6 +23,11 @@ def _counts(help_text: str) -> serializers.DictField:
 
 
 class AppealFiguresOutput(serializers.Serializer):
+    refused = serializers.IntegerField(
+        help_text="Refusals reported by the organizations through their API (refusal statements), counted in the "
+        "month of their application_date."
+    )
+    appeal_share_of_refusals = _share("Appeals filed, of refusals reported; null when none were reported.")
     filed = serializers.IntegerField(help_text="Appeals filed in the period.")
     admitted = serializers.IntegerField(help_text="Of those, admitted for review.")
     inadmissible = serializers.IntegerField()

@@ -71,6 +71,7 @@ class Figures:
         self.filed, self.admitted, self.withdrawn = get("filed", 0), get("admitted", 0), get("withdrawn", 0)
         self.inadmissible, self.decided = get("inadmissible", 0), get("decided", 0)
         self.on_time = get("on_time", 0)
+        self.refused = get("refused", 0)  # refusals the organizations reported through their API
         self.decision_days = self._histogram("decision_days")
         self.comments, self.answered = get("comments", 0), get("answered", 0)
         self.answer_days = self._histogram("answer_days")
@@ -86,7 +87,7 @@ class Figures:
 
     @property
     def has_appeals(self) -> bool:
-        return bool(self.filed or self.decided or self.offered or self.overdue_now)
+        return bool(self.filed or self.decided or self.offered or self.overdue_now or self.refused)
 
     @property
     def has_comments(self) -> bool:
@@ -95,6 +96,11 @@ class Figures:
     @property
     def has_reviewing(self) -> bool:
         return bool(self.offered or self.votes)
+
+    @property
+    def appeal_share_of_refusals(self) -> float | None:
+        """Appeals filed per refusal the organization reported: how many of the refused appeal."""
+        return share(self.filed, self.refused)
 
     @property
     def overturned(self) -> int:
@@ -190,6 +196,8 @@ class Figures:
         """The figures as the API and the CSV give them."""
         return {
             "appeals": {
+                "refused": self.refused,
+                "appeal_share_of_refusals": self.appeal_share_of_refusals,
                 "filed": self.filed,
                 "admitted": self.admitted,
                 "inadmissible": self.inadmissible,

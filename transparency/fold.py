@@ -6,7 +6,9 @@ What each figure counts, and in which month (docs/explanations/statistics.md):
 - decisions (decided, outcomes, days to decide, on time): the month of the decision in force; a correction moves
   the appeal from the corrected decision's month and outcome to the correction's, keeping the first decision's days;
 - comments (top-level, published; answered, dispositions, days from close to answer): the month of posting;
-- reviewing (offers, answers, votes, dissent, on time) and final versions: the month it happened.
+- reviewing (offers, answers, votes, dissent, on time) and final versions: the month it happened;
+- refusals reported by the organization (`refused`, from `refusals.reported`): the month of each statement's
+  application_date, by system, guideline, clause and the clause's topics, as the entry counts them.
 """
 
 from collections import defaultdict
@@ -49,8 +51,15 @@ COMMENT_KINDS = {
 }
 
 
+def fold_next_batch() -> int:
+    """Fold at most STATISTICS_FOLD_BATCH entries not yet counted (what the task runs, one batch per run, see
+    core/backlog.py); how many. Safe to run twice or at the same time."""
+    return _fold_batch(settings.STATISTICS_FOLD_BATCH)
+
+
 def fold_record() -> int:
-    """Fold every entry not yet counted, in batches; returns how many. Safe to run twice or at the same time."""
+    """Fold every entry not yet counted, in batches; returns how many. For tools and tests that mean to wait for all
+    of it. Safe to run twice or at the same time."""
     folded = 0
     while True:
         count = _fold_batch(settings.STATISTICS_FOLD_BATCH)
@@ -135,6 +144,8 @@ class _Batch:
                 self._fold_comment(entry, self.comments[entry.subject])
             elif entry.kind == EntryKind.VERSION_FINAL_PUBLISHED:
                 self._fold_final_version(entry, data)
+            elif entry.kind == EntryKind.REFUSALS_REPORTED:
+                self._fold_refusals(data)
 
     # Loading: a fixed number of queries per batch, whatever it holds.
 
@@ -277,6 +288,13 @@ class _Batch:
             changes[f"answer_days:{days}"] = sign
         return changes
 
+    def _fold_refusals(self, data: dict) -> None:
+        """The entry carries its own counts (appeals.services.reporting), so no table is read."""
+        org = data["organization"]
+        for row in data["counts"]:
+            month = date.fromisoformat(f"{row['month']}-01")
+            self.counter.add(_refusal_buckets(org, row), month, {"refused": row["count"]})
+
     def _fold_final_version(self, entry: Entry, data: dict) -> None:
         path = entry.subject.removeprefix("version:")
         org, guideline_slug, _ = path.split("/", 2)
@@ -286,6 +304,20 @@ class _Batch:
         buckets = [(Tally.ALL, "", ""), (Tally.ORGANIZATION, org, ""), (Tally.GUIDELINE, guideline, org)]
         changes = {"final_versions": 1, "final_clauses": len(kinds), "final_clauses_changed": changed}
         self.counter.add(buckets, month_of(entry.at), changes)
+
+
+def _refusal_buckets(org: str, row: dict) -> list[tuple[str, str, str]]:
+    guideline = f"{org}/{row['guideline']}"
+    topics = row.get("topics", [])
+    return [
+        (Tally.ALL, "", ""),
+        (Tally.ORGANIZATION, org, ""),
+        (Tally.SYSTEM, f"{org}/{row['system']}", org),
+        (Tally.GUIDELINE, guideline, org),
+        (Tally.CLAUSE, f"{guideline}/{row['clause']}", guideline),
+        *((Tally.TOPIC, topic, "") for topic in topics),
+        *((Tally.ORGANIZATION_TOPIC, f"{org}/{topic}", org) for topic in topics),
+    ]
 
 
 def record_position() -> tuple[int, int]:

@@ -25,6 +25,7 @@ from appeals.forms.filing import (
 )
 from appeals.forms.lists import APPEAL_STATUS_CHOICES, AppealListForm, DecisionSearchForm, RecommendationFilterForm
 from appeals.forms.moderation import AdmitForm, InadmissibleForm, RedactForm, RouteForm
+from appeals.forms.receipts import ReceiptForm, RetireKeyForm, SystemKeyForm, parse_public_key
 
 __all__ = [
     "CaseCommentForm",
@@ -47,7 +48,11 @@ __all__ = [
     "MultipleFileInput",
     "RecommendationFilterForm",
     "RecommendationStepField",
+    "ReceiptForm",
     "RedactForm",
+    "RetireKeyForm",
+    "SystemKeyForm",
+    "parse_public_key",
     "RefusalDateForm",
     "ResponseForm",
     "RouteForm",

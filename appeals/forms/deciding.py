@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 
 from appeals import selectors
+from appeals.forms.citing import CITATION_ROWS, CitationRows, citations_of
 from appeals.models import (
     DECLINE_REASON_MAX,
     NOTE_MAX,
@@ -15,6 +16,7 @@ from appeals.models import (
     RESPONSE_MAX,
     URL_MAX,
     Appeal,
+    Citation,
     CommentCall,
     Decision,
     OrganizationResponse,
@@ -33,16 +35,13 @@ class DeclineForm(ServiceForm):
     )
 
 
-class DecisionForm(CheckAnswersForm, ServiceForm):
+class DecisionForm(CitationRows, CheckAnswersForm, ServiceForm):
     outcome = forms.ChoiceField(label="Outcome", choices=Decision.OUTCOME_CHOICES, widget=forms.RadioSelect)
     rationale = forms.CharField(
         label="Rationale (Markdown)", max_length=RATIONALE_MAX, widget=forms.Textarea(attrs={"rows": 10})
     )
     cited_clause_keys = forms.MultipleChoiceField(
         label="Clauses the decision cites", widget=forms.CheckboxSelectMultiple, choices=()
-    )
-    cited_decision_ids = forms.TypedMultipleChoiceField(
-        label="Earlier decisions it cites", required=False, widget=forms.CheckboxSelectMultiple, choices=(), coerce=int
     )
     recommendations = forms.CharField(
         label="Recommendations to the organization (optional)",
@@ -59,7 +58,7 @@ class DecisionForm(CheckAnswersForm, ServiceForm):
         error_messages={"required": "Say how the public comments were considered: this appeal had public comments."},
     )
 
-    def __init__(self, *args, appeal: Appeal, **kwargs):
+    def __init__(self, *args, appeal: Appeal, citations: list[Citation] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if (
             "comments_considered" in self.fields
@@ -79,9 +78,17 @@ class DecisionForm(CheckAnswersForm, ServiceForm):
             (c.key, f"{c.key} {c.heading}") for c in clauses
         ]
         self.earlier = selectors.earlier_decisions(appeal)
-        cast(forms.ChoiceField, self.fields["cited_decision_ids"]).choices = [
-            (str(d.pk), f"Decision {d.pk} on {d.appeal.public_id}: {d.get_outcome_display()}") for d in self.earlier
-        ]
+        given = citations or []
+        self.add_citation_rows(max(CITATION_ROWS, len(given) + 1), given)
+        self.order_fields([name for name in self.fields if name != "recommendations"] + ["recommendations"])
+
+    def clean(self) -> dict:
+        super().clean()
+        self.clean_citation_rows()
+        return self.cleaned_data
+
+    def answers(self) -> list[tuple[str, str, str]]:
+        return self.citation_answers(super().answers())
 
     def clean_recommendations(self) -> str:
         text = self.cleaned_data["recommendations"]
@@ -109,7 +116,7 @@ class CorrectionForm(DecisionForm):
             "rationale": decision.rationale,
             "cited_clause_keys": decision.cited_clause_keys,
         }
-        super().__init__(*args, appeal=decision.appeal, initial=initial, **kwargs)
+        super().__init__(*args, appeal=decision.appeal, initial=initial, citations=citations_of(decision), **kwargs)
 
     def arguments(self) -> dict:
         return dict(self.cleaned_data)

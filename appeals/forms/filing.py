@@ -1,6 +1,6 @@
 """Filing an appeal: the steps of the filing pages and the appeal itself."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, cast
 
 from django import forms
@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from appeals import selectors
 from appeals.models import (
     CLAUSES_MAX,
+    CLOCK_SKEW,
     EXCERPT_MAX,
     GROUNDS_MAX,
     LANGUAGE_MAX,
@@ -22,7 +23,6 @@ from appeals.models import (
 from consultation.models import Guideline, GuidelineVersion
 from core.forms import ServiceForm, SiteForm
 
-CLOCK_SKEW = timedelta(minutes=5)  # a device clock a little ahead is not "the future"
 WEB_ADDRESS = URLValidator(
     schemes=["http", "https"], message="Give a full web address starting with https://, or leave it empty."
 )

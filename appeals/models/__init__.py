@@ -22,6 +22,7 @@ from appeals.models.case_comments import (
     CommentCallQuerySet,
     CommentWindowExtension,
 )
+from appeals.models.citations import UNRECORDED_REASON, Citation, DecisionCitation, DecisionCitationQuerySet
 from appeals.models.decisions import (
     DECISION_TAG_COLOURS,
     CitedClause,
@@ -34,17 +35,24 @@ from appeals.models.decisions import (
 )
 from appeals.models.limits import (
     CALL_REASON_MAX,
+    CITATION_REASON_MAX,
+    CITATIONS_MAX,
     CLAUSE_KEY_MAX,
     CLAUSES_MAX,
+    CLOCK_SKEW,
     DECLINE_REASON_MAX,
     EXCERPT_MAX,
     GROUNDS_MAX,
+    KEYS_PER_SYSTEM_MAX,
+    KID_MAX,
     LANGUAGE_MAX,
     NOTE_MAX,
     PANEL_OF_THREE,
     RATIONALE_MAX,
+    RECEIPT_MAX,
     RECOMMENDATION_MAX,
     RECOMMENDATIONS_MAX,
+    REFUSAL_ID_MAX,
     RESPONSE_MAX,
     URL_MAX,
 )
@@ -55,7 +63,8 @@ from appeals.models.recommendations import (
     RecommendationStep,
     RecommendationTally,
 )
-from appeals.models.systems import AISystem, Refusal
+from appeals.models.statements import RefusalStatement
+from appeals.models.systems import ONE_APPEAL_PER_RECEIPT, AISystem, Refusal, SystemKey
 
 __all__ = [
     "GROUNDS_MAX",
@@ -71,8 +80,16 @@ __all__ = [
     "PANEL_OF_THREE",
     "RECOMMENDATION_MAX",
     "RECOMMENDATIONS_MAX",
+    "CLOCK_SKEW",
+    "KID_MAX",
+    "REFUSAL_ID_MAX",
+    "RECEIPT_MAX",
+    "KEYS_PER_SYSTEM_MAX",
     "AISystem",
+    "SystemKey",
+    "ONE_APPEAL_PER_RECEIPT",
     "Refusal",
+    "RefusalStatement",
     "PrivateStorage",
     "private_storage",
     "AppealCounter",
@@ -91,6 +108,12 @@ __all__ = [
     "DecisionSearch",
     "DECISION_TAG_COLOURS",
     "CitedClause",
+    "Citation",
+    "DecisionCitation",
+    "DecisionCitationQuerySet",
+    "UNRECORDED_REASON",
+    "CITATION_REASON_MAX",
+    "CITATIONS_MAX",
     "VoteQuerySet",
     "Vote",
     "OrganizationResponse",

@@ -157,6 +157,9 @@ class Appeal(models.Model):
             # The public appeal list's period and reason filters, which the statistics link to.
             models.Index(fields=["filed_at"]),
             models.Index(fields=["inadmissible_reason", "filed_at"]),
+            # An organization's appeals in the company API, by status or not, newest first.
+            models.Index(fields=["guideline", "-id"]),
+            models.Index(fields=["guideline", "status", "-id"]),
         ]
         constraints = [
             # A double submit cannot file the same appeal twice, however the requests interleave: the second

@@ -40,7 +40,6 @@ class Decision(AppendOnlyModel):
         help_text="How the public comments on the case were considered; required when it had any (Markdown).",
     )
     comments_considered_html = models.TextField(blank=True, editable=False)
-    cited_decisions = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="cited_by")
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
@@ -87,6 +86,11 @@ class Decision(AppendOnlyModel):
         return f"{self.appeal.get_absolute_url()}#decision-{self.pk}"
 
     @property
+    def is_public(self) -> bool:
+        """Published: its appeal is decided (only bad data gives a decision to an appeal that is not)."""
+        return self.appeal.status == Appeal.DECIDED
+
+    @property
     def overturns(self) -> bool:
         return self.outcome in (self.OVERTURNED, self.PARTIAL)
 
@@ -96,6 +100,14 @@ class Decision(AppendOnlyModel):
         if getattr(self, "corrected", False):
             return StatusTag("Corrected", "grey")
         return StatusTag(self.get_outcome_display(), DECISION_TAG_COLOURS[self.outcome])
+
+    def precedent_counts(self) -> dict[str, int]:
+        """How many later decisions in force follow it and distinguish it: {"follows": n, "distinguishes": n}, from
+        the counts of appeals.selectors.with_citation_counts (public_decisions has them)."""
+        return {
+            "follows": getattr(self, "followed_count", 0),
+            "distinguishes": getattr(self, "distinguished_count", 0),
+        }
 
     @property
     def cited_clause_keys(self) -> list[str]:
@@ -195,7 +207,9 @@ class Vote(AppendOnlyModel):
     rationale = models.TextField(max_length=RATIONALE_MAX)
     rationale_html = models.TextField(blank=True, editable=False, help_text="The rationale, rendered when cast.")
     comments_considered = models.TextField(blank=True, max_length=RATIONALE_MAX)
-    cited_decision_ids = models.JSONField(default=list)
+    citations = models.JSONField(
+        default=list, blank=True, help_text="The earlier decisions it cites: each {decision, relation, reason}."
+    )
     recommendations = models.JSONField(default=list, blank=True, help_text="The texts this member recommends.")
     cast_at = models.DateTimeField(default=timezone.now)
 
@@ -227,7 +241,12 @@ class OrganizationResponse(AppendOnlyModel):
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="responses")
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
     text = models.TextField(max_length=RESPONSE_MAX)
-    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    api_key = models.ForeignKey(
+        "accounts.ApiKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="Via this key"
+    )
     responded_at = models.DateTimeField(default=timezone.now)
 
     refusal = "A response is never edited or deleted; add a new one."

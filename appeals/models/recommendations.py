@@ -140,7 +140,7 @@ class Recommendation(models.Model):
         return figures
 
     def can_be_answered_by(self, user) -> bool:
-        return permissions.can_publish_for(user, self.organization)
+        return permissions.speaks_for(user, self.organization)
 
     def status_tag(self) -> StatusTag:
         if self.is_overdue:
@@ -186,6 +186,9 @@ class RecommendationStep(AppendOnlyModel):
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
     actor = models.CharField(max_length=200, help_text="Public label: the panel, the organization, the deadline.")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    api_key = models.ForeignKey(
+        "accounts.ApiKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="Via this key"
+    )
     note = models.TextField(blank=True, max_length=RESPONSE_MAX)
     implemented_on = models.DateField(null=True, blank=True)
     evidence_url = models.URLField(blank=True, max_length=URL_MAX)

@@ -25,6 +25,7 @@ from appeals.selectors.decisions import (
 )
 from appeals.selectors.filing import appealable_organizations, appealable_under, find_duplicate, version_in_force
 from appeals.selectors.organizations import Listing, organization_directory
+from appeals.selectors.precedent import leading_decisions, with_citation_counts, with_citations
 from appeals.selectors.pressure import clause_pressure
 from appeals.selectors.recommendations import (
     Tracker,
@@ -77,6 +78,7 @@ __all__ = [
     "eligible_reviewers",
     "find_duplicate",
     "ineligibility_reason",
+    "leading_decisions",
     "listed_decisions",
     "listed_recommendations",
     "moderator_queue",
@@ -90,5 +92,7 @@ __all__ = [
     "search_decisions",
     "tagged",
     "version_in_force",
+    "with_citation_counts",
+    "with_citations",
     "with_headlines",
 ]

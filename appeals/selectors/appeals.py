@@ -14,7 +14,7 @@ from core.periods import within_months
 def appeals_for_pages() -> QuerySet[Appeal]:
     """Appeals with what every appeal page shows about them, read in the same query or one prefetch."""
     return Appeal.objects.select_related(
-        "refusal__system__organization", "guideline__organization", "version"
+        "refusal__system__organization", "refusal__receipt_key", "guideline__organization", "version"
     ).prefetch_related("contested_clauses")
 
 

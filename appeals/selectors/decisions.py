@@ -14,6 +14,7 @@ from appeals.models import (
     Vote,
 )
 from appeals.selectors.appeals import cited_topic
+from appeals.selectors.precedent import with_citation_counts, with_citations
 from appeals.selectors.recommendations import recommendations_with_steps
 from consultation.models import Clause
 from core.periods import within_months
@@ -25,12 +26,12 @@ OVERTURNED_ANY = "overturned_any"  # the outcome filter for both kinds of overtu
 def public_decisions() -> QuerySet[Decision]:
     """The one decision query behind the decision page, the API, the CSV export and the appeal pages."""
     corrected = Exists(Decision.objects.filter(supersedes=OuterRef("pk")))
-    return (
+    decisions = (
         Decision.objects.select_related("appeal", "organization", "system")
         .prefetch_related("cited_clauses")
         .annotate(corrected=corrected)
-        .order_by("-pk")
     )
+    return with_citation_counts(decisions).order_by("-pk")
 
 
 def listed_decisions(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
@@ -43,16 +44,16 @@ def listed_decisions(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
 
 
 def appeal_decisions(appeal: Appeal) -> list[Decision]:
-    """An appeal's decisions and corrections, oldest first, with votes, responses, citations and recommendations."""
+    """An appeal's decisions and corrections, oldest first, with votes, responses, recommendations and their
+    precedent both ways (what each cites, and which decisions in force cite it)."""
     votes = Vote.objects.select_related("assignment__reviewer", "decision").prefetch_related("cited_clauses")
     return list(
-        public_decisions()
+        with_citations(public_decisions())
         .filter(appeal=appeal)
         .select_related("supersedes")
         # One call each because the stubs type one call's Prefetch querysets as a single type, of one model.
         .prefetch_related(Prefetch("votes", queryset=votes.order_by("cast_at", "pk")))
         .prefetch_related(Prefetch("responses", queryset=OrganizationResponse.objects.order_by("responded_at", "pk")))
-        .prefetch_related(Prefetch("cited_decisions", queryset=Decision.objects.select_related("appeal")))
         .prefetch_related(Prefetch("recommendations", queryset=recommendations_with_steps().order_by("pk")))
         .order_by("decided_at", "pk")
     )

@@ -1,24 +1,27 @@
 """Deciding: reviewers' votes, the panel's decision, corrections, and the organization's responses."""
 
 from collections import Counter
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts import permissions
+from accounts.api_keys import key_of, person_of
 from accounts.models import User
 from appeals.models import (
     RATIONALE_MAX,
     Appeal,
     Assignment,
+    Citation,
     CitedClause,
     CommentCall,
     Decision,
     OrganizationResponse,
     Vote,
 )
-from appeals.services import recommending, steps
+from appeals.services import citing, recommending, steps
 from appeals.services.indexing import index_decisions
 from consultation.models import Clause
 from core.markdown import render_markdown
@@ -33,14 +36,15 @@ def decide_appeal(
     outcome: str,
     rationale: str,
     cited_clause_keys: list[str],
-    cited_decision_ids: list[int] | tuple = (),
+    citations: Sequence[Citation] = (),
     recommendations: list[str] | tuple = (),
     comments_considered: str = "",
 ) -> Decision | None:
     """Cast the reviewer's vote; when the whole panel has voted, the majority decides and dissent is kept.
-    `recommendations` are what the reviewer recommends the organization to change; the decision carries those of
-    the majority's votes. `comments_considered` says how the public comments were considered: required when the
-    appeal was open for comment and had any, and only once their window closed.
+    `citations` are the earlier decisions it follows or distinguishes (appeals.services.citing checks them);
+    `recommendations` are what the reviewer recommends the organization to change; the decision carries the
+    citations and recommendations of the majority's votes. `comments_considered` says how the public comments were
+    considered: required when the appeal was open for comment and had any, and only once their window closed.
 
     Returns the decision once there is one, None while the panel is still voting.
     """
@@ -54,14 +58,15 @@ def decide_appeal(
             raise ValidationError("Accept the offer before deciding; a completed review can't be changed.")
         if appeal.status != Appeal.IN_REVIEW:
             raise ValidationError(f"This appeal is {appeal.get_status_display().lower()}.")
-        keys, cited = _check_citations(appeal, cited_clause_keys, cited_decision_ids)
+        keys = _check_clauses(appeal, cited_clause_keys)
+        checked = citing.check_citations(appeal, citations, now=timezone.now())
         comments_considered = _check_consideration(appeal, comments_considered)
         vote = Vote.objects.create(
             assignment=assignment,
             outcome=outcome,
             rationale=rationale,
             rationale_html=render_markdown(rationale),
-            cited_decision_ids=[d.pk for d in cited],
+            citations=[citation.as_json() for citation in checked],
             recommendations=recommendations,
             comments_considered=comments_considered,
         )
@@ -90,10 +95,10 @@ def _decide(appeal: Appeal, votes: list[Vote]) -> Decision:
     majority = [vote for vote in votes if vote.outcome == outcome] or votes
     rationale = "\n\n---\n\n".join(dict.fromkeys(vote.rationale for vote in majority))
     keys = list(dict.fromkeys(key for vote in majority for key in vote.cited_clause_keys))
-    cited_ids = list(dict.fromkeys(pk for vote in majority for pk in vote.cited_decision_ids))
+    cited = citing.merged(vote.citations for vote in majority)
     considered = "\n\n---\n\n".join(dict.fromkeys(v.comments_considered for v in majority if v.comments_considered))
     decision = _create_decision(
-        appeal, outcome=outcome, rationale=rationale, keys=keys, cited_ids=cited_ids, **_considered(considered)
+        appeal, outcome=outcome, rationale=rationale, keys=keys, citations=cited, **_considered(considered)
     )
     texts = list(dict.fromkeys(text for vote in majority for text in vote.recommendations))
     made = recommending.make_recommendations(decision=decision, texts=texts)
@@ -112,6 +117,7 @@ def _decide(appeal: Appeal, votes: list[Vote]) -> Decision:
             "decision": decision.pk,
             "outcome": outcome,
             "cited_clauses": keys,
+            "cited_decisions": citing.recorded_citations(cited),
             # Each vote's rationale hash too: a dissent's rationale is shown on the appeal page (ledger.content).
             "votes": [
                 {
@@ -163,7 +169,7 @@ def _considered_hash(decision: Decision) -> dict[str, str]:
 
 
 def _create_decision(
-    appeal: Appeal, *, outcome: str, rationale: str, keys: list[str], cited_ids: list[int], **extra
+    appeal: Appeal, *, outcome: str, rationale: str, keys: list[str], citations: list[Citation], **extra
 ) -> Decision:
     system = appeal.refusal.system
     decision = Decision.objects.create(
@@ -176,26 +182,18 @@ def _create_decision(
         **extra,
     )
     CitedClause.objects.bulk_create(CitedClause(decision=decision, key=key) for key in keys)
-    if cited_ids:
-        decision.cited_decisions.set(cited_ids)
+    citing.store_citations(decision, citations)
     index_decisions(appeal=appeal)
     return decision
 
 
-def _check_citations(appeal: Appeal, cited_clause_keys, cited_decision_ids) -> tuple[list[str], list[Decision]]:
-    """A decision cites clauses of the version in force at the refusal, and decisions on other appeals."""
-    errors: dict[str, list[str]] = {}
+def _check_clauses(appeal: Appeal, cited_clause_keys) -> list[str]:
+    """A decision cites clauses of the version in force at the refusal."""
     keys = list(dict.fromkeys(cited_clause_keys))
     known = set(Clause.objects.filter(version=appeal.version_id).values_list("key", flat=True))
     if unknown := [key for key in keys if key not in known]:
-        errors["cited_clause_keys"] = [f"Not clauses of the version in force: {', '.join(unknown)}."]
-    ids = set(map(int, cited_decision_ids))
-    cited = list(Decision.objects.filter(pk__in=ids).exclude(appeal=appeal))
-    if len(cited) != len(ids):
-        errors["cited_decision_ids"] = ["Some cited decisions do not exist or belong to this appeal."]
-    if errors:
-        raise ValidationError(errors)
-    return keys, cited
+        raise ValidationError({"cited_clause_keys": [f"Not clauses of the version in force: {', '.join(unknown)}."]})
+    return keys
 
 
 def correct_decision(
@@ -206,7 +204,7 @@ def correct_decision(
     rationale: str,
     cited_clause_keys: list[str],
     note: str,
-    cited_decision_ids: list[int] | tuple = (),
+    citations: Sequence[Citation] = (),
 ) -> Decision:
     """A correction is a new decision superseding the old one; both stay public."""
     if not decision.can_be_corrected_by(by):
@@ -217,13 +215,14 @@ def correct_decision(
         decision = Decision.objects.select_for_update().get(pk=decision.pk)
         if Decision.objects.filter(supersedes=decision).exists():
             raise ValidationError("This decision has already been corrected; correct the newer one.")
-        keys, cited = _check_citations(appeal, cited_clause_keys, cited_decision_ids)
+        keys = _check_clauses(appeal, cited_clause_keys)
+        cited = citing.check_citations(appeal, citations, now=timezone.now())
         correction = _create_decision(
             appeal,
             outcome=outcome,
             rationale=rationale,
             keys=keys,
-            cited_ids=[d.pk for d in cited],
+            citations=cited,
             supersedes=decision,
             correction_note=note,
             # How the comments were considered is not what a correction fixes: it goes with the decision.
@@ -240,6 +239,7 @@ def correct_decision(
                 "supersedes": decision.pk,
                 "outcome": outcome,
                 "cited_clauses": keys,
+                "cited_decisions": citing.recorded_citations(cited),
                 "rationale_sha256": text_sha256(correction.rationale),
                 **_considered_hash(correction),
             },
@@ -250,11 +250,15 @@ def correct_decision(
 
 
 def respond_to_decision(*, decision: Decision, by: User, kind: str, text: str) -> OrganizationResponse:
-    if not permissions.can_publish_for(by, decision.organization):
-        raise PermissionDenied("Only the organization's publishers can respond to its decisions.")
+    if not permissions.speaks_for(by, decision.organization):
+        raise PermissionDenied(
+            "Only the organization's publishers, or its API keys with responses:write, can respond to its decisions."
+        )
     with transaction.atomic():
         appeal = steps.lock(decision.appeal)
-        response = OrganizationResponse.objects.create(decision=decision, kind=kind, text=text, responded_by=by)
+        response = OrganizationResponse.objects.create(
+            decision=decision, kind=kind, text=text, responded_by=person_of(by), api_key=key_of(by)
+        )
         steps.record(
             appeal,
             EntryKind.APPEAL_RESPONDED,

@@ -1,5 +1,6 @@
 """Filing an appeal, and withdrawing it. The fields arrive checked by AppealForm or the API's AppealInput."""
 
+import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ from accounts.models import User
 from appeals import selectors
 from appeals.attachments import check_uploads, stored_name
 from appeals.models import (
+    ONE_APPEAL_PER_RECEIPT,
     ONE_APPEAL_PER_REFUSAL,
     AISystem,
     Appeal,
@@ -24,7 +26,9 @@ from appeals.models import (
     Attachment,
     ContestedClause,
     Refusal,
+    SystemKey,
 )
+from appeals.receipts import VerifiedReceipt, verify_receipt
 from appeals.redaction import KIND_LABELS, redact
 from appeals.services import steps
 from consultation.models import Guideline, GuidelineVersion
@@ -48,10 +52,14 @@ def file_appeal(
     show_name: bool = False,
     attachments: list | tuple = (),
     allow_duplicate: bool = False,
+    receipt: str = "",
 ) -> Appeal:
+    """File an appeal; with a refusal `receipt` (compact JWS) it is a verified refusal, at the receipt's time."""
     if not permissions.is_citizen(by):
         raise PermissionDenied("Only signed-in people with a verified email address can file an appeal.")
     keys = list(dict.fromkeys(clause_keys))
+    verified = _checked_receipt(receipt, system=system, keys=keys) if receipt else None
+    happened_at = verified.refused_at if verified else happened_at
     version = _check_against_the_guideline(system=system, guideline=guideline, happened_at=happened_at, keys=keys)
     checked = check_uploads(attachments)
     same: dict[str, Any] = {"system": system, "refusal_excerpt": refusal_excerpt, "happened_at": happened_at}
@@ -77,6 +85,8 @@ def file_appeal(
     )
     try:
         with transaction.atomic():
+            if verified:
+                _recheck_key(verified)
             refusal = Refusal.objects.create(
                 system=system,
                 happened_at=happened_at,
@@ -87,6 +97,9 @@ def file_appeal(
                 public_prompt_excerpt=public_prompt,
                 public_refusal_excerpt=public_refusal,
                 personal_data_flags=_flags(prompt_flags, refusal_flags, grounds_flags, conversation_url),
+                receipt=verified.token if verified else "",
+                receipt_key=verified.key if verified else None,
+                receipt_refusal_id=verified.refusal_id if verified else "",
             )
             appeal = Appeal.objects.create(
                 public_id=_next_public_id(now.year),
@@ -122,6 +135,7 @@ def file_appeal(
                 # The hashes of what the public will see once screened, the filer's text after the automatic
                 # redaction: a moderator's redaction (appeal.redacted) carries the hashes of its own.
                 **steps.public_text_hashes(appeal),
+                "refusal_receipt": receipt_facts(verified) if verified else None,
             }
             event = steps.record(
                 appeal, EntryKind.APPEAL_FILED, actor=appeal.appellant_label, payload=payload, receipt_for=by
@@ -131,8 +145,45 @@ def file_appeal(
         # The same appeal sent twice at once: the second insert waited for the first, failed, and answers it.
         if _violates(error, ONE_APPEAL_PER_REFUSAL) and (first := selectors.find_duplicate(appellant=by, **same)):
             return first
+        if _violates(error, ONE_APPEAL_PER_RECEIPT):
+            raise ValidationError({"receipt": [ALREADY_USED]}) from error
         raise
     return appeal
+
+
+ALREADY_USED = "This receipt has already been used to file an appeal: one refusal, one appeal. Nothing was filed."
+
+
+def _checked_receipt(receipt: str, *, system: AISystem, keys: list[str]) -> VerifiedReceipt:
+    """The receipt verified, for this system, citing one of the contested clauses, and not used before."""
+    try:
+        verified = verify_receipt(receipt)
+    except ValidationError as error:
+        raise ValidationError({"receipt": error.messages}) from error
+    if verified.system != system:
+        message = (
+            f"This receipt was signed by {verified.system.name}, not by {system.name}: appeal it against that system."
+        )
+        raise ValidationError({"receipt": [message]})
+    if verified.clause not in keys:
+        message = f"The receipt says the refusal cited {verified.clause}: keep it among the clauses you contest."
+        raise ValidationError({"clause_keys": [message]})
+    if Refusal.objects.filter(system=system, receipt_refusal_id=verified.refusal_id).exists():
+        raise ValidationError({"receipt": [ALREADY_USED]})
+    return verified
+
+
+def _recheck_key(verified: VerifiedReceipt) -> None:
+    """In the filing's transaction: the key is locked, so a retirement waits, and must still cover the receipt."""
+    key = SystemKey.objects.select_for_update().get(pk=verified.key.pk)
+    if not key.is_valid_at(verified.refused_at):
+        raise ValidationError({"receipt": [f"Key {key.kid} was retired meanwhile: this receipt no longer verifies."]})
+
+
+def receipt_facts(verified: VerifiedReceipt) -> dict[str, str]:
+    """What the record says of a verified refusal: the key, the refusal id and the receipt's hash."""
+    digest = hashlib.sha256(verified.token.encode()).hexdigest()
+    return {"kid": verified.key.kid, "refusal_id": verified.refusal_id, "receipt_sha256": digest}
 
 
 def _violates(error: IntegrityError, constraint: str) -> bool:

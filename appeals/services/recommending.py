@@ -17,6 +17,7 @@ from django.db.models import F
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from accounts.api_keys import key_of, person_of
 from accounts.models import Organization, User
 from appeals.models import (
     RECOMMENDATION_MAX,
@@ -121,7 +122,8 @@ def answer_recommendation(
             recommendation,
             kind,
             actor=recommendation.organization.name,
-            by=by,
+            by=person_of(by),
+            api_key=key_of(by),
             note=note,
             implemented_on=implemented_on,
             evidence_url=evidence_url,

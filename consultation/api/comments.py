@@ -10,6 +10,7 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import ORGANIZATION_SLUG_LENGTH, Organization
 from consultation import selectors
 from consultation.api.guidelines import CommentOutput, clause_or_error, lookup_version
 from consultation.models import (
@@ -41,6 +42,21 @@ class CommentInput(serializers.Serializer):
     # The serializer's metaclass takes declared fields out of the class, so this never shadows Field.parent.
     parent = serializers.IntegerField(required=False, allow_null=True, min_value=1)  # type: ignore[assignment]
     on_behalf_of = serializers.CharField(max_length=ON_BEHALF_OF_LENGTH, required=False, allow_blank=True, default="")
+    as_organization = serializers.SlugField(
+        max_length=ORGANIZATION_SLUG_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A publisher posts as the organization itself (its slug): the comment's assurance is `organization`.",
+    )
+
+    def validate_as_organization(self, slug: str) -> Organization | None:
+        if not slug:
+            return None
+        organization = Organization.objects.filter(slug=slug).first()
+        if organization is None:
+            raise serializers.ValidationError("There is no such organization.")
+        return organization
 
 
 @extend_schema(

@@ -129,6 +129,16 @@ class CommentOutput(serializers.Serializer):
     status = serializers.CharField()
     author = serializers.SerializerMethodField()
     on_behalf_of = serializers.SerializerMethodField()
+    assurance = serializers.SerializerMethodField(
+        help_text="Who was speaking, as checked when posted: verified_email, verified_member or organization; "
+        "null for a hidden comment."
+    )
+    assurance_label = serializers.SerializerMethodField(
+        help_text='As pages show it: "verified email", "verified member of <organization>", "organization".'
+    )
+    disputed = serializers.BooleanField(
+        source="is_disputed", help_text="The account holder says they did not write it; a moderator will decide."
+    )
     body = serializers.SerializerMethodField()
     hidden_reason = serializers.CharField()
     tombstone = serializers.SerializerMethodField()
@@ -154,6 +164,12 @@ class CommentOutput(serializers.Serializer):
 
     def get_on_behalf_of(self, comment) -> str:
         return "" if comment.is_hidden else comment.on_behalf_of
+
+    def get_assurance(self, comment) -> str | None:
+        return None if comment.is_hidden else comment.assurance
+
+    def get_assurance_label(self, comment) -> str | None:
+        return None if comment.is_hidden else comment.assurance_label
 
     def get_body(self, comment) -> str | None:
         return None if comment.is_hidden else comment.body

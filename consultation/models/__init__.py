@@ -3,6 +3,7 @@
 from consultation.models.closeouts import CloseOut
 from consultation.models.clusters import CommentBand, CommentCluster, CommentFingerprint
 from consultation.models.comments import SHOWN_ONCE, Comment, CommentQuerySet, CommentReport, Endorsement
+from consultation.models.disputes import Dispute, DisputeQuerySet
 from consultation.models.guidelines import (
     CLAUSE_KEY_PATTERN,
     PERIOD_TAGS,
@@ -46,6 +47,8 @@ from consultation.models.responses import ClauseChange, Response
 from consultation.models.suggestions import Suggestion, SuggestionDecision, SuggestionQuerySet, SuggestionStance
 
 __all__ = [
+    "Dispute",
+    "DisputeQuerySet",
     "KEY_LENGTH",
     "SLUG_LENGTH",
     "TITLE_LENGTH",

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from accounts.assurance import Spoken
 from accounts.permissions import moderation_conflict
 from consultation.models.guidelines import Clause, GuidelineVersion
 from consultation.models.limits import LONG_TEXT_LENGTH, NOTE_LENGTH, ON_BEHALF_OF_LENGTH, REPORT_REASON_LENGTH
@@ -58,7 +59,7 @@ class CommentQuerySet(models.QuerySet):
 SHOWN_ONCE = models.Q(parent__isnull=True) & (models.Q(cluster__isnull=True) | models.Q(cluster_id=models.F("id")))
 
 
-class Comment(models.Model):
+class Comment(Spoken):
     """A citizen's comment on one clause or on the whole version. Immutable once posted."""
 
     PUBLISHED, HIDDEN = "published", "hidden"
@@ -70,6 +71,9 @@ class Comment(models.Model):
         ("illegal", "Unlawful content"),
         ("off_topic", "Not about this guideline"),
     ]
+    # Set only by upholding an "I did not write this" dispute (consultation.services.disputes), never chosen.
+    NOT_THEIRS = "not_theirs"
+    HIDDEN_REASONS_ALL = [*HIDDEN_REASONS, (NOT_THEIRS, "The account holder says they did not write this")]
     MAX_LENGTH = LONG_TEXT_LENGTH
 
     version = models.ForeignKey(GuidelineVersion, on_delete=models.PROTECT, related_name="comments")
@@ -84,7 +88,7 @@ class Comment(models.Model):
     endorsement_count = models.PositiveIntegerField(default=0, editable=False)
     reply_count = models.PositiveIntegerField(default=0, editable=False)
     status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=PUBLISHED)
-    hidden_reason = models.CharField(max_length=30, choices=HIDDEN_REASONS, blank=True)
+    hidden_reason = models.CharField(max_length=30, choices=HIDDEN_REASONS_ALL, blank=True)
     hidden_note = models.TextField(max_length=NOTE_LENGTH, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

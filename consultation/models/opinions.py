@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from accounts.assurance import Spoken
 from consultation.models.guidelines import Clause, GuidelineVersion
 
 STATEMENT_LENGTH = 280
@@ -14,7 +15,7 @@ def new_pseudonym() -> str:
     return secrets.token_hex(8)
 
 
-class Statement(models.Model):
+class Statement(Spoken):
     """A short statement people vote on; a citizen's waits for a moderator, a publisher's is shown at once."""
 
     PENDING, SHOWN, REJECTED = "pending", "shown", "rejected"

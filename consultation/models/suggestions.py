@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from accounts.assurance import Spoken
 from consultation.models.guidelines import Clause, GuidelineVersion
 from consultation.models.limits import CLAUSE_TEXT_LENGTH, LONG_TEXT_LENGTH
 
@@ -11,7 +12,7 @@ class SuggestionQuerySet(models.QuerySet):
         return self.filter(decision__isnull=True)
 
 
-class Suggestion(models.Model):
+class Suggestion(Spoken):
     """A citizen's proposed wording for one clause of a version under consultation: new text for it, a new clause
     after it, or its deletion, with the reason. Immutable once made; the publisher's decision is another row."""
 

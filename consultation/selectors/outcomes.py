@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
+from accounts.assurance import Assurance
 from consultation.diff import plain_text
 from consultation.models import (
     Clause,
@@ -267,11 +268,25 @@ def closeout_document(final: GuidelineVersion) -> dict:
             "unanswered": max(comments - sum(responses.values()), 0),
             "responses": responses,
             "suggestions": _suggestion_outcomes(consulted),
+            "comments_by_assurance": comments_by_assurance(consulted),
         },
         "opinion_groups": groups,
         "clauses": clauses,
         "general": general,
     }
+
+
+def comments_by_assurance(version: GuidelineVersion) -> dict[str, int]:
+    """How many published original comments each assurance level spoke (accounts.assurance), every level named."""
+    counted = dict(
+        version.comments.published()
+        .top_level()
+        .order_by()
+        .values_list("assurance")
+        .annotate(n=Count("pk"))
+        .values_list("assurance", "n")
+    )
+    return {level: counted.get(level, 0) for level in Assurance.values}
 
 
 def published_closeout(user, org: str, slug: str, number: int) -> CloseOut:

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 
 from consultation.models import Comment, CommentBand, CommentCluster, CommentFingerprint, GuidelineVersion
+from core.backlog import queue_next_batch
 from core.queue import enqueue
 
 _PUNCTUATION_AND_SPACE = re.compile(r"[\W_]+")
@@ -84,8 +85,12 @@ def request_clustering(version_id: int) -> None:
     Called after the comment's transaction committed. The marker is cleared by the task before it reads, so a
     comment stored after that queues the task again; a comment whose request was lost (a process killed between
     commit and queueing) is picked up by the beat task `sweep_unclustered`."""
-    if shared_cache.add(f"clustering-queued:{version_id}", 1, timeout=settings.CLUSTERING_QUEUE_MARKER_SECONDS):
+    if shared_cache.add(_queued_key(version_id), 1, timeout=settings.CLUSTERING_QUEUE_MARKER_SECONDS):
         enqueue("consultation.tasks.cluster_comments", version_id)
+
+
+def _queued_key(version_id: int) -> str:
+    return f"clustering-queued:{version_id}"
 
 
 def cluster_after_commit(version: GuidelineVersion) -> None:
@@ -94,11 +99,27 @@ def cluster_after_commit(version: GuidelineVersion) -> None:
 
 
 def clustering_started(version_id: int) -> None:
-    shared_cache.delete(f"clustering-queued:{version_id}")
+    shared_cache.delete(_queued_key(version_id))
+
+
+def cluster_next_batch(*, version: GuidelineVersion) -> int:
+    """Cluster the version's oldest CLUSTERING_BATCH_SIZE unclustered comments and queue the next batch if that was
+    not all (core/backlog.py): what the task runs, so a backlog of any size never makes one run long; how many."""
+    size = settings.CLUSTERING_BATCH_SIZE
+    clustered = _cluster_batch(version.pk, size)
+    if clustered == size:
+        queue_next_batch(
+            "consultation.tasks.cluster_comments",
+            version.pk,
+            once_key=_queued_key(version.pk),
+            once_seconds=settings.CLUSTERING_QUEUE_MARKER_SECONDS,
+        )
+    return clustered
 
 
 def cluster_pending_comments(*, version: GuidelineVersion, batch: int | None = None) -> int:
-    """Cluster every comment of the version not clustered yet, oldest first, in batches; returns how many.
+    """Cluster every comment of the version not clustered yet, oldest first, in batches; returns how many. For
+    loaders and tools that mean to wait for all of it; tasks run `cluster_next_batch`.
 
     Safe to run twice and in several workers at once: each batch runs in its own transaction under an advisory
     lock per version, and only picks comments still unclustered."""

@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.assurance import assurance_for
+from accounts.models import Organization, User
 from consultation.models import (
     LONG_TEXT_LENGTH,
     NOTE_LENGTH,
@@ -40,13 +41,16 @@ def post_comment(
     clause: Clause | None = None,
     parent: Comment | None = None,
     on_behalf_of: str = "",
+    as_organization: Organization | None = None,
     ip: str = "",
     by: User,
 ) -> Comment:
     """Store a comment or a reply with its ledger entry: seven queries in all on PostgreSQL, with the caller's lookups.
 
     Whether the period is open is asked of the database (it may have just closed or been extended) by the update of
-    the thread's count itself, so the check and the count are one statement."""
+    the thread's count itself, so the check and the count are one statement. `as_organization`: a publisher posts as
+    the organization itself (its assurance says so, `accounts.assurance`)."""
+    speaker = assurance_for(by, as_organization=as_organization)  # first: it learns whether the email is verified
     require_citizen(by)
     body = clean_text(body, field="body", label="Your comment", max_length=LONG_TEXT_LENGTH)
     on_behalf_of = clean_text(
@@ -87,6 +91,7 @@ def post_comment(
         body_html=render_markdown(body),
         on_behalf_of=on_behalf_of,
         text_hash=text_hash(body),
+        **speaker.fields(),
     )
     Comment.response.related.set_cached_value(comment, None)  # a new comment has no response: no need to ask
     Comment.cluster.field.set_cached_value(comment, None)  # nor a cluster yet: the serializer need not ask either
@@ -169,11 +174,17 @@ def _locked_for_moderation(comment: Comment, by: User) -> Comment:
 @transaction.atomic
 def hide_comment(*, comment: Comment, reason: str, note: str = "", by: User) -> Comment:
     """Hide a comment behind a public tombstone that names the reason. The note stays with the moderators."""
+    if reason not in dict(Comment.HIDDEN_REASONS):
+        raise ValidationError({"reason": "Choose one of the listed reasons."})
+    return hide_for_reason(comment=comment, reason=reason, note=note, by=by)
+
+
+def hide_for_reason(*, comment: Comment, reason: str, note: str, by: User) -> Comment:
+    """Hide a comment for any reason of the model, the ones moderators choose and the one an upheld dispute gives
+    (consultation.services.disputes); in the caller's transaction."""
     comment = _locked_for_moderation(comment, by)
     if comment.is_hidden:
         raise ValidationError("This comment is already hidden.")
-    if reason not in dict(Comment.HIDDEN_REASONS):
-        raise ValidationError({"reason": "Choose one of the listed reasons."})
     comment.status, comment.hidden_reason, comment.hidden_at = Comment.HIDDEN, reason, timezone.now()
     comment.hidden_note = clean_text(note, field="note", label="The note", max_length=NOTE_LENGTH, required=False)
     comment.save(update_fields=["status", "hidden_reason", "hidden_note", "hidden_at"])

@@ -37,8 +37,16 @@ def require_publisher(by: User, organization: Organization) -> None:
         raise PermissionDenied(f"Only publishers of {organization.name} may do this.")
 
 
+SUSPENDED = (
+    "This account may not post: its holder said something posted in its name was not theirs, and a moderator "
+    "agreed. Write to us from the contact page to have it reopened."
+)
+
+
 def require_citizen(by: User) -> None:
     if not is_citizen(by):
+        if by.is_authenticated and by.posting_suspended_at is not None:
+            raise PermissionDenied(SUSPENDED)
         raise PermissionDenied("Sign in with a verified email address to take part.")
 
 

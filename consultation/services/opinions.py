@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
+from accounts.assurance import assurance_for
 from accounts.models import User
 from accounts.permissions import can_publish_for, is_moderator, moderation_conflict
 from consultation.models import (
@@ -43,6 +44,9 @@ def submit_statement(*, version: GuidelineVersion, text: str, clause: Clause | N
     """A citizen's statement waits for a moderator; a publisher's for their own organization is seeded and shown at
     once, and may be written before the period opens so that the first voters find statements."""
     seeded = can_publish_for(by, version.guideline.organization)
+    # A publisher's seeded statement is the organization's own voice; the speaker is asked first, since it learns
+    # whether a citizen's email is verified, which the check then reads.
+    speaker = assurance_for(by, as_organization=version.guideline.organization if seeded else None)
     if not seeded:
         require_citizen(by)
     text = clean_text(text, field="text", label="Your statement", max_length=STATEMENT_LENGTH)
@@ -67,6 +71,7 @@ def submit_statement(*, version: GuidelineVersion, text: str, clause: Clause | N
         author=by,
         seeded=seeded,
         status=Statement.SHOWN if seeded else Statement.PENDING,
+        **speaker.fields(),
     )
     payload = {
         "version": version.subject,

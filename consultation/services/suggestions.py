@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from accounts.assurance import assurance_for
 from accounts.models import User
 from consultation.diff import plain_text, word_diff
 from consultation.models import (
@@ -51,6 +52,7 @@ def make_suggestion(
     *, version: GuidelineVersion, clause: Clause, kind: str, text: str = "", reason: str, ip: str = "", by: User
 ) -> Suggestion:
     """Store a suggestion with its redline against the clause and its ledger entry, in one transaction."""
+    speaker = assurance_for(by)  # first: it learns whether the email is verified, which the check then reads
     require_citizen(by)
     if clause.version_id != version.pk:
         raise ValidationError({"clause": "That clause is not part of this version."})
@@ -79,6 +81,7 @@ def make_suggestion(
         author=by,
         text_hash=hashed,
         cluster_id=_cluster_joined(version, clause, kind, text, hashed),
+        **speaker.fields(),
     )
     if suggestion.cluster_id is None:
         suggestion.cluster_id = suggestion.pk

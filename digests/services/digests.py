@@ -9,15 +9,18 @@ A notice stored before the period ended but committed after its digest went out 
 from datetime import datetime, time, timedelta
 from itertools import groupby
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.backlog import queue_next_batch
 from core.mail import send_once
 from core.models import SentNotice
 from digests.models import Follow, Notice
 
 # Notices of a follow changed from a digest to "at once" go out in the next daily digest rather than never.
 DIGESTED = {Follow.DAILY: (Follow.DAILY, Follow.IMMEDIATE), Follow.WEEKLY: (Follow.WEEKLY,)}
+DIGEST_TASKS = {Follow.DAILY: "digests.tasks.send_daily_digests", Follow.WEEKLY: "digests.tasks.send_weekly_digests"}
 
 
 def digest_period(frequency: str, now: datetime) -> tuple[datetime, str]:
@@ -30,12 +33,24 @@ def digest_period(frequency: str, now: datetime) -> tuple[datetime, str]:
     return ends, f"{year}-W{week:02d}"
 
 
-def send_digests(*, frequency: str, now: datetime | None = None) -> int:
-    """What the beat task runs: one digest to each person with notices waiting for this frequency."""
-    ends, name = digest_period(frequency, now or timezone.now())
-    waiting = Notice.objects.awaiting_digest(DIGESTED[frequency], before=ends).filter(follow__user__is_active=True)
-    people = list(waiting.values_list("follow__user_id", flat=True).distinct().order_by())
-    return sum(send_digest(user_id=user_id, frequency=frequency, period=name, ends=ends) for user_id in people)
+def send_digests(*, frequency: str, now: datetime | None = None, after_user: int = 0) -> int:
+    """What the beat task runs: one digest to each of the next DIGEST_BATCH_SIZE people (by id, after `after_user`)
+    with notices waiting for this frequency; when the batch is full, the people after it are the next batch, for
+    the same period (core/backlog.py). The number sent."""
+    now = now or timezone.now()
+    ends, name = digest_period(frequency, now)
+    waiting = Notice.objects.awaiting_digest(DIGESTED[frequency], before=ends).filter(
+        follow__user__is_active=True, follow__user_id__gt=after_user
+    )
+    people = list(
+        waiting.values_list("follow__user_id", flat=True)
+        .distinct()
+        .order_by("follow__user_id")[: settings.DIGEST_BATCH_SIZE]
+    )
+    sent = sum(send_digest(user_id=user_id, frequency=frequency, period=name, ends=ends) for user_id in people)
+    if len(people) == settings.DIGEST_BATCH_SIZE:
+        queue_next_batch(DIGEST_TASKS[frequency], now.isoformat(), people[-1])
+    return sent
 
 
 def send_digest(*, user_id: int, frequency: str, period: str, ends: datetime) -> int:

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from appeals import services
+from appeals.models import Citation
 from tests.appeals.factories import (
     admitted,
     decided,
@@ -43,7 +44,7 @@ def test_the_decided_appeal_page_shows_decision_and_timeline_in_constant_queries
     client, citizen, system, guideline, moderator, django_assert_max_num_queries
 ):
     appeal = decided(citizen, system, guideline, moderator)
-    with django_assert_max_num_queries(13):  # 12, and the receipts of the appeal and its decisions in one
+    with django_assert_max_num_queries(14):  # 12, the receipts of the appeal and its decisions in one, and precedent
         response = client.get(appeal.get_absolute_url())
     assert "Overturned" in response.text
     assert "<em>public health</em>" in response.text
@@ -130,7 +131,7 @@ def busy_appeal(citizen, system, guideline, moderator, publisher, cites):
             outcome=outcome,
             rationale="r",
             cited_clause_keys=["R-1.1"],
-            cited_decision_ids=[cites.pk],
+            citations=[Citation(decision=cites.pk, relation="follows", reason="The same refusal.")],
         )
     first = appeal.decisions.get()
     services.correct_decision(decision=first, by=moderator, **CORRECTION)

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from appeals import selectors, services
 from appeals.forms import DecisionForm, ResponseForm
-from appeals.models import Appeal, Assignment, Decision, OrganizationResponse, Vote
+from appeals.models import Appeal, Assignment, Citation, Decision, OrganizationResponse, Vote
 from core.models import AppendOnlyError
 from ledger.kinds import EntryKind
 from ledger.models import Entry
@@ -154,8 +154,9 @@ def test_earlier_decisions_under_the_same_clause_are_found(citizen, system, guid
     earlier = vote(accepted_panel(appeal, "rae")["rae"], Decision.UPHELD)
     later = admitted(citizen, system, guideline, moderator, refusal_excerpt="Again refused.")
     assert selectors.earlier_decisions(later) == [earlier]
-    decision = vote(accepted_panel(later, "sam")["sam"], Decision.OVERTURNED, cited_decision_ids=[earlier.pk])
-    assert list(decision.cited_decisions.all()) == [earlier]
+    citation = Citation(decision=earlier.pk, relation="follows", reason="Same question.")
+    decision = vote(accepted_panel(later, "sam")["sam"], Decision.OVERTURNED, citations=[citation])
+    assert [c.cited for c in decision.cites.all()] == [earlier]
 
 
 def test_clause_pressure_counts_appeals_and_overturns_in_two_queries(

@@ -13,6 +13,7 @@ from ledger.kinds import EntryKind
 from ledger.models import Entry
 from ledger.services import check_chain
 from tests.demo_data import seed_snapshot
+from transparency.models import FoldMark
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +89,10 @@ def test_it_refuses_without_debug(settings):
     with pytest.raises(CommandError, match="only runs with DEBUG on"):
         call_command("seed_scale", *SMALL, stdout=io.StringIO())
     assert not Entry.objects.exists()
+
+
+def test_it_leaves_nothing_to_cluster_or_fold_and_says_so(seeded):
+    assert any(line.startswith("Background work waiting: ") and "comments to cluster" in line for line in seeded)
+    assert any(line.startswith("Worked off in ") for line in seeded)
+    assert not Comment.objects.filter(cluster__isnull=True).exists()
+    assert FoldMark.objects.get().seq == Entry.objects.count()

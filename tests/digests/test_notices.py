@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from consultation import tasks as consultation_tasks
 from consultation.notifications import notify_final_published
+from core import scheduler
 from digests import tasks
 from digests.models import Follow, Notice
 from digests.services.digests import digest_period, send_digests
@@ -149,3 +150,19 @@ def test_news_told_again_by_a_retried_task_is_not_mailed_again(version, follower
     assert notify_final_published(version=final) == 1
     assert notify_final_published(version=final) == 0
     assert len(mailoutbox) == 1 and Notice.objects.count() == 1
+
+
+def test_a_day_s_digests_go_out_one_batch_per_run_and_the_rest_by_the_scheduler(
+    version, follower, mailoutbox, settings
+):
+    settings.DIGEST_BATCH_SIZE, settings.CELERY_BROKER_URL = 2, ""
+    scheduler.InProcessBeat({}).run_next_batches()  # nothing left over from another test
+    people = [follower(version.guideline, Follow.DAILY) for _ in range(5)]
+    consultation_tasks.send_consultation_notices()
+    age_notices(1)
+
+    assert tasks.send_daily_digests() == 2
+    beat = scheduler.InProcessBeat({})
+    assert [beat.run_next_batches() for _ in range(3)] == [1, 1, 0]
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(person.email for person in people)
+    assert tasks.send_daily_digests() == 0

@@ -19,6 +19,7 @@ from ledger import tasks
 from ledger.checkpoints import publish_checkpoint
 from ledger.models import ContentCheck, Head, Witness
 from tests.appeals.factories import AISystemFactory, admitted, decided, file, make_reviewer, published_guideline
+from tests.appeals.precedent_factories import decide, follows
 from tests.consultation.factories import consultation
 
 
@@ -215,3 +216,19 @@ def test_a_broken_chain_is_mailed_to_admins_too(published, mailoutbox, settings)
         cursor.execute("ALTER TABLE ledger_entry ENABLE TRIGGER USER")
     assert tasks.verify_record.delay().get() is False
     assert [m.to for m in mailoutbox] == [["ops@example.org"]] and "Entry #1" in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_the_outside_verifier_names_a_forged_citation_reason(published, citizen, moderator, live_server, record_key):
+    earlier = published[1]
+    parts = (citizen, earlier.system, earlier.appeal.guideline, moderator)
+    later = decide(*parts, follows(earlier, "Same dosage question."))
+    publish_checkpoint()
+    command = [sys.executable, str(settings.BASE_DIR / "tools" / "verify_record.py"), "--content", live_server.url]
+    command += ["--key", str(record_key.verifier), "--no-witness"]
+    assert subprocess.run(command, capture_output=True, text=True, timeout=60).returncode == 0
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE appeals_decisioncitation SET reason = 'FORGED' WHERE citing_id = %s", [later.pk])
+    forged = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert forged.returncode == 1
+    assert f"the reason decision {later.pk} gives for citing decision {earlier.pk}" in forged.stderr

@@ -12,6 +12,7 @@ from django.utils import timezone
 from consultation.services import comments
 from consultation.services.opinions import submit_statement
 from consultation.services.suggestions import make_suggestion
+from core import scheduler
 from ledger.checkpoints import checkpoint_text, publish_checkpoint
 from ledger.kinds import EntryKind
 from ledger.models import Checkpoint, Entry, PendingReceipt
@@ -20,6 +21,7 @@ from ledger.receipt_mail import send_due_receipts
 from ledger.services import append
 from tests.appeals.factories import AISystemFactory, decided, published_guideline
 from tests.consultation.factories import consultation
+from tests.factories import UserFactory
 from tools import verify_record
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +227,20 @@ def test_a_suggestion_and_a_shown_statement_offer_their_receipts(client, citizen
     assert client.get(f"{api}statements/").json()["results"][0]["receipt"].endswith(f"/entries/{submitted}/receipt")
     assert PendingReceipt.objects.filter(person=citizen, seq=made).exists()
     assert PendingReceipt.objects.filter(person=publisher, seq=submitted).exists()
+
+
+def test_a_backlog_of_receipts_is_mailed_one_batch_per_run_and_the_rest_by_the_scheduler(
+    organization, settings, mailoutbox
+):
+    settings.RECEIPT_BATCH_SIZE, settings.CELERY_BROKER_URL = 2, ""
+    scheduler.InProcessBeat({}).run_next_batches()  # nothing left over from another test
+    version = consultation(organization)
+    for number in range(5):
+        comments.post_comment(version=version, body=f"Comment {number}.", by=UserFactory())
+    publish_checkpoint()
+
+    assert send_due_receipts() == 2
+    assert PendingReceipt.objects.count() == 3
+    beat = scheduler.InProcessBeat({})
+    assert [beat.run_next_batches() for _ in range(3)] == [1, 1, 0]
+    assert len(mailoutbox) == 5 and not PendingReceipt.objects.exists()

@@ -15,6 +15,7 @@ from demo.consultation import create_demo_campaign, create_demo_consultations
 from demo.digests import create_demo_follows
 from demo.opinions import create_demo_opinions
 from demo.recommendations import create_demo_recommendations
+from demo.refusals import create_demo_refusals
 from demo.suggestions import create_demo_suggestions
 from demo.transparency import create_demo_statistics
 from ledger.checkpoints import publish_checkpoint
@@ -95,6 +96,7 @@ class Command(BaseCommand):
             create_demo_audit(organization=organization)
             create_demo_recommendations(organization=organization)
             create_demo_statistics(password=DEMO_PASSWORD)
+            create_demo_refusals(organization=organization)
             create_demo_follows(organization=organization)
         # No beat process runs on the embedded default, so the demo record is signed here.
         publish_checkpoint()
