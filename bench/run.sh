@@ -11,10 +11,11 @@
 # Needs: PostgreSQL reachable at BENCH_PG (postgres://postgres@127.0.0.1:5432), where it creates and keeps the
 # databases BENCH_DB_DEMO and BENCH_DB_LARGE (reseeded when BENCH_RESEED=1 or when missing; migrated every run,
 # so a re-run after a merge measures the merged code on the same data); wrk (`apt-get install wrk`); redis-server,
-# which it starts on BENCH_REDIS_PORT (one Redis database for each side's cache and one for its broker) and stops.
-# Ports BENCH_PORT_DEMO and BENCH_PORT_LARGE; BENCH_WORKER_SLOTS Celery slots per side (1). Any background work a
-# database still has waiting (seeded before seed_scale worked its backlog off) is worked off by the workers first.
-# Every size and duration is an environment variable below. Prints the table of bench/load.py.
+# which it starts on BENCH_REDIS_PORT (one Redis database for each side's cache and one for its broker) and stops;
+# nginx for bench/nginx.py (skipped without it). Ports BENCH_PORT_DEMO and BENCH_PORT_LARGE; BENCH_WORKER_SLOTS Celery
+# slots per side (1). Any background work a database still has waiting (seeded before seed_scale worked its backlog
+# off) is worked off by the workers first.
+# Every size and duration is an environment variable below. Prints the table of bench/load.py, then bench/nginx.py's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -107,6 +108,15 @@ side "$BENCH_DB_LARGE" 2 "$BIN/python" manage.py backlog --wait >&2
 
 "$BIN/python" bench/load.py --demo "http://127.0.0.1:$BENCH_PORT_DEMO" --large "http://127.0.0.1:$BENCH_PORT_LARGE" \
   --demo-db "$BENCH_PG/$BENCH_DB_DEMO" --large-db "$BENCH_PG/$BENCH_DB_LARGE" --json "$VAR_DIR/results.json"
+
+# nginx in front (deploy/nginx.conf.in, its micro-cache and /static/): the demo side's version page through it against
+# a static file of the same size from the same nginx, interleaved (bench/nginx.py), while the demo side still runs.
+if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then
+  echo
+  "$BIN/python" bench/nginx.py --db "$BENCH_PG/$BENCH_DB_DEMO" --upstream "127.0.0.1:$BENCH_PORT_DEMO"
+else
+  echo "nginx is not installed (apt-get install -y nginx): the nginx comparison is skipped" >&2
+fi
 cleanup
 echo
 "$BIN/python" bench/background.py --results "$VAR_DIR/results.json"

@@ -1,5 +1,5 @@
 """Which outside services this run has beyond PostgreSQL (always there: the embedded server or DATABASE_URL):
-Redis as the cache, Redis as the Celery broker for a real worker, Chromium, and nginx to check deploy/nginx.conf.
+Redis as the cache, Redis as the Celery broker for a real worker, Chromium, and nginx (tests/test_nginx*.py).
 
 A test that needs one it lacks is skipped with a reason that names its group, so that `make test` can say in one
 line which groups it left out; with REQUIRE_SERVICES=1 (as in CI) the missing service fails the test instead.
@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from deploy.nginx_conf import nginx_binary
 
 CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
 # The groups a run may skip, each with what brings it in.
@@ -51,6 +53,6 @@ def require_redis_cache() -> None:
 
 
 def nginx_path() -> str:
-    found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    found = nginx_binary()
     _require(bool(found), "nginx")
     return found

@@ -1,4 +1,4 @@
-"""deploy/nginx.conf: valid for nginx, and in step with the settings it mirrors."""
+"""deploy/nginx.conf: rendered from its template, valid for nginx, and in step with the settings it mirrors."""
 
 import re
 import subprocess
@@ -11,16 +11,29 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 
+from deploy.nginx_conf import production
 from tests.real_services import nginx_path
 
 CONF = Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf"
+
+
+def test_the_committed_configuration_is_the_templates_production_rendering():
+    """deploy/nginx.conf.in is the one source: after editing it, `python deploy/nginx_conf.py > deploy/nginx.conf`."""
+    assert CONF.read_text() == production()
 
 
 def test_nginx_accepts_the_configuration(tmp_path):
     nginx = nginx_path()
     write_certificate(tmp_path)
     text = CONF.read_text()
-    for path in ["/etc/ssl/whodecides", "/var/cache/nginx/whodecides", "/srv/whodecides/static", "/var/log/nginx"]:
+    paths = [
+        "/etc/ssl/whodecides",
+        "/var/cache/nginx/whodecides",
+        "/srv/whodecides/static",
+        "/var/log/nginx",
+        "/var/lib/nginx",
+    ]
+    for path in paths:
         text = text.replace(path, str(tmp_path))
     text = text.replace("/run/nginx.pid", str(tmp_path / "nginx.pid")).replace("user www-data;", "")
     conf = tmp_path / "nginx.conf"
