@@ -1,0 +1,144 @@
+"""Admission control (core/admission.py): a costly write the site has no room for is refused at once with 503 and
+Retry-After, having done nothing; reads always pass; a slot is given back whatever happens; with Redis away the
+host's own limit still holds. The whole thing under a real flood, through gunicorn, is tests/test_admission_flood.py.
+
+"Another worker holds the slot" is a second open file locked with flock, exactly what another process does."""
+
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
+
+from config.settings import redis_caches
+from consultation.models import Comment
+from core import admission
+from core import cache as cache_backend
+from core.idempotency import HEADER, REPLAYED
+from tests.consultation.factories import auth, consultation
+from tests.real_services import require_redis_cache
+
+COMMENTS = "/api/v1/guidelines/acme/medical/versions/1/comments/"
+COMMENT_FORM = "/guidelines/acme/medical/v1/comments/new/"
+COMMENT = {"clause": "R-1.1", "body": "Please narrow this."}
+KEY_HEADER = f"HTTP_{HEADER.upper().replace('-', '_')}"
+
+
+@pytest.fixture
+def version(organization):
+    return consultation(organization)
+
+
+@pytest.fixture
+def one_slot(settings, tmp_path):
+    settings.ADMISSION_HOST_SLOTS = 1
+    settings.ADMISSION_SLOTS_DIR = tmp_path / "admission"
+    settings.ADMISSION_GLOBAL_RATE = 0
+    return settings.ADMISSION_SLOTS_DIR
+
+
+@contextmanager
+def held_elsewhere(directory) -> Iterator[None]:
+    """Slot 0 taken by another process of this host (another open file, so flock sees another holder)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / "slot-0").open("ab") as file:
+        fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        try:
+            yield
+        finally:
+            fcntl.flock(file, fcntl.LOCK_UN)
+
+
+def post_comment(client, person, key: str | None = None):
+    headers = {KEY_HEADER: key} if key else {}
+    return client.post(COMMENTS, COMMENT, content_type="application/json", **auth(person), **headers)
+
+
+def test_with_every_slot_taken_a_comment_is_refused_with_retry_after_and_nothing_saved(
+    one_slot, client, citizen, version
+):
+    with held_elsewhere(one_slot):
+        response = post_comment(client, citizen)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "1"
+    assert "Nothing was saved" in response.json()["detail"]
+    assert Comment.objects.count() == 0
+
+
+def test_a_refused_form_says_the_text_is_still_in_the_form(one_slot, client, citizen, version):
+    client.force_login(citizen)
+    with held_elsewhere(one_slot):
+        response = client.post(COMMENT_FORM, COMMENT)
+    assert response.status_code == 503 and response["Retry-After"] == "1"
+    page = response.content.decode()
+    assert "Nothing was saved" in page and "Back button" in page and "still in the form" in page
+    assert Comment.objects.count() == 0
+
+
+def test_with_the_slot_free_again_the_same_comment_is_saved_once(one_slot, client, citizen, version):
+    key = "0d6f7a52-2b1c-4c0e-8f4a-flood-retry"
+    with held_elsewhere(one_slot):
+        assert post_comment(client, citizen, key).status_code == 503
+    first = post_comment(client, citizen, key)
+    again = post_comment(client, citizen, key)
+    assert first.status_code == again.status_code == 201
+    assert again[REPLAYED] == "true"
+    assert Comment.objects.count() == 1
+
+
+def test_reads_pass_while_every_slot_is_taken(one_slot, client, version):
+    with held_elsewhere(one_slot):
+        assert client.get(version.get_absolute_url()).status_code == 200
+        assert client.get(COMMENTS).status_code == 200
+
+
+def test_a_write_that_is_not_costly_passes_while_every_slot_is_taken(one_slot, client, citizen):
+    with held_elsewhere(one_slot):
+        response = client.post(
+            "/api/v1/auth/token/",
+            {"email": citizen.email, "password": "wrong password"},
+            content_type="application/json",
+        )
+    assert response.status_code == 401  # the view itself answered: not shed
+
+
+def test_the_slot_is_given_back_when_the_view_raises(one_slot, version):
+    def failing_view(request):
+        raise RuntimeError("the view broke")
+
+    middleware = admission.AdmissionMiddleware(failing_view)
+    with pytest.raises(RuntimeError):
+        middleware(RequestFactory().post(COMMENTS, COMMENT, content_type="application/json"))
+    slots = admission.host_slots()
+    taken = slots.take()
+    assert taken is not None
+    slots.give_back(taken)
+
+
+@pytest.fixture
+def redis_away(settings, monkeypatch):
+    settings.CACHES = redis_caches("redis://127.0.0.1:1/0", timeout_seconds=1)
+    monkeypatch.setattr(cache_backend, "_outages", {})
+    cache.clear()
+
+
+def test_with_redis_away_the_host_limit_still_refuses(one_slot, settings, redis_away, client, citizen, version):
+    settings.ADMISSION_GLOBAL_RATE = 1000
+    with held_elsewhere(one_slot):
+        assert post_comment(client, citizen).status_code == 503
+    assert post_comment(client, citizen).status_code == 201  # the site-wide bucket fails open
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.services
+def test_the_site_wide_bucket_refuses_past_its_rate(one_slot, settings, client, citizen, version):
+    require_redis_cache()
+    settings.ADMISSION_GLOBAL_RATE = 0.25  # one token every 4 s
+    settings.ADMISSION_GLOBAL_BURST = 1
+    assert post_comment(client, citizen).status_code == 201
+    refused = post_comment(client, citizen)
+    assert refused.status_code == 503
+    assert refused["Retry-After"] in {"3", "4"}
+    assert Comment.objects.count() == 1
