@@ -21,6 +21,7 @@ import fcntl
 import math
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
@@ -80,6 +81,50 @@ class HostSlots:
         self._held, self._pid = set(), os.getpid()
 
 
+class Backoff:
+    """The Retry-After of a host refusal, grown while refusals outpace admissions and shrunk when they do not.
+
+    Refused clients come back after Retry-After; if it stayed at a second, a flood three times the capacity would
+    pile up and retry every second, until the refusals alone filled the workers. Every WINDOW_SECONDS the wait is
+    multiplied by the square root of refused ÷ admitted in the window, so the retries settle near the rate the host
+    admits (the square root damps the loop: the clients answer a window late). Counted per process: each sees a
+    sample of the host's traffic, and a ratio needs no more."""
+
+    WINDOW_SECONDS = 2.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._window_start = time.monotonic()
+        self._admitted = self._refused = 0
+        self._seconds = 0.0
+
+    def admitted(self) -> None:
+        with self._lock:
+            self._roll()
+            self._admitted += 1
+
+    def refused(self) -> int:
+        """Count a refusal; the seconds to tell the client."""
+        low, high = settings.ADMISSION_RETRY_AFTER_SECONDS, settings.ADMISSION_RETRY_AFTER_MAX_SECONDS
+        with self._lock:
+            self._roll()
+            self._refused += 1
+            self._seconds = min(max(self._seconds, low), high)
+            return math.ceil(self._seconds)
+
+    def _roll(self) -> None:
+        now = time.monotonic()
+        elapsed = now - self._window_start
+        if elapsed < self.WINDOW_SECONDS:
+            return
+        if elapsed < 2 * self.WINDOW_SECONDS and self._refused:
+            self._seconds *= math.sqrt(self._refused / max(self._admitted, 1))
+        else:
+            self._seconds = 0.0  # a window without refusals: the flood is over
+        self._window_start, self._admitted, self._refused = now, 0, 0
+
+
+backoff = Backoff()
 _host_slots: dict[tuple[Path, int], HostSlots] = {}
 _host_slots_lock = threading.Lock()
 
@@ -122,6 +167,8 @@ def busy(request: HttpRequest, *, seconds: int) -> HttpResponse:
         response = HttpResponse(render_to_string("busy.html", {"seconds": seconds}), status=503)
     response["Retry-After"] = str(seconds)
     response["Cache-Control"] = "no-store"
+    # Shedding is the site working as meant, not an error: not one log line per refusal in the middle of a flood.
+    response._has_been_logged = True  # type: ignore[attr-defined]  # what django.utils.log.log_response checks
     return response
 
 
@@ -137,11 +184,12 @@ class AdmissionMiddleware:
         slots = host_slots()
         slot = slots.take()
         if slot is None:
-            return busy(request, seconds=settings.ADMISSION_RETRY_AFTER_SECONDS)
+            return busy(request, seconds=backoff.refused())
         try:
             wait = site_wait()
             if wait > 0:
                 return busy(request, seconds=max(1, math.ceil(wait)))
+            backoff.admitted()
             return self.get_response(request)
         finally:
             slots.give_back(slot)
