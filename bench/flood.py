@@ -55,7 +55,7 @@ WORKERS = int(setting("FLOOD_WORKERS", "4"))
 SECONDS = float(setting("FLOOD_SECONDS", "60"))
 CAPACITY_SECONDS = float(setting("FLOOD_CAPACITY_SECONDS", "15"))
 BASELINE_SECONDS = float(setting("FLOOD_BASELINE_SECONDS", "20"))
-GRACE_SECONDS = float(setting("FLOOD_GRACE_SECONDS", "180"))
+GRACE_SECONDS = float(setting("FLOOD_GRACE_SECONDS", "240"))
 FACTOR = float(setting("FLOOD_FACTOR", "3"))
 PAGE_RATE = float(setting("FLOOD_PAGE_RATE", "10"))
 TIMEOUT = 60.0
@@ -105,6 +105,7 @@ class Flood:
     failed: Counter = field(default_factory=Counter)  # 5xx other than a refusal, and no answer at all
     other: Counter = field(default_factory=Counter)
     gave_up: int = 0
+    last_accepted_at: float = 0.0
 
     def body(self, number: int) -> bytes:
         text = f"Flood {self.run} submission {number}: a comment about this clause from the flood bench."
@@ -120,6 +121,7 @@ class Flood:
             self.sent += 1
             if answer.status == 201:
                 self.accepted.add(number)
+                self.last_accepted_at = time.monotonic()
                 self.replayed += answer.headers.get("idempotent-replayed") == "true"
                 return
             if answer.status in (429, 503) and "retry-after" in answer.headers:
@@ -133,10 +135,10 @@ class Flood:
             else:
                 self.other[answer.status] += 1
                 return
-            if time.monotonic() + wait > retry_until:
+            await asyncio.sleep(wait)
+            if time.monotonic() > retry_until:
                 self.gave_up += 1
                 return
-            await asyncio.sleep(wait)
 
 
 async def capacity(flood: Flood, clients: int, seconds: float) -> float:
@@ -294,6 +296,7 @@ async def measure(token: str, paths: dict, pages: list[str], slots: int) -> dict
     page_failures: Counter = Counter()
     await sample_pages(pages, time.monotonic() + BASELINE_SECONDS, quiet, page_failures)
     flood = Flood(run=run, comments_path=flood.comments_path, token=token)
+    began = time.monotonic()
     offered = await flood_at(flood, FACTOR * commits, SECONDS, pages, during, page_failures)
     bodies = [
         body for (body,) in rows(DB, "SELECT body FROM consultation_comment WHERE body LIKE %s", f"Flood {run} %")
@@ -312,6 +315,7 @@ async def measure(token: str, paths: dict, pages: list[str], slots: int) -> dict
         "replayed": flood.replayed,
         "refused": dict(flood.refused),
         "gave_up": flood.gave_up,
+        "last_accepted_after_flood_seconds": flood.last_accepted_at - began - SECONDS,
         "failed_5xx_or_no_answer": dict(flood.failed),
         "refused_without_retry_after": flood.refused_without_retry_after,
         "other_answers": dict(flood.other),
@@ -342,6 +346,7 @@ def render(r: dict) -> str:
         f"| accepted (201) | {r['accepted']:,} |",
         f"| refused (429/503 with Retry-After) | {refused:,} {r['refused']} |",
         f"| given up after the grace period (never saved, client told) | {r['gave_up']:,} |",
+        f"| last submission accepted, seconds after the flood ended | {r['last_accepted_after_flood_seconds']:.0f} |",
         f"| 5xx or no answer | {sum(r['failed_5xx_or_no_answer'].values())} {r['failed_5xx_or_no_answer']} |",
         f"| lost (accepted, no row) | {r['lost']} |",
         f"| duplicated (rows beyond one per submission) | {r['duplicated']} |",
