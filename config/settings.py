@@ -90,9 +90,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "core.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Before anything that costs: a costly write the site has no room for is refused at once (core/admission.py).
     "core.admission.AdmissionMiddleware",
-    "csp.middleware.CSPMiddleware",
     "core.middleware.RefuseHostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.caching.PageCacheMiddleware",

@@ -247,3 +247,26 @@ def test_a_flood_through_gunicorn_is_shed_and_nothing_is_lost_or_doubled(tmp_pat
     assert all(headers.get(REPLAYED) == "true" for _, headers in again)
     saved = Comment.objects.filter(body__startswith="Flood test submission ").values_list("body", flat=True)
     assert sorted(saved) == sorted(f"Flood test submission {number}." for number in range(40))
+
+
+def test_retry_after_grows_while_refusals_outpace_admissions_and_falls_back_after(settings, monkeypatch):
+    settings.ADMISSION_RETRY_AFTER_SECONDS, settings.ADMISSION_RETRY_AFTER_MAX_SECONDS = 1, 60
+    clock = [1000.0]
+    monkeypatch.setattr(admission.time, "monotonic", lambda: clock[0])
+    backoff = admission.Backoff()
+    told = []
+    for _window in range(4):  # each window: one admitted, sixteen refused
+        backoff.admitted()
+        told += [backoff.refused() for _ in range(16)]
+        clock[0] += admission.Backoff.WINDOW_SECONDS
+    assert told[0] == 1 and told[-1] > told[16] > told[0]
+    clock[0] += 3 * admission.Backoff.WINDOW_SECONDS  # the flood is over
+    assert backoff.refused() == 1
+
+
+def test_a_refused_form_page_carries_the_sites_security_headers(one_slot, client, citizen, version):
+    client.force_login(citizen)
+    with held_elsewhere(one_slot):
+        response = client.post(COMMENT_FORM, COMMENT)
+    assert response.status_code == 503
+    assert "Content-Security-Policy" in response and response["Cache-Control"] == "no-store"
