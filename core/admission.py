@@ -181,15 +181,20 @@ class AdmissionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not is_costly_write(request):
             return self.get_response(request)
+        if settings.ADMISSION_HOST_SLOTS <= 0:  # no host limit: the site-wide bucket alone
+            return self._admit(request)
         slots = host_slots()
         slot = slots.take()
         if slot is None:
             return busy(request, seconds=backoff.refused())
         try:
-            wait = site_wait()
-            if wait > 0:
-                return busy(request, seconds=max(1, math.ceil(wait)))
-            backoff.admitted()
-            return self.get_response(request)
+            return self._admit(request)
         finally:
             slots.give_back(slot)
+
+    def _admit(self, request: HttpRequest) -> HttpResponse:
+        wait = site_wait()
+        if wait > 0:
+            return busy(request, seconds=max(1, math.ceil(wait)))
+        backoff.admitted()
+        return self.get_response(request)
