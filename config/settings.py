@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "core.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything that costs: a costly write the site has no room for is refused at once (core/admission.py).
+    "core.admission.AdmissionMiddleware",
     "core.middleware.RefuseHostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.caching.PageCacheMiddleware",
@@ -169,6 +171,24 @@ else:
         alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "whodecides"}
         for alias in ("default", "pages")
     }
+
+# Admission control (core/admission.py): costly writes at a time per host (keep it below the host's workers, so some
+# are always free for reads and for refusing), and a site-wide token bucket in Redis for all hosts together (0: off).
+ADMISSION_HOST_SLOTS = env_int("ADMISSION_HOST_SLOTS", max(1, (os.cpu_count() or 2) // 2))
+ADMISSION_SLOTS_DIR = Path(env("ADMISSION_SLOTS_DIR", str(VAR_DIR / "admission")))
+ADMISSION_GLOBAL_RATE = float(env("ADMISSION_GLOBAL_RATE", "400"))
+ADMISSION_GLOBAL_BURST = float(env("ADMISSION_GLOBAL_BURST", "100"))
+# A host refusal's Retry-After: from the least, grown while refusals outpace admissions, up to the most.
+ADMISSION_RETRY_AFTER_SECONDS = env_int("ADMISSION_RETRY_AFTER_SECONDS", 1)
+ADMISSION_RETRY_AFTER_MAX_SECONDS = env_int("ADMISSION_RETRY_AFTER_MAX_SECONDS", 60)
+ADMISSION_URL_NAMES = frozenset(
+    env_list(
+        "ADMISSION_URL_NAMES",
+        "clause-comments,clause-suggestions,comment-new,comment-endorse,suggestion-stance,statement-new,file-appeal,"
+        "case-comment-new,api-version-comments,api-comment-endorse,api-suggestions,api-suggestion-stance,"
+        "api-statements,api-statement-vote,api-appeals,api-case-comments",
+    )
+)
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

@@ -203,3 +203,37 @@ def count_in_window(cache: BaseCache, key: str, *, seconds: int) -> int:
     except ValueError:  # the window expired between add and incr
         cache.add(key, 1, timeout=seconds)
         return 1
+
+
+# A token bucket in one round trip, on Redis's clock so every host sees the same time: `rate` tokens a second, at
+# most `burst` saved up. Answers the seconds to wait for the next token: 0 when one was taken.
+BUCKET_SCRIPT = """
+local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or burst
+local elapsed = math.max(0, now - (tonumber(state[2]) or now))
+tokens = math.min(burst, tokens + elapsed * rate)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+return tostring(wait)
+"""
+
+
+def take_token(cache: BaseCache, key: str, *, rate: float, burst: float) -> float:
+    """One token from the bucket `key` shared by every host through Redis: 0 when taken, else the seconds until the
+    next one. Without Redis, or while it is away, always 0: the bucket is global or nothing, and the caller's own
+    per-host limit still holds."""
+    if not isinstance(cache, RedisCache) or cache._outage.skipping():
+        return 0.0
+    try:
+        client = cache._cache.get_client(write=True)
+        wait = client.eval(BUCKET_SCRIPT, 1, cache.make_and_validate_key(key), rate, burst)
+    except RedisError as error:
+        cache._outage.failed(error)
+        return 0.0
+    cache._outage.answered()
+    return float(wait)

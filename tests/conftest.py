@@ -72,6 +72,10 @@ def fast_tests(settings):
     # A replica is another connection, which cannot see the rows of a test's uncommitted transaction;
     # tests/test_replica.py turns reading from it on, with committed rows.
     settings.PAGE_READS_FROM_REPLICA = False
+    # A test's own threads are not a flood: admission control stays out of the way (tests/test_admission.py turns
+    # it on).
+    settings.ADMISSION_HOST_SLOTS = 0
+    settings.ADMISSION_GLOBAL_RATE = 0
 
 
 @pytest.fixture(autouse=True)
