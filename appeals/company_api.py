@@ -87,6 +87,7 @@ class OrganizationAppealList(KnownParameters, generics.ListAPIView):
     parameters = tuple(AppealFilter().fields)
     serializer_class = OrganizationAppealOutput
     pagination_class = CursorPagination
+    permission_classes = [IsAuthenticated]  # a key or a publisher; anyone else is told which (403)
     throttle_classes = [*generics.ListAPIView.throttle_classes, ApiKeyRateThrottle]
 
     def get_queryset(self) -> QuerySet[Appeal]:

@@ -101,8 +101,10 @@ class Stack:
 
     def __init__(self, directory: Path, static_root: Path, **env: str) -> None:
         self.app_port = free_port()
-        # The embedded Celery and in-memory caches: this stack's counts and pages are its own.
-        inherited = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "CELERY_BROKER_URL"}}
+        # The embedded Celery and in-memory caches: this stack's counts and pages are its own. No replica: CI's
+        # names the CI database, not this test's, so the app would read pages of rows it cannot see.
+        own = {"REDIS_URL", "CELERY_BROKER_URL", "DATABASE_REPLICA_URL"}
+        inherited = {k: v for k, v in os.environ.items() if k not in own}
         self.env = {
             **inherited,
             **PRODUCTION_ENV,
