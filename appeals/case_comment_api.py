@@ -8,7 +8,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
-from accounts.models import ORGANIZATION_SLUG_LENGTH, Organization
+from accounts.api_fields import SpeaksAsInput
 from appeals.models import Appeal, CaseComment
 from appeals.services import case_comments
 from consultation.models import LONG_TEXT_LENGTH, ON_BEHALF_OF_LENGTH
@@ -20,24 +20,9 @@ class OldestFirst(CursorPagination):
     ordering = "pk"
 
 
-class CaseCommentInput(serializers.Serializer):
+class CaseCommentInput(SpeaksAsInput):
     body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=LONG_TEXT_LENGTH)
     on_behalf_of = serializers.CharField(max_length=ON_BEHALF_OF_LENGTH, required=False, allow_blank=True, default="")
-    as_organization = serializers.SlugField(
-        max_length=ORGANIZATION_SLUG_LENGTH,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="A publisher posts as the organization itself (its slug): the comment's assurance is `organization`.",
-    )
-
-    def validate_as_organization(self, slug: str) -> Organization | None:
-        if not slug:
-            return None
-        organization = Organization.objects.filter(slug=slug).first()
-        if organization is None:
-            raise serializers.ValidationError("There is no such organization.")
-        return organization
 
 
 class CaseCommentOutput(serializers.ModelSerializer):

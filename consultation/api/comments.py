@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import ORGANIZATION_SLUG_LENGTH, Organization
+from accounts.api_fields import SpeaksAsInput
 from consultation import selectors
 from consultation.api.guidelines import CommentOutput, clause_or_error, lookup_version
 from consultation.models import (
@@ -36,27 +36,12 @@ class CommentSearchInput(serializers.Serializer):
     q = search_field()
 
 
-class CommentInput(serializers.Serializer):
+class CommentInput(SpeaksAsInput):
     clause = serializers.CharField(max_length=KEY_LENGTH, required=False, allow_blank=True, allow_null=True)
     body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=LONG_TEXT_LENGTH)
     # The serializer's metaclass takes declared fields out of the class, so this never shadows Field.parent.
     parent = serializers.IntegerField(required=False, allow_null=True, min_value=1)  # type: ignore[assignment]
     on_behalf_of = serializers.CharField(max_length=ON_BEHALF_OF_LENGTH, required=False, allow_blank=True, default="")
-    as_organization = serializers.SlugField(
-        max_length=ORGANIZATION_SLUG_LENGTH,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="A publisher posts as the organization itself (its slug): the comment's assurance is `organization`.",
-    )
-
-    def validate_as_organization(self, slug: str) -> Organization | None:
-        if not slug:
-            return None
-        organization = Organization.objects.filter(slug=slug).first()
-        if organization is None:
-            raise serializers.ValidationError("There is no such organization.")
-        return organization
 
 
 @extend_schema(
