@@ -2,7 +2,7 @@ from allauth.core import context
 from django import forms
 from django.conf import settings
 
-from accounts.models import DISPLAY_NAME_LENGTH, DOMAIN_LENGTH, ApiKey
+from accounts.models import DISPLAY_NAME_LENGTH, DOMAIN_LENGTH, ORGANIZATION_SLUG_LENGTH, ApiKey, Organization
 from core.proxies import client_address
 from core.ratelimit import RateLimited, counts_per_domain, email_domain, refuse_when_over
 
@@ -78,3 +78,19 @@ class ApiKeyForm(forms.Form):
 
     def arguments(self) -> dict:
         return dict(self.cleaned_data)
+
+
+class SpeaksAsForm(forms.Form):
+    """`as_organization`: a publisher posts as the organization itself (accounts.assurance)."""
+
+    as_organization = forms.SlugField(label="Post as", max_length=ORGANIZATION_SLUG_LENGTH, required=False)
+
+    def clean_as_organization(self) -> Organization | None:
+        """Yourself when empty; whether you may speak as the organization is the service's question."""
+        slug = self.cleaned_data["as_organization"]
+        if not slug:
+            return None
+        organization = Organization.objects.filter(slug=slug).first()
+        if organization is None:
+            raise forms.ValidationError("There is no such organization.")
+        return organization

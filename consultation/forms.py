@@ -3,7 +3,8 @@
 from django import forms
 from django.db.models import QuerySet
 
-from accounts.models import ORGANIZATION_SLUG_LENGTH, Organization
+from accounts.forms import SpeaksAsForm
+from accounts.models import Organization
 from consultation import selectors
 from consultation.models import (
     CLAUSE_TEXT_LENGTH,
@@ -62,14 +63,13 @@ class VersionForm(forms.Form):
         return comment
 
 
-class CommentForm(VersionForm):
+class CommentForm(VersionForm, SpeaksAsForm):
     """A comment, or a reply (`parent`), on a clause of the version or ("general") on the whole of it."""
 
     body = forms.CharField(
         label="Your comment", max_length=LONG_TEXT_LENGTH, error_messages={"required": "Your comment cannot be empty."}
     )
     on_behalf_of = forms.CharField(label="On behalf of an organization", max_length=ON_BEHALF_OF_LENGTH, required=False)
-    as_organization = forms.SlugField(label="Post as", max_length=ORGANIZATION_SLUG_LENGTH, required=False)
     clause = forms.CharField(label="", max_length=KEY_LENGTH, required=False)
     parent = forms.CharField(label="", max_length=40, required=False)
 
@@ -78,16 +78,6 @@ class CommentForm(VersionForm):
 
     def clean_parent(self) -> Comment | None:
         return self.comment_numbered(self.cleaned_data["parent"], "The comment you replied to is not on this version.")
-
-    def clean_as_organization(self) -> Organization | None:
-        """Yourself when empty; whether you may speak as the organization is the service's question."""
-        slug = self.cleaned_data["as_organization"]
-        if not slug:
-            return None
-        organization = Organization.objects.filter(slug=slug).first()
-        if organization is None:
-            raise forms.ValidationError("There is no such organization.")
-        return organization
 
     def clean(self):
         self._use_thread_ids(self.cleaned_data.get("clause"), self.cleaned_data.get("parent"))

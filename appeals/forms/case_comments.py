@@ -4,7 +4,7 @@ from datetime import UTC, datetime, time
 
 from django import forms
 
-from accounts.models import ORGANIZATION_SLUG_LENGTH, Organization
+from accounts.forms import SpeaksAsForm
 from appeals.models import CALL_REASON_MAX, CaseComment, CommentCall
 from consultation.models import LONG_TEXT_LENGTH, NOTE_LENGTH, ON_BEHALF_OF_LENGTH
 from core.forms import ServiceForm
@@ -52,7 +52,7 @@ class ExtendWindowForm(ServiceForm):
         return {"closes_at": end, "reason": self.cleaned_data["reason"]}
 
 
-class CaseCommentForm(ServiceForm):
+class CaseCommentForm(ServiceForm, SpeaksAsForm):
     body = forms.CharField(
         label="Your comment",
         max_length=LONG_TEXT_LENGTH,
@@ -63,17 +63,6 @@ class CaseCommentForm(ServiceForm):
     on_behalf_of = forms.CharField(
         label="On behalf of an organization (optional)", max_length=ON_BEHALF_OF_LENGTH, required=False
     )
-    as_organization = forms.SlugField(label="Post as", max_length=ORGANIZATION_SLUG_LENGTH, required=False)
-
-    def clean_as_organization(self) -> Organization | None:
-        """Yourself when empty; whether you may speak as the organization is the service's question."""
-        slug = self.cleaned_data["as_organization"]
-        if not slug:
-            return None
-        organization = Organization.objects.filter(slug=slug).first()
-        if organization is None:
-            raise forms.ValidationError("There is no such organization.")
-        return organization
 
 
 class HideCaseCommentForm(ServiceForm):
