@@ -9,11 +9,13 @@ CLUSTER_REPLICA_DELAY (e.g. `2s`) makes the replica apply changes that much late
 read-your-writes is put to the test. Ports: CLUSTER_PORT_BASE (7400) and the next few. See docs/how-to/scale-out.md.
 """
 
+import contextlib
 import glob
 import json
 import os
 import secrets
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -97,7 +99,9 @@ def write_env() -> None:
 
 
 def manage(*args: str, **env: str) -> None:
+    began = time.monotonic()
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env={**app_env(), **env}, check=True)
+    print(f"{args[0]}: {time.monotonic() - began:.0f} s", file=sys.stderr)
 
 
 # Each process: its role, where it listens, and how it is started (in a session of its own, pid recorded).
@@ -142,13 +146,11 @@ def record(name: str, role: str, address: str, pid: int) -> None:
     (PIDS / f"{name}.json").write_text(json.dumps({"role": role, "address": address, "pid": pid}))
 
 
-def kill(name: str, sig: int = signal.SIGKILL) -> None:
+def kill(name: str, sig: int = signal.SIGKILL, *, group: bool = True) -> None:
     """Signal a process group `up` started (the test kills an app host or a worker with SIGKILL)."""
-    entry = json.loads((PIDS / f"{name}.json").read_text())
-    try:
-        os.killpg(entry["pid"], sig)
-    except ProcessLookupError:
-        pass
+    pid = json.loads((PIDS / f"{name}.json").read_text())["pid"]
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, sig) if group else os.kill(pid, sig)
 
 
 def alive(pid: int) -> bool:
@@ -162,7 +164,8 @@ def alive(pid: int) -> bool:
 def postgres_up() -> None:
     """The primary, then the replica copied from it by pg_basebackup -R (which writes its primary_conninfo)."""
     primary, replica = VAR / "primary", VAR / "replica"
-    subprocess.run(["chown", "postgres", str(VAR)], check=os.geteuid() == 0) if os.geteuid() == 0 else None
+    if os.geteuid() == 0:
+        shutil.chown(VAR, user="postgres")
     if not (primary / "PG_VERSION").exists():
         subprocess.run(as_postgres(pg_bin("initdb"), "-D", str(primary), "-U", "postgres", "-A", "trust"), check=True)
         with open(primary / "postgresql.conf", "a") as conf:
@@ -203,7 +206,8 @@ def pg_start(name: str, data: Path, extra: str = "") -> None:
     log = VAR / f"{name}.log"
     if not log.exists():
         log.touch()
-        subprocess.run(["chown", "postgres", str(log)], check=False) if os.geteuid() == 0 else None
+        if os.geteuid() == 0:
+            shutil.chown(log, user="postgres")
     options = f"-p {port} -k {VAR} {extra}"
     start = [pg_bin("pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start"]
     if not (data / "postmaster.pid").exists():
@@ -284,17 +288,18 @@ def status() -> None:
 
 def down() -> None:
     """nginx and the app side first (they write), then Redis, then the replica and the primary."""
-    for name in ["nginx", *commands()]:
-        if (PIDS / f"{name}.json").exists():
-            pid = json.loads((PIDS / f"{name}.json").read_text())["pid"]
-            kill(name, signal.SIGTERM)
-            deadline = time.monotonic() + 20
-            while alive(pid) and time.monotonic() < deadline:
-                time.sleep(0.1)
-            kill(name, signal.SIGKILL)
-            (PIDS / f"{name}.json").unlink()
+    started = [name for name in ["nginx", *commands()] if (PIDS / f"{name}.json").exists()]
+    pids = [json.loads((PIDS / f"{name}.json").read_text())["pid"] for name in started]
+    for name in started:
+        kill(name, signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    while any(map(alive, pids)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for name in started:
+        kill(name, signal.SIGKILL)  # a task still running is handed to a worker again (acks_late)
+        (PIDS / f"{name}.json").unlink()
     if (PIDS / "redis.json").exists():
-        subprocess.run(["redis-cli", "-p", str(PORTS["redis"]), "shutdown", "nosave"], capture_output=True)
+        kill("redis", signal.SIGTERM, group=False)  # with --save '', Redis exits at once
         (PIDS / "redis.json").unlink()
     for name in ("replica", "primary"):
         if (VAR / name / "postmaster.pid").exists():
@@ -304,7 +309,8 @@ def down() -> None:
 
 
 if __name__ == "__main__":
-    actions = {"up": up, "down": down, "status": status}
-    if len(sys.argv) != 2 or sys.argv[1] not in actions:
-        raise SystemExit(f"usage: {shlex.join([sys.argv[0]])} up|down|status")
-    actions[sys.argv[1]]()
+    # `kill NAME` (SIGKILL to its process group) and `start NAME`: what tests/test_cluster.py does to a host.
+    actions = {"up": up, "down": down, "status": status, "kill": kill, "start": start}
+    if len(sys.argv) < 2 or sys.argv[1] not in actions:
+        raise SystemExit(f"usage: {shlex.join([sys.argv[0]])} up|down|status|kill NAME|start NAME")
+    actions[sys.argv[1]](*sys.argv[2:])

@@ -1,0 +1,119 @@
+"""The whole cluster (deploy/cluster/up): a primary and a streaming replica applying changes 2 s late, two app hosts
+behind nginx, two workers and beat. A citizen comments through nginx while one app host and one worker are killed
+(SIGKILL) and restarted: nothing lost or doubled, no 5xx, and each comment on the citizen's next page at once.
+
+Its own directory and ports (var/cluster-test, 7450-7470), never a developer's cluster; `down` afterwards.
+"""
+
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+
+from tests.real_services import nginx_path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLUSTER = ROOT / "deploy" / "cluster" / "cluster.py"
+BASE = 7450
+ENV = {
+    **os.environ,
+    "CLUSTER_DIR": str(ROOT / "var" / "cluster-test"),
+    "CLUSTER_PORT_BASE": str(BASE),
+    "CLUSTER_REPLICA_DELAY": "2s",
+}
+SITE = f"http://127.0.0.1:{BASE + 20}"
+PRIMARY = f"postgres://postgres@127.0.0.1:{BASE}/whodecides"
+VERSION = "/guidelines/acme-ai/cybersecurity/v1/"
+CITIZEN = {"login": "citizen@demo.whodecides.test", "password": "demo-pass-2026"}
+COMMENTS = 10
+
+
+def cluster(*args: str) -> str:
+    done = subprocess.run([sys.executable, str(CLUSTER), *args], env=ENV, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def site():
+    nginx_path()
+    if not glob.glob("/usr/lib/postgresql/*/bin/pg_basebackup"):
+        pytest.skip("[nginx] the cluster needs PostgreSQL's server binaries: apt-get install postgresql")
+    cluster("down")  # what a run that was itself killed left behind
+    shutil.rmtree(ENV["CLUSTER_DIR"], ignore_errors=True)
+    try:
+        assert cluster("up").strip().splitlines()[-1] == SITE
+        yield SITE
+    finally:
+        cluster("down")
+
+
+def signed_in() -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{SITE}/accounts/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    answer = session.post(
+        f"{SITE}/accounts/login/", data={**CITIZEN, "csrfmiddlewaretoken": token}, headers={"Referer": page.url}
+    )
+    assert answer.status_code == 200 and "sessionid" in session.cookies
+    return session
+
+
+def post_comment(api: requests.Session, text: str, key: str, statuses: list[int]) -> int:
+    """Sent again with the same Idempotency-Key if the connection fails, as a good client does."""
+    path = "/api/v1/guidelines/acme-ai/cybersecurity/versions/1/comments/"
+    for _ in range(5):
+        try:
+            answer = api.post(f"{SITE}{path}", json={"body": text}, headers={"Idempotency-Key": key}, timeout=30)
+        except requests.ConnectionError:
+            continue
+        statuses.append(answer.status_code)
+        assert answer.status_code == 201, answer.text
+        return int(answer.json()["id"])
+    raise AssertionError(f"{key}: no answer after 5 tries")
+
+
+def test_a_host_and_a_worker_die_mid_way_and_nobody_notices(site):
+    reader = signed_in()
+    api = requests.Session()
+    token = api.post(f"{site}/api/v1/auth/token/", json={"email": CITIZEN["login"], "password": CITIZEN["password"]})
+    api.headers["Authorization"] = f"Token {token.json()['token']}"
+    statuses: list[int] = []
+    posted: dict[int, str] = {}
+    for number in range(COMMENTS):
+        if number == 3:
+            cluster("kill", "app-1")
+            cluster("kill", "worker-1")
+        if number == 7:
+            cluster("start", "app-1")
+            cluster("start", "worker-1")
+        text = f"Cluster journey comment {number}: the replica is two seconds behind."
+        pk = post_comment(api, text, f"cluster-{number}", statuses)
+        posted[pk] = text
+        # The citizen's very next page shows it, whichever host answers, though the replica has not replayed it.
+        page = reader.get(f"{site}{VERSION}comments/{pk}/")
+        statuses.append(page.status_code)
+        assert text in page.text
+    # Anonymous readers are served too while a host is down (the replica's pages, nginx's cache).
+    statuses.append(requests.get(f"{site}{VERSION}", timeout=30).status_code)
+    assert [status for status in statuses if status >= 500] == []
+
+    with psycopg.connect(PRIMARY) as database:
+        bodies = database.execute(
+            "SELECT body, count(*) FROM consultation_comment WHERE body LIKE 'Cluster journey comment %%' GROUP BY body"
+        ).fetchall()
+        entries = database.execute(
+            "SELECT subject, count(*) FROM ledger_entry WHERE kind = 'comment.posted' AND subject = ANY(%s) "
+            "GROUP BY subject",
+            ([f"comment:{pk}" for pk in posted],),
+        ).fetchall()
+    assert sorted(bodies) == sorted((text, 1) for text in posted.values())
+    assert sorted(entries) == sorted((f"comment:{pk}", 1) for pk in posted)
+    assert "(not running)" not in cluster("status")
