@@ -31,7 +31,8 @@ ENV = {
 SITE = f"http://127.0.0.1:{BASE + 20}"
 PRIMARY = f"postgres://postgres@127.0.0.1:{BASE}/whodecides"
 VERSION = "/guidelines/acme-ai/cybersecurity/v1/"
-CITIZEN = {"login": "citizen@demo.whodecides.test", "password": "demo-pass-2026"}
+PASSWORD = "demo-pass-2026"  # seed_demo's
+CITIZEN = {"login": "citizen@demo.whodecides.test", "password": PASSWORD}
 COMMENTS = 10
 
 
@@ -55,15 +56,32 @@ def site():
         cluster("down")
 
 
-def signed_in() -> requests.Session:
+def csrf(page: requests.Response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+
+
+def signed_in(email: str) -> requests.Session:
     session = requests.Session()
     page = session.get(f"{SITE}/accounts/login/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    answer = session.post(
-        f"{SITE}/accounts/login/", data={**CITIZEN, "csrfmiddlewaretoken": token}, headers={"Referer": page.url}
-    )
+    form = {"login": email, "password": PASSWORD, "csrfmiddlewaretoken": csrf(page)}
+    answer = session.post(f"{SITE}/accounts/login/", data=form, headers={"Referer": page.url})
     assert answer.status_code == 200 and "sessionid" in session.cookies
     return session
+
+
+def admit_an_appeal(statuses: list[int]) -> str:
+    """The moderator admits the first appeal in the queue; the page they land on no longer offers to admit it."""
+    moderator = signed_in("moderator@demo.whodecides.test")
+    queue = moderator.get(f"{SITE}/moderation/appeals/")
+    screening = re.search(r'href="(/moderation/appeals/(A-[^"/]+)/)"', queue.text)
+    page = moderator.get(f"{SITE}{screening.group(1)}")
+    action = f"{screening.group(1)}admit/"
+    answer = moderator.post(
+        f"{SITE}{action}", data={"csrfmiddlewaretoken": csrf(page)}, headers={"Referer": page.url}, timeout=30
+    )
+    statuses += [queue.status_code, page.status_code, answer.status_code]
+    assert answer.status_code == 200 and f'action="{action}"' not in answer.text
+    return screening.group(2)
 
 
 def post_comment(api: requests.Session, text: str, key: str, statuses: list[int]) -> int:
@@ -81,27 +99,34 @@ def post_comment(api: requests.Session, text: str, key: str, statuses: list[int]
 
 
 def test_a_host_and_a_worker_die_mid_way_and_nobody_notices(site):
-    reader = signed_in()
+    reader = signed_in(CITIZEN["login"])
     api = requests.Session()
-    token = api.post(f"{site}/api/v1/auth/token/", json={"email": CITIZEN["login"], "password": CITIZEN["password"]})
+    token = api.post(f"{site}/api/v1/auth/token/", json={"email": CITIZEN["login"], "password": PASSWORD})
     api.headers["Authorization"] = f"Token {token.json()['token']}"
     statuses: list[int] = []
     posted: dict[int, str] = {}
-    for number in range(COMMENTS):
-        if number == 3:
-            cluster("kill", "app-1")
-            cluster("kill", "worker-1")
-        if number == 7:
-            cluster("start", "app-1")
-            cluster("start", "worker-1")
+
+    def comment(number: int) -> None:
         text = f"Cluster journey comment {number}: the replica is two seconds behind."
         pk = post_comment(api, text, f"cluster-{number}", statuses)
         posted[pk] = text
         # The citizen's very next page shows it, whichever host answers, though the replica has not replayed it.
-        page = reader.get(f"{site}{VERSION}comments/{pk}/")
+        page = reader.get(f"{site}{VERSION}comments/{pk}/", timeout=30)
         statuses.append(page.status_code)
         assert text in page.text
-    # Anonymous readers are served too while a host is down (the replica's pages, nginx's cache).
+
+    for number in range(3):
+        comment(number)
+    cluster("kill", "app-1")
+    cluster("kill", "worker-1")
+    for number in range(3, 6):
+        comment(number)
+    admitted = admit_an_appeal(statuses)
+    cluster("start", "app-1")
+    cluster("start", "worker-1")
+    for number in range(6, COMMENTS):
+        comment(number)
+    # Anonymous readers are served too (the replica's pages, nginx's cache).
     statuses.append(requests.get(f"{site}{VERSION}", timeout=30).status_code)
     assert [status for status in statuses if status >= 500] == []
 
@@ -114,6 +139,10 @@ def test_a_host_and_a_worker_die_mid_way_and_nobody_notices(site):
             "GROUP BY subject",
             ([f"comment:{pk}" for pk in posted],),
         ).fetchall()
+        admissions = database.execute(
+            "SELECT count(*) FROM ledger_entry WHERE kind = 'appeal.admitted' AND subject = %s", (f"appeal:{admitted}",)
+        ).fetchone()
     assert sorted(bodies) == sorted((text, 1) for text in posted.values())
     assert sorted(entries) == sorted((f"comment:{pk}", 1) for pk in posted)
+    assert admissions == (1,)
     assert "(not running)" not in cluster("status")
