@@ -20,7 +20,7 @@ import requests
 from tests.real_services import nginx_path
 
 ROOT = Path(__file__).resolve().parent.parent
-CLUSTER = ROOT / "deploy" / "cluster" / "cluster.py"
+KILL_START = "deploy/cluster/cluster.py"
 BASE = 7450
 ENV = {
     **os.environ,
@@ -36,8 +36,11 @@ CITIZEN = {"login": "citizen@demo.whodecides.test", "password": PASSWORD}
 COMMENTS = 10
 
 
-def cluster(*args: str) -> str:
-    done = subprocess.run([sys.executable, str(CLUSTER), *args], env=ENV, capture_output=True, text=True)
+def cluster(program: str, *args: str) -> str:
+    """deploy/cluster/up, status, down as documented; cluster.py's kill and start for what happens to a host."""
+    path = ROOT / program
+    command = [sys.executable, str(path)] if path.suffix == ".py" else [str(path)]
+    done = subprocess.run([*command, *args], env=ENV, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -47,13 +50,13 @@ def site():
     nginx_path()
     if not glob.glob("/usr/lib/postgresql/*/bin/pg_basebackup"):
         pytest.skip("[nginx] the cluster needs PostgreSQL's server binaries: apt-get install postgresql")
-    cluster("down")  # what a run that was itself killed left behind
+    cluster("deploy/cluster/down")  # what a run that was itself killed left behind
     shutil.rmtree(ENV["CLUSTER_DIR"], ignore_errors=True)
     try:
-        assert cluster("up").strip().splitlines()[-1] == SITE
+        assert cluster("deploy/cluster/up").strip().splitlines()[-1] == SITE
         yield SITE
     finally:
-        cluster("down")
+        cluster("deploy/cluster/down")
 
 
 def csrf(page: requests.Response) -> str:
@@ -117,13 +120,13 @@ def test_a_host_and_a_worker_die_mid_way_and_nobody_notices(site):
 
     for number in range(3):
         comment(number)
-    cluster("kill", "app-1")
-    cluster("kill", "worker-1")
+    cluster(KILL_START, "kill", "app-1")
+    cluster(KILL_START, "kill", "worker-1")
     for number in range(3, 6):
         comment(number)
     admitted = admit_an_appeal(statuses)
-    cluster("start", "app-1")
-    cluster("start", "worker-1")
+    cluster(KILL_START, "start", "app-1")
+    cluster(KILL_START, "start", "worker-1")
     for number in range(6, COMMENTS):
         comment(number)
     # Anonymous readers are served too (the replica's pages, nginx's cache).
@@ -145,4 +148,4 @@ def test_a_host_and_a_worker_die_mid_way_and_nobody_notices(site):
     assert sorted(bodies) == sorted((text, 1) for text in posted.values())
     assert sorted(entries) == sorted((f"comment:{pk}", 1) for pk in posted)
     assert admissions == (1,)
-    assert "(not running)" not in cluster("status")
+    assert "(not running)" not in cluster("deploy/cluster/status")
