@@ -5,7 +5,6 @@ behind nginx, two workers and beat. A citizen comments through nginx while one a
 Its own directory and ports (var/cluster-test, 7450-7470), never a developer's cluster; `down` afterwards.
 """
 
-import glob
 import os
 import re
 import shutil
@@ -17,7 +16,7 @@ import psycopg
 import pytest
 import requests
 
-from tests.real_services import nginx_path
+from tests.real_services import require_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 KILL_START = "deploy/cluster/cluster.py"
@@ -47,9 +46,7 @@ def cluster(program: str, *args: str) -> str:
 
 @pytest.fixture(scope="module")
 def site():
-    nginx_path()
-    if not glob.glob("/usr/lib/postgresql/*/bin/pg_basebackup"):
-        pytest.skip("[nginx] the cluster needs PostgreSQL's server binaries: apt-get install postgresql")
+    require_cluster()
     cluster("deploy/cluster/down")  # what a run that was itself killed left behind
     shutil.rmtree(ENV["CLUSTER_DIR"], ignore_errors=True)
     try:

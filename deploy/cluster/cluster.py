@@ -263,8 +263,11 @@ def up() -> None:
     write_env()
     postgres_up()
     redis_up()
+    # collectstatic needs no database: it runs beside the migrations.
+    static = subprocess.Popen([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=app_env())
     manage("migrate", "--noinput", "-v", "0")
-    manage("collectstatic", "--noinput", "-v", "0")
+    if static.wait() != 0:
+        raise SystemExit("collectstatic failed")
     # The demo's accounts have a published password, which seed_demo refuses to make outside debug mode.
     manage("seed_demo", DEBUG="1")
     for name in commands():
