@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psycopg
@@ -29,6 +30,10 @@ ENV = {
 }
 SITE = f"http://127.0.0.1:{BASE + 20}"
 PRIMARY = f"postgres://postgres@127.0.0.1:{BASE}/whodecides"
+REPLICA = f"postgres://postgres@127.0.0.1:{BASE + 1}/whodecides"
+QUERY_JOURNEY_COMMENTS = (
+    "SELECT body, count(*) FROM consultation_comment WHERE body LIKE 'Cluster journey comment %%' GROUP BY body"
+)
 VERSION = "/guidelines/acme-ai/cybersecurity/v1/"
 PASSWORD = "demo-pass-2026"  # seed_demo's
 CITIZEN = {"login": "citizen@demo.whodecides.test", "password": PASSWORD}
@@ -131,9 +136,7 @@ def test_a_host_and_a_worker_die_mid_way_and_nobody_notices(site):
     assert [status for status in statuses if status >= 500] == []
 
     with psycopg.connect(PRIMARY) as database:
-        bodies = database.execute(
-            "SELECT body, count(*) FROM consultation_comment WHERE body LIKE 'Cluster journey comment %%' GROUP BY body"
-        ).fetchall()
+        bodies = database.execute(QUERY_JOURNEY_COMMENTS).fetchall()
         entries = database.execute(
             "SELECT subject, count(*) FROM ledger_entry WHERE kind = 'comment.posted' AND subject = ANY(%s) "
             "GROUP BY subject",
@@ -142,7 +145,17 @@ def test_a_host_and_a_worker_die_mid_way_and_nobody_notices(site):
         admissions = database.execute(
             "SELECT count(*) FROM ledger_entry WHERE kind = 'appeal.admitted' AND subject = %s", (f"appeal:{admitted}",)
         ).fetchone()
+        streaming = database.execute("SELECT state FROM pg_stat_replication").fetchall()
+    assert streaming == [("streaming",)]
     assert sorted(bodies) == sorted((text, 1) for text in posted.values())
     assert sorted(entries) == sorted((f"comment:{pk}", 1) for pk in posted)
     assert admissions == (1,)
     assert "(not running)" not in cluster("deploy/cluster/status")
+    # The replica was behind, not apart: it applies every comment, late.
+    with psycopg.connect(REPLICA, autocommit=True) as replica:
+        for _ in range(300):
+            applied = replica.execute(QUERY_JOURNEY_COMMENTS).fetchall()
+            if len(applied) == len(posted):
+                break
+            time.sleep(0.1)
+    assert len(applied) == len(posted)
