@@ -1,10 +1,12 @@
 """Which outside services this run has beyond PostgreSQL (always there: the embedded server or DATABASE_URL):
-Redis as the cache, Redis as the Celery broker for a real worker, Chromium, and nginx (tests/test_nginx*.py).
+Redis as the cache, Redis as the Celery broker for a real worker, Chromium, nginx (tests/test_nginx*.py), and the
+whole cluster of deploy/cluster (tests/test_cluster.py).
 
 A test that needs one it lacks is skipped with a reason that names its group, so that `make test` can say in one
 line which groups it left out; with REQUIRE_SERVICES=1 (as in CI) the missing service fails the test instead.
 """
 
+import glob
 import os
 import shutil
 from pathlib import Path
@@ -14,6 +16,7 @@ from django.conf import settings
 
 from deploy.nginx_conf import nginx_binary
 
+PG_BASEBACKUP = "/usr/lib/postgresql/*/bin/pg_basebackup"
 CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
 # The groups a run may skip, each with what brings it in.
 GROUPS = {
@@ -21,6 +24,8 @@ GROUPS = {
     "worker": "CELERY_BROKER_URL=redis://... (a real Celery worker)",
     "chromium": "apt-get install chromium",
     "nginx": "apt-get install nginx",
+    # A few minutes of a whole cluster (deploy/cluster/up): asked for, never brought in by merely being installable.
+    "cluster": "CLUSTER_TESTS=1 with nginx, redis-server and PostgreSQL's server binaries (pg_basebackup)",
 }
 
 
@@ -50,6 +55,12 @@ def chromium_path() -> str:
 
 def require_redis_cache() -> None:
     _require(settings.CACHES["default"]["BACKEND"].endswith("RedisCache"), "redis")
+
+
+def require_cluster() -> None:
+    """tests/test_cluster.py: deploy/cluster/up needs them all, and takes minutes, so it runs when asked for."""
+    installed = bool(nginx_binary() and shutil.which("redis-server") and glob.glob(PG_BASEBACKUP))
+    _require(os.environ.get("CLUSTER_TESTS") == "1" and installed, "cluster")
 
 
 def nginx_path() -> str:

@@ -48,6 +48,10 @@ MAKE_RUN = "make run"  # test_make_run_migrates_seeds_and_serves_the_demo, below
 
 # Run by CI or by another test: the command, the file that runs it, and a line of that file that does.
 ELSEWHERE = {
+    # tests/test_cluster.py brings the whole cluster up, reads its status and takes it down.
+    "deploy/cluster/up": ("tests/test_cluster.py", 'cluster("deploy/cluster/up")'),
+    "deploy/cluster/status": ("tests/test_cluster.py", 'cluster("deploy/cluster/status")'),
+    "deploy/cluster/down": ("tests/test_cluster.py", 'cluster("deploy/cluster/down")'),
     # .ci/run runs `make test` with every service, REQUIRE_SERVICES=1 (which includes this file).
     "make test": (".ci/run", "make test"),
     # tests/test_deploy.py runs it under production settings and requires "no issues".

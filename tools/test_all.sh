@@ -14,4 +14,6 @@ if [ -z "${REDIS_URL:-}${CELERY_BROKER_URL:-}" ] && command -v redis-server >/de
   for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   export REDIS_URL="redis://127.0.0.1:$port/1" CELERY_BROKER_URL="redis://127.0.0.1:$port/0"
 fi
+# The whole cluster too (tests/test_cluster.py), where its programs are installed.
+export CLUSTER_TESTS="${CLUSTER_TESTS:-1}"
 make test
