@@ -152,13 +152,13 @@ def production_env(var_dir: Path) -> dict[str, str]:
 @contextmanager
 def site(var_dir: Path) -> Iterator[dict[str, str]]:
     """Redis, gunicorn (production mode, plain HTTP on the loopback) and nginx in front; stopped afterwards."""
-    redis_server = shutil.which("redis-server") or "/usr/bin/redis-server"
-    redis = subprocess.Popen(
-        [redis_server, "--port", str(REDIS_PORT), "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL
-    )
     env = production_env(var_dir)
     subprocess.run(
         [str(BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    redis_server = shutil.which("redis-server") or "/usr/bin/redis-server"
+    redis = subprocess.Popen(
+        [redis_server, "--port", str(REDIS_PORT), "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL
     )
     command = [str(BIN / "gunicorn"), "config.wsgi", "--workers", str(WORKERS), "--no-control-socket"]
     command += ["--bind", f"{HOST}:{PORT}", "--bind", f"{SECOND_HOST}:{PORT}"]
