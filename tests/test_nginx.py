@@ -9,7 +9,6 @@ import fcntl
 import http.client
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -276,30 +275,3 @@ def test_when_no_app_answers_a_cached_page_is_served_stale(django_db_setup, stat
         assert stale.text == first.text
         # A page nginx never kept has nothing to fall back on.
         assert fetch(stack.url, "/guidelines/").status == 502
-
-
-def test_while_the_app_renews_an_expired_page_every_reader_gets_the_last_copy_whole(
-    django_db_setup, static_root, tmp_path, version
-):
-    """The app is busy (here: stopped mid-flight, so it accepts a connection and never answers, as a host deep in a
-    write flood does): the reader who finds the page expired and starts its renewal in the background, and every
-    reader after, get the copy nginx has, complete, without waiting for the app."""
-    with Stack(tmp_path, static_root) as stack:  # the app's own lifetime for its pages: one second
-        url = version.get_absolute_url()
-        first = fetch(stack.url, url)
-        assert first.cache == "MISS"
-        app = [
-            stack.app.pid,
-            *map(int, Path(f"/proc/{stack.app.pid}/task/{stack.app.pid}/children").read_text().split()),
-        ]
-        for pid in app:
-            os.kill(pid, signal.SIGSTOP)
-        try:
-            time.sleep(1.5)  # past the page's second in the micro-cache
-            readers = [fetch(stack.url, url) for _ in range(3)]
-        finally:
-            for pid in app:
-                os.kill(pid, signal.SIGCONT)
-        assert [reader.status for reader in readers] == [200, 200, 200]
-        assert [reader.cache for reader in readers] == ["STALE", "UPDATING", "UPDATING"]
-        assert all(reader.text == first.text for reader in readers)
